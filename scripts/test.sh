@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh machine: install what is missing, then
+# build and test twice (optimised, and with AddressSanitizer + UBSan), and
+# check formatting.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/bootstrap.sh
+
+echo "== Formatering (clang-format)"
+mapfile -t sources < <(git ls-files '*.cc' '*.h' 2>/dev/null || find src fuzz bench -name '*.cc' -o -name '*.h')
+clang-format --dry-run --Werror "${sources[@]}"
+
+for kind in release asan; do
+  echo "== Bygg og test: $kind"
+  scripts/build.sh "$kind"
+  ctest --test-dir "build/$kind" --output-on-failure -j 2
+done

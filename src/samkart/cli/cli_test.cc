@@ -1,0 +1,125 @@
+// Runs the real samkart binary as a user would and checks output and exit codes.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CommandRun {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+CommandRun Samkart(const std::string& args) {
+  const std::string command = std::string(SAMKART_BINARY) + " " + args + " 2>&1";
+  CommandRun run;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return run;
+  char buffer[4096];
+  size_t n = 0;
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) run.output.append(buffer, n);
+  const int status = pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("samkart_cli_" +
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+};
+
+TEST_F(CliTest, HelpListsCommandsInNorwegian) {
+  const CommandRun run = Samkart("--help");
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_NE(run.output.find("Kommandoer:"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("instrument"), std::string::npos);
+}
+
+TEST_F(CliTest, UnknownCommandFails) {
+  const CommandRun run = Samkart("frobnicate");
+  EXPECT_NE(run.exit_code, 0);
+}
+
+TEST_F(CliTest, CheckAcceptsTheShippedInstrumentFolder) {
+  const CommandRun run =
+      Samkart(std::string("instrument check ") + SAMKART_SOURCE_DIR + "/data/instrument");
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("Instrumentet er i orden"), std::string::npos) << run.output;
+}
+
+TEST_F(CliTest, CheckNamesFileAndLineOfABrokenInstrument) {
+  const fs::path copy = dir_ / "instrument";
+  fs::copy(fs::path(SAMKART_SOURCE_DIR) / "data/instrument", copy, fs::copy_options::recursive);
+  std::ofstream(copy / "scales.csv", std::ios::app) << "grad,4,Dobbel kode,answer\n";
+  const std::size_t line = [&] {
+    std::ifstream in(copy / "scales.csv");
+    std::size_t n = 0;
+    std::string l;
+    while (std::getline(in, l)) ++n;
+    return n;
+  }();
+  const CommandRun run = Samkart("instrument check " + copy.string());
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_NE(run.output.find((copy / "scales.csv").string() + ":" + std::to_string(line) + ":"),
+            std::string::npos)
+      << run.output;
+  EXPECT_NE(run.output.find("1 feil i instrumentet."), std::string::npos) << run.output;
+}
+
+TEST_F(CliTest, GlobalInstrumentOptionIsUsedByShow) {
+  const fs::path copy = dir_ / "instrument";
+  fs::copy(fs::path(SAMKART_SOURCE_DIR) / "data/instrument", copy, fs::copy_options::recursive);
+  fs::remove(copy / "items.csv");
+  const CommandRun run = Samkart("--instrument " + copy.string() + " instrument show");
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.output.find("items.csv: filen mangler"), std::string::npos) << run.output;
+}
+
+TEST_F(CliTest, ShowOneFamilyAndRefuseAnUnknownOne) {
+  CommandRun run = Samkart("instrument show --family concern_experienced");
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_NE(run.output.find("Ja, jeg har opplevd både alvorlig og mindre alvorlig bekymring"),
+            std::string::npos);
+  run = Samkart("instrument show --family no_such_family");
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.output.find("ukjent spørsmålsfamilie «no_such_family»"), std::string::npos)
+      << run.output;
+}
+
+TEST_F(CliTest, DocsWritesMarkdownAndHtml) {
+  const CommandRun run = Samkart("instrument docs --out " + (dir_ / "kodebok").string());
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  const std::string md = ReadFile(dir_ / "kodebok/kodebok.md");
+  const std::string html = ReadFile(dir_ / "kodebok/kodebok.html");
+  EXPECT_NE(md.find("# Kodebok for BTI/BTS-kartleggingen"), std::string::npos);
+  EXPECT_NE(html.find("<h2 id=\"s1\">Oversikt</h2>"), std::string::npos);
+  EXPECT_FALSE(fs::exists(dir_ / "kodebok/kodebok.md.tmp"));
+}
+
+TEST_F(CliTest, DocsRefusesAnUnknownFormat) {
+  const CommandRun run = Samkart("instrument docs --format pdf --out " + dir_.string());
+  EXPECT_NE(run.exit_code, 0);
+}
+
+}  // namespace

@@ -1,0 +1,70 @@
+// samkart: the command-line shell over the Samkart library. It parses
+// arguments, calls the library and turns results into text and exit codes.
+#include <exception>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "samkart/cli/context.h"
+
+namespace {
+
+// CLI11's help text in Norwegian, matching the rest of the tool.
+void UseNorwegianLabels(CLI::App& app) {
+  auto formatter = app.get_formatter();
+  formatter->label("Usage", "Bruk");
+  formatter->label("OPTIONS", "VALG");
+  formatter->label("Options", "Valg");
+  formatter->label("SUBCOMMAND", "KOMMANDO");
+  formatter->label("SUBCOMMANDS", "KOMMANDOER");
+  formatter->label("Subcommands", "Kommandoer");
+  formatter->label("Positionals", "Argumenter");
+  formatter->label("REQUIRED", "PÅKREVD");
+  formatter->label("TEXT", "TEKST");
+  formatter->label("INT", "HELTALL");
+  formatter->label("Needs", "Krever");
+  formatter->label("Excludes", "Utelukker");
+}
+
+// Option and subcommand group titles are per object, not formatter labels.
+void UseNorwegianGroups(CLI::App& app) {
+  for (CLI::Option* option : app.get_options()) {
+    if (option->get_group() == "Options") option->group("Valg");
+  }
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+    if (sub->get_group() == "Subcommands") sub->group("Kommandoer");
+    UseNorwegianGroups(*sub);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "Samkart – kompetansekartleggingen BTI/BTS fra spørreskjema til rapport.\n"
+      "Alle data som følger med, er syntetiske.",
+      "samkart"};
+  UseNorwegianLabels(app);
+  app.set_help_flag("-h,--help", "Vis denne hjelpeteksten");
+  app.set_version_flag("--version", SAMKART_VERSION, "Vis versjonsnummeret");
+  app.require_subcommand(1);
+  app.fallthrough();
+
+  samkart::cli::Context context;
+  app.add_option("--instrument", context.instrument_dir,
+                 "Mappe med instrumentfiler (standard: instrumentet som er bygd inn i programmet)")
+      ->check(CLI::ExistingDirectory)
+      ->type_name("MAPPE");
+  samkart::cli::AddInstrumentCommands(app, context);
+  UseNorwegianGroups(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const std::exception& e) {
+    std::cerr << "samkart: uventet feil: " << e.what() << "\n";
+    return 70;  // EX_SOFTWARE: a bug, not the user's fault
+  }
+  return context.exit_code;
+}

@@ -1,0 +1,36 @@
+// Small string helpers shared by the readers, the instrument and the reports.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace samkart::text {
+
+std::string_view Trim(std::string_view s);
+
+// Splits on a single character; keeps empty fields ("a||b" gives 3 parts).
+std::vector<std::string> Split(std::string_view s, char separator);
+
+std::string Join(const std::vector<std::string>& parts, std::string_view separator);
+
+// Parses a whole-string base-10 integer; no sign or space tolerance beyond Trim.
+std::optional<int> ParseInt(std::string_view s);
+
+// Folds a category label for matching: trims, collapses inner white space and
+// lower-cases ASCII and the Norwegian letters Æ Ø Å (UTF-8), so
+// "  I Ganske  stor grad" matches "i ganske stor grad".
+std::string FoldLabel(std::string_view label);
+
+// True when s is valid UTF-8 (no overlongs, no surrogates).
+bool IsValidUtf8(std::string_view s);
+
+// Escapes &, <, >, " and ' for HTML text and attribute values.
+std::string HtmlEscape(std::string_view s);
+
+// Escapes Markdown metacharacters; "_" stays, as identifiers use it inside
+// words where CommonMark never reads it as emphasis.
+std::string MarkdownEscape(std::string_view s);
+
+}  // namespace samkart::text

@@ -1,0 +1,40 @@
+#include "samkart/core/text.h"
+
+#include <gtest/gtest.h>
+
+namespace samkart::text {
+namespace {
+
+TEST(Text, FoldLabelIgnoresCaseSpacingAndNorwegianCapitals) {
+  EXPECT_EQ(FoldLabel("  I Ganske   stor GRAD "), "i ganske stor grad");
+  EXPECT_EQ(FoldLabel("ØKONOMI ÆRE Å"), "økonomi ære å");
+  EXPECT_EQ(FoldLabel("I svært\tstor grad"), FoldLabel("i SVÆRT stor grad"));
+}
+
+TEST(Text, ParseIntAcceptsOnlyWholeNumbers) {
+  EXPECT_EQ(ParseInt(" 42 "), 42);
+  EXPECT_EQ(ParseInt("-3"), -3);
+  EXPECT_FALSE(ParseInt("4a"));
+  EXPECT_FALSE(ParseInt(""));
+  EXPECT_FALSE(ParseInt("99999999999"));
+}
+
+TEST(Text, SplitKeepsEmptyParts) {
+  EXPECT_EQ(Split("a||b", '|'), (std::vector<std::string>{"a", "", "b"}));
+  EXPECT_EQ(Split("", '|'), (std::vector<std::string>{""}));
+}
+
+TEST(Text, Utf8Validation) {
+  EXPECT_TRUE(IsValidUtf8("blåbær"));
+  EXPECT_FALSE(IsValidUtf8("bl\xE5"));        // Latin-1 å
+  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));      // overlong '/'
+  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));  // surrogate
+}
+
+TEST(Text, HtmlEscapeNeutralisesMarkup) {
+  EXPECT_EQ(HtmlEscape("<script>alert('x')</script>&\""),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;");
+}
+
+}  // namespace
+}  // namespace samkart::text

@@ -1,0 +1,175 @@
+// The harmonised BTI/BTS instrument: question families with their items and
+// response scales, the background classifications, and one crosswalk per
+// questionnaire generation. It is loaded from data files (data/instrument/),
+// never written in C++: a new item, service or generation is a data change.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace samkart::instrument {
+
+enum class CategoryKind {
+  kAnswer,    // a substantive answer
+  kDontKnow,  // «Vet ikke», «Ikke relevant»: kept or dropped from the denominator per family
+};
+
+struct Category {
+  int code = 0;
+  std::string label;
+  CategoryKind kind = CategoryKind::kAnswer;
+};
+
+struct Scale {
+  std::string id;
+  std::vector<Category> categories;
+
+  const Category* Find(int code) const;
+};
+
+enum class FamilyType {
+  kRating,          // one ordinal scale per item (I svært liten grad … I svært stor grad)
+  kSingleChoice,    // one category per item (Ja/Nei, concern level)
+  kMultipleChoice,  // a checklist: each item ticked (1) or not (0)
+};
+
+// "Asked only if <family>.<item> was answered with one of <codes>" (routing).
+struct Condition {
+  std::string family;
+  std::string item;
+  std::vector<int> codes;
+};
+
+struct Item {
+  std::string id;
+  int order = 0;
+  std::string text;
+  std::string short_label;
+  std::string partner_service;  // cooperation items: the service being rated
+};
+
+struct Family {
+  std::string id;
+  int order = 0;
+  std::string section;  // section of the national report
+  std::string title;
+  std::string stem;
+  FamilyType type = FamilyType::kRating;
+  std::string scale;
+  std::vector<int> reported_share;  // categories that make the reported share
+  bool dont_know_in_denominator = true;
+  std::vector<std::string> not_asked_services;  // service keys
+  std::optional<Condition> asked_if;
+  bool excludes_own_service = false;  // staff do not rate their own service
+  std::string note;
+  std::vector<Item> items;
+
+  const Item* FindItem(const std::string& item_id) const;
+};
+
+// A code in one of the background classifications (service, position, …).
+struct Code {
+  int code = 0;
+  std::string key;
+  std::string label;
+  std::string short_label;
+};
+
+struct Service : Code {
+  bool answers_survey = true;  // false for partners only rated (BUP)
+};
+
+struct Position : Code {
+  std::string generalises_to;  // key of the coarser position used for k-anonymity
+};
+
+struct SizeGroup : Code {
+  int min_population = 0;
+  std::optional<int> max_population;
+};
+
+struct Generation {
+  std::string id;
+  std::string name;
+  int first_year = 0;
+  std::optional<int> last_year;
+  bool current = false;
+  std::string description;
+};
+
+enum class SourceRole {
+  kIdentifier,  // dropped at the door, never stored
+  kBackground,  // a background variable (service, position, municipality, year)
+  kAnswer,      // an answer to a harmonised item
+  kIgnore,      // a technical column without analytic value
+};
+
+struct CategoryMapping {
+  std::optional<int> source_code;
+  std::string source_label;
+  int target_code = 0;
+  std::size_t line = 0;
+};
+
+// One column of a source questionnaire's export and where it goes.
+struct SourceVariable {
+  std::string name;
+  std::string question;
+  SourceRole role = SourceRole::kIgnore;
+  std::string target;  // family.item, a background variable, or an identifier kind
+  std::vector<CategoryMapping> categories;
+  std::string note;
+  std::size_t line = 0;
+};
+
+struct Crosswalk {
+  std::string generation;
+  std::string file;
+  std::vector<SourceVariable> variables;
+
+  const SourceVariable* Find(const std::string& name) const;
+};
+
+// Background variables every respondent row has after harmonisation.
+inline constexpr const char* kBackgroundVariables[] = {"municipality", "size_group", "region",
+                                                       "year",         "service",    "position",
+                                                       "generation",   "round_type"};
+
+// Identifier kinds a crosswalk may declare; all are dropped at import.
+inline constexpr const char* kIdentifierKinds[] = {
+    "email", "name", "phone", "ip_address", "timestamp", "free_text", "respondent_id"};
+
+struct Instrument {
+  std::vector<Scale> scales;
+  std::vector<Family> families;  // in the report's order
+  std::vector<Service> services;
+  std::vector<Position> positions;
+  std::vector<SizeGroup> size_groups;
+  std::vector<Code> regions;
+  std::vector<Code> round_types;
+  std::vector<Generation> generations;
+  std::vector<Crosswalk> crosswalks;
+
+  const Scale* FindScale(const std::string& id) const;
+  const Family* FindFamily(const std::string& id) const;
+  // "family.item" → the item, or nullptr.
+  const Item* FindItem(const std::string& qualified_id, const Family** family = nullptr) const;
+  const Service* FindService(const std::string& key) const;
+  const Service* FindServiceByCode(int code) const;
+  const Position* FindPosition(const std::string& key) const;
+  const Position* FindPositionByCode(int code) const;
+  const Generation* FindGeneration(const std::string& id) const;
+  const Crosswalk* FindCrosswalk(const std::string& generation) const;
+  const Generation* CurrentGeneration() const;
+
+  // Families a generation asks (those its crosswalk maps at least one item of).
+  std::vector<const Family*> FamiliesAskedIn(const std::string& generation) const;
+  // Number of items of `family` the generation's crosswalk maps.
+  int ItemsAskedIn(const std::string& generation, const Family& family) const;
+};
+
+const char* ToString(FamilyType type);
+const char* ToString(SourceRole role);
+
+}  // namespace samkart::instrument

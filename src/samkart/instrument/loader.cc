@@ -1,0 +1,898 @@
+#include "samkart/instrument/loader.h"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <set>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "samkart/core/text.h"
+#include "samkart/instrument/embedded.h"
+#include "samkart/io/csv_reader.h"
+
+namespace samkart::instrument {
+
+std::string Diagnostic::ToString() const {
+  if (line == 0) return fmt::format("{}: {}", file, message);
+  return fmt::format("{}:{}: {}", file, line, message);
+}
+
+namespace {
+
+// Collects problems with the display path of the file they belong to.
+class Problems {
+ public:
+  explicit Problems(std::string root) : root_(std::move(root)) {}
+
+  void Add(const std::string& file, std::size_t line, std::string message) {
+    list_.push_back({root_ + file, line, std::move(message)});
+  }
+  std::vector<Diagnostic>& list() { return list_; }
+
+ private:
+  std::string root_;
+  std::vector<Diagnostic> list_;
+};
+
+// A parsed CSV file with named columns. Column problems are reported once,
+// when the file is opened; rows then read fields by name.
+class Table {
+ public:
+  struct Row {
+    const Table* table;
+    const io::CsvRecord* record;
+
+    std::size_t line() const { return record->line; }
+    std::string Get(const std::string& column) const {
+      const auto it = table->columns_.find(column);
+      if (it == table->columns_.end() || it->second >= record->fields.size()) return {};
+      return std::string(text::Trim(record->fields[it->second]));
+    }
+  };
+
+  static std::optional<Table> Open(const io::TextFile* file, const std::string& name,
+                                   const std::vector<std::string>& required,
+                                   const std::vector<std::string>& optional, Problems& problems) {
+    if (file == nullptr) {
+      problems.Add(name, 0, "filen mangler");
+      return std::nullopt;
+    }
+    if (!text::IsValidUtf8(file->content)) {
+      problems.Add(name, 0, "filen er ikke gyldig UTF-8 (lagre den som «CSV UTF-8»)");
+      return std::nullopt;
+    }
+    auto parsed = io::ParseCsv(file->content);
+    if (!parsed) {
+      problems.Add(name, 0, parsed.error().message);
+      return std::nullopt;
+    }
+    Table table;
+    table.name_ = name;
+    bool ok = true;
+    for (std::size_t i = 0; i < parsed->header.size(); ++i) {
+      const std::string column(text::Trim(parsed->header[i]));
+      const bool known = std::find(required.begin(), required.end(), column) != required.end() ||
+                         std::find(optional.begin(), optional.end(), column) != optional.end();
+      if (!known) {
+        // Reported, but the rest of the file is still usable.
+        problems.Add(
+            name, 1,
+            fmt::format("ukjent kolonne «{}» (forventet: {})", column, text::Join(required, ", ")));
+      } else if (!table.columns_.emplace(column, i).second) {
+        problems.Add(name, 1, fmt::format("kolonnen «{}» står to ganger", column));
+        ok = false;
+      }
+    }
+    for (const std::string& column : required) {
+      if (!table.columns_.contains(column)) {
+        problems.Add(name, 1, fmt::format("mangler kolonnen «{}»", column));
+        ok = false;
+      }
+    }
+    if (!ok) return std::nullopt;
+    for (const io::CsvRecord& record : parsed->rows) {
+      if (record.fields.size() > parsed->header.size()) {
+        problems.Add(name, record.line,
+                     fmt::format("raden har {} felt, overskriften {}", record.fields.size(),
+                                 parsed->header.size()));
+        continue;
+      }
+      table.records_.push_back(record);
+    }
+    return table;
+  }
+
+  const std::string& name() const { return name_; }
+  std::vector<Row> rows() const {
+    std::vector<Row> rows;
+    for (const io::CsvRecord& r : records_) rows.push_back({this, &r});
+    return rows;
+  }
+
+ private:
+  std::string name_;
+  std::map<std::string, std::size_t> columns_;
+  std::vector<io::CsvRecord> records_;
+};
+
+// Field readers that report what is wrong and where.
+class Fields {
+ public:
+  Fields(const Table& table, Problems& problems) : table_(table), problems_(problems) {}
+
+  std::string Required(const Table::Row& row, const std::string& column) {
+    std::string value = row.Get(column);
+    if (value.empty()) Report(row, fmt::format("«{}» er tom", column));
+    return value;
+  }
+
+  std::string Identifier(const Table::Row& row, const std::string& column) {
+    std::string value = Required(row, column);
+    const bool valid = std::all_of(value.begin(), value.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    });
+    if (!value.empty() && !valid) {
+      Report(row, fmt::format("«{}» = «{}»: bruk bare a–z, 0–9 og _", column, value));
+    }
+    return value;
+  }
+
+  std::optional<int> Int(const Table::Row& row, const std::string& column, bool required,
+                         int min_value, int max_value) {
+    const std::string value = row.Get(column);
+    if (value.empty()) {
+      if (required) Report(row, fmt::format("«{}» er tom", column));
+      return std::nullopt;
+    }
+    const auto parsed = text::ParseInt(value);
+    if (!parsed || *parsed < min_value || *parsed > max_value) {
+      Report(row, fmt::format("«{}» = «{}» er ikke et heltall fra {} til {}", column, value,
+                              min_value, max_value));
+      return std::nullopt;
+    }
+    return parsed;
+  }
+
+  std::optional<bool> YesNo(const Table::Row& row, const std::string& column) {
+    const std::string value = row.Get(column);
+    if (value == "yes") return true;
+    if (value == "no" || value.empty()) return false;
+    Report(row, fmt::format("«{}» = «{}»: skal være yes eller no", column, value));
+    return std::nullopt;
+  }
+
+  // Reports a value reused in a column that must be unique within the file.
+  template <typename Key>
+  void Unique(std::map<Key, std::size_t>& seen, const Key& key, const Table::Row& row,
+              const std::string& what) {
+    const auto [it, inserted] = seen.emplace(key, row.line());
+    if (!inserted) {
+      Report(row, fmt::format("{} er allerede brukt (linje {})", what, it->second));
+    }
+  }
+
+  void Report(const Table::Row& row, std::string message) {
+    problems_.Add(table_.name(), row.line(), std::move(message));
+  }
+
+ private:
+  const Table& table_;
+  Problems& problems_;
+};
+
+constexpr int kMaxCode = 999;
+
+class Loader {
+ public:
+  Loader(const std::vector<io::TextFile>& files, const std::string& root) : problems_(root) {
+    for (const io::TextFile& file : files) files_.emplace(file.path, &file);
+  }
+
+  LoadResult Run() {
+    CheckFileSet();
+    LoadScales();
+    LoadServices();
+    LoadPositions();
+    LoadSizeGroups();
+    instrument_.regions = LoadCodes("background/regions.csv");
+    instrument_.round_types = LoadCodes("background/round_types.csv");
+    LoadGenerations();
+    LoadFamilies();
+    LoadItems();
+    CheckFamilies();
+    // A broken scale or family would make every crosswalk row that uses it
+    // fail too; check the crosswalks once the core files are clean.
+    LoadResult result;
+    result.crosswalks_checked = problems_.list().empty();
+    if (result.crosswalks_checked) LoadCrosswalks();
+    result.problems = std::move(problems_.list());
+    if (result.problems.empty()) result.instrument = std::move(instrument_);
+    return result;
+  }
+
+ private:
+  const io::TextFile* File(const std::string& name) const {
+    const auto it = files_.find(name);
+    return it == files_.end() ? nullptr : it->second;
+  }
+
+  void CheckFileSet() {
+    for (const auto& [name, file] : files_) {
+      const bool known =
+          std::find_if(std::begin(kInstrumentFiles), std::end(kInstrumentFiles),
+                       [&](const char* f) { return name == f; }) != std::end(kInstrumentFiles);
+      if (!known && !name.starts_with(kCrosswalkFolder)) {
+        problems_.Add(name, 0, "ukjent fil i instrumentmappen");
+      }
+    }
+  }
+
+  void LoadScales() {
+    auto table = Table::Open(File("scales.csv"), "scales.csv",
+                             {"scale", "code", "label_nb", "kind"}, {"note"}, problems_);
+    if (!table) return;
+    Fields f(*table, problems_);
+    std::map<std::pair<std::string, int>, std::size_t> codes;
+    std::map<std::pair<std::string, std::string>, std::size_t> labels;
+    for (const auto& row : table->rows()) {
+      const std::string id = f.Identifier(row, "scale");
+      const auto code = f.Int(row, "code", true, 0, kMaxCode);
+      const std::string label = f.Required(row, "label_nb");
+      const std::string kind = row.Get("kind");
+      if (kind != "answer" && kind != "dont_know") {
+        f.Report(row, fmt::format("«kind» = «{}»: skal være answer eller dont_know", kind));
+      }
+      if (id.empty() || !code) continue;
+      f.Unique(codes, std::pair(id, *code), row, fmt::format("koden {} i skalaen «{}»", *code, id));
+      f.Unique(labels, std::pair(id, text::FoldLabel(label)), row,
+               fmt::format("kategorien «{}» i skalaen «{}»", label, id));
+      Scale* scale = FindOrAdd(instrument_.scales, id);
+      scale->categories.push_back(
+          {*code, label, kind == "dont_know" ? CategoryKind::kDontKnow : CategoryKind::kAnswer});
+    }
+  }
+
+  static Scale* FindOrAdd(std::vector<Scale>& scales, const std::string& id) {
+    for (Scale& s : scales) {
+      if (s.id == id) return &s;
+    }
+    scales.push_back({id, {}});
+    return &scales.back();
+  }
+
+  // Reads code, key, label_nb and short_nb; extra columns go to `extra`.
+  template <typename T>
+  std::vector<T> LoadCodeTable(const std::string& name, const std::vector<std::string>& extra,
+                               const std::function<void(T&, const Table::Row&, Fields&)>& fill) {
+    std::vector<T> codes;
+    std::vector<std::string> optional = {"short_nb", "note"};
+    auto table = Table::Open(
+        File(name), name,
+        [&] {
+          std::vector<std::string> required = {"code", "key", "label_nb"};
+          required.insert(required.end(), extra.begin(), extra.end());
+          return required;
+        }(),
+        optional, problems_);
+    if (!table) return codes;
+    Fields f(*table, problems_);
+    std::map<int, std::size_t> seen_codes;
+    std::map<std::string, std::size_t> seen_keys;
+    for (const auto& row : table->rows()) {
+      T value;
+      const auto code = f.Int(row, "code", true, 0, kMaxCode);
+      value.key = f.Identifier(row, "key");
+      value.label = f.Required(row, "label_nb");
+      value.short_label = row.Get("short_nb");
+      if (value.short_label.empty()) value.short_label = value.label;
+      if (code) {
+        value.code = *code;
+        f.Unique(seen_codes, *code, row, fmt::format("koden {}", *code));
+      }
+      if (!value.key.empty())
+        f.Unique(seen_keys, value.key, row, fmt::format("nøkkelen «{}»", value.key));
+      if (fill) fill(value, row, f);
+      codes.push_back(std::move(value));
+    }
+    if (codes.empty()) problems_.Add(name, 0, "filen har ingen koder");
+    return codes;
+  }
+
+  std::vector<Code> LoadCodes(const std::string& name) { return LoadCodeTable<Code>(name, {}, {}); }
+
+  void LoadServices() {
+    instrument_.services =
+        LoadCodeTable<Service>("background/services.csv", {"answers_survey"},
+                               [](Service& s, const Table::Row& row, Fields& f) {
+                                 s.answers_survey = f.YesNo(row, "answers_survey").value_or(true);
+                               });
+  }
+
+  void LoadPositions() {
+    const std::string name = "background/positions.csv";
+    std::map<std::string, std::size_t> lines;
+    instrument_.positions = LoadCodeTable<Position>(
+        name, {"generalises_to"}, [&](Position& p, const Table::Row& row, Fields&) {
+          p.generalises_to = row.Get("generalises_to");
+          lines[p.key] = row.line();
+        });
+    // Each chain of generalisations must end at a position that generalises no further.
+    for (const Position& start : instrument_.positions) {
+      std::set<std::string> visited = {start.key};
+      const Position* p = &start;
+      while (!p->generalises_to.empty()) {
+        const Position* next = instrument_.FindPosition(p->generalises_to);
+        if (next == nullptr) {
+          problems_.Add(
+              name, lines[p->key],
+              fmt::format("«generalises_to» = «{}» er ingen stilling i filen", p->generalises_to));
+          break;
+        }
+        if (!visited.insert(next->key).second) {
+          problems_.Add(name, lines[start.key],
+                        fmt::format("generaliseringen av «{}» går i ring", start.key));
+          break;
+        }
+        p = next;
+      }
+    }
+  }
+
+  void LoadSizeGroups() {
+    const std::string name = "background/size_groups.csv";
+    std::map<std::string, std::size_t> lines;
+    instrument_.size_groups = LoadCodeTable<SizeGroup>(
+        name, {"min_population", "max_population"},
+        [&](SizeGroup& g, const Table::Row& row, Fields& f) {
+          g.min_population = f.Int(row, "min_population", true, 0, 100'000'000).value_or(0);
+          g.max_population = f.Int(row, "max_population", false, 0, 100'000'000);
+          if (g.max_population && *g.max_population < g.min_population) {
+            f.Report(row, fmt::format("«max_population» {} er mindre enn «min_population» {}",
+                                      *g.max_population, g.min_population));
+          }
+          lines[g.key] = row.line();
+        });
+    // Bands must follow each other without gaps or overlaps.
+    for (std::size_t i = 1; i < instrument_.size_groups.size(); ++i) {
+      const SizeGroup& before = instrument_.size_groups[i - 1];
+      const SizeGroup& group = instrument_.size_groups[i];
+      if (!before.max_population || *before.max_population + 1 != group.min_population) {
+        problems_.Add(name, lines[group.key],
+                      fmt::format("«{}» begynner på {}, men gruppen før slutter på {}", group.key,
+                                  group.min_population,
+                                  before.max_population ? std::to_string(*before.max_population)
+                                                        : "(ingen øvre grense)"));
+      }
+    }
+  }
+
+  void LoadGenerations() {
+    auto table = Table::Open(File("generations.csv"), "generations.csv",
+                             {"generation", "name_nb", "first_year", "last_year", "current"},
+                             {"description_nb"}, problems_);
+    if (!table) return;
+    Fields f(*table, problems_);
+    std::map<std::string, std::size_t> seen;
+    int current = 0;
+    for (const auto& row : table->rows()) {
+      Generation g;
+      g.id = f.Required(row, "generation");
+      g.name = f.Required(row, "name_nb");
+      g.first_year = f.Int(row, "first_year", true, 1990, 2100).value_or(0);
+      g.last_year = f.Int(row, "last_year", false, 1990, 2100);
+      g.current = f.YesNo(row, "current").value_or(false);
+      g.description = row.Get("description_nb");
+      if (g.last_year && *g.last_year < g.first_year) {
+        f.Report(row,
+                 fmt::format("«last_year» {} er før «first_year» {}", *g.last_year, g.first_year));
+      }
+      if (!g.id.empty()) f.Unique(seen, g.id, row, fmt::format("generasjonen «{}»", g.id));
+      current += g.current ? 1 : 0;
+      instrument_.generations.push_back(std::move(g));
+    }
+    if (current != 1) {
+      problems_.Add("generations.csv", 0,
+                    fmt::format("nøyaktig én generasjon skal ha current=yes, fant {}", current));
+    }
+  }
+
+  std::vector<int> ParseCodes(const std::string& value, const Table::Row& row, Fields& f,
+                              const std::string& column) {
+    std::vector<int> codes;
+    for (const std::string& part : text::Split(value, '|')) {
+      const auto code = text::ParseInt(part);
+      if (!code) {
+        f.Report(row, fmt::format("«{}» = «{}»: «{}» er ingen kode (skriv for eksempel 4|5)",
+                                  column, value, part));
+        return {};
+      }
+      codes.push_back(*code);
+    }
+    return codes;
+  }
+
+  void LoadFamilies() {
+    auto table = Table::Open(
+        File("families.csv"), "families.csv",
+        {"family", "order", "section", "title_nb", "stem_nb", "type", "scale", "reported_share",
+         "dont_know", "not_asked_services", "asked_if", "excludes_own_service"},
+        {"note_nb"}, problems_);
+    if (!table) return;
+    Fields f(*table, problems_);
+    std::map<std::string, std::size_t> seen_ids;
+    std::map<int, std::size_t> seen_orders;
+    for (const auto& row : table->rows()) {
+      Family family;
+      family.id = f.Identifier(row, "family");
+      family.order = f.Int(row, "order", true, 1, 10'000).value_or(0);
+      family.section = row.Get("section");
+      family.title = f.Required(row, "title_nb");
+      family.stem = f.Required(row, "stem_nb");
+      family.note = row.Get("note_nb");
+      const std::string type = row.Get("type");
+      if (type == "rating") {
+        family.type = FamilyType::kRating;
+      } else if (type == "single_choice") {
+        family.type = FamilyType::kSingleChoice;
+      } else if (type == "multiple_choice") {
+        family.type = FamilyType::kMultipleChoice;
+      } else {
+        f.Report(row,
+                 fmt::format("«type» = «{}»: skal være rating, single_choice eller multiple_choice",
+                             type));
+      }
+      family.scale = f.Required(row, "scale");
+      const Scale* scale = instrument_.FindScale(family.scale);
+      if (!family.scale.empty() && scale == nullptr) {
+        f.Report(row, fmt::format("ukjent skala «{}» (finnes ikke i scales.csv)", family.scale));
+      }
+      const std::string share = f.Required(row, "reported_share");
+      if (!share.empty()) family.reported_share = ParseCodes(share, row, f, "reported_share");
+      for (const int code : family.reported_share) {
+        const Category* category = scale != nullptr ? scale->Find(code) : nullptr;
+        if (scale != nullptr && category == nullptr) {
+          f.Report(row, fmt::format("andelsregelen nevner kode {}, som skalaen «{}» ikke har", code,
+                                    family.scale));
+        } else if (category != nullptr && category->kind == CategoryKind::kDontKnow) {
+          f.Report(row, fmt::format("andelsregelen tar med «{}», som er en vet ikke-kategori",
+                                    category->label));
+        }
+      }
+      if (scale != nullptr && family.type == FamilyType::kMultipleChoice) {
+        const bool checkbox = scale->categories.size() == 2 && scale->Find(0) && scale->Find(1);
+        if (!checkbox) {
+          f.Report(
+              row,
+              fmt::format("flervalg krever en avkrysningsskala med kodene 0 og 1, «{}» er ikke det",
+                          family.scale));
+        }
+      }
+      const std::string dont_know = row.Get("dont_know");
+      if (dont_know == "in_denominator") {
+        family.dont_know_in_denominator = true;
+      } else if (dont_know == "excluded") {
+        family.dont_know_in_denominator = false;
+      } else {
+        f.Report(row, fmt::format("«dont_know» = «{}»: skal være in_denominator eller excluded",
+                                  dont_know));
+      }
+      const std::string not_asked = row.Get("not_asked_services");
+      if (!not_asked.empty()) {
+        for (const std::string& key : text::Split(not_asked, '|')) {
+          if (instrument_.FindService(key) == nullptr) {
+            f.Report(row, fmt::format("«not_asked_services» nevner «{}», som ikke er en tjeneste i "
+                                      "background/services.csv",
+                                      key));
+          }
+          family.not_asked_services.push_back(key);
+        }
+      }
+      const std::string asked_if = row.Get("asked_if");
+      if (!asked_if.empty()) {
+        const auto eq = asked_if.find('=');
+        const auto dot = asked_if.find('.');
+        if (eq == std::string::npos || dot == std::string::npos || dot > eq) {
+          f.Report(row, fmt::format("«asked_if» = «{}»: skriv familie.spørsmål=koder, for eksempel "
+                                    "concern_experienced.concern_last_12_months=2|3|4",
+                                    asked_if));
+        } else {
+          family.asked_if =
+              Condition{asked_if.substr(0, dot), asked_if.substr(dot + 1, eq - dot - 1),
+                        ParseCodes(asked_if.substr(eq + 1), row, f, "asked_if")};
+          condition_lines_[family.id] = row.line();
+        }
+      }
+      family.excludes_own_service = f.YesNo(row, "excludes_own_service").value_or(false);
+      if (family.order > 0)
+        f.Unique(seen_orders, family.order, row, fmt::format("rekkefølgen {}", family.order));
+      if (!family.id.empty()) {
+        f.Unique(seen_ids, family.id, row, fmt::format("familien «{}»", family.id));
+        if (family_lines_.contains(family.id)) continue;  // keep the first definition
+      }
+      family_lines_[family.id] = row.line();
+      instrument_.families.push_back(std::move(family));
+    }
+    std::sort(instrument_.families.begin(), instrument_.families.end(),
+              [](const Family& a, const Family& b) { return a.order < b.order; });
+  }
+
+  void LoadItems() {
+    auto table = Table::Open(File("items.csv"), "items.csv", {"family", "item", "order", "text_nb"},
+                             {"short_nb", "partner_service", "note_nb"}, problems_);
+    if (!table) return;
+    Fields f(*table, problems_);
+    std::map<std::pair<std::string, std::string>, std::size_t> seen_ids;
+    std::map<std::pair<std::string, int>, std::size_t> seen_orders;
+    for (const auto& row : table->rows()) {
+      const std::string family_id = f.Required(row, "family");
+      Item item;
+      item.id = f.Identifier(row, "item");
+      item.order = f.Int(row, "order", true, 1, 10'000).value_or(0);
+      item.text = f.Required(row, "text_nb");
+      item.short_label = row.Get("short_nb");
+      if (item.short_label.empty()) item.short_label = item.text;
+      item.partner_service = row.Get("partner_service");
+      if (!item.partner_service.empty() &&
+          instrument_.FindService(item.partner_service) == nullptr) {
+        f.Report(row,
+                 fmt::format("«partner_service» = «{}» er ingen tjeneste i background/services.csv",
+                             item.partner_service));
+      }
+      Family* family = nullptr;
+      for (Family& candidate : instrument_.families) {
+        if (candidate.id == family_id) {
+          family = &candidate;
+          break;
+        }
+      }
+      if (family == nullptr) {
+        if (!family_id.empty()) {
+          f.Report(row, fmt::format("ukjent familie «{}» (finnes ikke i families.csv)", family_id));
+        }
+        continue;
+      }
+      if (!item.id.empty()) {
+        f.Unique(seen_ids, std::pair(family_id, item.id), row,
+                 fmt::format("spørsmålet «{}.{}»", family_id, item.id));
+      }
+      if (item.order > 0) {
+        f.Unique(seen_orders, std::pair(family_id, item.order), row,
+                 fmt::format("rekkefølgen {} i familien «{}»", item.order, family_id));
+      }
+      family->items.push_back(std::move(item));
+    }
+    for (Family& family : instrument_.families) {
+      std::sort(family.items.begin(), family.items.end(),
+                [](const Item& a, const Item& b) { return a.order < b.order; });
+    }
+  }
+
+  // Checks that need families and items together: routing and own-service rules.
+  void CheckFamilies() {
+    for (const Family& family : instrument_.families) {
+      const std::size_t line = family_lines_[family.id];
+      if (family.items.empty()) {
+        problems_.Add("families.csv", line,
+                      fmt::format("familien «{}» har ingen spørsmål i items.csv", family.id));
+      }
+      if (family.excludes_own_service) {
+        for (const Item& item : family.items) {
+          if (item.partner_service.empty()) {
+            problems_.Add(
+                "families.csv", line,
+                fmt::format("excludes_own_service=yes, men «{}.{}» mangler partner_service",
+                            family.id, item.id));
+          }
+        }
+      }
+      if (family.asked_if) CheckCondition(family);
+    }
+  }
+
+  void CheckCondition(const Family& family) {
+    const Condition& condition = *family.asked_if;
+    const std::size_t line = condition_lines_[family.id];
+    const Family* target = instrument_.FindFamily(condition.family);
+    const Item* item = target != nullptr ? target->FindItem(condition.item) : nullptr;
+    if (item == nullptr) {
+      problems_.Add("families.csv", line,
+                    fmt::format("«asked_if» viser til «{}.{}», som ikke finnes", condition.family,
+                                condition.item));
+      return;
+    }
+    if (target->id == family.id) {
+      problems_.Add("families.csv", line, "«asked_if» kan ikke vise til familien selv");
+      return;
+    }
+    if (const Scale* scale = instrument_.FindScale(target->scale)) {
+      for (const int code : condition.codes) {
+        if (scale->Find(code) == nullptr) {
+          problems_.Add(
+              "families.csv", line,
+              fmt::format("«asked_if» nevner kode {}, som skalaen «{}» ikke har", code, scale->id));
+        }
+      }
+    }
+    // Routing must lead back to an unconditional question, never in a circle.
+    std::set<std::string> chain = {family.id};
+    for (const Family* f = target; f != nullptr && f->asked_if;
+         f = instrument_.FindFamily(f->asked_if->family)) {
+      if (!chain.insert(f->id).second) {
+        problems_.Add("families.csv", line,
+                      fmt::format("«asked_if» for «{}» går i ring", family.id));
+        return;
+      }
+    }
+  }
+
+  void LoadCrosswalks() {
+    std::set<std::string> covered;
+    for (const auto& [name, file] : files_) {
+      if (!name.starts_with(kCrosswalkFolder)) continue;
+      const std::string stem = name.substr(std::string(kCrosswalkFolder).size());
+      const std::string id_lower = stem.substr(0, stem.rfind('.'));
+      const Generation* generation = nullptr;
+      for (const Generation& g : instrument_.generations) {
+        if (text::FoldLabel(g.id) == text::FoldLabel(id_lower)) generation = &g;
+      }
+      if (generation == nullptr) {
+        problems_.Add(
+            name, 0,
+            fmt::format("filnavnet «{}» svarer ikke til noen generasjon i generations.csv", stem));
+        continue;
+      }
+      covered.insert(generation->id);
+      LoadCrosswalk(name, file, *generation);
+    }
+    for (const Generation& g : instrument_.generations) {
+      if (!covered.contains(g.id)) {
+        problems_.Add("generations.csv", 0,
+                      fmt::format("generasjonen «{}» har ingen nøkkel i {}{}.csv", g.id,
+                                  kCrosswalkFolder, text::FoldLabel(g.id)));
+      }
+    }
+  }
+
+  void LoadCrosswalk(const std::string& name, const io::TextFile* file,
+                     const Generation& generation) {
+    auto table = Table::Open(file, name,
+                             {"source_variable", "source_question", "role", "target", "source_code",
+                              "source_label", "target_code"},
+                             {"note"}, problems_);
+    if (!table) return;
+    Fields f(*table, problems_);
+    Crosswalk crosswalk{generation.id, name, {}};
+    std::map<std::string, std::size_t> index;  // source variable → position in crosswalk
+    std::map<std::string, std::size_t> target_lines;
+    std::map<std::pair<std::string, int>, std::size_t> mapped_codes;
+    std::map<std::pair<std::string, std::string>, std::size_t> mapped_labels;
+    for (const auto& row : table->rows()) {
+      const std::string variable_name = f.Required(row, "source_variable");
+      const std::string role_text = row.Get("role");
+      const std::string target = row.Get("target");
+      std::optional<SourceRole> role;
+      if (role_text == "identifier") role = SourceRole::kIdentifier;
+      if (role_text == "background") role = SourceRole::kBackground;
+      if (role_text == "answer") role = SourceRole::kAnswer;
+      if (role_text == "ignore") role = SourceRole::kIgnore;
+      if (!role) {
+        f.Report(row,
+                 fmt::format("«role» = «{}»: skal være identifier, background, answer eller ignore",
+                             role_text));
+        continue;
+      }
+      if (variable_name.empty()) continue;
+
+      auto [it, first_row] = index.emplace(variable_name, crosswalk.variables.size());
+      if (first_row) {
+        SourceVariable variable;
+        variable.name = variable_name;
+        variable.question = row.Get("source_question");
+        variable.role = *role;
+        variable.target = target;
+        variable.note = row.Get("note");
+        variable.line = row.line();
+        if (!CheckTarget(variable, row, f)) {
+          index.erase(it);
+          continue;
+        }
+        if (*role == SourceRole::kAnswer || *role == SourceRole::kBackground) {
+          f.Unique(target_lines, target, row, fmt::format("målet «{}»", target));
+        }
+        crosswalk.variables.push_back(std::move(variable));
+      } else {
+        const SourceVariable& variable = crosswalk.variables[it->second];
+        if (variable.role != *role || variable.target != target) {
+          f.Report(row, fmt::format(
+                            "variabelen «{}» har en annen rolle eller et annet mål enn på linje {}",
+                            variable_name, variable.line));
+          continue;
+        }
+      }
+      SourceVariable& variable = crosswalk.variables[it->second];
+      const std::string source_code = row.Get("source_code");
+      const std::string source_label = row.Get("source_label");
+      const std::string target_code = row.Get("target_code");
+      const bool takes_categories = TakesCategories(variable);
+      if (!takes_categories) {
+        if (!source_code.empty() || !source_label.empty() || !target_code.empty()) {
+          f.Report(row, fmt::format("variabelen «{}» ({} «{}») skal ikke ha kategorier",
+                                    variable_name, ToString(variable.role), variable.target));
+        } else if (!first_row) {
+          f.Report(row, fmt::format("variabelen «{}» står allerede på linje {}", variable_name,
+                                    variable.line));
+        }
+        continue;
+      }
+      if (source_code.empty() && source_label.empty()) {
+        f.Report(row, fmt::format("variabelen «{}» mangler både «source_code» og «source_label»",
+                                  variable_name));
+        continue;
+      }
+      CategoryMapping mapping;
+      mapping.line = row.line();
+      mapping.source_label = source_label;
+      if (!source_code.empty())
+        mapping.source_code = f.Int(row, "source_code", true, -kMaxCode, kMaxCode);
+      const auto code = f.Int(row, "target_code", true, 0, kMaxCode);
+      if (!code) continue;
+      mapping.target_code = *code;
+      if (!CheckTargetCode(variable, *code, row, f)) continue;
+      if (mapping.source_code) {
+        f.Unique(mapped_codes, std::pair(variable_name, *mapping.source_code), row,
+                 fmt::format("kildekoden {} for «{}» (en kategori kan bare kobles én gang)",
+                             *mapping.source_code, variable_name));
+      }
+      if (!source_label.empty()) {
+        f.Unique(mapped_labels, std::pair(variable_name, text::FoldLabel(source_label)), row,
+                 fmt::format("kildekategorien «{}» for «{}» (en kategori kan bare kobles én gang)",
+                             source_label, variable_name));
+      }
+      variable.categories.push_back(std::move(mapping));
+    }
+    for (const SourceVariable& variable : crosswalk.variables) {
+      if (TakesCategories(variable) && variable.categories.empty()) {
+        problems_.Add(name, variable.line,
+                      fmt::format("variabelen «{}» har ingen kategorier", variable.name));
+      }
+    }
+    instrument_.crosswalks.push_back(std::move(crosswalk));
+  }
+
+  static bool IsCategorical(const std::string& background) {
+    return background == "service" || background == "position" || background == "size_group" ||
+           background == "region" || background == "round_type";
+  }
+
+  static bool TakesCategories(const SourceVariable& variable) {
+    return variable.role == SourceRole::kAnswer ||
+           (variable.role == SourceRole::kBackground && IsCategorical(variable.target));
+  }
+
+  bool CheckTarget(const SourceVariable& variable, const Table::Row& row, Fields& f) {
+    const std::string& target = variable.target;
+    switch (variable.role) {
+      case SourceRole::kAnswer:
+        if (instrument_.FindItem(target) == nullptr) {
+          f.Report(
+              row,
+              fmt::format(
+                  "målet «{}» finnes ikke i instrumentet (skriv familie.spørsmål fra items.csv)",
+                  target));
+          return false;
+        }
+        return true;
+      case SourceRole::kBackground: {
+        const bool known = std::find_if(std::begin(kBackgroundVariables),
+                                        std::end(kBackgroundVariables), [&](const char* v) {
+                                          return target == v;
+                                        }) != std::end(kBackgroundVariables);
+        if (!known) {
+          f.Report(
+              row,
+              fmt::format("målet «{}» er ingen bakgrunnsvariabel (gyldige: {})", target,
+                          "municipality, size_group, region, year, service, position, round_type"));
+          return false;
+        }
+        if (target == "generation") {
+          f.Report(row, "generasjonen settes av nøkkelen selv og kan ikke komme fra en kolonne");
+          return false;
+        }
+        return true;
+      }
+      case SourceRole::kIdentifier: {
+        const bool known =
+            std::find_if(std::begin(kIdentifierKinds), std::end(kIdentifierKinds),
+                         [&](const char* v) { return target == v; }) != std::end(kIdentifierKinds);
+        if (!known) {
+          f.Report(row,
+                   fmt::format("identifikatortypen «{}» er ukjent (gyldige: email, name, phone, "
+                               "ip_address, timestamp, free_text, respondent_id)",
+                               target));
+          return false;
+        }
+        return true;
+      }
+      case SourceRole::kIgnore:
+        if (!target.empty()) {
+          f.Report(row, "en ignorert variabel skal ikke ha mål");
+          return false;
+        }
+        return true;
+    }
+    return false;
+  }
+
+  bool CheckTargetCode(const SourceVariable& variable, int code, const Table::Row& row, Fields& f) {
+    if (variable.role == SourceRole::kAnswer) {
+      const Family* family = nullptr;
+      instrument_.FindItem(variable.target, &family);
+      const Scale* scale = family != nullptr ? instrument_.FindScale(family->scale) : nullptr;
+      if (scale != nullptr && scale->Find(code) == nullptr) {
+        f.Report(row, fmt::format("«target_code» {} finnes ikke i skalaen «{}» for «{}»", code,
+                                  scale->id, variable.target));
+        return false;
+      }
+      return true;
+    }
+    const std::string& target = variable.target;
+    bool known = true;
+    if (target == "service") known = instrument_.FindServiceByCode(code) != nullptr;
+    if (target == "position") known = instrument_.FindPositionByCode(code) != nullptr;
+    if (target == "size_group") known = HasCode(instrument_.size_groups, code);
+    if (target == "region") known = HasCode(instrument_.regions, code);
+    if (target == "round_type") known = HasCode(instrument_.round_types, code);
+    if (!known) {
+      f.Report(row,
+               fmt::format("«target_code» {} er ingen kode for «{}» i background/", code, target));
+    }
+    return known;
+  }
+
+  template <typename T>
+  static bool HasCode(const std::vector<T>& codes, int code) {
+    return std::any_of(codes.begin(), codes.end(), [&](const T& c) { return c.code == code; });
+  }
+
+  std::map<std::string, const io::TextFile*> files_;
+  Problems problems_;
+  Instrument instrument_;
+  std::map<std::string, std::size_t> family_lines_;
+  std::map<std::string, std::size_t> condition_lines_;
+};
+
+}  // namespace
+
+LoadResult LoadInstrument(const std::vector<io::TextFile>& files, const std::string& root) {
+  return Loader(files, root).Run();
+}
+
+LoadResult LoadInstrumentFromDirectory(const std::string& dir) {
+  LoadResult result;
+  auto names = io::ListFiles(dir, ".csv");
+  if (!names) {
+    result.problems.push_back({dir, 0, names.error().message});
+    return result;
+  }
+  std::vector<io::TextFile> files;
+  for (const std::string& name : *names) {
+    auto file = io::ReadTextFile(dir + "/" + name);
+    if (!file) {
+      result.problems.push_back({dir + "/" + name, 0, file.error().message});
+      continue;
+    }
+    files.push_back({name, std::move(file.value().content)});
+  }
+  if (!result.problems.empty()) return result;
+  std::string root = dir;
+  if (!root.empty() && root.back() != '/') root += '/';
+  return LoadInstrument(files, root);
+}
+
+LoadResult LoadEmbeddedInstrument() {
+  return LoadInstrument(EmbeddedInstrumentFiles(), "<innebygd>/");
+}
+
+}  // namespace samkart::instrument
