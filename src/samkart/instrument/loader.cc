@@ -219,7 +219,9 @@ class Loader {
   }
 
   void CheckFileSet() {
-    for (const auto& [name, file] : files_) {
+    // Not a structured binding: clang before 16 cannot capture one in a lambda.
+    for (const auto& entry : files_) {
+      const std::string& name = entry.first;
       const bool known =
           std::find_if(std::begin(kInstrumentFiles), std::end(kInstrumentFiles),
                        [&](const char* f) { return name == f; }) != std::end(kInstrumentFiles);

@@ -54,6 +54,8 @@ bool CsvReader::Next(CsvRecord& record) {
   while (pos_ < text_.size()) {
     const char c = text_[pos_];
     if (quoted) {
+      // No early continue: a doubled quote grows the field too, so every
+      // branch must reach the size check below.
       if (c == '"') {
         if (pos_ + 1 < text_.size() && text_[pos_ + 1] == '"') {
           field += '"';
@@ -63,11 +65,11 @@ bool CsvReader::Next(CsvRecord& record) {
           after_quote = true;
           ++pos_;
         }
-        continue;
+      } else {
+        if (c == '\n') ++line_;
+        field += c;
+        ++pos_;
       }
-      if (c == '\n') ++line_;
-      field += c;
-      ++pos_;
     } else if (c == options_.delimiter) {
       ++pos_;
       if (!end_field()) return false;
