@@ -1,0 +1,112 @@
+#include "samkart/io/encoding.h"
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include <fmt/format.h>
+
+namespace samkart::io {
+
+namespace {
+
+// Code points of bytes 0x80-0x9F; the rest of the code page is Latin-1.
+constexpr std::array<char32_t, 32> kHighControlRange = {
+    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,  // 0x80-0x87
+    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,  // 0x88-0x8F
+    0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,  // 0x90-0x97
+    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,  // 0x98-0x9F
+};
+
+char32_t DecodeByte(unsigned char byte) {
+  if (byte >= 0x80 && byte <= 0x9F) return kHighControlRange[byte - 0x80];
+  return byte;
+}
+
+// The byte for a code point, or -1 when Windows-1252 has none.
+int EncodeCodePoint(char32_t code_point) {
+  if (code_point < 0x80 || (code_point >= 0xA0 && code_point <= 0xFF)) {
+    return static_cast<int>(code_point);
+  }
+  for (std::size_t i = 0; i < kHighControlRange.size(); ++i) {
+    if (kHighControlRange[i] == code_point) return static_cast<int>(0x80 + i);
+  }
+  return -1;
+}
+
+void AppendUtf8(char32_t code_point, std::string& out) {
+  if (code_point < 0x80) {
+    out += static_cast<char>(code_point);
+  } else if (code_point < 0x800) {
+    out += static_cast<char>(0xC0 | (code_point >> 6));
+    out += static_cast<char>(0x80 | (code_point & 0x3F));
+  } else {
+    // Windows-1252 reaches no further than U+2122, so three bytes suffice.
+    out += static_cast<char>(0xE0 | (code_point >> 12));
+    out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (code_point & 0x3F));
+  }
+}
+
+// Decodes one UTF-8 sequence at s[pos]; 0 when it is malformed.
+std::size_t DecodeUtf8(std::string_view s, std::size_t pos, char32_t& code_point) {
+  const auto lead = static_cast<unsigned char>(s[pos]);
+  std::size_t length = 0;
+  if (lead < 0x80) {
+    code_point = lead;
+    return 1;
+  } else if ((lead & 0xE0) == 0xC0) {
+    length = 2;
+    code_point = lead & 0x1F;
+  } else if ((lead & 0xF0) == 0xE0) {
+    length = 3;
+    code_point = lead & 0x0F;
+  } else if ((lead & 0xF8) == 0xF0) {
+    length = 4;
+    code_point = lead & 0x07;
+  } else {
+    return 0;
+  }
+  if (pos + length > s.size()) return 0;
+  for (std::size_t k = 1; k < length; ++k) {
+    const auto continuation = static_cast<unsigned char>(s[pos + k]);
+    if ((continuation & 0xC0) != 0x80) return 0;
+    code_point = (code_point << 6) | (continuation & 0x3F);
+  }
+  constexpr std::array<char32_t, 5> kMinForLength = {0, 0, 0x80, 0x800, 0x10000};
+  if (code_point < kMinForLength[length] || code_point > 0x10FFFF ||
+      (code_point >= 0xD800 && code_point <= 0xDFFF)) {
+    return 0;
+  }
+  return length;
+}
+
+}  // namespace
+
+Result<std::string> Utf8ToWindows1252(std::string_view utf8) {
+  std::string out;
+  out.reserve(utf8.size());
+  std::size_t pos = 0;
+  while (pos < utf8.size()) {
+    char32_t code_point = 0;
+    const std::size_t length = DecodeUtf8(utf8, pos, code_point);
+    if (length == 0) return Error{fmt::format("ugyldig UTF-8 ved byte {}", pos + 1)};
+    const int byte = EncodeCodePoint(code_point);
+    if (byte < 0) {
+      return Error{fmt::format("tegnet «{}» (U+{:04X}) finnes ikke i Windows-1252",
+                               utf8.substr(pos, length), static_cast<std::uint32_t>(code_point))};
+    }
+    out += static_cast<char>(byte);
+    pos += length;
+  }
+  return out;
+}
+
+std::string Windows1252ToUtf8(std::string_view windows1252) {
+  std::string out;
+  out.reserve(windows1252.size() + windows1252.size() / 2);
+  for (const char c : windows1252) AppendUtf8(DecodeByte(static_cast<unsigned char>(c)), out);
+  return out;
+}
+
+}  // namespace samkart::io
