@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job on a fresh machine: install what is missing, build, and run
-# Samkart on its embedded default. Output goes to ./out/.
+# Samkart on its embedded default: validate and document the questionnaire,
+# then generate the synthetic national dataset. Output goes to ./out/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,10 +11,13 @@ samkart=build/release/src/samkart
 out=${SAMKART_OUT:-out}
 
 echo
+echo "== Spørreskjemaet"
 "$samkart" instrument check
 "$samkart" instrument docs --out "$out/kodebok"
-echo
 "$samkart" instrument show --crosswalks > "$out/kodebok/kodebok.txt"
-"$samkart" instrument show | sed -n '1,40p'
-echo "…"
-echo "Hele kodeboken: $out/kodebok/kodebok.html, $out/kodebok/kodebok.md og $out/kodebok/kodebok.txt"
+echo
+echo "== Syntetisk nasjonalt datasett"
+"$samkart" synth --out "$out/syntetisk"
+echo
+echo "Kodeboken: $out/kodebok/kodebok.html (også .md og .txt)"
+echo "Eksportfilene: $out/syntetisk/eksport/ (oversikt i $out/syntetisk/manifest.csv)"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: install what is missing, then
-# build and test twice (optimised, and with AddressSanitizer + UBSan), and
-# check formatting.
+# build and test twice (optimised, and with AddressSanitizer + UBSan), check
+# formatting, and run each fuzzer briefly (scripts/fuzz.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,3 +16,6 @@ for kind in release asan; do
   scripts/build.sh "$kind"
   ctest --test-dir "build/$kind" --output-on-failure -j 2
 done
+
+echo "== Fuzzing (libFuzzer, clang)"
+scripts/fuzz.sh

@@ -20,5 +20,6 @@ struct Context {
 };
 
 void AddInstrumentCommands(CLI::App& app, Context& context);
+void AddSynthCommand(CLI::App& app, Context& context);
 
 }  // namespace samkart::cli

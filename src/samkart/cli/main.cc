@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingDirectory)
       ->type_name("MAPPE");
   samkart::cli::AddInstrumentCommands(app, context);
+  samkart::cli::AddSynthCommand(app, context);
   UseNorwegianGroups(app);
 
   try {

@@ -1,0 +1,210 @@
+// The synthetic dataset must reproduce the national report when analysed
+// correctly: counts by size group, Tabell 3.1, Figur 3.1 and the chapter 5
+// text shares, each within the tolerance stated in data/synth/targets.csv.
+#include "samkart/synth/generator.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "samkart/core/text.h"
+#include "samkart/instrument/loader.h"
+
+namespace samkart::synth {
+namespace {
+
+class SynthTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto loaded = instrument::LoadEmbeddedInstrument();
+    ASSERT_TRUE(loaded.ok());
+    instrument_ = new instrument::Instrument(std::move(*loaded.instrument));
+    auto parameters = LoadParameters(EmbeddedSynthFiles());
+    ASSERT_TRUE(parameters.ok()) << parameters.error().message;
+    parameters_ = new Parameters(std::move(parameters.value()));
+    auto data = Generate(*instrument_, *parameters_, {2022, 1.0});
+    ASSERT_TRUE(data.ok()) << data.error().message;
+    data_ = new SynthData(std::move(data.value()));
+  }
+  static void TearDownTestSuite() {
+    delete data_;
+    delete parameters_;
+    delete instrument_;
+  }
+
+  // Share (percent) of baseline answers in `codes` among answers that count
+  // in the denominator, for respondents passing `keep`.
+  static std::pair<double, std::size_t> Share(const std::string& indicator,
+                                              const std::string& breakdown) {
+    std::string item_id = indicator;
+    std::vector<int> codes;
+    const auto eq = indicator.find('=');
+    if (eq != std::string::npos) {
+      item_id = indicator.substr(0, eq);
+      for (const auto& c : text::Split(indicator.substr(eq + 1), '|'))
+        codes.push_back(*text::ParseInt(c));
+    }
+    const instrument::Family* family = nullptr;
+    const instrument::Item* item = instrument_->FindItem(item_id, &family);
+    EXPECT_NE(item, nullptr) << indicator;
+    if (item == nullptr) return {0, 0};
+    if (codes.empty()) codes = family->reported_share;
+    std::size_t index = 0;
+    while (data_->items[index].item != item) ++index;
+    std::string key, value;
+    if (!breakdown.empty()) {
+      key = breakdown.substr(0, breakdown.find('='));
+      value = breakdown.substr(breakdown.find('=') + 1);
+    }
+    std::size_t n = 0, hits = 0;
+    for (std::size_t r = 0; r < data_->respondents.size(); ++r) {
+      const Respondent& person = data_->respondents[r];
+      const Round& round = data_->rounds[person.round];
+      if (round.follow_up) continue;
+      if (key == "service" && instrument_->FindServiceByCode(person.service)->key != value)
+        continue;
+      if (key == "size_group" && std::to_string(round.municipality->size_group) != value) continue;
+      const uint8_t a = data_->answers[index][r];
+      if (a == kBlank || a == kNotAsked) continue;
+      ++n;
+      hits += std::find(codes.begin(), codes.end(), a) != codes.end();
+    }
+    return {n == 0 ? 0 : 100.0 * static_cast<double>(hits) / static_cast<double>(n), n};
+  }
+
+  static instrument::Instrument* instrument_;
+  static Parameters* parameters_;
+  static SynthData* data_;
+};
+
+instrument::Instrument* SynthTest::instrument_ = nullptr;
+Parameters* SynthTest::parameters_ = nullptr;
+SynthData* SynthTest::data_ = nullptr;
+
+TEST_F(SynthTest, CountsFollowChapterFour) {
+  EXPECT_EQ(parameters_->municipalities.size(), 73u);
+  std::map<int, std::size_t> by_size;
+  std::map<std::string, std::size_t> surveys_by_region;
+  std::size_t baseline = 0, follow_ups = 0;
+  for (const Round& round : data_->rounds) {
+    if (round.follow_up) {
+      ++follow_ups;
+      EXPECT_GE(round.year, 2022);
+      EXPECT_LE(round.year, 2024);
+      continue;
+    }
+    baseline += round.count;
+    by_size[round.municipality->size_group] += round.count;
+    ++surveys_by_region[round.municipality->region];
+  }
+  EXPECT_EQ(baseline, 25909u);
+  EXPECT_EQ(by_size,
+            (std::map<int, std::size_t>{{1, 3422}, {2, 5063}, {3, 7662}, {4, 7158}, {5, 2604}}));
+  // Tabell 1: surveys per KORUS centre.
+  EXPECT_EQ(surveys_by_region, (std::map<std::string, std::size_t>{{"nord", 12},
+                                                                   {"midt", 12},
+                                                                   {"ost", 6},
+                                                                   {"oslo", 6},
+                                                                   {"sor", 12},
+                                                                   {"stavanger", 6},
+                                                                   {"bergen", 19}}));
+  // About a quarter of the municipalities have a follow-up.
+  EXPECT_GE(follow_ups, 15u);
+  EXPECT_LE(follow_ups, 22u);
+  for (const auto& m : parameters_->municipalities) {
+    EXPECT_NE(m.name.find("(syntetisk)"), std::string::npos) << m.name;
+    EXPECT_GE(m.number, 9000);
+  }
+}
+
+TEST_F(SynthTest, OlderSurveysUseOlderGenerations) {
+  for (const Round& round : data_->rounds) {
+    if (round.year <= 2016) {
+      EXPECT_EQ(round.generation, "G1");
+    }
+    if (round.year == 2018) {
+      EXPECT_EQ(round.generation, "G3");
+    }
+    if (round.year >= 2020) {
+      EXPECT_EQ(round.generation, "G5");
+    }
+  }
+}
+
+TEST_F(SynthTest, EveryTargetIsReproducedWithinItsTolerance) {
+  std::size_t checked = 0;
+  for (const Target& t : parameters_->targets) {
+    const auto [share, n] = Share(t.indicator, t.breakdown);
+    ASSERT_GT(n, 0u) << t.indicator << " " << t.breakdown;
+    EXPECT_NEAR(share, t.value_pct, t.tolerance_pp)
+        << t.indicator << " [" << t.breakdown << "] n=" << n << " source: " << t.source;
+    ++checked;
+  }
+  EXPECT_GE(checked, 200u);
+}
+
+TEST_F(SynthTest, AnswersAreCorrelatedWithinAPerson) {
+  // Those who identify neglect well also know whom to contact about it more often.
+  const instrument::Family* f = nullptr;
+  const auto* risk = instrument_->FindItem("risk_identification.neglect", &f);
+  const auto* knows = instrument_->FindItem("knows_other_services.neglect", &f);
+  std::size_t ri = 0, ki = 0;
+  while (data_->items[ri].item != risk) ++ri;
+  while (data_->items[ki].item != knows) ++ki;
+  std::size_t high = 0, high_yes = 0, low = 0, low_yes = 0;
+  for (std::size_t r = 0; r < data_->respondents.size(); ++r) {
+    const uint8_t a = data_->answers[ri][r], b = data_->answers[ki][r];
+    if (a >= kBlank || b >= kBlank || a == 9) continue;
+    (a >= 4 ? high : low) += 1;
+    (a >= 4 ? high_yes : low_yes) += b == 1;
+  }
+  ASSERT_GT(high, 1000u);
+  ASSERT_GT(low, 1000u);
+  EXPECT_GT(static_cast<double>(high_yes) / static_cast<double>(high),
+            static_cast<double>(low_yes) / static_cast<double>(low) + 0.05);
+}
+
+TEST_F(SynthTest, RoutingAndExclusionsHold) {
+  std::size_t concern = 0, content = 0;
+  for (std::size_t i = 0; i < data_->items.size(); ++i) {
+    if (data_->items[i].item->id == "concern_last_12_months") concern = i;
+    if (data_->items[i].family->id == "concern_content" && content == 0) content = i;
+  }
+  const int barnevern = instrument_->FindService("barnevern")->code;
+  for (std::size_t r = 0; r < data_->respondents.size(); ++r) {
+    if (data_->respondents[r].service == barnevern) {
+      EXPECT_EQ(data_->answers[concern][r], kNotAsked);
+    }
+    const uint8_t c = data_->answers[concern][r];
+    if (c == 1 || c == 9 || c == kBlank) {
+      EXPECT_EQ(data_->answers[content][r], kNotAsked) << r;
+    }
+  }
+}
+
+TEST_F(SynthTest, FollowUpsChangeSomething) {
+  // Knowledge of cross-service routines rises from baseline to follow-up.
+  const instrument::Family* f = nullptr;
+  const auto* item = instrument_->FindItem("system_knowledge.cross_service_routines", &f);
+  std::size_t index = 0;
+  while (data_->items[index].item != item) ++index;
+  double base_hits = 0, base_n = 0, follow_hits = 0, follow_n = 0;
+  std::set<int> followed;
+  for (const Round& round : data_->rounds) {
+    if (round.follow_up) followed.insert(round.municipality->number);
+  }
+  for (std::size_t r = 0; r < data_->respondents.size(); ++r) {
+    const Round& round = data_->rounds[data_->respondents[r].round];
+    if (!followed.contains(round.municipality->number)) continue;
+    const uint8_t a = data_->answers[index][r];
+    if (a >= kBlank) continue;
+    (round.follow_up ? follow_n : base_n) += 1;
+    (round.follow_up ? follow_hits : base_hits) += a == 4 || a == 5;
+  }
+  EXPECT_GT(follow_hits / follow_n, base_hits / base_n + 0.05);
+}
+
+}  // namespace
+}  // namespace samkart::synth

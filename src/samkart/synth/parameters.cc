@@ -1,0 +1,181 @@
+#include "samkart/synth/parameters.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "samkart/core/text.h"
+#include "samkart/io/csv_reader.h"
+
+namespace samkart::synth {
+
+namespace {
+
+// A CSV file read by column name; the first error names file, line and column.
+class Sheet {
+ public:
+  static Result<Sheet> Open(const std::vector<io::TextFile>& files, const std::string& name) {
+    const auto it = std::find_if(files.begin(), files.end(),
+                                 [&](const io::TextFile& f) { return f.path == name; });
+    if (it == files.end()) return Error{fmt::format("data/synth/{}: filen mangler", name)};
+    auto table = io::ParseCsv(it->content);
+    if (!table) return Error{fmt::format("data/synth/{}: {}", name, table.error().message)};
+    return Sheet(name, std::move(table.value()));
+  }
+
+  const std::vector<io::CsvRecord>& rows() const { return table_.rows; }
+
+  Result<std::string> Text(const io::CsvRecord& row, const std::string& column) const {
+    const auto it = std::find(table_.header.begin(), table_.header.end(), column);
+    if (it == table_.header.end())
+      return Error{fmt::format("data/synth/{}: mangler kolonnen «{}»", name_, column)};
+    const auto index = static_cast<std::size_t>(it - table_.header.begin());
+    return index < row.fields.size() ? std::string(text::Trim(row.fields[index])) : std::string();
+  }
+
+  Result<double> Number(const io::CsvRecord& row, const std::string& column) const {
+    auto value = Text(row, column);
+    if (!value) return value.error();
+    try {
+      std::size_t used = 0;
+      const double number = std::stod(*value, &used);
+      if (used == value->size()) return number;
+    } catch (const std::exception&) {
+    }
+    return Error{fmt::format("data/synth/{}:{}: «{}» = «{}» er ikke et tall", name_, row.line,
+                             column, *value)};
+  }
+
+ private:
+  Sheet(std::string name, io::CsvTable table) : name_(std::move(name)), table_(std::move(table)) {}
+  std::string name_;
+  io::CsvTable table_;
+};
+
+#define SAMKART_TRY(var, expr)                    \
+  auto var##_result = (expr);                     \
+  if (!var##_result) return var##_result.error(); \
+  auto var = std::move(var##_result.value())
+
+}  // namespace
+
+double Parameters::ServiceOffset(const std::string& family, const std::string& service) const {
+  for (const std::string& key : {family, std::string("*")}) {
+    const auto f = service_offsets.find(key);
+    if (f == service_offsets.end()) continue;
+    const auto s = f->second.find(service);
+    if (s != f->second.end()) return s->second;
+  }
+  return 0;
+}
+
+const std::vector<CategoryWeight>* Parameters::Weights(const std::string& family,
+                                                       const std::string& item,
+                                                       const std::string& scale) const {
+  for (const std::string& key : {family + "." + item, family, scale}) {
+    const auto it = category_weights.find(key);
+    if (it != category_weights.end()) return &it->second;
+  }
+  return nullptr;
+}
+
+Result<Parameters> LoadParameters(const std::vector<io::TextFile>& files) {
+  Parameters p;
+  p.files = files;
+  {
+    SAMKART_TRY(sheet, Sheet::Open(files, "municipalities.csv"));
+    for (const auto& row : sheet.rows()) {
+      Municipality m;
+      SAMKART_TRY(number, sheet.Number(row, "municipality"));
+      SAMKART_TRY(name, sheet.Text(row, "name_nb"));
+      SAMKART_TRY(region, sheet.Text(row, "region"));
+      SAMKART_TRY(size, sheet.Number(row, "size_group"));
+      SAMKART_TRY(population, sheet.Number(row, "population"));
+      SAMKART_TRY(year, sheet.Number(row, "baseline_year"));
+      SAMKART_TRY(respondents, sheet.Number(row, "baseline_respondents"));
+      SAMKART_TRY(follow_up, sheet.Text(row, "follow_up_year"));
+      m.number = static_cast<int>(number);
+      m.name = name;
+      m.region = region;
+      m.size_group = static_cast<int>(size);
+      m.population = static_cast<int>(population);
+      m.baseline_year = static_cast<int>(year);
+      m.baseline_respondents = static_cast<int>(respondents);
+      if (!follow_up.empty()) m.follow_up_year = text::ParseInt(follow_up);
+      p.municipalities.push_back(std::move(m));
+    }
+  }
+  {
+    SAMKART_TRY(sheet, Sheet::Open(files, "targets.csv"));
+    for (const auto& row : sheet.rows()) {
+      Target t;
+      SAMKART_TRY(indicator, sheet.Text(row, "indicator"));
+      SAMKART_TRY(breakdown, sheet.Text(row, "breakdown"));
+      SAMKART_TRY(value, sheet.Number(row, "value_pct"));
+      SAMKART_TRY(tolerance, sheet.Number(row, "tolerance_pp"));
+      SAMKART_TRY(source, sheet.Text(row, "source"));
+      SAMKART_TRY(confidence, sheet.Text(row, "confidence"));
+      p.targets.push_back({indicator, breakdown, value, tolerance, source, confidence});
+    }
+  }
+  {
+    SAMKART_TRY(sheet, Sheet::Open(files, "service_mix.csv"));
+    for (const auto& row : sheet.rows()) {
+      SAMKART_TRY(service, sheet.Text(row, "service"));
+      SAMKART_TRY(share, sheet.Number(row, "share"));
+      p.service_mix.emplace_back(service, share);
+    }
+  }
+  {
+    SAMKART_TRY(sheet, Sheet::Open(files, "position_mix.csv"));
+    for (const auto& row : sheet.rows()) {
+      SAMKART_TRY(service, sheet.Text(row, "service"));
+      SAMKART_TRY(position, sheet.Text(row, "position"));
+      SAMKART_TRY(weight, sheet.Number(row, "weight"));
+      p.positions[service].emplace_back(position, weight);
+    }
+  }
+  {
+    SAMKART_TRY(sheet, Sheet::Open(files, "effects.csv"));
+    for (const auto& row : sheet.rows()) {
+      SAMKART_TRY(kind, sheet.Text(row, "kind"));
+      SAMKART_TRY(key, sheet.Text(row, "key"));
+      SAMKART_TRY(effect, sheet.Number(row, "effect"));
+      if (kind == "position") p.position_effects[key] = effect;
+      if (kind == "size_group") p.size_effects[text::ParseInt(key).value_or(0)] = effect;
+      if (kind == "size_scale") p.size_scales[key] = effect;
+    }
+  }
+  {
+    SAMKART_TRY(sheet, Sheet::Open(files, "service_profiles.csv"));
+    for (const auto& row : sheet.rows()) {
+      SAMKART_TRY(family, sheet.Text(row, "family"));
+      SAMKART_TRY(service, sheet.Text(row, "service"));
+      SAMKART_TRY(offset, sheet.Number(row, "offset"));
+      p.service_offsets[family][service] = offset;
+    }
+  }
+  {
+    SAMKART_TRY(sheet, Sheet::Open(files, "families.csv"));
+    for (const auto& row : sheet.rows()) {
+      SAMKART_TRY(family, sheet.Text(row, "family"));
+      SAMKART_TRY(loading, sheet.Number(row, "loading"));
+      SAMKART_TRY(response, sheet.Number(row, "response_rate"));
+      SAMKART_TRY(shift, sheet.Number(row, "follow_up_shift"));
+      SAMKART_TRY(sign, sheet.Number(row, "size_sign"));
+      p.families[family] = {loading, response, shift, static_cast<int>(sign)};
+    }
+  }
+  {
+    SAMKART_TRY(sheet, Sheet::Open(files, "category_weights.csv"));
+    for (const auto& row : sheet.rows()) {
+      SAMKART_TRY(key, sheet.Text(row, "key"));
+      SAMKART_TRY(code, sheet.Number(row, "code"));
+      SAMKART_TRY(weight, sheet.Number(row, "weight"));
+      p.category_weights[key].push_back({static_cast<int>(code), weight});
+    }
+  }
+  return p;
+}
+
+}  // namespace samkart::synth
