@@ -73,39 +73,43 @@ std::string FoldLabel(std::string_view label) {
   return out;
 }
 
+std::size_t DecodeUtf8(std::string_view s, std::size_t pos, char32_t& code_point) {
+  const auto lead = static_cast<unsigned char>(s[pos]);
+  std::size_t length = 0;
+  if (lead < 0x80) {
+    code_point = lead;
+    return 1;
+  } else if ((lead & 0xE0) == 0xC0) {
+    length = 2;
+    code_point = lead & 0x1F;
+  } else if ((lead & 0xF0) == 0xE0) {
+    length = 3;
+    code_point = lead & 0x0F;
+  } else if ((lead & 0xF8) == 0xF0) {
+    length = 4;
+    code_point = lead & 0x07;
+  } else {
+    return 0;
+  }
+  if (pos + length > s.size()) return 0;
+  for (std::size_t k = 1; k < length; ++k) {
+    const auto continuation = static_cast<unsigned char>(s[pos + k]);
+    if ((continuation & 0xC0) != 0x80) return 0;
+    code_point = (code_point << 6) | (continuation & 0x3F);
+  }
+  constexpr char32_t kMinForLength[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (code_point < kMinForLength[length] || code_point > 0x10FFFF ||
+      (code_point >= 0xD800 && code_point <= 0xDFFF)) {
+    return 0;
+  }
+  return length;
+}
+
 bool IsValidUtf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t length = 0;
-    uint32_t code_point = 0;
-    if ((c & 0xE0) == 0xC0) {
-      length = 2;
-      code_point = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      length = 3;
-      code_point = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      length = 4;
-      code_point = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + length > s.size()) return false;
-    for (size_t k = 1; k < length; ++k) {
-      const auto continuation = static_cast<unsigned char>(s[i + k]);
-      if ((continuation & 0xC0) != 0x80) return false;
-      code_point = (code_point << 6) | (continuation & 0x3F);
-    }
-    const uint32_t min_for_length[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (code_point < min_for_length[length] || code_point > 0x10FFFF ||
-        (code_point >= 0xD800 && code_point <= 0xDFFF)) {
-      return false;
-    }
+  for (std::size_t i = 0; i < s.size();) {
+    char32_t code_point = 0;
+    const std::size_t length = DecodeUtf8(s, i, code_point);
+    if (length == 0) return false;
     i += length;
   }
   return true;

@@ -23,6 +23,11 @@ std::optional<int> ParseInt(std::string_view s);
 // "  I Ganske  stor grad" matches "i ganske stor grad".
 std::string FoldLabel(std::string_view label);
 
+// Decodes the UTF-8 sequence starting at s[pos] into code_point and returns
+// its length in bytes; 0 when it is malformed (truncated, overlong, a
+// surrogate or above U+10FFFF).
+std::size_t DecodeUtf8(std::string_view s, std::size_t pos, char32_t& code_point);
+
 // True when s is valid UTF-8 (no overlongs, no surrogates).
 bool IsValidUtf8(std::string_view s);
 

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "samkart/core/text.h"
+
 namespace samkart::io {
 
 namespace {
@@ -48,39 +50,6 @@ void AppendUtf8(char32_t code_point, std::string& out) {
   }
 }
 
-// Decodes one UTF-8 sequence at s[pos]; 0 when it is malformed.
-std::size_t DecodeUtf8(std::string_view s, std::size_t pos, char32_t& code_point) {
-  const auto lead = static_cast<unsigned char>(s[pos]);
-  std::size_t length = 0;
-  if (lead < 0x80) {
-    code_point = lead;
-    return 1;
-  } else if ((lead & 0xE0) == 0xC0) {
-    length = 2;
-    code_point = lead & 0x1F;
-  } else if ((lead & 0xF0) == 0xE0) {
-    length = 3;
-    code_point = lead & 0x0F;
-  } else if ((lead & 0xF8) == 0xF0) {
-    length = 4;
-    code_point = lead & 0x07;
-  } else {
-    return 0;
-  }
-  if (pos + length > s.size()) return 0;
-  for (std::size_t k = 1; k < length; ++k) {
-    const auto continuation = static_cast<unsigned char>(s[pos + k]);
-    if ((continuation & 0xC0) != 0x80) return 0;
-    code_point = (code_point << 6) | (continuation & 0x3F);
-  }
-  constexpr std::array<char32_t, 5> kMinForLength = {0, 0, 0x80, 0x800, 0x10000};
-  if (code_point < kMinForLength[length] || code_point > 0x10FFFF ||
-      (code_point >= 0xD800 && code_point <= 0xDFFF)) {
-    return 0;
-  }
-  return length;
-}
-
 }  // namespace
 
 Result<std::string> Utf8ToWindows1252(std::string_view utf8) {
@@ -89,7 +58,7 @@ Result<std::string> Utf8ToWindows1252(std::string_view utf8) {
   std::size_t pos = 0;
   while (pos < utf8.size()) {
     char32_t code_point = 0;
-    const std::size_t length = DecodeUtf8(utf8, pos, code_point);
+    const std::size_t length = text::DecodeUtf8(utf8, pos, code_point);
     if (length == 0) return Error{fmt::format("ugyldig UTF-8 ved byte {}", pos + 1)};
     const int byte = EncodeCodePoint(code_point);
     if (byte < 0) {
