@@ -121,8 +121,8 @@ constexpr const char* kComments[] = {"Godt samarbeid med PPT.",
 
 class Exporter {
  public:
-  Exporter(const instrument::Instrument& in, const Parameters& p, const SynthData& d, uint64_t seed)
-      : in_(in), p_(p), d_(d), seed_(seed) {
+  Exporter(const instrument::Instrument& in, const SynthData& d, uint64_t seed)
+      : in_(in), d_(d), seed_(seed) {
     for (std::size_t i = 0; i < d_.items.size(); ++i) {
       item_index_[d_.items[i].family->id + "." + d_.items[i].item->id] = i;
     }
@@ -214,7 +214,6 @@ class Exporter {
   }
 
   const instrument::Instrument& in_;
-  const Parameters& p_;
   const SynthData& d_;
   uint64_t seed_;
   std::map<std::string, std::size_t> item_index_;
@@ -237,7 +236,7 @@ Result<ExportSummary> WriteSynthDataset(
     const instrument::Instrument& instrument, const Parameters& parameters, const SynthData& data,
     const std::string& out_dir, uint64_t seed,
     const std::function<void(std::size_t, std::size_t)>& progress) {
-  Exporter exporter(instrument, parameters, data, seed);
+  Exporter exporter(instrument, data, seed);
   ExportSummary summary;
   std::string manifest =
       "file,municipality,name_nb,year,round_type,generation,format,respondents\n";

@@ -147,8 +147,8 @@ class Generator {
 
   // Checklist options are drawn nearly independently (no family factor), so
   // few respondents end up with no tick at all.
-  double Latent(const Family& family, const FamilyModel& model, std::size_t item_index,
-                std::size_t r, std::size_t family_index, bool checklist) const {
+  double Latent(const FamilyModel& model, std::size_t item_index, std::size_t r,
+                std::size_t family_index, bool checklist) const {
     const Respondent& person = data_.respondents[r];
     const Round& round = data_.rounds[person.round];
     const double loading = model.loading;
@@ -168,7 +168,6 @@ class Generator {
       z += model.size_sign * size->second * (scale == p_.size_scales.end() ? 1.0 : scale->second);
     }
     if (round.follow_up) z += model.follow_up_shift;
-    (void)family;
     return z;
   }
 
@@ -263,7 +262,7 @@ class Generator {
           continue;
         }
         answers[r] = 0;  // answering; the code is set by Assign
-        st.z[r] = static_cast<float>(Latent(family, model, st.index, r, family_index, checklist));
+        st.z[r] = static_cast<float>(Latent(model, st.index, r, family_index, checklist));
         if (!data_.rounds[data_.respondents[r].round].follow_up)
           st.baseline[data_.respondents[r].service].push_back(st.z[r]);
       }
