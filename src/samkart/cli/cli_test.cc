@@ -7,9 +7,12 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include "support/scratch_dir.h"
+
 namespace {
 
 namespace fs = std::filesystem;
+namespace testing_support = samkart::testing_support;
 
 struct CommandRun {
   int exit_code = -1;
@@ -29,24 +32,12 @@ CommandRun Samkart(const std::string& args) {
   return run;
 }
 
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing_support::ReadWholeFile;
 
 class CliTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("samkart_cli_" +
-            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
+  testing_support::ScratchDir scratch_;
+  fs::path dir_ = scratch_.path();
 };
 
 TEST_F(CliTest, HelpListsCommandsInNorwegian) {
@@ -110,8 +101,8 @@ TEST_F(CliTest, ShowOneFamilyAndRefuseAnUnknownOne) {
 TEST_F(CliTest, DocsWritesMarkdownAndHtml) {
   const CommandRun run = Samkart("instrument docs --out " + (dir_ / "kodebok").string());
   EXPECT_EQ(run.exit_code, 0) << run.output;
-  const std::string md = ReadFile(dir_ / "kodebok/kodebok.md");
-  const std::string html = ReadFile(dir_ / "kodebok/kodebok.html");
+  const std::string md = ReadWholeFile(dir_ / "kodebok/kodebok.md");
+  const std::string html = ReadWholeFile(dir_ / "kodebok/kodebok.html");
   EXPECT_NE(md.find("# Kodebok for BTI/BTS-kartleggingen"), std::string::npos);
   EXPECT_NE(html.find("<h2 id=\"s1\">Oversikt</h2>"), std::string::npos);
   EXPECT_FALSE(fs::exists(dir_ / "kodebok/kodebok.md.tmp"));

@@ -10,6 +10,8 @@
 
 #include "samkart/instrument/embedded.h"
 
+#include "support/scratch_dir.h"
+
 namespace samkart::instrument {
 namespace {
 
@@ -499,8 +501,8 @@ TEST(InstrumentLoader, ReportsEveryCrosswalkProblemAtOnce) {
 }
 
 TEST(InstrumentLoader, LoadsFromADirectoryAndNamesItsFiles) {
-  const auto dir = std::filesystem::temp_directory_path() / "samkart_loader_test";
-  std::filesystem::remove_all(dir);
+  const testing_support::ScratchDir scratch;
+  const auto& dir = scratch.path();
   Files files = Embedded();
   const auto line = Replace(files, "families.csv", "rating,grad,4|5", "rating,gradd,4|5");
   for (const auto& f : files) {
@@ -511,7 +513,6 @@ TEST(InstrumentLoader, LoadsFromADirectoryAndNamesItsFiles) {
   ASSERT_EQ(result.problems.size(), 1u) << Dump(result);
   EXPECT_EQ(result.problems[0].file, (dir / "families.csv").string());
   EXPECT_EQ(result.problems[0].line, line);
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

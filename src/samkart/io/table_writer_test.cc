@@ -23,6 +23,8 @@
 #include "samkart/io/csv_reader.h"
 #include "samkart/io/encoding.h"
 
+#include "support/scratch_dir.h"
+
 namespace samkart::io {
 namespace {
 
@@ -31,24 +33,13 @@ namespace fs = std::filesystem;
 // A fresh folder per test under the system temp directory.
 class TableWriterTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           (std::string("samkart_table_writer_") + info->name() + "_" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   std::string PathFor(const std::string& name) const { return (dir_ / name).string(); }
 
-  fs::path dir_;
+  testing_support::ScratchDir scratch_;
+  fs::path dir_ = scratch_.path();
 };
 
-std::string ReadBytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+std::string ReadBytes(const std::string& path) { return testing_support::ReadWholeFile(path); }
 
 // Four rows covering codes with and without labels, doubles, missing cells,
 // and text that needs CSV quoting.

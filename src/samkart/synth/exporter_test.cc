@@ -10,17 +10,14 @@
 #include "samkart/instrument/loader.h"
 #include "samkart/io/csv_reader.h"
 
+#include "support/scratch_dir.h"
+
 namespace samkart::synth {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string Slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string Slurp(const fs::path& path) { return testing_support::ReadWholeFile(path); }
 
 class ExporterTest : public ::testing::Test {
  protected:
@@ -31,10 +28,7 @@ class ExporterTest : public ::testing::Test {
     auto parameters = LoadParameters(EmbeddedSynthFiles());
     ASSERT_TRUE(parameters.ok());
     parameters_ = std::move(parameters.value());
-    root_ = fs::temp_directory_path() / "samkart_exporter_test";
-    fs::remove_all(root_);
   }
-  void TearDown() override { fs::remove_all(root_); }
 
   ExportSummary Write(const fs::path& dir, uint64_t seed, double scale) {
     auto data = Generate(instrument_, parameters_, {seed, scale});
@@ -46,7 +40,8 @@ class ExporterTest : public ::testing::Test {
 
   instrument::Instrument instrument_;
   Parameters parameters_;
-  fs::path root_;
+  testing_support::ScratchDir scratch_;
+  fs::path root_ = scratch_.path();
 };
 
 TEST_F(ExporterTest, SameSeedAndScaleGiveTheSameBytes) {
