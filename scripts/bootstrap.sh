@@ -8,7 +8,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libfmt-dev nlohmann-json3-dev
   libsqlite3-dev sqlite3
-  libxlsxwriter-dev libreadstat-dev libzip-dev  # export writers; libzip for their tests
+  libxlsxwriter-dev libreadstat-dev  # export writers (XLSX, SPSS)
+  libzip-dev libexpat1-dev  # XLSX reader: a zip of XML parts
   clang-format
   # scripts/fuzz.sh: clang, libFuzzer (in libclang-rt-14-dev on Debian 12) and
   # llvm-symbolizer, so a crash report names source lines.

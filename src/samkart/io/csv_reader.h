@@ -36,6 +36,8 @@ class CsvReader {
   bool Next(CsvRecord& record);
   // Empty unless parsing failed; the message names the line.
   const std::string& error() const { return error_; }
+  // Bytes consumed so far, for progress reporting.
+  std::size_t offset() const { return pos_; }
 
  private:
   bool Fail(std::size_t line, std::string message);

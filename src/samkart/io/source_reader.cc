@@ -1,0 +1,99 @@
+#include "samkart/io/source_reader.h"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <unordered_set>
+
+#include <fmt/format.h>
+
+namespace samkart::io {
+
+namespace {
+
+bool StartsWith(const std::string& bytes, std::string_view prefix) {
+  return bytes.size() >= prefix.size() && bytes.compare(0, prefix.size(), prefix) == 0;
+}
+
+std::string LowerExtension(const std::string& file_name) {
+  std::string ext = std::filesystem::path(file_name).extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext;
+}
+
+// Above this a file is not a municipality's survey export; refusing early
+// keeps a mistaken path (a disk image, a video) from filling memory.
+constexpr std::uintmax_t kMaxSourceFileBytes = 8ull << 30;
+
+}  // namespace
+
+SourceFormat DetectSourceFormat(const std::string& bytes, const std::string& file_name) {
+  if (StartsWith(bytes, "PK\x03\x04")) return SourceFormat::kXlsx;
+  if (StartsWith(bytes, "$FL2") || StartsWith(bytes, "$FL3")) return SourceFormat::kSav;
+  if (StartsWith(bytes, "<stata_dta>")) return SourceFormat::kDta;
+  const std::string ext = LowerExtension(file_name);
+  if (ext == ".xlsx") return SourceFormat::kXlsx;
+  if (ext == ".sav" || ext == ".zsav") return SourceFormat::kSav;
+  if (ext == ".dta") return SourceFormat::kDta;
+  return SourceFormat::kCsv;
+}
+
+Result<std::unique_ptr<SourceReader>> OpenSource(std::string bytes, SourceFormat format,
+                                                 const std::string& display_name,
+                                                 const SourceOptions& options) {
+  if (bytes.empty()) return Error{display_name + ": filen er tom"};
+  switch (format) {
+    case SourceFormat::kCsv:
+      return OpenCsvSource(std::move(bytes), display_name, options);
+    case SourceFormat::kXlsx:
+      return OpenXlsxSource(std::move(bytes), display_name, options);
+    case SourceFormat::kSav:
+    case SourceFormat::kDta:
+      return OpenReadStatSource(std::move(bytes), format, display_name, options);
+  }
+  return Error{display_name + ": ukjent filformat"};
+}
+
+Result<std::unique_ptr<SourceReader>> OpenSourceFile(const std::string& path,
+                                                     const SourceOptions& options) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) return Error{fmt::format("{}: kan ikke leses ({})", path, ec.message())};
+  if (size > kMaxSourceFileBytes) {
+    return Error{fmt::format("{}: filen er {} MB; grensen er {} MB", path, size >> 20,
+                             kMaxSourceFileBytes >> 20)};
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{fmt::format("{}: kan ikke åpnes ({})", path, std::strerror(errno))};
+  std::string bytes(static_cast<std::size_t>(size), '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(size));
+  if (in.gcount() != static_cast<std::streamsize>(size)) {
+    return Error{path + ": filen endret seg under lesing"};
+  }
+  const SourceFormat format = DetectSourceFormat(bytes, path);
+  return OpenSource(std::move(bytes), format, path, options);
+}
+
+Result<bool> CheckColumnNames(const std::vector<SourceColumn>& columns,
+                              const std::string& display_name) {
+  if (columns.empty()) return Error{display_name + ": filen har ingen kolonner"};
+  if (columns.size() > kSourceMaxColumns) {
+    return Error{fmt::format("{}: {} kolonner; grensen er {}", display_name, columns.size(),
+                             kSourceMaxColumns)};
+  }
+  std::unordered_set<std::string> seen;
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    const std::string& name = columns[i].name;
+    if (name.empty()) {
+      return Error{fmt::format("{}: kolonne {} har ikke noe navn", display_name, i + 1)};
+    }
+    if (!seen.insert(name).second) {
+      return Error{fmt::format("{}: kolonnenavnet «{}» forekommer mer enn én gang (kolonne {})",
+                               display_name, name, i + 1)};
+    }
+  }
+  return true;
+}
+
+}  // namespace samkart::io
