@@ -78,6 +78,7 @@ struct Code {
 
 struct Service : Code {
   bool answers_survey = true;  // false for partners only rated (BUP)
+  std::string generalises_to;  // key of the coarser service used for k-anonymity
 };
 
 struct Position : Code {

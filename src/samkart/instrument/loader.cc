@@ -305,11 +305,16 @@ class Loader {
   std::vector<Code> LoadCodes(const std::string& name) { return LoadCodeTable<Code>(name, {}, {}); }
 
   void LoadServices() {
-    instrument_.services =
-        LoadCodeTable<Service>("background/services.csv", {"answers_survey"},
-                               [](Service& s, const Table::Row& row, Fields& f) {
-                                 s.answers_survey = f.YesNo(row, "answers_survey").value_or(true);
-                               });
+    const std::string name = "background/services.csv";
+    std::map<std::string, std::size_t> lines;
+    instrument_.services = LoadCodeTable<Service>(
+        name, {"answers_survey", "generalises_to"},
+        [&](Service& s, const Table::Row& row, Fields& f) {
+          s.answers_survey = f.YesNo(row, "answers_survey").value_or(true);
+          s.generalises_to = row.Get("generalises_to");
+          lines[s.key] = row.line();
+        });
+    CheckGeneralisationChains(name, instrument_.services, lines, "tjeneste");
   }
 
   void LoadPositions() {
@@ -320,16 +325,29 @@ class Loader {
           p.generalises_to = row.Get("generalises_to");
           lines[p.key] = row.line();
         });
-    // Each chain of generalisations must end at a position that generalises no further.
-    for (const Position& start : instrument_.positions) {
+    CheckGeneralisationChains(name, instrument_.positions, lines, "stilling");
+  }
+
+  // Each chain of generalisations (k-anonymity) must end at a code that
+  // generalises no further.
+  template <typename T>
+  void CheckGeneralisationChains(const std::string& name, const std::vector<T>& codes,
+                                 std::map<std::string, std::size_t>& lines, const char* noun) {
+    auto find = [&](const std::string& key) -> const T* {
+      for (const T& c : codes) {
+        if (c.key == key) return &c;
+      }
+      return nullptr;
+    };
+    for (const T& start : codes) {
       std::set<std::string> visited = {start.key};
-      const Position* p = &start;
-      while (!p->generalises_to.empty()) {
-        const Position* next = instrument_.FindPosition(p->generalises_to);
+      const T* c = &start;
+      while (!c->generalises_to.empty()) {
+        const T* next = find(c->generalises_to);
         if (next == nullptr) {
-          problems_.Add(
-              name, lines[p->key],
-              fmt::format("«generalises_to» = «{}» er ingen stilling i filen", p->generalises_to));
+          problems_.Add(name, lines[c->key],
+                        fmt::format("«generalises_to» = «{}» er ingen {} i filen",
+                                    c->generalises_to, noun));
           break;
         }
         if (!visited.insert(next->key).second) {
@@ -337,7 +355,7 @@ class Loader {
                         fmt::format("generaliseringen av «{}» går i ring", start.key));
           break;
         }
-        p = next;
+        c = next;
       }
     }
   }

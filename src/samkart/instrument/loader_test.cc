@@ -230,9 +230,22 @@ TEST(InstrumentLoader, DuplicateScaleCode) {
 
 TEST(InstrumentLoader, DuplicateServiceKey) {
   Files files = Embedded();
-  const auto line = Append(files, "background/services.csv", "30,barnevern,Barnevern 2,Bv2,yes");
+  const auto line = Append(files, "background/services.csv", "40,barnevern,Barnevern 2,Bv2,yes,");
   ExpectOneProblem(files, "background/services.csv", line,
                    "nøkkelen «barnevern» er allerede brukt");
+}
+
+TEST(InstrumentLoader, ServiceGeneralisationMustEndSomewhere) {
+  Files files = Embedded();
+  const auto unknown =
+      Append(files, "background/services.csv", "40,tannhelse,Tannhelse,Tannhelse,yes,helse");
+  ExpectOneProblem(files, "background/services.csv", unknown,
+                   "«generalises_to» = «helse» er ingen tjeneste i filen");
+  Files ring = Embedded();
+  Replace(ring, "background/services.csv", "Ikke oppgitt,yes,", "Ikke oppgitt,yes,barnehage");
+  const auto result = LoadInstrument(ring, "data/");
+  ASSERT_FALSE(result.problems.empty());
+  EXPECT_NE(Dump(result).find("går i ring"), std::string::npos) << Dump(result);
 }
 
 TEST(InstrumentLoader, CategoryMappedTwiceByCode) {
