@@ -117,4 +117,12 @@ const char* ToString(SourceRole role) {
   return "?";
 }
 
+std::vector<ItemRef> Instrument::ItemsInOrder() const {
+  std::vector<ItemRef> items;
+  for (const Family& f : families) {
+    for (const Item& item : f.items) items.push_back({&f, &item});
+  }
+  return items;
+}
+
 }  // namespace samkart::instrument

@@ -4,6 +4,7 @@
 // never written in C++: a new item, service or generation is a data change.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -141,6 +142,19 @@ inline constexpr const char* kBackgroundVariables[] = {"municipality", "size_gro
 inline constexpr const char* kIdentifierKinds[] = {
     "email", "name", "phone", "ip_address", "timestamp", "free_text", "respondent_id"};
 
+// Stored answer codes are small integers (a category code, 0/1 for a
+// checklist); these two mark the cells without an answer.
+inline constexpr uint8_t kNotAsked = 255;  // routing, generation or service: never asked
+inline constexpr uint8_t kBlank = 254;     // asked, left unanswered
+
+// One item with its family: the unit every answer column refers to.
+struct ItemRef {
+  const Family* family = nullptr;
+  const Item* item = nullptr;
+
+  std::string QualifiedId() const { return family->id + "." + item->id; }
+};
+
 struct Instrument {
   std::vector<Scale> scales;
   std::vector<Family> families;  // in the report's order
@@ -163,6 +177,8 @@ struct Instrument {
   const Generation* FindGeneration(const std::string& id) const;
   const Crosswalk* FindCrosswalk(const std::string& generation) const;
   const Generation* CurrentGeneration() const;
+  // Every item of every family, in the report's order.
+  std::vector<ItemRef> ItemsInOrder() const;
 
   // Families a generation asks (those its crosswalk maps at least one item of).
   std::vector<const Family*> FamiliesAskedIn(const std::string& generation) const;

@@ -94,9 +94,7 @@ class Generator {
   }
 
   void BuildItems() {
-    for (const Family& f : in_.families) {
-      for (const auto& item : f.items) data_.items.push_back({&f, &item});
-    }
+    data_.items = in_.ItemsInOrder();
     data_.answers.assign(data_.items.size(),
                          std::vector<uint8_t>(data_.respondents.size(), kNotAsked));
     // Which harmonised items each generation asks.

@@ -20,8 +20,9 @@
 
 namespace samkart::synth {
 
-inline constexpr uint8_t kNotAsked = 255;
-inline constexpr uint8_t kBlank = 254;
+using instrument::ItemRef;
+using instrument::kBlank;
+using instrument::kNotAsked;
 
 struct Round {
   const Municipality* municipality = nullptr;
@@ -37,11 +38,6 @@ struct Respondent {
   int service = 0;   // service code
   int position = 0;  // position code
   float theta = 0;   // general competence
-};
-
-struct ItemRef {
-  const instrument::Family* family = nullptr;
-  const instrument::Item* item = nullptr;
 };
 
 struct SynthData {
