@@ -7,7 +7,7 @@ packages=(
   cmake ninja-build g++ pkg-config
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libfmt-dev nlohmann-json3-dev
-  libsqlite3-dev sqlite3
+  libsqlite3-dev sqlite3 libssl-dev  # the store; SHA-256 for import provenance
   libxlsxwriter-dev libreadstat-dev  # export writers (XLSX, SPSS)
   libzip-dev libexpat1-dev  # XLSX reader: a zip of XML parts
   clang-format

@@ -1,9 +1,12 @@
 // State shared by the CLI subcommands: global options and the exit code.
 #pragma once
 
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "samkart/instrument/loader.h"
+#include "samkart/store/store.h"
 
 namespace CLI {
 class App;
@@ -13,13 +16,17 @@ namespace samkart::cli {
 
 struct Context {
   std::string instrument_dir;  // empty: the instrument embedded in the binary
+  std::string db;              // --db: a SQLite file (created when missing)
   int exit_code = 0;
 
   // Loads the chosen instrument; on problems prints them and returns nullopt.
   std::optional<instrument::Instrument> LoadInstrumentOrReport();
+  // Opens the store --db names; on failure prints why and returns nullopt.
+  std::optional<std::unique_ptr<store::Store>> OpenStoreOrReport();
 };
 
 void AddInstrumentCommands(CLI::App& app, Context& context);
 void AddSynthCommand(CLI::App& app, Context& context);
+void AddStoreCommands(CLI::App& app, Context& context);
 
 }  // namespace samkart::cli

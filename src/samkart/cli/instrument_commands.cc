@@ -34,6 +34,16 @@ std::optional<instrument::Instrument> Context::LoadInstrumentOrReport() {
   return std::move(result.instrument);
 }
 
+std::optional<std::unique_ptr<store::Store>> Context::OpenStoreOrReport() {
+  auto store = store::OpenStore(db);
+  if (!store.ok()) {
+    std::cerr << "samkart: " << store.error().message << "\n";
+    exit_code = 1;
+    return std::nullopt;
+  }
+  return std::move(store.value());
+}
+
 void AddInstrumentCommands(CLI::App& app, Context& context) {
   auto* group =
       app.add_subcommand("instrument", "Spørreskjemaet: kontroller, vis eller dokumenter det");

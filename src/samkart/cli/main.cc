@@ -1,5 +1,6 @@
 // samkart: the command-line shell over the Samkart library. It parses
 // arguments, calls the library and turns results into text and exit codes.
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 
@@ -55,8 +56,15 @@ int main(int argc, char** argv) {
                  "Mappe med instrumentfiler (standard: instrumentet som er bygd inn i programmet)")
       ->check(CLI::ExistingDirectory)
       ->type_name("MAPPE");
+  const char* db_from_environment = std::getenv("SAMKART_DB");
+  context.db = db_from_environment ? db_from_environment : "samkart.sqlite";
+  app.add_option("--db", context.db,
+                 "Databasen: en SQLite-fil, opprettes ved behov (standard: $SAMKART_DB eller "
+                 "samkart.sqlite)")
+      ->type_name("FIL");
   samkart::cli::AddInstrumentCommands(app, context);
   samkart::cli::AddSynthCommand(app, context);
+  samkart::cli::AddStoreCommands(app, context);
   UseNorwegianGroups(app);
 
   try {

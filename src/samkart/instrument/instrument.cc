@@ -1,6 +1,7 @@
 #include "samkart/instrument/instrument.h"
 
 #include <algorithm>
+#include <cassert>
 #include <set>
 
 namespace samkart::instrument {
@@ -116,6 +117,30 @@ const char* ToString(SourceRole role) {
   }
   return "?";
 }
+
+namespace {
+
+// Follows generalises_to from the first code; the loader has checked that
+// every chain ends.
+template <typename T>
+const T& EndOfChain(const std::vector<T>& codes) {
+  assert(!codes.empty());
+  const T* c = &codes.front();
+  while (!c->generalises_to.empty()) {
+    const T* next = nullptr;
+    for (const T& candidate : codes) {
+      if (candidate.key == c->generalises_to) next = &candidate;
+    }
+    assert(next != nullptr);
+    c = next;
+  }
+  return *c;
+}
+
+}  // namespace
+
+const Service& Instrument::UnstatedService() const { return EndOfChain(services); }
+const Position& Instrument::UnstatedPosition() const { return EndOfChain(positions); }
 
 std::vector<ItemRef> Instrument::ItemsInOrder() const {
   std::vector<ItemRef> items;

@@ -177,6 +177,10 @@ struct Instrument {
   const Generation* FindGeneration(const std::string& id) const;
   const Crosswalk* FindCrosswalk(const std::string& generation) const;
   const Generation* CurrentGeneration() const;
+  // Where blank answers go and where the generalisation chains end:
+  // «Tjeneste ikke oppgitt» and «Stilling ikke oppgitt».
+  const Service& UnstatedService() const;
+  const Position& UnstatedPosition() const;
   // Every item of every family, in the report's order.
   std::vector<ItemRef> ItemsInOrder() const;
 

@@ -1,0 +1,296 @@
+// samkart import | rounds | export: files into the store and back out.
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "samkart/cli/context.h"
+#include "samkart/cli/progress.h"
+#include "samkart/export/harmonised_export.h"
+#include "samkart/import/importer.h"
+
+namespace samkart::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct ImportArguments {
+  std::vector<std::string> files;
+  std::optional<int> municipality;
+  std::optional<int> year;
+  std::string round;
+  std::string generation;
+  std::string sheet;
+  std::string encoding = "auto";
+  std::size_t k = anonymise::kDefaultK;
+  std::string report_dir;
+};
+
+// One unit of work: a register, or an export with what the manifest says.
+struct Job {
+  enum Kind { kRegister, kExport } kind = kExport;
+  std::string path;
+  std::optional<int> municipality;
+  std::optional<int> year;
+  std::optional<std::string> round_type;
+};
+
+// Expands folders (their kommuner.csv and manifest.csv, else every export
+// file in them) and manifests into jobs; registers go first.
+Result<std::vector<Job>> PlanJobs(const ImportArguments& args) {
+  std::vector<Job> registers, exports;
+  auto add_file = [&](const std::string& path) -> Result<bool> {
+    const auto header = import::PeekCsvHeader(path);
+    if (import::IsMunicipalityRegister(header)) {
+      registers.push_back({Job::kRegister, path, {}, {}, {}});
+    } else if (import::IsManifest(header)) {
+      auto manifest = import::ReadManifest(path);
+      if (!manifest.ok()) return manifest.error();
+      for (const auto& e : *manifest) {
+        exports.push_back({Job::kExport, e.path, e.municipality, e.year, e.round_type});
+      }
+    } else {
+      exports.push_back({Job::kExport, path, {}, {}, {}});
+    }
+    return true;
+  };
+  for (const std::string& arg : args.files) {
+    std::error_code ec;
+    if (fs::is_directory(arg, ec)) {
+      const fs::path dir(arg);
+      const bool has_register = fs::exists(dir / "kommuner.csv");
+      const bool has_manifest = fs::exists(dir / "manifest.csv");
+      if (has_register)
+        registers.push_back({Job::kRegister, (dir / "kommuner.csv").string(), {}, {}, {}});
+      if (has_manifest) {
+        if (auto added = add_file((dir / "manifest.csv").string()); !added.ok()) {
+          return added.error();
+        }
+      }
+      if (!has_manifest) {
+        std::vector<std::string> found;
+        for (const auto& entry : fs::recursive_directory_iterator(dir, ec)) {
+          const std::string ext = entry.path().extension().string();
+          if (entry.is_regular_file() && entry.path().filename() != "kommuner.csv" &&
+              (ext == ".csv" || ext == ".xlsx" || ext == ".sav" || ext == ".zsav" ||
+               ext == ".dta")) {
+            found.push_back(entry.path().string());
+          }
+        }
+        std::sort(found.begin(), found.end());
+        for (const auto& f : found) {
+          if (auto added = add_file(f); !added.ok()) return added.error();
+        }
+      }
+      continue;
+    }
+    if (!fs::exists(arg, ec)) return Error{arg + ": finnes ikke"};
+    if (auto added = add_file(arg); !added.ok()) return added.error();
+  }
+  registers.insert(registers.end(), exports.begin(), exports.end());
+  return registers;
+}
+
+void WriteReport(const std::string& dir, const store::BatchInfo& batch, const std::string& report) {
+  if (dir.empty()) return;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  const fs::path path = fs::path(dir) / fmt::format("import_{:04}_{}.txt", batch.id,
+                                                    fs::path(batch.file_name).stem().string());
+  std::ofstream(path, std::ios::binary) << report;
+}
+
+void RunImport(Context& context, const ImportArguments& args) {
+  const auto instrument = context.LoadInstrumentOrReport();
+  if (!instrument) return;
+  auto store = context.OpenStoreOrReport();
+  if (!store) return;
+  auto jobs = PlanJobs(args);
+  if (!jobs.ok()) {
+    std::cerr << "samkart: " << jobs.error().message << "\n";
+    context.exit_code = 1;
+    return;
+  }
+  const auto started = std::chrono::steady_clock::now();
+  std::size_t imported = 0, unchanged = 0, failed = 0, respondents = 0;
+  for (const Job& job : *jobs) {
+    if (job.kind == Job::kRegister) {
+      auto count = import::ImportMunicipalityRegister(**store, *instrument, job.path);
+      if (!count.ok()) {
+        std::cerr << "samkart: " << count.error().message << "\n";
+        ++failed;
+        continue;
+      }
+      std::cout << fmt::format("Kommuneregister {}: {} kommuner lagret\n", job.path, *count);
+      continue;
+    }
+    import::ImportRequest request;
+    request.path = job.path;
+    request.municipality = args.municipality ? args.municipality : job.municipality;
+    request.year = args.year ? args.year : job.year;
+    if (!args.round.empty()) {
+      request.round_type = args.round == "follow-up" ? "follow_up" : args.round;
+    } else {
+      request.round_type = job.round_type;
+    }
+    if (!args.generation.empty()) request.generation = args.generation;
+    request.source.sheet = args.sheet;
+    request.source.encoding = args.encoding == "utf-8"          ? io::SourceEncoding::kUtf8
+                              : args.encoding == "windows-1252" ? io::SourceEncoding::kWindows1252
+                                                                : io::SourceEncoding::kAuto;
+    request.k = args.k;
+    ProgressLine line(fs::path(job.path).filename().string());
+    auto outcome = import::ImportFile(
+        **store, *instrument, request,
+        [&](const std::string& phase, double fraction) { line.Update(phase, fraction); });
+    line.Finish();
+    if (!outcome.ok()) {
+      std::cerr << "samkart: " << outcome.error().message << "\n"
+                << "  Ingenting fra denne filen er lagret.\n";
+      ++failed;
+      continue;
+    }
+    const auto& b = outcome->batch;
+    if (outcome->status == import::ImportStatus::kAlreadyImported) {
+      std::cout << outcome->report << "\n";
+      ++unchanged;
+      continue;
+    }
+    ++imported;
+    respondents += b.rows_imported;
+    std::cout << fmt::format(
+        "{}: import {}, {}, {} {} {}: lest {}, importert {}, generalisert {}, avvist {}\n",
+        job.path, b.id, b.generation, b.municipality ? std::to_string(*b.municipality) : "flere",
+        b.year ? std::to_string(*b.year) : "", b.round_type.value_or(""), b.rows_read,
+        b.rows_imported, b.rows_generalised, b.rows_rejected);
+    WriteReport(args.report_dir, b, outcome->report);
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::cout << fmt::format(
+      "Ferdig på {:.1f} s: {} filer importert ({} respondenter), {} var importert fra før, {} "
+      "feilet. Database: {}\n",
+      seconds, imported, respondents, unchanged, failed, (*store)->Describe());
+  if (!args.report_dir.empty()) {
+    std::cout << fmt::format("Importrapportene ligger i {}\n", args.report_dir);
+  } else if (imported > 0) {
+    std::cout << "Hele importrapporten: samkart rounds --report NUMMER\n";
+  }
+  if (failed > 0) context.exit_code = 1;
+}
+
+void RunRounds(Context& context, std::optional<int64_t> report) {
+  auto store = context.OpenStoreOrReport();
+  if (!store) return;
+  if (report) {
+    auto text = (*store)->BatchReport(*report);
+    if (!text.ok()) {
+      std::cerr << "samkart: " << text.error().message << "\n";
+      context.exit_code = 1;
+      return;
+    }
+    std::cout << *text;
+    return;
+  }
+  auto rounds = (*store)->Rounds();
+  if (!rounds.ok()) {
+    std::cerr << "samkart: " << rounds.error().message << "\n";
+    context.exit_code = 1;
+    return;
+  }
+  if (rounds->empty()) {
+    std::cout << fmt::format("{} har ingen runder ennå. Importer med «samkart import».\n",
+                             (*store)->Describe());
+    return;
+  }
+  std::cout << fmt::format("{:<8} {:<32} {:<5} {:<10} {:<4} {:>7} {:>7}\n", "Kommune", "Navn", "År",
+                           "Runde", "Gen.", "Svar", "Import");
+  std::size_t total = 0;
+  for (const auto& r : *rounds) {
+    std::cout << fmt::format("{:<8} {:<32} {:<5} {:<10} {:<4} {:>7} {:>7}\n", r.municipality,
+                             r.name, r.year, r.round_type, r.generation, r.respondents, r.batch_id);
+    total += r.respondents;
+  }
+  std::cout << fmt::format("{} runder, {} respondenter i {}\n", rounds->size(), total,
+                           (*store)->Describe());
+}
+
+}  // namespace
+
+void AddStoreCommands(CLI::App& app, Context& context) {
+  auto* import_command = app.add_subcommand(
+      "import",
+      "Importer eksportfiler (CSV, XLSX, SPSS, Stata), kommuneregister (kommuner.csv), "
+      "manifest eller en hel mappe til databasen");
+  static ImportArguments args;
+  import_command->add_option("filer", args.files, "Filer eller mapper som skal importeres")
+      ->required()
+      ->type_name("FIL");
+  import_command
+      ->add_option("--municipality", args.municipality,
+                   "Kommunenummer når filen ikke har det (eller for å kontrollere det)")
+      ->type_name("NR");
+  import_command->add_option("--year", args.year, "Årstall når filen ikke har det")
+      ->check(CLI::Range(1990, 2100))
+      ->type_name("ÅR");
+  import_command
+      ->add_option("--round", args.round,
+                   "Rundetype; standard: oppfølging når databasen har en tidligere runde for "
+                   "kommunen, ellers 0-punktsmåling")
+      ->check(CLI::IsMember({"baseline", "follow-up", "follow_up"}))
+      ->type_name("baseline|follow-up");
+  import_command
+      ->add_option("--generation", args.generation,
+                   "Spørreskjema-generasjon (G1–G5); standard: finnes fra kolonnenavnene")
+      ->type_name("G");
+  import_command->add_option("--sheet", args.sheet, "XLSX: arket som skal leses (standard: første)")
+      ->type_name("ARK");
+  import_command->add_option("--encoding", args.encoding, "CSV: tegnkoding (standard: finnes selv)")
+      ->check(CLI::IsMember({"auto", "utf-8", "windows-1252"}))
+      ->type_name("auto|utf-8|windows-1252");
+  import_command
+      ->add_option("-k", args.k,
+                   "Minste antall respondenter per kommune × tjeneste × stilling (k-anonymitet)")
+      ->check(CLI::Range(1, 100))
+      ->type_name("K");
+  import_command
+      ->add_option("--report-dir", args.report_dir, "Skriv hele importrapporten for hver fil hit")
+      ->type_name("MAPPE");
+  import_command->callback([&context] { RunImport(context, args); });
+
+  auto* rounds = app.add_subcommand("rounds", "Vis rundene (kommune, år, runde) i databasen");
+  static std::optional<int64_t> report;
+  rounds->add_option("--report", report, "Vis hele importrapporten for import NUMMER")
+      ->type_name("NUMMER");
+  rounds->callback([&context] { RunRounds(context, report); });
+
+  auto* export_command = app.add_subcommand(
+      "export", "Skriv de harmoniserte dataene med verdietiketter (for SPSS eller R)");
+  static std::string format = "sav";
+  static std::string out;
+  export_command->add_option("--format", format, "Filformat")
+      ->check(CLI::IsMember({"csv", "sav"}))
+      ->type_name("csv|sav");
+  export_command->add_option("--out", out, "Filen som skrives")->required()->type_name("FIL");
+  export_command->callback([&context] {
+    const auto instrument = context.LoadInstrumentOrReport();
+    if (!instrument) return;
+    auto store = context.OpenStoreOrReport();
+    if (!store) return;
+    auto rows = exporting::ExportHarmonised(
+        **store, *instrument, format == "csv" ? io::ExportFormat::kCsvUtf8 : io::ExportFormat::kSav,
+        out);
+    if (!rows.ok()) {
+      std::cerr << "samkart: " << rows.error().message << "\n";
+      context.exit_code = 1;
+      return;
+    }
+    std::cout << fmt::format("Skrev {} respondenter til {}\n", *rows, out);
+  });
+}
+
+}  // namespace samkart::cli

@@ -1,0 +1,387 @@
+#include "samkart/import/importer.h"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "samkart/core/sha256.h"
+#include "samkart/core/text.h"
+#include "samkart/harmonise/harmoniser.h"
+#include "samkart/io/csv_reader.h"
+#include "samkart/io/text_file.h"
+
+namespace samkart::import {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Survey exports are read whole; this is far above any municipality's file
+// and keeps a wrong path from exhausting memory.
+constexpr std::uintmax_t kMaxImportBytes = 8ull << 30;
+
+Result<std::string> ReadWholeFile(const std::string& path) {
+  std::error_code ec;
+  const auto size = fs::file_size(path, ec);
+  if (ec) return Error{fmt::format("{}: kan ikke leses ({})", path, ec.message())};
+  if (size > kMaxImportBytes) {
+    return Error{fmt::format("{}: filen er {} MB; grensen er {} MB", path, size >> 20,
+                             kMaxImportBytes >> 20)};
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{fmt::format("{}: kan ikke åpnes ({})", path, std::strerror(errno))};
+  std::string bytes(static_cast<std::size_t>(size), '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(size));
+  if (in.gcount() != static_cast<std::streamsize>(size)) {
+    return Error{path + ": filen endret størrelse under lesing"};
+  }
+  return bytes;
+}
+
+std::string RoundLabel(const instrument::Instrument& instrument, const std::string& key) {
+  for (const auto& r : instrument.round_types) {
+    if (r.key == key) return r.label;
+  }
+  return key;
+}
+
+std::string CategoryLabel(const instrument::Instrument& instrument, const std::string& target,
+                          int code) {
+  if (target == "service") {
+    const auto* s = instrument.FindServiceByCode(code);
+    return s ? s->label : "";
+  }
+  if (target == "position") {
+    const auto* p = instrument.FindPositionByCode(code);
+    return p ? p->label : "";
+  }
+  const instrument::Family* family = nullptr;
+  if (instrument.FindItem(target, &family) == nullptr) return "";
+  const auto* scale = instrument.FindScale(family->scale);
+  const auto* category = scale ? scale->Find(code) : nullptr;
+  return category ? category->label : "";
+}
+
+std::string Thousands(std::size_t n) {
+  std::string digits = std::to_string(n);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += "\u00A0";
+    out += digits[i];
+  }
+  return out;
+}
+
+// Round types per (municipality, year): the one requested, else a follow-up
+// when the store already has an earlier round of the municipality.
+Result<std::map<std::pair<int, int>, std::string>> DecideRoundTypes(
+    store::Store& store, const std::set<std::pair<int, int>>& rounds,
+    const std::optional<std::string>& requested, std::vector<std::string>& reasons) {
+  std::map<std::pair<int, int>, std::string> out;
+  auto stored = store.Rounds();
+  if (!stored.ok()) return stored.error();
+  for (const auto& [municipality, year] : rounds) {
+    std::optional<int> earlier;
+    bool same_year = false;
+    for (const auto& r : *stored) {
+      if (r.municipality != municipality) continue;
+      if (r.year < year && (!earlier || r.year < *earlier)) earlier = r.year;
+      same_year = same_year || r.year == year;
+    }
+    if (requested) {
+      out[{municipality, year}] = *requested;
+      reasons.push_back(fmt::format("{} {}: {} (oppgitt)", municipality, year, *requested));
+    } else if (earlier) {
+      out[{municipality, year}] = "follow_up";
+      reasons.push_back(fmt::format(
+          "{} {}: oppfølging, fordi databasen har en tidligere runde for kommunen ({}); oppgi "
+          "--round baseline for å overstyre",
+          municipality, year, *earlier));
+    } else {
+      out[{municipality, year}] = "baseline";
+      reasons.push_back(fmt::format(
+          "{} {}: 0-punktsmåling, fordi databasen ikke har noen tidligere runde for kommunen",
+          municipality, year));
+    }
+    if (same_year) {
+      reasons.push_back(fmt::format(
+          "{} {}: databasen har allerede svar fra kommunen dette året; svarene legges til",
+          municipality, year));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<ImportOutcome> ImportFile(store::Store& store, const instrument::Instrument& instrument,
+                                 const ImportRequest& request, const ImportProgress& progress) {
+  const std::string& name = request.path;
+  auto bytes = ReadWholeFile(name);
+  if (!bytes.ok()) return bytes.error();
+  const std::string sha256 = Sha256Hex(*bytes);
+  auto existing = store.FindBatchByHash(sha256);
+  if (!existing.ok()) return existing.error();
+  if (*existing) {
+    ImportOutcome outcome;
+    outcome.status = ImportStatus::kAlreadyImported;
+    outcome.batch = **existing;
+    outcome.report = fmt::format(
+        "{}: allerede importert (import {} fra {}, {}, samme innhold); ingenting er endret", name,
+        outcome.batch.id, outcome.batch.file_name, outcome.batch.imported_at);
+    return outcome;
+  }
+
+  const io::SourceFormat format = io::DetectSourceFormat(*bytes, name);
+  const std::size_t file_bytes = bytes->size();
+  auto opened = io::OpenSource(std::move(bytes.value()), format, name, request.source);
+  if (!opened.ok()) return opened.error();
+  io::SourceReader& source = *opened.value();
+
+  auto choice = harmonise::ChooseGeneration(instrument, source.columns(), name, request.generation,
+                                            request.year);
+  if (!choice.ok()) return choice.error();
+  const instrument::Crosswalk& crosswalk = *choice->crosswalk;
+  auto created = harmonise::Harmoniser::Create(instrument, crosswalk, source, name,
+                                               {request.municipality, request.year});
+  if (!created.ok()) return created.error();
+  harmonise::Harmoniser& harmoniser = created.value();
+
+  // Read and harmonise every row before touching the store.
+  std::vector<harmonise::HarmonisedRow> rows;
+  std::size_t rows_read = 0;
+  io::SourceRow source_row;
+  harmonise::HarmonisedRow row;
+  if (progress) progress("Leser", 0);
+  while (source.Next(source_row)) {
+    ++rows_read;
+    auto converted = harmoniser.Convert(source_row, row);
+    if (!converted.ok()) return converted.error();
+    if (*converted) rows.push_back(row);
+    if (progress && rows_read % 4096 == 0) progress("Leser", source.progress());
+  }
+  if (!source.error().empty()) return Error{source.error()};
+  if (progress) progress("Leser", 1);
+  if (rows_read == 0) return Error{name + ": filen har overskrift, men ingen svarrader"};
+  if (rows.empty()) {
+    return Error{
+        fmt::format("{}: ingen av de {} radene har svar; ingenting å importere", name, rows_read)};
+  }
+
+  // Every municipality must be in the register: it gives region and size group.
+  auto municipalities = store.Municipalities();
+  if (!municipalities.ok()) return municipalities.error();
+  std::map<int, const store::Municipality*> known;
+  for (const auto& m : *municipalities) known[m.number] = &m;
+  std::set<std::pair<int, int>> rounds;
+  for (const auto& r : rows) {
+    if (!known.count(r.municipality)) {
+      return Error{
+          fmt::format("{}: rad {}: kommune {} finnes ikke i kommuneregisteret i {}; importer "
+                      "kommuneregisteret (kommuner.csv) først",
+                      name, r.source_row, r.municipality, store.Describe())};
+    }
+    rounds.insert({r.municipality, r.year});
+  }
+  std::vector<std::string> round_reasons;
+  auto round_types = DecideRoundTypes(store, rounds, request.round_type, round_reasons);
+  if (!round_types.ok()) return round_types.error();
+
+  if (progress) progress("Anonymiserer", 0);
+  auto anonymised = anonymise::MakeKAnonymous(rows, instrument, request.k);
+  if (!anonymised.ok()) return Error{name + ": " + anonymised.error().message};
+
+  // The report: every choice, in the order it was made.
+  std::string report = fmt::format("Importrapport for {}\n", name);
+  report += fmt::format("Format: {} ({}), {} byte, SHA-256 {}\n", source.info().format,
+                        source.info().details, Thousands(file_bytes), sha256);
+  report += fmt::format("Generasjon: {}\n", choice->reason);
+  for (const auto& reason : round_reasons) report += fmt::format("Runde: {}\n", reason);
+  for (const auto& [key, type] : *round_types) {
+    const auto* m = known[key.first];
+    report += fmt::format("  {} {} {}: {}\n", key.first, m->name, key.second,
+                          RoundLabel(instrument, type));
+  }
+  const auto& rejected = harmoniser.rejected();
+  std::size_t rejected_count = 0;
+  for (const auto& [reason, n] : rejected) rejected_count += n;
+  report += fmt::format("Rader: lest {}, importert {}, generalisert {}, avvist {}\n",
+                        Thousands(rows_read), Thousands(rows.size()),
+                        Thousands(anonymised->rows_generalised), Thousands(rejected_count));
+  for (const auto& [reason, n] : rejected) report += fmt::format("  avvist: {}: {}\n", reason, n);
+  const auto identifiers = harmoniser.dropped_identifiers();
+  report += fmt::format("Identifiserende kolonner fjernet og aldri lagret: {}\n",
+                        identifiers.empty() ? "ingen" : text::Join(identifiers, ", "));
+  report +=
+      fmt::format("Anonymisering (k = {}): {} rader fikk stillingen generalisert, {} tjenesten\n",
+                  request.k, anonymised->positions_generalised, anonymised->services_generalised);
+  for (const auto& line : anonymised->details) report += "  " + line + "\n";
+  if (!harmoniser.routed_away().empty()) {
+    report += "Svar på spørsmål som ikke stilles (lagret som «ikke spurt»):\n";
+    for (const auto& [reason, n] : harmoniser.routed_away()) {
+      report += fmt::format("  {}: {}\n", reason, n);
+    }
+  }
+  report += "Kolonner og omkodinger (verdi i filen → kode i databasen, antall celler):\n";
+  for (const auto& column : harmoniser.ColumnReports()) {
+    report += fmt::format("  {} → {}\n", column.source, column.target);
+    for (const auto& [from, count] : column.recodings) {
+      const std::string label = CategoryLabel(instrument, column.target, from.second);
+      report += fmt::format("    «{}» → {}{}: {}\n", from.first, from.second,
+                            label.empty() ? "" : " " + label, count);
+    }
+  }
+
+  store::NewBatch batch;
+  batch.file_name = fs::path(name).filename().string();
+  batch.content_sha256 = sha256;
+  batch.format = fmt::format("{} ({})", source.info().format, source.info().details);
+  batch.generation = crosswalk.generation;
+  batch.report = report;
+  batch.rows_read = rows_read;
+  batch.rows_generalised = anonymised->rows_generalised;
+  batch.rows_rejected = rejected_count;
+  batch.round_types = *round_types;
+  for (const auto& item : instrument.ItemsInOrder()) batch.item_ids.push_back(item.QualifiedId());
+  batch.respondents.reserve(rows.size());
+  for (auto& r : rows) {
+    batch.respondents.push_back(
+        {r.municipality, r.year, r.service, r.position, std::move(r.answers)});
+  }
+  rows.clear();
+  rows.shrink_to_fit();
+
+  if (progress) progress("Lagrer", 0);
+  auto written = store.WriteBatch(batch, [&](std::size_t done, std::size_t total) {
+    if (progress) progress("Lagrer", static_cast<double>(done) / static_cast<double>(total));
+  });
+  if (!written.ok()) return written.error();
+  ImportOutcome outcome;
+  outcome.batch = *written;
+  outcome.report =
+      fmt::format("Import {} ({})\n", outcome.batch.id, outcome.batch.imported_at) + report;
+  return outcome;
+}
+
+std::vector<std::string> PeekCsvHeader(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string line;
+  if (!in || !std::getline(in, line)) return {};
+  if (line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  std::vector<std::string> out;
+  for (const auto& part : text::Split(line, ',')) out.emplace_back(text::Trim(part));
+  return out;
+}
+
+bool IsMunicipalityRegister(const std::vector<std::string>& header) {
+  return header.size() >= 4 && header[0] == "municipality" && header[1] == "name_nb" &&
+         header[2] == "region" && header[3] == "size_group";
+}
+
+bool IsManifest(const std::vector<std::string>& header) {
+  const std::set<std::string> names(header.begin(), header.end());
+  return names.count("file") && names.count("municipality") && names.count("year") &&
+         names.count("round_type");
+}
+
+Result<std::size_t> ImportMunicipalityRegister(store::Store& store,
+                                               const instrument::Instrument& instrument,
+                                               const std::string& path) {
+  auto file = io::ReadTextFile(path);
+  if (!file.ok()) return file.error();
+  auto table = io::ParseCsv(file->content);
+  if (!table.ok()) return Error{path + ": " + table.error().message};
+  if (!IsMunicipalityRegister(table->header)) {
+    return Error{path +
+                 ": ikke et kommuneregister (kolonnene skal være municipality, name_nb, region, "
+                 "size_group, population)"};
+  }
+  std::vector<store::Municipality> municipalities;
+  for (const auto& record : table->rows) {
+    auto field = [&](std::size_t i) {
+      return i < record.fields.size() ? std::string(text::Trim(record.fields[i])) : "";
+    };
+    auto fail = [&](const std::string& what) {
+      return Error{fmt::format("{}: linje {}: {}", path, record.line, what)};
+    };
+    store::Municipality m;
+    const auto number = text::ParseInt(field(0));
+    if (!number || *number < 1 || *number > 9999) {
+      return fail(fmt::format("kommunenummeret «{}» er ikke et tall mellom 1 og 9999", field(0)));
+    }
+    m.number = *number;
+    m.name = field(1);
+    if (m.name.empty()) return fail("kommunen mangler navn");
+    m.region = field(2);
+    bool region_known = false;
+    for (const auto& r : instrument.regions) region_known = region_known || r.key == m.region;
+    if (!region_known) return fail(fmt::format("ukjent KORUS-region «{}»", m.region));
+    const std::string size = field(3);
+    for (const auto& g : instrument.size_groups) {
+      if (g.key == size || std::to_string(g.code) == size) m.size_group = g.key;
+    }
+    if (m.size_group.empty()) return fail(fmt::format("ukjent kommunestørrelse «{}»", size));
+    if (!field(4).empty()) {
+      const auto population = text::ParseInt(field(4));
+      if (!population || *population < 0) {
+        return fail(fmt::format("innbyggertallet «{}» er ikke et tall", field(4)));
+      }
+      m.population = *population;
+    }
+    municipalities.push_back(std::move(m));
+  }
+  if (municipalities.empty()) return Error{path + ": registeret har ingen kommuner"};
+  auto saved = store.UpsertMunicipalities(municipalities);
+  if (!saved.ok()) return saved.error();
+  return municipalities.size();
+}
+
+Result<std::vector<ManifestEntry>> ReadManifest(const std::string& path) {
+  auto file = io::ReadTextFile(path);
+  if (!file.ok()) return file.error();
+  auto table = io::ParseCsv(file->content);
+  if (!table.ok()) return Error{path + ": " + table.error().message};
+  if (!IsManifest(table->header)) {
+    return Error{path + ": ikke en manifestfil (kolonnene file, municipality, year, round_type)"};
+  }
+  std::map<std::string, std::size_t> column;
+  for (std::size_t i = 0; i < table->header.size(); ++i) column[table->header[i]] = i;
+  const fs::path base = fs::path(path).parent_path();
+  std::vector<ManifestEntry> out;
+  for (const auto& record : table->rows) {
+    auto field = [&](const std::string& name) -> std::string {
+      const auto it = column.find(name);
+      if (it == column.end() || it->second >= record.fields.size()) return "";
+      return std::string(text::Trim(record.fields[it->second]));
+    };
+    auto fail = [&](const std::string& what) {
+      return Error{fmt::format("{}: linje {}: {}", path, record.line, what)};
+    };
+    ManifestEntry e;
+    const std::string file_name = field("file");
+    if (file_name.empty()) return fail("filnavnet mangler");
+    e.path = (base / file_name).string();
+    const auto municipality = text::ParseInt(field("municipality"));
+    const auto year = text::ParseInt(field("year"));
+    if (!municipality)
+      return fail(fmt::format("ugyldig kommunenummer «{}»", field("municipality")));
+    if (!year) return fail(fmt::format("ugyldig år «{}»", field("year")));
+    e.municipality = *municipality;
+    e.year = *year;
+    e.round_type = field("round_type");
+    if (e.round_type != "baseline" && e.round_type != "follow_up") {
+      return fail(fmt::format("ukjent rundetype «{}» (baseline eller follow_up)", e.round_type));
+    }
+    if (!field("generation").empty()) e.generation = field("generation");
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace samkart::import

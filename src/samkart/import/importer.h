@@ -1,0 +1,68 @@
+// One survey-tool export into the store: read → harmonise → anonymise →
+// validate → write, as one batch in one transaction, with a report that
+// explains every choice (generation, recodings, dropped columns,
+// generalisations, rejected rows). Nothing is stored unless all of it works.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "samkart/anonymise/k_anonymity.h"
+#include "samkart/core/result.h"
+#include "samkart/instrument/instrument.h"
+#include "samkart/io/source_reader.h"
+#include "samkart/store/store.h"
+
+namespace samkart::import {
+
+struct ImportRequest {
+  std::string path;
+  std::optional<int> municipality;
+  std::optional<int> year;
+  std::optional<std::string> round_type;  // round type key: baseline | follow_up
+  std::optional<std::string> generation;
+  io::SourceOptions source;
+  std::size_t k = anonymise::kDefaultK;
+};
+
+enum class ImportStatus { kImported, kAlreadyImported };
+
+struct ImportOutcome {
+  ImportStatus status = ImportStatus::kImported;
+  store::BatchInfo batch;  // the new batch, or the one that already had this file
+  std::string report;      // the whole import report (also stored with the batch)
+};
+
+// Phases: «Leser», «Anonymiserer», «Lagrer»; fraction 0–1 within the phase.
+using ImportProgress = std::function<void(const std::string& phase, double fraction)>;
+
+Result<ImportOutcome> ImportFile(store::Store& store, const instrument::Instrument& instrument,
+                                 const ImportRequest& request, const ImportProgress& progress);
+
+// The municipality register (kommuner.csv): number, name_nb, region,
+// size_group[, population]. Keys are checked against the instrument.
+bool IsMunicipalityRegister(const std::vector<std::string>& header);
+Result<std::size_t> ImportMunicipalityRegister(store::Store& store,
+                                               const instrument::Instrument& instrument,
+                                               const std::string& path);
+
+// A manifest (manifest.csv) lists export files with what their rows may not
+// say themselves: file, municipality, year, round_type[, generation].
+// Paths are relative to the manifest.
+struct ManifestEntry {
+  std::string path;
+  int municipality = 0;
+  int year = 0;
+  std::string round_type;
+  std::optional<std::string> generation;
+};
+bool IsManifest(const std::vector<std::string>& header);
+Result<std::vector<ManifestEntry>> ReadManifest(const std::string& path);
+
+// The first line of a CSV file as column names ("" when not CSV or unreadable).
+std::vector<std::string> PeekCsvHeader(const std::string& path);
+
+}  // namespace samkart::import

@@ -1,0 +1,512 @@
+// The embedded store: one SQLite file in WAL mode. Every statement is
+// prepared with bound parameters; nothing from a file or a user is ever
+// spliced into SQL text.
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include "samkart/store/sqlite_migrations.h"
+#include "samkart/store/store.h"
+
+namespace samkart::store {
+
+namespace {
+
+// How long a writer waits for another writer before giving up.
+constexpr int kBusyTimeoutMs = 10000;
+
+std::string NowUtc() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) {
+      error_ = sqlite3_errmsg(db);
+      stmt_ = nullptr;
+    }
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  bool ok() const { return stmt_ != nullptr; }
+  const std::string& error() const { return error_; }
+
+  Statement& Bind(int index, int64_t value) {
+    sqlite3_bind_int64(stmt_, index, value);
+    return *this;
+  }
+  Statement& Bind(int index, const std::string& value) {
+    sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement& Bind(int index, const std::optional<int>& value) {
+    if (value) return Bind(index, static_cast<int64_t>(*value));
+    sqlite3_bind_null(stmt_, index);
+    return *this;
+  }
+  Statement& Bind(int index, const std::optional<std::string>& value) {
+    if (value) return Bind(index, *value);
+    sqlite3_bind_null(stmt_, index);
+    return *this;
+  }
+  Statement& BindBlob(int index, const std::vector<uint8_t>& value) {
+    sqlite3_bind_blob(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
+    return *this;
+  }
+
+  // SQLITE_ROW, SQLITE_DONE or an error code (then error() says why).
+  int Step() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) error_ = sqlite3_errmsg(db_);
+    return rc;
+  }
+  void Reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+
+  int64_t Int(int column) const { return sqlite3_column_int64(stmt_, column); }
+  bool IsNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+  std::string Text(int column) const {
+    const auto* text = sqlite3_column_text(stmt_, column);
+    return text ? std::string(reinterpret_cast<const char*>(text),
+                              static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)))
+                : std::string();
+  }
+  std::optional<int> OptionalInt(int column) const {
+    if (IsNull(column)) return std::nullopt;
+    return static_cast<int>(Int(column));
+  }
+  std::optional<std::string> OptionalText(int column) const {
+    if (IsNull(column)) return std::nullopt;
+    return Text(column);
+  }
+  void Blob(int column, std::vector<uint8_t>& out) const {
+    const auto* data = static_cast<const uint8_t*>(sqlite3_column_blob(stmt_, column));
+    const int size = sqlite3_column_bytes(stmt_, column);
+    out.assign(data, data + size);
+  }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+  std::string error_;
+};
+
+// Rolls back unless committed: an error anywhere leaves the file as it was.
+class Transaction {
+ public:
+  explicit Transaction(sqlite3* db) : db_(db) {}
+  ~Transaction() {
+    if (open_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+
+  // IMMEDIATE takes the write lock at once, so two writers queue instead of
+  // failing half-way.
+  Result<bool> Begin() {
+    if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
+      return Error{fmt::format("kan ikke starte en transaksjon: {}", sqlite3_errmsg(db_))};
+    }
+    open_ = true;
+    return true;
+  }
+  Result<bool> Commit() {
+    if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+      return Error{fmt::format("kan ikke fullføre transaksjonen: {}", sqlite3_errmsg(db_))};
+    }
+    open_ = false;
+    return true;
+  }
+
+ private:
+  sqlite3* db_;
+  bool open_ = false;
+};
+
+BatchInfo ReadBatch(const Statement& s) {
+  BatchInfo b;
+  b.id = s.Int(0);
+  b.file_name = s.Text(1);
+  b.content_sha256 = s.Text(2);
+  b.format = s.Text(3);
+  b.generation = s.Text(4);
+  b.municipality = s.OptionalInt(5);
+  b.year = s.OptionalInt(6);
+  b.round_type = s.OptionalText(7);
+  b.rows_read = static_cast<std::size_t>(s.Int(8));
+  b.rows_imported = static_cast<std::size_t>(s.Int(9));
+  b.rows_generalised = static_cast<std::size_t>(s.Int(10));
+  b.rows_rejected = static_cast<std::size_t>(s.Int(11));
+  b.imported_at = s.Text(12);
+  return b;
+}
+
+constexpr const char* kBatchColumns =
+    "id, file_name, content_sha256, format, generation, municipality, year, round_type, "
+    "rows_read, rows_imported, rows_generalised, rows_rejected, imported_at";
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  ~SqliteStore() override { sqlite3_close(db_); }
+
+  std::string Describe() const override { return "SQLite-fil " + path_; }
+
+  Error Fail(const std::string& what, const std::string& detail) const {
+    return Error{fmt::format("{}: {}: {}", path_, what, detail)};
+  }
+  Error Fail(const std::string& what) const { return Fail(what, sqlite3_errmsg(db_)); }
+
+  Result<bool> Exec(const char* sql) {
+    char* message = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+      std::string detail = message ? message : "ukjent feil";
+      sqlite3_free(message);
+      return Fail("SQL feilet", detail);
+    }
+    return true;
+  }
+
+  Result<int> SchemaVersion() override {
+    Statement exists(db_,
+                     "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = "
+                     "'schema_migrations'");
+    if (!exists.ok() || exists.Step() != SQLITE_ROW) return Fail("kan ikke lese skjemaet");
+    if (exists.Int(0) == 0) return 0;
+    Statement version(db_, "SELECT coalesce(max(version), 0) FROM schema_migrations");
+    if (!version.ok() || version.Step() != SQLITE_ROW) return Fail("kan ikke lese skjemaversjonen");
+    return static_cast<int>(version.Int(0));
+  }
+
+  int LatestSchemaVersion() const override {
+    return SqliteMigrations().empty() ? 0 : SqliteMigrations().back().version;
+  }
+
+  Result<std::vector<std::string>> Migrate() override {
+    auto current = SchemaVersion();
+    if (!current.ok()) return current.error();
+    if (*current > LatestSchemaVersion()) {
+      return Error{fmt::format(
+          "{}: databasen har skjemaversjon {}, men denne Samkart kjenner bare til versjon {}; "
+          "bruk en nyere Samkart",
+          path_, *current, LatestSchemaVersion())};
+    }
+    std::vector<std::string> applied;
+    for (const Migration& m : SqliteMigrations()) {
+      if (m.version <= *current) continue;
+      Transaction tx(db_);
+      if (auto begun = tx.Begin(); !begun.ok()) return begun.error();
+      if (auto ran = Exec(m.sql); !ran.ok()) {
+        return Error{fmt::format("migrering {} ({}) feilet: {}", m.version, m.description,
+                                 ran.error().message)};
+      }
+      Statement record(db_,
+                       "INSERT INTO schema_migrations (version, description, applied_at) VALUES "
+                       "(?, ?, ?)");
+      record.Bind(1, int64_t{m.version}).Bind(2, std::string(m.description)).Bind(3, NowUtc());
+      if (record.Step() != SQLITE_DONE) return Fail("kan ikke registrere migreringen");
+      if (auto committed = tx.Commit(); !committed.ok()) return committed.error();
+      applied.push_back(fmt::format("{}: {}", m.version, m.description));
+    }
+    return applied;
+  }
+
+  Result<bool> UpsertMunicipalities(const std::vector<Municipality>& municipalities) override {
+    Transaction tx(db_);
+    if (auto begun = tx.Begin(); !begun.ok()) return begun.error();
+    Statement upsert(db_,
+                     "INSERT INTO municipalities (number, name, region, size_group, population) "
+                     "VALUES (?, ?, ?, ?, ?) ON CONFLICT (number) DO UPDATE SET name = "
+                     "excluded.name, region = excluded.region, size_group = excluded.size_group, "
+                     "population = excluded.population");
+    if (!upsert.ok()) return Fail("kan ikke lagre kommuneregisteret", upsert.error());
+    for (const Municipality& m : municipalities) {
+      upsert.Reset();
+      upsert.Bind(1, int64_t{m.number})
+          .Bind(2, m.name)
+          .Bind(3, m.region)
+          .Bind(4, m.size_group)
+          .Bind(5, m.population);
+      if (upsert.Step() != SQLITE_DONE) return Fail("kan ikke lagre kommune", upsert.error());
+    }
+    if (auto committed = tx.Commit(); !committed.ok()) return committed.error();
+    return true;
+  }
+
+  Result<std::vector<Municipality>> Municipalities() override {
+    Statement s(db_,
+                "SELECT number, name, region, size_group, population FROM municipalities ORDER "
+                "BY number");
+    if (!s.ok()) return Fail("kan ikke lese kommuneregisteret", s.error());
+    std::vector<Municipality> out;
+    int rc;
+    while ((rc = s.Step()) == SQLITE_ROW) {
+      out.push_back(
+          {static_cast<int>(s.Int(0)), s.Text(1), s.Text(2), s.Text(3), s.OptionalInt(4)});
+    }
+    if (rc != SQLITE_DONE) return Fail("kan ikke lese kommuneregisteret", s.error());
+    return out;
+  }
+
+  Result<std::optional<BatchInfo>> FindBatchByHash(const std::string& sha256) override {
+    const std::string sql =
+        fmt::format("SELECT {} FROM batches WHERE content_sha256 = ?", kBatchColumns);
+    Statement s(db_, sql.c_str());
+    if (!s.ok()) return Fail("kan ikke lese importene", s.error());
+    s.Bind(1, sha256);
+    const int rc = s.Step();
+    if (rc == SQLITE_ROW) return std::optional<BatchInfo>(ReadBatch(s));
+    if (rc != SQLITE_DONE) return Fail("kan ikke lese importene", s.error());
+    return std::optional<BatchInfo>();
+  }
+
+  Result<std::vector<std::string>> ItemIds() override {
+    Statement s(db_, "SELECT item_id FROM items ORDER BY position");
+    if (!s.ok()) return Fail("kan ikke lese spørsmålsregisteret", s.error());
+    std::vector<std::string> out;
+    int rc;
+    while ((rc = s.Step()) == SQLITE_ROW) out.push_back(s.Text(0));
+    if (rc != SQLITE_DONE) return Fail("kan ikke lese spørsmålsregisteret", s.error());
+    return out;
+  }
+
+  Result<BatchInfo> WriteBatch(const NewBatch& batch, const WriteProgress& progress) override {
+    Transaction tx(db_);
+    if (auto begun = tx.Begin(); !begun.ok()) return begun.error();
+
+    // Checked again inside the transaction: another import may have won the race.
+    auto existing = FindBatchByHash(batch.content_sha256);
+    if (!existing.ok()) return existing.error();
+    if (*existing) {
+      return Error{fmt::format("{}: filen er allerede importert (import {}, {})", batch.file_name,
+                               (*existing)->id, (*existing)->imported_at)};
+    }
+
+    // The item registry only grows; answers are stored in its order.
+    auto registered = ItemIds();
+    if (!registered.ok()) return registered.error();
+    std::vector<std::string> registry = std::move(registered.value());
+    {
+      Statement add(db_, "INSERT INTO items (position, item_id) VALUES (?, ?)");
+      for (const std::string& id : batch.item_ids) {
+        if (std::find(registry.begin(), registry.end(), id) != registry.end()) continue;
+        add.Reset();
+        add.Bind(1, static_cast<int64_t>(registry.size())).Bind(2, id);
+        if (add.Step() != SQLITE_DONE) return Fail("kan ikke registrere spørsmål", add.error());
+        registry.push_back(id);
+      }
+    }
+    std::vector<std::size_t> slot(batch.item_ids.size());
+    for (std::size_t i = 0; i < batch.item_ids.size(); ++i) {
+      slot[i] = static_cast<std::size_t>(
+          std::find(registry.begin(), registry.end(), batch.item_ids[i]) - registry.begin());
+    }
+
+    // Region and size group are copied from the register as they are at import.
+    std::map<int, std::pair<std::string, std::string>> register_by_number;
+    {
+      auto municipalities = Municipalities();
+      if (!municipalities.ok()) return municipalities.error();
+      for (const auto& m : *municipalities) register_by_number[m.number] = {m.region, m.size_group};
+    }
+
+    std::optional<int> municipality, year;
+    std::optional<std::string> round_type;
+    if (batch.round_types.size() == 1) {
+      municipality = batch.round_types.begin()->first.first;
+      year = batch.round_types.begin()->first.second;
+      round_type = batch.round_types.begin()->second;
+    }
+    const std::string imported_at = NowUtc();
+    Statement insert_batch(
+        db_,
+        "INSERT INTO batches (file_name, content_sha256, format, generation, municipality, year, "
+        "round_type, rows_read, rows_imported, rows_generalised, rows_rejected, imported_at, "
+        "report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    insert_batch.Bind(1, batch.file_name)
+        .Bind(2, batch.content_sha256)
+        .Bind(3, batch.format)
+        .Bind(4, batch.generation)
+        .Bind(5, municipality)
+        .Bind(6, year)
+        .Bind(7, round_type)
+        .Bind(8, static_cast<int64_t>(batch.rows_read))
+        .Bind(9, static_cast<int64_t>(batch.respondents.size()))
+        .Bind(10, static_cast<int64_t>(batch.rows_generalised))
+        .Bind(11, static_cast<int64_t>(batch.rows_rejected))
+        .Bind(12, imported_at)
+        .Bind(13, batch.report);
+    if (insert_batch.Step() != SQLITE_DONE)
+      return Fail("kan ikke lagre importen", insert_batch.error());
+    const int64_t batch_id = sqlite3_last_insert_rowid(db_);
+
+    Statement insert(db_,
+                     "INSERT INTO respondents (batch_id, municipality, year, round_type, "
+                     "generation, region, size_group, service, position, answers) VALUES (?, ?, "
+                     "?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!insert.ok()) return Fail("kan ikke lagre svar", insert.error());
+    std::vector<uint8_t> answers;
+    const std::size_t total = batch.respondents.size();
+    for (std::size_t r = 0; r < total; ++r) {
+      const RespondentRecord& row = batch.respondents[r];
+      const auto round = batch.round_types.find({row.municipality, row.year});
+      const auto where = register_by_number.find(row.municipality);
+      if (round == batch.round_types.end() || where == register_by_number.end()) {
+        return Error{fmt::format("{}: kommune {} i {} mangler i kommuneregisteret eller runden",
+                                 batch.file_name, row.municipality, row.year)};
+      }
+      answers.assign(registry.size(), 255);  // instrument::kNotAsked
+      for (std::size_t i = 0; i < slot.size() && i < row.answers.size(); ++i) {
+        answers[slot[i]] = row.answers[i];
+      }
+      insert.Reset();
+      insert.Bind(1, batch_id)
+          .Bind(2, int64_t{row.municipality})
+          .Bind(3, int64_t{row.year})
+          .Bind(4, round->second)
+          .Bind(5, batch.generation)
+          .Bind(6, where->second.first)
+          .Bind(7, where->second.second)
+          .Bind(8, int64_t{row.service})
+          .Bind(9, int64_t{row.position})
+          .BindBlob(10, answers);
+      if (insert.Step() != SQLITE_DONE) return Fail("kan ikke lagre svar", insert.error());
+      if (progress && (r % 8192 == 0 || r + 1 == total)) progress(r + 1, total);
+    }
+    if (auto committed = tx.Commit(); !committed.ok()) return committed.error();
+
+    BatchInfo info;
+    info.id = batch_id;
+    info.file_name = batch.file_name;
+    info.content_sha256 = batch.content_sha256;
+    info.format = batch.format;
+    info.generation = batch.generation;
+    info.municipality = municipality;
+    info.year = year;
+    info.round_type = round_type;
+    info.rows_read = batch.rows_read;
+    info.rows_imported = total;
+    info.rows_generalised = batch.rows_generalised;
+    info.rows_rejected = batch.rows_rejected;
+    info.imported_at = imported_at;
+    return info;
+  }
+
+  Result<std::vector<BatchInfo>> Batches() override {
+    const std::string sql = fmt::format("SELECT {} FROM batches ORDER BY id", kBatchColumns);
+    Statement s(db_, sql.c_str());
+    if (!s.ok()) return Fail("kan ikke lese importene", s.error());
+    std::vector<BatchInfo> out;
+    int rc;
+    while ((rc = s.Step()) == SQLITE_ROW) out.push_back(ReadBatch(s));
+    if (rc != SQLITE_DONE) return Fail("kan ikke lese importene", s.error());
+    return out;
+  }
+
+  Result<std::string> BatchReport(int64_t batch_id) override {
+    Statement s(db_, "SELECT report FROM batches WHERE id = ?");
+    s.Bind(1, batch_id);
+    const int rc = s.Step();
+    if (rc == SQLITE_ROW) return s.Text(0);
+    if (rc == SQLITE_DONE)
+      return Error{fmt::format("{}: ingen import med nummer {}", path_, batch_id)};
+    return Fail("kan ikke lese importrapporten", s.error());
+  }
+
+  Result<std::vector<RoundInfo>> Rounds() override {
+    Statement s(db_,
+                "SELECT r.municipality, coalesce(m.name, ''), r.year, r.round_type, r.generation, "
+                "count(*), r.batch_id FROM respondents r LEFT JOIN municipalities m ON m.number "
+                "= r.municipality GROUP BY r.batch_id, r.municipality, r.year, r.round_type, "
+                "r.generation ORDER BY r.municipality, r.year, r.batch_id");
+    if (!s.ok()) return Fail("kan ikke lese rundene", s.error());
+    std::vector<RoundInfo> out;
+    int rc;
+    while ((rc = s.Step()) == SQLITE_ROW) {
+      out.push_back({static_cast<int>(s.Int(0)), s.Text(1), static_cast<int>(s.Int(2)), s.Text(3),
+                     s.Text(4), static_cast<std::size_t>(s.Int(5)), s.Int(6)});
+    }
+    if (rc != SQLITE_DONE) return Fail("kan ikke lese rundene", s.error());
+    return out;
+  }
+
+  Result<bool> ScanRespondents(const std::function<bool(const RespondentRecord&, const std::string&,
+                                                        const std::string&)>& visit) override {
+    Statement s(db_,
+                "SELECT municipality, year, service, position, answers, round_type, generation "
+                "FROM respondents ORDER BY id");
+    if (!s.ok()) return Fail("kan ikke lese svarene", s.error());
+    RespondentRecord row;
+    int rc;
+    while ((rc = s.Step()) == SQLITE_ROW) {
+      row.municipality = static_cast<int>(s.Int(0));
+      row.year = static_cast<int>(s.Int(1));
+      row.service = static_cast<int>(s.Int(2));
+      row.position = static_cast<int>(s.Int(3));
+      s.Blob(4, row.answers);
+      if (!visit(row, s.Text(5), s.Text(6))) return true;
+    }
+    if (rc != SQLITE_DONE) return Fail("kan ikke lese svarene", s.error());
+    return true;
+  }
+
+ private:
+  sqlite3* db_;
+  std::string path_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
+                                               const StoreOptions& options) {
+  if (const auto parent = std::filesystem::path(path).parent_path(); !parent.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(parent, ec);
+  }
+  sqlite3* db = nullptr;
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close(db);
+    return Error{fmt::format("{}: kan ikke åpne databasen ({})", path, message)};
+  }
+  auto store = std::make_unique<SqliteStore>(db, path);
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  // WAL: readers never block the writer, and a killed writer leaves only
+  // uncommitted frames that the next open ignores.
+  for (const char* pragma :
+       {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON"}) {
+    if (auto ran = store->Exec(pragma); !ran.ok()) {
+      return Error{fmt::format("{}: ikke en SQLite-database, eller den er skadet ({})", path,
+                               ran.error().message)};
+    }
+  }
+  auto version = store->SchemaVersion();
+  if (!version.ok()) return version.error();
+  if (*version > store->LatestSchemaVersion() ||
+      (options.migrate && *version < store->LatestSchemaVersion())) {
+    auto migrated = store->Migrate();
+    if (!migrated.ok()) return migrated.error();
+  } else if (*version < store->LatestSchemaVersion()) {
+    return Error{
+        fmt::format("{}: databasen har skjemaversjon {}; kjør «samkart migrate»", path, *version)};
+  }
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace samkart::store
