@@ -5,8 +5,8 @@
 #include <sstream>
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
+#include "support/run_samkart.h"
 #include "support/scratch_dir.h"
 
 namespace {
@@ -14,25 +14,9 @@ namespace {
 namespace fs = std::filesystem;
 namespace testing_support = samkart::testing_support;
 
-struct CommandRun {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-CommandRun Samkart(const std::string& args) {
-  const std::string command = std::string(SAMKART_BINARY) + " " + args + " 2>&1";
-  CommandRun run;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return run;
-  char buffer[4096];
-  size_t n = 0;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) run.output.append(buffer, n);
-  const int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
-
+using testing_support::CommandRun;
 using testing_support::ReadWholeFile;
+using testing_support::Samkart;
 
 class CliTest : public ::testing::Test {
  protected:

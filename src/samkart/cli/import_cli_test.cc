@@ -1,0 +1,210 @@
+// samkart import, rounds and export as a user runs them: the synthetic
+// national dataset in one command, and a import killed half-way.
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "samkart/io/csv_reader.h"
+#include "samkart/io/source_reader.h"
+
+#include "support/run_samkart.h"
+#include "support/scratch_dir.h"
+
+namespace samkart {
+namespace {
+
+namespace fs = std::filesystem;
+using testing_support::CommandRun;
+using testing_support::Samkart;
+
+// One integer from a query on the database file.
+int64_t Query(const fs::path& db_path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    sqlite3_close(db);
+    return -1;
+  }
+  sqlite3_stmt* stmt = nullptr;
+  int64_t value = -1;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
+      sqlite3_step(stmt) == SQLITE_ROW) {
+    value = sqlite3_column_int64(stmt, 0);
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return value;
+}
+
+TEST(ImportCli, TheSyntheticDatasetImportsInOneCommand) {
+  const testing_support::ScratchDir dir;
+  const fs::path data = dir / "syntetisk";
+  const fs::path db = dir / "samkart.sqlite";
+  ASSERT_EQ(Samkart("synth --scale 0.2 --out " + data.string()).exit_code, 0);
+
+  const CommandRun run = Samkart("--db " + db.string() + " import " + data.string());
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("0 feilet"), std::string::npos) << run.output;
+
+  // Every file of the manifest is a batch, and every respondent is stored.
+  std::ifstream manifest_file(data / "manifest.csv");
+  std::stringstream manifest_text;
+  manifest_text << manifest_file.rdbuf();
+  auto manifest = io::ParseCsv(manifest_text.str());
+  ASSERT_TRUE(manifest.ok());
+  int64_t respondents = 0;
+  for (const auto& row : manifest->rows) respondents += std::stoll(row.fields.back());
+  EXPECT_EQ(Query(db, "SELECT count(*) FROM batches"), static_cast<int64_t>(manifest->rows.size()));
+  EXPECT_EQ(Query(db, "SELECT count(*) FROM respondents"), respondents);
+  EXPECT_EQ(Query(db, "SELECT count(*) FROM batches WHERE generation IS NULL"), 0);
+  // The generation detected from the columns is the one the generator used.
+  for (const auto& row : manifest->rows) {
+    const std::string file = fs::path(row.fields[0]).filename().string();
+    EXPECT_EQ(Query(db, "SELECT count(*) FROM batches WHERE file_name = '" + file +
+                            "' AND generation = '" + row.fields[5] + "'"),
+              1)
+        << file;
+  }
+  // k-anonymity: no municipality × year × service × position class below 5.
+  EXPECT_EQ(Query(db,
+                  "SELECT count(*) FROM (SELECT count(*) AS n FROM respondents GROUP BY "
+                  "municipality, year, service, position HAVING n < 5)"),
+            0);
+
+  // Importing again changes nothing and says so.
+  const CommandRun again = Samkart("--db " + db.string() + " import " + data.string());
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_NE(again.output.find("allerede importert"), std::string::npos);
+  EXPECT_EQ(Query(db, "SELECT count(*) FROM respondents"), respondents);
+
+  const CommandRun rounds = Samkart("--db " + db.string() + " rounds");
+  ASSERT_EQ(rounds.exit_code, 0) << rounds.output;
+  EXPECT_NE(rounds.output.find("(syntetisk)"), std::string::npos);
+  const CommandRun report = Samkart("--db " + db.string() + " rounds --report 1");
+  ASSERT_EQ(report.exit_code, 0);
+  EXPECT_NE(report.output.find("Generasjon: G1"), std::string::npos) << report.output;
+
+  // The harmonised export reads back with one row per respondent.
+  const fs::path sav = dir / "nasjonalt.sav";
+  const CommandRun exported =
+      Samkart("--db " + db.string() + " export --format sav --out " + sav.string());
+  ASSERT_EQ(exported.exit_code, 0) << exported.output;
+  auto reader = io::OpenSourceFile(sav.string());
+  ASSERT_TRUE(reader.ok()) << reader.error().message;
+  int64_t rows = 0;
+  io::SourceRow row;
+  while ((*reader)->Next(row)) ++rows;
+  EXPECT_EQ(rows, respondents);
+  bool service_labelled = false;
+  for (const auto& column : (*reader)->columns()) {
+    if (column.name != "tjeneste") continue;
+    for (const auto& [code, label] : column.value_labels) {
+      service_labelled = service_labelled || label == "Barnehage";
+    }
+  }
+  EXPECT_TRUE(service_labelled);
+}
+
+TEST(ImportCli, BadInputExitsNonZeroAndStoresNothing) {
+  const testing_support::ScratchDir dir;
+  const fs::path db = dir / "db.sqlite";
+  std::ofstream(dir / "tom.csv") << "";
+  const CommandRun run = Samkart("--db " + db.string() + " import " + (dir / "tom.csv").string());
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.output.find("tom.csv: filen er tom"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("Ingenting fra denne filen er lagret"), std::string::npos);
+  EXPECT_EQ(Query(db, "SELECT count(*) FROM batches"), 0);
+  const CommandRun missing = Samkart("--db " + db.string() + " import " + (dir / "x.csv").string());
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.output.find("finnes ikke"), std::string::npos);
+}
+
+// A process killed (SIGKILL) in the middle of an import leaves a consistent
+// database without a partial batch. The kill lands at several moments: while
+// reading, and while the transaction is being written (the WAL file grows).
+TEST(ImportCli, AnImportKilledHalfWayLeavesNoPartialBatch) {
+  const testing_support::ScratchDir dir;
+  const fs::path db = dir / "db.sqlite";
+  std::ofstream(dir / "kommuner.csv") << "municipality,name_nb,region,size_group,population\n"
+                                         "9001,Vikheim (syntetisk),nord,1,2817\n";
+  {
+    std::ofstream big(dir / "stor.csv");
+    big << "kommunenummer,aar,tjenestested,stilling,risiko_bullied,minoritet\n";
+    const char* labels[] = {"I svært liten grad", "I ganske liten grad", "Hverken/eller",
+                            "I ganske stor grad", "I svært stor grad"};
+    for (int i = 0; i < 200000; ++i) {
+      big << "9001,2021,Barnehage,Assistent," << labels[i % 5] << ",Ganske mye\n";
+    }
+  }
+  ASSERT_EQ(Samkart("--db " + db.string() + " import " + (dir / "kommuner.csv").string()).exit_code,
+            0);
+
+  auto import_in_child = [&]() -> pid_t {
+    const pid_t pid = fork();
+    if (pid == 0) {
+      const int null = ::open("/dev/null", O_WRONLY);
+      dup2(null, STDOUT_FILENO);
+      dup2(null, STDERR_FILENO);
+      execl(SAMKART_BINARY, SAMKART_BINARY, "--db", db.c_str(), "import",
+            (dir / "stor.csv").c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    return pid;
+  };
+  auto consistent = [&](const std::string& when) {
+    EXPECT_EQ(Query(db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'"),
+              1)
+        << when;
+    const int64_t batches = Query(db, "SELECT count(*) FROM batches");
+    EXPECT_TRUE(batches == 0 || batches == 1) << when;
+    EXPECT_EQ(Query(db, "SELECT count(*) FROM respondents"),
+              Query(db, "SELECT coalesce(sum(rows_imported), 0) FROM batches"))
+        << when;
+    // Empty the WAL, so growth of it below means the next import is writing.
+    sqlite3* handle = nullptr;
+    sqlite3_open(db.c_str(), &handle);
+    sqlite3_exec(handle, "PRAGMA wal_checkpoint(TRUNCATE)", nullptr, nullptr, nullptr);
+    sqlite3_close(handle);
+    return batches;
+  };
+
+  int killed_while_writing = 0;
+  for (const int delay_ms : {50, 200, 400, -1, -1}) {
+    const pid_t pid = import_in_child();
+    const auto wal = fs::path(db.string() + "-wal");
+    if (delay_ms >= 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    } else {
+      // Wait until the transaction is visibly being written.
+      for (int i = 0; i < 2000; ++i) {
+        std::error_code ec;
+        if (fs::file_size(wal, ec) > (1u << 20) && !ec) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      }
+    }
+    kill(pid, SIGKILL);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    const bool was_killed = WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+    if (was_killed && delay_ms < 0) ++killed_while_writing;
+    if (consistent("etter kill ved " + std::to_string(delay_ms) + " ms") == 1) break;
+  }
+  EXPECT_GE(killed_while_writing, 1) << "the import finished before it could be killed";
+
+  // The database is usable afterwards, and the file imports whole.
+  const CommandRun finish =
+      Samkart("--db " + db.string() + " import " + (dir / "stor.csv").string());
+  ASSERT_EQ(finish.exit_code, 0) << finish.output;
+  EXPECT_EQ(consistent("til slutt"), 1);
+  EXPECT_EQ(Query(db, "SELECT count(*) FROM respondents"), 200000);
+}
+
+}  // namespace
+}  // namespace samkart

@@ -1,0 +1,363 @@
+// The import pipeline end to end on small hand-written exports: what is
+// stored, what the report says, and that bad input stores nothing.
+#include "samkart/import/importer.h"
+
+#include <fstream>
+#include <map>
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "samkart/instrument/loader.h"
+#include "samkart/io/table_writer.h"
+
+#include "support/scratch_dir.h"
+
+namespace samkart::import {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kHeader =
+    "kommunenummer,aar,tjenestested,stilling,risiko_bullied,minoritet\n";
+
+class ImporterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto loaded = instrument::LoadEmbeddedInstrument();
+    ASSERT_TRUE(loaded.ok());
+    instrument_ = std::move(*loaded.instrument);
+    auto opened = store::OpenStore((scratch_ / "db.sqlite").string());
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    store_ = std::move(opened.value());
+    Write("kommuner.csv",
+          "municipality,name_nb,region,size_group,population\n"
+          "9001,Vikheim (syntetisk),nord,1,2817\n9002,Modal (syntetisk),midt,3,11186\n");
+    auto registered = ImportMunicipalityRegister(*store_, instrument_, Path("kommuner.csv"));
+    ASSERT_TRUE(registered.ok()) << registered.error().message;
+  }
+
+  std::string Path(const std::string& name) const { return (scratch_ / name).string(); }
+  void Write(const std::string& name, const std::string& content) const {
+    std::ofstream(scratch_ / name, std::ios::binary) << content;
+  }
+
+  // Rows of six barnehage staff answering two questions, enough for k = 5.
+  static std::string Rows(int municipality, int count, const std::string& position = "Assistent",
+                          const std::string& answer = "I ganske stor grad") {
+    std::string rows;
+    for (int i = 0; i < count; ++i) {
+      rows += std::to_string(municipality) + ",2021,Barnehage," + position + "," + answer +
+              ",Ganske mye\n";
+    }
+    return rows;
+  }
+
+  Result<ImportOutcome> Import(const std::string& name, ImportRequest request = {}) {
+    request.path = Path(name);
+    return ImportFile(*store_, instrument_, request, {});
+  }
+
+  std::size_t StoredRespondents() {
+    std::size_t n = 0;
+    auto scanned = store_->ScanRespondents([&](const auto&, const auto&, const auto&) {
+      ++n;
+      return true;
+    });
+    EXPECT_TRUE(scanned.ok());
+    return n;
+  }
+
+  // Imports `content` expecting an error that contains `expected`, and
+  // checks that nothing was stored.
+  void ExpectRefused(const std::string& content, const std::string& expected,
+                     ImportRequest request = {}) {
+    Write("bad.csv", content);
+    auto outcome = Import("bad.csv", request);
+    ASSERT_FALSE(outcome.ok()) << "import skulle feilet";
+    EXPECT_NE(outcome.error().message.find(expected), std::string::npos) << outcome.error().message;
+    EXPECT_EQ(StoredRespondents(), 0u);
+    EXPECT_TRUE(store_->Batches()->empty());
+  }
+
+  std::size_t ItemIndex(const std::string& id) const {
+    const auto items = instrument_.ItemsInOrder();
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      if (items[i].QualifiedId() == id) return i;
+    }
+    ADD_FAILURE() << id;
+    return 0;
+  }
+
+  testing_support::ScratchDir scratch_;
+  instrument::Instrument instrument_;
+  std::unique_ptr<store::Store> store_;
+};
+
+TEST_F(ImporterTest, ImportsALabelExportRecodingSpellingVariants) {
+  Write("eksport.csv", std::string(kHeader) + Rows(9001, 4) +
+                           "9001,2021,BARNEHAGE, assistent ,I  GANSKE stor grad ,\n" +
+                           "9001,2021,Barnehage,Assistent,,Svært lite\n");
+  auto outcome = Import("eksport.csv");
+  ASSERT_TRUE(outcome.ok()) << outcome.error().message;
+  const auto& batch = outcome->batch;
+  EXPECT_EQ(outcome->status, ImportStatus::kImported);
+  EXPECT_EQ(batch.generation, "G5");
+  EXPECT_EQ(batch.rows_read, 6u);
+  EXPECT_EQ(batch.rows_imported, 6u);
+  EXPECT_EQ(batch.municipality, 9001);
+  EXPECT_EQ(batch.year, 2021);
+  EXPECT_EQ(batch.round_type, "baseline");
+  EXPECT_NE(outcome->report.find("G5 kjenner flest kolonner: 6 av 6"), std::string::npos)
+      << outcome->report;
+  EXPECT_NE(outcome->report.find("«I  GANSKE stor grad » → 4 I ganske stor grad: 1"),
+            std::string::npos)
+      << outcome->report;
+
+  auto items = store_->ItemIds();
+  ASSERT_TRUE(items.ok());
+  const std::size_t bullied = ItemIndex("risk_identification.bullied");
+  ASSERT_EQ((*items)[bullied], "risk_identification.bullied");
+  std::multiset<int> answers;
+  auto scanned = store_->ScanRespondents(
+      [&](const store::RespondentRecord& r, const std::string& round, const std::string& gen) {
+        EXPECT_EQ(r.service, 1);
+        EXPECT_EQ(r.position, 4);
+        EXPECT_EQ(round, "baseline");
+        EXPECT_EQ(gen, "G5");
+        answers.insert(r.answers[bullied]);
+        return true;
+      });
+  ASSERT_TRUE(scanned.ok());
+  EXPECT_EQ(answers.count(4), 5u);
+  EXPECT_EQ(answers.count(instrument::kBlank), 1u);
+}
+
+TEST_F(ImporterTest, ReimportingTheSameBytesChangesNothing) {
+  Write("a.csv", std::string(kHeader) + Rows(9001, 6));
+  ASSERT_TRUE(Import("a.csv").ok());
+  Write("same_content_other_name.csv", std::string(kHeader) + Rows(9001, 6));
+  for (const char* name : {"a.csv", "same_content_other_name.csv"}) {
+    auto again = Import(name);
+    ASSERT_TRUE(again.ok()) << again.error().message;
+    EXPECT_EQ(again->status, ImportStatus::kAlreadyImported);
+    EXPECT_NE(again->report.find("allerede importert"), std::string::npos);
+  }
+  EXPECT_EQ(store_->Batches()->size(), 1u);
+  EXPECT_EQ(StoredRespondents(), 6u);
+}
+
+TEST_F(ImporterTest, ALaterRoundOfTheSameMunicipalityIsAFollowUp) {
+  Write("2021.csv", std::string(kHeader) + Rows(9001, 6));
+  ASSERT_TRUE(Import("2021.csv").ok());
+  std::string later = std::string(kHeader) + Rows(9001, 6);
+  for (std::size_t pos = later.find(",2021,"); pos != std::string::npos;
+       pos = later.find(",2021,", pos)) {
+    later.replace(pos, 6, ",2023,");
+  }
+  Write("2023.csv", later);
+  auto outcome = Import("2023.csv");
+  ASSERT_TRUE(outcome.ok()) << outcome.error().message;
+  EXPECT_EQ(outcome->batch.round_type, "follow_up");
+  EXPECT_NE(outcome->report.find("tidligere runde for kommunen (2021)"), std::string::npos)
+      << outcome->report;
+}
+
+TEST_F(ImporterTest, SmallPositionsAreGeneralisedUntilKAnonymous) {
+  // Six assistants, five child and youth workers and two pedagogical
+  // leaders: the leaders are too few even as «Fagstilling (samlet)», so at
+  // «Stilling ikke oppgitt» they take the smallest class with them.
+  Write("k.csv", std::string(kHeader) + Rows(9001, 6) + Rows(9001, 5, "Barne- og ungdomsarbeider") +
+                     Rows(9001, 2, "Pedagogisk leder/barnehagelærer"));
+  auto outcome = Import("k.csv");
+  ASSERT_TRUE(outcome.ok()) << outcome.error().message;
+  EXPECT_EQ(outcome->batch.rows_generalised, 7u);
+  EXPECT_NE(outcome->report.find("stilling Pedagogisk leder/barnehagelærer → Stilling ikke "
+                                 "oppgitt: 2 rader"),
+            std::string::npos)
+      << outcome->report;
+  EXPECT_NE(outcome->report.find("stilling Barne- og ungdomsarbeider → Stilling ikke oppgitt: 5 "
+                                 "rader"),
+            std::string::npos)
+      << outcome->report;
+  std::map<std::pair<int, int>, std::size_t> classes;
+  ASSERT_TRUE(
+      store_
+          ->ScanRespondents([&](const store::RespondentRecord& r, const auto&, const auto&) {
+            ++classes[{r.service, r.position}];
+            return true;
+          })
+          .ok());
+  for (const auto& [key, n] : classes) EXPECT_GE(n, 5u) << key.first << "/" << key.second;
+}
+
+TEST_F(ImporterTest, ARoundSmallerThanKIsRefused) {
+  ExpectRefused(std::string(kHeader) + Rows(9001, 3), "bare 3 svar");
+}
+
+TEST_F(ImporterTest, UnknownCategoryNamesFileLineColumnAndValue) {
+  ExpectRefused(std::string(kHeader) + Rows(9001, 5) + Rows(9001, 1, "Assistent", "I stor grad"),
+                "bad.csv: linje 7, kolonne «risiko_bullied»: ukjent kategori «I stor grad»");
+}
+
+TEST_F(ImporterTest, UnknownColumnIsNamed) {
+  ExpectRefused(
+      "kommunenummer,aar,tjenestested,stilling,risiko_bullied,favorittfarge\n" + Rows(9001, 6),
+      "«favorittfarge»");
+}
+
+TEST_F(ImporterTest, IdentifierColumnsAreDroppedAndNeverStored) {
+  std::string content = "innsendt,epost,kommentar," + std::string(kHeader);
+  for (int i = 0; i < 6; ++i) {
+    content += "2021-03-01 10:00:00,ola.nordmann@example.org,Ring meg på 41234567," + Rows(9001, 1);
+  }
+  Write("ident.csv", content);
+  auto outcome = Import("ident.csv");
+  ASSERT_TRUE(outcome.ok()) << outcome.error().message;
+  EXPECT_NE(outcome->report.find("fjernet og aldri lagret: innsendt, epost, kommentar"),
+            std::string::npos);
+  // Nothing of the identifiers is anywhere in the database file.
+  std::ifstream db(scratch_ / "db.sqlite", std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(db)), std::istreambuf_iterator<char>());
+  std::ifstream wal(scratch_ / "db.sqlite-wal", std::ios::binary);
+  const std::string wal_bytes((std::istreambuf_iterator<char>(wal)),
+                              std::istreambuf_iterator<char>());
+  for (const char* secret : {"ola.nordmann", "41234567", "10:00:00"}) {
+    EXPECT_EQ(bytes.find(secret), std::string::npos) << secret;
+    EXPECT_EQ(wal_bytes.find(secret), std::string::npos) << secret;
+  }
+}
+
+TEST_F(ImporterTest, AnEmailAddressInAKeptColumnRefusesTheImportWithoutRepeatingIt) {
+  Write("bad.csv", std::string(kHeader) + Rows(9001, 5) +
+                       "9001,2021,Barnehage,kari.hansen@kommune.no,I ganske stor grad,\n");
+  auto outcome = Import("bad.csv");
+  ASSERT_FALSE(outcome.ok());
+  const std::string& message = outcome.error().message;
+  EXPECT_NE(message.find("linje 7, kolonne «stilling»: verdien ser ut som en e-postadresse"),
+            std::string::npos)
+      << message;
+  EXPECT_EQ(message.find("kari.hansen"), std::string::npos) << message;
+  EXPECT_EQ(StoredRespondents(), 0u);
+}
+
+TEST_F(ImporterTest, APhoneNumberInAKeptColumnRefusesTheImport) {
+  ExpectRefused(
+      std::string(kHeader) + Rows(9001, 5) + "9001,2021,Barnehage,Assistent,+47 412 34 567,\n",
+      "verdien ser ut som et telefonnummer");
+}
+
+TEST_F(ImporterTest, EmptyAndHeaderOnlyFilesAreRefused) {
+  ExpectRefused("", "filen er tom");
+  ExpectRefused(kHeader, "ingen svarrader");
+}
+
+TEST_F(ImporterTest, AHugeCellIsRefused) {
+  ExpectRefused(std::string(kHeader) + Rows(9001, 5) + "9001,2021,Barnehage,Assistent," +
+                    std::string(1 << 20, 'x') + ",\n",
+                "linje 7");
+}
+
+TEST_F(ImporterTest, ADuplicatedColumnIsRefused) {
+  ExpectRefused("kommunenummer,aar,tjenestested,stilling,risiko_bullied,aar\n" + Rows(9001, 6),
+                "«aar» forekommer mer enn én gang");
+}
+
+TEST_F(ImporterTest, RowsThatDisagreeWithTheGivenMunicipalityAreRefused) {
+  ImportRequest request;
+  request.municipality = 9001;
+  ExpectRefused(std::string(kHeader) + Rows(9001, 5) + Rows(9002, 1),
+                "linje 7, kolonne «kommunenummer»: 9002 stemmer ikke med kommunenummeret 9001",
+                request);
+}
+
+TEST_F(ImporterTest, AMunicipalityMissingFromTheRegisterIsRefused) {
+  ExpectRefused(std::string(kHeader) + Rows(9099, 6),
+                "kommune 9099 finnes ikke i kommuneregisteret");
+}
+
+TEST_F(ImporterTest, WrongEncodingsAreExplained) {
+  ExpectRefused(std::string("\xFF\xFE\x6B\x00", 4), "UTF-16");
+  // UTF-8 that some tool decoded as Windows-1252 and saved again.
+  ExpectRefused(std::string(kHeader) + Rows(9001, 6,
+                                            "Milj\xC3\x83\xC2\xB8"
+                                            "arbeider"),
+                "UTF-8 lest som Windows-1252");
+}
+
+TEST_F(ImporterTest, ATruncatedSpreadsheetIsRefused) {
+  io::ExportTable table;
+  table.columns = {{"kommunenummer", "", true, {}}, {"aar", "", true, {}}};
+  table.rows = {{io::ExportCell::Code(9001), io::ExportCell::Code(2021)}};
+  ASSERT_TRUE(io::WriteExport(table, io::ExportFormat::kXlsx, Path("full.xlsx")).ok());
+  std::ifstream in(scratch_ / "full.xlsx", std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  Write("cut.xlsx", bytes.substr(0, bytes.size() / 2));
+  auto outcome = Import("cut.xlsx");
+  ASSERT_FALSE(outcome.ok());
+  EXPECT_NE(outcome.error().message.find("cut.xlsx"), std::string::npos);
+  EXPECT_EQ(StoredRespondents(), 0u);
+}
+
+TEST_F(ImporterTest, ATruncatedSpssFileIsRefused) {
+  io::ExportTable table;
+  table.columns = {{"kommunenummer", "", true, {}}, {"aar", "", true, {}}};
+  for (int i = 0; i < 50; ++i) {
+    table.rows.push_back({io::ExportCell::Code(9001), io::ExportCell::Code(2021)});
+  }
+  ASSERT_TRUE(io::WriteExport(table, io::ExportFormat::kSav, Path("full.sav")).ok());
+  std::ifstream in(scratch_ / "full.sav", std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  Write("cut.sav", bytes.substr(0, bytes.size() - 200));
+  auto outcome = Import("cut.sav");
+  ASSERT_FALSE(outcome.ok());
+  EXPECT_NE(outcome.error().message.find("cut.sav"), std::string::npos) << outcome.error().message;
+  EXPECT_EQ(StoredRespondents(), 0u);
+}
+
+TEST_F(ImporterTest, AnswersToQuestionsNotAskedAreStoredAsNotAsked) {
+  // Child welfare staff are not asked about concern (footnote 10), and
+  // whether one acted is asked only of those who were concerned.
+  std::string rows = "kommunenummer,aar,tjenestested,stilling,minoritet,bekymring,handlet\n";
+  for (int i = 0; i < 6; ++i) {
+    rows +=
+        "9001,2021,Barneverntjeneste,Saksbehandler/konsulent/rådgiver,Ganske mye,"
+        "\"Ja, jeg har opplevd alvorlig bekymring\",Ja\n";
+    rows +=
+        "9001,2021,Barnehage,Assistent,Ganske mye,\"Nei, jeg har ikke opplevd bekymring\","
+        "Ja\n";
+    rows +=
+        "9001,2021,Barnehage,Styrer,Ganske mye,\"Ja, jeg har opplevd alvorlig bekymring\","
+        "Ja\n";
+  }
+  Write("routing.csv", rows);
+  auto outcome = Import("routing.csv");
+  ASSERT_TRUE(outcome.ok()) << outcome.error().message;
+  EXPECT_NE(outcome->report.find("«Opplevd bekymring» stilles ikke til tjenesten: 6"),
+            std::string::npos)
+      << outcome->report;
+  EXPECT_NE(outcome->report.find("stilles bare når concern_experienced.concern_last_12_months er "
+                                 "2/3/4: 6"),
+            std::string::npos)
+      << outcome->report;
+  const std::size_t concern = ItemIndex("concern_experienced.concern_last_12_months");
+  const std::size_t acted = ItemIndex("acted_on_concern.acted");
+  const std::size_t never_in_file = ItemIndex("risk_identification.bullied");
+  std::map<int, std::vector<int>> acted_by_service;
+  ASSERT_TRUE(
+      store_
+          ->ScanRespondents([&](const store::RespondentRecord& r, const auto&, const auto&) {
+            if (r.service == 6) {
+              EXPECT_EQ(r.answers[concern], instrument::kNotAsked);
+            }
+            EXPECT_EQ(r.answers[never_in_file], instrument::kNotAsked);
+            acted_by_service[r.position].push_back(r.answers[acted]);
+            return true;
+          })
+          .ok());
+  EXPECT_EQ(acted_by_service[1], std::vector<int>(6, 1));  // styrer: concerned, acted
+  EXPECT_EQ(acted_by_service[4], std::vector<int>(6, instrument::kNotAsked));
+}
+
+}  // namespace
+}  // namespace samkart::import

@@ -1,0 +1,165 @@
+#include <fstream>
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include "samkart/store/store.h"
+
+#include "support/scratch_dir.h"
+
+namespace samkart::store {
+namespace {
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  std::string Path() const { return (scratch_ / "db.sqlite").string(); }
+
+  std::unique_ptr<Store> Open() {
+    auto opened = OpenStore(Path());
+    EXPECT_TRUE(opened.ok()) << opened.error().message;
+    return opened.ok() ? std::move(opened.value()) : nullptr;
+  }
+
+  static NewBatch Batch(const std::string& hash, std::size_t rows) {
+    NewBatch b;
+    b.file_name = "eksport.csv";
+    b.content_sha256 = hash;
+    b.format = "CSV";
+    b.generation = "G5";
+    b.report = "rapport";
+    b.rows_read = rows;
+    b.round_types[{9001, 2021}] = "baseline";
+    b.item_ids = {"family.a", "family.b"};
+    for (std::size_t i = 0; i < rows; ++i) b.respondents.push_back({9001, 2021, 1, 4, {3, 254}});
+    return b;
+  }
+
+  int64_t Count(const char* table) {
+    sqlite3* db = nullptr;
+    sqlite3_open(Path().c_str(), &db);
+    sqlite3_stmt* stmt = nullptr;
+    const std::string sql = std::string("SELECT count(*) FROM ") + table;
+    sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr);
+    sqlite3_step(stmt);
+    const int64_t n = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return n;
+  }
+
+  testing_support::ScratchDir scratch_;
+};
+
+TEST_F(SqliteStoreTest, ANewFileGetsTheLatestSchemaOnce) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  EXPECT_EQ(*store->SchemaVersion(), store->LatestSchemaVersion());
+  EXPECT_GE(store->LatestSchemaVersion(), 1);
+  auto again = store->Migrate();
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->empty());
+  EXPECT_EQ(Count("schema_migrations"), store->LatestSchemaVersion());
+}
+
+TEST_F(SqliteStoreTest, ANewerSchemaIsRefused) {
+  ASSERT_TRUE(Open());
+  sqlite3* db = nullptr;
+  sqlite3_open(Path().c_str(), &db);
+  sqlite3_exec(db, "INSERT INTO schema_migrations VALUES (999, 'fremtiden', 'x')", nullptr, nullptr,
+               nullptr);
+  sqlite3_close(db);
+  auto opened = OpenStore(Path());
+  ASSERT_FALSE(opened.ok());
+  EXPECT_NE(opened.error().message.find("skjemaversjon 999"), std::string::npos)
+      << opened.error().message;
+}
+
+TEST_F(SqliteStoreTest, AFileThatIsNotADatabaseIsRefused) {
+  std::ofstream(Path(), std::ios::binary) << std::string(4096, 'x');
+  auto opened = OpenStore(Path());
+  ASSERT_FALSE(opened.ok());
+  EXPECT_NE(opened.error().message.find(Path()), std::string::npos);
+}
+
+TEST_F(SqliteStoreTest, BatchesRoundTripWithTheirAnswers) {
+  auto store = Open();
+  ASSERT_TRUE(store->UpsertMunicipalities({{9001, "Vikheim", "nord", "gruppe_1", 2817}}).ok());
+  auto written = store->WriteBatch(Batch("abc", 3), {});
+  ASSERT_TRUE(written.ok()) << written.error().message;
+  EXPECT_EQ(written->rows_imported, 3u);
+  EXPECT_EQ(written->municipality, 9001);
+  auto found = store->FindBatchByHash("abc");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->id, written->id);
+  EXPECT_EQ(*store->BatchReport(written->id), "rapport");
+  EXPECT_EQ(*store->ItemIds(), (std::vector<std::string>{"family.a", "family.b"}));
+  std::size_t seen = 0;
+  ASSERT_TRUE(store
+                  ->ScanRespondents([&](const RespondentRecord& r, const std::string& round,
+                                        const std::string& generation) {
+                    EXPECT_EQ(r.answers, (std::vector<uint8_t>{3, 254}));
+                    EXPECT_EQ(round, "baseline");
+                    EXPECT_EQ(generation, "G5");
+                    ++seen;
+                    return true;
+                  })
+                  .ok());
+  EXPECT_EQ(seen, 3u);
+  auto rounds = store->Rounds();
+  ASSERT_TRUE(rounds.ok());
+  ASSERT_EQ(rounds->size(), 1u);
+  EXPECT_EQ((*rounds)[0].name, "Vikheim");
+  EXPECT_EQ((*rounds)[0].respondents, 3u);
+}
+
+TEST_F(SqliteStoreTest, ANewItemIsAppendedToTheRegistryAndOldRowsReadAsNotAsked) {
+  auto store = Open();
+  ASSERT_TRUE(store->UpsertMunicipalities({{9001, "Vikheim", "nord", "gruppe_1", {}}}).ok());
+  ASSERT_TRUE(store->WriteBatch(Batch("one", 1), {}).ok());
+  NewBatch later = Batch("two", 1);
+  later.item_ids = {"family.c", "family.a"};  // a new item, and a different order
+  later.respondents[0].answers = {7, 2};
+  ASSERT_TRUE(store->WriteBatch(later, {}).ok());
+  EXPECT_EQ(*store->ItemIds(), (std::vector<std::string>{"family.a", "family.b", "family.c"}));
+  std::vector<std::vector<uint8_t>> answers;
+  ASSERT_TRUE(store
+                  ->ScanRespondents([&](const RespondentRecord& r, const auto&, const auto&) {
+                    answers.push_back(r.answers);
+                    return true;
+                  })
+                  .ok());
+  ASSERT_EQ(answers.size(), 2u);
+  EXPECT_EQ(answers[0], (std::vector<uint8_t>{3, 254}));  // written before family.c existed
+  EXPECT_EQ(answers[1], (std::vector<uint8_t>{2, 255, 7}));
+}
+
+TEST_F(SqliteStoreTest, AFailureHalfWayLeavesNothingBehind) {
+  auto store = Open();
+  ASSERT_TRUE(store->UpsertMunicipalities({{9001, "Vikheim", "nord", "gruppe_1", {}}}).ok());
+  NewBatch bad = Batch("bad", 5000);
+  // The batch row and thousands of respondents are written before the
+  // last respondent names a municipality the register does not have.
+  bad.respondents.back().municipality = 9999;
+  bad.round_types[{9999, 2021}] = "baseline";
+  auto written = store->WriteBatch(bad, {});
+  ASSERT_FALSE(written.ok());
+  EXPECT_EQ(Count("batches"), 0);
+  EXPECT_EQ(Count("respondents"), 0);
+  EXPECT_EQ(Count("items"), 0);
+  // And the store still works.
+  EXPECT_TRUE(store->WriteBatch(Batch("good", 2), {}).ok());
+  EXPECT_EQ(Count("respondents"), 2);
+}
+
+TEST_F(SqliteStoreTest, TheSameContentCannotBeStoredTwice) {
+  auto store = Open();
+  ASSERT_TRUE(store->UpsertMunicipalities({{9001, "Vikheim", "nord", "gruppe_1", {}}}).ok());
+  ASSERT_TRUE(store->WriteBatch(Batch("same", 2), {}).ok());
+  auto twice = store->WriteBatch(Batch("same", 2), {});
+  ASSERT_FALSE(twice.ok());
+  EXPECT_NE(twice.error().message.find("allerede importert"), std::string::npos);
+  EXPECT_EQ(Count("respondents"), 2);
+}
+
+}  // namespace
+}  // namespace samkart::store
