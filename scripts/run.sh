@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on a fresh machine: install what is missing, build, and run
 # Samkart on its embedded default: validate and document the questionnaire,
-# then generate the synthetic national dataset. Output goes to ./out/.
+# generate the synthetic national dataset and import it into a local SQLite
+# database. Output goes to ./out/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,5 +20,15 @@ echo
 echo "== Syntetisk nasjonalt datasett"
 "$samkart" synth --out "$out/syntetisk"
 echo
+echo "== Import til nasjonal database"
+# A fresh database each run, so the demo always shows a full import.
+rm -f "$out/samkart.sqlite" "$out/samkart.sqlite-wal" "$out/samkart.sqlite-shm"
+rm -rf "$out/importrapporter"
+"$samkart" --db "$out/samkart.sqlite" import "$out/syntetisk" --report-dir "$out/importrapporter" |
+  tail -n 3
+"$samkart" --db "$out/samkart.sqlite" export --format sav --out "$out/nasjonalt.sav"
+echo
 echo "Kodeboken: $out/kodebok/kodebok.html (også .md og .txt)"
 echo "Eksportfilene: $out/syntetisk/eksport/ (oversikt i $out/syntetisk/manifest.csv)"
+echo "Databasen: $out/samkart.sqlite (samkart --db $out/samkart.sqlite rounds)"
+echo "Importrapportene: $out/importrapporter/; harmoniserte data for SPSS: $out/nasjonalt.sav"
