@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 
 seconds=${SAMKART_FUZZ_SECONDS:-20}
 jobs=${SAMKART_JOBS:-2}
-targets=(csv_reader instrument_loader xlsx_reader sav_reader dta_reader)
+targets=(csv_reader csv_source instrument_loader xlsx_reader sav_reader dta_reader)
 
 CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DSAMKART_BUILD_FUZZERS=ON -DSAMKART_BUILD_TESTS=OFF >/dev/null
