@@ -307,13 +307,13 @@ class Loader {
   void LoadServices() {
     const std::string name = "background/services.csv";
     std::map<std::string, std::size_t> lines;
-    instrument_.services = LoadCodeTable<Service>(
-        name, {"answers_survey", "generalises_to"},
-        [&](Service& s, const Table::Row& row, Fields& f) {
-          s.answers_survey = f.YesNo(row, "answers_survey").value_or(true);
-          s.generalises_to = row.Get("generalises_to");
-          lines[s.key] = row.line();
-        });
+    instrument_.services =
+        LoadCodeTable<Service>(name, {"answers_survey", "generalises_to"},
+                               [&](Service& s, const Table::Row& row, Fields& f) {
+                                 s.answers_survey = f.YesNo(row, "answers_survey").value_or(true);
+                                 s.generalises_to = row.Get("generalises_to");
+                                 lines[s.key] = row.line();
+                               });
     CheckGeneralisationChains(name, instrument_.services, lines, "tjeneste");
   }
 
@@ -345,9 +345,9 @@ class Loader {
       while (!c->generalises_to.empty()) {
         const T* next = find(c->generalises_to);
         if (next == nullptr) {
-          problems_.Add(name, lines[c->key],
-                        fmt::format("«generalises_to» = «{}» er ingen {} i filen",
-                                    c->generalises_to, noun));
+          problems_.Add(
+              name, lines[c->key],
+              fmt::format("«generalises_to» = «{}» er ingen {} i filen", c->generalises_to, noun));
           break;
         }
         if (!visited.insert(next->key).second) {
