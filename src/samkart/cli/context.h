@@ -28,5 +28,6 @@ struct Context {
 void AddInstrumentCommands(CLI::App& app, Context& context);
 void AddSynthCommand(CLI::App& app, Context& context);
 void AddStoreCommands(CLI::App& app, Context& context);
+void AddTableCommand(CLI::App& app, Context& context);
 
 }  // namespace samkart::cli

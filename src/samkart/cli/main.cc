@@ -65,6 +65,7 @@ int main(int argc, char** argv) {
   samkart::cli::AddInstrumentCommands(app, context);
   samkart::cli::AddSynthCommand(app, context);
   samkart::cli::AddStoreCommands(app, context);
+  samkart::cli::AddTableCommand(app, context);
   UseNorwegianGroups(app);
 
   try {

@@ -1,0 +1,318 @@
+#include "samkart/analysis/table.h"
+
+#include <gtest/gtest.h>
+
+#include "samkart/analysis/publication.h"
+#include "samkart/analysis/table_format.h"
+#include "samkart/instrument/loader.h"
+
+namespace samkart::analysis {
+namespace {
+
+using instrument::kBlank;
+using instrument::kNotAsked;
+
+class TableTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto loaded = instrument::LoadEmbeddedInstrument();
+    ASSERT_TRUE(loaded.ok());
+    in_ = std::move(*loaded.instrument);
+    data_.item_refs = in_.ItemsInOrder();
+    data_.items.assign(data_.item_refs.size(), {});
+    data_.municipality_names = {{9001, "Vikheim"}, {9002, "Modal"}};
+  }
+
+  std::size_t Item(const std::string& id) const {
+    for (std::size_t i = 0; i < data_.item_refs.size(); ++i) {
+      if (data_.item_refs[i].QualifiedId() == id) return i;
+    }
+    ADD_FAILURE() << id;
+    return 0;
+  }
+
+  // Adds one respondent answering `id` with `code`; everything else not asked.
+  void Add(const std::string& id, int code, int service = 1, int municipality = 9001,
+           int round_type = 1, int size_group = 1, int region = 1, int year = 2021) {
+    data_.municipality.push_back(static_cast<uint16_t>(municipality));
+    data_.year.push_back(static_cast<uint16_t>(year));
+    data_.round_type.push_back(static_cast<uint8_t>(round_type));
+    data_.generation.push_back(5);
+    data_.region.push_back(static_cast<uint8_t>(region));
+    data_.size_group.push_back(static_cast<uint8_t>(size_group));
+    data_.service.push_back(static_cast<uint8_t>(service));
+    data_.position.push_back(4);
+    const std::size_t target = Item(id);
+    for (std::size_t i = 0; i < data_.items.size(); ++i) {
+      data_.items[i].push_back(i == target ? static_cast<uint8_t>(code) : kNotAsked);
+    }
+    ++data_.rows;
+  }
+
+  Table Compute(TableRequest request) {
+    auto table = ComputeTable(data_, in_, request);
+    EXPECT_TRUE(table.ok()) << table.error().message;
+    return table.ok() ? std::move(table.value()) : Table{};
+  }
+
+  instrument::Instrument in_;
+  Dataset data_;
+};
+
+TEST_F(TableTest, ReportedShareKeepsDontKnowAndDropsBlankAndNotAsked) {
+  for (const int code : {4, 5, 3, 9, int{kBlank}, int{kNotAsked}}) {
+    Add("risk_identification.bullied", code);
+  }
+  const Table t = Compute({"risk_identification", "bullied", {}, {}, {}, false});
+  ASSERT_EQ(t.rows.size(), 1u);
+  const Cell& c = t.rows[0].cell;
+  EXPECT_EQ(c.n, 4u);  // 4, 5, 3 and «vet ikke»
+  EXPECT_EQ(c.count, 2u);
+  EXPECT_DOUBLE_EQ(c.share, 0.5);
+  EXPECT_DOUBLE_EQ(c.interval.low, WilsonInterval(2, 4).low);
+  EXPECT_NE(t.denominator_rule.find("Vet ikke/ikke relevant"), std::string::npos)
+      << t.denominator_rule;
+}
+
+TEST_F(TableTest, BreakdownGivesTheTotalThenEachGroupInCodeOrder) {
+  for (int i = 0; i < 10; ++i) Add("risk_identification.bullied", 5, 2);
+  for (int i = 0; i < 10; ++i) Add("risk_identification.bullied", i < 3 ? 4 : 1, 1);
+  const Table t = Compute({"risk_identification", "bullied", {Variable::kService}, {}, {}, false});
+  ASSERT_EQ(t.rows.size(), 3u);
+  EXPECT_TRUE(t.rows[0].group.empty());
+  EXPECT_EQ(t.rows[0].cell.count, 13u);
+  EXPECT_EQ(t.rows[1].group, std::vector<int>{1});
+  EXPECT_EQ(t.rows[1].cell.count, 3u);
+  EXPECT_EQ(t.rows[2].group, std::vector<int>{2});
+  EXPECT_EQ(t.rows[2].cell.count, 10u);
+}
+
+TEST_F(TableTest, FiltersSelectRespondentsByValueAndRange) {
+  for (int year = 2015; year <= 2021; ++year) {
+    Add("risk_identification.bullied", 5, 1, 9001, 1, 1, 1, year);
+  }
+  Filter years{Variable::kYear, {}, std::make_pair(2017, 2019)};
+  const Table t = Compute({"risk_identification", "bullied", {}, {years}, {}, false});
+  EXPECT_EQ(t.rows[0].cell.n, 3u);
+  Filter services{Variable::kService, {2, 3}, std::nullopt};
+  EXPECT_EQ(Compute({"risk_identification", "bullied", {}, {services}, {}, false}).rows[0].cell.n,
+            0u);
+}
+
+TEST_F(TableTest, DistributionHasOneRowPerCategoryInTheDenominator) {
+  for (const int code : {1, 2, 2, 9}) Add("concern_experienced.concern_last_12_months", code);
+  const Table t = Compute({"concern_experienced", std::nullopt, {}, {}, Comparison::kNone, true});
+  ASSERT_EQ(t.rows.size(), 5u);  // four answers and «ikke relevant»
+  std::size_t total = 0;
+  for (const auto& row : t.rows) {
+    EXPECT_EQ(row.cell.n, 4u);
+    total += row.cell.count;
+  }
+  EXPECT_EQ(total, 4u);
+}
+
+TEST_F(TableTest, FollowUpIsComparedWithItsBaseline) {
+  for (int i = 0; i < 40; ++i) Add("risk_identification.bullied", i < 20 ? 5 : 1, 1, 9001, 1);
+  for (int i = 0; i < 40; ++i) Add("risk_identification.bullied", i < 36 ? 5 : 1, 1, 9001, 2);
+  Filter municipality{Variable::kMunicipality, {9001}, std::nullopt};
+  const Table t =
+      Compute({"risk_identification", "bullied", {}, {municipality}, Comparison::kBaseline, false});
+  ASSERT_EQ(t.rows.size(), 1u);
+  const auto& row = t.rows[0];
+  EXPECT_EQ(row.cell.count, 36u);
+  ASSERT_TRUE(row.reference);
+  EXPECT_EQ(row.reference->count, 20u);
+  ASSERT_TRUE(row.difference);
+  const Difference expected = NewcombeDifference(36, 40, 20, 40);
+  EXPECT_DOUBLE_EQ(row.difference->interval.low, expected.interval.low);
+  EXPECT_TRUE(row.difference->significant);
+  EXPECT_EQ(t.reference_label, "0-punktsmåling");
+}
+
+TEST_F(TableTest, SizeGroupComparisonNeedsOneMunicipality) {
+  Add("risk_identification.bullied", 5);
+  auto table = ComputeTable(
+      data_, in_, {"risk_identification", "bullied", {}, {}, Comparison::kSizeGroup, false});
+  ASSERT_FALSE(table.ok());
+  EXPECT_NE(table.error().message.find("nøyaktig én kommune"), std::string::npos);
+}
+
+TEST_F(TableTest, UnknownFamilyOrItemIsAnError) {
+  EXPECT_FALSE(ComputeTable(data_, in_, {"nope", std::nullopt, {}, {}, {}, false}).ok());
+  EXPECT_FALSE(ComputeTable(data_, in_, {"risk_identification", "nope", {}, {}, {}, false}).ok());
+}
+
+TEST(NeutraliseFormula, PrefixesWhatASpreadsheetWouldRun) {
+  EXPECT_EQ(NeutraliseFormula("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+  EXPECT_EQ(NeutraliseFormula("+47"), "'+47");
+  EXPECT_EQ(NeutraliseFormula("@SUM(A1)"), "'@SUM(A1)");
+  EXPECT_EQ(NeutraliseFormula("Barnehage"), "Barnehage");
+}
+
+// --- Publication rules -----------------------------------------------------
+
+class PublicationTest : public TableTest {
+ protected:
+  // n respondents in `service` of `municipality`, half of them in the top two.
+  void AddGroup(int service, int n, int municipality = 9001, int region = 1, int size_group = 1) {
+    for (int i = 0; i < n; ++i) {
+      Add("risk_identification.bullied", i % 2 ? 5 : 1, service, municipality, 1, size_group,
+          region);
+    }
+  }
+
+  std::vector<Table> Published(TableRequest request, PublicationRules rules = {}) {
+    std::vector<Table> tables = {Compute(std::move(request))};
+    ApplyPublicationRules(tables, data_, rules);
+    return tables;
+  }
+
+  // Tries to recover every hidden group by subtracting the visible groups of
+  // a line from its total; returns the groups recovered.
+  static std::vector<std::vector<int>> Recover(const Table& t, std::size_t total_n,
+                                               const std::vector<std::vector<int>>& line) {
+    std::size_t visible = 0;
+    std::vector<std::vector<int>> hidden;
+    for (const auto& row : t.rows) {
+      if (row.group.empty()) continue;
+      if (std::find(line.begin(), line.end(), row.group) == line.end()) continue;
+      if (row.cell.suppressed) {
+        hidden.push_back(row.group);
+      } else {
+        visible += row.cell.n;
+      }
+    }
+    if (hidden.size() == 1 && total_n >= visible) return hidden;
+    return {};
+  }
+};
+
+TEST_F(PublicationTest, SmallGroupsAreHiddenAndTheirNumbersZeroed) {
+  AddGroup(1, 30);
+  AddGroup(2, 20);
+  AddGroup(3, 4);
+  AddGroup(5, 12);
+  const auto tables =
+      Published({"risk_identification", "bullied", {Variable::kService}, {}, {}, false});
+  const Table& t = tables[0];
+  for (const auto& row : t.rows) {
+    if (row.group == std::vector<int>{3}) {
+      EXPECT_TRUE(row.cell.suppressed);
+      EXPECT_EQ(row.cell.n, 0u);
+      EXPECT_EQ(row.cell.count, 0u);
+    }
+  }
+  // The complement is the smallest visible group (12), not a larger one.
+  for (const auto& row : t.rows) {
+    if (row.group == std::vector<int>{5}) {
+      EXPECT_TRUE(row.cell.suppressed);
+    }
+    if (row.group == std::vector<int>{1} || row.group.empty()) {
+      EXPECT_FALSE(row.cell.suppressed);
+    }
+  }
+}
+
+TEST_F(PublicationTest, SubtractingVisibleGroupsFromTheTotalRecoversNothing) {
+  AddGroup(1, 30);
+  AddGroup(2, 25);
+  AddGroup(3, 7);
+  AddGroup(5, 40);
+  const auto tables =
+      Published({"risk_identification", "bullied", {Variable::kService}, {}, {}, false});
+  const Table& t = tables[0];
+  ASSERT_FALSE(t.rows[0].cell.suppressed);
+  std::vector<std::vector<int>> all = {{1}, {2}, {3}, {5}};
+  EXPECT_TRUE(Recover(t, t.rows[0].cell.n, all).empty());
+  std::size_t hidden = 0;
+  for (const auto& row : t.rows) hidden += row.cell.suppressed;
+  EXPECT_EQ(hidden, 2u);
+}
+
+TEST_F(PublicationTest, TheSmallCountRuleHidesExtremesToo) {
+  AddGroup(1, 30);
+  for (int i = 0; i < 20; ++i) Add("risk_identification.bullied", i < 2 ? 5 : 1, 2);
+  AddGroup(3, 30);
+  const auto without =
+      Published({"risk_identification", "bullied", {Variable::kService}, {}, {}, false});
+  for (const auto& row : without[0].rows) EXPECT_FALSE(row.cell.suppressed);
+  const auto with =
+      Published({"risk_identification", "bullied", {Variable::kService}, {}, {}, false}, {10, 3});
+  bool service_2_hidden = false;
+  for (const auto& row : with[0].rows) {
+    if (row.group == std::vector<int>{2}) service_2_hidden = row.cell.suppressed;
+  }
+  EXPECT_TRUE(service_2_hidden);
+}
+
+TEST_F(PublicationTest, TwoWayTablesLeaveNoLineWithASingleHiddenCell) {
+  // service × size group; one small cell in the middle of the grid.
+  for (int service : {1, 2, 3}) {
+    for (int size_group : {1, 2, 3}) {
+      const int n = service == 2 && size_group == 2 ? 3 : 15 + service + size_group;
+      for (int i = 0; i < n; ++i) {
+        Add("risk_identification.bullied", i % 2 ? 5 : 1, service, 9000 + size_group, 1,
+            size_group);
+      }
+    }
+  }
+  const auto tables = Published({"risk_identification",
+                                 "bullied",
+                                 {Variable::kService, Variable::kSizeGroup},
+                                 {},
+                                 {},
+                                 false});
+  std::map<int, int> hidden_in_row, hidden_in_column;
+  std::size_t hidden = 0;
+  for (const auto& row : tables[0].rows) {
+    if (row.group.empty() || !row.cell.suppressed) continue;
+    ++hidden_in_row[row.group[0]];
+    ++hidden_in_column[row.group[1]];
+    ++hidden;
+  }
+  EXPECT_GE(hidden, 4u);  // a rectangle: the least that protects one cell
+  for (const auto& [value, n] : hidden_in_row) EXPECT_NE(n, 1) << "rad " << value;
+  for (const auto& [value, n] : hidden_in_column) EXPECT_NE(n, 1) << "kolonne " << value;
+}
+
+TEST_F(PublicationTest, ARegionTotalFromASecondRequestRecoversNoMunicipality) {
+  // Region 1 has three municipalities, one of them small; region 2 has two.
+  data_.municipality_names = {{9001, "A"}, {9002, "B"}, {9003, "C"}, {9004, "D"}, {9005, "E"}};
+  AddGroup(1, 40, 9001, 1);
+  AddGroup(1, 35, 9002, 1);
+  AddGroup(1, 4, 9003, 1);
+  AddGroup(1, 12, 9004, 2);
+  AddGroup(1, 50, 9005, 2);
+  // Request 1: every municipality. Request 2, overlapping: the region-1 total.
+  const auto by_municipality =
+      Published({"risk_identification", "bullied", {Variable::kMunicipality}, {}, {}, false});
+  Filter region1{Variable::kRegion, {1}, std::nullopt};
+  const auto region_total = Published({"risk_identification", "bullied", {}, {region1}, {}, false});
+  ASSERT_FALSE(region_total[0].rows[0].cell.suppressed);
+  const std::size_t region_n = region_total[0].rows[0].cell.n;
+  EXPECT_TRUE(Recover(by_municipality[0], region_n, {{9001}, {9002}, {9003}}).empty())
+      << "the small municipality's n follows from the region total";
+  EXPECT_TRUE(Recover(by_municipality[0], by_municipality[0].rows[0].cell.n,
+                      {{9001}, {9002}, {9003}, {9004}, {9005}})
+                  .empty());
+}
+
+TEST_F(PublicationTest, HiddenReferenceCellsHideTheDifference) {
+  AddGroup(1, 30, 9001);
+  AddGroup(2, 3, 9002);
+  AddGroup(1, 30, 9002);
+  Filter one{Variable::kMunicipality, {9001}, std::nullopt};
+  const auto tables = Published(
+      {"risk_identification", "bullied", {Variable::kService}, {one}, Comparison::kNation, false});
+  for (const auto& row : tables[0].rows) {
+    if (row.reference && row.reference->suppressed) {
+      EXPECT_FALSE(row.difference.has_value());
+    }
+    if (row.cell.suppressed) {
+      EXPECT_FALSE(row.difference.has_value());
+    }
+  }
+}
+
+}  // namespace
+}  // namespace samkart::analysis

@@ -1,0 +1,174 @@
+// samkart table FAMILY[.ITEM] [--by VAR[,VAR]] [--where VAR=VALUE ...]
+//               [--compare nation|size-group|baseline] [--format text|csv|json|xlsx]
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "samkart/analysis/dataset.h"
+#include "samkart/analysis/publication.h"
+#include "samkart/analysis/table.h"
+#include "samkart/analysis/table_format.h"
+#include "samkart/cli/context.h"
+#include "samkart/core/text.h"
+#include "samkart/io/text_file.h"
+
+namespace samkart::cli {
+
+namespace {
+
+// A value as a code: a number, or a key of the variable's classification.
+std::optional<int> ParseValue(const instrument::Instrument& in, analysis::Variable variable,
+                              const std::string& text) {
+  if (const auto number = text::ParseInt(text)) return *number;
+  auto by_key = [&](const auto& codes) -> std::optional<int> {
+    for (const auto& c : codes) {
+      if (c.key == text) return c.code;
+    }
+    return std::nullopt;
+  };
+  switch (variable) {
+    case analysis::Variable::kService:
+      return by_key(in.services);
+    case analysis::Variable::kPosition:
+      return by_key(in.positions);
+    case analysis::Variable::kSizeGroup:
+      return by_key(in.size_groups);
+    case analysis::Variable::kRegion:
+      return by_key(in.regions);
+    case analysis::Variable::kRoundType:
+      return by_key(in.round_types);
+    case analysis::Variable::kGeneration:
+      for (std::size_t g = 0; g < in.generations.size(); ++g) {
+        if (in.generations[g].id == text) return static_cast<int>(g + 1);
+      }
+      return std::nullopt;
+    default:
+      return std::nullopt;
+  }
+}
+
+Result<analysis::Filter> ParseFilter(const instrument::Instrument& in, const std::string& text) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos) {
+    return Error{fmt::format("«{}»: skriv VARIABEL=VERDI, for eksempel service=barnehage", text)};
+  }
+  const std::string name = text.substr(0, eq);
+  const auto variable = analysis::ParseVariable(name);
+  if (!variable) return Error{fmt::format("ukjent variabel «{}» i --where", name)};
+  analysis::Filter filter;
+  filter.variable = *variable;
+  const std::string values = text.substr(eq + 1);
+  if (const auto dots = values.find(".."); dots != std::string::npos) {
+    const auto low = ParseValue(in, *variable, values.substr(0, dots));
+    const auto high = ParseValue(in, *variable, values.substr(dots + 2));
+    if (!low || !high) return Error{fmt::format("ugyldig intervall «{}» i --where", values)};
+    filter.range = {*low, *high};
+    return filter;
+  }
+  for (const auto& part : text::Split(values, ',')) {
+    const auto value = ParseValue(in, *variable, std::string(text::Trim(part)));
+    if (!value) return Error{fmt::format("ukjent verdi «{}» for {}", part, name)};
+    filter.values.push_back(*value);
+  }
+  return filter;
+}
+
+}  // namespace
+
+void AddTableCommand(CLI::App& app, Context& context) {
+  auto* command = app.add_subcommand(
+      "table", "Regn ut en indikator (andel med 95 % konfidensintervall) for en spørsmålsfamilie");
+  static std::string indicator;
+  static std::string by;
+  static std::vector<std::string> where;
+  static std::string compare = "none";
+  static std::string format = "text";
+  static std::string out;
+  static bool distribution = false;
+  static std::size_t min_n = 10;
+  static std::optional<std::size_t> small_count;
+  command->add_option("indikator", indicator, "Familie eller familie.delspørsmål")
+      ->required()
+      ->type_name("FAMILIE[.DEL]");
+  command->add_option("--by", by, "Inndeling: én eller to variabler (service, size_group, …)")
+      ->type_name("VAR[,VAR]");
+  command
+      ->add_option("--where", where, "Filter, for eksempel service=barnehage eller year=2019..2021")
+      ->type_name("VAR=VERDI");
+  command
+      ->add_option("--compare", compare,
+                   "Sammenlign med landet, samme størrelsesgruppe eller 0-punktsmålingen")
+      ->check(CLI::IsMember({"none", "nation", "size-group", "baseline"}))
+      ->type_name("nation|size-group|baseline");
+  command->add_option("--format", format, "Utdata")
+      ->check(CLI::IsMember({"text", "csv", "json", "xlsx"}))
+      ->type_name("text|csv|json|xlsx");
+  command->add_option("--out", out, "Skriv til fil (påkrevd for xlsx)")->type_name("FIL");
+  command->add_flag("--distribution", distribution, "Hele fordelingen i stedet for andelen");
+  command->add_option("--min-n", min_n, "Publiseringsregel: minste N per celle")
+      ->check(CLI::Range(1, 1000))
+      ->type_name("N");
+  command
+      ->add_option("--small-count", small_count,
+                   "Publiseringsregel: skjul også når antall eller resten er høyst dette")
+      ->type_name("T");
+  command->callback([&context] {
+    auto fail = [&](const std::string& message) {
+      std::cerr << "samkart: " << message << "\n";
+      context.exit_code = 1;
+    };
+    const auto in = context.LoadInstrumentOrReport();
+    if (!in) return;
+    analysis::TableRequest request;
+    const auto dot = indicator.find('.');
+    request.family = indicator.substr(0, dot);
+    if (dot != std::string::npos) request.item = indicator.substr(dot + 1);
+    for (const auto& name : text::Split(by, ',')) {
+      if (text::Trim(name).empty()) continue;
+      const auto variable = analysis::ParseVariable(std::string(text::Trim(name)));
+      if (!variable) return fail(fmt::format("ukjent variabel «{}» i --by", name));
+      request.by.push_back(*variable);
+    }
+    for (const auto& w : where) {
+      auto filter = ParseFilter(*in, w);
+      if (!filter.ok()) return fail(filter.error().message);
+      request.where.push_back(*filter);
+    }
+    request.compare = compare == "nation"       ? analysis::Comparison::kNation
+                      : compare == "size-group" ? analysis::Comparison::kSizeGroup
+                      : compare == "baseline"   ? analysis::Comparison::kBaseline
+                                                : analysis::Comparison::kNone;
+    request.distribution = distribution;
+    if (format == "xlsx" && out.empty()) return fail("--format xlsx krever --out FIL");
+
+    auto store = context.OpenStoreOrReport();
+    if (!store) return;
+    auto data = analysis::LoadDataset(**store, *in);
+    if (!data.ok()) return fail(data.error().message);
+    auto table = analysis::ComputeTable(*data, *in, request);
+    if (!table.ok()) return fail(table.error().message);
+    std::vector<analysis::Table> tables = {std::move(table.value())};
+    analysis::ApplyPublicationRules(tables, *data, {min_n, small_count});
+    const analysis::Table& result = tables[0];
+
+    if (format == "xlsx") {
+      auto written = io::WriteExport(analysis::ToExportTable(result, *data, *in),
+                                     io::ExportFormat::kXlsx, out);
+      if (!written.ok()) return fail(written.error().message);
+      std::cout << fmt::format("Skrev {}\n", out);
+      return;
+    }
+    const std::string text = format == "csv"    ? analysis::FormatTableCsv(result, *data, *in)
+                             : format == "json" ? analysis::FormatTableJson(result, *data, *in)
+                                                : analysis::FormatTableText(result, *data, *in);
+    if (out.empty()) {
+      std::cout << text;
+    } else {
+      auto written = io::WriteTextFile(out, text);
+      if (!written.ok()) return fail(written.error().message);
+    }
+  });
+}
+
+}  // namespace samkart::cli
