@@ -383,6 +383,18 @@ Result<int> Harmoniser::Integer(const Column& column, const io::SourceRow& row,
                    fmt::format("«{}» er ikke et heltall", Abbreviate(row.text[index])));
 }
 
+Result<bool> Harmoniser::CheckPersonalData(const io::SourceRow& row, const Column& column,
+                                           std::size_t index) const {
+  const std::string& text = row.text[index];
+  if (text.find('@') == std::string::npos && text.size() < 8) return true;
+  const bool email = LooksLikeEmail(text);
+  if (!email && !LooksLikePhoneNumber(text)) return true;
+  return CellError(row, column,
+                   fmt::format("verdien ser ut som {} ({}); kolonnen skal ikke inneholde "
+                               "personopplysninger, så importen er avvist og ingenting er lagret",
+                               email ? "en e-postadresse" : "et telefonnummer", Mask(text)));
+}
+
 // The target code of a cell, or -1 when it is empty.
 Result<int> Harmoniser::Recode(Column& column, std::size_t index, const io::SourceRow& row) {
   const std::string& raw = row.text[index];
@@ -392,6 +404,8 @@ Result<int> Harmoniser::Recode(Column& column, std::size_t index, const io::Sour
   }
   const auto& number = row.numbers[index];
   if (text::Trim(raw).empty() && !number) return -1;
+  // Checked once per distinct value: a value in the cache passed already.
+  if (auto clean = CheckPersonalData(row, column, index); !clean.ok()) return clean.error();
   std::optional<int> code;
   std::string described = "«" + Abbreviate(raw) + "»";
   if (number) {
@@ -450,19 +464,12 @@ Result<bool> Harmoniser::Convert(const io::SourceRow& row, HarmonisedRow& out) {
     Column& column = plan_[c];
     if (column.kind == Kind::kDrop) continue;
     const std::string& text = row.text[c];
-    if (!text.empty() && (text.find('@') != std::string::npos || text.size() >= 8) &&
-        (LooksLikeEmail(text) || LooksLikePhoneNumber(text))) {
-      return CellError(
-          row, column,
-          fmt::format("verdien ser ut som {} ({}); kolonnen skal ikke inneholde "
-                      "personopplysninger, så importen er avvist og ingenting er lagret",
-                      LooksLikeEmail(text) ? "en e-postadresse" : "et telefonnummer", Mask(text)));
-    }
     switch (column.kind) {
       case Kind::kMunicipality:
       case Kind::kYear: {
         const bool is_municipality = column.kind == Kind::kMunicipality;
         const auto& given = is_municipality ? options_.municipality : options_.year;
+        if (auto clean = CheckPersonalData(row, column, c); !clean.ok()) return clean.error();
         if (text::Trim(text).empty() && !row.numbers[c]) {
           if (given) break;
           return CellError(row, column,

@@ -162,7 +162,7 @@ Result<ImportOutcome> ImportFile(store::Store& store, const instrument::Instrume
     ++rows_read;
     auto converted = harmoniser.Convert(source_row, row);
     if (!converted.ok()) return converted.error();
-    if (*converted) rows.push_back(row);
+    if (*converted) rows.push_back(std::move(row));
     if (progress && rows_read % 4096 == 0) progress("Leser", source.progress());
   }
   if (!source.error().empty()) return Error{source.error()};
