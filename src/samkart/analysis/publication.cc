@@ -10,7 +10,9 @@ namespace {
 
 using Group = std::vector<int>;
 
+// An empty cell (nobody asked, nobody in the group) reveals nothing and is shown as 0.
 bool FailsPrimary(const Cell& cell, const PublicationRules& rules) {
+  if (cell.n == 0) return false;
   if (cell.n < rules.min_n) return true;
   if (rules.max_small_count) {
     const std::size_t small = *rules.max_small_count;

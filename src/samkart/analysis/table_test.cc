@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "samkart/analysis/cooperation.h"
 #include "samkart/analysis/publication.h"
 #include "samkart/analysis/table_format.h"
 #include "samkart/instrument/loader.h"
@@ -140,6 +141,38 @@ TEST_F(TableTest, SizeGroupComparisonNeedsOneMunicipality) {
 TEST_F(TableTest, UnknownFamilyOrItemIsAnError) {
   EXPECT_FALSE(ComputeTable(data_, in_, {"nope", std::nullopt, {}, {}, {}, false}).ok());
   EXPECT_FALSE(ComputeTable(data_, in_, {"risk_identification", "nope", {}, {}, {}, false}).ok());
+}
+
+TEST_F(TableTest, CooperationMatrixShowsBothDirectionsAndTheAsymmetry) {
+  const int barneskole = in_.FindService("barneskole")->code;
+  const int barnevern = in_.FindService("barnevern")->code;
+  // Child welfare rates primary school good in 16 of 20; primary school
+  // rates child welfare good in 11 of 20.
+  for (int i = 0; i < 20; ++i) {
+    Add("cooperation_with_services.primary_school", i < 16 ? 5 : 2, barnevern);
+  }
+  for (int i = 0; i < 20; ++i) {
+    Add("cooperation_with_services.child_welfare", i < 11 ? 4 : 1, barneskole);
+  }
+  auto matrix = ComputeCooperationMatrix(data_, in_, {}, {});
+  ASSERT_TRUE(matrix.ok()) << matrix.error().message;
+  const CooperationPair* welfare = matrix->Find(barnevern, barneskole);
+  ASSERT_NE(welfare, nullptr);
+  EXPECT_DOUBLE_EQ(welfare->rating.share, 0.80);
+  ASSERT_TRUE(welfare->reverse);
+  EXPECT_DOUBLE_EQ(welfare->reverse->share, 0.55);
+  ASSERT_TRUE(welfare->asymmetry_pp);
+  EXPECT_NEAR(*welfare->asymmetry_pp, 25.0, 1e-9);
+  const CooperationPair* school = matrix->Find(barneskole, barnevern);
+  ASSERT_NE(school, nullptr);
+  EXPECT_NEAR(*school->asymmetry_pp, -25.0, 1e-9);
+  // Nobody rates their own service.
+  EXPECT_EQ(matrix->Find(barnevern, barnevern), nullptr);
+  const std::string text = FormatCooperationText(*matrix, in_);
+  EXPECT_NE(text.find("Barnevern vurderer Barneskole/SFO: 80 %; Barneskole/SFO vurderer "
+                      "Barnevern: 55 % (+25 prosentpoeng)"),
+            std::string::npos)
+      << text;
 }
 
 TEST(NeutraliseFormula, PrefixesWhatASpreadsheetWouldRun) {

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "samkart/analysis/cooperation.h"
 #include "samkart/analysis/dataset.h"
 #include "samkart/analysis/publication.h"
 #include "samkart/analysis/table.h"
@@ -88,6 +89,7 @@ void AddTableCommand(CLI::App& app, Context& context) {
   static bool distribution = false;
   static std::size_t min_n = 10;
   static std::optional<std::size_t> small_count;
+  static bool matrix = false;
   command->add_option("indikator", indicator, "Familie eller familie.delspørsmål")
       ->required()
       ->type_name("FAMILIE[.DEL]");
@@ -106,6 +108,8 @@ void AddTableCommand(CLI::App& app, Context& context) {
       ->type_name("text|csv|json|xlsx");
   command->add_option("--out", out, "Skriv til fil (påkrevd for xlsx)")->type_name("FIL");
   command->add_flag("--distribution", distribution, "Hele fordelingen i stedet for andelen");
+  command->add_flag("--matrix", matrix,
+                    "Samarbeidsfamilien: vis matrisen tjeneste × tjeneste i begge retninger");
   command->add_option("--min-n", min_n, "Publiseringsregel: minste N per celle")
       ->check(CLI::Range(1, 1000))
       ->type_name("N");
@@ -146,6 +150,30 @@ void AddTableCommand(CLI::App& app, Context& context) {
     if (!store) return;
     auto data = analysis::LoadDataset(**store, *in);
     if (!data.ok()) return fail(data.error().message);
+    if (matrix) {
+      auto cooperation =
+          analysis::ComputeCooperationMatrix(*data, *in, request.where, {min_n, small_count});
+      if (!cooperation.ok()) return fail(cooperation.error().message);
+      if (format != "text" && format != "csv") return fail("--matrix gir text eller csv");
+      std::string text;
+      if (format == "text") {
+        text = analysis::FormatCooperationText(*cooperation, *in);
+      } else {
+        text =
+            "vurderer,vurderes,n,antall,andel,ki_nedre,ki_ovre,skjult,motsatt_andel,"
+            "forskjell_pp\n";
+        for (const auto& p : cooperation->pairs) {
+          const auto& c = p.rating;
+          text += fmt::format(
+              "{},{},{},{},{},{},{},{},{},{}\n", p.rater, p.rated, c.n, c.count, c.share,
+              c.interval.low, c.interval.high, c.suppressed ? 1 : 0,
+              p.reverse && !p.reverse->suppressed ? fmt::format("{}", p.reverse->share) : "",
+              p.asymmetry_pp ? fmt::format("{}", *p.asymmetry_pp) : "");
+        }
+      }
+      std::cout << text;
+      return;
+    }
     auto table = analysis::ComputeTable(*data, *in, request);
     if (!table.ok()) return fail(table.error().message);
     std::vector<analysis::Table> tables = {std::move(table.value())};
