@@ -15,12 +15,47 @@ bool IsGeographic(Variable v) {
   return v == Variable::kMunicipality || v == Variable::kRegion || v == Variable::kSizeGroup;
 }
 
+// A background column without a switch per row.
+struct ColumnView {
+  const uint8_t* narrow = nullptr;
+  const uint16_t* wide = nullptr;
+
+  int operator[](std::size_t row) const { return narrow ? narrow[row] : wide[row]; }
+};
+
+ColumnView View(const Dataset& data, Variable variable) {
+  switch (variable) {
+    case Variable::kMunicipality:
+      return {nullptr, data.municipality.data()};
+    case Variable::kYear:
+      return {nullptr, data.year.data()};
+    case Variable::kRoundType:
+      return {data.round_type.data(), nullptr};
+    case Variable::kGeneration:
+      return {data.generation.data(), nullptr};
+    case Variable::kRegion:
+      return {data.region.data(), nullptr};
+    case Variable::kSizeGroup:
+      return {data.size_group.data(), nullptr};
+    case Variable::kService:
+      return {data.service.data(), nullptr};
+    case Variable::kPosition:
+      return {data.position.data(), nullptr};
+  }
+  return {};
+}
+
+// Background values fit in 16 bits (municipality numbers, years, codes).
+constexpr std::size_t kValues = 1u << 16;
+
 std::vector<uint8_t> Mask(const Dataset& data, const std::vector<Filter>& filters) {
   std::vector<uint8_t> mask(data.rows, 1);
   for (const Filter& f : filters) {
-    for (std::size_t r = 0; r < data.rows; ++r) {
-      if (mask[r] && !f.Matches(data.Value(f.variable, r))) mask[r] = 0;
-    }
+    std::vector<uint8_t> allowed(kValues, 0);
+    for (std::size_t v = 0; v < kValues; ++v) allowed[v] = f.Matches(static_cast<int>(v));
+    const ColumnView column = View(data, f.variable);
+    for (std::size_t r = 0; r < data.rows; ++r)
+      mask[r] &= allowed[static_cast<std::size_t>(column[r])];
   }
   return mask;
 }
@@ -160,25 +195,45 @@ Result<Table> ComputeTable(const Dataset& data, const instrument::Instrument& in
   const std::vector<uint8_t> reference_mask =
       reference ? Mask(data, *reference) : std::vector<uint8_t>();
 
-  // Dense group numbers: the breakdown values present in either side.
-  std::map<std::vector<int>, uint32_t> group_index;
-  std::vector<uint32_t> group_of_row(data.rows, 0);
-  {
-    std::vector<int> key(request.by.size());
-    for (std::size_t r = 0; r < data.rows; ++r) {
-      if (!mask[r] && (reference_mask.empty() || !reference_mask[r])) continue;
-      for (std::size_t b = 0; b < request.by.size(); ++b) key[b] = data.Value(request.by[b], r);
-      group_index.emplace(key, 0);
+  // Dense group numbers: each breakdown variable's values present in the
+  // data, numbered in code order, combined row-major.
+  constexpr uint32_t kNoGroup = UINT32_MAX;
+  std::vector<std::vector<int>> values(request.by.size());
+  std::vector<std::vector<uint32_t>> index_of(request.by.size());
+  std::vector<ColumnView> columns;
+  std::size_t groups = 1;
+  for (std::size_t b = 0; b < request.by.size(); ++b) {
+    columns.push_back(View(data, request.by[b]));
+    std::vector<uint8_t> present(kValues, 0);
+    for (std::size_t r = 0; r < data.rows; ++r)
+      present[static_cast<std::size_t>(columns[b][r])] = 1;
+    index_of[b].assign(kValues, 0);
+    for (std::size_t v = 0; v < kValues; ++v) {
+      if (!present[v]) continue;
+      index_of[b][v] = static_cast<uint32_t>(values[b].size());
+      values[b].push_back(static_cast<int>(v));
     }
-    uint32_t next = 0;
-    for (auto& [key_values, index] : group_index) index = next++;
-    for (std::size_t r = 0; r < data.rows; ++r) {
-      if (!mask[r] && (reference_mask.empty() || !reference_mask[r])) continue;
-      for (std::size_t b = 0; b < request.by.size(); ++b) key[b] = data.Value(request.by[b], r);
-      group_of_row[r] = group_index.at(key);
-    }
+    groups *= std::max<std::size_t>(values[b].size(), 1);
   }
-  const std::size_t groups = std::max<std::size_t>(group_index.size(), 1);
+  std::vector<uint32_t> group_of_row(data.rows, kNoGroup);
+  for (std::size_t r = 0; r < data.rows; ++r) {
+    if (!mask[r] && (reference_mask.empty() || !reference_mask[r])) continue;
+    uint32_t g = 0;
+    for (std::size_t b = 0; b < columns.size(); ++b) {
+      g = g * static_cast<uint32_t>(values[b].size()) +
+          index_of[b][static_cast<std::size_t>(columns[b][r])];
+    }
+    group_of_row[r] = g;
+  }
+  // The breakdown values of a dense group number.
+  auto key_of = [&](std::size_t g) {
+    std::vector<int> key(request.by.size());
+    for (std::size_t b = request.by.size(); b-- > 0;) {
+      key[b] = values[b][g % values[b].size()];
+      g /= values[b].size();
+    }
+    return key;
+  };
 
   // The categories a row reports: the reported share, or each category.
   std::vector<std::optional<int>> categories;
@@ -234,8 +289,18 @@ Result<Table> ComputeTable(const Dataset& data, const instrument::Instrument& in
     };
     emit({}, total.data(), reference ? reference_total.data() : nullptr);
     if (request.by.empty()) continue;
-    for (const auto& [key, index] : group_index) {
-      emit(key, counts.Group(index), reference ? reference_counts.Group(index) : nullptr);
+    auto rows_in = [](const uint32_t* c) {
+      std::size_t n = 0;
+      for (std::size_t code = 0; code < 256; ++code) n += c[code];
+      return n;
+    };
+    for (std::size_t g = 0; g < groups; ++g) {
+      const uint32_t* reference_group = reference ? reference_counts.Group(g) : nullptr;
+      // Combinations nobody is in are not groups.
+      if (rows_in(counts.Group(g)) == 0 && (!reference_group || rows_in(reference_group) == 0)) {
+        continue;
+      }
+      emit(key_of(g), counts.Group(g), reference_group);
     }
   }
   table.denominator_rule = instrument::DescribeDenominator(instrument, *family);
