@@ -14,6 +14,7 @@ packages=(
   # scripts/fuzz.sh: clang, libFuzzer (in libclang-rt-14-dev on Debian 12) and
   # llvm-symbolizer, so a crash report names source lines.
   clang libclang-rt-14-dev llvm
+  r-base-core r-cran-survey  # the R reference test (tests/r_reference/reference.R)
 )
 
 missing=()
