@@ -1,6 +1,6 @@
 #pragma once
 // Runs the real samkart binary (SAMKART_BINARY, set by tests/CMakeLists.txt)
-// as a user would, capturing its output and exit code.
+// as a user would, or any shell command, capturing its output and exit code.
 
 #include <cstdio>
 #include <string>
@@ -14,10 +14,10 @@ struct CommandRun {
   std::string output;  // stdout and stderr together
 };
 
-inline CommandRun Samkart(const std::string& args) {
-  const std::string command = std::string(SAMKART_BINARY) + " " + args + " 2>&1";
+// Runs `command` through the shell.
+inline CommandRun RunShell(const std::string& command) {
   CommandRun run;
-  FILE* pipe = popen(command.c_str(), "r");
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
   if (pipe == nullptr) return run;
   char buffer[4096];
   std::size_t n = 0;
@@ -25,6 +25,10 @@ inline CommandRun Samkart(const std::string& args) {
   const int status = pclose(pipe);
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return run;
+}
+
+inline CommandRun Samkart(const std::string& args) {
+  return RunShell(std::string(SAMKART_BINARY) + " " + args);
 }
 
 }  // namespace samkart::testing_support

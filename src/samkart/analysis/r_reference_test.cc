@@ -44,17 +44,7 @@ using testing_support::ScratchDir;
 constexpr double kShareTolerance = 1e-9;
 constexpr double kBoundTolerance = 1e-6;
 
-CommandRun Shell(const std::string& command) {
-  CommandRun run;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return run;
-  char buffer[4096];
-  std::size_t n = 0;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) run.output.append(buffer, n);
-  const int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
+CommandRun Shell(const std::string& command) { return testing_support::RunShell(command); }
 
 std::string Quoted(const std::filesystem::path& path) { return "'" + path.string() + "'"; }
 

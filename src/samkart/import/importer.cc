@@ -21,28 +21,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Survey exports are read whole; this is far above any municipality's file
-// and keeps a wrong path from exhausting memory.
-constexpr std::uintmax_t kMaxImportBytes = 8ull << 30;
-
-Result<std::string> ReadWholeFile(const std::string& path) {
-  std::error_code ec;
-  const auto size = fs::file_size(path, ec);
-  if (ec) return Error{fmt::format("{}: kan ikke leses ({})", path, ec.message())};
-  if (size > kMaxImportBytes) {
-    return Error{fmt::format("{}: filen er {} MB; grensen er {} MB", path, size >> 20,
-                             kMaxImportBytes >> 20)};
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{fmt::format("{}: kan ikke åpnes ({})", path, std::strerror(errno))};
-  std::string bytes(static_cast<std::size_t>(size), '\0');
-  in.read(bytes.data(), static_cast<std::streamsize>(size));
-  if (in.gcount() != static_cast<std::streamsize>(size)) {
-    return Error{path + ": filen endret størrelse under lesing"};
-  }
-  return bytes;
-}
-
 std::string RoundLabel(const instrument::Instrument& instrument, const std::string& key) {
   for (const auto& r : instrument.round_types) {
     if (r.key == key) return r.label;
@@ -122,7 +100,7 @@ Result<std::map<std::pair<int, int>, std::string>> DecideRoundTypes(
 Result<ImportOutcome> ImportFile(store::Store& store, const instrument::Instrument& instrument,
                                  const ImportRequest& request, const ImportProgress& progress) {
   const std::string& name = request.path;
-  auto bytes = ReadWholeFile(name);
+  auto bytes = io::ReadFileBytes(name, io::kMaxSourceFileBytes);
   if (!bytes.ok()) return bytes.error();
   const std::string sha256 = Sha256Hex(*bytes);
   auto existing = store.FindBatchByHash(sha256);

@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "samkart/io/text_file.h"
+
 namespace samkart::io {
 
 namespace {
@@ -21,10 +23,6 @@ std::string LowerExtension(const std::string& file_name) {
   for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return ext;
 }
-
-// Above this a file is not a municipality's survey export; refusing early
-// keeps a mistaken path (a disk image, a video) from filling memory.
-constexpr std::uintmax_t kMaxSourceFileBytes = 8ull << 30;
 
 }  // namespace
 
@@ -57,22 +55,10 @@ Result<std::unique_ptr<SourceReader>> OpenSource(std::string bytes, SourceFormat
 
 Result<std::unique_ptr<SourceReader>> OpenSourceFile(const std::string& path,
                                                      const SourceOptions& options) {
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec) return Error{fmt::format("{}: kan ikke leses ({})", path, ec.message())};
-  if (size > kMaxSourceFileBytes) {
-    return Error{fmt::format("{}: filen er {} MB; grensen er {} MB", path, size >> 20,
-                             kMaxSourceFileBytes >> 20)};
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{fmt::format("{}: kan ikke åpnes ({})", path, std::strerror(errno))};
-  std::string bytes(static_cast<std::size_t>(size), '\0');
-  in.read(bytes.data(), static_cast<std::streamsize>(size));
-  if (in.gcount() != static_cast<std::streamsize>(size)) {
-    return Error{path + ": filen endret seg under lesing"};
-  }
-  const SourceFormat format = DetectSourceFormat(bytes, path);
-  return OpenSource(std::move(bytes), format, path, options);
+  auto bytes = ReadFileBytes(path, kMaxSourceFileBytes);
+  if (!bytes.ok()) return bytes.error();
+  const SourceFormat format = DetectSourceFormat(*bytes, path);
+  return OpenSource(std::move(bytes.value()), format, path, options);
 }
 
 Result<bool> CheckColumnNames(const std::vector<SourceColumn>& columns,

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,6 +20,9 @@ namespace samkart::io {
 // A cell larger than this is refused (hostile or broken input), whatever the format.
 inline constexpr std::size_t kSourceMaxCellBytes = 64u * 1024;
 inline constexpr std::size_t kSourceMaxColumns = 4096;
+// Above this a file is not a municipality's survey export (nor a national
+// merge of them); refusing early keeps a mistaken path from filling memory.
+inline constexpr std::uintmax_t kMaxSourceFileBytes = 8ull << 30;
 
 struct SourceColumn {
   std::string name;   // trimmed of surrounding spaces by every reader

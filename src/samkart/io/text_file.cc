@@ -12,6 +12,12 @@ namespace samkart::io {
 namespace fs = std::filesystem;
 
 Result<TextFile> ReadTextFile(const std::string& path, std::size_t max_bytes) {
+  auto bytes = ReadFileBytes(path, max_bytes);
+  if (!bytes.ok()) return bytes.error();
+  return TextFile{path, std::move(bytes.value())};
+}
+
+Result<std::string> ReadFileBytes(const std::string& path, std::uintmax_t max_bytes) {
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) {
     return Error{fmt::format("{}: finnes ikke eller er ikke en vanlig fil", path)};
@@ -28,7 +34,7 @@ Result<TextFile> ReadTextFile(const std::string& path, std::size_t max_bytes) {
   if (static_cast<std::size_t>(in.gcount()) != size) {
     return Error{fmt::format("{}: lesingen stoppet etter {} byte", path, in.gcount())};
   }
-  return TextFile{path, std::move(content)};
+  return content;
 }
 
 Result<std::vector<std::string>> ListFiles(const std::string& dir, const std::string& suffix) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,10 @@ struct TextFile {
 inline constexpr std::size_t kMaxTextFileBytes = 16u << 20;
 
 Result<TextFile> ReadTextFile(const std::string& path, std::size_t max_bytes = kMaxTextFileBytes);
+
+// The bytes of a regular file, refused above `max_bytes` (a mistaken path to
+// a disk image must not fill memory).
+Result<std::string> ReadFileBytes(const std::string& path, std::uintmax_t max_bytes);
 
 // Files under `dir` whose names end in `suffix`, as paths relative to `dir`
 // with '/' separators, sorted.

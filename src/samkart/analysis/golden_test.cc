@@ -1,0 +1,477 @@
+// Golden test of the whole pipeline: the synthetic national dataset is
+// generated (`samkart synth`), imported (`samkart import`: harmonised through
+// five questionnaire generations and made k-anonymous) and analysed with
+// ComputeTable exactly as the national report's tables are, and must still
+// reproduce every calibration target in data/synth/targets.csv within its
+// tolerance — Tabell 3.1 and Figur 3.1 of the 2022 report first of all.
+//
+// The generator test checks the same targets on the generated answers in
+// memory; this one checks that the exports, the import and the analysis
+// engine lose nothing on the way. On failure it prints each target beside
+// what the generator produced (before import) and what the analysis of the
+// imported data gives, so a shift the import causes (k-anonymity moves
+// respondents of small services into a broader class) can be told from a
+// fault in the tables.
+//
+// One import is shared by the tests of the suite (SetUpTestSuite); CTest runs
+// each test in its own process, so each does its own at scale 1 (≈ 32,000
+// respondents; a few seconds optimised, well under a minute under ASan).
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "samkart/analysis/dataset.h"
+#include "samkart/analysis/table.h"
+#include "samkart/core/text.h"
+#include "samkart/instrument/loader.h"
+#include "samkart/store/store.h"
+#include "samkart/synth/generator.h"
+#include "samkart/synth/parameters.h"
+
+#include "support/run_samkart.h"
+
+namespace samkart::analysis {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::array<Variable, 8> kAllVariables = {
+    Variable::kMunicipality, Variable::kYear,      Variable::kRoundType, Variable::kGeneration,
+    Variable::kRegion,       Variable::kSizeGroup, Variable::kService,   Variable::kPosition,
+};
+
+// One target of targets.csv, parsed into a table request.
+struct ParsedTarget {
+  std::string family;
+  std::string item;
+  std::vector<int> codes;  // explicit categories; empty: the family's reported share
+  std::optional<Variable> by;
+  int group = 0;  // the breakdown value (service code or size-group code)
+  std::string error;
+};
+
+// A share in percent with its denominator.
+struct Share {
+  double pct = 0;
+  std::size_t n = 0;
+};
+
+class GoldenTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ =
+        new fs::path(fs::temp_directory_path() / ("samkart_golden_" + std::to_string(::getpid())));
+    fs::remove_all(*dir_);
+    fs::create_directories(*dir_);
+    const fs::path exports = *dir_ / "syntetisk";
+    const fs::path db = *dir_ / "samkart.sqlite";
+
+    const auto synth = testing_support::Samkart("synth --out " + exports.string());
+    if (synth.exit_code != 0) return Fail("samkart synth: " + synth.output);
+    const auto import =
+        testing_support::Samkart("--db " + db.string() + " import " + exports.string());
+    if (import.exit_code != 0) return Fail("samkart import: " + import.output);
+    if (import.output.find("0 feilet") == std::string::npos) {
+      return Fail("samkart import: some files failed:\n" + import.output);
+    }
+
+    auto loaded = instrument::LoadEmbeddedInstrument();
+    if (!loaded.instrument) return Fail("the embedded instrument does not load");
+    instrument_ = new instrument::Instrument(std::move(*loaded.instrument));
+    auto parameters = synth::LoadParameters(synth::EmbeddedSynthFiles());
+    if (!parameters.ok()) return Fail(parameters.error().message);
+    parameters_ = new synth::Parameters(std::move(parameters.value()));
+
+    auto store = store::OpenStore(db.string());
+    if (!store.ok()) return Fail(store.error().message);
+    auto data = LoadDataset(**store, *instrument_);
+    if (!data.ok()) return Fail(data.error().message);
+    data_ = new Dataset(std::move(data.value()));
+
+    // The same answers before export and import (same seed and scale as the
+    // CLI's defaults), to tell what the import changed.
+    auto generated = synth::Generate(*instrument_, *parameters_, {2022, 1.0});
+    if (!generated.ok()) return Fail(generated.error().message);
+    generated_ = new synth::SynthData(std::move(generated.value()));
+  }
+
+  static void TearDownTestSuite() {
+    delete generated_;
+    delete data_;
+    delete parameters_;
+    delete instrument_;
+    generated_ = nullptr;
+    data_ = nullptr;
+    parameters_ = nullptr;
+    instrument_ = nullptr;
+    if (dir_ != nullptr) {
+      std::error_code ignored;
+      fs::remove_all(*dir_, ignored);
+    }
+    delete dir_;
+    dir_ = nullptr;
+    delete setup_error_;
+    setup_error_ = nullptr;
+  }
+
+  void SetUp() override {
+    if (setup_error_ != nullptr) FAIL() << *setup_error_;
+  }
+
+  static void Fail(const std::string& message) {
+    if (setup_error_ == nullptr) setup_error_ = new std::string(message);
+  }
+
+  static int Baseline() {
+    for (const auto& r : instrument_->round_types) {
+      if (r.key == "baseline") return r.code;
+    }
+    ADD_FAILURE() << "the instrument has no round type «baseline»";
+    return 1;
+  }
+
+  static ParsedTarget Parse(const synth::Target& t) {
+    ParsedTarget p;
+    std::string id = t.indicator;
+    if (const auto eq = id.find('='); eq != std::string::npos) {
+      for (const auto& c : text::Split(id.substr(eq + 1), '|')) {
+        const auto code = text::ParseInt(c);
+        if (!code) p.error = "bad code «" + c + "»";
+        p.codes.push_back(code.value_or(-1));
+      }
+      id = id.substr(0, eq);
+    }
+    const auto dot = id.find('.');
+    if (dot == std::string::npos) {
+      p.error = "indicator without item";
+      return p;
+    }
+    p.family = id.substr(0, dot);
+    p.item = id.substr(dot + 1);
+    if (t.breakdown.empty()) return p;
+    const auto eq = t.breakdown.find('=');
+    const std::string key = t.breakdown.substr(0, eq);
+    const std::string value = eq == std::string::npos ? "" : t.breakdown.substr(eq + 1);
+    if (key == "service") {
+      const auto* service = instrument_->FindService(value);
+      if (service == nullptr) p.error = "unknown service «" + value + "»";
+      p.by = Variable::kService;
+      p.group = service ? service->code : 0;
+    } else if (key == "size_group") {
+      p.by = Variable::kSizeGroup;
+      p.group = text::ParseInt(value).value_or(0);
+    } else {
+      p.error = "unknown breakdown «" + t.breakdown + "»";
+    }
+    return p;
+  }
+
+  // The target as the national report computes it, from the imported data:
+  // baseline rounds only, the breakdown the target names.
+  static Share Analysed(const ParsedTarget& p, std::string& error) {
+    TableRequest request;
+    request.family = p.family;
+    request.item = p.item;
+    if (p.by) request.by = {*p.by};
+    request.where = {{Variable::kRoundType, {Baseline()}, std::nullopt}};
+    request.distribution = !p.codes.empty();
+    auto table = ComputeTable(*data_, *instrument_, request);
+    if (!table.ok()) {
+      error = table.error().message;
+      return {};
+    }
+    const std::vector<int> group = p.by ? std::vector<int>{p.group} : std::vector<int>{};
+    std::size_t n = 0, count = 0;
+    bool found = false;
+    for (const TableRow& row : table->rows) {
+      if (row.group != group) continue;
+      found = true;
+      n = row.cell.n;  // the same denominator for every category of the group
+      if (!row.category ||
+          std::find(p.codes.begin(), p.codes.end(), *row.category) != p.codes.end()) {
+        count += row.cell.count;
+      }
+    }
+    if (!found) error = "the table has no row for the group";
+    if (n == 0) return {0, 0};
+    return {100.0 * static_cast<double>(count) / static_cast<double>(n), n};
+  }
+
+  // The same share from the generator's answers in memory (before export).
+  // With `as_recorded`, an answer the respondent's questionnaire generation
+  // has no category for (its crosswalk maps no source category to the code)
+  // counts as blank, as the export and import must record it.
+  static Share Generated(const ParsedTarget& p, bool as_recorded) {
+    const instrument::Family* family = nullptr;
+    const instrument::Item* item = instrument_->FindItem(p.family + "." + p.item, &family);
+    if (item == nullptr) return {};
+    const std::vector<int>& codes = p.codes.empty() ? family->reported_share : p.codes;
+    std::size_t index = 0;
+    while (index < generated_->items.size() && generated_->items[index].item != item) ++index;
+    if (index == generated_->items.size()) return {};
+    // Codes each generation can record for the item; empty: no restriction.
+    std::map<std::string, std::set<int>> recordable;
+    for (const auto& crosswalk : instrument_->crosswalks) {
+      std::set<int>& codes_of_generation = recordable[crosswalk.generation];
+      for (const auto& variable : crosswalk.variables) {
+        if (variable.role != instrument::SourceRole::kAnswer) continue;
+        if (variable.target != p.family + "." + p.item) continue;
+        for (const auto& c : variable.categories) codes_of_generation.insert(c.target_code);
+      }
+    }
+    std::size_t n = 0, hits = 0;
+    for (std::size_t r = 0; r < generated_->respondents.size(); ++r) {
+      const synth::Respondent& person = generated_->respondents[r];
+      const synth::Round& round = generated_->rounds[person.round];
+      if (round.follow_up) continue;
+      if (p.by == Variable::kService && person.service != p.group) continue;
+      if (p.by == Variable::kSizeGroup && round.municipality->size_group != p.group) continue;
+      const uint8_t a = generated_->answers[index][r];
+      if (a == instrument::kBlank || a == instrument::kNotAsked) continue;
+      if (as_recorded) {
+        const std::set<int>& can = recordable[round.generation];
+        if (!can.empty() && !can.contains(a)) continue;
+      }
+      ++n;
+      hits += std::find(codes.begin(), codes.end(), a) != codes.end();
+    }
+    if (n == 0) return {0, 0};
+    return {100.0 * static_cast<double>(hits) / static_cast<double>(n), n};
+  }
+
+  // Every target: the generator's value, the value the older questionnaires
+  // can record, and the analysis of the imported data.
+  struct Evaluated {
+    const synth::Target* target = nullptr;
+    Share generated, recorded, imported;
+    std::string error;
+
+    double Diff() const { return imported.pct - target->value_pct; }
+    bool Within() const {
+      return error.empty() && imported.n > 0 && std::fabs(Diff()) <= target->tolerance_pp;
+    }
+  };
+
+  static std::vector<Evaluated> Evaluate(bool (*keep)(const synth::Target&)) {
+    std::vector<Evaluated> rows;
+    for (const synth::Target& t : parameters_->targets) {
+      if (!keep(t)) continue;
+      Evaluated e;
+      e.target = &t;
+      const ParsedTarget p = Parse(t);
+      e.error = p.error;
+      if (e.error.empty()) e.imported = Analysed(p, e.error);
+      if (e.error.empty()) {
+        e.generated = Generated(p, false);
+        e.recorded = Generated(p, true);
+      }
+      rows.push_back(e);
+    }
+    return rows;
+  }
+
+  static std::string Format(const std::vector<const Evaluated*>& rows) {
+    std::string out =
+        fmt::format("{:<54} {:<20} {:>6} {:>3} {:>11} {:>11} {:>11} {:>6}\n", "indicator",
+                    "breakdown", "target", "±", "generated", "recordable", "imported", "diff");
+    auto share = [](const Share& s) { return fmt::format("{:5.1f} {:>5}", s.pct, s.n); };
+    for (const Evaluated* e : rows) {
+      const synth::Target& t = *e->target;
+      out += fmt::format("{:<54} {:<20} {:>6.1f} {:>3.0f} {:>11} {:>11} {:>11} {:>+6.1f} {}\n",
+                         t.indicator, t.breakdown.empty() ? "(alle)" : t.breakdown, t.value_pct,
+                         t.tolerance_pp, share(e->generated), share(e->recorded),
+                         share(e->imported), e->Diff(), e->error);
+    }
+    return out;
+  }
+
+  static fs::path* dir_;
+  static std::string* setup_error_;
+  static instrument::Instrument* instrument_;
+  static synth::Parameters* parameters_;
+  static Dataset* data_;
+  static synth::SynthData* generated_;
+};
+
+fs::path* GoldenTest::dir_ = nullptr;
+std::string* GoldenTest::setup_error_ = nullptr;
+instrument::Instrument* GoldenTest::instrument_ = nullptr;
+synth::Parameters* GoldenTest::parameters_ = nullptr;
+Dataset* GoldenTest::data_ = nullptr;
+synth::SynthData* GoldenTest::generated_ = nullptr;
+
+constexpr const char* kColumns =
+    "generated: the generator's answers before export; recordable: the same with answers the "
+    "respondent's questionnaire generation has no category for counted as blank; imported: "
+    "ComputeTable on the imported store. Baseline rounds; percent and n.\n";
+
+// «Tabell 3.1» or «Figur 3.1» in the source column, not «Figur 3.14».
+bool FromTheNationalTables(const synth::Target& t) {
+  for (const std::string name : {"Tabell 3.1", "Figur 3.1"}) {
+    for (auto at = t.source.find(name); at != std::string::npos; at = t.source.find(name, at + 1)) {
+      const std::size_t end = at + name.size();
+      if (end == t.source.size() || !std::isdigit(static_cast<unsigned char>(t.source[end]))) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+bool NotFromTheNationalTables(const synth::Target& t) { return !FromTheNationalTables(t); }
+
+// Targets the imported data misses for a known reason outside the analysis
+// engine. G1 and G2 (2015–2017; 5,273 of the 25,909 baseline respondents) asked
+// these items on a four-step scale without the middle «Hverken/eller»
+// (crosswalks/g1.csv, g2.csv: «Firedelt skala uten midtkategori»), but the
+// generator draws G1/G2 answers from the five-step scale and calibrates on
+// them. The middle answers cannot be written to those exports, so the import
+// stores them as blank: the denominator shrinks by about 4 % and the share
+// rises by 2.0–2.6 pp, just outside the ±2 pp tolerance. The fix belongs in
+// the generator (draw from the generation's own categories, calibrate on what
+// can be recorded); then remove the entries. Each must stay explained: the
+// import gives what the old questionnaires can record, within 0.5 pp.
+struct KnownDeviation {
+  const char* indicator;
+  const char* breakdown;
+};
+constexpr KnownDeviation kFourStepScaleInG1AndG2[] = {
+    {"conversation_children.serious_matters", ""},
+    {"conversation_children.minority_minor_concern", ""},
+    {"conversation_children.minority_serious_matters", ""},
+    {"barriers.lack_of_time", ""},
+    {"routines_used_in_practice.routines_used", "service=barnevern"},
+    {"routines_used_in_practice.routines_used", "service=barnehage"},
+    {"routines_used_in_practice.routines_used", "service=barneskole"},
+    {"routines_used_in_practice.routines_used", "service=helsestasjon"},
+};
+
+bool IsKnownDeviation(const synth::Target& t) {
+  for (const KnownDeviation& k : kFourStepScaleInG1AndG2) {
+    if (t.indicator == k.indicator && t.breakdown == k.breakdown) return true;
+  }
+  return false;
+}
+
+// Figur 3.1 (12 risk items, everyone) and Tabell 3.1 (the same by six
+// services): the report's central tables, within ±2 pp after import.
+TEST_F(GoldenTest, TheImportedDataReproducesTabell31AndFigur31) {
+  const std::vector<Evaluated> rows = Evaluate(FromTheNationalTables);
+  EXPECT_EQ(rows.size(), 84u);
+  std::vector<const Evaluated*> failed, all;
+  for (const Evaluated& e : rows) {
+    if (!e.Within()) failed.push_back(&e);
+    all.push_back(&e);
+  }
+  if (std::getenv("SAMKART_GOLDEN_TABLE") != nullptr) std::cout << kColumns << Format(all);
+  EXPECT_TRUE(failed.empty()) << failed.size() << " of " << rows.size()
+                              << " targets of Tabell 3.1/Figur 3.1 are not reproduced within "
+                                 "their tolerance after import.\n"
+                              << kColumns << Format(failed);
+}
+
+// Every other target of targets.csv (the chapter 5 text, the size groups of
+// Figur 3.2, the assumed levels), except the known deviations above, which
+// must keep their explanation.
+TEST_F(GoldenTest, TheImportedDataReproducesEveryOtherTarget) {
+  const std::vector<Evaluated> rows = Evaluate(NotFromTheNationalTables);
+  EXPECT_GE(rows.size(), 150u);
+  std::vector<const Evaluated*> failed, known, unexplained, fixed, all;
+  for (const Evaluated& e : rows) {
+    all.push_back(&e);
+    const bool is_known = IsKnownDeviation(*e.target);
+    if (e.Within()) {
+      if (is_known) fixed.push_back(&e);
+      continue;
+    }
+    if (!is_known) {
+      failed.push_back(&e);
+      continue;
+    }
+    known.push_back(&e);
+    if (std::fabs(e.imported.pct - e.recorded.pct) > 0.5) unexplained.push_back(&e);
+  }
+  EXPECT_TRUE(failed.empty()) << failed.size() << " of " << rows.size()
+                              << " targets are not reproduced within their tolerance after "
+                                 "import.\n"
+                              << kColumns << Format(failed);
+  EXPECT_TRUE(unexplained.empty())
+      << "known deviations no longer explained by the four-step scale of G1/G2 (imported "
+         "differs from recordable by more than 0.5 pp):\n"
+      << kColumns << Format(unexplained);
+  EXPECT_TRUE(fixed.empty()) << "now within tolerance: remove from kFourStepScaleInG1AndG2\n"
+                             << kColumns << Format(fixed);
+  EXPECT_EQ(known.size() + fixed.size(), std::size(kFourStepScaleInG1AndG2));
+  if (std::getenv("SAMKART_GOLDEN_TABLE") != nullptr) std::cout << kColumns << Format(all);
+  if (!known.empty()) {
+    std::cout << "Known deviations (four-step scale in G1/G2; see kFourStepScaleInG1AndG2):\n"
+              << kColumns << Format(known);
+  }
+}
+
+// Every family can be tabulated by every background variable, and the
+// groups of a breakdown add up to its total.
+TEST_F(GoldenTest, EveryFamilyCanBeTabulatedByEveryBackgroundVariable) {
+  ASSERT_GT(data_->rows, 20000u);
+  for (const instrument::Family& family : instrument_->families) {
+    // The totals without a breakdown, per item.
+    auto plain = ComputeTable(*data_, *instrument_, {family.id, std::nullopt, {}, {}, {}, false});
+    ASSERT_TRUE(plain.ok()) << family.id << ": " << plain.error().message;
+    ASSERT_EQ(plain->rows.size(), family.items.size()) << family.id;
+    for (const Variable variable : kAllVariables) {
+      const std::string what = family.id + " by " + VariableName(variable);
+      auto table =
+          ComputeTable(*data_, *instrument_, {family.id, std::nullopt, {variable}, {}, {}, false});
+      ASSERT_TRUE(table.ok()) << what << ": " << table.error().message;
+      EXPECT_EQ(table->family, instrument_->FindFamily(family.id)) << what;
+      EXPECT_FALSE(table->denominator_rule.empty()) << what;
+      std::size_t totals = 0;
+      const TableRow* total = nullptr;
+      std::size_t n = 0, count = 0, groups = 0;
+      auto check_item = [&] {
+        if (total == nullptr) return;
+        EXPECT_GT(groups, 0u) << what;
+        EXPECT_EQ(n, total->cell.n) << what << ", item " << data_->item_refs[total->item].item->id;
+        EXPECT_EQ(count, total->cell.count)
+            << what << ", item " << data_->item_refs[total->item].item->id;
+        EXPECT_EQ(total->cell.n, plain->rows[totals - 1].cell.n) << what;
+        EXPECT_EQ(total->cell.count, plain->rows[totals - 1].cell.count) << what;
+      };
+      for (const TableRow& row : table->rows) {
+        EXPECT_LE(row.cell.count, row.cell.n) << what;
+        EXPECT_FALSE(row.category.has_value()) << what;
+        if (row.group.empty()) {
+          check_item();
+          total = &row;
+          ++totals;
+          n = count = groups = 0;
+          continue;
+        }
+        ASSERT_NE(total, nullptr) << what << ": a group row before the item's total";
+        EXPECT_EQ(row.item, total->item) << what;
+        ASSERT_EQ(row.group.size(), 1u) << what;
+        n += row.cell.n;
+        count += row.cell.count;
+        ++groups;
+      }
+      check_item();
+      EXPECT_EQ(totals, family.items.size()) << what;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace samkart::analysis
