@@ -4,11 +4,11 @@
 # fuzzer adds never land in fuzz/corpus/. Fails when a fuzzer finds a crash,
 # undefined behaviour, a leak or a hang; the input is kept in
 # build/fuzz/artifacts/<target>/ (add it to fuzz/corpus/<target>/ once fixed).
-#   SAMKART_FUZZ_SECONDS=20   seconds per target
+#   SAMKART_FUZZ_SECONDS=10   seconds per target (six targets; longer runs by hand)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-seconds=${SAMKART_FUZZ_SECONDS:-20}
+seconds=${SAMKART_FUZZ_SECONDS:-10}
 jobs=${SAMKART_JOBS:-2}
 targets=(csv_reader csv_source instrument_loader xlsx_reader sav_reader dta_reader)
 
