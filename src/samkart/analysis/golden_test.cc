@@ -10,12 +10,12 @@
 // engine lose nothing on the way. On failure it prints each target beside
 // what the generator produced (before import) and what the analysis of the
 // imported data gives, so a shift the import causes (k-anonymity moves
-// respondents of small services into a broader class) can be told from a
-// fault in the tables.
+// respondents of small services into a broader class; older questionnaires
+// lack categories the generator draws) can be told from a fault in the tables.
 //
-// One import is shared by the tests of the suite (SetUpTestSuite); CTest runs
-// each test in its own process, so each does its own at scale 1 (≈ 32,000
-// respondents; a few seconds optimised, well under a minute under ASan).
+// The store is imported once per samkart binary and kept in the build tree
+// (see ImportedStore); the dataset is loaded once per process. With
+// SAMKART_GOLDEN_TABLE=1 the tests print the whole table, not only failures.
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -29,12 +29,15 @@
 #include <string>
 #include <vector>
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "samkart/analysis/dataset.h"
 #include "samkart/analysis/table.h"
+#include "samkart/core/result.h"
 #include "samkart/core/text.h"
 #include "samkart/instrument/loader.h"
 #include "samkart/store/store.h"
@@ -69,24 +72,73 @@ struct Share {
   std::size_t n = 0;
 };
 
+// Exclusive lock on a file, released on destruction (or when the process dies).
+class FileLock {
+ public:
+  explicit FileLock(const fs::path& path) : fd_(::open(path.c_str(), O_CREAT | O_RDWR, 0644)) {
+    if (fd_ >= 0) ::flock(fd_, LOCK_EX);
+  }
+  ~FileLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+  bool ok() const { return fd_ >= 0; }
+
+ private:
+  int fd_;
+};
+
+// The synthetic dataset at scale 1, exported by `samkart synth` and imported
+// by `samkart import` into a store; returns the store's path.
+//
+// CTest runs every test in its own process, so SetUpTestSuite alone would
+// generate and import once per test (about 40 s under ASan). The store is
+// therefore kept in the build tree (golden_test_data/ beside src/), keyed by
+// the samkart binary's size and modification time — the instrument, the
+// synthetic country and the import code are all inside it. The first process
+// builds it under a file lock; the others wait and reuse it.
+Result<fs::path> ImportedStore() {
+  const fs::path binary = SAMKART_BINARY;
+  std::error_code error;
+  const auto size = fs::file_size(binary, error);
+  if (error) return Error{"no samkart binary at " + binary.string()};
+  const auto modified = fs::last_write_time(binary, error).time_since_epoch().count();
+  const fs::path root = binary.parent_path().parent_path() / "golden_test_data";
+  fs::create_directories(root, error);
+  if (error) return Error{"cannot create " + root.string() + ": " + error.message()};
+  const std::string key = fmt::format("{}_{}", size, modified);
+  const fs::path db = root / key / "samkart.sqlite";
+
+  const FileLock lock(root / "lock");
+  if (!lock.ok()) return Error{"cannot lock " + (root / "lock").string()};
+  if (fs::exists(db)) return db;
+  for (const auto& entry : fs::directory_iterator(root)) {
+    if (entry.is_directory()) fs::remove_all(entry.path(), error);  // older binaries' stores
+  }
+  const fs::path partial = root / (key + ".partial");
+  const fs::path exports = partial / "syntetisk";
+  fs::create_directories(partial);
+  const auto synth = testing_support::Samkart("synth --out " + exports.string());
+  if (synth.exit_code != 0) return Error{"samkart synth: " + synth.output};
+  const auto import = testing_support::Samkart("--db " + (partial / "samkart.sqlite").string() +
+                                               " import " + exports.string());
+  if (import.exit_code != 0) return Error{"samkart import: " + import.output};
+  if (import.output.find("0 feilet") == std::string::npos) {
+    return Error{"samkart import: some files failed:\n" + import.output};
+  }
+  fs::remove_all(exports);
+  fs::rename(partial, root / key, error);
+  if (error) return Error{"cannot rename " + partial.string() + ": " + error.message()};
+  return db;
+}
+
 class GoldenTest : public ::testing::Test {
  protected:
+  // One import and one dataset for all tests of the suite in this process.
   static void SetUpTestSuite() {
-    dir_ =
-        new fs::path(fs::temp_directory_path() / ("samkart_golden_" + std::to_string(::getpid())));
-    fs::remove_all(*dir_);
-    fs::create_directories(*dir_);
-    const fs::path exports = *dir_ / "syntetisk";
-    const fs::path db = *dir_ / "samkart.sqlite";
-
-    const auto synth = testing_support::Samkart("synth --out " + exports.string());
-    if (synth.exit_code != 0) return Fail("samkart synth: " + synth.output);
-    const auto import =
-        testing_support::Samkart("--db " + db.string() + " import " + exports.string());
-    if (import.exit_code != 0) return Fail("samkart import: " + import.output);
-    if (import.output.find("0 feilet") == std::string::npos) {
-      return Fail("samkart import: some files failed:\n" + import.output);
-    }
+    const auto db = ImportedStore();
+    if (!db.ok()) return Fail(db.error().message);
 
     auto loaded = instrument::LoadEmbeddedInstrument();
     if (!loaded.instrument) return Fail("the embedded instrument does not load");
@@ -95,7 +147,7 @@ class GoldenTest : public ::testing::Test {
     if (!parameters.ok()) return Fail(parameters.error().message);
     parameters_ = new synth::Parameters(std::move(parameters.value()));
 
-    auto store = store::OpenStore(db.string());
+    auto store = store::OpenStore(db->string(), {.migrate = false});
     if (!store.ok()) return Fail(store.error().message);
     auto data = LoadDataset(**store, *instrument_);
     if (!data.ok()) return Fail(data.error().message);
@@ -113,17 +165,11 @@ class GoldenTest : public ::testing::Test {
     delete data_;
     delete parameters_;
     delete instrument_;
+    delete setup_error_;
     generated_ = nullptr;
     data_ = nullptr;
     parameters_ = nullptr;
     instrument_ = nullptr;
-    if (dir_ != nullptr) {
-      std::error_code ignored;
-      fs::remove_all(*dir_, ignored);
-    }
-    delete dir_;
-    dir_ = nullptr;
-    delete setup_error_;
     setup_error_ = nullptr;
   }
 
@@ -298,7 +344,6 @@ class GoldenTest : public ::testing::Test {
     return out;
   }
 
-  static fs::path* dir_;
   static std::string* setup_error_;
   static instrument::Instrument* instrument_;
   static synth::Parameters* parameters_;
@@ -306,7 +351,6 @@ class GoldenTest : public ::testing::Test {
   static synth::SynthData* generated_;
 };
 
-fs::path* GoldenTest::dir_ = nullptr;
 std::string* GoldenTest::setup_error_ = nullptr;
 instrument::Instrument* GoldenTest::instrument_ = nullptr;
 synth::Parameters* GoldenTest::parameters_ = nullptr;
