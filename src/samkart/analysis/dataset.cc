@@ -132,6 +132,16 @@ Result<Dataset> LoadDataset(store::Store& store, const instrument::Instrument& i
       });
   if (!scanned.ok()) return scanned.error();
   data.rows = data.service.size();
+  for (const auto& v : kVariables) {
+    std::vector<uint8_t> present(1u << 16, 0);
+    for (std::size_t r = 0; r < data.rows; ++r) {
+      present[static_cast<std::size_t>(data.Value(v.variable, r))] = 1;
+    }
+    auto& values = data.distinct_values[v.variable];
+    for (std::size_t value = 0; value < present.size(); ++value) {
+      if (present[value]) values.push_back(static_cast<int>(value));
+    }
+  }
   return data;
 }
 

@@ -53,6 +53,9 @@ struct Dataset {
   std::vector<instrument::ItemRef> item_refs;
   // Municipality number → name, from the register.
   std::map<int, std::string> municipality_names;
+  // The values each background variable takes, ascending (filled by
+  // LoadDataset; ComputeTable finds them itself when absent).
+  std::map<Variable, std::vector<int>> distinct_values;
 
   // The column of a background variable as integer codes.
   int Value(Variable variable, std::size_t row) const;

@@ -36,8 +36,11 @@ struct Side {
 // Region and size group of each municipality, for the nested lines.
 std::map<int, std::pair<int, int>> MunicipalityNesting(const Dataset& data) {
   std::map<int, std::pair<int, int>> nesting;
+  int last = -1;
   for (std::size_t r = 0; r < data.rows; ++r) {
-    nesting.emplace(data.municipality[r], std::make_pair(data.region[r], data.size_group[r]));
+    if (data.municipality[r] == last) continue;  // rows come a round at a time
+    last = data.municipality[r];
+    nesting.emplace(last, std::make_pair(data.region[r], data.size_group[r]));
   }
   return nesting;
 }
@@ -111,7 +114,14 @@ std::size_t Complement(Side& side, const std::vector<Variable>& by,
 SuppressionSummary ApplyPublicationRules(std::vector<Table>& tables, const Dataset& data,
                                          const PublicationRules& rules) {
   SuppressionSummary summary;
-  const auto nesting = MunicipalityNesting(data);
+  // Only a breakdown by municipality needs the nesting; it costs a pass.
+  bool by_municipality = false;
+  for (const Table& table : tables) {
+    for (const Variable v : table.by)
+      by_municipality = by_municipality || v == Variable::kMunicipality;
+  }
+  const auto nesting =
+      by_municipality ? MunicipalityNesting(data) : std::map<int, std::pair<int, int>>();
   for (Table& table : tables) {
     Side primary, reference;
     for (const TableRow& row : table.rows) {

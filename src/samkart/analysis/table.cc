@@ -48,18 +48,6 @@ ColumnView View(const Dataset& data, Variable variable) {
 // Background values fit in 16 bits (municipality numbers, years, codes).
 constexpr std::size_t kValues = 1u << 16;
 
-std::vector<uint8_t> Mask(const Dataset& data, const std::vector<Filter>& filters) {
-  std::vector<uint8_t> mask(data.rows, 1);
-  for (const Filter& f : filters) {
-    std::vector<uint8_t> allowed(kValues, 0);
-    for (std::size_t v = 0; v < kValues; ++v) allowed[v] = f.Matches(static_cast<int>(v));
-    const ColumnView column = View(data, f.variable);
-    for (std::size_t r = 0; r < data.rows; ++r)
-      mask[r] &= allowed[static_cast<std::size_t>(column[r])];
-  }
-  return mask;
-}
-
 // Counts per group and answer code: counts[group * 256 + code].
 struct Counts {
   std::vector<uint32_t> by_group_and_code;
@@ -68,17 +56,16 @@ struct Counts {
   const uint32_t* Group(std::size_t g) const { return &by_group_and_code[g * 256]; }
 };
 
-Counts CountItem(const std::vector<uint8_t>& answers, const std::vector<uint8_t>& mask,
-                 const std::vector<uint32_t>& group_of_row, std::size_t groups) {
-  Counts c;
-  c.groups = groups;
-  c.by_group_and_code.assign(groups * 256, 0);
-  uint32_t* counts = c.by_group_and_code.data();
+// Adds each grouped row's answer to its group's counts.
+void CountItem(const std::vector<uint8_t>& answers, const std::vector<uint32_t>& group_of_row,
+               Counts& out) {
+  constexpr uint32_t kNoGroup = UINT32_MAX;
+  uint32_t* counts = out.by_group_and_code.data();
   const std::size_t rows = answers.size();
   for (std::size_t r = 0; r < rows; ++r) {
-    if (mask[r]) ++counts[group_of_row[r] * 256 + answers[r]];
+    const uint32_t g = group_of_row[r];
+    if (g != kNoGroup) ++counts[g * 256u + answers[r]];
   }
-  return c;
 }
 
 Cell MakeCell(std::size_t count, std::size_t n) {
@@ -191,40 +178,66 @@ Result<Table> ComputeTable(const Dataset& data, const instrument::Instrument& in
       break;
     }
   }
-  const std::vector<uint8_t> mask = Mask(data, primary);
-  const std::vector<uint8_t> reference_mask =
-      reference ? Mask(data, *reference) : std::vector<uint8_t>();
+  // Filters as lookup tables over each column's values.
+  struct FilterTable {
+    ColumnView column;
+    std::vector<uint8_t> allowed;
+  };
+  auto filter_tables = [&](const std::vector<Filter>& filters) {
+    std::vector<FilterTable> out;
+    for (const Filter& f : filters) {
+      FilterTable t{View(data, f.variable), {}};
+      const std::size_t size = t.column.narrow ? 256 : kValues;
+      t.allowed.resize(size);
+      for (std::size_t v = 0; v < size; ++v) t.allowed[v] = f.Matches(static_cast<int>(v));
+      out.push_back(std::move(t));
+    }
+    return out;
+  };
+  const std::vector<FilterTable> primary_filters = filter_tables(primary);
+  const std::vector<FilterTable> reference_filters =
+      reference ? filter_tables(*reference) : std::vector<FilterTable>();
+  auto passes = [](const std::vector<FilterTable>& filters, std::size_t r) {
+    for (const auto& f : filters) {
+      if (!f.allowed[static_cast<std::size_t>(f.column[r])]) return false;
+    }
+    return true;
+  };
 
   // Dense group numbers: each breakdown variable's values present in the
   // data, numbered in code order, combined row-major.
-  constexpr uint32_t kNoGroup = UINT32_MAX;
   std::vector<std::vector<int>> values(request.by.size());
   std::vector<std::vector<uint32_t>> index_of(request.by.size());
   std::vector<ColumnView> columns;
   std::size_t groups = 1;
   for (std::size_t b = 0; b < request.by.size(); ++b) {
     columns.push_back(View(data, request.by[b]));
-    std::vector<uint8_t> present(kValues, 0);
-    for (std::size_t r = 0; r < data.rows; ++r)
-      present[static_cast<std::size_t>(columns[b][r])] = 1;
-    index_of[b].assign(kValues, 0);
-    for (std::size_t v = 0; v < kValues; ++v) {
-      if (!present[v]) continue;
-      index_of[b][v] = static_cast<uint32_t>(values[b].size());
-      values[b].push_back(static_cast<int>(v));
+    const std::size_t size = columns[b].narrow ? 256 : kValues;
+    const auto known = data.distinct_values.find(request.by[b]);
+    if (known != data.distinct_values.end()) {
+      values[b] = known->second;
+    } else {
+      std::vector<uint8_t> present(size, 0);
+      for (std::size_t r = 0; r < data.rows; ++r)
+        present[static_cast<std::size_t>(columns[b][r])] = 1;
+      for (std::size_t v = 0; v < size; ++v) {
+        if (present[v]) values[b].push_back(static_cast<int>(v));
+      }
+    }
+    index_of[b].assign(size, 0);
+    for (std::size_t i = 0; i < values[b].size(); ++i) {
+      index_of[b][static_cast<std::size_t>(values[b][i])] = static_cast<uint32_t>(i);
     }
     groups *= std::max<std::size_t>(values[b].size(), 1);
   }
-  std::vector<uint32_t> group_of_row(data.rows, kNoGroup);
-  for (std::size_t r = 0; r < data.rows; ++r) {
-    if (!mask[r] && (reference_mask.empty() || !reference_mask[r])) continue;
+  auto group_of = [&](std::size_t r) {
     uint32_t g = 0;
     for (std::size_t b = 0; b < columns.size(); ++b) {
       g = g * static_cast<uint32_t>(values[b].size()) +
           index_of[b][static_cast<std::size_t>(columns[b][r])];
     }
-    group_of_row[r] = g;
-  }
+    return g;
+  };
   // The breakdown values of a dense group number.
   auto key_of = [&](std::size_t g) {
     std::vector<int> key(request.by.size());
@@ -234,6 +247,48 @@ Result<Table> ComputeTable(const Dataset& data, const instrument::Instrument& in
     }
     return key;
   };
+
+  // Counts per item and side. One item (the common interactive request) is
+  // counted in the same pass that filters and groups; several items share
+  // one pass that records each row's group.
+  std::vector<Counts> primary_counts(items.size()), reference_counts(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    primary_counts[i].groups = groups;
+    primary_counts[i].by_group_and_code.assign(groups * 256, 0);
+    if (reference) {
+      reference_counts[i].groups = groups;
+      reference_counts[i].by_group_and_code.assign(groups * 256, 0);
+    }
+  }
+  if (items.size() == 1) {
+    const uint8_t* answers = data.items[items[0]].data();
+    uint32_t* counts = primary_counts[0].by_group_and_code.data();
+    uint32_t* reference_out = reference ? reference_counts[0].by_group_and_code.data() : nullptr;
+    for (std::size_t r = 0; r < data.rows; ++r) {
+      const bool in_primary = passes(primary_filters, r);
+      const bool in_reference = reference_out && passes(reference_filters, r);
+      if (!in_primary && !in_reference) continue;
+      const std::size_t slot = group_of(r) * 256u + answers[r];
+      if (in_primary) ++counts[slot];
+      if (in_reference) ++reference_out[slot];
+    }
+  } else {
+    constexpr uint32_t kNoGroup = UINT32_MAX;
+    std::vector<uint32_t> primary_group(data.rows, kNoGroup);
+    std::vector<uint32_t> reference_group(reference ? data.rows : 0, kNoGroup);
+    for (std::size_t r = 0; r < data.rows; ++r) {
+      const bool in_primary = passes(primary_filters, r);
+      const bool in_reference = reference && passes(reference_filters, r);
+      if (!in_primary && !in_reference) continue;
+      const uint32_t g = group_of(r);
+      if (in_primary) primary_group[r] = g;
+      if (in_reference) reference_group[r] = g;
+    }
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      CountItem(data.items[items[i]], primary_group, primary_counts[i]);
+      if (reference) CountItem(data.items[items[i]], reference_group, reference_counts[i]);
+    }
+  }
 
   // The categories a row reports: the reported share, or each category.
   std::vector<std::optional<int>> categories;
@@ -255,12 +310,10 @@ Result<Table> ComputeTable(const Dataset& data, const instrument::Instrument& in
     return MakeCell(count, n);
   };
 
-  for (const std::size_t item : items) {
-    const Counts counts = CountItem(data.items[item], mask, group_of_row, groups);
-    Counts reference_counts;
-    if (reference) {
-      reference_counts = CountItem(data.items[item], reference_mask, group_of_row, groups);
-    }
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const std::size_t item = items[i];
+    const Counts& counts = primary_counts[i];
+    const Counts& reference_side = reference_counts[i];
     auto total_of = [](const Counts& c) {
       std::vector<uint32_t> total(256, 0);
       for (std::size_t g = 0; g < c.groups; ++g) {
@@ -270,15 +323,15 @@ Result<Table> ComputeTable(const Dataset& data, const instrument::Instrument& in
     };
     const std::vector<uint32_t> total = total_of(counts);
     const std::vector<uint32_t> reference_total =
-        reference ? total_of(reference_counts) : std::vector<uint32_t>();
-    auto emit = [&](const std::vector<int>& group, const uint32_t* primary_counts,
+        reference ? total_of(reference_side) : std::vector<uint32_t>();
+    auto emit = [&](const std::vector<int>& group, const uint32_t* primary_side,
                     const uint32_t* reference_counts_or_null) {
       for (const auto& category : categories) {
         TableRow row;
         row.item = item;
         row.group = group;
         row.category = category;
-        row.cell = cell_of(primary_counts, category);
+        row.cell = cell_of(primary_side, category);
         if (reference_counts_or_null != nullptr) {
           row.reference = cell_of(reference_counts_or_null, category);
           row.difference = NewcombeDifference(row.cell.count, row.cell.n, row.reference->count,
@@ -295,7 +348,7 @@ Result<Table> ComputeTable(const Dataset& data, const instrument::Instrument& in
       return n;
     };
     for (std::size_t g = 0; g < groups; ++g) {
-      const uint32_t* reference_group = reference ? reference_counts.Group(g) : nullptr;
+      const uint32_t* reference_group = reference ? reference_side.Group(g) : nullptr;
       // Combinations nobody is in are not groups.
       if (rows_in(counts.Group(g)) == 0 && (!reference_group || rows_in(reference_group) == 0)) {
         continue;
