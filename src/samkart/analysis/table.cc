@@ -260,7 +260,26 @@ Result<Table> ComputeTable(const Dataset& data, const instrument::Instrument& in
       reference_counts[i].by_group_and_code.assign(groups * 256, 0);
     }
   }
-  if (items.size() == 1) {
+  // The most common request — one item, at most one filter, one breakdown,
+  // all on byte columns — is the bare counting loop with two lookups.
+  const bool byte_columns_only = items.size() == 1 && !reference && columns.size() == 1 &&
+                                 columns[0].narrow && primary_filters.size() <= 1 &&
+                                 (primary_filters.empty() || primary_filters[0].column.narrow);
+  if (byte_columns_only) {
+    const uint8_t* answers = data.items[items[0]].data();
+    const uint8_t* breakdown = columns[0].narrow;
+    const uint32_t* index = index_of[0].data();
+    uint32_t* counts = primary_counts[0].by_group_and_code.data();
+    if (primary_filters.empty()) {
+      for (std::size_t r = 0; r < data.rows; ++r) ++counts[index[breakdown[r]] * 256u + answers[r]];
+    } else {
+      const uint8_t* filter = primary_filters[0].column.narrow;
+      const uint8_t* allowed = primary_filters[0].allowed.data();
+      for (std::size_t r = 0; r < data.rows; ++r) {
+        if (allowed[filter[r]]) ++counts[index[breakdown[r]] * 256u + answers[r]];
+      }
+    }
+  } else if (items.size() == 1) {
     const uint8_t* answers = data.items[items[0]].data();
     uint32_t* counts = primary_counts[0].by_group_and_code.data();
     uint32_t* reference_out = reference ? reference_counts[0].by_group_and_code.data() : nullptr;
