@@ -28,7 +28,21 @@ rm -rf "$out/importrapporter"
   tail -n 3
 "$samkart" --db "$out/samkart.sqlite" export --format sav --out "$out/nasjonalt.sav"
 echo
+echo "== Analyser (0-punktsmålinger, publiseringsregler anvendt)"
+db=(--db "$out/samkart.sqlite")
+mkdir -p "$out/tabeller"
+"$samkart" "${db[@]}" table risk_identification --by service --where round_type=baseline \
+  > "$out/tabeller/risikofaktorer_etter_tjeneste.txt"
+"$samkart" "${db[@]}" table risk_identification --by service --where round_type=baseline \
+  --format xlsx --out "$out/tabeller/risikofaktorer_etter_tjeneste.xlsx" >/dev/null
+"$samkart" "${db[@]}" table concern_experienced --distribution --by size_group \
+  --where round_type=baseline > "$out/tabeller/bekymring_etter_kommunestorrelse.txt"
+"$samkart" "${db[@]}" table cooperation_with_services --matrix --where round_type=baseline \
+  > "$out/tabeller/samarbeidsmatrise.txt"
+sed -n '1,12p' "$out/tabeller/samarbeidsmatrise.txt"
+echo
 echo "Kodeboken: $out/kodebok/kodebok.html (også .md og .txt)"
 echo "Eksportfilene: $out/syntetisk/eksport/ (oversikt i $out/syntetisk/manifest.csv)"
 echo "Databasen: $out/samkart.sqlite (samkart --db $out/samkart.sqlite rounds)"
 echo "Importrapportene: $out/importrapporter/; harmoniserte data for SPSS: $out/nasjonalt.sav"
+echo "Tabeller: $out/tabeller/ (flere: samkart --db $out/samkart.sqlite table --help)"

@@ -356,7 +356,6 @@ Result<std::vector<ManifestEntry>> ReadManifest(const std::string& path) {
     if (e.round_type != "baseline" && e.round_type != "follow_up") {
       return fail(fmt::format("ukjent rundetype «{}» (baseline eller follow_up)", e.round_type));
     }
-    if (!field("generation").empty()) e.generation = field("generation");
     out.push_back(std::move(e));
   }
   return out;

@@ -50,14 +50,14 @@ Result<std::size_t> ImportMunicipalityRegister(store::Store& store,
                                                const std::string& path);
 
 // A manifest (manifest.csv) lists export files with what their rows may not
-// say themselves: file, municipality, year, round_type[, generation].
-// Paths are relative to the manifest.
+// say themselves: file, municipality, year, round_type. Paths are relative
+// to the manifest. A generation column is ignored: the import finds the
+// generation from the columns and reports why.
 struct ManifestEntry {
   std::string path;
   int municipality = 0;
   int year = 0;
   std::string round_type;
-  std::optional<std::string> generation;
 };
 bool IsManifest(const std::vector<std::string>& header);
 Result<std::vector<ManifestEntry>> ReadManifest(const std::string& path);
