@@ -23,6 +23,7 @@
 #include <fmt/format.h>
 
 #include "samkart/instrument/loader.h"
+#include "samkart/io/table_writer.h"
 #include "samkart/synth/generator.h"
 #include "samkart/synth/parameters.h"
 #include "samkart/synth/random.h"
@@ -50,17 +51,7 @@ constexpr const char* kComments[] = {"Godt samarbeid med PPT.",
                                      "Vi trenger faste møter på tvers av tjenestene.",
                                      "Taushetsplikten gjør samarbeid vanskelig."};
 
-// RFC 4180: quote a field holding a comma, a quote, CR or LF.
-std::string CsvField(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out(1, '"');
-  for (const char c : s) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
-}
+std::string CsvField(const std::string& s) { return samkart::io::QuoteCsvField(s); }
 
 // How one source column is filled, resolved once.
 struct ColumnPlan {

@@ -50,14 +50,7 @@ std::string GroupLabel(const Table& table, const Dataset& data,
 std::string Percent(double share) { return fmt::format("{:.1f}", share * 100); }
 
 std::string CsvField(const std::string& value) {
-  std::string safe = NeutraliseFormula(value);
-  if (safe.find_first_of(",\"\n\r") == std::string::npos) return safe;
-  std::string quoted = "\"";
-  for (const char c : safe) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + "\"";
+  return io::QuoteCsvField(NeutraliseFormula(value));
 }
 
 }  // namespace

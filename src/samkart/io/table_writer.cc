@@ -126,21 +126,6 @@ std::string FormatNumber(double number, bool decimal_comma) {
 
 // ---------------------------------------------------------------- CSV
 
-// RFC 4180: quote a field holding the separator, a quote, CR or LF, and
-// double the quotes inside it.
-std::string QuoteCsvField(std::string_view field, char separator) {
-  if (field.find_first_of(std::string{separator, '"', '\r', '\n'}) == std::string_view::npos) {
-    return std::string(field);
-  }
-  std::string quoted = "\"";
-  for (const char ch : field) {
-    if (ch == '"') quoted += '"';
-    quoted += ch;
-  }
-  quoted += '"';
-  return quoted;
-}
-
 std::string CsvCellText(const ExportColumn& column, const ExportCell& cell, bool labels,
                         bool decimal_comma) {
   if (const auto* code = std::get_if<int>(&cell.value)) {
@@ -470,6 +455,19 @@ Result<bool> WriteSavFile(const ExportTable& table, const std::string& temporary
 }
 
 }  // namespace
+
+std::string QuoteCsvField(std::string_view field, char separator) {
+  if (field.find_first_of(std::string{separator, '"', '\r', '\n'}) == std::string_view::npos) {
+    return std::string(field);
+  }
+  std::string quoted = "\"";
+  for (const char ch : field) {
+    if (ch == '"') quoted += '"';
+    quoted += ch;
+  }
+  quoted += '"';
+  return quoted;
+}
 
 std::string_view ExportFormatExtension(ExportFormat format) {
   switch (format) {

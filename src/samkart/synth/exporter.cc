@@ -219,16 +219,7 @@ class Exporter {
   std::map<std::string, std::size_t> item_index_;
 };
 
-std::string CsvField(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out(1, '"');
-  for (const char c : s) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
-}
+std::string CsvField(const std::string& s) { return io::QuoteCsvField(s); }
 
 }  // namespace
 
