@@ -56,26 +56,26 @@ const char* VariableLabel(Variable variable) {
   return "?";
 }
 
-int Dataset::Value(Variable variable, std::size_t row) const {
+ColumnView Dataset::Column(Variable variable) const {
   switch (variable) {
     case Variable::kMunicipality:
-      return municipality[row];
+      return {nullptr, municipality.data()};
     case Variable::kYear:
-      return year[row];
+      return {nullptr, year.data()};
     case Variable::kRoundType:
-      return round_type[row];
+      return {round_type.data(), nullptr};
     case Variable::kGeneration:
-      return generation[row];
+      return {generation.data(), nullptr};
     case Variable::kRegion:
-      return region[row];
+      return {region.data(), nullptr};
     case Variable::kSizeGroup:
-      return size_group[row];
+      return {size_group.data(), nullptr};
     case Variable::kService:
-      return service[row];
+      return {service.data(), nullptr};
     case Variable::kPosition:
-      return position[row];
+      return {position.data(), nullptr};
   }
-  return 0;
+  return {};
 }
 
 Result<Dataset> LoadDataset(store::Store& store, const instrument::Instrument& instrument) {

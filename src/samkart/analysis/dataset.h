@@ -34,6 +34,14 @@ const char* VariableName(Variable variable);
 // Norwegian heading: «Tjenestested», «Kommunestørrelse» …
 const char* VariableLabel(Variable variable);
 
+// One background column, whichever width it is stored in.
+struct ColumnView {
+  const uint8_t* narrow = nullptr;
+  const uint16_t* wide = nullptr;
+
+  int operator[](std::size_t row) const { return narrow ? narrow[row] : wide[row]; }
+};
+
 struct Dataset {
   std::size_t rows = 0;
   // Background columns, one entry per respondent. Codes are the
@@ -57,8 +65,8 @@ struct Dataset {
   // LoadDataset; ComputeTable finds them itself when absent).
   std::map<Variable, std::vector<int>> distinct_values;
 
-  // The column of a background variable as integer codes.
-  int Value(Variable variable, std::size_t row) const;
+  ColumnView Column(Variable variable) const;
+  int Value(Variable variable, std::size_t row) const { return Column(variable)[row]; }
 };
 
 // Reads every respondent of the store. Items the store has but the

@@ -15,36 +15,6 @@ bool IsGeographic(Variable v) {
   return v == Variable::kMunicipality || v == Variable::kRegion || v == Variable::kSizeGroup;
 }
 
-// A background column without a switch per row.
-struct ColumnView {
-  const uint8_t* narrow = nullptr;
-  const uint16_t* wide = nullptr;
-
-  int operator[](std::size_t row) const { return narrow ? narrow[row] : wide[row]; }
-};
-
-ColumnView View(const Dataset& data, Variable variable) {
-  switch (variable) {
-    case Variable::kMunicipality:
-      return {nullptr, data.municipality.data()};
-    case Variable::kYear:
-      return {nullptr, data.year.data()};
-    case Variable::kRoundType:
-      return {data.round_type.data(), nullptr};
-    case Variable::kGeneration:
-      return {data.generation.data(), nullptr};
-    case Variable::kRegion:
-      return {data.region.data(), nullptr};
-    case Variable::kSizeGroup:
-      return {data.size_group.data(), nullptr};
-    case Variable::kService:
-      return {data.service.data(), nullptr};
-    case Variable::kPosition:
-      return {data.position.data(), nullptr};
-  }
-  return {};
-}
-
 // Background values fit in 16 bits (municipality numbers, years, codes).
 constexpr std::size_t kValues = 1u << 16;
 
@@ -186,7 +156,7 @@ Result<Table> ComputeTable(const Dataset& data, const instrument::Instrument& in
   auto filter_tables = [&](const std::vector<Filter>& filters) {
     std::vector<FilterTable> out;
     for (const Filter& f : filters) {
-      FilterTable t{View(data, f.variable), {}};
+      FilterTable t{data.Column(f.variable), {}};
       const std::size_t size = t.column.narrow ? 256 : kValues;
       t.allowed.resize(size);
       for (std::size_t v = 0; v < size; ++v) t.allowed[v] = f.Matches(static_cast<int>(v));
@@ -211,7 +181,7 @@ Result<Table> ComputeTable(const Dataset& data, const instrument::Instrument& in
   std::vector<ColumnView> columns;
   std::size_t groups = 1;
   for (std::size_t b = 0; b < request.by.size(); ++b) {
-    columns.push_back(View(data, request.by[b]));
+    columns.push_back(data.Column(request.by[b]));
     const std::size_t size = columns[b].narrow ? 256 : kValues;
     const auto known = data.distinct_values.find(request.by[b]);
     if (known != data.distinct_values.end()) {
