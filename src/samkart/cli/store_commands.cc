@@ -32,21 +32,24 @@ struct ImportArguments {
 
 // One unit of work: a register, or an export with what the manifest says.
 struct Job {
-  enum Kind { kRegister, kExport } kind = kExport;
+  enum Kind { kRegister, kInvited, kExport } kind = kExport;
   std::string path;
   std::optional<int> municipality;
   std::optional<int> year;
   std::optional<std::string> round_type;
 };
 
-// Expands folders (their kommuner.csv and manifest.csv, else every export
-// file in them) and manifests into jobs; registers go first.
+// Expands folders (their kommuner.csv, inviterte.csv and manifest.csv, else
+// every export file in them) and manifests into jobs; registers go first,
+// then invited counts, which refer to the register.
 Result<std::vector<Job>> PlanJobs(const ImportArguments& args) {
-  std::vector<Job> registers, exports;
+  std::vector<Job> registers, invited, exports;
   auto add_file = [&](const std::string& path) -> Result<bool> {
     const auto header = import::PeekCsvHeader(path);
     if (import::IsMunicipalityRegister(header)) {
       registers.push_back({Job::kRegister, path, {}, {}, {}});
+    } else if (import::IsInvitedCounts(header)) {
+      invited.push_back({Job::kInvited, path, {}, {}, {}});
     } else if (import::IsManifest(header)) {
       auto manifest = import::ReadManifest(path);
       if (!manifest.ok()) return manifest.error();
@@ -66,6 +69,9 @@ Result<std::vector<Job>> PlanJobs(const ImportArguments& args) {
       const bool has_manifest = fs::exists(dir / "manifest.csv");
       if (has_register)
         registers.push_back({Job::kRegister, (dir / "kommuner.csv").string(), {}, {}, {}});
+      if (fs::exists(dir / "inviterte.csv")) {
+        invited.push_back({Job::kInvited, (dir / "inviterte.csv").string(), {}, {}, {}});
+      }
       if (has_manifest) {
         if (auto added = add_file((dir / "manifest.csv").string()); !added.ok()) {
           return added.error();
@@ -76,6 +82,7 @@ Result<std::vector<Job>> PlanJobs(const ImportArguments& args) {
         for (const auto& entry : fs::recursive_directory_iterator(dir, ec)) {
           const std::string ext = entry.path().extension().string();
           if (entry.is_regular_file() && entry.path().filename() != "kommuner.csv" &&
+              entry.path().filename() != "inviterte.csv" &&
               (ext == ".csv" || ext == ".xlsx" || ext == ".sav" || ext == ".zsav" ||
                ext == ".dta")) {
             found.push_back(entry.path().string());
@@ -91,6 +98,7 @@ Result<std::vector<Job>> PlanJobs(const ImportArguments& args) {
     if (!fs::exists(arg, ec)) return Error{arg + ": finnes ikke"};
     if (auto added = add_file(arg); !added.ok()) return added.error();
   }
+  registers.insert(registers.end(), invited.begin(), invited.end());
   registers.insert(registers.end(), exports.begin(), exports.end());
   return registers;
 }
@@ -126,6 +134,16 @@ void RunImport(Context& context, const ImportArguments& args) {
         continue;
       }
       std::cout << fmt::format("Kommuneregister {}: {} kommuner lagret\n", job.path, *count);
+      continue;
+    }
+    if (job.kind == Job::kInvited) {
+      auto count = import::ImportInvitedCounts(**store, *instrument, job.path);
+      if (!count.ok()) {
+        std::cerr << "samkart: " << count.error().message << "\n";
+        ++failed;
+        continue;
+      }
+      std::cout << fmt::format("Inviterte {}: {} tjenester i runder lagret\n", job.path, *count);
       continue;
     }
     import::ImportRequest request;
@@ -222,10 +240,11 @@ void RunRounds(Context& context, std::optional<int64_t> report) {
 }  // namespace
 
 void AddStoreCommands(CLI::App& app, Context& context) {
-  auto* import_command = app.add_subcommand(
-      "import",
-      "Importer eksportfiler (CSV, XLSX, SPSS, Stata), kommuneregister (kommuner.csv), "
-      "manifest eller en hel mappe til databasen");
+  auto* import_command =
+      app.add_subcommand("import",
+                         "Importer eksportfiler (CSV, XLSX, SPSS, Stata), kommuneregister "
+                         "(kommuner.csv), inviterte per tjeneste (inviterte.csv), "
+                         "manifest eller en hel mappe til databasen");
   static ImportArguments args;
   import_command->add_option("filer", args.files, "Filer eller mapper som skal importeres")
       ->required()

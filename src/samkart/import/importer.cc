@@ -320,6 +320,64 @@ Result<std::size_t> ImportMunicipalityRegister(store::Store& store,
   return municipalities.size();
 }
 
+bool IsInvitedCounts(const std::vector<std::string>& header) {
+  return header.size() >= 5 && header[0] == "municipality" && header[1] == "year" &&
+         header[2] == "round_type" && header[3] == "service" && header[4] == "invited";
+}
+
+Result<std::size_t> ImportInvitedCounts(store::Store& store,
+                                        const instrument::Instrument& instrument,
+                                        const std::string& path) {
+  auto file = io::ReadTextFile(path);
+  if (!file.ok()) return file.error();
+  auto table = io::ParseCsv(file->content);
+  if (!table.ok()) return Error{path + ": " + table.error().message};
+  if (!IsInvitedCounts(table->header)) {
+    return Error{path +
+                 ": ikke en fil med inviterte (kolonnene skal være municipality, year, "
+                 "round_type, service, invited)"};
+  }
+  std::vector<store::InvitedCount> counts;
+  for (const auto& record : table->rows) {
+    auto field = [&](std::size_t i) {
+      return i < record.fields.size() ? std::string(text::Trim(record.fields[i])) : "";
+    };
+    auto fail = [&](const std::string& what) {
+      return Error{fmt::format("{}: linje {}: {}", path, record.line, what)};
+    };
+    store::InvitedCount c;
+    const auto municipality = text::ParseInt(field(0));
+    if (!municipality || *municipality < 1 || *municipality > 9999) {
+      return fail(fmt::format("kommunenummeret «{}» er ikke et tall mellom 1 og 9999", field(0)));
+    }
+    c.municipality = *municipality;
+    const auto year = text::ParseInt(field(1));
+    if (!year || *year < 2000 || *year > 2100) {
+      return fail(fmt::format("året «{}» er ikke et årstall", field(1)));
+    }
+    c.year = *year;
+    c.round_type = field(2) == "follow-up" ? "follow_up" : field(2);
+    bool round_known = false;
+    for (const auto& r : instrument.round_types) round_known = round_known || r.key == c.round_type;
+    if (!round_known) return fail(fmt::format("ukjent rundetype «{}»", field(2)));
+    const instrument::Service* service = instrument.FindService(field(3));
+    if (service == nullptr || !service->answers_survey) {
+      return fail(fmt::format("ukjent tjeneste «{}»", field(3)));
+    }
+    c.service = service->key;
+    const auto invited = text::ParseInt(field(4));
+    if (!invited || *invited < 0) {
+      return fail(fmt::format("antall inviterte «{}» er ikke et tall", field(4)));
+    }
+    c.invited = *invited;
+    counts.push_back(std::move(c));
+  }
+  if (counts.empty()) return Error{path + ": filen har ingen rader"};
+  auto saved = store.UpsertInvitedCounts(counts);
+  if (!saved.ok()) return Error{path + ": " + saved.error().message};
+  return counts.size();
+}
+
 Result<std::vector<ManifestEntry>> ReadManifest(const std::string& path) {
   auto file = io::ReadTextFile(path);
   if (!file.ok()) return file.error();

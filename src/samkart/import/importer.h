@@ -49,6 +49,13 @@ Result<std::size_t> ImportMunicipalityRegister(store::Store& store,
                                                const instrument::Instrument& instrument,
                                                const std::string& path);
 
+// Invited counts (inviterte.csv): municipality, year, round_type, service,
+// invited — one row per service of a round, the response rate's denominator.
+bool IsInvitedCounts(const std::vector<std::string>& header);
+Result<std::size_t> ImportInvitedCounts(store::Store& store,
+                                        const instrument::Instrument& instrument,
+                                        const std::string& path);
+
 // A manifest (manifest.csv) lists export files with what their rows may not
 // say themselves: file, municipality, year, round_type. Paths are relative
 // to the manifest. A generation column is ignored: the import finds the

@@ -359,5 +359,32 @@ TEST_F(ImporterTest, AnswersToQuestionsNotAskedAreStoredAsNotAsked) {
   EXPECT_EQ(acted_by_service[4], std::vector<int>(6, instrument::kNotAsked));
 }
 
+TEST_F(ImporterTest, InvitedCountsAreStoredAndBadRowsNamed) {
+  Write("inviterte.csv",
+        "municipality,year,round_type,service,invited\n9001,2021,baseline,barnehage,31\n"
+        "9001,2021,baseline,barneskole,29\n");
+  auto stored = ImportInvitedCounts(*store_, instrument_, Path("inviterte.csv"));
+  ASSERT_TRUE(stored.ok()) << stored.error().message;
+  EXPECT_EQ(*stored, 2u);
+  EXPECT_EQ(store_->InvitedCounts()->size(), 2u);
+
+  const std::map<std::string, std::string> bad = {
+      {"9001,2021,baseline,tannlege,3\n", "linje 2: ukjent tjeneste «tannlege»"},
+      {"9001,2021,baseline,bup,3\n", "ukjent tjeneste «bup»"},
+      {"9001,2021,midtveis,barnehage,3\n", "ukjent rundetype «midtveis»"},
+      {"9001,2021,baseline,barnehage,-1\n", "antall inviterte «-1»"},
+      {"9001,tjue,baseline,barnehage,1\n", "året «tjue»"},
+      {"7777,2021,baseline,barnehage,1\n", "7777 finnes ikke i kommuneregisteret"},
+  };
+  for (const auto& [row, expected] : bad) {
+    Write("feil.csv", "municipality,year,round_type,service,invited\n" + row);
+    auto refused = ImportInvitedCounts(*store_, instrument_, Path("feil.csv"));
+    ASSERT_FALSE(refused.ok()) << row;
+    EXPECT_NE(refused.error().message.find(expected), std::string::npos) << refused.error().message;
+    EXPECT_NE(refused.error().message.find("feil.csv"), std::string::npos);
+  }
+  EXPECT_EQ(store_->InvitedCounts()->size(), 2u);
+}
+
 }  // namespace
 }  // namespace samkart::import

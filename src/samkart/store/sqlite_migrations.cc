@@ -57,6 +57,18 @@ CREATE TABLE respondents (
 CREATE INDEX respondents_by_batch ON respondents (batch_id);
 CREATE INDEX respondents_by_round ON respondents (municipality, year);
 )sql"},
+      {2, "inviterte per tjeneste i hver runde (svarprosent)", R"sql(
+-- Employees invited per service in a survey round: the denominator of the
+-- response rate. Replaced, not summed, when a round's counts come again.
+CREATE TABLE invited (
+  municipality INTEGER NOT NULL REFERENCES municipalities (number),
+  year INTEGER NOT NULL,
+  round_type TEXT NOT NULL CHECK (round_type IN ('baseline', 'follow_up')),
+  service TEXT NOT NULL,
+  invited INTEGER NOT NULL CHECK (invited >= 0),
+  PRIMARY KEY (municipality, year, round_type, service)
+);
+)sql"},
   };
   return migrations;
 }

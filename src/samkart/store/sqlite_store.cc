@@ -261,6 +261,48 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  Result<bool> UpsertInvitedCounts(const std::vector<InvitedCount>& counts) override {
+    Transaction tx(db_);
+    if (auto begun = tx.Begin(); !begun.ok()) return begun.error();
+    Statement known(db_, "SELECT 1 FROM municipalities WHERE number = ?");
+    Statement upsert(db_,
+                     "INSERT INTO invited (municipality, year, round_type, service, invited) "
+                     "VALUES (?, ?, ?, ?, ?) ON CONFLICT (municipality, year, round_type, service) "
+                     "DO UPDATE SET invited = excluded.invited");
+    if (!known.ok() || !upsert.ok()) return Fail("kan ikke lagre inviterte");
+    for (const InvitedCount& c : counts) {
+      known.Reset();
+      known.Bind(1, int64_t{c.municipality});
+      if (known.Step() != SQLITE_ROW) {
+        return Error{fmt::format("kommune {} finnes ikke i kommuneregisteret", c.municipality)};
+      }
+      upsert.Reset();
+      upsert.Bind(1, int64_t{c.municipality})
+          .Bind(2, int64_t{c.year})
+          .Bind(3, c.round_type)
+          .Bind(4, c.service)
+          .Bind(5, int64_t{c.invited});
+      if (upsert.Step() != SQLITE_DONE) return Fail("kan ikke lagre inviterte", upsert.error());
+    }
+    if (auto committed = tx.Commit(); !committed.ok()) return committed.error();
+    return true;
+  }
+
+  Result<std::vector<InvitedCount>> InvitedCounts() override {
+    Statement s(db_,
+                "SELECT municipality, year, round_type, service, invited FROM invited ORDER BY "
+                "municipality, year, round_type, service");
+    if (!s.ok()) return Fail("kan ikke lese inviterte", s.error());
+    std::vector<InvitedCount> out;
+    int rc;
+    while ((rc = s.Step()) == SQLITE_ROW) {
+      out.push_back({static_cast<int>(s.Int(0)), static_cast<int>(s.Int(1)), s.Text(2), s.Text(3),
+                     static_cast<int>(s.Int(4))});
+    }
+    if (rc != SQLITE_DONE) return Fail("kan ikke lese inviterte", s.error());
+    return out;
+  }
+
   Result<std::optional<BatchInfo>> FindBatchByHash(const std::string& sha256) override {
     const std::string sql =
         fmt::format("SELECT {} FROM batches WHERE content_sha256 = ?", kBatchColumns);

@@ -161,5 +161,28 @@ TEST_F(SqliteStoreTest, TheSameContentCannotBeStoredTwice) {
   EXPECT_EQ(Count("respondents"), 2);
 }
 
+TEST_F(SqliteStoreTest, InvitedCountsAreReplacedPerRoundAndServiceAndCheckedAgainstTheRegister) {
+  auto store = Open();
+  ASSERT_TRUE(store->UpsertMunicipalities({{9001, "Vikheim", "nord", "s1", 900}}).ok());
+  ASSERT_TRUE(store
+                  ->UpsertInvitedCounts({{9001, 2021, "baseline", "barnehage", 30},
+                                         {9001, 2021, "baseline", "barneskole", 40}})
+                  .ok());
+  ASSERT_TRUE(store->UpsertInvitedCounts({{9001, 2021, "baseline", "barnehage", 35}}).ok());
+  auto counts = store->InvitedCounts();
+  ASSERT_TRUE(counts.ok()) << counts.error().message;
+  ASSERT_EQ(counts->size(), 2u);
+  EXPECT_EQ((*counts)[0].service, "barnehage");
+  EXPECT_EQ((*counts)[0].invited, 35);
+  EXPECT_EQ((*counts)[1].invited, 40);
+
+  // One unknown municipality fails the whole set; the earlier rows stay.
+  auto failed = store->UpsertInvitedCounts(
+      {{9001, 2023, "follow_up", "barnehage", 31}, {4242, 2023, "baseline", "barnehage", 3}});
+  ASSERT_FALSE(failed.ok());
+  EXPECT_NE(failed.error().message.find("4242"), std::string::npos) << failed.error().message;
+  EXPECT_EQ(Count("invited"), 2);
+}
+
 }  // namespace
 }  // namespace samkart::store

@@ -79,6 +79,15 @@ struct RoundInfo {
   int64_t batch_id = 0;
 };
 
+// Employees invited from one service in one survey round.
+struct InvitedCount {
+  int municipality = 0;
+  int year = 0;
+  std::string round_type;  // baseline / follow_up
+  std::string service;     // service key
+  int invited = 0;
+};
+
 // Called now and then while a batch is written: rows written so far.
 using WriteProgress = std::function<void(std::size_t written, std::size_t total)>;
 
@@ -97,6 +106,11 @@ class Store {
 
   virtual Result<bool> UpsertMunicipalities(const std::vector<Municipality>& municipalities) = 0;
   virtual Result<std::vector<Municipality>> Municipalities() = 0;
+
+  // Invited counts replace those stored for the same round and service, all
+  // in one transaction; a municipality missing from the register fails it.
+  virtual Result<bool> UpsertInvitedCounts(const std::vector<InvitedCount>& counts) = 0;
+  virtual Result<std::vector<InvitedCount>> InvitedCounts() = 0;
 
   virtual Result<std::optional<BatchInfo>> FindBatchByHash(const std::string& content_sha256) = 0;
   // Writes the batch and its respondents in one transaction. Fails, leaving
