@@ -50,6 +50,14 @@ struct Item {
   std::string partner_service;  // cooperation items: the service being rated
 };
 
+// Which way a family's reported share points, for reports that call a
+// deviation a strength or a gap.
+enum class Polarity {
+  kHigherIsBetter,  // competence, confidence, cooperation
+  kHigherIsWorse,   // barriers
+  kDescriptive,     // what concern was about, what was done: neither good nor bad
+};
+
 struct Family {
   std::string id;
   int order = 0;
@@ -64,6 +72,7 @@ struct Family {
   std::optional<Condition> asked_if;
   bool excludes_own_service = false;  // staff do not rate their own service
   std::string note;
+  Polarity polarity = Polarity::kHigherIsBetter;
   std::vector<Item> items;
 
   const Item* FindItem(const std::string& item_id) const;

@@ -438,7 +438,7 @@ class Loader {
         File("families.csv"), "families.csv",
         {"family", "order", "section", "title_nb", "stem_nb", "type", "scale", "reported_share",
          "dont_know", "not_asked_services", "asked_if", "excludes_own_service"},
-        {"note_nb"}, problems_);
+        {"note_nb", "polarity"}, problems_);
     if (!table) return;
     Fields f(*table, problems_);
     std::map<std::string, std::size_t> seen_ids;
@@ -451,6 +451,18 @@ class Loader {
       family.title = f.Required(row, "title_nb");
       family.stem = f.Required(row, "stem_nb");
       family.note = row.Get("note_nb");
+      const std::string polarity = row.Get("polarity");
+      if (polarity.empty() || polarity == "higher_is_better") {
+        family.polarity = Polarity::kHigherIsBetter;
+      } else if (polarity == "higher_is_worse") {
+        family.polarity = Polarity::kHigherIsWorse;
+      } else if (polarity == "descriptive") {
+        family.polarity = Polarity::kDescriptive;
+      } else {
+        f.Report(row, fmt::format("«polarity» = «{}»: skal være higher_is_better, "
+                                  "higher_is_worse eller descriptive",
+                                  polarity));
+      }
       const std::string type = row.Get("type");
       if (type == "rating") {
         family.type = FamilyType::kRating;
