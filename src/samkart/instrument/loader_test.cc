@@ -192,6 +192,19 @@ TEST(InstrumentLoader, UnknownScale) {
   ExpectOneProblem(files, "families.csv", line, "ukjent skala «gradd»");
 }
 
+TEST(InstrumentLoader, PolarityMustBeKnownAndBarriersPointTheOtherWay) {
+  const auto result = LoadEmbeddedInstrument();
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result.instrument->FindFamily("barriers")->polarity, Polarity::kHigherIsWorse);
+  EXPECT_EQ(result.instrument->FindFamily("risk_identification")->polarity,
+            Polarity::kHigherIsBetter);
+  EXPECT_EQ(result.instrument->FindFamily("concern_content")->polarity, Polarity::kDescriptive);
+
+  Files files = Embedded();
+  const auto line = Replace(files, "families.csv", ",higher_is_worse", ",higher_is_bad");
+  ExpectOneProblem(files, "families.csv", line, "«polarity» = «higher_is_bad»");
+}
+
 TEST(InstrumentLoader, ReportedShareNamesACategoryTheScaleLacks) {
   Files files = Embedded();
   const auto line = Replace(files, "families.csv", "rating,mengde,4|5", "rating,mengde,4|7");
