@@ -10,6 +10,8 @@ packages=(
   libsqlite3-dev sqlite3 libssl-dev  # the store; SHA-256 for import provenance
   libxlsxwriter-dev libreadstat-dev  # export writers (XLSX, SPSS)
   libzip-dev libexpat1-dev  # XLSX reader: a zip of XML parts
+  libcairo2-dev libpango1.0-dev fonts-dejavu-core  # PDF reports, with a font to embed
+  poppler-utils chromium  # visual checks: every PDF page renders, the HTML loads cleanly
   clang-format
   # scripts/fuzz.sh: clang, libFuzzer (in libclang-rt-14-dev on Debian 12) and
   # llvm-symbolizer, so a crash report names source lines.

@@ -1,0 +1,121 @@
+#include "samkart/report/document.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include "fmt/format.h"
+
+namespace samkart::report {
+
+Number ShareOf(const analysis::Cell& cell) {
+  Number number;
+  if (cell.suppressed) {
+    number.suppressed = true;
+  } else if (cell.n == 0) {
+    number.missing = true;
+  } else {
+    number.value = cell.share;
+    number.n = cell.n;
+  }
+  return number;
+}
+
+Number CountOf(std::size_t count, bool suppressed) {
+  Number number;
+  number.suppressed = suppressed;
+  if (!suppressed) number.value = static_cast<double>(count);
+  return number;
+}
+
+Number Missing() {
+  Number number;
+  number.missing = true;
+  return number;
+}
+
+TableCell TextCell(std::string text, bool header) {
+  TableCell cell;
+  cell.text = std::move(text);
+  cell.header = header;
+  return cell;
+}
+
+TableCell CountCell(std::size_t count, bool suppressed) {
+  TableCell cell;
+  cell.format = CellFormat::kCount;
+  cell.number = CountOf(count, suppressed);
+  return cell;
+}
+
+TableCell PercentCell(const Number& share) {
+  TableCell cell;
+  cell.format = CellFormat::kPercent;
+  cell.number = share;
+  return cell;
+}
+
+TableCell PointsCell(const Number& points, bool significant) {
+  TableCell cell;
+  cell.format = CellFormat::kPoints;
+  cell.number = points;
+  cell.significant = significant && points.Visible();
+  return cell;
+}
+
+std::string FormatPercent(double share) {
+  return fmt::format("{} %", static_cast<long>(std::lround(share * 100)));
+}
+
+std::string FormatCount(std::size_t count) {
+  std::string digits = std::to_string(count);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += "\u00a0";
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string FormatPoints(double points) {
+  const long rounded = std::lround(points);
+  if (rounded == 0) return "0";
+  return fmt::format("{:+d}", rounded);
+}
+
+std::string FormatCell(const TableCell& cell) {
+  if (cell.format == CellFormat::kText) return cell.text;
+  if (cell.number.suppressed) return kSuppressedMark;
+  if (cell.number.missing) return kMissingMark;
+  switch (cell.format) {
+    case CellFormat::kCount:
+      return FormatCount(static_cast<std::size_t>(std::llround(cell.number.value)));
+    case CellFormat::kPercent:
+      return FormatPercent(cell.number.value);
+    case CellFormat::kPoints:
+      return FormatPoints(cell.number.value) + (cell.significant ? kSignificantMark : "");
+    case CellFormat::kText:
+      break;
+  }
+  return cell.text;
+}
+
+DataTable ChartAsTable(const Chart& chart) {
+  DataTable table;
+  table.caption = chart.title;
+  table.columns.push_back("");
+  for (const auto& s : chart.series) table.columns.push_back(s.name);
+  for (const auto& m : chart.markers) table.columns.push_back(m.name);
+  for (std::size_t i = 0; i < chart.labels.size(); ++i) {
+    std::vector<TableCell> row{TextCell(chart.labels[i], true)};
+    for (const auto* list : {&chart.series, &chart.markers}) {
+      for (const auto& s : *list) {
+        row.push_back(PercentCell(i < s.values.size() ? s.values[i] : Missing()));
+      }
+    }
+    table.rows.push_back(std::move(row));
+  }
+  if (!chart.description.empty()) table.notes.push_back(chart.description);
+  return table;
+}
+
+}  // namespace samkart::report

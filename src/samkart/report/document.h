@@ -1,0 +1,132 @@
+// A report as data, independent of its format: sections of paragraphs,
+// lists, key figures, tables and charts. The national and municipality
+// reports build a Document from the analysis engine; the HTML, PDF and XLSX
+// renderers only draw what it holds. Every number in it has passed the
+// publication rules, so a renderer cannot leak a hidden cell: a suppressed
+// Number carries no value.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "samkart/analysis/statistics.h"
+#include "samkart/analysis/table.h"
+
+namespace samkart::report {
+
+// One number as it leaves the publication gate.
+struct Number {
+  double value = 0;         // a share in [0, 1], a count, or percentage points
+  std::size_t n = 0;        // the denominator behind a share; 0 for counts and differences
+  bool suppressed = false;  // hidden by the publication rules; value and n are then 0
+  bool missing = false;     // nothing to show: not asked, or no reference
+
+  bool Visible() const { return !suppressed && !missing; }
+};
+
+Number ShareOf(const analysis::Cell& cell);
+Number CountOf(std::size_t count, bool suppressed);
+Number Missing();
+
+enum class CellFormat {
+  kText,     // `text`
+  kCount,    // a whole number: «25 909»
+  kPercent,  // a share shown as whole percent: «79 %»
+  kPoints,   // a difference in percentage points with its sign: «+4», «-12»
+};
+
+struct TableCell {
+  CellFormat format = CellFormat::kText;
+  std::string text;
+  Number number;
+  bool significant = false;  // kPoints: statistically significant at 95 % (marked «*»)
+  bool header = false;       // a row heading (first column) or a total row
+};
+
+TableCell TextCell(std::string text, bool header = false);
+TableCell CountCell(std::size_t count, bool suppressed = false);
+TableCell PercentCell(const Number& share);
+TableCell PointsCell(const Number& points, bool significant);
+
+// Marks used in every format, explained in the document's legend.
+inline constexpr const char* kSuppressedMark = ":";  // Statistics Norway's «vises ikke»
+inline constexpr const char* kMissingMark = ".";     // nothing to show
+inline constexpr const char* kSignificantMark = "*";
+
+// A cell as text, the same in every format: «79 %», «25 909», «+4*», «:».
+std::string FormatCell(const TableCell& cell);
+std::string FormatPercent(double share);     // «79 %»
+std::string FormatCount(std::size_t count);  // «25 909» (no-break space between thousands)
+std::string FormatPoints(double points);     // «+4», «-12», «0»
+
+struct DataTable {
+  std::string caption;
+  std::vector<std::string> columns;          // headings, one per column
+  std::vector<std::vector<TableCell>> rows;  // each row as wide as `columns`
+  std::vector<std::string> notes;            // question text, N, denominator rule, marks
+};
+
+enum class ChartKind {
+  kBars,         // one horizontal bar per label from series[0]; markers as ticks across it
+  kGroupedBars,  // per label, one bar per series (services, size groups …)
+  kStackedBars,  // per label, one bar of the series' shares stacked to 100 % (a distribution)
+};
+
+struct ChartSeries {
+  std::string name;
+  std::vector<Number> values;  // one per label; shares in [0, 1]
+};
+
+struct Chart {
+  ChartKind kind = ChartKind::kBars;
+  std::string title;
+  std::vector<std::string> labels;  // one per bar or group of bars, top to bottom
+  std::vector<ChartSeries> series;
+  // Reference values drawn as a marker on each label's bar (kBars only),
+  // e.g. the nation and the same size group beside a municipality.
+  std::vector<ChartSeries> markers;
+  std::string description;  // the text alternative, in Norwegian
+};
+
+// The chart's numbers as a table: labels down, series and markers across.
+// HTML shows it as the chart's accessible alternative, XLSX stores it.
+DataTable ChartAsTable(const Chart& chart);
+
+struct Paragraph {
+  std::string text;
+};
+
+struct BulletList {
+  std::vector<std::string> items;
+};
+
+struct KeyFigure {
+  Number number;
+  CellFormat format = CellFormat::kPercent;
+  std::string label;  // «har vært bekymret for et barn eller en ungdom det siste året»
+};
+
+struct KeyFigures {
+  std::vector<KeyFigure> figures;
+};
+
+using Block = std::variant<Paragraph, BulletList, KeyFigures, DataTable, Chart>;
+
+struct Section {
+  std::string id;  // stable, ASCII: the HTML anchor and the base of the XLSX sheet name
+  std::string title;
+  int level = 1;  // 1 for a chapter, 2 for a section inside the chapter before it
+  std::vector<Block> blocks;
+};
+
+struct Document {
+  std::string title;
+  std::string subtitle;
+  std::vector<std::string> front_matter;  // lines under the title: source, date, N
+  std::vector<std::string> legend;        // what «:», «.» and «*» mean, the rules applied
+  std::vector<Section> sections;
+};
+
+}  // namespace samkart::report

@@ -1,0 +1,1046 @@
+#include "samkart/report/html_renderer.h"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <variant>
+#include <vector>
+
+#include <expat.h>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "samkart/core/text.h"
+
+#include "support/sample_document.h"
+#include "support/scratch_dir.h"
+
+namespace samkart::report {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing_support::kHostileText;
+using ::testing_support::SampleDocument;
+
+// ------------------------------------------------------------ a small DOM
+
+struct Node {
+  std::string name;  // "#text" for text
+  std::map<std::string, std::string> attributes;
+  std::string text;
+  std::vector<std::unique_ptr<Node>> children;
+  Node* parent = nullptr;
+
+  std::string Attribute(const std::string& key) const {
+    const auto it = attributes.find(key);
+    return it == attributes.end() ? "" : it->second;
+  }
+  std::string TextContent() const {
+    if (name == "#text") return text;
+    std::string out;
+    for (const auto& child : children) out += child->TextContent();
+    return out;
+  }
+  std::vector<const Node*> Elements() const {
+    std::vector<const Node*> out;
+    for (const auto& child : children) {
+      if (child->name != "#text") out.push_back(child.get());
+    }
+    return out;
+  }
+  void FindAll(std::string_view tag, std::vector<const Node*>& out) const {
+    for (const auto& child : children) {
+      if (child->name == tag) out.push_back(child.get());
+      child->FindAll(tag, out);
+    }
+  }
+  std::vector<const Node*> FindAll(std::string_view tag) const {
+    std::vector<const Node*> out;
+    FindAll(tag, out);
+    return out;
+  }
+  const Node* Ancestor(std::string_view tag) const {
+    for (const Node* n = parent; n != nullptr; n = n->parent) {
+      if (n->name == tag) return n;
+    }
+    return nullptr;
+  }
+};
+
+struct ParsedXml {
+  std::unique_ptr<Node> document = std::make_unique<Node>();
+  std::string error;  // empty when well-formed
+};
+
+// Parses with expat: fails on anything that is not well-formed XML.
+ParsedXml ParseXml(const std::string& xml) {
+  ParsedXml parsed;
+  parsed.document->name = "#document";
+  Node* current = parsed.document.get();
+  XML_Parser parser = XML_ParserCreate("UTF-8");
+  XML_SetUserData(parser, &current);
+  XML_SetElementHandler(
+      parser,
+      [](void* data, const XML_Char* name, const XML_Char** attributes) {
+        Node*& at = *static_cast<Node**>(data);
+        auto node = std::make_unique<Node>();
+        node->name = name;
+        node->parent = at;
+        for (int i = 0; attributes[i] != nullptr; i += 2) {
+          node->attributes[attributes[i]] = attributes[i + 1];
+        }
+        at->children.push_back(std::move(node));
+        at = at->children.back().get();
+      },
+      [](void* data, const XML_Char*) {
+        Node*& at = *static_cast<Node**>(data);
+        at = at->parent;
+      });
+  XML_SetCharacterDataHandler(parser, [](void* data, const XML_Char* s, int length) {
+    Node*& at = *static_cast<Node**>(data);
+    if (at->children.empty() || at->children.back()->name != "#text") {
+      auto node = std::make_unique<Node>();
+      node->name = "#text";
+      node->parent = at;
+      at->children.push_back(std::move(node));
+    }
+    at->children.back()->text.append(s, static_cast<std::size_t>(length));
+  });
+  if (XML_Parse(parser, xml.data(), static_cast<int>(xml.size()), 1) == XML_STATUS_ERROR) {
+    parsed.error = std::string(XML_ErrorString(XML_GetErrorCode(parser))) + " at line " +
+                   std::to_string(XML_GetCurrentLineNumber(parser));
+  }
+  XML_ParserFree(parser);
+  return parsed;
+}
+
+const Node* ById(const Node& root, const std::string& id) {
+  if (root.Attribute("id") == id) return &root;
+  for (const auto& child : root.children) {
+    if (const Node* found = ById(*child, id)) return found;
+  }
+  return nullptr;
+}
+
+const Node* TableByCaption(const Node& root, std::string_view caption) {
+  for (const Node* table : root.FindAll("table")) {
+    const auto captions = table->FindAll("caption");
+    if (!captions.empty() && captions[0]->TextContent() == caption) return table;
+  }
+  return nullptr;
+}
+
+// The cells (th and td) of a table's body rows.
+std::vector<std::vector<const Node*>> BodyRows(const Node& table) {
+  std::vector<std::vector<const Node*>> rows;
+  for (const Node* body : table.FindAll("tbody")) {
+    for (const Node* tr : body->FindAll("tr")) rows.push_back(tr->Elements());
+  }
+  return rows;
+}
+
+bool HasDigit(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::size_t Count(std::string_view haystack, std::string_view needle) {
+  std::size_t n = 0;
+  for (auto pos = haystack.find(needle); pos != std::string_view::npos;
+       pos = haystack.find(needle, pos + needle.size())) {
+    ++n;
+  }
+  return n;
+}
+
+class HtmlRenderer : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    html_ = RenderHtml(SampleDocument());
+    parsed_ = ParseXml(html_);
+    ASSERT_EQ(parsed_.error, "") << "not well-formed XML";
+    const auto roots = parsed_.document->Elements();
+    ASSERT_EQ(roots.size(), 1u);
+    root_ = roots[0];
+  }
+
+  std::string html_;
+  ParsedXml parsed_;
+  const Node* root_ = nullptr;
+};
+
+TEST_F(HtmlRenderer, IsWellFormedNorwegianHtml) {
+  EXPECT_EQ(html_.rfind("<!DOCTYPE html>\n", 0), 0u);
+  EXPECT_EQ(root_->name, "html");
+  EXPECT_EQ(root_->Attribute("lang"), "nb");
+  const auto metas = root_->FindAll("meta");
+  ASSERT_GE(metas.size(), 2u);
+  EXPECT_EQ(metas[0]->Attribute("charset"), "utf-8");  // first, within the first 1024 bytes
+  EXPECT_LT(html_.find("<meta charset=\"utf-8\" />"), 1024u);
+  EXPECT_TRUE(std::any_of(metas.begin(), metas.end(),
+                          [](const Node* m) { return m->Attribute("name") == "viewport"; }));
+  const auto titles = root_->Elements()[0]->FindAll("title");
+  ASSERT_EQ(titles.size(), 1u);
+  EXPECT_EQ(titles[0]->TextContent(), SampleDocument().title);
+  EXPECT_EQ(root_->FindAll("h1").at(0)->TextContent(), SampleDocument().title);
+  // Void elements are self-closed, so an HTML parser and an XML parser agree.
+  EXPECT_EQ(html_.find("<meta charset=\"utf-8\">"), std::string::npos);
+}
+
+TEST_F(HtmlRenderer, IsSelfContained) {
+  std::string lower = html_;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  EXPECT_EQ(lower.find("<script"), std::string::npos);
+  for (const char* tag : {"<link", "<img", "<iframe", "<object", "<embed", "<base", "@import",
+                          "url(", "src=", "javascript:"}) {
+    EXPECT_EQ(lower.find(tag), std::string::npos) << tag;
+  }
+  // The SVG namespace is a name, not a resource; nothing else names a URL.
+  const std::string svg_namespace = "xmlns=\"http://www.w3.org/2000/svg\"";
+  EXPECT_EQ(Count(html_, svg_namespace), root_->FindAll("svg").size());
+  std::string without = html_;
+  for (auto pos = without.find(svg_namespace); pos != std::string::npos;
+       pos = without.find(svg_namespace)) {
+    without.erase(pos, svg_namespace.size());
+  }
+  EXPECT_EQ(without.find("http:"), std::string::npos);
+  EXPECT_EQ(without.find("https:"), std::string::npos);
+  EXPECT_EQ(without.find("//"), std::string::npos);
+  // No event-handler attributes, and every link stays inside the page.
+  std::vector<const Node*> stack{root_};
+  while (!stack.empty()) {
+    const Node* node = stack.back();
+    stack.pop_back();
+    for (const auto& [key, value] : node->attributes) {
+      EXPECT_NE(key.rfind("on", 0), 0u) << node->name << " " << key;
+      if (key == "href") {
+        EXPECT_EQ(value.rfind("#", 0), 0u) << value;
+      }
+    }
+    for (const auto& child : node->children) stack.push_back(child.get());
+  }
+}
+
+TEST_F(HtmlRenderer, EscapesHostileText) {
+  EXPECT_EQ(html_.find(kHostileText), std::string::npos);
+  EXPECT_EQ(html_.find("<script>"), std::string::npos);
+  EXPECT_EQ(html_.find("alert('"), std::string::npos);
+  const std::string escaped = text::HtmlEscape(kHostileText);
+  EXPECT_NE(html_.find(escaped), std::string::npos);
+  // Parsed back, the text is exactly the document's: escaped once, not twice.
+  std::size_t items = 0;
+  for (const Node* li : root_->FindAll("li")) items += li->TextContent() == kHostileText;
+  EXPECT_EQ(items, 1u);
+  std::size_t row_headers = 0;
+  for (const Node* th : root_->FindAll("th")) row_headers += th->TextContent() == kHostileText;
+  EXPECT_EQ(row_headers, 3u);  // table 1 and the tables of the bar and grouped charts
+  EXPECT_EQ(html_.find("&amp;amp;amp;"), std::string::npos);
+}
+
+TEST_F(HtmlRenderer, EveryChartIsAnAccessibleSvgFollowedByItsTable) {
+  const auto figures = root_->FindAll("figure");
+  const auto svgs = root_->FindAll("svg");
+  ASSERT_EQ(svgs.size(), 3u);
+  ASSERT_EQ(figures.size(), 3u);
+  const Document doc = SampleDocument();
+  std::vector<const Chart*> charts;
+  for (const auto& section : doc.sections) {
+    for (const auto& block : section.blocks) {
+      if (const auto* chart = std::get_if<Chart>(&block)) charts.push_back(chart);
+    }
+  }
+  ASSERT_EQ(charts.size(), svgs.size());
+  for (std::size_t i = 0; i < svgs.size(); ++i) {
+    SCOPED_TRACE(charts[i]->title);
+    const Node& svg = *svgs[i];
+    EXPECT_EQ(svg.Attribute("role"), "img");
+    EXPECT_NE(svg.Attribute("viewBox"), "");
+    const auto ids = text::Split(svg.Attribute("aria-labelledby"), ' ');
+    ASSERT_EQ(ids.size(), 2u);
+    const Node* title = ById(svg, ids[0]);
+    const Node* desc = ById(svg, ids[1]);
+    ASSERT_NE(title, nullptr);
+    ASSERT_NE(desc, nullptr);
+    EXPECT_EQ(title->name, "title");
+    EXPECT_EQ(desc->name, "desc");
+    EXPECT_EQ(svg.Elements().at(0), title);  // the SVG's own name comes first
+    EXPECT_EQ(title->TextContent(), charts[i]->title);
+    if (!charts[i]->description.empty()) {
+      EXPECT_EQ(desc->TextContent(), charts[i]->description);
+    } else {
+      EXPECT_NE(desc->TextContent(), "");
+    }
+    // Right after the drawing: its numbers as a table, folded away.
+    const Node* figure = svg.parent;
+    ASSERT_EQ(figure->name, "figure");
+    const auto siblings = figure->Elements();
+    const auto at = std::find(siblings.begin(), siblings.end(), &svg);
+    ASSERT_NE(at + 1, siblings.end());
+    const Node* details = *(at + 1);
+    EXPECT_EQ(details->name, "details");
+    ASSERT_EQ(details->FindAll("summary").size(), 1u);
+    EXPECT_EQ(details->FindAll("summary")[0]->TextContent(), "Tall i figuren");
+    const auto tables = details->FindAll("table");
+    ASSERT_EQ(tables.size(), 1u);
+    EXPECT_EQ(BodyRows(*tables[0]).size(), charts[i]->labels.size());
+    ASSERT_FALSE(figure->FindAll("figcaption").empty());
+    EXPECT_EQ(figure->FindAll("figcaption")[0]->TextContent(), charts[i]->title);
+  }
+  // In the raw text too: every <svg is followed by </svg> and then a <table.
+  for (auto pos = html_.find("<svg"); pos != std::string::npos; pos = html_.find("<svg", pos + 1)) {
+    const auto end = html_.find("</svg>", pos);
+    ASSERT_NE(end, std::string::npos);
+    const auto table = html_.find("<table", end);
+    ASSERT_NE(table, std::string::npos);
+    if (const auto next = html_.find("<svg", end); next != std::string::npos) {
+      EXPECT_LT(table, next);
+    }
+  }
+}
+
+TEST_F(HtmlRenderer, SuppressedAndMissingValuesDrawNoBar) {
+  const auto svgs = root_->FindAll("svg");
+  ASSERT_EQ(svgs.size(), 3u);
+  // Bars: «Kommunen» has 2 visible values of 3, plus one legend swatch.
+  EXPECT_EQ(svgs[0]->FindAll("rect").size(), 3u);
+  // Grouped: Barnehage and Skole draw 3 bars each, Barnevern (all
+  // suppressed) none; 3 legend swatches.
+  EXPECT_EQ(svgs[1]->FindAll("rect").size(), 9u);
+  // Stacked: 2 labels × 3 segments + 3 swatches.
+  EXPECT_EQ(svgs[2]->FindAll("rect").size(), 9u);
+  // The suppressed third bar shows the mark where its value would be.
+  std::size_t marks = 0;
+  for (const Node* text : svgs[0]->FindAll("text")) {
+    marks += text->Attribute("class") == "value" && text->TextContent() == kSuppressedMark;
+  }
+  EXPECT_EQ(marks, 1u);
+  std::size_t grouped_marks = 0;
+  for (const Node* text : svgs[1]->FindAll("text")) {
+    grouped_marks += text->Attribute("class") == "value" && text->TextContent() == kSuppressedMark;
+  }
+  EXPECT_EQ(grouped_marks, 3u);
+  // Every value printed in a chart is one of its numbers as FormatPercent prints them.
+  for (const Node* text : svgs[0]->FindAll("text")) {
+    if (text->Attribute("class") == "value") {
+      EXPECT_TRUE(text->TextContent() == "62 %" || text->TextContent() == "18 %" ||
+                  text->TextContent() == kSuppressedMark)
+          << text->TextContent();
+    }
+  }
+}
+
+TEST_F(HtmlRenderer, TocLinksEverySection) {
+  const auto navs = root_->FindAll("nav");
+  ASSERT_EQ(navs.size(), 1u);
+  std::vector<std::string> links;
+  for (const Node* a : navs[0]->FindAll("a")) links.push_back(a->Attribute("href"));
+  const auto sections = root_->FindAll("section");
+  const Document doc = SampleDocument();
+  ASSERT_EQ(sections.size(), doc.sections.size());
+  for (std::size_t i = 0; i < sections.size(); ++i) {
+    const std::string id = sections[i]->Attribute("id");
+    EXPECT_EQ(id, doc.sections[i].id);
+    EXPECT_NE(std::find(links.begin(), links.end(), "#" + id), links.end()) << id;
+    const auto headings = sections[i]->Elements();
+    ASSERT_FALSE(headings.empty());
+    EXPECT_EQ(headings[0]->name, doc.sections[i].level == 1 ? "h2" : "h3");
+    EXPECT_EQ(headings[0]->TextContent(), doc.sections[i].title);
+  }
+  for (const auto& link : links) EXPECT_NE(ById(*root_, link.substr(1)), nullptr) << link;
+  // The subsection sits inside its chapter, in the page and in the contents.
+  const Node* detail = ById(*root_, "risiko-tjeneste");
+  ASSERT_NE(detail, nullptr);
+  EXPECT_EQ(detail->parent->Attribute("id"), "risiko");
+  for (const Node* a : navs[0]->FindAll("a")) {
+    if (a->Attribute("href") == "#risiko-tjeneste") {
+      EXPECT_NE(a->parent->parent->parent->FindAll("a").at(0)->Attribute("href"), "");
+      EXPECT_EQ(a->parent->parent->name, "ol");
+      EXPECT_EQ(a->parent->parent->parent->name, "li");
+    }
+  }
+}
+
+TEST_F(HtmlRenderer, TablesHaveCaptionsAndHeaderCells) {
+  const Node* table = TableByCaption(*root_, "Tabell 1. Andel etter tjenestested");
+  ASSERT_NE(table, nullptr);
+  const auto heads = table->FindAll("thead");
+  ASSERT_EQ(heads.size(), 1u);
+  const auto columns = heads[0]->FindAll("th");
+  ASSERT_EQ(columns.size(), 4u);
+  for (const Node* th : columns) EXPECT_EQ(th->Attribute("scope"), "col");
+  EXPECT_EQ(columns[1]->Attribute("class"), "num");
+  const auto rows = BodyRows(*table);
+  ASSERT_EQ(rows.size(), 3u);
+  for (const auto& row : rows) {
+    ASSERT_EQ(row.size(), 4u);
+    EXPECT_EQ(row[0]->name, "th");
+    EXPECT_EQ(row[0]->Attribute("scope"), "row");
+    for (std::size_t c = 1; c < row.size(); ++c) {
+      EXPECT_EQ(row[c]->name, "td");
+      EXPECT_EQ(row[c]->Attribute("class"), "num");
+    }
+  }
+  // Notes follow the table, outside it.
+  const std::string html_notes = html_.substr(html_.find("Tabell 1."));
+  EXPECT_LT(html_notes.find("</table>"), html_notes.find("N = 312. Nevner"));
+}
+
+TEST_F(HtmlRenderer, CellsPrintWhatFormatCellPrints) {
+  const Document doc = SampleDocument();
+  std::vector<DataTable> expected;
+  for (const auto& section : doc.sections) {
+    for (const auto& block : section.blocks) {
+      if (const auto* table = std::get_if<DataTable>(&block)) expected.push_back(*table);
+      if (const auto* chart = std::get_if<Chart>(&block)) expected.push_back(ChartAsTable(*chart));
+    }
+  }
+  const auto tables = root_->FindAll("table");
+  ASSERT_EQ(tables.size(), expected.size());
+  for (std::size_t t = 0; t < tables.size(); ++t) {
+    SCOPED_TRACE(expected[t].caption);
+    const auto rows = BodyRows(*tables[t]);
+    ASSERT_EQ(rows.size(), expected[t].rows.size());
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      ASSERT_EQ(rows[r].size(), expected[t].rows[r].size());
+      for (std::size_t c = 0; c < rows[r].size(); ++c) {
+        EXPECT_EQ(rows[r][c]->TextContent(), FormatCell(expected[t].rows[r][c]));
+      }
+    }
+  }
+}
+
+TEST_F(HtmlRenderer, SuppressedCellsShowOnlyTheMark) {
+  const Node* table = TableByCaption(*root_, "Tabell 1. Andel etter tjenestested");
+  ASSERT_NE(table, nullptr);
+  const auto rows = BodyRows(*table);
+  ASSERT_EQ(rows.size(), 3u);
+  const auto& barnevern = rows[1];
+  ASSERT_EQ(barnevern[0]->TextContent(), "Barnevern");
+  // The municipality's share and the difference are hidden; the nation's
+  // share (column «Landet») is not subject to the municipality's rules.
+  for (const std::size_t c : {1u, 3u}) {
+    EXPECT_EQ(barnevern[c]->TextContent(), kSuppressedMark);
+    EXPECT_FALSE(HasDigit(barnevern[c]->TextContent()));
+    const auto abbrs = barnevern[c]->FindAll("abbr");
+    ASSERT_EQ(abbrs.size(), 1u);
+    EXPECT_NE(abbrs[0]->Attribute("title"), "");
+  }
+  EXPECT_EQ(barnevern[2]->TextContent(), "21 %");
+  EXPECT_EQ(rows[0][3]->TextContent(), "+4*");
+  EXPECT_EQ(rows[2][1]->TextContent(), kMissingMark);
+  // «Barnevern» in the grouped chart is suppressed throughout: no digit in
+  // its column of the chart's table.
+  const Node* grouped = TableByCaption(*root_, "Etter tjenestested");
+  ASSERT_NE(grouped, nullptr);
+  const auto headings = grouped->FindAll("thead").at(0)->Elements().at(0)->Elements();
+  std::size_t column = 0;
+  while (column < headings.size() && headings[column]->TextContent() != "Barnevern") ++column;
+  ASSERT_LT(column, headings.size());
+  for (const auto& row : BodyRows(*grouped)) {
+    EXPECT_EQ(row.at(column)->TextContent(), kSuppressedMark);
+  }
+  // The suppressed key figure.
+  const auto values = root_->FindAll("span");
+  std::vector<std::string> key_values;
+  for (const Node* span : values) {
+    if (span->Attribute("class") == "key-value") key_values.push_back(span->TextContent());
+  }
+  EXPECT_EQ(key_values, (std::vector<std::string>{"79 %", kSuppressedMark, "312"}));
+}
+
+TEST_F(HtmlRenderer, HasAPrintStylesheet) {
+  EXPECT_NE(html_.find("@media print"), std::string::npos);
+  EXPECT_NE(html_.find("@page { size: A4;"), std::string::npos);
+  EXPECT_NE(html_.find("break-before: page"), std::string::npos);
+  EXPECT_NE(html_.find("break-inside: avoid"), std::string::npos);
+}
+
+TEST(HtmlRendererEdgeCases, OddInputStaysWellFormed) {
+  Document doc;
+  doc.title = std::string("Kontroll\x01tegn og ugyldig \xC3\x28 UTF-8 ]]> --> <!--");
+  doc.sections.push_back({"", "Uten id", 2, {Paragraph{"Før første kapittel"}}});
+  doc.sections.push_back({"dobbel", "A", 1, {}});
+  doc.sections.push_back({"dobbel", "B", 1, {BulletList{}, KeyFigures{}}});
+  Chart empty;
+  empty.kind = ChartKind::kStackedBars;
+  doc.sections.push_back({"tom", "Tom figur", 1, {empty, DataTable{}}});
+  Chart long_label;
+  long_label.labels = {std::string(200, 'x'), "ord " + std::string(100, 'y') + " ord"};
+  long_label.series = {{"Serie", {::testing_support::SampleShare(1.5, 10)}}};
+  doc.sections.push_back({"lang", "Lang etikett", 2, {long_label}});
+  const std::string html = RenderHtml(doc);
+  const ParsedXml parsed = ParseXml(html);
+  ASSERT_EQ(parsed.error, "") << html;
+  // Every section still has its own anchor.
+  const auto sections = parsed.document->FindAll("section");
+  ASSERT_EQ(sections.size(), 5u);
+  std::vector<std::string> ids;
+  for (const Node* s : sections) ids.push_back(s->Attribute("id"));
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(std::unique(ids.begin(), ids.end()), ids.end());
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), ""), 0);
+  // A label longer than three lines is cut with an ellipsis.
+  EXPECT_NE(html.find("…</tspan>"), std::string::npos);
+}
+
+// ------------------------------------------------------------ Chromium
+
+// A minimal JSON reader for the DevTools protocol's messages.
+struct Json {
+  enum class Kind { kNull, kBool, kNumber, kString, kArray, kObject };
+  Kind kind = Kind::kNull;
+  bool boolean = false;
+  double number = 0;
+  std::string string;
+  std::vector<Json> array;
+  std::vector<std::pair<std::string, Json>> object;
+
+  const Json& operator[](std::string_view key) const {
+    static const Json null;
+    for (const auto& [k, v] : object) {
+      if (k == key) return v;
+    }
+    return null;
+  }
+  bool Has(std::string_view key) const {
+    return std::any_of(object.begin(), object.end(),
+                       [&](const auto& kv) { return kv.first == key; });
+  }
+};
+
+class JsonReader {
+ public:
+  explicit JsonReader(std::string_view s) : s_(s) {}
+
+  std::optional<Json> Read() {
+    Json value;
+    if (!Value(value, 0)) return std::nullopt;
+    Space();
+    if (pos_ != s_.size()) return std::nullopt;
+    return value;
+  }
+
+ private:
+  void Space() {
+    while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
+  }
+  bool Literal(std::string_view word) {
+    if (s_.substr(pos_, word.size()) != word) return false;
+    pos_ += word.size();
+    return true;
+  }
+  static void AppendUtf8(std::string& out, char32_t c) {
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+    } else if (c < 0x800) {
+      out += static_cast<char>(0xC0 | (c >> 6));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+      out += static_cast<char>(0xE0 | (c >> 12));
+      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (c >> 18));
+      out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    }
+  }
+  bool Hex4(char32_t& out) {
+    if (pos_ + 4 > s_.size()) return false;
+    out = static_cast<char32_t>(std::stoul(std::string(s_.substr(pos_, 4)), nullptr, 16));
+    pos_ += 4;
+    return true;
+  }
+  bool String(std::string& out) {
+    if (pos_ >= s_.size() || s_[pos_] != '"') return false;
+    ++pos_;
+    while (pos_ < s_.size()) {
+      const char c = s_[pos_++];
+      if (c == '"') return true;
+      if (c != '\\') {
+        out += c;
+        continue;
+      }
+      if (pos_ >= s_.size()) return false;
+      const char e = s_[pos_++];
+      switch (e) {
+        case 'n':
+          out += '\n';
+          break;
+        case 't':
+          out += '\t';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
+        case 'u': {
+          char32_t c1 = 0;
+          if (!Hex4(c1)) return false;
+          if (c1 >= 0xD800 && c1 < 0xDC00 && Literal("\\u")) {
+            char32_t c2 = 0;
+            if (!Hex4(c2)) return false;
+            c1 = 0x10000 + ((c1 - 0xD800) << 10) + (c2 - 0xDC00);
+          }
+          AppendUtf8(out, c1);
+          break;
+        }
+        default:
+          out += e;  // " \ /
+      }
+    }
+    return false;
+  }
+  bool Value(Json& value, int depth) {
+    if (depth > 64) return false;
+    Space();
+    if (pos_ >= s_.size()) return false;
+    const char c = s_[pos_];
+    if (c == '{') {
+      value.kind = Json::Kind::kObject;
+      ++pos_;
+      Space();
+      if (pos_ < s_.size() && s_[pos_] == '}') return ++pos_, true;
+      while (true) {
+        Space();
+        std::string key;
+        if (!String(key)) return false;
+        Space();
+        if (!Literal(":")) return false;
+        Json member;
+        if (!Value(member, depth + 1)) return false;
+        value.object.emplace_back(std::move(key), std::move(member));
+        Space();
+        if (Literal("}")) return true;
+        if (!Literal(",")) return false;
+      }
+    }
+    if (c == '[') {
+      value.kind = Json::Kind::kArray;
+      ++pos_;
+      Space();
+      if (pos_ < s_.size() && s_[pos_] == ']') return ++pos_, true;
+      while (true) {
+        Json element;
+        if (!Value(element, depth + 1)) return false;
+        value.array.push_back(std::move(element));
+        Space();
+        if (Literal("]")) return true;
+        if (!Literal(",")) return false;
+      }
+    }
+    if (c == '"') {
+      value.kind = Json::Kind::kString;
+      return String(value.string);
+    }
+    if (Literal("true")) {
+      value.kind = Json::Kind::kBool;
+      value.boolean = true;
+      return true;
+    }
+    if (Literal("false")) {
+      value.kind = Json::Kind::kBool;
+      return true;
+    }
+    if (Literal("null")) return true;
+    const std::string rest(s_.substr(pos_, std::min<std::size_t>(32, s_.size() - pos_)));
+    char* end = nullptr;
+    value.number = std::strtod(rest.c_str(), &end);
+    if (end == rest.c_str()) return false;
+    value.kind = Json::Kind::kNumber;
+    pos_ += static_cast<std::size_t>(end - rest.c_str());
+    return true;
+  }
+
+  std::string_view s_;
+  std::size_t pos_ = 0;
+};
+
+std::string JsonQuote(std::string_view s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      out += fmt::format("\\u{:04x}", static_cast<int>(c));
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+// The Chromium binary: $SAMKART_CHROMIUM, else chromium on the PATH (Debian's
+// apt package «chromium»). Empty when there is none.
+std::string FindChromium() {
+  if (const char* configured = std::getenv("SAMKART_CHROMIUM"); configured && *configured) {
+    return configured;
+  }
+  const char* path = std::getenv("PATH");
+  for (const auto& dir : text::Split(path ? path : "/usr/bin:/bin", ':')) {
+    for (const char* name : {"chromium", "chromium-browser"}) {
+      const fs::path candidate = fs::path(dir) / name;
+      if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    }
+  }
+  return "";
+}
+
+// What loading a page in headless Chromium showed. --dump-dom and
+// --enable-logging=stderr print console calls (as «INFO:CONSOLE» lines, no
+// level) but never a failed load, so the page is loaded over the DevTools
+// protocol instead (--remote-debugging-pipe: JSON messages ending in NUL on
+// file descriptors 3 and 4), which reports console calls, uncaught
+// exceptions, every request and every failed load.
+struct PageLoad {
+  std::string failure;  // the check itself could not run
+  std::string title;
+  std::vector<std::string> console;       // console.* calls and uncaught exceptions
+  std::vector<std::string> log_entries;   // browser log errors and warnings
+  std::vector<std::string> requests;      // every URL fetched besides the page itself
+  std::vector<std::string> failed_loads;  // resources that did not load
+  std::vector<std::string> dialogs;       // alert() and friends
+  Json layout_wide;                       // measurements at 1000 px
+  Json layout_narrow;                     // and on a 390 px phone
+
+  bool HasErrors() const {
+    return !console.empty() || !log_entries.empty() || !requests.empty() || !failed_loads.empty() ||
+           !dialogs.empty();
+  }
+  std::string Describe() const {
+    std::string out;
+    auto list = [&](const char* what, const std::vector<std::string>& items) {
+      for (const auto& item : items) out += std::string(what) + ": " + item + "\n";
+    };
+    list("console", console);
+    list("log", log_entries);
+    list("request", requests);
+    list("failed load", failed_loads);
+    list("dialog", dialogs);
+    return out;
+  }
+};
+
+class DevToolsPipe {
+ public:
+  ~DevToolsPipe() { Stop(); }
+
+  bool Start(const std::string& chromium, const fs::path& profile, const fs::path& log,
+             std::string& error) {
+    int fds[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
+      error = "socketpair failed";
+      return false;
+    }
+    const std::string user_data = "--user-data-dir=" + profile.string();
+    std::vector<std::string> args = {"timeout",
+                                     "60",
+                                     chromium,
+                                     "--headless",
+                                     "--no-sandbox",
+                                     "--disable-gpu",
+                                     "--disable-quic",
+                                     "--no-first-run",
+                                     "--disable-background-networking",
+                                     "--disable-component-update",
+                                     "--disable-sync",
+                                     "--disable-extensions",
+                                     "--window-size=1000,1400",
+                                     user_data,
+                                     "--remote-debugging-pipe",
+                                     "about:blank"};
+    pid_ = ::fork();
+    if (pid_ < 0) {
+      error = "fork failed";
+      return false;
+    }
+    if (pid_ == 0) {
+      // Chromium reads commands from fd 3 and writes to fd 4; one socket
+      // serves both. Duplicating above 10 first clears close-on-exec even
+      // when the socket already is fd 3 or 4.
+      const int channel = ::fcntl(fds[1], F_DUPFD, 10);
+      ::dup2(channel, 3);
+      ::dup2(channel, 4);
+      const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      ::dup2(out, 1);
+      ::dup2(out, 2);
+      const int in = ::open("/dev/null", O_RDONLY);
+      ::dup2(in, 0);
+      std::vector<char*> argv;
+      for (auto& arg : args) argv.push_back(arg.data());
+      argv.push_back(nullptr);
+      ::execvp(argv[0], argv.data());
+      ::_exit(127);
+    }
+    ::close(fds[1]);
+    fd_ = fds[0];
+    return true;
+  }
+
+  // Sends a command and waits for its answer, passing events to `on_event`.
+  template <typename OnEvent>
+  std::optional<Json> Call(const std::string& method, const std::string& params,
+                           const std::string& session, OnEvent&& on_event) {
+    const int id = ++next_id_;
+    std::string message = "{\"id\":" + std::to_string(id) + ",\"method\":\"" + method +
+                          "\",\"params\":" + (params.empty() ? "{}" : params);
+    if (!session.empty()) message += ",\"sessionId\":\"" + session + "\"";
+    message += "}";
+    message += '\0';
+    if (!Send(message)) return std::nullopt;
+    while (true) {
+      std::optional<Json> received = Receive();
+      if (!received) return std::nullopt;
+      if (received->Has("id") && received->operator[]("id").number == id) return received;
+      on_event(*received);
+    }
+  }
+
+  void Send(const std::string& method, const std::string& params, const std::string& session) {
+    const int id = ++next_id_;
+    std::string message = "{\"id\":" + std::to_string(id) + ",\"method\":\"" + method +
+                          "\",\"params\":" + params + ",\"sessionId\":\"" + session + "\"}";
+    message += '\0';
+    Send(message);
+  }
+
+  // The next message, or nullopt at the deadline or when Chromium is gone.
+  std::optional<Json> Receive(std::chrono::steady_clock::time_point until = {}) {
+    if (until == std::chrono::steady_clock::time_point{}) until = deadline_;
+    while (true) {
+      const auto end = buffer_.find('\0');
+      if (end != std::string::npos) {
+        std::optional<Json> message = JsonReader(std::string_view(buffer_).substr(0, end)).Read();
+        buffer_.erase(0, end + 1);
+        if (message) return message;
+        continue;
+      }
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          until - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return std::nullopt;
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return std::nullopt;
+      char chunk[65536];
+      const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+      if (n <= 0) return std::nullopt;
+      buffer_.append(chunk, static_cast<std::size_t>(n));
+    }
+  }
+
+  // Asks Chromium to quit, then ends it (and its helpers: `timeout` leads
+  // its own process group) if it has not after a few seconds.
+  void Stop() {
+    if (pid_ <= 0) return;
+    Send("{\"id\":999999,\"method\":\"Browser.close\",\"params\":{}}" + std::string(1, '\0'));
+    for (int i = 0; i < 100; ++i) {
+      if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
+        pid_ = -1;
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (pid_ > 0) {
+      ::kill(-pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+      pid_ = -1;
+    }
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  bool Send(const std::string& message) {
+    std::size_t sent = 0;
+    while (sent < message.size()) {
+      const ssize_t n = ::send(fd_, message.data() + sent, message.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) return false;
+      sent += static_cast<std::size_t>(n);
+    }
+    return true;
+  }
+
+  pid_t pid_ = -1;
+  int fd_ = -1;
+  int next_id_ = 0;
+  std::string buffer_;
+  std::chrono::steady_clock::time_point deadline_ =
+      std::chrono::steady_clock::now() + std::chrono::seconds(45);
+};
+
+std::string Tail(const fs::path& log) {
+  const std::string all = samkart::testing_support::ReadWholeFile(log);
+  return all.size() > 2000 ? all.substr(all.size() - 2000) : all;
+}
+
+PageLoad LoadInChromium(const fs::path& page, const fs::path& scratch) {
+  PageLoad load;
+  const std::string chromium = FindChromium();
+  if (chromium.empty()) {
+    load.failure =
+        "Chromium is not installed (apt-get install chromium, or set SAMKART_CHROMIUM); the "
+        "HTML report cannot be checked in a browser";
+    return load;
+  }
+  const fs::path log = scratch / "chromium.log";
+  DevToolsPipe pipe;
+  if (!pipe.Start(chromium, scratch / "profil", log, load.failure)) return load;
+  const std::string url = "file://" + fs::absolute(page).string();
+  std::map<std::string, std::string> request_urls;
+  bool loaded = false;
+  std::string session;
+  auto on_event = [&](const Json& m) {
+    const std::string& method = m["method"].string;
+    const Json& params = m["params"];
+    if (method == "Runtime.consoleAPICalled") {
+      std::string line = params["type"].string + ":";
+      for (const auto& arg : params["args"].array) {
+        line += " " + (arg["value"].kind == Json::Kind::kString ? arg["value"].string
+                                                                : arg["description"].string);
+      }
+      load.console.push_back(line);
+    } else if (method == "Runtime.exceptionThrown") {
+      const Json& details = params["exceptionDetails"];
+      load.console.push_back("exception: " + details["text"].string + " " +
+                             details["exception"]["description"].string);
+    } else if (method == "Log.entryAdded") {
+      const Json& entry = params["entry"];
+      if (entry["level"].string == "error" || entry["level"].string == "warning") {
+        load.log_entries.push_back(entry["level"].string + " (" + entry["source"].string +
+                                   "): " + entry["text"].string + " " + entry["url"].string);
+      }
+    } else if (method == "Network.requestWillBeSent") {
+      const std::string& requested = params["request"]["url"].string;
+      request_urls[params["requestId"].string] = requested;
+      if (requested != url) load.requests.push_back(requested);
+    } else if (method == "Network.loadingFailed") {
+      load.failed_loads.push_back(params["errorText"].string + " " +
+                                  request_urls[params["requestId"].string]);
+    } else if (method == "Page.javascriptDialogOpening") {
+      load.dialogs.push_back(params["message"].string);
+      pipe.Send("Page.handleJavaScriptDialog", "{\"accept\":true}", session);
+    } else if (method == "Page.loadEventFired") {
+      loaded = true;
+    }
+  };
+  auto fail = [&](const std::string& what) {
+    load.failure = what + "; Chromium's log ends:\n" + Tail(log);
+    return load;
+  };
+  const auto target = pipe.Call("Target.createTarget", "{\"url\":\"about:blank\"}", "", on_event);
+  if (!target) return fail("Chromium did not answer on --remote-debugging-pipe");
+  const auto attached = pipe.Call(
+      "Target.attachToTarget",
+      "{\"targetId\":" + JsonQuote((*target)["result"]["targetId"].string) + ",\"flatten\":true}",
+      "", on_event);
+  if (!attached) return fail("could not attach to the page");
+  session = (*attached)["result"]["sessionId"].string;
+  for (const char* domain : {"Runtime.enable", "Log.enable", "Network.enable", "Page.enable"}) {
+    if (!pipe.Call(domain, "", session, on_event)) return fail(std::string(domain) + " failed");
+  }
+  const auto navigated =
+      pipe.Call("Page.navigate", "{\"url\":" + JsonQuote(url) + "}", session, on_event);
+  if (!navigated) return fail("Page.navigate failed");
+  if (navigated->operator[]("result").Has("errorText")) {
+    return fail("navigation failed: " + (*navigated)["result"]["errorText"].string);
+  }
+  while (!loaded) {
+    const auto event = pipe.Receive();
+    if (!event) return fail("the page did not finish loading");
+    on_event(*event);
+  }
+  // Late messages (a console call from a timer, a lazy image) still count.
+  const auto settle = std::chrono::steady_clock::now() + std::chrono::milliseconds(300);
+  while (const auto event = pipe.Receive(settle)) on_event(*event);
+
+  const std::string measure =
+      "JSON.stringify({title: document.title, scrollWidth: "
+      "document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth, "
+      "svgWidths: Array.from(document.querySelectorAll('svg')).map(s => "
+      "Math.round(s.getBoundingClientRect().width))})";
+  auto evaluate = [&](Json& into) {
+    const auto result = pipe.Call(
+        "Runtime.evaluate", "{\"expression\":" + JsonQuote(measure) + ",\"returnByValue\":true}",
+        session, on_event);
+    if (!result) return false;
+    const auto parsed = JsonReader((*result)["result"]["result"]["value"].string).Read();
+    if (!parsed) return false;
+    into = *parsed;
+    return true;
+  };
+  if (!evaluate(load.layout_wide)) return fail("Runtime.evaluate failed");
+  load.title = load.layout_wide["title"].string;
+  if (!pipe.Call("Emulation.setDeviceMetricsOverride",
+                 "{\"width\":390,\"height\":844,\"deviceScaleFactor\":1,\"mobile\":true}", session,
+                 on_event)) {
+    return fail("Emulation.setDeviceMetricsOverride failed");
+  }
+  if (!evaluate(load.layout_narrow)) return fail("Runtime.evaluate failed");
+  return load;
+}
+
+TEST(HtmlRendererChromium, SampleLoadsWithoutErrors) {
+  samkart::testing_support::ScratchDir scratch;
+  const Document doc = SampleDocument();
+  const fs::path page = scratch / "rapport.html";
+  std::ofstream(page, std::ios::binary) << RenderHtml(doc);
+  const PageLoad load = LoadInChromium(page, scratch.path());
+  ASSERT_EQ(load.failure, "");
+  EXPECT_EQ(load.title, doc.title);
+  EXPECT_FALSE(load.HasErrors()) << load.Describe();
+  // Nothing wider than the window, on a desktop or a phone (wide tables
+  // scroll inside their own box).
+  for (const Json* layout : {&load.layout_wide, &load.layout_narrow}) {
+    EXPECT_LE((*layout)["scrollWidth"].number, (*layout)["clientWidth"].number);
+    ASSERT_EQ((*layout)["svgWidths"].array.size(), 3u);
+    for (const auto& width : (*layout)["svgWidths"].array) EXPECT_GT(width.number, 300);
+  }
+  EXPECT_EQ(load.layout_wide["svgWidths"].array[0].number, 720);
+}
+
+// The negative control: the same check must see a console error and a
+// missing image, or a clean result above means nothing.
+TEST(HtmlRendererChromium, DetectsABrokenPage) {
+  samkart::testing_support::ScratchDir scratch;
+  const fs::path page = scratch / "feil.html";
+  std::ofstream(page, std::ios::binary)
+      << "<!DOCTYPE html><html lang=\"nb\"><head><meta charset=\"utf-8\" />"
+         "<title>Ødelagt side</title></head><body><p>Tekst</p>"
+         "<script>console.error(\"feil\")</script><img src=\"mangler.png\" alt=\"\" />"
+         "</body></html>";
+  const PageLoad load = LoadInChromium(page, scratch.path());
+  ASSERT_EQ(load.failure, "");
+  EXPECT_EQ(load.title, "Ødelagt side");
+  EXPECT_TRUE(load.HasErrors());
+  EXPECT_EQ(load.console, (std::vector<std::string>{"error: feil"})) << load.Describe();
+  ASSERT_EQ(load.failed_loads.size(), 1u) << load.Describe();
+  EXPECT_NE(load.failed_loads[0].find("net::ERR_FILE_NOT_FOUND"), std::string::npos);
+  EXPECT_NE(load.failed_loads[0].find("mangler.png"), std::string::npos);
+  ASSERT_EQ(load.requests.size(), 1u) << load.Describe();
+  EXPECT_NE(load.requests[0].find("mangler.png"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace samkart::report

@@ -1,0 +1,1112 @@
+#include "samkart/report/pdf_renderer.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include <cairo-pdf.h>
+#include <cairo.h>
+#include <pango/pangocairo.h>
+#include <unistd.h>
+
+#include "fmt/format.h"
+
+namespace samkart::report {
+namespace {
+
+namespace fs = std::filesystem;
+
+// ------------------------------------------------------------ page geometry
+// Points throughout (1/72 inch); cairo's origin is the top left corner.
+
+constexpr double kPageWidth = 595.276;  // A4
+constexpr double kPageHeight = 841.89;
+constexpr double kMarginX = 56.69;  // 20 mm
+constexpr double kTop = 56.69;
+constexpr double kBottom = kPageHeight - 70.0;  // the body stops here; the footer sits below
+constexpr double kFooterY = kPageHeight - 46.0;
+constexpr double kWidth = kPageWidth - 2 * kMarginX;
+constexpr double kBlockGap = 12;
+constexpr int kMaxCellLines = 24;  // a runaway cell is ellipsized rather than taller than a page
+
+struct Rgb {
+  double r, g, b;
+};
+
+constexpr Rgb FromHex(unsigned hex) {
+  return {static_cast<double>((hex >> 16) & 0xffu) / 255.0,
+          static_cast<double>((hex >> 8) & 0xffu) / 255.0,
+          static_cast<double>(hex & 0xffu) / 255.0};
+}
+
+constexpr Rgb kInk = FromHex(0x1a1a1a);
+constexpr Rgb kMuted = FromHex(0x595959);
+constexpr Rgb kAccent = FromHex(0x1f4e79);
+constexpr Rgb kHeaderFill = FromHex(0xdde7f1);
+constexpr Rgb kBoxFill = FromHex(0xeef3f8);
+constexpr Rgb kRule = FromHex(0xcfcfcf);
+constexpr Rgb kGrid = FromHex(0xe4e4e4);
+constexpr Rgb kAxis = FromHex(0x8c8c8c);
+constexpr Rgb kWhite = FromHex(0xffffff);
+// Series: dark blue first (the municipality), then colours that stay apart
+// in greyscale too. Orange is kept for the national marker.
+constexpr Rgb kSeries[] = {FromHex(0x1f4e79), FromHex(0x7fb2e5), FromHex(0x548235),
+                           FromHex(0xa5a5a5), FromHex(0xbf9000), FromHex(0x7030a0),
+                           FromHex(0x2e75b6)};
+constexpr Rgb kMarkers[] = {FromHex(0xc55a11), FromHex(0x262626), FromHex(0x70ad47),
+                            FromHex(0x7030a0)};
+
+Rgb SeriesColour(std::size_t i) { return kSeries[i % std::size(kSeries)]; }
+Rgb MarkerColour(std::size_t i) { return kMarkers[i % std::size(kMarkers)]; }
+
+bool IsDark(const Rgb& c) { return 0.2126 * c.r + 0.7152 * c.g + 0.0722 * c.b < 0.5; }
+
+int ToPango(double points) { return static_cast<int>(std::lround(points * PANGO_SCALE)); }
+double FromPango(int units) { return static_cast<double>(units) / PANGO_SCALE; }
+
+// ------------------------------------------------------- GLib/cairo owners
+
+// A counted reference to a GObject (PangoLayout): copies share the object.
+template <typename T>
+class GRef {
+ public:
+  GRef() = default;
+  explicit GRef(T* adopted) : p_(adopted) {}
+  GRef(const GRef& other) : p_(other.p_) {
+    if (p_ != nullptr) g_object_ref(p_);
+  }
+  GRef(GRef&& other) noexcept : p_(std::exchange(other.p_, nullptr)) {}
+  GRef& operator=(GRef other) noexcept {
+    std::swap(p_, other.p_);
+    return *this;
+  }
+  ~GRef() {
+    if (p_ != nullptr) g_object_unref(p_);
+  }
+  T* get() const { return p_; }
+
+ private:
+  T* p_ = nullptr;
+};
+using Layout = GRef<PangoLayout>;
+
+struct FontFree {
+  void operator()(PangoFontDescription* font) const { pango_font_description_free(font); }
+};
+using Font = std::unique_ptr<PangoFontDescription, FontFree>;
+
+Font MakeFont(double size, bool bold) {
+  Font font(pango_font_description_new());
+  pango_font_description_set_family_static(font.get(), "DejaVu Sans");
+  pango_font_description_set_size(font.get(), ToPango(size));
+  pango_font_description_set_weight(font.get(), bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+  return font;
+}
+
+struct Fonts {
+  Font title = MakeFont(24, true);
+  Font subtitle = MakeFont(14, false);
+  Font h1 = MakeFont(17, true);
+  Font h2 = MakeFont(12.5, true);
+  Font body = MakeFont(10, false);
+  Font body_bold = MakeFont(10, true);
+  Font caption = MakeFont(9.5, true);
+  Font table = MakeFont(8.5, false);
+  Font table_bold = MakeFont(8.5, true);
+  Font figure = MakeFont(22, true);
+  Font chart = MakeFont(8.5, false);
+  Font value = MakeFont(7.5, false);
+  Font small = MakeFont(7.5, false);
+};
+
+// --------------------------------------------------------------- page content
+// The body is laid out once into a display list per page; the table of
+// contents' page numbers and the footers' «av Y» are filled in afterwards,
+// so nothing is laid out twice.
+
+struct TextOp {
+  Layout layout;
+  double x, y;  // the layout's top left corner
+  Rgb colour;
+};
+struct RectOp {
+  double x, y, w, h;
+  Rgb fill;
+};
+struct LineOp {
+  double x1, y1, x2, y2, width;
+  Rgb colour;
+  bool dotted = false;
+};
+enum class Shape { kTick, kDiamond, kCircle };
+struct MarkerOp {
+  Shape shape;
+  double cx, cy, half;  // centre and half height
+  Rgb colour;
+};
+struct LinkOp {  // a clickable area leading to another page
+  double x, y, w, h;
+  int page;
+  double target_y;
+};
+using Op = std::variant<TextOp, RectOp, LineOp, MarkerOp, LinkOp>;
+
+struct Anchor {
+  int page = 0;  // 1-based
+  double y = 0;
+};
+
+struct TocEntry {
+  std::size_t section;
+  int page;  // the contents page the entry is on
+  double x, y, h;
+  double line_end;  // x where the title's last line ends: the leader starts there
+  double baseline;  // of the last line, from the page top
+};
+
+class Composer {
+ public:
+  explicit Composer(cairo_t* cr) : context_(pango_cairo_create_context(cr)) {
+    // Layout in points: cairo's PDF user unit is the point, pango's default 96 dpi.
+    pango_cairo_context_set_resolution(context_, 72);
+    pango_context_set_round_glyph_positions(context_, FALSE);
+  }
+  ~Composer() { g_object_unref(context_); }
+  Composer(const Composer&) = delete;
+  Composer& operator=(const Composer&) = delete;
+
+  void Compose(const Document& document);
+  void Draw(cairo_t* cr) const;
+  void AddOutline(cairo_surface_t* surface, const Document& document) const;
+  int PageCount() const { return static_cast<int>(pages_.size()); }
+
+ private:
+  // Text
+  Layout MakeLayout(std::string_view text, const Font& font, double width = 0,
+                    PangoAlignment align = PANGO_ALIGN_LEFT) const;
+  static double Width(const Layout& layout);
+  static double Height(const Layout& layout);
+
+  // Flow
+  void NewPage() {
+    pages_.emplace_back();
+    y_ = kTop;
+  }
+  double Room() const { return kBottom - y_; }
+  bool AtTop() const { return y_ <= kTop + 0.01; }
+  void EnsureRoom(double height) {
+    if (height > Room() && !AtTop()) NewPage();
+  }
+  std::vector<Op>& Ops() { return pages_.back(); }
+  int Page() const { return static_cast<int>(pages_.size()); }
+  void Text(Layout layout, double x, double y, Rgb colour) {
+    Ops().push_back(TextOp{std::move(layout), x, y, colour});
+  }
+  void Rect(double x, double y, double w, double h, Rgb fill) {
+    Ops().push_back(RectOp{x, y, w, h, fill});
+  }
+  void Line(double x1, double y1, double x2, double y2, double width, Rgb colour,
+            bool dotted = false) {
+    Ops().push_back(LineOp{x1, y1, x2, y2, width, colour, dotted});
+  }
+  void FlowText(std::string_view text, const Font& font, double x, double width, Rgb colour,
+                const Layout* bullet = nullptr, double bullet_x = 0);
+
+  // Parts
+  void TitlePage(const Document& document);
+  void Contents(const Document& document);
+  void SectionHeading(const Section& section);
+  void AddBlock(const Paragraph& paragraph);
+  void AddBlock(const BulletList& list);
+  void AddBlock(const KeyFigures& figures);
+  void AddBlock(const DataTable& table);
+  void AddBlock(const Chart& chart);
+  void FillContents(const Document& document);
+  void Footers(const Document& document);
+
+  PangoContext* context_;
+  Fonts fonts_;
+  std::vector<std::vector<Op>> pages_;
+  double y_ = kTop;
+  std::vector<TocEntry> toc_;
+  std::vector<Anchor> anchors_;  // one per section
+};
+
+Layout Composer::MakeLayout(std::string_view text, const Font& font, double width,
+                            PangoAlignment align) const {
+  Layout layout(pango_layout_new(context_));
+  pango_layout_set_font_description(layout.get(), font.get());
+  // Plain text, never markup: report text may hold «<» and «&».
+  pango_layout_set_text(layout.get(), text.data(), static_cast<int>(text.size()));
+  if (width > 0) {
+    pango_layout_set_width(layout.get(), ToPango(width));
+    pango_layout_set_wrap(layout.get(), PANGO_WRAP_WORD_CHAR);
+    pango_layout_set_alignment(layout.get(), align);
+  }
+  return layout;
+}
+
+double Composer::Width(const Layout& layout) {
+  PangoRectangle logical;
+  pango_layout_get_extents(layout.get(), nullptr, &logical);
+  return FromPango(logical.width);
+}
+
+double Composer::Height(const Layout& layout) {
+  PangoRectangle logical;
+  pango_layout_get_extents(layout.get(), nullptr, &logical);
+  return FromPango(logical.height);
+}
+
+// Places wrapped text at the cursor. Text taller than the room left is split
+// between lines and continues on the next page, with no single line left
+// alone at the foot or the head of a page.
+void Composer::FlowText(std::string_view text, const Font& font, double x, double width, Rgb colour,
+                        const Layout* bullet, double bullet_x) {
+  std::string rest(text);
+  while (true) {
+    Layout layout = MakeLayout(rest, font, width);
+    const double height = Height(layout);
+    int lines = 1;
+    int fitting = 1;
+    int split = 0;
+    if (height > Room()) {
+      fitting = 0;
+      std::vector<int> starts;  // byte index where each line begins
+      PangoLayoutIter* it = pango_layout_get_iter(layout.get());
+      do {
+        PangoRectangle line;
+        pango_layout_iter_get_line_extents(it, nullptr, &line);
+        starts.push_back(pango_layout_iter_get_line_readonly(it)->start_index);
+        if (FromPango(line.y + line.height) <= Room()) ++fitting;
+      } while (pango_layout_iter_next_line(it));
+      pango_layout_iter_free(it);
+      // Nor a single line alone at the top of the next page.
+      lines = static_cast<int>(starts.size());
+      if (fitting >= 3 && lines - fitting == 1) --fitting;
+      if (fitting < lines) split = starts[static_cast<std::size_t>(fitting)];
+    }
+    if (fitting >= lines || (fitting == 0 && AtTop())) {
+      if (bullet != nullptr) Text(*bullet, bullet_x, y_, colour);
+      Text(std::move(layout), x, y_, colour);
+      y_ += height;
+      return;
+    }
+    if (fitting < 2 && !AtTop()) {
+      NewPage();
+      continue;
+    }
+    if (bullet != nullptr) Text(*bullet, bullet_x, y_, colour);
+    bullet = nullptr;
+    Text(MakeLayout(std::string_view(rest).substr(0, static_cast<std::size_t>(split)), font, width),
+         x, y_, colour);
+    rest.erase(0, static_cast<std::size_t>(split));
+    NewPage();
+  }
+}
+
+// ------------------------------------------------------------------ title
+
+void Composer::TitlePage(const Document& document) {
+  NewPage();
+  y_ = kTop + 140;
+  Rect(kMarginX, y_ - 22, 56, 5, kAccent);
+  FlowText(document.title, fonts_.title, kMarginX, kWidth, kAccent);
+  y_ += 10;
+  if (!document.subtitle.empty()) {
+    FlowText(document.subtitle, fonts_.subtitle, kMarginX, kWidth, kMuted);
+  }
+  y_ += 28;
+  for (const auto& line : document.front_matter) {
+    FlowText(line, fonts_.body, kMarginX, kWidth, kInk);
+    y_ += 3;
+  }
+  if (document.legend.empty()) return;
+
+  // The legend sits at the foot of the title page when there is room.
+  Layout heading = MakeLayout("Tegnforklaring", fonts_.body_bold, kWidth);
+  std::vector<Layout> lines;
+  double height = Height(heading) + 4;
+  for (const auto& line : document.legend) {
+    lines.push_back(MakeLayout(line, fonts_.chart, kWidth));
+    height += Height(lines.back()) + 2;
+  }
+  y_ = std::max(y_ + 30, kBottom - height);
+  EnsureRoom(height);
+  const double heading_height = Height(heading);
+  Line(kMarginX, y_ - 8, kMarginX + kWidth, y_ - 8, 0.5, kRule);
+  Text(std::move(heading), kMarginX, y_, kInk);
+  y_ += heading_height + 4;
+  for (auto& line : lines) {
+    const double h = Height(line);
+    EnsureRoom(h);
+    Text(std::move(line), kMarginX, y_, kInk);
+    y_ += h + 2;
+  }
+}
+
+// ------------------------------------------------------- table of contents
+
+constexpr double kTocNumberWidth = 32;
+
+void Composer::Contents(const Document& document) {
+  NewPage();
+  Layout heading = MakeLayout("Innhold", fonts_.h1, kWidth);
+  const double heading_height = Height(heading);
+  Text(std::move(heading), kMarginX, y_, kAccent);
+  y_ += heading_height + 14;
+  for (std::size_t i = 0; i < document.sections.size(); ++i) {
+    const Section& section = document.sections[i];
+    const bool chapter = section.level <= 1;
+    if (section.level > 2) continue;
+    const double indent = chapter ? 0 : 16;
+    const double x = kMarginX + indent;
+    Layout layout = MakeLayout(section.title, chapter ? fonts_.body_bold : fonts_.body,
+                               kWidth - indent - kTocNumberWidth - 12);
+    const double height = Height(layout);
+    if (chapter && !AtTop()) y_ += 6;
+    EnsureRoom(height);
+    TocEntry entry{i, Page(), x, y_, height, x, y_};
+    PangoLayoutIter* it = pango_layout_get_iter(layout.get());
+    while (pango_layout_iter_next_line(it)) {
+    }
+    PangoRectangle line;
+    pango_layout_iter_get_line_extents(it, nullptr, &line);
+    entry.line_end = x + FromPango(line.x + line.width);
+    entry.baseline = y_ + FromPango(pango_layout_iter_get_baseline(it));
+    pango_layout_iter_free(it);
+    toc_.push_back(entry);
+    Text(std::move(layout), x, y_, kInk);
+    y_ += height + 4;
+  }
+}
+
+void Composer::FillContents(const Document& document) {
+  for (const TocEntry& entry : toc_) {
+    const Anchor& anchor = anchors_[entry.section];
+    const bool chapter = document.sections[entry.section].level <= 1;
+    Layout number =
+        MakeLayout(std::to_string(anchor.page), chapter ? fonts_.body_bold : fonts_.body);
+    const double number_x = kMarginX + kWidth - Width(number);
+    const double number_y = entry.baseline - FromPango(pango_layout_get_baseline(number.get()));
+    std::vector<Op>& ops = pages_[static_cast<std::size_t>(entry.page - 1)];
+    if (number_x - 6 > entry.line_end + 6) {
+      ops.push_back(LineOp{entry.line_end + 6, entry.baseline - 1.5, number_x - 6,
+                           entry.baseline - 1.5, 0.9, kAxis, true});
+    }
+    ops.push_back(TextOp{std::move(number), number_x, number_y, kInk});
+    ops.push_back(
+        LinkOp{entry.x, entry.y, kMarginX + kWidth - entry.x, entry.h, anchor.page, anchor.y});
+  }
+}
+
+// ------------------------------------------------------------------ body
+
+void Composer::SectionHeading(const Section& section) {
+  if (section.level <= 1) {
+    if (!AtTop()) NewPage();
+    Layout layout = MakeLayout(section.title, fonts_.h1, kWidth);
+    const double height = Height(layout);
+    anchors_.push_back({Page(), y_});
+    Text(std::move(layout), kMarginX, y_, kAccent);
+    y_ += height + 5;
+    Line(kMarginX, y_, kMarginX + kWidth, y_, 1.0, kAccent);
+    y_ += 12;
+    return;
+  }
+  if (!AtTop()) y_ += 8;
+  Layout layout = MakeLayout(section.title, fonts_.h2, kWidth);
+  const double height = Height(layout);
+  EnsureRoom(height + 70);  // keep the heading with what follows
+  anchors_.push_back({Page(), y_});
+  Text(std::move(layout), kMarginX, y_, kAccent);
+  y_ += height + 8;
+}
+
+void Composer::AddBlock(const Paragraph& paragraph) {
+  FlowText(paragraph.text, fonts_.body, kMarginX, kWidth, kInk);
+}
+
+void Composer::AddBlock(const BulletList& list) {
+  const Layout bullet = MakeLayout("•", fonts_.body);
+  for (std::size_t i = 0; i < list.items.size(); ++i) {
+    if (i > 0) y_ += 3;
+    FlowText(list.items[i], fonts_.body, kMarginX + 14, kWidth - 14, kInk, &bullet, kMarginX + 3);
+  }
+}
+
+void Composer::AddBlock(const KeyFigures& block) {
+  const auto& figures = block.figures;
+  if (figures.empty()) return;
+  const std::size_t per_row = figures.size() <= 4 ? figures.size() : 3;
+  constexpr double kGap = 10;
+  constexpr double kPad = 9;
+  constexpr double kStripe = 3;
+  const double box_width =
+      (kWidth - kGap * static_cast<double>(per_row - 1)) / static_cast<double>(per_row);
+  const double inner = box_width - 2 * kPad - kStripe;
+  for (std::size_t start = 0; start < figures.size(); start += per_row) {
+    const std::size_t end = std::min(figures.size(), start + per_row);
+    std::vector<Layout> numbers, labels;
+    double box_height = 0;
+    for (std::size_t i = start; i < end; ++i) {
+      TableCell cell;
+      cell.format = figures[i].format;
+      cell.number = figures[i].number;
+      numbers.push_back(MakeLayout(FormatCell(cell), fonts_.figure, inner));
+      labels.push_back(MakeLayout(figures[i].label, fonts_.chart, inner));
+      pango_layout_set_height(labels.back().get(), -6);
+      pango_layout_set_ellipsize(labels.back().get(), PANGO_ELLIPSIZE_END);
+      box_height =
+          std::max(box_height, 2 * kPad + Height(numbers.back()) + 3 + Height(labels.back()));
+    }
+    if (start > 0) y_ += kGap;
+    EnsureRoom(box_height);
+    for (std::size_t k = 0; k < numbers.size(); ++k) {
+      const double x = kMarginX + static_cast<double>(k) * (box_width + kGap);
+      Rect(x, y_, box_width, box_height, kBoxFill);
+      Rect(x, y_, kStripe, box_height, kAccent);
+      const double number_height = Height(numbers[k]);
+      Text(std::move(numbers[k]), x + kStripe + kPad, y_ + kPad, kAccent);
+      Text(std::move(labels[k]), x + kStripe + kPad, y_ + kPad + number_height + 3, kInk);
+    }
+    y_ += box_height;
+  }
+}
+
+// ------------------------------------------------------------------ tables
+
+// The narrowest width `layout` (one unwrapped line) takes without breaking
+// inside a word: its widest run between allowed line breaks.
+double WidestWord(PangoLayout* layout, double natural) {
+  // The layout's own text: pango replaces invalid UTF-8, which moves byte indices.
+  const std::string_view text = pango_layout_get_text(layout);
+  if (text.find('\n') != std::string_view::npos) return natural;
+  int count = 0;
+  const PangoLogAttr* attrs = pango_layout_get_log_attrs_readonly(layout, &count);
+  double widest = 0;
+  double start = 0;
+  const char* p = text.data();
+  const char* end = text.data() + text.size();
+  for (int i = 1; i < count - 1 && p < end; ++i) {
+    p = g_utf8_next_char(p);
+    if (!attrs[i].is_line_break || p >= end) continue;
+    int line = 0;
+    int x = 0;
+    pango_layout_index_to_line_x(layout, static_cast<int>(p - text.data()), FALSE, &line, &x);
+    widest = std::max(widest, FromPango(x) - start);
+    start = FromPango(x);
+  }
+  return std::max(widest, natural - start);
+}
+
+void Composer::AddBlock(const DataTable& table) {
+  constexpr double kPadX = 4;
+  constexpr double kPadY = 3;
+  const std::size_t columns = table.columns.size();
+
+  // A column of numbers is right-aligned, headings included.
+  std::vector<bool> numeric(columns, false);
+  for (const auto& row : table.rows) {
+    for (std::size_t c = 1; c < columns && c < row.size(); ++c) {
+      if (row[c].format != CellFormat::kText) numeric[c] = true;
+    }
+  }
+
+  // Every cell laid out once, unwrapped, to measure; then wrapped to its column.
+  std::vector<std::vector<Layout>> cells;  // [0] is the header row
+  std::vector<double> natural(columns, 0), narrowest(columns, 0);
+  auto measure = [&](std::vector<Layout>& out, std::size_t c, const std::string& text, bool bold,
+                     bool may_wrap) {
+    Layout layout = MakeLayout(text, bold ? fonts_.table_bold : fonts_.table);
+    const double width = Width(layout);
+    natural[c] = std::max(natural[c], width);
+    narrowest[c] = std::max(narrowest[c], may_wrap ? WidestWord(layout.get(), width) : width);
+    out.push_back(std::move(layout));
+  };
+  if (columns > 0) {
+    cells.emplace_back();
+    for (std::size_t c = 0; c < columns; ++c) measure(cells[0], c, table.columns[c], true, true);
+    for (const auto& row : table.rows) {
+      cells.emplace_back();
+      for (std::size_t c = 0; c < columns; ++c) {
+        const TableCell empty;
+        const TableCell& cell = c < row.size() ? row[c] : empty;
+        const bool bold = cell.header && c > 0;
+        measure(cells.back(), c, FormatCell(cell), bold, cell.format == CellFormat::kText);
+      }
+    }
+  }
+
+  // Column widths as a browser fits an automatic table: natural widths if
+  // they fit, else each column shrinks towards its widest word in proportion
+  // to how much it can give, and only then are words broken.
+  std::vector<double> widths(columns);
+  double natural_sum = 0, narrowest_sum = 0;
+  for (std::size_t c = 0; c < columns; ++c) {
+    natural[c] = std::ceil(natural[c]) + 2 * kPadX + 1;
+    narrowest[c] = std::min(std::ceil(narrowest[c]) + 2 * kPadX + 1, natural[c]);
+    narrowest[c] = std::min(narrowest[c], 0.45 * kWidth);
+    natural_sum += natural[c];
+    narrowest_sum += narrowest[c];
+  }
+  for (std::size_t c = 0; c < columns; ++c) {
+    if (natural_sum <= kWidth) {
+      widths[c] = natural[c];
+    } else if (narrowest_sum <= kWidth) {
+      widths[c] = narrowest[c] + (natural[c] - narrowest[c]) * (kWidth - narrowest_sum) /
+                                     (natural_sum - narrowest_sum);
+    } else {
+      widths[c] = narrowest[c] * kWidth / narrowest_sum;
+    }
+  }
+  // A very narrow table is widened a little so that it reads as a table.
+  if (columns > 1 && natural_sum < 0.55 * kWidth) {
+    const double extra = (0.55 * kWidth - natural_sum) / static_cast<double>(columns);
+    for (double& width : widths) width += extra;
+  }
+  double table_width = 0;
+  std::vector<double> lefts(columns);
+  for (std::size_t c = 0; c < columns; ++c) {
+    lefts[c] = kMarginX + table_width;
+    table_width += widths[c];
+  }
+
+  std::vector<double> heights(cells.size(), 0);
+  for (std::size_t r = 0; r < cells.size(); ++r) {
+    for (std::size_t c = 0; c < columns; ++c) {
+      PangoLayout* layout = cells[r][c].get();
+      pango_layout_set_width(layout, ToPango(widths[c] - 2 * kPadX));
+      pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+      pango_layout_set_alignment(layout, numeric[c] ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
+      pango_layout_set_height(layout, -kMaxCellLines);
+      pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_END);
+      heights[r] = std::max(heights[r], Height(cells[r][c]) + 2 * kPadY);
+    }
+  }
+
+  auto draw_row = [&](std::size_t r) {
+    if (r == 0) Rect(kMarginX, y_, table_width, heights[0], kHeaderFill);
+    for (std::size_t c = 0; c < columns; ++c) {
+      Text(cells[r][c], lefts[c] + kPadX, y_ + kPadY, kInk);
+    }
+    y_ += heights[r];
+    const bool edge = r == 0 || r + 1 == cells.size();
+    Line(kMarginX, y_, kMarginX + table_width, y_, edge ? 0.8 : 0.4, edge ? kAccent : kRule);
+  };
+
+  Layout caption;
+  double caption_height = 0;
+  if (!table.caption.empty()) {
+    caption = MakeLayout(table.caption, fonts_.caption, kWidth);
+    caption_height = Height(caption) + 5;
+  }
+  // The caption stays with the header and the first row.
+  double opening = caption_height;
+  for (std::size_t r = 0; r < std::min<std::size_t>(2, cells.size()); ++r) opening += heights[r];
+  EnsureRoom(opening);
+  if (caption.get() != nullptr) {
+    Text(std::move(caption), kMarginX, y_, kInk);
+    y_ += caption_height;
+  }
+  if (!cells.empty()) {
+    Line(kMarginX, y_, kMarginX + table_width, y_, 0.8, kAccent);
+    draw_row(0);
+  }
+  for (std::size_t r = 1; r < cells.size(); ++r) {
+    if (heights[r] > Room()) {
+      NewPage();
+      if (!table.caption.empty()) {
+        Layout continued = MakeLayout(table.caption + " (forts.)", fonts_.caption, kWidth);
+        const double h = Height(continued);
+        Text(std::move(continued), kMarginX, y_, kMuted);
+        y_ += h + 5;
+      }
+      Line(kMarginX, y_, kMarginX + table_width, y_, 0.8, kAccent);
+      draw_row(0);  // the header row again on every page of the table
+    }
+    draw_row(r);
+  }
+  if (!table.notes.empty()) y_ += 4;
+  for (const auto& note : table.notes) {
+    FlowText(note, fonts_.small, kMarginX, kWidth, kMuted);
+    y_ += 1.5;
+  }
+}
+
+// ------------------------------------------------------------------ charts
+
+struct LegendItem {
+  Layout name;
+  bool marker;
+  Shape shape;
+  Rgb colour;
+};
+
+Shape MarkerShape(std::size_t i) {
+  constexpr Shape kShapes[] = {Shape::kTick, Shape::kDiamond, Shape::kCircle};
+  return kShapes[i % std::size(kShapes)];
+}
+
+const char* MarkFor(const Number& number) {
+  return number.suppressed ? kSuppressedMark : kMissingMark;
+}
+
+Number ValueAt(const ChartSeries& series, std::size_t i) {
+  return i < series.values.size() ? series.values[i] : Missing();
+}
+
+double Clamp01(double v) { return std::clamp(v, 0.0, 1.0); }
+
+void Composer::AddBlock(const Chart& chart) {
+  constexpr double kLabelGap = 8;
+  constexpr double kRowGap = 7;
+  constexpr double kAxisGap = 3;
+  const std::size_t rows = chart.labels.size();
+  const std::size_t series = chart.series.size();
+
+  // Label column: as wide as the labels need, at most about a third.
+  std::vector<Layout> labels;
+  double label_width = 40;
+  for (const auto& text : chart.labels) {
+    labels.push_back(MakeLayout(text, fonts_.chart));
+    label_width = std::max(label_width, std::ceil(Width(labels.back())) + 1);
+  }
+  label_width = std::min(label_width, 0.34 * kWidth);
+  for (auto& label : labels) {
+    pango_layout_set_width(label.get(), ToPango(label_width));
+    pango_layout_set_wrap(label.get(), PANGO_WRAP_WORD_CHAR);
+    pango_layout_set_height(label.get(), -4);
+    pango_layout_set_ellipsize(label.get(), PANGO_ELLIPSIZE_END);
+  }
+  // Room after the plot for «100 %» pushed past a marker.
+  const double value_room = std::ceil(Width(MakeLayout(FormatPercent(1), fonts_.value))) + 12;
+  const double x0 = kMarginX + label_width + kLabelGap;
+  const double plot_width = kMarginX + kWidth - value_room - x0;
+
+  // A bar's thickness, and the distance from one bar of a group to the next.
+  double bar = 16;
+  double pitch = 0;
+  std::size_t bars_per_row = 1;
+  if (chart.kind == ChartKind::kBars) {
+    bar = 13;
+  } else if (chart.kind == ChartKind::kGroupedBars) {
+    bar = 8;
+    pitch = 10;
+    bars_per_row = std::max<std::size_t>(1, series);
+  }
+  const double group = bar + pitch * static_cast<double>(bars_per_row - 1);
+  std::vector<double> row_heights(rows);
+  for (std::size_t i = 0; i < rows; ++i) {
+    row_heights[i] = std::max({Height(labels[i]), group, bar + 6}) + kRowGap;
+  }
+
+  // Legend, flowed in lines across the text width.
+  std::vector<LegendItem> items;
+  const std::size_t legend_series =
+      chart.kind == ChartKind::kBars ? std::min<std::size_t>(1, series) : series;
+  for (std::size_t s = 0; s < legend_series; ++s) {
+    items.push_back(
+        {MakeLayout(chart.series[s].name, fonts_.chart), false, Shape::kTick, SeriesColour(s)});
+  }
+  if (chart.kind == ChartKind::kBars) {
+    for (std::size_t m = 0; m < chart.markers.size(); ++m) {
+      items.push_back(
+          {MakeLayout(chart.markers[m].name, fonts_.chart), true, MarkerShape(m), MarkerColour(m)});
+    }
+  }
+  struct Placed {
+    double x, dy;
+  };
+  std::vector<Placed> placed;
+  double legend_height = 0;
+  {
+    double x = kMarginX, line_top = 0, line_height = 0;
+    for (auto& item : items) {
+      pango_layout_set_width(item.name.get(), ToPango(kWidth - 16));
+      pango_layout_set_wrap(item.name.get(), PANGO_WRAP_WORD_CHAR);
+      const double w = 14 + Width(item.name);
+      if (x > kMarginX && x + w > kMarginX + kWidth) {
+        x = kMarginX;
+        line_top += line_height + 3;
+        line_height = 0;
+      }
+      placed.push_back({x, line_top});
+      line_height = std::max(line_height, Height(item.name));
+      x += w + 16;
+    }
+    legend_height = items.empty() ? 0 : line_top + line_height;
+  }
+
+  Layout axis_probe = MakeLayout(FormatPercent(0), fonts_.value);
+  const double axis_height = Height(axis_probe) + kAxisGap;
+  Layout description;
+  double description_height = 0;
+  if (!chart.description.empty()) {
+    description = MakeLayout(chart.description, fonts_.small, kWidth);
+    description_height = Height(description) + 5;
+  }
+  Layout title;
+  double title_height = 0;  // room for the longer «(forts.)» title, should the chart split
+  if (!chart.title.empty()) {
+    title = MakeLayout(chart.title, fonts_.caption, kWidth);
+    title_height = Height(MakeLayout(chart.title + " (forts.)", fonts_.caption, kWidth)) + 6;
+  }
+  const double frame =
+      title_height + axis_height + (items.empty() ? 0 : legend_height + 8) + description_height + 2;
+
+  // Draws rows [first, last) with the title, axis and legend.
+  auto draw = [&](std::size_t first, std::size_t last, bool continued, bool final_part) {
+    if (title.get() != nullptr) {
+      const Layout heading =
+          continued ? MakeLayout(chart.title + " (forts.)", fonts_.caption, kWidth) : title;
+      Text(heading, kMarginX, y_, kInk);
+      y_ += Height(heading) + 6;
+    }
+    double plot_height = 0;
+    for (std::size_t i = first; i < last; ++i) plot_height += row_heights[i];
+    const double top = y_;
+    const double bottom = top + plot_height - kRowGap / 2;
+    for (int t = 0; t <= 5; ++t) {
+      const double x = x0 + plot_width * t / 5.0;
+      Line(x, top, x, bottom, t == 0 ? 0.8 : 0.5, t == 0 ? kAxis : kGrid);
+    }
+    for (std::size_t i = first; i < last; ++i) {
+      const double content = row_heights[i] - kRowGap;
+      const double centre = y_ + content / 2;
+      Text(labels[i], kMarginX, y_ + (content - Height(labels[i])) / 2, kInk);
+      auto value_text = [&](const std::string& text, double x, double cy, Rgb colour) {
+        Layout layout = MakeLayout(text, fonts_.value);
+        Text(layout, x, cy - Height(layout) / 2, colour);
+      };
+      if (chart.kind == ChartKind::kStackedBars) {
+        const double bar_top = centre - bar / 2;
+        double cumulative = 0;
+        bool any = false;
+        for (std::size_t s = 0; s < series; ++s) {
+          const Number v = ValueAt(chart.series[s], i);
+          if (!v.Visible()) continue;
+          const double from = Clamp01(cumulative);
+          const double to = Clamp01(cumulative + v.value);
+          cumulative += v.value;
+          if (to <= from) continue;
+          any = true;
+          const Rgb colour = SeriesColour(s);
+          const double x = x0 + from * plot_width;
+          const double w = (to - from) * plot_width;
+          Rect(x, bar_top, w, bar, colour);
+          if (s > 0) Line(x, bar_top, x, bar_top + bar, 0.75, kWhite);
+          Layout text = MakeLayout(FormatPercent(v.value), fonts_.value);
+          const double tw = Width(text);
+          if (tw + 4 <= w) {
+            Text(text, x + (w - tw) / 2, centre - Height(text) / 2, IsDark(colour) ? kWhite : kInk);
+          }
+        }
+        if (!any) {
+          const Number first_value = series > 0 ? ValueAt(chart.series[0], i) : Missing();
+          value_text(MarkFor(first_value), x0 + 3, centre, kInk);
+        }
+      } else if (chart.kind == ChartKind::kGroupedBars) {
+        const double group_top = centre - group / 2;
+        for (std::size_t s = 0; s < series; ++s) {
+          const Number v = ValueAt(chart.series[s], i);
+          const double bar_top = group_top + pitch * static_cast<double>(s);
+          if (!v.Visible()) {
+            value_text(MarkFor(v), x0 + 3, bar_top + bar / 2, kInk);
+            continue;
+          }
+          const double w = Clamp01(v.value) * plot_width;
+          Rect(x0, bar_top, w, bar, SeriesColour(s));
+          value_text(FormatPercent(v.value), x0 + w + 3, bar_top + bar / 2, kInk);
+        }
+      } else {
+        const Number v = series > 0 ? ValueAt(chart.series[0], i) : Missing();
+        double end = x0;
+        if (v.Visible()) {
+          const double w = Clamp01(v.value) * plot_width;
+          Rect(x0, centre - bar / 2, w, bar, SeriesColour(0));
+          end = x0 + w;
+        }
+        // Markers are drawn over the bar; the value text steps past any in its way.
+        std::vector<double> marker_x;
+        for (std::size_t m = 0; m < chart.markers.size(); ++m) {
+          const Number mv = ValueAt(chart.markers[m], i);
+          if (!mv.Visible()) continue;
+          const double x = x0 + Clamp01(mv.value) * plot_width;
+          marker_x.push_back(x);
+          Ops().push_back(MarkerOp{MarkerShape(m), x, centre, bar / 2 + 3, MarkerColour(m)});
+        }
+        std::sort(marker_x.begin(), marker_x.end());
+        Layout text = MakeLayout(v.Visible() ? FormatPercent(v.value) : MarkFor(v), fonts_.value);
+        const double tw = Width(text);
+        double x = end + 3;
+        for (double mx : marker_x) {
+          if (mx + 5 > x && mx - 5 < x + tw) x = mx + 6;
+        }
+        x = std::min(x, kMarginX + kWidth - tw);
+        Text(std::move(text), x, centre - Height(axis_probe) / 2, kInk);
+      }
+      y_ += row_heights[i];
+    }
+    y_ = bottom + kAxisGap;
+    for (int t = 0; t <= 5; ++t) {
+      Layout tick = MakeLayout(FormatPercent(t / 5.0), fonts_.value);
+      const double x = x0 + plot_width * t / 5.0 - Width(tick) / 2;
+      Text(std::move(tick), x, y_, kMuted);
+    }
+    y_ += axis_height - kAxisGap;
+    if (!items.empty()) {
+      y_ += 8;
+      for (std::size_t k = 0; k < items.size(); ++k) {
+        const LegendItem& item = items[k];
+        const double item_top = y_ + placed[k].dy;
+        const double cy = item_top + Height(axis_probe) / 2 + 1;
+        if (item.marker) {
+          Ops().push_back(MarkerOp{item.shape, placed[k].x + 5, cy, 7, item.colour});
+        } else {
+          Rect(placed[k].x, cy - 4.5, 10, 9, item.colour);
+        }
+        Text(item.name, placed[k].x + 14, item_top, kInk);
+      }
+      y_ += legend_height;
+    }
+    if (final_part && description.get() != nullptr) {
+      y_ += 5;
+      Text(description, kMarginX, y_, kMuted);
+      y_ += description_height - 5;
+    }
+  };
+
+  double total = frame;
+  for (double h : row_heights) total += h;
+  // Kept on one page when it can be; otherwise split between rows.
+  if (total <= kBottom - kTop) {
+    EnsureRoom(total);
+    draw(0, rows, false, true);
+    return;
+  }
+  std::size_t first = 0;
+  bool continued = false;
+  while (true) {
+    EnsureRoom(frame + (rows > 0 ? row_heights[first] : 0));
+    double room = Room() - frame;
+    std::size_t last = first;
+    while (last < rows && (last == first || row_heights[last] <= room)) {
+      room -= row_heights[last];
+      ++last;
+    }
+    draw(first, last, continued, last == rows);
+    if (last == rows) break;
+    NewPage();
+    first = last;
+    continued = true;
+  }
+}
+
+// ------------------------------------------------------------------ footer
+
+void Composer::Footers(const Document& document) {
+  const int total = PageCount();
+  Layout title;
+  if (!document.title.empty()) {
+    title = MakeLayout(document.title, fonts_.small, kWidth - 100);
+    pango_layout_set_ellipsize(title.get(), PANGO_ELLIPSIZE_END);
+    pango_layout_set_height(title.get(), -1);
+  }
+  for (int page = 2; page <= total; ++page) {
+    std::vector<Op>& ops = pages_[static_cast<std::size_t>(page - 1)];
+    Layout number = MakeLayout(fmt::format("Side {} av {}", page, total), fonts_.small);
+    const double x = kMarginX + kWidth - Width(number);
+    ops.push_back(LineOp{kMarginX, kFooterY - 5, kMarginX + kWidth, kFooterY - 5, 0.4, kRule});
+    ops.push_back(TextOp{std::move(number), x, kFooterY, kMuted});
+    if (title.get() != nullptr) ops.push_back(TextOp{title, kMarginX, kFooterY, kMuted});
+  }
+}
+
+void Composer::Compose(const Document& document) {
+  TitlePage(document);
+  if (!document.sections.empty()) {
+    Contents(document);
+    NewPage();  // the body starts on a page of its own, whatever the first section's level
+  }
+  for (const Section& section : document.sections) {
+    SectionHeading(section);
+    for (std::size_t b = 0; b < section.blocks.size(); ++b) {
+      if (b > 0) y_ += kBlockGap;
+      std::visit([this](const auto& block) { AddBlock(block); }, section.blocks[b]);
+    }
+  }
+  FillContents(document);
+  Footers(document);
+}
+
+// ------------------------------------------------------------------ output
+
+void SetColour(cairo_t* cr, const Rgb& c) { cairo_set_source_rgb(cr, c.r, c.g, c.b); }
+
+void Composer::Draw(cairo_t* cr) const {
+  for (const auto& ops : pages_) {
+    for (const Op& op : ops) {
+      if (const auto* text = std::get_if<TextOp>(&op)) {
+        SetColour(cr, text->colour);
+        cairo_move_to(cr, text->x, text->y);
+        pango_cairo_show_layout(cr, text->layout.get());
+      } else if (const auto* rect = std::get_if<RectOp>(&op)) {
+        SetColour(cr, rect->fill);
+        cairo_rectangle(cr, rect->x, rect->y, rect->w, rect->h);
+        cairo_fill(cr);
+      } else if (const auto* line = std::get_if<LineOp>(&op)) {
+        SetColour(cr, line->colour);
+        cairo_set_line_width(cr, line->width);
+        if (line->dotted) {
+          const double dash[] = {0.0, 3.0};
+          cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+          cairo_set_dash(cr, dash, 2, 0);
+        }
+        cairo_move_to(cr, line->x1, line->y1);
+        cairo_line_to(cr, line->x2, line->y2);
+        cairo_stroke(cr);
+        if (line->dotted) {
+          cairo_set_dash(cr, nullptr, 0, 0);
+          cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+        }
+      } else if (const auto* marker = std::get_if<MarkerOp>(&op)) {
+        const double h = marker->half;
+        switch (marker->shape) {
+          case Shape::kTick:
+            cairo_rectangle(cr, marker->cx - 1.25, marker->cy - h, 2.5, 2 * h);
+            break;
+          case Shape::kDiamond:
+            cairo_move_to(cr, marker->cx, marker->cy - 0.75 * h);
+            cairo_line_to(cr, marker->cx + 0.55 * h, marker->cy);
+            cairo_line_to(cr, marker->cx, marker->cy + 0.75 * h);
+            cairo_line_to(cr, marker->cx - 0.55 * h, marker->cy);
+            cairo_close_path(cr);
+            break;
+          case Shape::kCircle:
+            cairo_new_sub_path(cr);
+            cairo_arc(cr, marker->cx, marker->cy, 0.5 * h, 0, 2 * M_PI);
+            break;
+        }
+        // A thin white edge keeps the marker visible on a bar of any colour.
+        SetColour(cr, marker->colour);
+        cairo_fill_preserve(cr);
+        SetColour(cr, kWhite);
+        cairo_set_line_width(cr, 0.6);
+        cairo_stroke(cr);
+      } else if (const auto* link = std::get_if<LinkOp>(&op)) {
+        const std::string attributes =
+            fmt::format("rect=[{:.2f} {:.2f} {:.2f} {:.2f}] page={} pos=[{:.2f} {:.2f}]", link->x,
+                        link->y, link->w, link->h, link->page, kMarginX, link->target_y);
+        cairo_tag_begin(cr, CAIRO_TAG_LINK, attributes.c_str());
+        cairo_tag_end(cr, CAIRO_TAG_LINK);
+      }
+    }
+    cairo_show_page(cr);
+  }
+}
+
+void Composer::AddOutline(cairo_surface_t* surface, const Document& document) const {
+  int chapter = CAIRO_PDF_OUTLINE_ROOT;
+  for (std::size_t i = 0; i < document.sections.size() && i < anchors_.size(); ++i) {
+    const Section& section = document.sections[i];
+    const std::string link =
+        fmt::format("page={} pos=[{:.2f} {:.2f}]", anchors_[i].page, kMarginX, anchors_[i].y);
+    const bool top = section.level <= 1;
+    const int id = cairo_pdf_surface_add_outline(surface, top ? CAIRO_PDF_OUTLINE_ROOT : chapter,
+                                                 section.title.c_str(), link.c_str(),
+                                                 CAIRO_PDF_OUTLINE_FLAG_OPEN);
+    if (top) chapter = id;
+  }
+}
+
+// The PDF goes to a file opened here rather than by cairo, so a failure can
+// name its cause.
+struct Sink {
+  FILE* file = nullptr;
+  int error = 0;
+};
+
+cairo_status_t WriteToSink(void* closure, const unsigned char* data, unsigned int length) {
+  auto* sink = static_cast<Sink*>(closure);
+  if (sink->error != 0) return CAIRO_STATUS_WRITE_ERROR;
+  if (std::fwrite(data, 1, length, sink->file) != length) {
+    sink->error = errno != 0 ? errno : EIO;
+    return CAIRO_STATUS_WRITE_ERROR;
+  }
+  return CAIRO_STATUS_SUCCESS;
+}
+
+std::string ErrnoText(int error) {
+  return std::error_code(error, std::generic_category()).message();
+}
+
+}  // namespace
+
+Result<int> WritePdf(const Document& document, const fs::path& path) {
+  auto failure = [&](const std::string& why) {
+    return Error{fmt::format("kan ikke skrive PDF til «{}»: {}", path.string(), why)};
+  };
+  // A temporary beside the target, renamed when complete, so no reader sees
+  // half a PDF; unique per call, as reports are written from many threads.
+  static std::atomic<unsigned> counter{0};
+  const fs::path temporary =
+      path.string() + fmt::format(".{}.{}.tmp", ::getpid(), counter.fetch_add(1));
+  Sink sink;
+  sink.file = std::fopen(temporary.c_str(), "wb");
+  if (sink.file == nullptr) return failure(ErrnoText(errno));
+
+  cairo_surface_t* surface =
+      cairo_pdf_surface_create_for_stream(WriteToSink, &sink, kPageWidth, kPageHeight);
+  cairo_t* cr = cairo_create(surface);
+  int pages = 0;
+  {
+    Composer composer(cr);
+    composer.Compose(document);
+    if (!document.title.empty()) {
+      cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, document.title.c_str());
+    }
+    if (!document.subtitle.empty()) {
+      cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_SUBJECT,
+                                     document.subtitle.c_str());
+    }
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "Samkart");
+    composer.AddOutline(surface, document);
+    composer.Draw(cr);
+    pages = composer.PageCount();
+  }
+  const cairo_status_t drawn = cairo_status(cr);
+  cairo_destroy(cr);
+  cairo_surface_finish(surface);
+  const cairo_status_t finished = cairo_surface_status(surface);
+  cairo_surface_destroy(surface);
+  const bool closed = std::fclose(sink.file) == 0;
+  const int close_error = errno;
+
+  std::error_code ec;
+  std::string why;
+  if (sink.error != 0) {
+    why = ErrnoText(sink.error);
+  } else if (drawn != CAIRO_STATUS_SUCCESS || finished != CAIRO_STATUS_SUCCESS) {
+    why = cairo_status_to_string(drawn != CAIRO_STATUS_SUCCESS ? drawn : finished);
+  } else if (!closed) {
+    why = ErrnoText(close_error);
+  } else {
+    fs::rename(temporary, path, ec);
+    if (!ec) return pages;
+    why = ec.message();
+  }
+  fs::remove(temporary, ec);
+  return failure(why);
+}
+
+}  // namespace samkart::report

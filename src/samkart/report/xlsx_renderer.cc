@@ -1,0 +1,466 @@
+#include "samkart/report/xlsx_renderer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <deque>
+#include <set>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <variant>
+#include <vector>
+
+#include <fmt/format.h>
+#include <xlsxwriter.h>
+
+#include "samkart/analysis/table_format.h"
+#include "samkart/core/text.h"
+
+namespace samkart::report {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kAboutSheet = "Om rapporten";
+constexpr std::size_t kSheetNameMax = 31;    // Excel's limit, in UTF-16 code units
+constexpr std::size_t kCellTextMax = 32767;  // Excel's limit per cell
+constexpr double kFirstColumnMin = 24;
+constexpr double kFirstColumnMax = 60;
+constexpr double kColumnMin = 10;
+constexpr double kColumnMax = 30;
+
+// libxlsxwriter copies bytes as they are, so invalid UTF-8 would make the
+// sheet XML unreadable: it becomes U+FFFD.
+std::string ValidUtf8(std::string_view s) {
+  if (text::IsValidUtf8(s)) return std::string(s);
+  std::string out;
+  for (std::size_t i = 0; i < s.size();) {
+    char32_t code_point = 0;
+    const std::size_t length = text::DecodeUtf8(s, i, code_point);
+    if (length == 0) {
+      out += "\uFFFD";
+      ++i;
+    } else {
+      out.append(s, i, length);
+      i += length;
+    }
+  }
+  return out;
+}
+
+std::string TruncateUtf8(std::string s, std::size_t max_bytes) {
+  if (s.size() <= max_bytes) return s;
+  std::size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+  s.resize(end);
+  return s;
+}
+
+// Every text cell: valid, within Excel's limit, and never read as a formula.
+std::string CellText(std::string_view s) {
+  return analysis::NeutraliseFormula(TruncateUtf8(ValidUtf8(s), kCellTextMax));
+}
+
+// Width in Excel's units (characters of the default font), roughly.
+double TextWidth(std::string_view s) {
+  std::size_t n = 0;
+  for (const char c : s) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+  }
+  return static_cast<double>(n) + 2;
+}
+
+// The longest prefix of at most `units` UTF-16 code units (Excel counts sheet
+// names in them), without trailing spaces.
+std::string Utf16Prefix(std::string_view s, std::size_t units) {
+  std::size_t n = 0;
+  std::size_t end = 0;
+  while (end < s.size()) {
+    char32_t code_point = 0;
+    const std::size_t length = std::max<std::size_t>(1, text::DecodeUtf8(s, end, code_point));
+    const std::size_t width = code_point > 0xFFFF ? 2 : 1;
+    if (n + width > units) break;
+    n += width;
+    end += length;
+  }
+  return std::string(text::Trim(s.substr(0, end)));
+}
+
+// Hands out sheet names Excel accepts: at most 31 characters, none of
+// []:*?/\ (nor apostrophes, which would need quoting in every link to the
+// sheet, nor control characters), unique ignoring case, with « (2)», « (3)» …
+// after a repeated name.
+class SheetNames {
+ public:
+  SheetNames() {
+    used_.insert(Fold("History"));  // reserved by Excel
+  }
+
+  std::string Take(std::string_view title, std::string_view fallback) {
+    std::string clean;
+    for (const char c : ValidUtf8(title)) {
+      if (std::string_view("[]:*?/\\'").find(c) != std::string_view::npos) continue;
+      clean += static_cast<unsigned char>(c) < 0x20 ? ' ' : c;
+    }
+    std::string base = Utf16Prefix(text::Trim(clean), kSheetNameMax);
+    if (base.empty()) base = std::string(fallback);
+    std::string name = base;
+    for (int copy = 2; used_.count(Fold(name)) > 0; ++copy) {
+      const std::string suffix = fmt::format(" ({})", copy);
+      name = Utf16Prefix(base, kSheetNameMax - suffix.size()) + suffix;
+    }
+    used_.insert(Fold(name));
+    return name;
+  }
+
+ private:
+  static std::string Fold(std::string_view name) { return text::FoldLabel(name); }
+
+  std::set<std::string> used_;
+};
+
+class WorkbookWriter {
+ public:
+  WorkbookWriter(lxw_workbook* workbook, const Document& document, std::string path)
+      : workbook_(workbook), document_(document), path_(std::move(path)) {}
+
+  Result<bool> Fill() {
+    CreateFormats();
+    SetProperties();
+    // Name every sheet first: the front sheet links to them.
+    std::vector<std::size_t> chapter_of(document_.sections.size());
+    names_.push_back(sheet_names_.Take(kAboutSheet, kAboutSheet));
+    for (std::size_t i = 0; i < document_.sections.size(); ++i) {
+      const Section& section = document_.sections[i];
+      // A subsection goes on its chapter's sheet; one before any chapter gets its own.
+      if (section.level <= 1 || names_.size() == 1) {
+        names_.push_back(
+            sheet_names_.Take(section.title, fmt::format("Kapittel {}", names_.size())));
+        first_section_.push_back(i);
+      }
+      chapter_of[i] = names_.size() - 1;
+    }
+    if (!AboutSheet()) return Failure();
+    std::size_t current = 0;
+    for (std::size_t i = 0; i < document_.sections.size(); ++i) {
+      const Section& section = document_.sections[i];
+      if (chapter_of[i] != current) {
+        if (current > 0) FinishSheet();
+        current = chapter_of[i];
+        if (!StartSheet(names_[current])) return Failure();
+        Write(0, 0, section.title, title_);
+        row_ = 2;
+      } else {
+        Write(row_, 0, section.title, heading_);
+        row_ += 2;
+      }
+      for (const Block& block : section.blocks) {
+        std::visit([this](const auto& b) { Emit(b); }, block);
+        ++row_;  // a blank row between blocks
+      }
+    }
+    if (current > 0) FinishSheet();
+    if (error_ != LXW_NO_ERROR) return Failure();
+    return true;
+  }
+
+ private:
+  Error Failure() const {
+    if (!message_.empty()) return Error{message_};
+    return Error{fmt::format("{}: Excel-arket kan ikke fylles ({})", path_, lxw_strerror(error_))};
+  }
+
+  lxw_format* NewFormat() { return workbook_add_format(workbook_); }
+
+  void CreateFormats() {
+    title_ = NewFormat();
+    format_set_bold(title_);
+    format_set_font_size(title_, 14);
+    heading_ = NewFormat();
+    format_set_bold(heading_);
+    format_set_font_size(heading_, 12);
+    bold_ = NewFormat();
+    format_set_bold(bold_);
+    column_heading_ = NewFormat();
+    format_set_bold(column_heading_);
+    format_set_bottom(column_heading_, LXW_BORDER_THIN);
+    format_set_text_wrap(column_heading_);
+    format_set_align(column_heading_, LXW_ALIGN_VERTICAL_BOTTOM);
+    number_heading_ = NewFormat();
+    format_set_bold(number_heading_);
+    format_set_bottom(number_heading_, LXW_BORDER_THIN);
+    format_set_text_wrap(number_heading_);
+    format_set_align(number_heading_, LXW_ALIGN_RIGHT);
+    format_set_align(number_heading_, LXW_ALIGN_VERTICAL_BOTTOM);
+    note_ = NewFormat();
+    format_set_italic(note_);
+    format_set_font_color(note_, 0x595959);
+    mark_ = NewFormat();
+    format_set_align(mark_, LXW_ALIGN_RIGHT);
+    percent_ = NewFormat();
+    format_set_num_format(percent_, "0 %");
+    count_ = NewFormat();
+    format_set_num_format(count_, "#,##0");
+    points_ = NewFormat();
+    format_set_num_format(points_, "+0;-0;0");
+    // The mark is part of the format, so the cell stays a number.
+    significant_ = NewFormat();
+    format_set_num_format(significant_, "+0\"*\";-0\"*\";0\"*\"");
+    link_ = NewFormat();
+    format_set_underline(link_, LXW_UNDERLINE_SINGLE);
+    format_set_font_color(link_, 0x0B5394);
+  }
+
+  void SetProperties() {
+    lxw_doc_properties properties{};
+    properties.title = Keep(ValidUtf8(document_.title));
+    properties.subject = Keep(ValidUtf8(document_.subtitle));
+    properties.author = Keep("Samkart");
+    Check(workbook_set_properties(workbook_, &properties));
+  }
+
+  // lxw_doc_properties takes char*; the strings live as long as the writer.
+  char* Keep(std::string s) {
+    kept_.push_back(std::move(s));
+    return kept_.back().data();
+  }
+
+  void Check(lxw_error error) {
+    if (error != LXW_NO_ERROR && error_ == LXW_NO_ERROR) error_ = error;
+  }
+
+  bool StartSheet(const std::string& name) {
+    if (const lxw_error error = workbook_validate_sheet_name(workbook_, name.c_str())) {
+      message_ =
+          fmt::format("{}: arknavnet «{}» er ugyldig ({})", path_, name, lxw_strerror(error));
+      return false;
+    }
+    sheet_ = workbook_add_worksheet(workbook_, name.c_str());
+    if (sheet_ == nullptr) {
+      message_ = fmt::format("{}: kan ikke opprette arket «{}»", path_, name);
+      return false;
+    }
+    worksheet_set_paper(sheet_, 9);  // A4
+    worksheet_fit_to_pages(sheet_, 1, 0);
+    row_ = 0;
+    widths_.assign(1, kFirstColumnMin);
+    return true;
+  }
+
+  void FinishSheet() {
+    const double first = std::clamp(widths_[0], kFirstColumnMin, kFirstColumnMax);
+    Check(worksheet_set_column(sheet_, 0, 0, first, nullptr));
+    for (std::size_t c = 1; c < widths_.size(); ++c) {
+      const auto col = static_cast<lxw_col_t>(c);
+      Check(worksheet_set_column(sheet_, col, col, std::clamp(widths_[c], kColumnMin, kColumnMax),
+                                 nullptr));
+    }
+  }
+
+  // Widens column `col` to fit `s`; text that may spill over empty cells
+  // to its right (paragraphs, captions, notes) does not count.
+  void Fit(std::size_t col, std::string_view s) {
+    if (widths_.size() <= col) widths_.resize(col + 1, 0);
+    widths_[col] = std::max(widths_[col], TextWidth(s));
+  }
+
+  bool RowFits() {
+    if (row_ < LXW_ROW_MAX) return true;
+    message_ = fmt::format("{}: arket har flere rader enn Excel tillater", path_);
+    error_ = LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE;
+    return false;
+  }
+
+  void Write(lxw_row_t row, std::size_t col, std::string_view s, lxw_format* format = nullptr) {
+    if (s.empty() || row >= LXW_ROW_MAX || col >= LXW_COL_MAX) return;
+    Check(worksheet_write_string(sheet_, row, static_cast<lxw_col_t>(col), CellText(s).c_str(),
+                                 format));
+  }
+
+  void WriteNumber(lxw_row_t row, std::size_t col, double value, lxw_format* format) {
+    if (row >= LXW_ROW_MAX || col >= LXW_COL_MAX) return;
+    Check(worksheet_write_number(sheet_, row, static_cast<lxw_col_t>(col), value, format));
+  }
+
+  // A number as the value Excel computes with, formatted to read as
+  // FormatCell prints it; a hidden or missing number is its mark as text.
+  void WriteCell(lxw_row_t row, std::size_t col, const TableCell& cell) {
+    if (cell.format == CellFormat::kText) {
+      Write(row, col, cell.text, cell.header && col > 0 ? bold_ : nullptr);
+      Fit(col, cell.text);
+      return;
+    }
+    Fit(col, FormatCell(cell));
+    if (cell.number.suppressed) return Write(row, col, kSuppressedMark, mark_);
+    if (cell.number.missing) return Write(row, col, kMissingMark, mark_);
+    switch (cell.format) {
+      case CellFormat::kCount:
+        return WriteNumber(row, col, std::round(cell.number.value), count_);
+      case CellFormat::kPercent:
+        return WriteNumber(row, col, cell.number.value, percent_);
+      case CellFormat::kPoints:
+        return WriteNumber(row, col, cell.number.value, cell.significant ? significant_ : points_);
+      case CellFormat::kText:
+        break;
+    }
+  }
+
+  bool AboutSheet() {
+    if (!StartSheet(names_[0])) return false;
+    Write(0, 0, document_.title, title_);
+    row_ = 1;
+    if (!document_.subtitle.empty()) Write(row_++, 0, document_.subtitle, heading_);
+    ++row_;
+    for (const auto& line : document_.front_matter) Write(row_++, 0, line);
+    if (!document_.legend.empty()) {
+      ++row_;
+      Write(row_++, 0, "Tegnforklaring", bold_);
+      for (const auto& line : document_.legend) Write(row_++, 0, line);
+    }
+    if (names_.size() > 1) {
+      ++row_;
+      Write(row_++, 0, "Innhold", bold_);
+      for (std::size_t i = 1; i < names_.size(); ++i) {
+        const std::string& title = document_.sections[first_section_[i - 1]].title;
+        // Sheet names carry no apostrophes, so quoting them is enough.
+        const std::string url = fmt::format("internal:'{}'!A1", names_[i]);
+        Check(worksheet_write_url_opt(sheet_, row_++, 0, url.c_str(), link_,
+                                      CellText(title.empty() ? names_[i] : title).c_str(),
+                                      nullptr));
+      }
+    }
+    widths_[0] = 70;
+    FinishSheet();
+    return error_ == LXW_NO_ERROR;
+  }
+
+  void Emit(const Paragraph& paragraph) {
+    if (RowFits()) Write(row_++, 0, paragraph.text);
+  }
+
+  void Emit(const BulletList& list) {
+    for (const auto& item : list.items) {
+      if (RowFits()) Write(row_++, 0, "• " + item);
+    }
+  }
+
+  void Emit(const KeyFigures& figures) {
+    for (const auto& figure : figures.figures) {
+      if (!RowFits()) return;
+      Write(row_, 0, figure.label);
+      Fit(0, figure.label);
+      TableCell cell;
+      cell.format = figure.format;
+      cell.number = figure.number;
+      WriteCell(row_++, 1, cell);
+    }
+  }
+
+  void Emit(const DataTable& table) {
+    if (!RowFits()) return;
+    Write(row_++, 0, table.caption, bold_);
+    std::vector<bool> numeric(table.columns.size(), false);
+    for (const auto& row : table.rows) {
+      for (std::size_t c = 0; c < row.size() && c < numeric.size(); ++c) {
+        if (row[c].format != CellFormat::kText) numeric[c] = true;
+      }
+    }
+    if (!table.columns.empty() && RowFits()) {
+      for (std::size_t c = 0; c < table.columns.size(); ++c) {
+        lxw_format* format = numeric[c] ? number_heading_ : column_heading_;
+        if (table.columns[c].empty()) {
+          Check(worksheet_write_blank(sheet_, row_, static_cast<lxw_col_t>(c), format));
+        } else {
+          Write(row_, c, table.columns[c], format);
+          if (c > 0) Fit(c, table.columns[c]);
+        }
+      }
+      ++row_;
+    }
+    for (const auto& row : table.rows) {
+      if (!RowFits()) return;
+      for (std::size_t c = 0; c < row.size(); ++c) WriteCell(row_, c, row[c]);
+      ++row_;
+    }
+    for (const auto& note : table.notes) {
+      if (RowFits()) Write(row_++, 0, note, note_);
+    }
+  }
+
+  // Only the numbers: an Excel chart would draw a hidden value («:» is text
+  // to Excel) as a zero-length bar labelled 0 %.
+  void Emit(const Chart& chart) { Emit(ChartAsTable(chart)); }
+
+  lxw_workbook* workbook_;
+  const Document& document_;
+  std::string path_;
+  std::deque<std::string> kept_;  // strings libxlsxwriter may read until it closes
+  SheetNames sheet_names_;
+  std::vector<std::string> names_;          // the front sheet, then one per chapter
+  std::vector<std::size_t> first_section_;  // the section that opens each chapter sheet
+  lxw_worksheet* sheet_ = nullptr;
+  lxw_row_t row_ = 0;
+  std::vector<double> widths_;
+  lxw_error error_ = LXW_NO_ERROR;
+  std::string message_;
+
+  lxw_format* title_ = nullptr;
+  lxw_format* heading_ = nullptr;
+  lxw_format* bold_ = nullptr;
+  lxw_format* column_heading_ = nullptr;
+  lxw_format* number_heading_ = nullptr;
+  lxw_format* note_ = nullptr;
+  lxw_format* mark_ = nullptr;
+  lxw_format* percent_ = nullptr;
+  lxw_format* count_ = nullptr;
+  lxw_format* points_ = nullptr;
+  lxw_format* significant_ = nullptr;
+  lxw_format* link_ = nullptr;
+};
+
+// Why a file could not be written, in Norwegian; the library's own reason follows.
+std::string WhyNotWritable(const fs::path& path) {
+  std::error_code ec;
+  const fs::path parent = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  if (!fs::exists(parent, ec)) return fmt::format("mappen {} finnes ikke", parent.string());
+  if (!fs::is_directory(parent, ec)) return fmt::format("{} er ikke en mappe", parent.string());
+  if (fs::is_directory(path, ec)) return "det finnes en mappe med det navnet";
+  return "Excel-filen kan ikke skrives";
+}
+
+}  // namespace
+
+Result<bool> WriteXlsx(const Document& document, const std::filesystem::path& path) {
+  const std::string target = path.string();
+  // libxlsxwriter only finds out at workbook_close, and prints its own
+  // English message then; the usual mistakes are caught here first.
+  std::error_code ec;
+  const fs::path parent = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  if (!fs::is_directory(parent, ec) || fs::is_directory(path, ec)) {
+    return Error{fmt::format("{}: {}", target, WhyNotWritable(path))};
+  }
+  // Written beside the target and renamed, so no one sees half a workbook.
+  const std::string temporary = target + ".tmp";
+  lxw_workbook* workbook = workbook_new(temporary.c_str());
+  if (workbook == nullptr) {
+    return Error{fmt::format("{}: libxlsxwriter kan ikke opprette arbeidsboken", target)};
+  }
+  WorkbookWriter writer(workbook, document, target);
+  Result<bool> filled = writer.Fill();
+  // workbook_close writes the file and frees the workbook, also after an error.
+  const lxw_error closed = workbook_close(workbook);
+  if (filled && closed != LXW_NO_ERROR) {
+    filled = Error{fmt::format("{}: {} ({})", target, WhyNotWritable(path), lxw_strerror(closed))};
+  }
+  if (filled) {
+    fs::rename(temporary, path, ec);
+    if (!ec) return true;
+    filled = Error{fmt::format("{}: {} ({})", target, WhyNotWritable(path), ec.message())};
+  }
+  fs::remove(temporary, ec);  // best effort; the first error is the one to report
+  return filled;
+}
+
+}  // namespace samkart::report
