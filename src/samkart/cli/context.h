@@ -29,5 +29,6 @@ void AddInstrumentCommands(CLI::App& app, Context& context);
 void AddSynthCommand(CLI::App& app, Context& context);
 void AddStoreCommands(CLI::App& app, Context& context);
 void AddTableCommand(CLI::App& app, Context& context);
+void AddReportCommand(CLI::App& app, Context& context);
 
 }  // namespace samkart::cli

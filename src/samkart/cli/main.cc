@@ -66,6 +66,7 @@ int main(int argc, char** argv) {
   samkart::cli::AddSynthCommand(app, context);
   samkart::cli::AddStoreCommands(app, context);
   samkart::cli::AddTableCommand(app, context);
+  samkart::cli::AddReportCommand(app, context);
   UseNorwegianGroups(app);
 
   try {

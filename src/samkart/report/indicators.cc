@@ -1,0 +1,156 @@
+#include "samkart/report/indicators.h"
+
+#include <algorithm>
+#include <map>
+
+#include "samkart/analysis/publication.h"
+#include "samkart/instrument/codebook.h"
+
+#include "fmt/format.h"
+
+namespace samkart::report {
+
+using analysis::Cell;
+using analysis::Filter;
+using analysis::Table;
+using analysis::TableRow;
+
+Result<Table> PublishedTable(const ReportInputs& inputs, const analysis::TableRequest& request) {
+  auto table = analysis::ComputeTable(*inputs.data, *inputs.instrument, request);
+  if (!table.ok()) return table.error();
+  std::vector<Table> tables{std::move(table.value())};
+  analysis::ApplyPublicationRules(tables, *inputs.data, inputs.rules);
+  return std::move(tables[0]);
+}
+
+const TableRow* FindRow(const Table& table, std::size_t item, const std::vector<int>& group,
+                        std::optional<int> category) {
+  for (const TableRow& row : table.rows) {
+    if (row.item == item && row.group == group && row.category == category) return &row;
+  }
+  return nullptr;
+}
+
+std::vector<std::size_t> FamilyItems(const analysis::Dataset& data,
+                                     const instrument::Family& family) {
+  std::vector<std::size_t> items;
+  for (std::size_t i = 0; i < data.item_refs.size(); ++i) {
+    if (data.item_refs[i].family->id == family.id) items.push_back(i);
+  }
+  return items;
+}
+
+std::string ItemLabel(const analysis::Dataset& data, std::size_t item) {
+  const instrument::Item& it = *data.item_refs[item].item;
+  return it.short_label.empty() ? it.text : it.short_label;
+}
+
+Result<std::vector<ItemComparison>> CompareFamily(const ReportInputs& inputs,
+                                                  const instrument::Family& family,
+                                                  const std::vector<Filter>& subset,
+                                                  const std::vector<Filter>& reference) {
+  analysis::TableRequest request;
+  request.family = family.id;
+  request.where = subset;
+  auto subset_table = PublishedTable(inputs, request);
+  if (!subset_table.ok()) return subset_table.error();
+  request.where = reference;
+  auto reference_table = PublishedTable(inputs, request);
+  if (!reference_table.ok()) return reference_table.error();
+
+  std::vector<ItemComparison> out;
+  for (const std::size_t item : FamilyItems(*inputs.data, family)) {
+    const TableRow* s = FindRow(*subset_table, item);
+    const TableRow* r = FindRow(*reference_table, item);
+    if (s == nullptr || r == nullptr) continue;
+    ItemComparison c{item, s->cell, r->cell, std::nullopt};
+    if (!s->cell.suppressed && !r->cell.suppressed && s->cell.n > 0 && r->cell.n > 0) {
+      c.difference =
+          analysis::NewcombeDifference(s->cell.count, s->cell.n, r->cell.count, r->cell.n);
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
+namespace {
+
+bool Passes(const analysis::Dataset& data, const std::vector<Filter>& where, std::size_t row) {
+  for (const Filter& f : where) {
+    if (!f.Matches(data.Value(f.variable, row))) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<GroupCount> CountRespondents(const analysis::Dataset& data,
+                                         const std::vector<Filter>& where, analysis::Variable by) {
+  std::map<int, std::size_t> counts;
+  const analysis::ColumnView column = data.Column(by);
+  for (std::size_t r = 0; r < data.rows; ++r) {
+    if (Passes(data, where, r)) ++counts[column[r]];
+  }
+  std::vector<GroupCount> out;
+  for (const auto& [value, count] : counts) out.push_back({value, count, false});
+  return out;
+}
+
+std::size_t CountRespondents(const analysis::Dataset& data, const std::vector<Filter>& where) {
+  std::size_t n = 0;
+  for (std::size_t r = 0; r < data.rows; ++r) n += Passes(data, where, r) ? 1 : 0;
+  return n;
+}
+
+void SuppressSmallCounts(std::vector<GroupCount>& counts, std::size_t min_n) {
+  std::size_t hidden = 0;
+  for (GroupCount& c : counts) {
+    if (c.count > 0 && c.count < min_n) {
+      c.suppressed = true;
+      ++hidden;
+    }
+  }
+  if (hidden != 1) return;
+  GroupCount* smallest = nullptr;
+  for (GroupCount& c : counts) {
+    if (!c.suppressed && c.count > 0 && (smallest == nullptr || c.count < smallest->count)) {
+      smallest = &c;
+    }
+  }
+  if (smallest != nullptr) smallest->suppressed = true;
+}
+
+Number PointsNumber(const std::optional<analysis::Difference>& difference) {
+  if (!difference) return Missing();
+  Number number;
+  number.value = difference->estimate * 100;
+  return number;
+}
+
+std::vector<std::string> Legend(const analysis::PublicationRules& rules) {
+  std::vector<std::string> legend = {
+      fmt::format("{}  Vises ikke (publiseringsregler): færre enn {} svar i gruppen, eller skjult "
+                  "for at en skjult gruppe ikke skal kunne regnes ut fra totalen.",
+                  kSuppressedMark, rules.min_n),
+      fmt::format("{}  Ikke noe å vise: spørsmålet ble ikke stilt, eller ingen svarte.",
+                  kMissingMark),
+      fmt::format("{}  Statistisk signifikant forskjell (95 % konfidensintervall etter "
+                  "Newcombe som ikke omfatter 0).",
+                  kSignificantMark),
+      "Andeler er avrundet til hele prosent, forskjeller til hele prosentpoeng.",
+  };
+  if (rules.max_small_count) {
+    legend.push_back(
+        fmt::format("Grupper der antallet eller resten er {} eller mindre, vises ikke.",
+                    *rules.max_small_count));
+  }
+  return legend;
+}
+
+std::string ShareRule(const instrument::Instrument& instrument, const instrument::Family& family) {
+  return fmt::format("Andelen er {}. Nevner: {}",
+                     instrument::DescribeReportedShare(instrument, family),
+                     instrument::DescribeDenominator(instrument, family));
+}
+
+}  // namespace samkart::report

@@ -1,0 +1,74 @@
+// The building blocks both reports share: a family's published table for a
+// subset, comparisons of one subset against a reference, respondent counts
+// with the publication rules applied, and labels.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "samkart/analysis/table.h"
+#include "samkart/core/result.h"
+#include "samkart/report/document.h"
+#include "samkart/report/report_inputs.h"
+
+namespace samkart::report {
+
+// ComputeTable, then the publication rules on its own.
+Result<analysis::Table> PublishedTable(const ReportInputs& inputs,
+                                       const analysis::TableRequest& request);
+
+// The row of `item` for `group` (empty: the total) and `category` (share rows: none).
+const analysis::TableRow* FindRow(const analysis::Table& table, std::size_t item,
+                                  const std::vector<int>& group = {},
+                                  std::optional<int> category = std::nullopt);
+
+// Indices (into Dataset::item_refs) of the family's items, in order.
+std::vector<std::size_t> FamilyItems(const analysis::Dataset& data,
+                                     const instrument::Family& family);
+
+// «Læringsvansker»: the item's short label, else its text.
+std::string ItemLabel(const analysis::Dataset& data, std::size_t item);
+
+// One item in a subset beside a reference subset, both published.
+struct ItemComparison {
+  std::size_t item = 0;
+  analysis::Cell subset;
+  analysis::Cell reference;
+  std::optional<analysis::Difference> difference;  // when both are visible
+};
+
+// The family's reported share in `subset` and in `reference`, item by item.
+Result<std::vector<ItemComparison>> CompareFamily(const ReportInputs& inputs,
+                                                  const instrument::Family& family,
+                                                  const std::vector<analysis::Filter>& subset,
+                                                  const std::vector<analysis::Filter>& reference);
+
+// Respondents the filters keep, per value of `by` (ascending).
+struct GroupCount {
+  int value = 0;
+  std::size_t count = 0;
+  bool suppressed = false;
+};
+std::vector<GroupCount> CountRespondents(const analysis::Dataset& data,
+                                         const std::vector<analysis::Filter>& where,
+                                         analysis::Variable by);
+std::size_t CountRespondents(const analysis::Dataset& data,
+                             const std::vector<analysis::Filter>& where);
+
+// The publication rules for counts that sum to a published total: a count
+// below the minimum is hidden (zero is shown: it identifies nobody), and a
+// lone hidden count takes the smallest visible non-zero count with it.
+void SuppressSmallCounts(std::vector<GroupCount>& counts, std::size_t min_n);
+
+// A difference in percentage points, hidden when either side is.
+Number PointsNumber(const std::optional<analysis::Difference>& difference);
+
+// «Tallene følger publiseringsreglene: …» — the legend lines of a report.
+std::vector<std::string> Legend(const analysis::PublicationRules& rules);
+
+// Denominator and share rule of a family, in Norwegian, for table notes.
+std::string ShareRule(const instrument::Instrument& instrument, const instrument::Family& family);
+
+}  // namespace samkart::report

@@ -1,0 +1,459 @@
+#include "samkart/report/municipality_report.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "samkart/analysis/table_format.h"
+#include "samkart/instrument/codebook.h"
+#include "samkart/report/blocks.h"
+#include "samkart/report/indicators.h"
+
+#include "fmt/format.h"
+
+namespace samkart::report {
+
+using analysis::Filter;
+using analysis::Variable;
+
+namespace {
+
+struct Round {
+  int year = 0;
+  int round_type = 0;
+};
+
+// A deviation from the nation in the direction that is good (> 0) or bad.
+struct Deviation {
+  const instrument::Family* family = nullptr;
+  ItemComparison comparison;
+  double towards_better = 0;    // percentage points, signed by the family's polarity
+  std::string label;            // the item's short label
+  std::string question;         // the whole question, stem and item
+  std::string partner_service;  // cooperation items: the service rated
+};
+
+std::string Quoted(const std::string& s) { return "«" + s + "»"; }
+
+std::string RoundLabel(const instrument::Instrument& instrument, const Round& round) {
+  for (const auto& r : instrument.round_types) {
+    if (r.code == round.round_type) return fmt::format("{} {}", r.label, round.year);
+  }
+  return std::to_string(round.year);
+}
+
+// The stem without its trailing ellipsis, joined to the item's text:
+// «I hvilken grad klarer du å identifisere … barn og unge som blir mobbet».
+std::string Question(const instrument::Family& family, const instrument::Item& item) {
+  std::string stem = family.stem;
+  for (const std::string dots : {"...", "…"}) {
+    if (stem.size() >= dots.size() &&
+        stem.compare(stem.size() - dots.size(), dots.size(), dots) == 0) {
+      stem.erase(stem.size() - dots.size());
+      return stem + " " + item.text;
+    }
+  }
+  return stem + " – " + item.text;
+}
+
+// A question for the group work, from a gap (what Meløy's project group
+// wrote by hand).
+std::string DiscussionQuestion(const instrument::Instrument& instrument, const Deviation& d) {
+  const auto& c = d.comparison;
+  const std::string local = FormatPercent(c.subset.share);
+  const std::string nation = FormatPercent(c.reference.share);
+  if (d.family->polarity == instrument::Polarity::kHigherIsWorse) {
+    return fmt::format(
+        "Flere hos oss enn i landet opplever {} som en barriere for å handle ({} mot {}). "
+        "Hvorfor er det slik, og hva kan vi gjøre for at det ikke skal hindre oss?",
+        Quoted(d.label), local, nation);
+  }
+  if (!d.partner_service.empty()) {
+    const instrument::Service* partner = instrument.FindService(d.partner_service);
+    return fmt::format(
+        "Færre hos oss enn i landet vurderer samarbeidet med {} som godt ({} mot {}). "
+        "Hva er deres erfaring med dette samarbeidet, og hvordan kan det styrkes?",
+        partner != nullptr ? partner->label : d.label, local, nation);
+  }
+  return fmt::format(
+      "{} av oss mot {} i landet svarer {} på spørsmålet «{}». Hva mener dere er årsaken(e), "
+      "og hva trenger vi for å bli bedre?",
+      local, nation, instrument::DescribeReportedShare(instrument, *d.family), d.question);
+}
+
+}  // namespace
+
+std::vector<int> MunicipalitiesWithData(const ReportInputs& inputs) {
+  std::set<int> seen(inputs.data->municipality.begin(), inputs.data->municipality.end());
+  return {seen.begin(), seen.end()};
+}
+
+Result<Document> BuildMunicipalityReport(const ReportInputs& inputs, int municipality) {
+  const analysis::Dataset& data = *inputs.data;
+  const instrument::Instrument& instrument = *inputs.instrument;
+  const int baseline_code = instrument.round_types.empty() ? 1 : instrument.round_types[0].code;
+
+  // The municipality's rounds, its size group and region.
+  std::map<int, Round> rounds;  // by year
+  int size_group = 0, region = 0;
+  const analysis::ColumnView round_type = data.Column(Variable::kRoundType);
+  for (std::size_t r = 0; r < data.rows; ++r) {
+    if (data.municipality[r] != municipality) continue;
+    rounds[data.year[r]] = {data.year[r], round_type[r]};
+    size_group = data.size_group[r];
+    region = data.region[r];
+  }
+  if (rounds.empty()) {
+    return Error{fmt::format("kommune {} har ingen svar i databasen", municipality)};
+  }
+  const auto name_it = data.municipality_names.find(municipality);
+  const std::string name =
+      name_it != data.municipality_names.end() ? name_it->second : std::to_string(municipality);
+  const Round current = rounds.rbegin()->second;
+  std::optional<Round> earlier;
+  if (current.round_type != baseline_code) {
+    for (const auto& [year, round] : rounds) {
+      if (round.round_type == baseline_code && year < current.year) earlier = round;
+    }
+  }
+
+  const std::vector<Filter> local = {{Variable::kMunicipality, {municipality}, std::nullopt},
+                                     {Variable::kYear, {current.year}, std::nullopt}};
+  const std::vector<Filter> nation = {{Variable::kRoundType, {baseline_code}, std::nullopt}};
+  std::vector<Filter> same_size = nation;
+  same_size.push_back({Variable::kSizeGroup, {size_group}, std::nullopt});
+  const std::size_t respondents = CountRespondents(data, local);
+  const std::string size_label =
+      analysis::GroupValueLabel(data, instrument, Variable::kSizeGroup, size_group);
+
+  Document doc;
+  doc.title = fmt::format("Kompetanse og samhandling i {}", name);
+  doc.subtitle = fmt::format("Kommunerapport – {}", RoundLabel(instrument, current));
+  doc.front_matter = {
+      fmt::format("{} svar fra ansatte som møter barn, unge og familier.",
+                  FormatCount(respondents)),
+      fmt::format("Kommunestørrelse: {}. KORUS-region: {}.", size_label,
+                  analysis::GroupValueLabel(data, instrument, Variable::kRegion, region)),
+      "Landet og samme størrelsesgruppe er 0-punktsmålingene til alle kommunene i databasen.",
+      fmt::format("Laget av Samkart {} fra {}.", inputs.generated_on, inputs.source)};
+  doc.legend = Legend(inputs.rules);
+
+  // Every family beside the nation and the size group.
+  std::vector<Section> family_sections;
+  std::vector<Deviation> deviations;
+  std::optional<Number> concerned, acted;
+  for (const auto& family : instrument.families) {
+    auto vs_nation = CompareFamily(inputs, family, local, nation);
+    if (!vs_nation.ok()) return vs_nation.error();
+    auto vs_size = CompareFamily(inputs, family, local, same_size);
+    if (!vs_size.ok()) return vs_size.error();
+    bool asked = false;
+    std::size_t n_low = SIZE_MAX, n_high = 0;
+    for (const auto& c : *vs_nation) {
+      if (c.subset.n > 0 || c.subset.suppressed) asked = true;
+      if (c.subset.n > 0) {
+        n_low = std::min(n_low, c.subset.n);
+        n_high = std::max(n_high, c.subset.n);
+      }
+    }
+    if (!asked) continue;  // not in this round's questionnaire
+
+    Section section{family.id, family.title, 1, {}};
+    section.blocks.push_back(Paragraph{"Spørsmål: " + family.stem});
+    Chart chart;
+    chart.kind = ChartKind::kBars;
+    chart.title = fmt::format("{} – {} mot landet", family.title, name);
+    ChartSeries ours{name, {}}, national{"Landet", {}}, size{"Samme størrelsesgruppe", {}};
+    DataTable table;
+    table.caption = fmt::format("{}: {}, samme størrelsesgruppe og landet", family.title, name);
+    table.columns = {"", name, "Samme størrelsesgruppe", "Landet", "Forskjell fra landet"};
+    for (std::size_t i = 0; i < vs_nation->size(); ++i) {
+      const ItemComparison& c = (*vs_nation)[i];
+      const ItemComparison& s = (*vs_size)[i];
+      const std::string label = ItemLabel(data, c.item);
+      chart.labels.push_back(label);
+      ours.values.push_back(ShareOf(c.subset));
+      national.values.push_back(ShareOf(c.reference));
+      size.values.push_back(ShareOf(s.reference));
+      table.rows.push_back(
+          {TextCell(label, true), PercentCell(ShareOf(c.subset)), PercentCell(ShareOf(s.reference)),
+           PercentCell(ShareOf(c.reference)),
+           PointsCell(PointsNumber(c.difference), c.difference && c.difference->significant)});
+      if (c.difference && family.polarity != instrument::Polarity::kDescriptive) {
+        const double sign = family.polarity == instrument::Polarity::kHigherIsWorse ? -1 : 1;
+        const instrument::Item& item = *data.item_refs[c.item].item;
+        deviations.push_back({&family, c, sign * c.difference->estimate * 100, label,
+                              Question(family, item), item.partner_service});
+      }
+    }
+    if (family.id == "concern_experienced" && !vs_nation->empty()) {
+      concerned = ShareOf((*vs_nation)[0].subset);
+    }
+    if (family.id == "acted_on_concern" && !vs_nation->empty()) {
+      acted = ShareOf((*vs_nation)[0].subset);
+    }
+    chart.series.push_back(std::move(ours));
+    chart.markers.push_back(std::move(national));
+    chart.markers.push_back(std::move(size));
+    chart.description =
+        fmt::format("Søylene viser {}, merkene landet og kommuner med {}. Tallene står i tabellen.",
+                    name, size_label);
+    section.blocks.push_back(std::move(chart));
+    table.notes.push_back(fmt::format("{} N i {} = {}.", ShareRule(instrument, family), name,
+                                      n_high == 0 ? std::string(kSuppressedMark)
+                                      : n_low == n_high
+                                          ? FormatCount(n_high)
+                                          : FormatCount(n_low) + "–" + FormatCount(n_high)));
+    section.blocks.push_back(std::move(table));
+
+    // Inside the municipality, by service, as far as the rules allow.
+    Section by_service{family.id + "_tjeneste", family.title + " etter tjenestested", 2, {}};
+    if (family.id == "cooperation_with_services") {
+      std::string summary;
+      auto pairs = CooperationPairsTable(
+          inputs, local, fmt::format("Samarbeid mellom tjenestene i {}, begge retninger", name),
+          &summary);
+      if (!pairs.ok()) return pairs.error();
+      by_service.title = "Samarbeid mellom tjenestene i kommunen";
+      if (!summary.empty()) by_service.blocks.push_back(Paragraph{summary});
+      by_service.blocks.push_back(std::move(*pairs));
+    } else {
+      auto tables = BreakdownTables(inputs, family, local, Variable::kService,
+                                    fmt::format("{} etter tjenestested i {}", family.title, name));
+      if (!tables.ok()) return tables.error();
+      for (auto& t : *tables) by_service.blocks.push_back(std::move(t));
+    }
+    family_sections.push_back(std::move(section));
+    family_sections.push_back(std::move(by_service));
+  }
+
+  // Strengths and gaps: the largest deviations from the nation both ways.
+  std::stable_sort(deviations.begin(), deviations.end(), [](const auto& a, const auto& b) {
+    return a.towards_better > b.towards_better;
+  });
+  auto deviation_table = [&](const std::string& caption, bool strengths) {
+    DataTable t;
+    t.caption = caption;
+    t.columns = {"Spørsmål", "Tema", name, "Landet", "Forskjell"};
+    std::size_t shown = 0;
+    for (std::size_t k = 0; k < deviations.size() && shown < 5; ++k) {
+      const Deviation& d = strengths ? deviations[k] : deviations[deviations.size() - 1 - k];
+      if (strengths ? d.towards_better <= 0 : d.towards_better >= 0) break;
+      const auto& c = d.comparison;
+      t.rows.push_back({TextCell(d.label, true), TextCell(d.family->title),
+                        PercentCell(ShareOf(c.subset)), PercentCell(ShareOf(c.reference)),
+                        PointsCell(PointsNumber(c.difference), c.difference->significant)});
+      ++shown;
+    }
+    t.notes.push_back(
+        "Forskjell i prosentpoeng fra landet. For barrierer er en lavere andel enn landet en "
+        "styrke.");
+    return t;
+  };
+  Section strengths{"styrker", "Styrker og forbedringsområder", 1, {}};
+  strengths.blocks.push_back(Paragraph{fmt::format(
+      "Tabellene viser spørsmålene der {} skiller seg mest fra landet, i begge retninger. "
+      "Forskjeller merket {} er statistisk signifikante.",
+      name, kSignificantMark)});
+  strengths.blocks.push_back(deviation_table("Styrker: mest over landet", true));
+  strengths.blocks.push_back(deviation_table("Forbedringsområder: mest under landet", false));
+
+  // Questions for the group work, from the largest significant gaps first.
+  std::vector<const Deviation*> gaps;
+  for (auto it = deviations.rbegin(); it != deviations.rend() && gaps.size() < 3; ++it) {
+    if (it->towards_better < 0 && it->comparison.difference->significant) gaps.push_back(&*it);
+  }
+  for (auto it = deviations.rbegin(); it != deviations.rend() && gaps.size() < 3; ++it) {
+    if (it->towards_better < 0 && std::find(gaps.begin(), gaps.end(), &*it) == gaps.end()) {
+      gaps.push_back(&*it);
+    }
+  }
+  Section discussion{"drofting", "Spørsmål til drøfting", 1, {}};
+  if (gaps.empty()) {
+    discussion.blocks.push_back(Paragraph{fmt::format(
+        "{} ligger ikke under landet på noen av spørsmålene. Drøft gjerne hva som gjør at dere "
+        "lykkes, og hvordan det kan holdes ved like.",
+        name)});
+  } else {
+    discussion.blocks.push_back(
+        Paragraph{"Spørsmålene er laget ut fra de største forskjellene fra landet, til bruk i "
+                  "arbeidsgrupper i tjenestene."});
+    std::vector<std::string> questions;
+    for (const Deviation* d : gaps) {
+      questions.push_back(
+          fmt::format("{}. {}", questions.size() + 1, DiscussionQuestion(instrument, *d)));
+    }
+    discussion.blocks.push_back(BulletList{questions});
+  }
+
+  // Response rate by service, where invited counts are known.
+  Section response{"svarprosent", "Hvem har svart", 1, {}};
+  {
+    std::vector<GroupCount> answered = CountRespondents(data, local, Variable::kService);
+    SuppressSmallCounts(answered, inputs.rules.min_n);
+    const std::string current_type = current.round_type == baseline_code ? "baseline" : "follow_up";
+    std::map<std::string, int> invited;  // by service key, folded into stored groups below
+    for (const auto& c : inputs.invited) {
+      if (c.municipality == municipality && c.year == current.year &&
+          c.round_type == current_type) {
+        invited[c.service] += c.invited;
+      }
+    }
+    // k-anonymity may have moved a small service into a coarser group: its
+    // invited employees go with it, up the chain, to a group that answered.
+    std::set<int> answered_codes;
+    for (const auto& a : answered) answered_codes.insert(a.value);
+    std::map<int, int> invited_by_code;
+    for (const auto& [key, count] : invited) {
+      const instrument::Service* s = instrument.FindService(key);
+      while (s != nullptr && !answered_codes.contains(s->code) && !s->generalises_to.empty()) {
+        s = instrument.FindService(s->generalises_to);
+      }
+      if (s != nullptr) invited_by_code[s->code] += count;
+    }
+    DataTable t;
+    t.caption = fmt::format("Svar og svarprosent etter tjenestested i {}", name);
+    t.columns = {"Tjenestested", "Inviterte", "Svar", "Svarprosent"};
+    std::size_t total_answered = 0;
+    int total_invited = 0;
+    for (const auto& a : answered) {
+      total_answered += a.count;
+      const auto inv = invited_by_code.find(a.value);
+      Number rate = Missing();
+      if (a.suppressed) {
+        rate.missing = false;
+        rate.suppressed = true;
+      } else if (inv != invited_by_code.end() && inv->second > 0) {
+        rate = Number{};
+        rate.value = std::min(1.0, static_cast<double>(a.count) / inv->second);
+        rate.n = static_cast<std::size_t>(inv->second);
+      }
+      if (inv != invited_by_code.end()) total_invited += inv->second;
+      t.rows.push_back(
+          {TextCell(analysis::GroupValueLabel(data, instrument, Variable::kService, a.value), true),
+           inv != invited_by_code.end() ? CountCell(static_cast<std::size_t>(inv->second))
+                                        : PercentCell(Missing()),
+           CountCell(a.count, a.suppressed), PercentCell(rate)});
+    }
+    Number total_rate = Missing();
+    if (total_invited > 0) {
+      total_rate = Number{};
+      total_rate.value = std::min(1.0, static_cast<double>(total_answered) / total_invited);
+      total_rate.n = static_cast<std::size_t>(total_invited);
+    }
+    t.rows.push_back({TextCell("Alle", true),
+                      total_invited > 0 ? CountCell(static_cast<std::size_t>(total_invited))
+                                        : PercentCell(Missing()),
+                      CountCell(total_answered), PercentCell(total_rate)});
+    t.notes.push_back(
+        "Tjenester med få svar er slått sammen med beslektede tjenester ved import "
+        "(k-anonymitet); de inviterte følger med.");
+    if (invited.empty()) {
+      t.notes.push_back("Antall inviterte er ikke registrert for denne runden.");
+    }
+    response.blocks.push_back(Paragraph{fmt::format(
+        "{} ansatte svarte på undersøkelsen{}.", FormatCount(respondents),
+        total_invited > 0 ? fmt::format(", av {} inviterte ({})", FormatCount(total_invited),
+                                        FormatPercent(total_rate.value))
+                          : "")});
+    response.blocks.push_back(std::move(t));
+
+    // Summary first: key figures and the short lists.
+    Section summary{"sammendrag", "Sammendrag", 1, {}};
+    KeyFigures figures;
+    figures.figures.push_back({CountOf(respondents, false), CellFormat::kCount, "svar"});
+    if (total_invited > 0) {
+      figures.figures.push_back({total_rate, CellFormat::kPercent, "svarprosent"});
+    }
+    if (concerned) {
+      figures.figures.push_back({*concerned, CellFormat::kPercent,
+                                 "har vært bekymret for et barn eller en ungdom det siste året"});
+    }
+    if (acted) {
+      figures.figures.push_back(
+          {*acted, CellFormat::kPercent, "av dem som var bekymret, handlet på bekymringen"});
+    }
+    summary.blocks.push_back(std::move(figures));
+    std::vector<std::string> best, worst;
+    for (std::size_t k = 0; k < deviations.size() && best.size() < 3; ++k) {
+      const auto& d = deviations[k];
+      if (d.towards_better <= 0 || !d.comparison.difference->significant) break;
+      best.push_back(fmt::format("{} ({}): {} mot {} i landet", Quoted(d.label), d.family->title,
+                                 FormatPercent(d.comparison.subset.share),
+                                 FormatPercent(d.comparison.reference.share)));
+    }
+    for (std::size_t k = 0; k < deviations.size() && worst.size() < 3; ++k) {
+      const auto& d = deviations[deviations.size() - 1 - k];
+      if (d.towards_better >= 0 || !d.comparison.difference->significant) break;
+      worst.push_back(fmt::format("{} ({}): {} mot {} i landet", Quoted(d.label), d.family->title,
+                                  FormatPercent(d.comparison.subset.share),
+                                  FormatPercent(d.comparison.reference.share)));
+    }
+    summary.blocks.push_back(Paragraph{
+        best.empty() ? fmt::format("{} er ikke signifikant bedre enn landet på noe spørsmål.", name)
+                     : "Styrker – signifikant bedre enn landet:"});
+    if (!best.empty()) summary.blocks.push_back(BulletList{best});
+    summary.blocks.push_back(Paragraph{
+        worst.empty()
+            ? fmt::format("{} er ikke signifikant svakere enn landet på noe spørsmål.", name)
+            : "Forbedringsområder – signifikant svakere enn landet (for barrierer: flere "
+              "opplever barrieren):"});
+    if (!worst.empty()) summary.blocks.push_back(BulletList{worst});
+    doc.sections.push_back(std::move(summary));
+  }
+  doc.sections.push_back(std::move(response));
+  for (auto& s : family_sections) doc.sections.push_back(std::move(s));
+  doc.sections.push_back(std::move(strengths));
+  doc.sections.push_back(std::move(discussion));
+
+  // Change since the baseline.
+  if (earlier) {
+    const std::vector<Filter> before = {{Variable::kMunicipality, {municipality}, std::nullopt},
+                                        {Variable::kYear, {earlier->year}, std::nullopt}};
+    Section change{
+        "utvikling", fmt::format("Utvikling fra {} til {}", earlier->year, current.year), 1, {}};
+    std::vector<std::string> significant;
+    std::vector<DataTable> tables;
+    for (const auto& family : instrument.families) {
+      auto compared = CompareFamily(inputs, family, local, before);
+      if (!compared.ok()) return compared.error();
+      DataTable t;
+      t.caption = family.title;
+      t.columns = {"", std::to_string(earlier->year), std::to_string(current.year), "Endring"};
+      for (const auto& c : *compared) {
+        if (c.subset.n == 0 && c.reference.n == 0 && !c.subset.suppressed &&
+            !c.reference.suppressed) {
+          continue;
+        }
+        const std::string label = ItemLabel(data, c.item);
+        t.rows.push_back(
+            {TextCell(label, true), PercentCell(ShareOf(c.reference)),
+             PercentCell(ShareOf(c.subset)),
+             PointsCell(PointsNumber(c.difference), c.difference && c.difference->significant)});
+        if (c.difference && c.difference->significant &&
+            family.polarity != instrument::Polarity::kDescriptive) {
+          significant.push_back(fmt::format("{} ({}): fra {} til {}", Quoted(label), family.title,
+                                            FormatPercent(c.reference.share),
+                                            FormatPercent(c.subset.share)));
+        }
+      }
+      if (!t.rows.empty()) {
+        t.notes.push_back(ShareRule(instrument, family));
+        tables.push_back(std::move(t));
+      }
+    }
+    change.blocks.push_back(Paragraph{fmt::format(
+        "{} gjennomførte 0-punktsmålingen i {} og oppfølgingen i {}. {}", name, earlier->year,
+        current.year,
+        significant.empty()
+            ? "Ingen av endringene er statistisk signifikante."
+            : fmt::format("{} endringer er statistisk signifikante:", significant.size()))});
+    if (!significant.empty()) change.blocks.push_back(BulletList{significant});
+    for (auto& t : tables) change.blocks.push_back(std::move(t));
+    doc.sections.push_back(std::move(change));
+  }
+  return doc;
+}
+
+}  // namespace samkart::report

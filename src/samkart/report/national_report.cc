@@ -1,0 +1,303 @@
+#include "samkart/report/national_report.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "samkart/analysis/table_format.h"
+#include "samkart/instrument/codebook.h"
+#include "samkart/report/blocks.h"
+#include "samkart/report/indicators.h"
+
+#include "fmt/format.h"
+
+namespace samkart::report {
+
+using analysis::Filter;
+using analysis::Variable;
+
+namespace {
+
+int BaselineCode(const instrument::Instrument& instrument) {
+  return instrument.round_types.empty() ? 1 : instrument.round_types[0].code;
+}
+
+// One visible share of one item in one group, for the findings.
+struct Observation {
+  std::size_t item = 0;
+  int group = 0;
+  double share = 0;
+};
+
+// Visible reported shares per item by `by` (coarse services left out).
+Result<std::vector<std::vector<Observation>>> SharesBy(const ReportInputs& inputs,
+                                                       const instrument::Family& family,
+                                                       const std::vector<Filter>& where,
+                                                       Variable by) {
+  analysis::TableRequest request;
+  request.family = family.id;
+  request.where = where;
+  request.by = {by};
+  auto table = PublishedTable(inputs, request);
+  if (!table.ok()) return table.error();
+  std::vector<std::vector<Observation>> out;
+  for (const std::size_t item : FamilyItems(*inputs.data, family)) {
+    std::vector<Observation> seen;
+    for (const auto& row : table->rows) {
+      if (row.item != item || row.group.size() != 1 || row.cell.suppressed || row.cell.n == 0) {
+        continue;
+      }
+      if (by == Variable::kService && IsCoarseService(*inputs.instrument, row.group[0])) continue;
+      seen.push_back({item, row.group[0], row.cell.share});
+    }
+    out.push_back(std::move(seen));
+  }
+  return out;
+}
+
+std::string Quoted(const std::string& s) { return "«" + s + "»"; }
+
+// The largest spread between groups over the non-descriptive items.
+Result<std::vector<std::string>> LargestSpreads(const ReportInputs& inputs,
+                                                const std::vector<Filter>& where, Variable by,
+                                                std::size_t how_many) {
+  struct Spread {
+    std::size_t item;
+    Observation high, low;
+  };
+  std::vector<Spread> spreads;
+  for (const auto& family : inputs.instrument->families) {
+    if (family.polarity == instrument::Polarity::kDescriptive) continue;
+    auto shares = SharesBy(inputs, family, where, by);
+    if (!shares.ok()) return shares.error();
+    for (const auto& seen : *shares) {
+      if (seen.size() < 2) continue;
+      const auto [low, high] = std::minmax_element(
+          seen.begin(), seen.end(), [](const auto& a, const auto& b) { return a.share < b.share; });
+      spreads.push_back({high->item, *high, *low});
+    }
+  }
+  std::sort(spreads.begin(), spreads.end(), [](const Spread& a, const Spread& b) {
+    return a.high.share - a.low.share > b.high.share - b.low.share;
+  });
+  std::vector<std::string> lines;
+  for (std::size_t i = 0; i < spreads.size() && i < how_many; ++i) {
+    const Spread& s = spreads[i];
+    const auto& ref = inputs.data->item_refs[s.item];
+    lines.push_back(
+        fmt::format("{} ({}): {} {} mot {} {} – {} prosentpoeng.",
+                    Quoted(ItemLabel(*inputs.data, s.item)), ref.family->title,
+                    analysis::GroupValueLabel(*inputs.data, *inputs.instrument, by, s.high.group),
+                    FormatPercent(s.high.share),
+                    analysis::GroupValueLabel(*inputs.data, *inputs.instrument, by, s.low.group),
+                    FormatPercent(s.low.share), std::lround((s.high.share - s.low.share) * 100)));
+  }
+  return lines;
+}
+
+// Highest and lowest national shares among families that rate competence.
+Result<std::pair<std::vector<std::string>, std::vector<std::string>>> Extremes(
+    const ReportInputs& inputs, const std::vector<Filter>& where, std::size_t how_many) {
+  struct Share {
+    std::size_t item;
+    double share;
+  };
+  std::vector<Share> shares;
+  for (const auto& family : inputs.instrument->families) {
+    if (family.polarity != instrument::Polarity::kHigherIsBetter) continue;
+    analysis::TableRequest request;
+    request.family = family.id;
+    request.where = where;
+    auto table = PublishedTable(inputs, request);
+    if (!table.ok()) return table.error();
+    for (const auto& row : table->rows) {
+      if (row.group.empty() && !row.cell.suppressed && row.cell.n > 0) {
+        shares.push_back({row.item, row.cell.share});
+      }
+    }
+  }
+  std::sort(shares.begin(), shares.end(),
+            [](const Share& a, const Share& b) { return a.share > b.share; });
+  auto line = [&](const Share& s) {
+    return fmt::format("{} ({}): {}", Quoted(ItemLabel(*inputs.data, s.item)),
+                       inputs.data->item_refs[s.item].family->title, FormatPercent(s.share));
+  };
+  std::vector<std::string> high, low;
+  for (std::size_t i = 0; i < shares.size() && i < how_many; ++i) high.push_back(line(shares[i]));
+  for (std::size_t i = 0; i < shares.size() && i < how_many; ++i) {
+    low.push_back(line(shares[shares.size() - 1 - i]));
+  }
+  return std::make_pair(high, low);
+}
+
+Chart NationalBars(const ReportInputs& inputs, const instrument::Family& family,
+                   const analysis::Table& table) {
+  Chart chart;
+  chart.kind = ChartKind::kBars;
+  chart.title = fmt::format("{} – landet", family.title);
+  ChartSeries series{"Landet", {}};
+  for (const std::size_t item : FamilyItems(*inputs.data, family)) {
+    const analysis::TableRow* row = FindRow(table, item);
+    chart.labels.push_back(ItemLabel(*inputs.data, item));
+    series.values.push_back(row != nullptr ? ShareOf(row->cell) : Missing());
+  }
+  chart.series.push_back(std::move(series));
+  chart.description = fmt::format("Andel som svarer {}, per spørsmål, i hele landet.",
+                                  instrument::DescribeReportedShare(*inputs.instrument, family));
+  return chart;
+}
+
+}  // namespace
+
+Result<Document> BuildNationalReport(const ReportInputs& inputs) {
+  const analysis::Dataset& data = *inputs.data;
+  const instrument::Instrument& instrument = *inputs.instrument;
+  const std::vector<Filter> baseline = {
+      {Variable::kRoundType, {BaselineCode(instrument)}, std::nullopt}};
+
+  std::set<int> municipalities, years;
+  std::size_t respondents = 0;
+  const analysis::ColumnView round = data.Column(Variable::kRoundType);
+  for (std::size_t r = 0; r < data.rows; ++r) {
+    if (round[r] != BaselineCode(instrument)) continue;
+    ++respondents;
+    municipalities.insert(data.municipality[r]);
+    years.insert(data.year[r]);
+  }
+  if (respondents == 0) return Error{"databasen har ingen svar fra 0-punktsmålinger"};
+
+  Document doc;
+  doc.title = "Kompetanse og samhandling i kommunenes arbeid med utsatte barn, unge og familier";
+  doc.subtitle =
+      fmt::format("Nasjonal rapport – {} svar fra {} kommuner, {}–{}", FormatCount(respondents),
+                  municipalities.size(), *years.begin(), *years.rbegin());
+  doc.front_matter = {
+      fmt::format("Laget av Samkart {} fra {}.", inputs.generated_on, inputs.source),
+      "Grunnlaget er 0-punktsmålingene (kartleggingene) i databasen; oppfølgingsmålinger er "
+      "med i kommunerapportene.",
+      fmt::format("Publiseringsregler: grupper med færre enn {} svar vises ikke.",
+                  inputs.rules.min_n)};
+  doc.legend = Legend(inputs.rules);
+
+  // Chapter 4: who answered.
+  Section sample{"utvalg", "Hvem har svart", 1, {}};
+  sample.blocks.push_back(Paragraph{fmt::format(
+      "Databasen har {} svar fra ansatte i {} kommuner som har gjennomført kartleggingen i årene "
+      "{}–{}. Tabellene viser hvordan svarene fordeler seg på år, KORUS-region, "
+      "kommunestørrelse og tjenestested.",
+      FormatCount(respondents), municipalities.size(), *years.begin(), *years.rbegin())});
+  sample.blocks.push_back(
+      CountTable(inputs, baseline, Variable::kYear, "Tabell 4.1. Svar etter år"));
+  sample.blocks.push_back(
+      CountTable(inputs, baseline, Variable::kRegion, "Tabell 4.2. Svar etter KORUS-region"));
+  sample.blocks.push_back(CountTable(inputs, baseline, Variable::kSizeGroup,
+                                     "Tabell 4.3. Svar etter kommunestørrelse"));
+  sample.blocks.push_back(
+      CountTable(inputs, baseline, Variable::kService, "Tabell 4.4. Svar etter tjenestested"));
+
+  // Chapter 5: every family.
+  std::vector<Section> results;
+  int table_number = 1;
+  for (const auto& family : instrument.families) {
+    analysis::TableRequest request;
+    request.family = family.id;
+    request.where = baseline;
+    auto total = PublishedTable(inputs, request);
+    if (!total.ok()) return total.error();
+    std::size_t n_low = SIZE_MAX, n_high = 0;
+    for (const auto& row : total->rows) {
+      if (row.group.empty() && !row.cell.suppressed) {
+        n_low = std::min(n_low, row.cell.n);
+        n_high = std::max(n_high, row.cell.n);
+      }
+    }
+    if (n_high == 0) continue;  // never asked in this material
+    Section section{family.id, family.title, 1, {}};
+    section.blocks.push_back(Paragraph{"Spørsmål: " + family.stem});
+    if (!family.note.empty()) section.blocks.push_back(Paragraph{family.note});
+    section.blocks.push_back(Paragraph{fmt::format(
+        "{} N = {}.", ShareRule(instrument, family),
+        n_low == n_high ? FormatCount(n_high) : FormatCount(n_low) + "–" + FormatCount(n_high))});
+
+    if (family.id == "cooperation_with_services") {
+      std::string summary;
+      auto pairs = CooperationPairsTable(
+          inputs, baseline,
+          fmt::format("Tabell 5.{}. Samarbeid mellom tjenestene, begge retninger", table_number++),
+          &summary);
+      if (!pairs.ok()) return pairs.error();
+      section.blocks.push_back(NationalBars(inputs, family, *total));
+      if (!summary.empty()) section.blocks.push_back(Paragraph{summary});
+      section.blocks.push_back(std::move(*pairs));
+      results.push_back(std::move(section));
+      continue;
+    }
+
+    const instrument::Scale* scale = instrument.FindScale(family.scale);
+    const bool distribution = family.type == instrument::FamilyType::kSingleChoice &&
+                              family.items.size() == 1 && scale != nullptr &&
+                              scale->categories.size() > 2;
+    if (distribution) {
+      std::vector<Subset> subsets{{"Alle", baseline}};
+      for (const auto& c : CountRespondents(data, baseline, Variable::kService)) {
+        if (IsCoarseService(instrument, c.value)) continue;
+        std::vector<Filter> where = baseline;
+        where.push_back({Variable::kService, {c.value}, std::nullopt});
+        subsets.push_back(
+            {analysis::GroupValueLabel(data, instrument, Variable::kService, c.value), where});
+      }
+      auto chart = DistributionChart(
+          inputs, family, subsets, fmt::format("{} – fordeling etter tjenestested", family.title));
+      if (!chart.ok()) return chart.error();
+      section.blocks.push_back(std::move(*chart));
+    } else {
+      section.blocks.push_back(NationalBars(inputs, family, *total));
+    }
+
+    auto by_size = GroupedChart(inputs, family, baseline, Variable::kSizeGroup,
+                                fmt::format("{} etter kommunestørrelse", family.title));
+    if (!by_size.ok()) return by_size.error();
+    if (family.items.size() > 1) section.blocks.push_back(std::move(*by_size));
+
+    auto by_service = BreakdownTables(
+        inputs, family, baseline, Variable::kService,
+        fmt::format("Tabell 5.{}. {} etter tjenestested", table_number++, family.title));
+    if (!by_service.ok()) return by_service.error();
+    for (auto& t : *by_service) section.blocks.push_back(std::move(t));
+    auto by_size_table = BreakdownTables(
+        inputs, family, baseline, Variable::kSizeGroup,
+        fmt::format("Tabell 5.{}. {} etter kommunestørrelse", table_number++, family.title));
+    if (!by_size_table.ok()) return by_size_table.error();
+    for (auto& t : *by_size_table) section.blocks.push_back(std::move(t));
+    results.push_back(std::move(section));
+  }
+
+  // The summary, computed from the same published numbers.
+  Section summary{"sammendrag", "Sammendrag", 1, {}};
+  auto extremes = Extremes(inputs, baseline, 3);
+  if (!extremes.ok()) return extremes.error();
+  auto services = LargestSpreads(inputs, baseline, Variable::kService, 3);
+  if (!services.ok()) return services.error();
+  auto sizes = LargestSpreads(inputs, baseline, Variable::kSizeGroup, 3);
+  if (!sizes.ok()) return sizes.error();
+  summary.blocks.push_back(Paragraph{fmt::format(
+      "Rapporten bygger på {} svar fra {} kommuner. Funnene under er regnet ut fra tallene i "
+      "rapporten; andelene er andelen som svarer i ganske eller svært stor grad (eller ja) på "
+      "spørsmålene om kunnskap, trygghet, rutiner og samarbeid.",
+      FormatCount(respondents), municipalities.size())});
+  summary.blocks.push_back(Paragraph{"Høyest andel:"});
+  summary.blocks.push_back(BulletList{extremes->first});
+  summary.blocks.push_back(Paragraph{"Lavest andel:"});
+  summary.blocks.push_back(BulletList{extremes->second});
+  summary.blocks.push_back(Paragraph{"Største forskjeller mellom tjenestesteder:"});
+  summary.blocks.push_back(BulletList{*services});
+  summary.blocks.push_back(Paragraph{"Største forskjeller mellom kommunestørrelser:"});
+  summary.blocks.push_back(BulletList{*sizes});
+
+  doc.sections.push_back(std::move(summary));
+  doc.sections.push_back(std::move(sample));
+  for (auto& s : results) doc.sections.push_back(std::move(s));
+  return doc;
+}
+
+}  // namespace samkart::report

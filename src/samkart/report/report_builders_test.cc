@@ -1,0 +1,280 @@
+// The national and municipality reports built from the imported synthetic
+// dataset: what they contain, that their numbers agree with a direct count,
+// and that no visible number rests on fewer answers than the rules allow.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "samkart/analysis/dataset.h"
+#include "samkart/instrument/loader.h"
+#include "samkart/report/municipality_report.h"
+#include "samkart/report/national_report.h"
+
+#include "support/imported_store.h"
+
+namespace samkart::report {
+namespace {
+
+using analysis::Variable;
+
+class ReportBuilders : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto db = testing_support::ImportedStore();
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    auto loaded = instrument::LoadEmbeddedInstrument();
+    ASSERT_TRUE(loaded.ok());
+    instrument_ = new instrument::Instrument(std::move(*loaded.instrument));
+    auto store = store::OpenStore(db->string());
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    auto data = analysis::LoadDataset(**store, *instrument_);
+    ASSERT_TRUE(data.ok()) << data.error().message;
+    data_ = new analysis::Dataset(std::move(*data));
+    inputs_ = new ReportInputs;
+    inputs_->data = data_;
+    inputs_->instrument = instrument_;
+    inputs_->invited = *(*store)->InvitedCounts();
+    inputs_->source = "syntetiske testdata";
+    inputs_->generated_on = "23.11.2026";
+  }
+  static void TearDownTestSuite() {
+    delete inputs_;
+    delete data_;
+    delete instrument_;
+  }
+
+  // The municipality round with the fewest respondents, and its year.
+  static std::pair<int, int> SmallestRound() {
+    std::map<std::pair<int, int>, std::size_t> sizes;
+    for (std::size_t r = 0; r < data_->rows; ++r) ++sizes[{data_->municipality[r], data_->year[r]}];
+    auto smallest = std::min_element(sizes.begin(), sizes.end(), [](const auto& a, const auto& b) {
+      return a.second < b.second;
+    });
+    return smallest->first;
+  }
+
+  // Every number in the document, with where it is.
+  static void ForEachNumber(
+      const Document& doc,
+      const std::function<void(const Number&, CellFormat, const std::string&)>& visit) {
+    for (const Section& s : doc.sections) {
+      for (const Block& b : s.blocks) {
+        if (const auto* t = std::get_if<DataTable>(&b)) {
+          for (const auto& row : t->rows) {
+            for (const auto& cell : row) {
+              if (cell.format != CellFormat::kText) {
+                visit(cell.number, cell.format, s.id + " / " + t->caption + " / " + row[0].text);
+              }
+            }
+          }
+        } else if (const auto* c = std::get_if<Chart>(&b)) {
+          for (const auto* list : {&c->series, &c->markers}) {
+            for (const auto& series : *list) {
+              for (const auto& v : series.values) {
+                visit(v, CellFormat::kPercent, s.id + " / " + c->title + " / " + series.name);
+              }
+            }
+          }
+        } else if (const auto* k = std::get_if<KeyFigures>(&b)) {
+          for (const auto& f : k->figures) visit(f.number, f.format, s.id + " / " + f.label);
+        }
+      }
+    }
+  }
+
+  static const Section* FindSection(const Document& doc, const std::string& id) {
+    for (const auto& s : doc.sections) {
+      if (s.id == id) return &s;
+    }
+    return nullptr;
+  }
+
+  static instrument::Instrument* instrument_;
+  static analysis::Dataset* data_;
+  static ReportInputs* inputs_;
+};
+
+instrument::Instrument* ReportBuilders::instrument_ = nullptr;
+analysis::Dataset* ReportBuilders::data_ = nullptr;
+ReportInputs* ReportBuilders::inputs_ = nullptr;
+
+TEST_F(ReportBuilders, NationalReportFollowsTheChaptersAndCountsEveryBaselineRespondent) {
+  auto doc = BuildNationalReport(*inputs_);
+  ASSERT_TRUE(doc.ok()) << doc.error().message;
+  ASSERT_GE(doc->sections.size(), 3u);
+  EXPECT_EQ(doc->sections[0].id, "sammendrag");
+  EXPECT_EQ(doc->sections[1].id, "utvalg");
+  // Every family the material asks has its section, in the report's order.
+  std::vector<std::string> families;
+  for (const auto& s : doc->sections) {
+    if (instrument_->FindFamily(s.id) != nullptr) families.push_back(s.id);
+  }
+  EXPECT_GE(families.size(), 19u);
+  EXPECT_EQ(families.front(), "risk_identification");
+
+  // The service table's total is the number of baseline respondents.
+  std::size_t baseline = 0;
+  for (std::size_t r = 0; r < data_->rows; ++r) baseline += data_->round_type[r] == 1 ? 1 : 0;
+  const Section* sample = FindSection(*doc, "utvalg");
+  ASSERT_NE(sample, nullptr);
+  int count_tables = 0;
+  for (const auto& b : sample->blocks) {
+    const auto* t = std::get_if<DataTable>(&b);
+    if (t == nullptr) continue;
+    ++count_tables;
+    ASSERT_FALSE(t->rows.empty());
+    EXPECT_EQ(t->rows.back()[0].text, "Alle");
+    EXPECT_DOUBLE_EQ(t->rows.back()[1].number.value, static_cast<double>(baseline)) << t->caption;
+    double sum = 0;
+    for (std::size_t i = 0; i + 1 < t->rows.size(); ++i) sum += t->rows[i][1].number.value;
+    EXPECT_DOUBLE_EQ(sum, static_cast<double>(baseline)) << t->caption;
+  }
+  EXPECT_EQ(count_tables, 4);
+}
+
+TEST_F(ReportBuilders, NationalSummaryIsComputedFromTheNumbers) {
+  auto doc = BuildNationalReport(*inputs_);
+  ASSERT_TRUE(doc.ok()) << doc.error().message;
+  const Section& summary = doc->sections[0];
+  std::vector<std::vector<std::string>> lists;
+  for (const auto& b : summary.blocks) {
+    if (const auto* l = std::get_if<BulletList>(&b)) lists.push_back(l->items);
+  }
+  ASSERT_EQ(lists.size(), 4u);  // highest, lowest, services, size groups
+  for (const auto& l : lists) EXPECT_EQ(l.size(), 3u);
+  // «… : 78 %»: the highest share is at least the lowest.
+  auto percent = [](const std::string& line) {
+    const auto end = line.rfind(" %");
+    const auto start = line.rfind(' ', end - 1);
+    return std::stoi(line.substr(start + 1, end - start - 1));
+  };
+  EXPECT_GE(percent(lists[0][0]), percent(lists[0][2]));
+  EXPECT_GE(percent(lists[0][2]), percent(lists[1][0]));
+  EXPECT_LE(percent(lists[1][0]), percent(lists[1][2]));
+  EXPECT_NE(lists[2][0].find("prosentpoeng"), std::string::npos) << lists[2][0];
+}
+
+TEST_F(ReportBuilders, NoVisibleShareRestsOnFewerAnswersThanTheMinimum) {
+  auto national = BuildNationalReport(*inputs_);
+  ASSERT_TRUE(national.ok()) << national.error().message;
+  const auto [smallest, year] = SmallestRound();
+  auto local = BuildMunicipalityReport(*inputs_, smallest);
+  ASSERT_TRUE(local.ok()) << local.error().message;
+  for (const Document* doc : {&*national, &*local}) {
+    std::size_t visible = 0, hidden = 0;
+    ForEachNumber(*doc, [&](const Number& n, CellFormat format, const std::string& where) {
+      if (n.suppressed) {
+        ++hidden;
+        EXPECT_EQ(n.value, 0) << where;
+        EXPECT_EQ(n.n, 0u) << where;
+        return;
+      }
+      if (format == CellFormat::kPercent && n.Visible()) {
+        ++visible;
+        EXPECT_GE(n.n, inputs_->rules.min_n) << where;
+      }
+    });
+    EXPECT_GT(visible, 100u);
+    if (doc == &*local) {
+      EXPECT_GT(hidden, 0u) << "the smallest round should need suppression";
+    }
+  }
+}
+
+TEST_F(ReportBuilders, MunicipalityIndicatorsAgreeWithADirectCount) {
+  const auto [number, year] = SmallestRound();
+  auto doc = BuildMunicipalityReport(*inputs_, number);
+  ASSERT_TRUE(doc.ok()) << doc.error().message;
+  const Section* risk = FindSection(*doc, "risk_identification");
+  ASSERT_NE(risk, nullptr);
+  const DataTable* table = nullptr;
+  for (const auto& b : risk->blocks) {
+    if (const auto* t = std::get_if<DataTable>(&b)) table = t;
+  }
+  ASSERT_NE(table, nullptr);
+  // Column 1 is the municipality, column 3 the nation (all baseline rounds).
+  std::size_t item = 0;
+  while (data_->item_refs[item].family->id != "risk_identification") ++item;
+  for (std::size_t i = 0; i < table->rows.size(); ++i, ++item) {
+    std::size_t n = 0, yes = 0, n_nation = 0, yes_nation = 0;
+    for (std::size_t r = 0; r < data_->rows; ++r) {
+      const uint8_t answer = data_->items[item][r];
+      if (answer == instrument::kBlank || answer == instrument::kNotAsked) continue;
+      const bool top_two = answer == 4 || answer == 5;
+      if (data_->municipality[r] == number && data_->year[r] == year) {
+        ++n;
+        yes += top_two;
+      }
+      if (data_->round_type[r] == 1) {
+        ++n_nation;
+        yes_nation += top_two;
+      }
+    }
+    const Number& local = table->rows[i][1].number;
+    if (n >= inputs_->rules.min_n) {
+      ASSERT_TRUE(local.Visible()) << table->rows[i][0].text;
+      EXPECT_NEAR(local.value, static_cast<double>(yes) / static_cast<double>(n), 1e-12);
+      EXPECT_EQ(local.n, n);
+    } else {
+      EXPECT_FALSE(local.Visible());
+    }
+    EXPECT_NEAR(table->rows[i][3].number.value,
+                static_cast<double>(yes_nation) / static_cast<double>(n_nation), 1e-12);
+  }
+}
+
+TEST_F(ReportBuilders, MunicipalityReportHasEverySectionTheIssueAsksFor) {
+  // A municipality with a baseline and a follow-up round.
+  std::map<int, std::set<int>> rounds;
+  for (std::size_t r = 0; r < data_->rows; ++r) {
+    rounds[data_->municipality[r]].insert(data_->round_type[r]);
+  }
+  int both = 0;
+  for (const auto& [m, types] : rounds) {
+    if (types.size() == 2) both = m;
+  }
+  ASSERT_NE(both, 0);
+  auto doc = BuildMunicipalityReport(*inputs_, both);
+  ASSERT_TRUE(doc.ok()) << doc.error().message;
+  for (const char* id :
+       {"sammendrag", "svarprosent", "risk_identification", "risk_identification_tjeneste",
+        "cooperation_with_services_tjeneste", "styrker", "drofting", "utvikling"}) {
+    EXPECT_NE(FindSection(*doc, id), nullptr) << id;
+  }
+  // Key figures: respondents, response rate, concern, acted.
+  const auto* figures = std::get_if<KeyFigures>(&FindSection(*doc, "sammendrag")->blocks[0]);
+  ASSERT_NE(figures, nullptr);
+  EXPECT_EQ(figures->figures.size(), 4u);
+  // The response-rate table ends with the total, whose rate is answered / invited.
+  const DataTable* rates = nullptr;
+  for (const auto& b : FindSection(*doc, "svarprosent")->blocks) {
+    if (const auto* t = std::get_if<DataTable>(&b)) rates = t;
+  }
+  ASSERT_NE(rates, nullptr);
+  const auto& total = rates->rows.back();
+  ASSERT_TRUE(total[1].number.Visible());
+  EXPECT_NEAR(total[3].number.value, total[2].number.value / total[1].number.value, 1e-12);
+  EXPECT_LT(total[3].number.value, 1.0);
+  EXPECT_GT(total[3].number.value, 0.2);
+  // Discussion questions come from gaps and quote the numbers.
+  const Section* discussion = FindSection(*doc, "drofting");
+  bool has_question = false;
+  for (const auto& b : discussion->blocks) {
+    if (const auto* l = std::get_if<BulletList>(&b)) {
+      has_question = !l->items.empty() && l->items[0].find('?') != std::string::npos &&
+                     l->items[0].find('%') != std::string::npos;
+    }
+  }
+  EXPECT_TRUE(has_question);
+}
+
+TEST_F(ReportBuilders, AnUnknownMunicipalityIsAnError) {
+  auto doc = BuildMunicipalityReport(*inputs_, 4242);
+  ASSERT_FALSE(doc.ok());
+  EXPECT_NE(doc.error().message.find("4242"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace samkart::report
