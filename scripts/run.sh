@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The main job on a fresh machine: install what is missing, build, and run
 # Samkart on its embedded default: validate and document the questionnaire,
-# generate the synthetic national dataset and import it into a local SQLite
-# database. Output goes to ./out/.
+# generate the synthetic national dataset, import it into a local SQLite
+# database, and write the national report and a report for every
+# municipality (HTML, PDF, XLSX). Output goes to ./out/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,8 +42,16 @@ mkdir -p "$out/tabeller"
   > "$out/tabeller/samarbeidsmatrise.txt"
 sed -n '1,12p' "$out/tabeller/samarbeidsmatrise.txt"
 echo
+echo "== Rapporter"
+rm -rf "$out/rapporter"
+"$samkart" "${db[@]}" report national --out "$out/rapporter"
+"$samkart" "${db[@]}" report municipality --all --out "$out/rapporter/kommuner"
+echo
 echo "Kodeboken: $out/kodebok/kodebok.html (også .md og .txt)"
 echo "Eksportfilene: $out/syntetisk/eksport/ (oversikt i $out/syntetisk/manifest.csv)"
 echo "Databasen: $out/samkart.sqlite (samkart --db $out/samkart.sqlite rounds)"
 echo "Importrapportene: $out/importrapporter/; harmoniserte data for SPSS: $out/nasjonalt.sav"
 echo "Tabeller: $out/tabeller/ (flere: samkart --db $out/samkart.sqlite table --help)"
+echo
+echo "Nasjonal rapport: $out/rapporter/nasjonal_rapport.html (også .pdf og .xlsx)"
+echo "Kommunerapporter: $out/rapporter/kommuner/ (én per kommune, HTML, PDF og XLSX)"
