@@ -8,7 +8,7 @@
 
 #include "samkart/report/document.h"
 
-namespace testing_support {
+namespace samkart::testing_support {
 
 // A string that must come out escaped (HTML), as text (XLSX: no formula)
 // and unchanged (PDF text).
@@ -113,4 +113,4 @@ inline samkart::report::Document SampleDocument(int long_section_rows = 60) {
   return doc;
 }
 
-}  // namespace testing_support
+}  // namespace samkart::testing_support

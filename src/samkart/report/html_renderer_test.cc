@@ -24,8 +24,8 @@ namespace samkart::report {
 namespace {
 
 namespace fs = std::filesystem;
-using ::testing_support::kHostileText;
-using ::testing_support::SampleDocument;
+using testing_support::kHostileText;
+using testing_support::SampleDocument;
 
 // ------------------------------------------------------------ a small DOM
 
@@ -471,7 +471,7 @@ TEST(HtmlRendererEdgeCases, OddInputStaysWellFormed) {
   doc.sections.push_back({"tom", "Tom figur", 1, {empty, DataTable{}}});
   Chart long_label;
   long_label.labels = {std::string(200, 'x'), "ord " + std::string(100, 'y') + " ord"};
-  long_label.series = {{"Serie", {::testing_support::SampleShare(1.5, 10)}}};
+  long_label.series = {{"Serie", {testing_support::SampleShare(1.5, 10)}}};
   doc.sections.push_back({"lang", "Lang etikett", 2, {long_label}});
   const std::string html = RenderHtml(doc);
   const ParsedXml parsed = ParseXml(html);
@@ -492,11 +492,11 @@ TEST(HtmlRendererEdgeCases, OddInputStaysWellFormed) {
 
 // The report must also load cleanly in a real browser: no console errors, no
 // failed or outside requests, nothing wider than the window.
-using samkart::testing_support::LoadInChromium;
-using samkart::testing_support::PageLoad;
+using testing_support::LoadInChromium;
+using testing_support::PageLoad;
 
 TEST(HtmlRendererChromium, SampleLoadsWithoutErrors) {
-  samkart::testing_support::ScratchDir scratch;
+  testing_support::ScratchDir scratch;
   const Document doc = SampleDocument();
   const fs::path page = scratch / "rapport.html";
   std::ofstream(page, std::ios::binary) << RenderHtml(doc);
@@ -518,7 +518,7 @@ TEST(HtmlRendererChromium, SampleLoadsWithoutErrors) {
 // The negative control: the same check must see a console error and a
 // missing image, or a clean result above means nothing.
 TEST(HtmlRendererChromium, DetectsABrokenPage) {
-  samkart::testing_support::ScratchDir scratch;
+  testing_support::ScratchDir scratch;
   const fs::path page = scratch / "feil.html";
   std::ofstream(page, std::ios::binary)
       << "<!DOCTYPE html><html lang=\"nb\"><head><meta charset=\"utf-8\" />"

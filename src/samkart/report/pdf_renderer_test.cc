@@ -22,10 +22,10 @@ namespace samkart::report {
 namespace {
 
 namespace fs = std::filesystem;
-using ::testing_support::kHostileText;
+using testing_support::kHostileText;
 using testing_support::ReadWholeFile;
 using testing_support::RunShell;
-using ::testing_support::SampleDocument;
+using testing_support::SampleDocument;
 using testing_support::ScratchDir;
 
 // The page geometry the renderer promises (points).
@@ -435,7 +435,7 @@ TEST_F(PdfRenderer, LongContentWrapsAndBreaksAcrossPagesInsideTheMargins) {
   for (int i = 1; i <= 60; ++i) {
     chart.labels.push_back("Tjeneste " + std::to_string(i));
     for (auto& series : chart.series) {
-      series.values.push_back(::testing_support::SampleShare(0.01 * i, 100));
+      series.values.push_back(testing_support::SampleShare(0.01 * i, 100));
     }
   }
   document.sections[3].blocks.push_back(chart);

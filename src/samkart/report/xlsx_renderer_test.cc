@@ -25,9 +25,9 @@ namespace samkart::report {
 namespace {
 
 namespace fs = std::filesystem;
-using ::testing_support::kHostileText;
-using ::testing_support::SampleDocument;
-using ::testing_support::SampleShare;
+using testing_support::kHostileText;
+using testing_support::SampleDocument;
+using testing_support::SampleShare;
 
 // ------------------------------------------------- reading the workbook back
 
@@ -303,7 +303,7 @@ class XlsxRenderer : public ::testing::Test {
     ASSERT_EQ(book_.error, "");
   }
 
-  samkart::testing_support::ScratchDir scratch_;
+  testing_support::ScratchDir scratch_;
   fs::path path_;
   Workbook book_;
 };
@@ -488,7 +488,7 @@ TEST(XlsxRendererSheetNames, AreSanitisedTruncatedAndUnique) {
         std::string("'Sitat'"), std::string("[]:*?/\\"), std::string("Ærlig øving på Å")}) {
     doc.sections.push_back({"id", title, 1, {Paragraph{"Tekst"}}});
   }
-  samkart::testing_support::ScratchDir scratch;
+  testing_support::ScratchDir scratch;
   const fs::path path = scratch / "navn.xlsx";
   const auto written = WriteXlsx(doc, path);
   ASSERT_TRUE(written.ok()) << written.error().message;
@@ -513,7 +513,7 @@ TEST(XlsxRendererSheetNames, AreSanitisedTruncatedAndUnique) {
 }
 
 TEST(XlsxRendererErrors, NameTheUnwritablePath) {
-  samkart::testing_support::ScratchDir scratch;
+  testing_support::ScratchDir scratch;
   // A folder where the file should be, and a file where a folder should be.
   const fs::path folder = scratch / "mappe.xlsx";
   fs::create_directories(folder / "innhold");
@@ -559,7 +559,7 @@ TEST(XlsxRendererEdgeCases, OddInputStillWritesAReadableWorkbook) {
   doc.sections.push_back({"a", "Underavsnitt først", 2, {Paragraph{"Tekst"}}});
   doc.sections.push_back({"b", "Kapittel", 1, {DataTable{}, Chart{}, KeyFigures{}}});
   doc.sections.push_back({"c", "Tomt", 2, {}});
-  samkart::testing_support::ScratchDir scratch;
+  testing_support::ScratchDir scratch;
   const fs::path path = scratch / "rar.xlsx";
   const auto written = WriteXlsx(doc, path);
   ASSERT_TRUE(written.ok()) << written.error().message;
