@@ -21,11 +21,7 @@ inline samkart::report::Number SampleShare(double value, std::size_t n) {
   return number;
 }
 
-inline samkart::report::Number SuppressedShare() {
-  samkart::report::Number number;
-  number.suppressed = true;
-  return number;
-}
+inline samkart::report::Number SuppressedShare() { return samkart::report::Hidden(); }
 
 inline samkart::report::Document SampleDocument(int long_section_rows = 60) {
   using namespace samkart::report;

@@ -51,6 +51,17 @@ bool IsCoarseService(const instrument::Instrument& instrument, int code) {
   return s->key == instrument.UnstatedService().key;
 }
 
+bool HasVisibleNumber(const DataTable& table, std::size_t skip_last_rows) {
+  const std::size_t rows =
+      table.rows.size() > skip_last_rows ? table.rows.size() - skip_last_rows : 0;
+  for (std::size_t r = 0; r < rows; ++r) {
+    for (const TableCell& cell : table.rows[r]) {
+      if (cell.format != CellFormat::kText && cell.number.Visible()) return true;
+    }
+  }
+  return false;
+}
+
 DataTable CountTable(const ReportInputs& inputs, const std::vector<Filter>& where, Variable by,
                      const std::string& caption) {
   std::vector<GroupCount> counts = CountRespondents(*inputs.data, where, by);
@@ -90,6 +101,13 @@ Result<std::vector<DataTable>> BreakdownTables(const ReportInputs& inputs,
   if (!table.ok()) return table.error();
   const std::vector<std::size_t> items = FamilyItems(*inputs.data, family);
   const std::vector<int> groups = GroupsOf(*table);
+  // A group with fewer respondents than the minimum is hidden whole, even
+  // where nobody in it answered: «.» would tell that none of a small group
+  // reached a question (none who was concerned left it unacted, say).
+  std::set<int> small_groups;
+  for (const GroupCount& c : CountRespondents(*inputs.data, where, by)) {
+    if (c.count > 0 && c.count < inputs.rules.min_n) small_groups.insert(c.value);
+  }
   std::vector<DataTable> out;
   const std::size_t parts = (items.size() + max_columns - 1) / max_columns;
   for (std::size_t part = 0; part < parts; ++part) {
@@ -103,9 +121,12 @@ Result<std::vector<DataTable>> BreakdownTables(const ReportInputs& inputs,
     }
     auto add_row = [&](const std::string& label, const std::vector<int>& group) {
       std::vector<TableCell> row{TextCell(label, true)};
+      const bool small = !group.empty() && small_groups.contains(group[0]);
       for (std::size_t i = first; i < last; ++i) {
         const analysis::TableRow* r = FindRow(*table, items[i], group);
-        row.push_back(PercentCell(r != nullptr ? ShareOf(r->cell) : Missing()));
+        Number share = r != nullptr ? ShareOf(r->cell) : Missing();
+        if (small) share = Hidden();
+        row.push_back(PercentCell(share));
       }
       t.rows.push_back(std::move(row));
     };

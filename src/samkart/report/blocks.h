@@ -46,6 +46,10 @@ Result<DataTable> CooperationPairsTable(const ReportInputs& inputs,
                                         const std::vector<analysis::Filter>& where,
                                         const std::string& caption, std::string* summary);
 
+// Whether any number in the table's rows (all but the last `skip_last_rows`,
+// e.g. a total) is visible: a table of only marks says nothing.
+bool HasVisibleNumber(const DataTable& table, std::size_t skip_last_rows = 0);
+
 // Services that are generalisation targets («Skole (samlet)», «Tjeneste
 // ikke oppgitt»): real groups, but not services to compare.
 bool IsCoarseService(const instrument::Instrument& instrument, int code);

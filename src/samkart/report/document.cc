@@ -27,6 +27,12 @@ Number CountOf(std::size_t count, bool suppressed) {
   return number;
 }
 
+Number Hidden() {
+  Number number;
+  number.suppressed = true;
+  return number;
+}
+
 Number Missing() {
   Number number;
   number.missing = true;

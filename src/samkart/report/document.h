@@ -29,6 +29,7 @@ struct Number {
 Number ShareOf(const analysis::Cell& cell);
 Number CountOf(std::size_t count, bool suppressed);
 Number Missing();
+Number Hidden();
 
 enum class CellFormat {
   kText,     // `text`

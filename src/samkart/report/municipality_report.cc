@@ -208,6 +208,10 @@ Result<Document> BuildMunicipalityReport(const ReportInputs& inputs, int municip
     section.blocks.push_back(std::move(table));
 
     // Inside the municipality, by service, as far as the rules allow.
+    const std::string too_few = fmt::format(
+        "Ingen tjeneste i {} har nok svar på disse spørsmålene til at tallene kan vises per "
+        "tjeneste (publiseringsreglene krever minst {} svar i hver gruppe).",
+        name, inputs.rules.min_n);
     Section by_service{family.id + "_tjeneste", family.title + " etter tjenestested", 2, {}};
     if (family.id == "cooperation_with_services") {
       std::string summary;
@@ -217,12 +221,22 @@ Result<Document> BuildMunicipalityReport(const ReportInputs& inputs, int municip
       if (!pairs.ok()) return pairs.error();
       by_service.title = "Samarbeid mellom tjenestene i kommunen";
       if (!summary.empty()) by_service.blocks.push_back(Paragraph{summary});
-      by_service.blocks.push_back(std::move(*pairs));
+      if (HasVisibleNumber(*pairs)) {
+        by_service.blocks.push_back(std::move(*pairs));
+      } else {
+        by_service.blocks.push_back(Paragraph{too_few});
+      }
     } else {
       auto tables = BreakdownTables(inputs, family, local, Variable::kService,
                                     fmt::format("{} etter tjenestested i {}", family.title, name));
       if (!tables.ok()) return tables.error();
-      for (auto& t : *tables) by_service.blocks.push_back(std::move(t));
+      // The «Alle» row repeats the municipality's own figures above.
+      const bool any = std::any_of(tables->begin(), tables->end(),
+                                   [](const DataTable& t) { return HasVisibleNumber(t, 1); });
+      if (!any) by_service.blocks.push_back(Paragraph{too_few});
+      for (auto& t : *tables) {
+        if (any) by_service.blocks.push_back(std::move(t));
+      }
     }
     family_sections.push_back(std::move(section));
     family_sections.push_back(std::move(by_service));
@@ -322,8 +336,7 @@ Result<Document> BuildMunicipalityReport(const ReportInputs& inputs, int municip
       const auto inv = invited_by_code.find(a.value);
       Number rate = Missing();
       if (a.suppressed) {
-        rate.missing = false;
-        rate.suppressed = true;
+        rate = Hidden();
       } else if (inv != invited_by_code.end() && inv->second > 0) {
         rate = Number{};
         rate.value = std::min(1.0, static_cast<double>(a.count) / inv->second);
