@@ -268,49 +268,94 @@ bool IsManifest(const std::vector<std::string>& header) {
          names.count("round_type");
 }
 
-Result<std::size_t> ImportMunicipalityRegister(store::Store& store,
-                                               const instrument::Instrument& instrument,
-                                               const std::string& path) {
+namespace {
+
+// The import's own small CSV files (register, invited counts, manifest):
+// read whole, parsed, and recognised by their header.
+Result<io::CsvTable> ReadControlFile(const std::string& path,
+                                     bool (*recognised)(const std::vector<std::string>&),
+                                     const char* what_it_should_be) {
   auto file = io::ReadTextFile(path);
   if (!file.ok()) return file.error();
   auto table = io::ParseCsv(file->content);
   if (!table.ok()) return Error{path + ": " + table.error().message};
-  if (!IsMunicipalityRegister(table->header)) {
-    return Error{path +
-                 ": ikke et kommuneregister (kolonnene skal være municipality, name_nb, region, "
-                 "size_group, population)"};
+  if (!recognised(table->header)) return Error{path + ": " + what_it_should_be};
+  return std::move(table.value());
+}
+
+// One row of such a file: trimmed fields by column name, errors that name
+// the file and the line.
+class ControlRow {
+ public:
+  ControlRow(const std::string& path, const io::CsvTable& table, const io::CsvRecord& record)
+      : path_(path), table_(table), record_(record) {}
+
+  std::string Field(const std::string& column) const {
+    for (std::size_t i = 0; i < table_.header.size() && i < record_.fields.size(); ++i) {
+      if (table_.header[i] == column) return std::string(text::Trim(record_.fields[i]));
+    }
+    return "";
   }
+  Error Fail(const std::string& what) const {
+    return Error{fmt::format("{}: linje {}: {}", path_, record_.line, what)};
+  }
+  Result<int> Municipality() const {
+    const std::string value = Field("municipality");
+    const auto number = text::ParseInt(value);
+    if (!number || *number < 1 || *number > 9999) {
+      return Fail(fmt::format("kommunenummeret «{}» er ikke et tall mellom 1 og 9999", value));
+    }
+    return *number;
+  }
+  Result<int> Year() const {
+    const std::string value = Field("year");
+    const auto year = text::ParseInt(value);
+    if (!year || *year < 2000 || *year > 2100) {
+      return Fail(fmt::format("året «{}» er ikke et årstall", value));
+    }
+    return *year;
+  }
+
+ private:
+  const std::string& path_;
+  const io::CsvTable& table_;
+  const io::CsvRecord& record_;
+};
+
+}  // namespace
+
+Result<std::size_t> ImportMunicipalityRegister(store::Store& store,
+                                               const instrument::Instrument& instrument,
+                                               const std::string& path) {
+  auto table = ReadControlFile(path, IsMunicipalityRegister,
+                               "ikke et kommuneregister (kolonnene skal være municipality, "
+                               "name_nb, region, size_group, population)");
+  if (!table.ok()) return table.error();
   std::vector<store::Municipality> municipalities;
   for (const auto& record : table->rows) {
-    auto field = [&](std::size_t i) {
-      return i < record.fields.size() ? std::string(text::Trim(record.fields[i])) : "";
-    };
-    auto fail = [&](const std::string& what) {
-      return Error{fmt::format("{}: linje {}: {}", path, record.line, what)};
-    };
+    const ControlRow row(path, *table, record);
     store::Municipality m;
-    const auto number = text::ParseInt(field(0));
-    if (!number || *number < 1 || *number > 9999) {
-      return fail(fmt::format("kommunenummeret «{}» er ikke et tall mellom 1 og 9999", field(0)));
-    }
+    const auto number = row.Municipality();
+    if (!number.ok()) return number.error();
     m.number = *number;
-    m.name = field(1);
-    if (m.name.empty()) return fail("kommunen mangler navn");
-    m.region = field(2);
+    m.name = row.Field("name_nb");
+    if (m.name.empty()) return row.Fail("kommunen mangler navn");
+    m.region = row.Field("region");
     bool region_known = false;
     for (const auto& r : instrument.regions) region_known = region_known || r.key == m.region;
-    if (!region_known) return fail(fmt::format("ukjent KORUS-region «{}»", m.region));
-    const std::string size = field(3);
+    if (!region_known) return row.Fail(fmt::format("ukjent KORUS-region «{}»", m.region));
+    const std::string size = row.Field("size_group");
     for (const auto& g : instrument.size_groups) {
       if (g.key == size || std::to_string(g.code) == size) m.size_group = g.key;
     }
-    if (m.size_group.empty()) return fail(fmt::format("ukjent kommunestørrelse «{}»", size));
-    if (!field(4).empty()) {
-      const auto population = text::ParseInt(field(4));
-      if (!population || *population < 0) {
-        return fail(fmt::format("innbyggertallet «{}» er ikke et tall", field(4)));
+    if (m.size_group.empty()) return row.Fail(fmt::format("ukjent kommunestørrelse «{}»", size));
+    const std::string population = row.Field("population");
+    if (!population.empty()) {
+      const auto parsed = text::ParseInt(population);
+      if (!parsed || *parsed < 0) {
+        return row.Fail(fmt::format("innbyggertallet «{}» er ikke et tall", population));
       }
-      m.population = *population;
+      m.population = *parsed;
     }
     municipalities.push_back(std::move(m));
   }
@@ -328,48 +373,37 @@ bool IsInvitedCounts(const std::vector<std::string>& header) {
 Result<std::size_t> ImportInvitedCounts(store::Store& store,
                                         const instrument::Instrument& instrument,
                                         const std::string& path) {
-  auto file = io::ReadTextFile(path);
-  if (!file.ok()) return file.error();
-  auto table = io::ParseCsv(file->content);
-  if (!table.ok()) return Error{path + ": " + table.error().message};
-  if (!IsInvitedCounts(table->header)) {
-    return Error{path +
-                 ": ikke en fil med inviterte (kolonnene skal være municipality, year, "
-                 "round_type, service, invited)"};
-  }
+  auto table = ReadControlFile(path, IsInvitedCounts,
+                               "ikke en fil med inviterte (kolonnene skal være municipality, "
+                               "year, round_type, service, invited)");
+  if (!table.ok()) return table.error();
   std::vector<store::InvitedCount> counts;
   for (const auto& record : table->rows) {
-    auto field = [&](std::size_t i) {
-      return i < record.fields.size() ? std::string(text::Trim(record.fields[i])) : "";
-    };
-    auto fail = [&](const std::string& what) {
-      return Error{fmt::format("{}: linje {}: {}", path, record.line, what)};
-    };
+    const ControlRow row(path, *table, record);
     store::InvitedCount c;
-    const auto municipality = text::ParseInt(field(0));
-    if (!municipality || *municipality < 1 || *municipality > 9999) {
-      return fail(fmt::format("kommunenummeret «{}» er ikke et tall mellom 1 og 9999", field(0)));
-    }
+    const auto municipality = row.Municipality();
+    if (!municipality.ok()) return municipality.error();
     c.municipality = *municipality;
-    const auto year = text::ParseInt(field(1));
-    if (!year || *year < 2000 || *year > 2100) {
-      return fail(fmt::format("året «{}» er ikke et årstall", field(1)));
-    }
+    const auto year = row.Year();
+    if (!year.ok()) return year.error();
     c.year = *year;
-    c.round_type = field(2) == "follow-up" ? "follow_up" : field(2);
+    const std::string round = row.Field("round_type");
+    c.round_type = round == "follow-up" ? "follow_up" : round;
     bool round_known = false;
     for (const auto& r : instrument.round_types) round_known = round_known || r.key == c.round_type;
-    if (!round_known) return fail(fmt::format("ukjent rundetype «{}»", field(2)));
-    const instrument::Service* service = instrument.FindService(field(3));
+    if (!round_known) return row.Fail(fmt::format("ukjent rundetype «{}»", round));
+    const std::string service_key = row.Field("service");
+    const instrument::Service* service = instrument.FindService(service_key);
     if (service == nullptr || !service->answers_survey) {
-      return fail(fmt::format("ukjent tjeneste «{}»", field(3)));
+      return row.Fail(fmt::format("ukjent tjeneste «{}»", service_key));
     }
     c.service = service->key;
-    const auto invited = text::ParseInt(field(4));
-    if (!invited || *invited < 0) {
-      return fail(fmt::format("antall inviterte «{}» er ikke et tall", field(4)));
+    const std::string invited = row.Field("invited");
+    const auto parsed = text::ParseInt(invited);
+    if (!parsed || *parsed < 0) {
+      return row.Fail(fmt::format("antall inviterte «{}» er ikke et tall", invited));
     }
-    c.invited = *invited;
+    c.invited = *parsed;
     counts.push_back(std::move(c));
   }
   if (counts.empty()) return Error{path + ": filen har ingen rader"};
@@ -379,40 +413,27 @@ Result<std::size_t> ImportInvitedCounts(store::Store& store,
 }
 
 Result<std::vector<ManifestEntry>> ReadManifest(const std::string& path) {
-  auto file = io::ReadTextFile(path);
-  if (!file.ok()) return file.error();
-  auto table = io::ParseCsv(file->content);
-  if (!table.ok()) return Error{path + ": " + table.error().message};
-  if (!IsManifest(table->header)) {
-    return Error{path + ": ikke en manifestfil (kolonnene file, municipality, year, round_type)"};
-  }
-  std::map<std::string, std::size_t> column;
-  for (std::size_t i = 0; i < table->header.size(); ++i) column[table->header[i]] = i;
+  auto table = ReadControlFile(
+      path, IsManifest, "ikke en manifestfil (kolonnene file, municipality, year, round_type)");
+  if (!table.ok()) return table.error();
   const fs::path base = fs::path(path).parent_path();
   std::vector<ManifestEntry> out;
   for (const auto& record : table->rows) {
-    auto field = [&](const std::string& name) -> std::string {
-      const auto it = column.find(name);
-      if (it == column.end() || it->second >= record.fields.size()) return "";
-      return std::string(text::Trim(record.fields[it->second]));
-    };
-    auto fail = [&](const std::string& what) {
-      return Error{fmt::format("{}: linje {}: {}", path, record.line, what)};
-    };
+    const ControlRow row(path, *table, record);
     ManifestEntry e;
-    const std::string file_name = field("file");
-    if (file_name.empty()) return fail("filnavnet mangler");
+    const std::string file_name = row.Field("file");
+    if (file_name.empty()) return row.Fail("filnavnet mangler");
     e.path = (base / file_name).string();
-    const auto municipality = text::ParseInt(field("municipality"));
-    const auto year = text::ParseInt(field("year"));
-    if (!municipality)
-      return fail(fmt::format("ugyldig kommunenummer «{}»", field("municipality")));
-    if (!year) return fail(fmt::format("ugyldig år «{}»", field("year")));
+    const auto municipality = row.Municipality();
+    if (!municipality.ok()) return municipality.error();
+    const auto year = row.Year();
+    if (!year.ok()) return year.error();
     e.municipality = *municipality;
     e.year = *year;
-    e.round_type = field("round_type");
+    e.round_type = row.Field("round_type");
     if (e.round_type != "baseline" && e.round_type != "follow_up") {
-      return fail(fmt::format("ukjent rundetype «{}» (baseline eller follow_up)", e.round_type));
+      return row.Fail(
+          fmt::format("ukjent rundetype «{}» (baseline eller follow_up)", e.round_type));
     }
     out.push_back(std::move(e));
   }
