@@ -386,5 +386,38 @@ TEST_F(ImporterTest, InvitedCountsAreStoredAndBadRowsNamed) {
   EXPECT_EQ(store_->InvitedCounts()->size(), 2u);
 }
 
+TEST_F(ImporterTest, ABadRegisterOrManifestRowIsNamedWithFileAndLine) {
+  const std::string header = "municipality,name_nb,region,size_group,population\n";
+  const std::map<std::string, std::string> registers = {
+      {"99999,Langt,nord,1,10\n", "linje 2: kommunenummeret «99999»"},
+      {"9003,,nord,1,10\n", "linje 2: kommunen mangler navn"},
+      {"9003,Sted,sørvest,1,10\n", "ukjent KORUS-region «sørvest»"},
+      {"9003,Sted,nord,9,10\n", "ukjent kommunestørrelse «9»"},
+      {"9003,Sted,nord,1,mange\n", "innbyggertallet «mange»"},
+  };
+  for (const auto& [row, expected] : registers) {
+    Write("register.csv", header + row);
+    auto refused = ImportMunicipalityRegister(*store_, instrument_, Path("register.csv"));
+    ASSERT_FALSE(refused.ok()) << row;
+    EXPECT_NE(refused.error().message.find(expected), std::string::npos) << refused.error().message;
+  }
+  EXPECT_EQ(store_->Municipalities()->size(), 2u);
+
+  Write("manifest.csv",
+        "file,municipality,year,round_type\neksport.csv,9001,2021,baseline\n"
+        "annen.csv,9001,2023,midtveis\n");
+  auto manifest = ReadManifest(Path("manifest.csv"));
+  ASSERT_FALSE(manifest.ok());
+  EXPECT_NE(manifest.error().message.find("manifest.csv: linje 3: ukjent rundetype «midtveis»"),
+            std::string::npos)
+      << manifest.error().message;
+  Write("manifest.csv", "file,municipality,year,round_type\neksport.csv,9001,2021,baseline\n");
+  manifest = ReadManifest(Path("manifest.csv"));
+  ASSERT_TRUE(manifest.ok()) << manifest.error().message;
+  ASSERT_EQ(manifest->size(), 1u);
+  EXPECT_EQ((*manifest)[0].path, Path("eksport.csv"));
+  EXPECT_EQ((*manifest)[0].year, 2021);
+}
+
 }  // namespace
 }  // namespace samkart::import
