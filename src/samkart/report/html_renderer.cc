@@ -439,14 +439,19 @@ ChartBody DrawBars(const Chart& chart) {
   return body;
 }
 
-ChartBody DrawGroupedBars(const Chart& chart) {
-  ChartBody body;
-  std::string& out = body.svg;
+// One legend entry per series, in the series' colours (grouped and stacked bars).
+double AppendSeriesLegend(std::string& out, const Chart& chart) {
   std::vector<LegendItem> legend;
   for (std::size_t s = 0; s < chart.series.size(); ++s) {
     legend.push_back({chart.series[s].name, SeriesColour(s)});
   }
-  const double plot_top = AppendLegend(out, legend, 4) + 4;
+  return AppendLegend(out, legend, 4) + 4;
+}
+
+ChartBody DrawGroupedBars(const Chart& chart) {
+  ChartBody body;
+  std::string& out = body.svg;
+  const double plot_top = AppendSeriesLegend(out, chart);
   std::string bars;
   double y = plot_top;
   constexpr double kBarHeight = 12;
@@ -484,11 +489,7 @@ ChartBody DrawGroupedBars(const Chart& chart) {
 ChartBody DrawStackedBars(const Chart& chart) {
   ChartBody body;
   std::string& out = body.svg;
-  std::vector<LegendItem> legend;
-  for (std::size_t s = 0; s < chart.series.size(); ++s) {
-    legend.push_back({chart.series[s].name, SeriesColour(s)});
-  }
-  const double plot_top = AppendLegend(out, legend, 4) + 4;
+  const double plot_top = AppendSeriesLegend(out, chart);
   std::string bars;
   double y = plot_top;
   constexpr double kBarHeight = 24;
