@@ -20,7 +20,7 @@
 #include "support/imported_store.h"
 #include "support/run_samkart.h"
 #include "support/scratch_dir.h"
-#include "support/xlsx_cells.h"
+#include "support/xlsx_workbook.h"
 
 namespace samkart::report {
 namespace {
@@ -252,27 +252,32 @@ void ReportSuppression::ExpectNoHiddenShare(int municipality, int year, std::siz
 
   // XLSX: the rows right under a heading row, up to the first gap. Shares
   // are numbers below 1; a hidden row holds none.
-  const auto sheets = testing_support::ReadXlsxSheets((scratch_.path() / "kommune.xlsx").string());
-  ASSERT_GT(sheets.size(), 3u);
+  const testing_support::Workbook book =
+      testing_support::ReadWorkbook(scratch_.path() / "kommune.xlsx");
+  ASSERT_EQ(book.error, "");
+  ASSERT_GT(book.sheets.size(), 3u);
   std::size_t xlsx_rows = 0;
-  for (const auto& sheet : sheets) {
+  for (const auto& sheet : book.sheets) {
+    // The cells of each row that has any, in column order; empty rows are absent.
+    std::map<int, std::vector<const testing_support::Cell*>> rows;
+    for (const auto& [place, cell] : sheet.cells) rows[place.first].push_back(&cell);
     int table_row = -1;  // the row number the table by service continues at
-    for (const auto& row : sheet.rows) {
+    for (const auto& [number, row] : rows) {
       std::vector<std::string> cells;
-      for (const auto& c : row.cells) cells.push_back(c.text);
+      for (const auto* c : row) cells.push_back(c->value);
       if (!cells.empty() && cells[0] == kByService) {
-        table_row = row.number + 1;
+        table_row = number + 1;
         continue;
       }
-      if (row.number != table_row) continue;
+      if (number != table_row) continue;
       ++table_row;
       if (!hidden_row(cells)) continue;
       ++xlsx_rows;
       bool marked = false;
-      for (const auto& c : row.cells) {
-        marked = marked || c.text == kSuppressedMark;
-        if (c.number) {
-          const double value = std::stod(c.text);
+      for (const auto* c : row) {
+        marked = marked || c->value == kSuppressedMark;
+        if (c->numeric) {
+          const double value = std::stod(c->value);
           EXPECT_EQ(value, std::floor(value)) << "XLSX " << sheet.name << ": " << cells[0];
         }
       }
