@@ -147,6 +147,12 @@ std::vector<std::string> Legend(const analysis::PublicationRules& rules) {
   return legend;
 }
 
+int BaselineCode(const instrument::Instrument& instrument) {
+  return instrument.round_types.empty() ? 1 : instrument.round_types[0].code;
+}
+
+std::string Quoted(const std::string& text) { return "«" + text + "»"; }
+
 std::string ShareRule(const instrument::Instrument& instrument, const instrument::Family& family) {
   return fmt::format("Andelen er {}. Nevner: {}",
                      instrument::DescribeReportedShare(instrument, family),

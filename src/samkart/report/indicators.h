@@ -68,6 +68,12 @@ Number PointsNumber(const std::optional<analysis::Difference>& difference);
 // «Tallene følger publiseringsreglene: …» — the legend lines of a report.
 std::vector<std::string> Legend(const analysis::PublicationRules& rules);
 
+// The code of the baseline round (the first round type of the instrument).
+int BaselineCode(const instrument::Instrument& instrument);
+
+// «text», as the reports quote an item or a label.
+std::string Quoted(const std::string& text);
+
 // Denominator and share rule of a family, in Norwegian, for table notes.
 std::string ShareRule(const instrument::Instrument& instrument, const instrument::Family& family);
 

@@ -34,8 +34,6 @@ struct Deviation {
   std::string partner_service;  // cooperation items: the service rated
 };
 
-std::string Quoted(const std::string& s) { return "«" + s + "»"; }
-
 std::string RoundLabel(const instrument::Instrument& instrument, const Round& round) {
   for (const auto& r : instrument.round_types) {
     if (r.code == round.round_type) return fmt::format("{} {}", r.label, round.year);
@@ -92,7 +90,7 @@ std::vector<int> MunicipalitiesWithData(const ReportInputs& inputs) {
 Result<Document> BuildMunicipalityReport(const ReportInputs& inputs, int municipality) {
   const analysis::Dataset& data = *inputs.data;
   const instrument::Instrument& instrument = *inputs.instrument;
-  const int baseline_code = instrument.round_types.empty() ? 1 : instrument.round_types[0].code;
+  const int baseline_code = BaselineCode(instrument);
 
   // The municipality's rounds, its size group and region.
   std::map<int, Round> rounds;  // by year

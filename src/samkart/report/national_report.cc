@@ -18,10 +18,6 @@ using analysis::Variable;
 
 namespace {
 
-int BaselineCode(const instrument::Instrument& instrument) {
-  return instrument.round_types.empty() ? 1 : instrument.round_types[0].code;
-}
-
 // One visible share of one item in one group, for the findings.
 struct Observation {
   std::size_t item = 0;
@@ -54,8 +50,6 @@ Result<std::vector<std::vector<Observation>>> SharesBy(const ReportInputs& input
   }
   return out;
 }
-
-std::string Quoted(const std::string& s) { return "«" + s + "»"; }
 
 // The largest spread between groups over the non-descriptive items.
 Result<std::vector<std::string>> LargestSpreads(const ReportInputs& inputs,
@@ -152,14 +146,14 @@ Chart NationalBars(const ReportInputs& inputs, const instrument::Family& family,
 Result<Document> BuildNationalReport(const ReportInputs& inputs) {
   const analysis::Dataset& data = *inputs.data;
   const instrument::Instrument& instrument = *inputs.instrument;
-  const std::vector<Filter> baseline = {
-      {Variable::kRoundType, {BaselineCode(instrument)}, std::nullopt}};
+  const int baseline_code = BaselineCode(instrument);
+  const std::vector<Filter> baseline = {{Variable::kRoundType, {baseline_code}, std::nullopt}};
 
   std::set<int> municipalities, years;
   std::size_t respondents = 0;
   const analysis::ColumnView round = data.Column(Variable::kRoundType);
   for (std::size_t r = 0; r < data.rows; ++r) {
-    if (round[r] != BaselineCode(instrument)) continue;
+    if (round[r] != baseline_code) continue;
     ++respondents;
     municipalities.insert(data.municipality[r]);
     years.insert(data.year[r]);
