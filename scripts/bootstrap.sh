@@ -17,6 +17,8 @@ packages=(
   # llvm-symbolizer, so a crash report names source lines.
   clang libclang-rt-14-dev llvm
   r-base-core r-cran-survey  # the R reference test (tests/r_reference/reference.R)
+  libcpp-httplib-dev libsodium-dev  # samkart serve: HTTP server; argon2id passwords
+  wrk  # bench/web_load.sh: the explorer API under 200 connections
 )
 
 missing=()

@@ -30,5 +30,6 @@ void AddSynthCommand(CLI::App& app, Context& context);
 void AddStoreCommands(CLI::App& app, Context& context);
 void AddTableCommand(CLI::App& app, Context& context);
 void AddReportCommand(CLI::App& app, Context& context);
+void AddServeCommands(CLI::App& app, Context& context);
 
 }  // namespace samkart::cli

@@ -69,6 +69,72 @@ CREATE TABLE invited (
   PRIMARY KEY (municipality, year, round_type, service)
 );
 )sql"},
+      {3, "brukere, økter, revisjonslogg og nettskjema", R"sql(
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'regional', 'municipal', 'reader')),
+  region TEXT,
+  municipality INTEGER REFERENCES municipalities (number),
+  active INTEGER NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL
+);
+-- Only a hash of the cookie's token: a copy of the file logs nobody in.
+CREATE TABLE sessions (
+  token_sha256 TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users (id),
+  csrf_token TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+CREATE INDEX sessions_by_user ON sessions (user_id);
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  username TEXT NOT NULL,
+  action TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+CREATE TABLE survey_rounds (
+  id INTEGER PRIMARY KEY,
+  municipality INTEGER NOT NULL REFERENCES municipalities (number),
+  year INTEGER NOT NULL,
+  round_type TEXT NOT NULL CHECK (round_type IN ('baseline', 'follow_up')),
+  generation TEXT NOT NULL,
+  token TEXT NOT NULL UNIQUE,
+  status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+  item_ids TEXT NOT NULL,
+  batch_id INTEGER REFERENCES batches (id),
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  UNIQUE (municipality, year, round_type)
+);
+CREATE TABLE survey_services (
+  round_id INTEGER NOT NULL REFERENCES survey_rounds (id),
+  service TEXT NOT NULL,
+  invited INTEGER NOT NULL CHECK (invited >= 0),
+  token TEXT NOT NULL UNIQUE,
+  PRIMARY KEY (round_id, service)
+);
+-- Answers in progress, keyed by a hash of the respondent's cookie. Only the
+-- day is kept, to clear drafts nobody finished.
+CREATE TABLE survey_drafts (
+  draft_key TEXT PRIMARY KEY,
+  round_id INTEGER NOT NULL REFERENCES survey_rounds (id),
+  answers TEXT NOT NULL,
+  updated_on TEXT NOT NULL
+);
+-- Submitted answers of an open round: no time, and a random key, so
+-- neither the row nor its order tells when anyone answered.
+CREATE TABLE survey_responses (
+  response_key TEXT PRIMARY KEY,
+  round_id INTEGER NOT NULL REFERENCES survey_rounds (id),
+  service INTEGER NOT NULL,
+  position INTEGER NOT NULL,
+  answers BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX survey_responses_by_round ON survey_responses (round_id);
+)sql"},
   };
   return migrations;
 }

@@ -1,6 +1,7 @@
 // The embedded store: one SQLite file in WAL mode. Every statement is
 // prepared with bound parameters; nothing from a file or a user is ever
 // spliced into SQL text.
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -328,7 +329,14 @@ class SqliteStore final : public Store {
   Result<BatchInfo> WriteBatch(const NewBatch& batch, const WriteProgress& progress) override {
     Transaction tx(db_);
     if (auto begun = tx.Begin(); !begun.ok()) return begun.error();
+    auto written = WriteBatchInTransaction(batch, progress);
+    if (!written.ok()) return written.error();
+    if (auto committed = tx.Commit(); !committed.ok()) return committed.error();
+    return written;
+  }
 
+  // The body of WriteBatch, inside a transaction the caller holds.
+  Result<BatchInfo> WriteBatchInTransaction(const NewBatch& batch, const WriteProgress& progress) {
     // Checked again inside the transaction: another import may have won the race.
     auto existing = FindBatchByHash(batch.content_sha256);
     if (!existing.ok()) return existing.error();
@@ -428,7 +436,6 @@ class SqliteStore final : public Store {
       if (insert.Step() != SQLITE_DONE) return Fail("kan ikke lagre svar", insert.error());
       if (progress && (r % 8192 == 0 || r + 1 == total)) progress(r + 1, total);
     }
-    if (auto committed = tx.Commit(); !committed.ok()) return committed.error();
 
     BatchInfo info;
     info.id = batch_id;
@@ -503,6 +510,368 @@ class SqliteStore final : public Store {
     }
     if (rc != SQLITE_DONE) return Fail("kan ikke lese svarene", s.error());
     return true;
+  }
+
+  // --- Users, sessions, audit log ---
+
+  static User ReadUser(const Statement& s) {
+    User u;
+    u.id = s.Int(0);
+    u.username = s.Text(1);
+    u.password_hash = s.Text(2);
+    u.role = s.Text(3);
+    u.region = s.OptionalText(4);
+    u.municipality = s.OptionalInt(5);
+    u.active = s.Int(6) != 0;
+    u.created_at = s.Text(7);
+    return u;
+  }
+  static constexpr const char* kUserColumns =
+      "id, username, password_hash, role, region, municipality, active, created_at";
+
+  Result<int64_t> AddUser(const User& user) override {
+    Statement s(db_,
+                "INSERT INTO users (username, password_hash, role, region, municipality, active, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    s.Bind(1, user.username)
+        .Bind(2, user.password_hash)
+        .Bind(3, user.role)
+        .Bind(4, user.region)
+        .Bind(5, user.municipality)
+        .Bind(6, int64_t{user.active ? 1 : 0})
+        .Bind(7, user.created_at.empty() ? NowUtc() : user.created_at);
+    const int rc = s.Step();
+    if (rc == SQLITE_CONSTRAINT) {
+      return Error{fmt::format("brukernavnet «{}» finnes fra før, eller kommunen finnes ikke",
+                               user.username)};
+    }
+    if (rc != SQLITE_DONE) return Fail("kan ikke lagre brukeren", s.error());
+    return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
+  }
+
+  Result<bool> UpdateUser(const User& user) override {
+    Statement s(db_,
+                "UPDATE users SET password_hash = ?, role = ?, region = ?, municipality = ?, "
+                "active = ? WHERE id = ?");
+    s.Bind(1, user.password_hash)
+        .Bind(2, user.role)
+        .Bind(3, user.region)
+        .Bind(4, user.municipality)
+        .Bind(5, int64_t{user.active ? 1 : 0})
+        .Bind(6, user.id);
+    if (s.Step() != SQLITE_DONE) return Fail("kan ikke endre brukeren", s.error());
+    if (sqlite3_changes(db_) == 0) return Error{fmt::format("ingen bruker med id {}", user.id)};
+    return true;
+  }
+
+  Result<std::optional<User>> FindUserWhere(const char* where,
+                                            const std::function<void(Statement&)>& bind) {
+    const std::string sql = fmt::format("SELECT {} FROM users WHERE {}", kUserColumns, where);
+    Statement s(db_, sql.c_str());
+    if (!s.ok()) return Fail("kan ikke lese brukere", s.error());
+    bind(s);
+    const int rc = s.Step();
+    if (rc == SQLITE_ROW) return std::optional<User>(ReadUser(s));
+    if (rc != SQLITE_DONE) return Fail("kan ikke lese brukere", s.error());
+    return std::optional<User>();
+  }
+
+  Result<std::optional<User>> FindUser(const std::string& username) override {
+    return FindUserWhere("username = ?", [&](Statement& s) { s.Bind(1, username); });
+  }
+
+  Result<std::optional<User>> FindUserById(int64_t id) override {
+    return FindUserWhere("id = ?", [&](Statement& s) { s.Bind(1, id); });
+  }
+
+  Result<std::vector<User>> Users() override {
+    const std::string sql = fmt::format("SELECT {} FROM users ORDER BY username", kUserColumns);
+    Statement s(db_, sql.c_str());
+    if (!s.ok()) return Fail("kan ikke lese brukere", s.error());
+    std::vector<User> out;
+    int rc;
+    while ((rc = s.Step()) == SQLITE_ROW) out.push_back(ReadUser(s));
+    if (rc != SQLITE_DONE) return Fail("kan ikke lese brukere", s.error());
+    return out;
+  }
+
+  Result<bool> AddSession(const Session& session) override {
+    Statement prune(db_, "DELETE FROM sessions WHERE expires_at <= ?");
+    prune.Bind(1, NowUtc());
+    if (prune.Step() != SQLITE_DONE) return Fail("kan ikke rydde økter", prune.error());
+    Statement s(db_,
+                "INSERT INTO sessions (token_sha256, user_id, csrf_token, expires_at) VALUES (?, "
+                "?, ?, ?)");
+    s.Bind(1, session.token_sha256)
+        .Bind(2, session.user_id)
+        .Bind(3, session.csrf_token)
+        .Bind(4, session.expires_at);
+    if (s.Step() != SQLITE_DONE) return Fail("kan ikke lagre økten", s.error());
+    return true;
+  }
+
+  Result<std::optional<Session>> FindSession(const std::string& token_sha256) override {
+    Statement s(db_,
+                "SELECT token_sha256, user_id, csrf_token, expires_at FROM sessions WHERE "
+                "token_sha256 = ? AND expires_at > ?");
+    s.Bind(1, token_sha256).Bind(2, NowUtc());
+    const int rc = s.Step();
+    if (rc == SQLITE_ROW) {
+      return std::optional<Session>(Session{s.Text(0), s.Int(1), s.Text(2), s.Text(3)});
+    }
+    if (rc != SQLITE_DONE) return Fail("kan ikke lese økter", s.error());
+    return std::optional<Session>();
+  }
+
+  Result<bool> DeleteSession(const std::string& token_sha256) override {
+    Statement s(db_, "DELETE FROM sessions WHERE token_sha256 = ?");
+    s.Bind(1, token_sha256);
+    if (s.Step() != SQLITE_DONE) return Fail("kan ikke avslutte økten", s.error());
+    return true;
+  }
+
+  Result<bool> DeleteSessionsOfUser(int64_t user_id) override {
+    Statement s(db_, "DELETE FROM sessions WHERE user_id = ?");
+    s.Bind(1, user_id);
+    if (s.Step() != SQLITE_DONE) return Fail("kan ikke avslutte øktene", s.error());
+    return true;
+  }
+
+  Result<bool> AppendAudit(const AuditEntry& entry) override {
+    Statement s(db_, "INSERT INTO audit_log (at, username, action, detail) VALUES (?, ?, ?, ?)");
+    s.Bind(1, entry.at.empty() ? NowUtc() : entry.at)
+        .Bind(2, entry.username)
+        .Bind(3, entry.action)
+        .Bind(4, entry.detail);
+    if (s.Step() != SQLITE_DONE) return Fail("kan ikke skrive revisjonsloggen", s.error());
+    return true;
+  }
+
+  Result<std::vector<AuditEntry>> AuditLog(std::size_t limit) override {
+    Statement s(db_,
+                "SELECT id, at, username, action, detail FROM audit_log ORDER BY id DESC LIMIT ?");
+    s.Bind(1, static_cast<int64_t>(limit));
+    std::vector<AuditEntry> out;
+    int rc;
+    while ((rc = s.Step()) == SQLITE_ROW) {
+      out.push_back({s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4)});
+    }
+    if (rc != SQLITE_DONE) return Fail("kan ikke lese revisjonsloggen", s.error());
+    return out;
+  }
+
+  // --- Survey rounds ---
+
+  Result<int64_t> CreateSurveyRound(const SurveyRound& round) override {
+    Transaction tx(db_);
+    if (auto begun = tx.Begin(); !begun.ok()) return begun.error();
+    Statement known(db_, "SELECT 1 FROM municipalities WHERE number = ?");
+    known.Bind(1, int64_t{round.municipality});
+    if (known.Step() != SQLITE_ROW) {
+      return Error{fmt::format("kommune {} finnes ikke i kommuneregisteret", round.municipality)};
+    }
+    Statement insert(db_,
+                     "INSERT INTO survey_rounds (municipality, year, round_type, generation, "
+                     "token, status, item_ids, created_by, created_at) VALUES (?, ?, ?, ?, ?, "
+                     "'open', ?, ?, ?)");
+    std::string item_ids;
+    for (const std::string& id : round.item_ids) {
+      if (!item_ids.empty()) item_ids += '\n';
+      item_ids += id;
+    }
+    insert.Bind(1, int64_t{round.municipality})
+        .Bind(2, int64_t{round.year})
+        .Bind(3, round.round_type)
+        .Bind(4, round.generation)
+        .Bind(5, round.token)
+        .Bind(6, item_ids)
+        .Bind(7, round.created_by)
+        .Bind(8, round.created_at.empty() ? NowUtc() : round.created_at);
+    if (const int rc = insert.Step(); rc == SQLITE_CONSTRAINT) {
+      return Error{fmt::format("kommune {} har allerede en runde for {} ({})", round.municipality,
+                               round.year, round.round_type)};
+    } else if (rc != SQLITE_DONE) {
+      return Fail("kan ikke lagre runden", insert.error());
+    }
+    const int64_t id = sqlite3_last_insert_rowid(db_);
+    Statement service(
+        db_, "INSERT INTO survey_services (round_id, service, invited, token) VALUES (?, ?, ?, ?)");
+    Statement invited(db_,
+                      "INSERT INTO invited (municipality, year, round_type, service, invited) "
+                      "VALUES (?, ?, ?, ?, ?) ON CONFLICT (municipality, year, round_type, "
+                      "service) DO UPDATE SET invited = excluded.invited");
+    for (const SurveyService& s : round.services) {
+      service.Reset();
+      service.Bind(1, id).Bind(2, s.service).Bind(3, int64_t{s.invited}).Bind(4, s.token);
+      if (service.Step() != SQLITE_DONE) {
+        return Fail(fmt::format("kan ikke lagre tjenesten {} i runden", s.service),
+                    service.error());
+      }
+      invited.Reset();
+      invited.Bind(1, int64_t{round.municipality})
+          .Bind(2, int64_t{round.year})
+          .Bind(3, round.round_type)
+          .Bind(4, s.service)
+          .Bind(5, int64_t{s.invited});
+      if (invited.Step() != SQLITE_DONE) return Fail("kan ikke lagre inviterte", invited.error());
+    }
+    if (auto committed = tx.Commit(); !committed.ok()) return committed.error();
+    return id;
+  }
+
+  Result<std::vector<SurveyRound>> ReadSurveyRounds(const char* where, const std::string& arg) {
+    const std::string sql = fmt::format(
+        "SELECT id, municipality, year, round_type, generation, token, status, item_ids, "
+        "batch_id, created_by, created_at FROM survey_rounds {} ORDER BY id",
+        where);
+    Statement s(db_, sql.c_str());
+    if (!s.ok()) return Fail("kan ikke lese rundene", s.error());
+    if (!arg.empty()) s.Bind(1, arg).Bind(2, arg);
+    std::vector<SurveyRound> out;
+    int rc;
+    while ((rc = s.Step()) == SQLITE_ROW) {
+      SurveyRound r;
+      r.id = s.Int(0);
+      r.municipality = static_cast<int>(s.Int(1));
+      r.year = static_cast<int>(s.Int(2));
+      r.round_type = s.Text(3);
+      r.generation = s.Text(4);
+      r.token = s.Text(5);
+      r.status = s.Text(6);
+      for (std::string_view rest = s.Text(7); !rest.empty();) {
+        const auto end = rest.find('\n');
+        r.item_ids.emplace_back(rest.substr(0, end));
+        rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+      }
+      if (!s.IsNull(8)) r.batch_id = s.Int(8);
+      r.created_by = s.Text(9);
+      r.created_at = s.Text(10);
+      out.push_back(std::move(r));
+    }
+    if (rc != SQLITE_DONE) return Fail("kan ikke lese rundene", s.error());
+    Statement services(
+        db_,
+        "SELECT service, invited, token FROM survey_services WHERE round_id = ? ORDER BY rowid");
+    for (SurveyRound& r : out) {
+      services.Reset();
+      services.Bind(1, r.id);
+      while ((rc = services.Step()) == SQLITE_ROW) {
+        r.services.push_back(
+            {services.Text(0), static_cast<int>(services.Int(1)), services.Text(2)});
+      }
+      if (rc != SQLITE_DONE) return Fail("kan ikke lese rundene", services.error());
+    }
+    return out;
+  }
+
+  Result<std::vector<SurveyRound>> SurveyRounds() override { return ReadSurveyRounds("", ""); }
+
+  Result<std::optional<SurveyRound>> FindSurveyRoundByToken(const std::string& token) override {
+    if (token.empty()) return std::optional<SurveyRound>();
+    auto rounds = ReadSurveyRounds(
+        "WHERE token = ? OR id IN (SELECT round_id FROM survey_services WHERE token = ?)", token);
+    if (!rounds.ok()) return rounds.error();
+    if (rounds->empty()) return std::optional<SurveyRound>();
+    return std::optional<SurveyRound>(std::move(rounds->front()));
+  }
+
+  Result<std::map<int, std::size_t>> SurveyResponseCounts(int64_t round_id) override {
+    Statement s(db_,
+                "SELECT service, count(*) FROM survey_responses WHERE round_id = ? GROUP BY "
+                "service");
+    s.Bind(1, round_id);
+    std::map<int, std::size_t> out;
+    int rc;
+    while ((rc = s.Step()) == SQLITE_ROW) {
+      out[static_cast<int>(s.Int(0))] = static_cast<std::size_t>(s.Int(1));
+    }
+    if (rc != SQLITE_DONE) return Fail("kan ikke telle svarene", s.error());
+    return out;
+  }
+
+  Result<std::vector<HeldResponse>> HeldResponses(int64_t round_id) override {
+    Statement s(db_,
+                "SELECT service, position, answers FROM survey_responses WHERE round_id = ? "
+                "ORDER BY response_key");
+    s.Bind(1, round_id);
+    std::vector<HeldResponse> out;
+    int rc;
+    while ((rc = s.Step()) == SQLITE_ROW) {
+      HeldResponse r;
+      r.service = static_cast<int>(s.Int(0));
+      r.position = static_cast<int>(s.Int(1));
+      s.Blob(2, r.answers);
+      out.push_back(std::move(r));
+    }
+    if (rc != SQLITE_DONE) return Fail("kan ikke lese svarene", s.error());
+    return out;
+  }
+
+  Result<bool> SaveSurveyDraft(const std::string& draft_key, int64_t round_id,
+                               const std::string& answers_json) override {
+    Statement s(db_,
+                "INSERT INTO survey_drafts (draft_key, round_id, answers, updated_on) VALUES (?, "
+                "?, ?, ?) ON CONFLICT (draft_key) DO UPDATE SET answers = excluded.answers, "
+                "updated_on = excluded.updated_on WHERE round_id = excluded.round_id");
+    s.Bind(1, draft_key).Bind(2, round_id).Bind(3, answers_json).Bind(4, NowUtc().substr(0, 10));
+    if (s.Step() != SQLITE_DONE) return Fail("kan ikke lagre svarutkastet", s.error());
+    return true;
+  }
+
+  Result<std::optional<std::string>> LoadSurveyDraft(const std::string& draft_key,
+                                                     int64_t round_id) override {
+    Statement s(db_, "SELECT answers FROM survey_drafts WHERE draft_key = ? AND round_id = ?");
+    s.Bind(1, draft_key).Bind(2, round_id);
+    const int rc = s.Step();
+    if (rc == SQLITE_ROW) return std::optional<std::string>(s.Text(0));
+    if (rc != SQLITE_DONE) return Fail("kan ikke lese svarutkastet", s.error());
+    return std::optional<std::string>();
+  }
+
+  Result<SubmitStatus> SubmitSurveyResponse(const std::string& draft_key, int64_t round_id,
+                                            const HeldResponse& response) override {
+    Transaction tx(db_);
+    if (auto begun = tx.Begin(); !begun.ok()) return begun.error();
+    Statement status(db_, "SELECT status FROM survey_rounds WHERE id = ?");
+    status.Bind(1, round_id);
+    if (status.Step() != SQLITE_ROW || status.Text(0) != "open") return SubmitStatus::kRoundClosed;
+    Statement drop(db_, "DELETE FROM survey_drafts WHERE draft_key = ? AND round_id = ?");
+    drop.Bind(1, draft_key).Bind(2, round_id);
+    if (drop.Step() != SQLITE_DONE) return Fail("kan ikke lagre svaret", drop.error());
+    // The draft is the ticket: without it the answer was already submitted.
+    if (sqlite3_changes(db_) == 0) return SubmitStatus::kAlreadySubmitted;
+    Statement insert(db_,
+                     "INSERT INTO survey_responses (response_key, round_id, service, position, "
+                     "answers) VALUES (lower(hex(randomblob(16))), ?, ?, ?, ?)");
+    insert.Bind(1, round_id)
+        .Bind(2, int64_t{response.service})
+        .Bind(3, int64_t{response.position})
+        .BindBlob(4, response.answers);
+    if (insert.Step() != SQLITE_DONE) return Fail("kan ikke lagre svaret", insert.error());
+    if (auto committed = tx.Commit(); !committed.ok()) return committed.error();
+    return SubmitStatus::kStored;
+  }
+
+  Result<BatchInfo> CloseSurveyRound(int64_t round_id, const NewBatch& batch) override {
+    Transaction tx(db_);
+    if (auto begun = tx.Begin(); !begun.ok()) return begun.error();
+    Statement status(db_, "SELECT status FROM survey_rounds WHERE id = ?");
+    status.Bind(1, round_id);
+    if (status.Step() != SQLITE_ROW) return Error{fmt::format("ingen runde med id {}", round_id)};
+    if (status.Text(0) != "open") return Error{"runden er allerede avsluttet"};
+    auto written = WriteBatchInTransaction(batch, nullptr);
+    if (!written.ok()) return written.error();
+    for (const char* sql : {"DELETE FROM survey_responses WHERE round_id = ?",
+                            "DELETE FROM survey_drafts WHERE round_id = ?"}) {
+      Statement s(db_, sql);
+      s.Bind(1, round_id);
+      if (s.Step() != SQLITE_DONE) return Fail("kan ikke avslutte runden", s.error());
+    }
+    Statement close(db_, "UPDATE survey_rounds SET status = 'closed', batch_id = ? WHERE id = ?");
+    close.Bind(1, written->id).Bind(2, round_id);
+    if (close.Step() != SQLITE_DONE) return Fail("kan ikke avslutte runden", close.error());
+    if (auto committed = tx.Commit(); !committed.ok()) return committed.error();
+    return written;
   }
 
  private:

@@ -88,6 +88,77 @@ struct InvitedCount {
   int invited = 0;
 };
 
+// --- The web application (samkart serve) ---
+
+// A person who logs in. Roles: admin (national administrator), regional (a
+// KORUS region's analyst), municipal (one municipality's coordinator),
+// reader. The scope column a role needs is set; the other is empty.
+struct User {
+  int64_t id = 0;
+  std::string username;
+  std::string password_hash;  // argon2id, libsodium's encoded string
+  std::string role;
+  std::optional<std::string> region;  // regional: region key
+  std::optional<int> municipality;    // municipal: municipality number
+  bool active = true;
+  std::string created_at;
+};
+
+// A logged-in browser. Only a hash of the cookie's token is stored, so a
+// copy of the database does not log anyone in.
+struct Session {
+  std::string token_sha256;
+  int64_t user_id = 0;
+  std::string csrf_token;
+  std::string expires_at;  // UTC, ISO 8601
+};
+
+// Who did what: logins (also failed ones), imports, exports, report
+// downloads, user changes, survey rounds.
+struct AuditEntry {
+  int64_t id = 0;
+  std::string at;        // UTC, ISO 8601; filled by the store when empty
+  std::string username;  // who, or the name tried at a failed login
+  std::string action;    // «login», «login_failed», «import», «export» …
+  std::string detail;
+};
+
+// One service's part of a survey round: how many were invited, and the
+// anonymous link that marks answers as from this service.
+struct SurveyService {
+  std::string service;  // service key
+  int invited = 0;
+  std::string token;
+};
+
+// A survey collected in Samkart. Answers are held (harmonised, not yet
+// k-anonymised) while the round is open; closing it anonymises them and
+// writes them as one batch.
+struct SurveyRound {
+  int64_t id = 0;
+  int municipality = 0;
+  int year = 0;
+  std::string round_type;             // baseline / follow_up
+  std::string generation;             // the instrument generation the form follows
+  std::string token;                  // the round's anonymous link
+  std::string status;                 // open / closed
+  std::vector<std::string> item_ids;  // the order of a held answer's bytes
+  std::optional<int64_t> batch_id;    // set when closed
+  std::string created_by;
+  std::string created_at;
+  std::vector<SurveyService> services;
+};
+
+// One submitted answer of an open round. It carries no time, and its key is
+// random, so neither tells when or in which order anyone answered.
+struct HeldResponse {
+  int service = 0;
+  int position = 0;
+  std::vector<uint8_t> answers;  // by SurveyRound::item_ids
+};
+
+enum class SubmitStatus { kStored, kAlreadySubmitted, kRoundClosed };
+
 // Called now and then while a batch is written: rows written so far.
 using WriteProgress = std::function<void(std::size_t written, std::size_t total)>;
 
@@ -129,6 +200,50 @@ class Store {
   virtual Result<bool> ScanRespondents(
       const std::function<bool(const RespondentRecord&, const std::string& round_type,
                                const std::string& generation)>& visit) = 0;
+
+  // Users. AddUser fails on a username that exists.
+  virtual Result<int64_t> AddUser(const User& user) = 0;
+  // Replaces role, scope, active and password hash of the user with user.id.
+  virtual Result<bool> UpdateUser(const User& user) = 0;
+  virtual Result<std::optional<User>> FindUser(const std::string& username) = 0;
+  virtual Result<std::optional<User>> FindUserById(int64_t id) = 0;
+  virtual Result<std::vector<User>> Users() = 0;
+
+  // Sessions. FindSession returns only unexpired ones; AddSession also
+  // removes the expired.
+  virtual Result<bool> AddSession(const Session& session) = 0;
+  virtual Result<std::optional<Session>> FindSession(const std::string& token_sha256) = 0;
+  virtual Result<bool> DeleteSession(const std::string& token_sha256) = 0;
+  virtual Result<bool> DeleteSessionsOfUser(int64_t user_id) = 0;
+
+  virtual Result<bool> AppendAudit(const AuditEntry& entry) = 0;
+  // The newest `limit` entries, newest first.
+  virtual Result<std::vector<AuditEntry>> AuditLog(std::size_t limit) = 0;
+
+  // Creates an open round with its services, and stores their invited
+  // counts, in one transaction. Fails when the municipality already has a
+  // round of that year and type, or is missing from the register.
+  virtual Result<int64_t> CreateSurveyRound(const SurveyRound& round) = 0;
+  virtual Result<std::vector<SurveyRound>> SurveyRounds() = 0;
+  // The round whose link (or one of whose service links) is `token`.
+  virtual Result<std::optional<SurveyRound>> FindSurveyRoundByToken(const std::string& token) = 0;
+  // Held answers per service code of a round.
+  virtual Result<std::map<int, std::size_t>> SurveyResponseCounts(int64_t round_id) = 0;
+  virtual Result<std::vector<HeldResponse>> HeldResponses(int64_t round_id) = 0;
+
+  // Answers in progress, keyed by a hash of the respondent's cookie: saved
+  // on every page, deleted by the submission.
+  virtual Result<bool> SaveSurveyDraft(const std::string& draft_key, int64_t round_id,
+                                       const std::string& answers_json) = 0;
+  virtual Result<std::optional<std::string>> LoadSurveyDraft(const std::string& draft_key,
+                                                             int64_t round_id) = 0;
+  // Stores the answer and deletes the draft in one transaction. A second
+  // submission of the same draft, or one to a closed round, stores nothing.
+  virtual Result<SubmitStatus> SubmitSurveyResponse(const std::string& draft_key, int64_t round_id,
+                                                    const HeldResponse& response) = 0;
+  // Writes `batch` (the round's anonymised answers), deletes the held ones
+  // and marks the round closed, in one transaction.
+  virtual Result<BatchInfo> CloseSurveyRound(int64_t round_id, const NewBatch& batch) = 0;
 };
 
 struct StoreOptions {

@@ -1,0 +1,258 @@
+// samkart serve [--host H] [--port P] …   the web application
+// samkart user add|list|password|disable   users, from the command line
+// (the first administrator is created here; there is no default password)
+#include <algorithm>
+#include <csignal>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "samkart/cli/context.h"
+#include "samkart/web/app.h"
+#include "samkart/web/auth.h"
+#include "samkart/web/server.h"
+
+namespace samkart::cli {
+
+namespace {
+
+web::WebServer* running_server = nullptr;
+
+void StopOnSignal(int) {
+  if (running_server) running_server->Stop();
+}
+
+// The password from stdin (first line), or a generated one that is printed.
+std::optional<std::string> ReadOrGeneratePassword(bool generate, Context& context) {
+  if (generate) {
+    std::string password = web::RandomToken(15);
+    std::cout << "Passord: " << password << "\n";
+    return password;
+  }
+  if (isatty(STDIN_FILENO)) std::cerr << "Passord (én linje på standard inn): ";
+  std::string password;
+  if (!std::getline(std::cin, password)) {
+    std::cerr << "feil: fant ikke noe passord på standard inn (bruk --generate-password for å "
+                 "lage et)\n";
+    context.exit_code = 2;
+    return std::nullopt;
+  }
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  if (auto weak = web::WeakPasswordReason(password)) {
+    std::cerr << "feil: " << *weak << "\n";
+    context.exit_code = 2;
+    return std::nullopt;
+  }
+  return password;
+}
+
+}  // namespace
+
+void AddServeCommands(CLI::App& app, Context& context) {
+  // --- serve ---
+  auto* serve = app.add_subcommand(
+      "serve", "Start webapplikasjonen: spørreskjema, resultatutforsker og administrasjon");
+  static web::ServeOptions options;
+  static std::size_t max_upload_mb = 64;
+  static bool quiet = false;
+  serve->add_option("--host", options.host, "Adresse å lytte på (standard: 127.0.0.1)")
+      ->type_name("ADRESSE");
+  serve->add_option("--port", options.port, "Port (standard: 8080; 0 = en ledig port)")
+      ->check(CLI::Range(0, 65535))
+      ->type_name("PORT");
+  serve->add_option("--max-upload-mb", max_upload_mb, "Største opplasting i MB (standard: 64)")
+      ->check(CLI::Range(1, 8192))
+      ->type_name("MB");
+  serve->add_option("--min-n", options.rules.min_n, "Publiseringsregel: minste N per gruppe")
+      ->check(CLI::Range(1, 1000))
+      ->type_name("N");
+  serve->add_option("-k", options.k, "k-anonymitet når en runde avsluttes (standard: 5)")
+      ->check(CLI::Range(2, 100));
+  serve->add_option("--threads", options.threads, "Samtidige forbindelser (standard: 64)")
+      ->check(CLI::Range(1, 4096));
+  serve->add_flag("--secure-cookies", options.secure_cookies,
+                  "Informasjonskapsler bare over HTTPS (bak en HTTPS-proxy)");
+  auto* cert = serve->add_option("--tls-cert", options.tls_cert, "Sertifikat (PEM) for HTTPS")
+                   ->check(CLI::ExistingFile)
+                   ->type_name("FIL");
+  serve->add_option("--tls-key", options.tls_key, "Privat nøkkel (PEM) for HTTPS")
+      ->check(CLI::ExistingFile)
+      ->needs(cert)
+      ->type_name("FIL");
+  serve->add_flag("--quiet", quiet, "Ikke skriv adressen ved oppstart");
+  serve->callback([&context] {
+    options.max_upload_bytes = max_upload_mb << 20;
+    if (!options.tls_cert.empty()) options.secure_cookies = true;
+    auto instrument = context.LoadInstrumentOrReport();
+    if (!instrument) return;
+    auto store = context.OpenStoreOrReport();
+    if (!store) return;
+    if (!web::InitialiseCrypto()) {
+      std::cerr << "feil: libsodium kunne ikke starte\n";
+      context.exit_code = 1;
+      return;
+    }
+    web::App web_app(std::move(*store), std::move(*instrument), options);
+    if (auto loaded = web_app.ReloadDataset(); !loaded.ok()) {
+      std::cerr << "feil: " << loaded.error().message << "\n";
+      context.exit_code = 1;
+      return;
+    }
+    web::WebServer server(web_app);
+    auto port = server.Bind(options.host, options.port);
+    if (!port.ok()) {
+      std::cerr << "feil: " << port.error().message << "\n";
+      context.exit_code = 1;
+      return;
+    }
+    running_server = &server;
+    std::signal(SIGINT, StopOnSignal);
+    std::signal(SIGTERM, StopOnSignal);
+    if (!quiet) {
+      std::cout << fmt::format("Samkart kjører på {}://{}:{}/ (database: {}). Stopp med Ctrl+C.",
+                               server.tls() ? "https" : "http", options.host, *port, context.db)
+                << std::endl;
+    }
+    if (!server.Run()) context.exit_code = 1;
+    running_server = nullptr;
+  });
+
+  // --- user ---
+  auto* user = app.add_subcommand("user", "Brukere: opprett, list, bytt passord, deaktiver");
+  user->require_subcommand(1);
+  static std::string name, role, region;
+  static std::optional<int> municipality;
+  static bool generate = false;
+
+  auto* add = user->add_subcommand("add", "Opprett en bruker (passord fra standard inn)");
+  add->add_option("name", name, "Brukernavn")->required()->type_name("NAVN");
+  add->add_option("--role", role, "admin, regional, municipal eller reader")
+      ->required()
+      ->check(CLI::IsMember({"admin", "regional", "municipal", "reader"}))
+      ->type_name("ROLLE");
+  add->add_option("--region", region, "KORUS-region (for regional)")->type_name("REGION");
+  add->add_option("--municipality", municipality, "Kommunenummer (for municipal)")->type_name("NR");
+  add->add_flag("--generate-password", generate, "Lag et tilfeldig passord og skriv det ut");
+  add->callback([&context] {
+    if (name.empty() || name.size() > 64 ||
+        name.find_first_of(" \t\r\n<>\"'&") != std::string::npos) {
+      std::cerr << "feil: brukernavnet må ha 1–64 tegn uten mellomrom, <, >, \", ' eller &\n";
+      context.exit_code = 2;
+      return;
+    }
+    store::User u;
+    u.username = name;
+    u.role = role;
+    if (role == "regional") {
+      if (region.empty()) {
+        std::cerr << "feil: en regional analytiker trenger --region\n";
+        context.exit_code = 2;
+        return;
+      }
+      auto instrument = context.LoadInstrumentOrReport();
+      if (!instrument) return;
+      const auto& regions = instrument->regions;
+      if (std::none_of(regions.begin(), regions.end(),
+                       [](const instrument::Code& r) { return r.key == region; })) {
+        std::cerr << fmt::format("feil: ukjent region «{}»\n", region);
+        context.exit_code = 2;
+        return;
+      }
+      u.region = region;
+    }
+    if (role == "municipal") {
+      if (!municipality) {
+        std::cerr << "feil: en kommunekoordinator trenger --municipality\n";
+        context.exit_code = 2;
+        return;
+      }
+      u.municipality = municipality;
+    }
+    auto password = ReadOrGeneratePassword(generate, context);
+    if (!password) return;
+    auto hash = web::HashPassword(*password);
+    if (!hash.ok()) {
+      std::cerr << "feil: " << hash.error().message << "\n";
+      context.exit_code = 1;
+      return;
+    }
+    u.password_hash = *hash;
+    auto store = context.OpenStoreOrReport();
+    if (!store) return;
+    auto added = (*store)->AddUser(u);
+    if (!added.ok()) {
+      std::cerr << "feil: " << added.error().message << "\n";
+      context.exit_code = 1;
+      return;
+    }
+    (void)(*store)->AppendAudit(
+        {0, "", "(kommandolinjen)", "user_add", fmt::format("{} ({})", name, role)});
+    std::cout << fmt::format("Brukeren {} ({}) er opprettet.\n", name, role);
+  });
+
+  auto* list = user->add_subcommand("list", "List brukerne");
+  list->callback([&context] {
+    auto store = context.OpenStoreOrReport();
+    if (!store) return;
+    auto users = (*store)->Users();
+    if (!users.ok()) {
+      std::cerr << "feil: " << users.error().message << "\n";
+      context.exit_code = 1;
+      return;
+    }
+    if (users->empty()) std::cout << "Ingen brukere. Opprett en med «samkart user add».\n";
+    for (const auto& u : *users) {
+      std::cout << fmt::format("{:<24} {:<10} {:<12} {}\n", u.username, u.role,
+                               u.region         ? *u.region
+                               : u.municipality ? std::to_string(*u.municipality)
+                                                : "",
+                               u.active ? "aktiv" : "deaktivert");
+    }
+  });
+
+  static std::string target;
+  auto* password = user->add_subcommand("password", "Sett nytt passord (fra standard inn)");
+  password->add_option("name", target, "Brukernavn")->required()->type_name("NAVN");
+  password->add_flag("--generate-password", generate, "Lag et tilfeldig passord og skriv det ut");
+  auto* disable = user->add_subcommand("disable", "Deaktiver en bruker og avslutt øktene");
+  disable->add_option("name", target, "Brukernavn")->required()->type_name("NAVN");
+  const auto change = [&context](bool set_password) {
+    auto store = context.OpenStoreOrReport();
+    if (!store) return;
+    auto found = (*store)->FindUser(target);
+    if (!found.ok() || !*found) {
+      std::cerr << fmt::format("feil: ingen bruker heter «{}»\n", target);
+      context.exit_code = 1;
+      return;
+    }
+    store::User u = **found;
+    if (set_password) {
+      auto secret = ReadOrGeneratePassword(generate, context);
+      if (!secret) return;
+      auto hash = web::HashPassword(*secret);
+      if (!hash.ok()) {
+        std::cerr << "feil: " << hash.error().message << "\n";
+        context.exit_code = 1;
+        return;
+      }
+      u.password_hash = *hash;
+    } else {
+      u.active = false;
+    }
+    if (auto updated = (*store)->UpdateUser(u); !updated.ok()) {
+      std::cerr << "feil: " << updated.error().message << "\n";
+      context.exit_code = 1;
+      return;
+    }
+    (void)(*store)->DeleteSessionsOfUser(u.id);
+    (void)(*store)->AppendAudit(
+        {0, "", "(kommandolinjen)", set_password ? "user_password" : "user_disable", target});
+    std::cout << (set_password ? "Passordet er endret.\n" : "Brukeren er deaktivert.\n");
+  };
+  password->callback([change] { change(true); });
+  disable->callback([change] { change(false); });
+}
+
+}  // namespace samkart::cli

@@ -1,0 +1,77 @@
+// The state `samkart serve` shares between requests: the store (behind one
+// lock, since a store connection serves one caller at a time), the
+// instrument, the publication rules and a snapshot of the analysis dataset
+// that is swapped, never changed, when an import or a closed survey round
+// adds respondents.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+
+#include "samkart/analysis/dataset.h"
+#include "samkart/analysis/publication.h"
+#include "samkart/core/result.h"
+#include "samkart/instrument/instrument.h"
+#include "samkart/store/store.h"
+#include "samkart/web/auth.h"
+
+namespace samkart::web {
+
+struct ServeOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  // Uploads (imports) larger than this are refused from the Content-Length
+  // header, before the body is read.
+  std::size_t max_upload_bytes = 64u << 20;
+  // Sessions expire after this many hours.
+  int session_hours = 8;
+  // Cookies get the Secure attribute: set when served over TLS or behind an
+  // HTTPS proxy.
+  bool secure_cookies = false;
+  std::string tls_cert, tls_key;  // both set: serve HTTPS
+  analysis::PublicationRules rules;
+  std::size_t k = 5;     // k-anonymity when a survey round is closed
+  int threads = 64;      // connections served at once
+  std::string work_dir;  // uploads and generated reports; a temporary folder when empty
+};
+
+class App {
+ public:
+  App(std::unique_ptr<store::Store> store, instrument::Instrument instrument, ServeOptions options);
+
+  const instrument::Instrument& instrument() const { return instrument_; }
+  const ServeOptions& options() const { return options_; }
+  LoginThrottle& throttle() { return throttle_; }
+
+  // Runs `work` with the store to itself.
+  template <typename Work>
+  auto WithStore(Work&& work) -> decltype(work(std::declval<store::Store&>())) {
+    std::lock_guard lock(store_mutex_);
+    return work(*store_);
+  }
+
+  // The dataset as of the last load; callers keep the pointer for the
+  // whole request, so a reload never changes a table under them.
+  std::shared_ptr<const analysis::Dataset> dataset() const;
+  // Reads the store again (after an import or a closed round).
+  Result<bool> ReloadDataset();
+
+  // Writes an audit entry; a failure to write is reported on stderr, never
+  // swallowed silently, but does not fail the request.
+  void Audit(const std::string& username, const std::string& action, const std::string& detail);
+
+ private:
+  std::unique_ptr<store::Store> store_;
+  std::mutex store_mutex_;
+  instrument::Instrument instrument_;
+  ServeOptions options_;
+  LoginThrottle throttle_;
+  mutable std::shared_mutex dataset_mutex_;
+  std::shared_ptr<const analysis::Dataset> dataset_;
+};
+
+}  // namespace samkart::web

@@ -1,0 +1,70 @@
+#include "samkart/web/assets.h"
+
+namespace samkart::web {
+
+const char* StyleSheet() {
+  return R"css(
+:root { --ink: #1b1b1b; --muted: #4a4a4a; --accent: #0b5394; --accent-dark: #073763;
+        --line: #c8c8c8; --soft: #f2f5f9; --error: #a30000; --ok: #1e5e20; }
+* { box-sizing: border-box; }
+html { font-size: 100%; }
+body { margin: 0; font-family: "DejaVu Sans", Arial, sans-serif; color: var(--ink);
+       background: #fff; line-height: 1.5; }
+a { color: var(--accent); }
+a:hover { color: var(--accent-dark); }
+:focus-visible { outline: 3px solid #f9a825; outline-offset: 2px; }
+.skip { position: absolute; left: -10000px; top: 0; background: #fff; padding: .5rem; }
+.skip:focus { left: .5rem; z-index: 10; }
+header.site { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem 1.5rem;
+              padding: .75rem 1rem; border-bottom: 2px solid var(--accent); }
+header.site .brand { font-weight: bold; font-size: 1.25rem; text-decoration: none; }
+header.site nav ul { display: flex; flex-wrap: wrap; gap: .25rem 1rem; list-style: none;
+                     margin: 0; padding: 0; }
+header.site .logout { margin-left: auto; display: flex; gap: .5rem; align-items: center; }
+main { max-width: 64rem; margin: 0 auto; padding: 1rem; }
+footer.site { max-width: 64rem; margin: 2rem auto 0; padding: 1rem; color: var(--muted);
+              border-top: 1px solid var(--line); font-size: .875rem; }
+h1 { font-size: 1.75rem; line-height: 1.25; }
+h2 { font-size: 1.35rem; margin-top: 2rem; }
+label { display: block; font-weight: bold; margin-top: .75rem; }
+.hint { color: var(--muted); font-weight: normal; font-size: .9rem; }
+input[type=text], input[type=password], input[type=number], input[type=file], select, textarea {
+  font: inherit; padding: .5rem; border: 1px solid #6b6b6b; border-radius: 4px;
+  max-width: 100%; }
+input[type=text], input[type=password], select { width: 24rem; }
+button, .button { font: inherit; padding: .6rem 1.2rem; border: 2px solid var(--accent);
+                  background: var(--accent); color: #fff; border-radius: 4px; cursor: pointer;
+                  text-decoration: none; display: inline-block; }
+button.secondary, .button.secondary { background: #fff; color: var(--accent); }
+button:hover, .button:hover { background: var(--accent-dark); border-color: var(--accent-dark);
+                              color: #fff; }
+.error { color: var(--error); font-weight: bold; }
+.ok { color: var(--ok); font-weight: bold; }
+.notice { background: var(--soft); border-left: 4px solid var(--accent); padding: .75rem 1rem; }
+table { border-collapse: collapse; margin: 1rem 0; }
+th, td { border: 1px solid var(--line); padding: .35rem .6rem; text-align: left;
+         vertical-align: top; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+caption { text-align: left; font-weight: bold; padding: .25rem 0; }
+.table-wrap { overflow-x: auto; max-width: 100%; }
+fieldset { border: 1px solid var(--line); border-radius: 4px; margin: 1rem 0; padding: .75rem 1rem; }
+legend { font-weight: bold; padding: 0 .25rem; }
+fieldset.item label { display: flex; gap: .5rem; align-items: flex-start; font-weight: normal;
+                      margin: .35rem 0; min-height: 44px; padding: .4rem 0; }
+fieldset.item input[type=radio], fieldset.item input[type=checkbox] {
+  width: 1.35rem; height: 1.35rem; flex: none; margin-top: .1rem; }
+.progress { margin: .5rem 0 1rem; }
+.progress progress { width: 100%; height: 1rem; }
+.actions { display: flex; flex-wrap: wrap; gap: .75rem; margin-top: 1.5rem; }
+.filters { display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; align-items: flex-end; }
+.filters label { margin-top: 0; }
+.filters select { width: auto; max-width: 20rem; }
+@media (max-width: 40rem) {
+  input[type=text], input[type=password], select { width: 100%; }
+  header.site .logout { margin-left: 0; }
+  h1 { font-size: 1.4rem; }
+}
+)css";
+}
+
+}  // namespace samkart::web

@@ -1,0 +1,10 @@
+// The one stylesheet every page uses (served at /static/samkart.css, so the
+// Content-Security-Policy can forbid inline styles). Colours meet WCAG 2.1
+// AA contrast; focus is always visible; layouts reflow down to 320 px.
+#pragma once
+
+namespace samkart::web {
+
+const char* StyleSheet();
+
+}  // namespace samkart::web

@@ -1,0 +1,84 @@
+// Who may do what, and how we know who is asking: argon2id password hashes
+// (libsodium), random tokens for sessions, CSRF and survey links, a login
+// throttle, and the roles' scopes. Nothing here speaks HTTP.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "samkart/core/result.h"
+#include "samkart/store/store.h"
+
+namespace samkart::web {
+
+// Initialises libsodium once; false when the library cannot start.
+bool InitialiseCrypto();
+
+// argon2id with libsodium's interactive limits (64 MiB, 2 passes).
+Result<std::string> HashPassword(std::string_view password);
+bool VerifyPassword(std::string_view password, const std::string& hash);
+// Why a password is not accepted, in Norwegian; nullopt when it is.
+std::optional<std::string> WeakPasswordReason(std::string_view password);
+
+// `bytes` random bytes from the OS as URL-safe base64 (no padding).
+std::string RandomToken(std::size_t bytes = 32);
+
+enum class Role { kAdmin, kRegional, kMunicipal, kReader };
+
+std::optional<Role> ParseRole(std::string_view key);
+const char* RoleKey(Role role);    // «admin», «regional», «municipal», «reader»
+const char* RoleLabel(Role role);  // «Nasjonal administrator» …
+
+// What a logged-in user may see and do. Built from the stored user.
+struct Principal {
+  int64_t user_id = 0;
+  std::string username;
+  Role role = Role::kReader;
+  std::optional<std::string> region;  // kRegional
+  std::optional<int> municipality;    // kMunicipal
+
+  static std::optional<Principal> FromUser(const store::User& user);
+
+  bool IsAdmin() const { return role == Role::kAdmin; }
+  // Results of one municipality: admin; the region's analyst; its own coordinator.
+  bool CanSeeMunicipality(int number, const std::string& region_of_municipality) const;
+  // Results of a region as a whole: admin, that region's analyst.
+  bool CanSeeRegion(const std::string& region_key) const;
+  // Create and close survey rounds for a municipality: admin or its coordinator.
+  bool CanRunSurvey(int number) const;
+  bool CanImport() const { return role == Role::kAdmin || role == Role::kRegional; }
+  bool CanManageUsers() const { return role == Role::kAdmin; }
+};
+
+// Refuses logins after repeated failures, per user name and per client
+// address, for a time that doubles with each further failure.
+class LoginThrottle {
+ public:
+  using Clock = std::chrono::steady_clock;
+  explicit LoginThrottle(std::size_t free_attempts = 5,
+                         std::chrono::seconds first_lockout = std::chrono::seconds(30))
+      : free_attempts_(free_attempts), first_lockout_(first_lockout) {}
+
+  // Seconds to wait before `key` may try again; 0 when it may now.
+  long WaitSeconds(const std::string& key, Clock::time_point now = Clock::now());
+  void RecordFailure(const std::string& key, Clock::time_point now = Clock::now());
+  void RecordSuccess(const std::string& key);
+
+ private:
+  struct State {
+    std::size_t failures = 0;
+    Clock::time_point locked_until{};
+    Clock::time_point last_failure{};
+  };
+  std::mutex mutex_;
+  std::map<std::string, State> states_;
+  std::size_t free_attempts_;
+  std::chrono::seconds first_lockout_;
+};
+
+}  // namespace samkart::web

@@ -1,0 +1,208 @@
+#include "samkart/web/auth.h"
+
+#include <gtest/gtest.h>
+
+#include "support/web_server.h"
+
+namespace samkart::web {
+namespace {
+
+using testing_support::TestServer;
+using testing_support::WebClient;
+
+TEST(Passwords, HashIsArgon2idAndVerifiesOnlyTheRightPassword) {
+  auto hash = HashPassword("riktig hest batteri stift");
+  ASSERT_TRUE(hash.ok());
+  EXPECT_EQ(hash->rfind("$argon2id$", 0), 0u) << *hash;
+  EXPECT_TRUE(VerifyPassword("riktig hest batteri stift", *hash));
+  EXPECT_FALSE(VerifyPassword("riktig hest batteri stifT", *hash));
+  EXPECT_FALSE(VerifyPassword("", *hash));
+  // Salted: the same password hashes differently each time.
+  EXPECT_NE(*hash, HashPassword("riktig hest batteri stift").value());
+}
+
+TEST(Passwords, WeakPasswordsAreNamed) {
+  EXPECT_TRUE(WeakPasswordReason("kort"));
+  EXPECT_TRUE(WeakPasswordReason("aaaaaaaaaaaaaaaa"));
+  EXPECT_FALSE(WeakPasswordReason("et langt nok passord"));
+}
+
+TEST(Tokens, AreLongRandomAndUrlSafe) {
+  const std::string a = RandomToken(), b = RandomToken();
+  EXPECT_EQ(a.size(), 43u);
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+            std::string::npos);
+}
+
+TEST(LoginThrottle, LocksAfterFreeAttemptsAndDoublesTheWait) {
+  LoginThrottle throttle(3, std::chrono::seconds(10));
+  const auto t0 = LoginThrottle::Clock::now();
+  for (int i = 0; i < 2; ++i) throttle.RecordFailure("u:anne", t0);
+  EXPECT_EQ(throttle.WaitSeconds("u:anne", t0), 0);
+  throttle.RecordFailure("u:anne", t0);
+  EXPECT_EQ(throttle.WaitSeconds("u:anne", t0), 10);
+  throttle.RecordFailure("u:anne", t0);
+  EXPECT_EQ(throttle.WaitSeconds("u:anne", t0), 20);
+  EXPECT_EQ(throttle.WaitSeconds("u:anne", t0 + std::chrono::seconds(21)), 0);
+  EXPECT_EQ(throttle.WaitSeconds("u:other", t0), 0);
+  throttle.RecordSuccess("u:anne");
+  EXPECT_EQ(throttle.WaitSeconds("u:anne", t0), 0);
+}
+
+TEST(Principal, ScopesFollowTheRole) {
+  store::User user;
+  user.id = 1;
+  user.username = "r";
+  user.role = "regional";
+  user.region = "midt";
+  auto regional = Principal::FromUser(user);
+  ASSERT_TRUE(regional);
+  EXPECT_TRUE(regional->CanSeeMunicipality(5001, "midt"));
+  EXPECT_FALSE(regional->CanSeeMunicipality(301, "ost"));
+  EXPECT_TRUE(regional->CanSeeRegion("midt"));
+  EXPECT_FALSE(regional->CanSeeRegion("nord"));
+  EXPECT_FALSE(regional->CanRunSurvey(5001));
+
+  user.role = "municipal";
+  user.region.reset();
+  user.municipality = 5001;
+  auto municipal = Principal::FromUser(user);
+  ASSERT_TRUE(municipal);
+  EXPECT_TRUE(municipal->CanSeeMunicipality(5001, "midt"));
+  EXPECT_FALSE(municipal->CanSeeMunicipality(5002, "midt"));
+  EXPECT_FALSE(municipal->CanSeeRegion("midt"));
+  EXPECT_TRUE(municipal->CanRunSurvey(5001));
+  EXPECT_FALSE(municipal->CanImport());
+
+  // A scoped role without its scope sees nothing, and a disabled user is nobody.
+  user.municipality.reset();
+  EXPECT_FALSE(Principal::FromUser(user));
+  user.role = "reader";
+  user.active = false;
+  EXPECT_FALSE(Principal::FromUser(user));
+}
+
+TEST(WebLogin, RightPasswordGivesASessionWrongOneIsAuditedAndThrottled) {
+  TestServer server(false);
+  const std::string password = server.AddUser("anne", "admin");
+  WebClient client(server.port());
+
+  // Not logged in: pages redirect to the login page, the API answers 401.
+  auto page = client.Get("/");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 303);
+  EXPECT_EQ(page->get_header_value("Location").rfind("/logg-inn?videre=", 0), 0u);
+  EXPECT_EQ(client.Get("/api/meg")->status, 401);
+
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_FALSE(client.LogIn("anne", "feil passord " + std::to_string(i)));
+  }
+  // Throttled now, even with the right password.
+  auto throttled =
+      client.PostJson("/api/logg-inn", {{"brukernavn", "anne"}, {"passord", password}}, false);
+  ASSERT_TRUE(throttled);
+  EXPECT_EQ(throttled->status, 429);
+  EXPECT_NE(throttled->body.find("Vent"), std::string::npos);
+
+  auto log = server.app().WithStore([](store::Store& s) { return s.AuditLog(100); });
+  ASSERT_TRUE(log.ok());
+  std::size_t failed = 0;
+  for (const auto& entry : *log) failed += entry.action == "login_failed";
+  EXPECT_EQ(failed, 5u);
+}
+
+TEST(WebLogin, SessionCookieIsHttpOnlyAndLogoutNeedsCsrf) {
+  TestServer server(false);
+  const std::string password = server.AddUser("anne", "admin");
+  WebClient client(server.port());
+  auto login =
+      client.PostJson("/api/logg-inn", {{"brukernavn", "anne"}, {"passord", password}}, false);
+  ASSERT_TRUE(login);
+  ASSERT_EQ(login->status, 200);
+  const std::string cookie = login->get_header_value("Set-Cookie");
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos) << cookie;
+  EXPECT_NE(cookie.find("SameSite=Lax"), std::string::npos) << cookie;
+  EXPECT_EQ(cookie.find("Secure"), std::string::npos) << "plain HTTP in the test";
+  client.set_csrf(nlohmann::json::parse(login->body)["csrf"]);
+
+  auto me = client.Get("/api/meg");
+  ASSERT_TRUE(me);
+  EXPECT_EQ(me->status, 200);
+  EXPECT_EQ(nlohmann::json::parse(me->body)["rolle"], "admin");
+
+  // Logging out without the token is refused; with it, the session ends.
+  auto forged = client.PostForm("/logg-ut", {}, false);
+  ASSERT_TRUE(forged);
+  EXPECT_EQ(forged->status, 403);
+  EXPECT_EQ(client.Get("/api/meg")->status, 200);
+  auto out = client.PostForm("/logg-ut", {});
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->status, 303);
+  EXPECT_EQ(client.Get("/api/meg")->status, 401);
+}
+
+TEST(WebLogin, SecureCookiesWhenConfigured) {
+  ServeOptions options;
+  options.secure_cookies = true;
+  TestServer server(false, options);
+  const std::string password = server.AddUser("anne", "admin");
+  WebClient client(server.port());
+  auto login =
+      client.PostJson("/api/logg-inn", {{"brukernavn", "anne"}, {"passord", password}}, false);
+  ASSERT_TRUE(login);
+  EXPECT_NE(login->get_header_value("Set-Cookie").find("; Secure"), std::string::npos);
+}
+
+TEST(WebLogin, LoginFormNeedsItsCsrfCookieAndRedirectsOnlyWithinTheSite) {
+  TestServer server(false);
+  const std::string password = server.AddUser("anne", "admin");
+  WebClient client(server.port());
+  auto form = client.Get("/logg-inn?videre=https://evil.example/");
+  ASSERT_TRUE(form);
+  client.LearnCsrfFrom(form->body);
+  EXPECT_EQ(form->body.find("evil.example"), std::string::npos);
+  EXPECT_NE(form->body.find(R"(lang="nb")"), std::string::npos);
+
+  auto without =
+      client.PostForm("/logg-inn", {{"brukernavn", "anne"}, {"passord", password}}, false);
+  ASSERT_TRUE(without);
+  EXPECT_EQ(without->status, 403);
+
+  auto ok = client.PostForm(
+      "/logg-inn", {{"brukernavn", "anne"}, {"passord", password}, {"videre", "//evil.example/"}});
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 303);
+  EXPECT_EQ(ok->get_header_value("Location"), "/");
+}
+
+TEST(WebServer, EveryResponseCarriesTheSecurityHeaders) {
+  TestServer server(false);
+  WebClient client(server.port());
+  for (const char* path : {"/logg-inn", "/finnes-ikke", "/api/meg"}) {
+    auto res = client.Get(path);
+    ASSERT_TRUE(res) << path;
+    EXPECT_NE(res->get_header_value("Content-Security-Policy").find("frame-ancestors 'none'"),
+              std::string::npos)
+        << path;
+    EXPECT_EQ(res->get_header_value("X-Content-Type-Options"), "nosniff") << path;
+    EXPECT_EQ(res->get_header_value("Referrer-Policy"), "no-referrer") << path;
+  }
+  auto missing = client.Get("/finnes-ikke");
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_NE(missing->body.find("Siden finnes ikke"), std::string::npos);
+}
+
+TEST(WebServer, MalformedJsonGets400WithAMessage) {
+  TestServer server(false);
+  WebClient client(server.port());
+  for (const std::string body : {"{", "[]", "{\"brukernavn\": 3}", "\xff\xfe"}) {
+    auto res = client.PostRaw("/api/logg-inn", body, "application/json", false);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 400) << body;
+    EXPECT_TRUE(nlohmann::json::parse(res->body).contains("feil")) << res->body;
+  }
+}
+
+}  // namespace
+}  // namespace samkart::web

@@ -1,0 +1,8 @@
+// Placeholder until this responsibility is built (issue 7).
+#include "samkart/web/routes.h"
+
+namespace samkart::web {
+
+void RegisterSurveyRoutes(httplib::Server&, App&) {}
+
+}  // namespace samkart::web
