@@ -70,7 +70,7 @@ void AddServeCommands(CLI::App& app, Context& context) {
       ->type_name("N");
   serve->add_option("-k", options.k, "k-anonymitet når en runde avsluttes (standard: 5)")
       ->check(CLI::Range(2, 100));
-  serve->add_option("--threads", options.threads, "Samtidige forbindelser (standard: 64)")
+  serve->add_option("--threads", options.threads, "Samtidige forbindelser (standard: 256)")
       ->check(CLI::Range(1, 4096));
   serve->add_flag("--secure-cookies", options.secure_cookies,
                   "Informasjonskapsler bare over HTTPS (bak en HTTPS-proxy)");

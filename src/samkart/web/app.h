@@ -35,7 +35,9 @@ struct ServeOptions {
   std::string tls_cert, tls_key;  // both set: serve HTTPS
   analysis::PublicationRules rules;
   std::size_t k = 5;     // k-anonymity when a survey round is closed
-  int threads = 64;      // connections served at once
+  // Connections served at once: httplib gives each open (keep-alive)
+  // connection a thread, so this bounds concurrent clients.
+  int threads = 256;
   std::string work_dir;  // uploads and generated reports; a temporary folder when empty
 };
 
