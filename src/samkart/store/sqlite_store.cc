@@ -738,7 +738,8 @@ class SqliteStore final : public Store {
       r.generation = s.Text(4);
       r.token = s.Text(5);
       r.status = s.Text(6);
-      for (std::string_view rest = s.Text(7); !rest.empty();) {
+      const std::string item_ids = s.Text(7);
+      for (std::string_view rest = item_ids; !rest.empty();) {
         const auto end = rest.find('\n');
         r.item_ids.emplace_back(rest.substr(0, end));
         rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
