@@ -64,6 +64,35 @@ fieldset.item input[type=radio], fieldset.item input[type=checkbox] {
   header.site .logout { margin-left: 0; }
   h1 { font-size: 1.4rem; }
 }
+/* Administration: import reports, one-time passwords, user facts. */
+pre.report { white-space: pre-wrap; overflow-wrap: anywhere; background: var(--soft);
+             border: 1px solid var(--line); padding: .75rem 1rem; font-size: .875rem; }
+code.secret { font-size: 1.1rem; background: #fff; border: 1px solid var(--line);
+              padding: .1rem .4rem; user-select: all; }
+.check { display: flex; gap: .5rem; align-items: center; margin-top: .75rem; }
+.check label { margin-top: 0; font-weight: normal; }
+.check input[type=checkbox] { width: 1.35rem; height: 1.35rem; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
+dl.facts dt { font-weight: bold; }
+dl.facts dd { margin: 0; }
+/* Survey and survey rounds (survey_routes.cc, round_routes.cc) */
+.error-summary { border: 3px solid var(--error); border-radius: 4px; padding: .75rem 1rem;
+                 margin: 1rem 0; }
+.error-summary h2 { margin-top: 0; font-size: 1.2rem; color: var(--error); }
+.error-summary a { color: var(--error); font-weight: bold; }
+.stem { font-size: 1.1rem; }
+.invited { display: grid; grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr));
+           gap: .25rem 1rem; }
+.invited input[type=number] { width: 8rem; }
+td code { word-break: break-all; }
+/* Results explorer */
+svg.explorer-chart { display: block; width: 100%; max-width: 40rem; height: auto; margin: 1rem 0; }
+svg.explorer-chart text { fill: #1b1b1b; }
+form.explorer fieldset .filters > div { min-width: 12rem; }
+form.explorer label.check { display: flex; gap: .5rem; align-items: center; min-height: 44px; }
+tr.total th, tr.total td { font-weight: bold; background: var(--soft); }
+.downloads { display: flex; flex-wrap: wrap; gap: .25rem .75rem; }
+.table-wrap:focus-visible { outline: 3px solid #f9a825; }
 )css";
 }
 

@@ -1,8 +1,623 @@
-// Placeholder until this responsibility is built (issue 7).
+// The respondent's pages under /s/{token}: an introduction, one page per
+// question family, submission and thanks. No login, no JavaScript: every
+// step is a form posted to the server and answered with 303 to the next
+// page. Answers in progress live in a draft keyed by the SHA-256 of a
+// random cookie; the submitted answer carries no time, address or cookie.
+//
+//   GET  /s/{token}              introduction, «Start»
+//   POST /s/{token}/start        creates the draft (cookie samkart_utkast)
+//   GET  /s/{token}/side/{n}     page n, answers saved so far filled in
+//   POST /s/{token}/side/{n}     saves page n; «Neste»/«Tilbake» → 303
+//   GET  /s/{token}/send         «ready to send» (when no page is left)
+//   POST /s/{token}/send         saves the last page, validates, submits
+//   GET  /s/{token}/takk         «Takk for svaret»
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "samkart/core/sha256.h"
+#include "samkart/core/text.h"
+#include "samkart/web/http.h"
 #include "samkart/web/routes.h"
+#include "samkart/web/survey.h"
 
 namespace samkart::web {
 
-void RegisterSurveyRoutes(httplib::Server&, App&) {}
+namespace {
+
+constexpr const char* kDraftCookie = "samkart_utkast";
+constexpr const char* kToken = R"(/s/([A-Za-z0-9_-]{20,64}))";
+
+// The round behind a link, and the service the link fixes (service links).
+struct Link {
+  store::SurveyRound round;
+  std::string token;
+  std::optional<std::string> fixed_service;
+  std::string municipality_name;
+};
+
+// Finds the round of the link in the request, or answers 404/500 and returns nullopt.
+std::optional<Link> FindLink(App& app, const httplib::Request& req, httplib::Response& res) {
+  const std::string token = req.matches[1];
+  auto found = app.WithStore([&](store::Store& store) -> Result<std::optional<Link>> {
+    auto round = store.FindSurveyRoundByToken(token);
+    if (!round.ok()) return round.error();
+    if (!*round) return std::optional<Link>();
+    Link link{std::move(**round), token, std::nullopt, ""};
+    for (const auto& s : link.round.services) {
+      if (s.token == token) link.fixed_service = s.service;
+    }
+    auto municipalities = store.Municipalities();
+    if (!municipalities.ok()) return municipalities.error();
+    link.municipality_name = std::to_string(link.round.municipality);
+    for (const auto& m : *municipalities) {
+      if (m.number == link.round.municipality) link.municipality_name = m.name;
+    }
+    return std::optional<Link>(std::move(link));
+  });
+  if (!found.ok()) {
+    SendHtml(res, 500,
+             RenderPage({"Noe gikk galt", nullptr, true, true},
+                        R"(<p class="error" role="alert">Skjemaet kunne ikke hentes. Prøv igjen )"
+                        R"(senere.</p>)"));
+    return std::nullopt;
+  }
+  if (!*found) {
+    SendHtml(res, 404,
+             RenderPage({"Fant ikke skjemaet", nullptr, true, true},
+                        "<p>Lenken du brukte, finnes ikke. Sjekk at du har kopiert hele lenken "
+                        "fra invitasjonen.</p>"));
+    return std::nullopt;
+  }
+  return std::move(**found);
+}
+
+std::string Base(const Link& link) { return "/s/" + link.token; }
+
+void SendClosed(httplib::Response& res, const Link& link) {
+  SendHtml(res, 410,
+           RenderPage({"Kartleggingen er avsluttet", nullptr, true, true},
+                      fmt::format("<p>Kartleggingen i {} {} er avsluttet, og det er ikke lenger "
+                                  "mulig å svare. Takk for interessen.</p>",
+                                  Escape(link.municipality_name), link.round.year)));
+}
+
+// The form of the link's round; a service link offers only its service.
+std::optional<SurveyForm> FormFor(App& app, const Link& link, httplib::Response& res) {
+  std::vector<std::string> services;
+  if (link.fixed_service) {
+    services.push_back(*link.fixed_service);
+  } else {
+    for (const auto& s : link.round.services) services.push_back(s.service);
+  }
+  auto form = SurveyForm::Create(app.instrument(), link.round.generation, services);
+  if (!form.ok()) {
+    SendHtml(
+        res, 500,
+        RenderPage({"Noe gikk galt", nullptr, true, true},
+                   fmt::format(R"(<p class="error" role="alert">Skjemaet kan ikke vises: {}</p>)",
+                               Escape(form.error().message))));
+    return std::nullopt;
+  }
+  return std::move(form).value();
+}
+
+std::optional<std::string> DraftKey(const httplib::Request& req) {
+  const auto cookie = Cookie(req, kDraftCookie);
+  if (!cookie || cookie->size() != 43) return std::nullopt;
+  return Sha256Hex(*cookie);
+}
+
+std::optional<SurveyDraft> LoadDraft(App& app, const std::string& key, int64_t round_id) {
+  auto json = app.WithStore([&](store::Store& s) { return s.LoadSurveyDraft(key, round_id); });
+  if (!json.ok() || !*json) return std::nullopt;
+  return SurveyDraft::FromJson(**json);
+}
+
+bool SaveDraft(App& app, const std::string& key, int64_t round_id, const SurveyDraft& draft) {
+  return app
+      .WithStore([&](store::Store& s) { return s.SaveSurveyDraft(key, round_id, draft.ToJson()); })
+      .ok();
+}
+
+void SendForbiddenForm(httplib::Response& res, const Link& link) {
+  SendHtml(res, 403,
+           RenderPage({"Skjemaet var utløpt", nullptr, true, true},
+                      fmt::format("<p>Skjemaet manglet en gyldig sikkerhetsnøkkel, så svaret ble "
+                                  "ikke lagret. <a href=\"{}\">Gå til starten av skjemaet</a> og "
+                                  "prøv igjen; svarene du har lagret, er tatt vare på.</p>",
+                                  Base(link))));
+}
+
+std::string FieldId(const std::string& qualified_item, int code) {
+  std::string id = "q-" + qualified_item + "-" + std::to_string(code);
+  std::replace(id.begin(), id.end(), '.', '-');
+  return id;
+}
+
+std::string Qualified(const instrument::Family& family, const instrument::Item& item) {
+  return family.id + "." + item.id;
+}
+
+struct FieldError {
+  std::string anchor;  // id of the field the summary links to
+  std::string message;
+};
+
+// One question with radio buttons, each with its label.
+std::string RadioFieldset(const std::string& name, const std::string& legend,
+                          const std::vector<std::pair<int, std::string>>& options,
+                          std::optional<int> checked, const std::string& hint = "") {
+  std::string out = fmt::format(R"(<fieldset class="item"><legend>{}</legend>)", Escape(legend));
+  if (!hint.empty()) out += fmt::format(R"(<p class="hint">{}</p>)", Escape(hint));
+  for (const auto& [code, label] : options) {
+    const std::string id = FieldId(name, code);
+    out += fmt::format(
+        R"(<label for="{0}"><input type="radio" id="{0}" name="{1}" value="{2}"{3}> {4}</label>)",
+        id, Escape(name), code, checked && *checked == code ? " checked" : "", Escape(label));
+  }
+  return out + "</fieldset>\n";
+}
+
+// Where the «Neste» of page `index` leads: the next page shown, else «send».
+std::optional<std::size_t> NextPage(const SurveyForm& form, const SurveyDraft& draft,
+                                    std::size_t index) {
+  for (const std::size_t p : form.ApplicablePages(draft)) {
+    if (p > index) return p;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::size_t> PreviousPage(const SurveyForm& form, const SurveyDraft& draft,
+                                        std::size_t index) {
+  std::optional<std::size_t> previous;
+  for (const std::size_t p : form.ApplicablePages(draft)) {
+    if (p < index) previous = p;
+  }
+  return previous;
+}
+
+std::string ErrorSummary(const std::vector<FieldError>& errors) {
+  if (errors.empty()) return "";
+  std::string out =
+      R"(<div class="error-summary" role="alert"><h2>Noe må rettes før du går videre</h2><ul>)";
+  for (const auto& e : errors) {
+    out += fmt::format(R"(<li><a href="#{}">{}</a></li>)", Escape(e.anchor), Escape(e.message));
+  }
+  return out + "</ul></div>\n";
+}
+
+// One page of the form, its saved (or just posted) answers checked.
+std::string RenderSurveyPage(const SurveyForm& form, const Link& link, std::size_t index,
+                             const SurveyDraft& draft, const std::string& csrf,
+                             const std::vector<FieldError>& errors) {
+  const auto shown = form.ApplicablePages(draft);
+  const auto at = std::find(shown.begin(), shown.end(), index);
+  const std::size_t number = static_cast<std::size_t>(at - shown.begin()) + 1;
+  const std::size_t total = shown.size();
+  const bool last = !NextPage(form, draft, index);
+  const SurveyPage& page = form.pages()[index];
+  const std::string heading =
+      page.family ? page.family->title : std::string("Om deg og arbeidsstedet ditt");
+
+  std::string body = ErrorSummary(errors);
+  body += fmt::format(R"(<h1>{}</h1>
+<div class="progress"><p id="framdrift">Side {} av {}</p><progress max="{}" value="{}" aria-labelledby="framdrift">Side {} av {}</progress></div>
+)",
+                      Escape(heading), number, total, total, number, number, total);
+  body +=
+      fmt::format(R"(<form method="post" action="{}">{})",
+                  last ? Base(link) + "/send" : fmt::format("{}/side/{}", Base(link), index + 1),
+                  CsrfInput(csrf));
+  if (last) body += fmt::format(R"(<input type="hidden" name="side" value="{}">)", index + 1);
+
+  if (page.family == nullptr) {
+    if (link.fixed_service) {
+      const auto* service = form.instrument().FindService(*link.fixed_service);
+      body += fmt::format("<p>Du svarer som ansatt i <strong>{}</strong>.</p>",
+                          Escape(service ? service->label : *link.fixed_service));
+    } else {
+      std::vector<std::pair<int, std::string>> options;
+      for (const auto* s : form.services()) options.emplace_back(s->code, s->label);
+      body += RadioFieldset("tjeneste", "Hvor jobber du?", options, draft.service);
+    }
+    std::vector<std::pair<int, std::string>> options;
+    for (const auto* p : form.positions()) options.emplace_back(p->code, p->label);
+    body += RadioFieldset("stilling", "Hva er din stilling?", options, draft.position,
+                          "Du kan la være å svare på dette spørsmålet.");
+  } else {
+    const instrument::Family& family = *page.family;
+    const auto items = form.ItemsShown(index, draft);
+    if (family.type == instrument::FamilyType::kMultipleChoice) {
+      body += fmt::format(R"(<fieldset class="item"><legend>{}</legend>)", Escape(family.stem));
+      for (const auto* item : items) {
+        const std::string name = Qualified(family, *item);
+        const auto answer = draft.answers.find(name);
+        const std::string id = FieldId(name, 1);
+        body += fmt::format(
+            R"(<label for="{0}"><input type="checkbox" id="{0}" name="{1}" value="1"{2}> {3}</label>)",
+            id, Escape(name),
+            answer != draft.answers.end() && answer->second == 1 ? " checked" : "",
+            Escape(item->text));
+      }
+      body += "</fieldset>\n";
+    } else {
+      body += fmt::format(R"(<p class="stem">{}</p>)", Escape(family.stem));
+      const instrument::Scale* scale = form.instrument().FindScale(family.scale);
+      std::vector<std::pair<int, std::string>> options;
+      if (scale != nullptr) {
+        for (const auto& c : scale->categories) options.emplace_back(c.code, c.label);
+      }
+      for (const auto* item : items) {
+        const std::string name = Qualified(family, *item);
+        const auto answer = draft.answers.find(name);
+        body += RadioFieldset(
+            name, item->text, options,
+            answer == draft.answers.end() ? std::nullopt : std::optional<int>(answer->second));
+      }
+    }
+  }
+  body +=
+      fmt::format(R"(<div class="actions"><button type="submit" name="gaa" value="{}">{}</button>)"
+                  R"(<button type="submit" name="gaa" value="tilbake" class="secondary">)"
+                  R"(Tilbake</button></div></form>)",
+                  last ? "send" : "neste", last ? "Send inn" : "Neste");
+  PageOptions options;
+  options.title = fmt::format("{} (side {} av {})", heading, number, total);
+  options.heading = false;
+  options.survey = true;
+  return RenderPage(options, body);
+}
+
+// Reads page `index` of the posted form into `draft`. Values that are not
+// answers the page offers are reported, naming the question, and not saved.
+std::vector<FieldError> ReadPage(const SurveyForm& form, const Link& link, std::size_t index,
+                                 const httplib::Request& req, SurveyDraft& draft) {
+  std::vector<FieldError> errors;
+  const SurveyPage& page = form.pages()[index];
+  auto parse = [&](const std::string& name) -> std::optional<int> {
+    return text::ParseInt(FormValue(req, name));
+  };
+  if (page.family == nullptr) {
+    if (link.fixed_service) {
+      const auto* service = form.instrument().FindService(*link.fixed_service);
+      if (service != nullptr) draft.service = service->code;
+    } else {
+      const std::string value = FormValue(req, "tjeneste");
+      const auto code = parse("tjeneste");
+      SurveyDraft probe;
+      probe.service = code;
+      if (value.empty()) {
+        errors.push_back(
+            {FieldId("tjeneste", form.services().empty() ? 0 : form.services()[0]->code),
+             "Svar på spørsmålet «Hvor jobber du?»."});
+      } else if (!code || form.Invalid(probe)) {
+        errors.push_back(
+            {FieldId("tjeneste", form.services().empty() ? 0 : form.services()[0]->code),
+             "Spørsmålet «Hvor jobber du?» har et svar som ikke finnes i skjemaet."});
+      } else {
+        draft.service = code;
+      }
+    }
+    const std::string value = FormValue(req, "stilling");
+    if (value.empty()) {
+      draft.position.reset();
+    } else {
+      SurveyDraft probe;
+      probe.position = parse("stilling");
+      if (!probe.position || form.Invalid(probe)) {
+        errors.push_back(
+            {FieldId("stilling", form.positions().empty() ? 0 : form.positions()[0]->code),
+             "Spørsmålet «Hva er din stilling?» har et svar som ikke finnes i skjemaet."});
+      } else {
+        draft.position = probe.position;
+      }
+    }
+    return errors;
+  }
+
+  const instrument::Family& family = *page.family;
+  const instrument::Scale* scale = form.instrument().FindScale(family.scale);
+  const int first_code = scale && !scale->categories.empty() ? scale->categories[0].code : 0;
+  const bool checklist = family.type == instrument::FamilyType::kMultipleChoice;
+  for (const auto* item : form.ItemsShown(index, draft)) {
+    const std::string name = Qualified(family, *item);
+    const std::string value = FormValue(req, name);
+    if (value.empty()) {
+      // An unticked box is a «no» once the page was answered; an unanswered
+      // question stays unanswered.
+      if (checklist) {
+        draft.answers[name] = 0;
+      } else {
+        draft.answers.erase(name);
+      }
+      continue;
+    }
+    SurveyDraft probe;
+    const auto code = parse(name);
+    if (code) probe.answers[name] = *code;
+    if (!code || form.Invalid(probe)) {
+      const std::string message =
+          code ? *form.Invalid(probe)
+               : fmt::format("Spørsmålet {} har et svar som ikke er et av svaralternativene.",
+                             form.QuestionName(name));
+      errors.push_back({FieldId(name, checklist ? 1 : first_code), message});
+    } else {
+      draft.answers[name] = *code;
+    }
+  }
+  return errors;
+}
+
+std::string ThanksHtml(const std::string& heading, const std::string& text) {
+  return RenderPage({heading, nullptr, true, true},
+                    fmt::format("<p>{}</p><p>Du kan nå lukke denne siden.</p>", text));
+}
+
+// Saves the posted page and moves on (POST /side/{n}) or submits (POST /send).
+void HandlePost(App& app, const httplib::Request& req, httplib::Response& res, bool send) {
+  const auto link = FindLink(app, req, res);
+  if (!link) return;
+  if (link->round.status != "open") return SendClosed(res, *link);
+  if (!AnonymousCsrfMatches(req)) return SendForbiddenForm(res, *link);
+  const auto form = FormFor(app, *link, res);
+  if (!form) return;
+  const auto key = DraftKey(req);
+  const auto loaded = key ? LoadDraft(app, *key, link->round.id) : std::nullopt;
+  if (!loaded) {
+    if (send && key) {
+      // The draft is the ticket: without it this browser already submitted.
+      SendHtml(res, 200,
+               ThanksHtml("Svaret er allerede sendt inn",
+                          "Vi har allerede fått svaret ditt, og det er bare telt med én gang. "
+                          "Takk for at du svarte!"));
+      return;
+    }
+    Redirect(res, Base(*link));
+    return;
+  }
+  SurveyDraft draft = *loaded;
+
+  std::optional<std::size_t> index;
+  if (send) {
+    if (const auto side = text::ParseInt(FormValue(req, "side"))) {
+      if (*side >= 1 && static_cast<std::size_t>(*side) <= form->pages().size()) {
+        index = static_cast<std::size_t>(*side) - 1;
+      }
+    }
+  } else {
+    const auto side = text::ParseInt(std::string(req.matches[2]));
+    if (!side || *side < 1 || static_cast<std::size_t>(*side) > form->pages().size()) {
+      SendHtml(res, 404,
+               RenderPage({"Fant ikke siden", nullptr, true, true},
+                          fmt::format(R"(<p>Skjemaet har ikke denne siden. <a href="{}/side/1">)"
+                                      R"(Gå til første side</a>.</p>)",
+                                      Base(*link))));
+      return;
+    }
+    index = static_cast<std::size_t>(*side) - 1;
+  }
+
+  const std::string csrf = AnonymousCsrf(app, req, res);
+  if (index) {
+    const auto errors = ReadPage(*form, *link, *index, req, draft);
+    if (!errors.empty()) {
+      SendHtml(res, 400, RenderSurveyPage(*form, *link, *index, draft, csrf, errors));
+      return;
+    }
+    if (!SaveDraft(app, *key, link->round.id, draft)) {
+      SendHtml(res, 500,
+               RenderPage(
+                   {"Noe gikk galt", nullptr, true, true},
+                   R"(<p class="error" role="alert">Svarene kunne ikke lagres. Prøv igjen.</p>)"));
+      return;
+    }
+    const std::string go = FormValue(req, "gaa");
+    if (go == "tilbake") {
+      const auto previous = PreviousPage(*form, draft, *index);
+      Redirect(res, previous ? fmt::format("{}/side/{}", Base(*link), *previous + 1) : Base(*link));
+      return;
+    }
+    if (const auto next = NextPage(*form, draft, *index)) {
+      Redirect(res, fmt::format("{}/side/{}", Base(*link), *next + 1));
+      return;
+    }
+    if (!send) {
+      Redirect(res, Base(*link) + "/send");
+      return;
+    }
+  }
+
+  // Submission: the whole draft once more, then the harmoniser, then the store.
+  if (link->fixed_service) {
+    if (const auto* s = form->instrument().FindService(*link->fixed_service))
+      draft.service = s->code;
+  }
+  std::vector<FieldError> errors;
+  std::size_t error_page = 0;
+  if (!draft.service) {
+    errors.push_back({FieldId("tjeneste", form->services().empty() ? 0 : form->services()[0]->code),
+                      "Svar på spørsmålet «Hvor jobber du?»."});
+  } else if (const auto invalid = form->Invalid(draft)) {
+    errors.push_back({"innhold", *invalid});
+  } else {
+    auto row = form->Harmonise(draft, link->round.municipality, link->round.year);
+    if (!row.ok()) {
+      errors.push_back({"innhold", row.error().message});
+    } else {
+      const store::HeldResponse response{row->service, row->position,
+                                         form->AnswersFor(*row, link->round.item_ids)};
+      auto submitted = app.WithStore(
+          [&](store::Store& s) { return s.SubmitSurveyResponse(*key, link->round.id, response); });
+      if (!submitted.ok()) {
+        SendHtml(res, 500,
+                 RenderPage({"Noe gikk galt", nullptr, true, true},
+                            R"(<p class="error" role="alert">Svaret kunne ikke lagres. Prøv igjen )"
+                            R"(om litt.</p>)"));
+        return;
+      }
+      SetCookie(app, res, kDraftCookie, "", {0, true, "Lax", "/s/"});
+      switch (*submitted) {
+        case store::SubmitStatus::kStored:
+          Redirect(res, Base(*link) + "/takk");
+          return;
+        case store::SubmitStatus::kAlreadySubmitted:
+          SendHtml(res, 200,
+                   ThanksHtml("Svaret er allerede sendt inn",
+                              "Vi har allerede fått svaret ditt, og det er bare telt med én gang. "
+                              "Takk for at du svarte!"));
+          return;
+        case store::SubmitStatus::kRoundClosed:
+          return SendClosed(res, *link);
+      }
+    }
+  }
+  const auto shown = form->ApplicablePages(draft);
+  error_page =
+      index && std::find(shown.begin(), shown.end(), *index) != shown.end() ? *index : shown.back();
+  if (!draft.service) error_page = 0;
+  SendHtml(res, 400, RenderSurveyPage(*form, *link, error_page, draft, csrf, errors));
+}
+
+}  // namespace
+
+void RegisterSurveyRoutes(httplib::Server& server, App& app) {
+  const std::string token = kToken;
+
+  server.Get(token, [&app](const httplib::Request& req, httplib::Response& res) {
+    const auto link = FindLink(app, req, res);
+    if (!link) return;
+    if (link->round.status != "open") return SendClosed(res, *link);
+    const std::string csrf = AnonymousCsrf(app, req, res);
+    const std::string place = Escape(link->municipality_name);
+    std::string body = fmt::format(
+        R"(<p>{0} kartlegger hvordan ansatte som arbeider med barn og unge, kjenner igjen )"
+        R"(tegn på at et barn strever, og hvordan tjenestene samarbeider når noen er bekymret. )"
+        R"(Kartleggingen er en del av arbeidet med BTI/BTS (bedre tverrfaglig innsats / )"
+        R"(samhandling) og gjennomføres med Samkart.</p>
+<h2>Svaret ditt er anonymt</h2>
+<ul>
+<li>Vi lagrer ikke navnet ditt, e-postadressen din, IP-adressen din eller tidspunktet du svarte.</li>
+<li>Resultatene vises bare samlet, aldri for grupper med færre enn {1} personer.</li>
+<li>En informasjonskapsel (cookie) holder på svarene mens du fyller ut skjemaet. Den slettes når du sender inn.</li>
+</ul>
+<p>Det tar omtrent 15 minutter. Du kan gå fram og tilbake i skjemaet; svarene lagres for hver side.</p>
+<form method="post" action="{2}/start">{3}<div class="actions"><button type="submit">Start</button></div></form>)",
+        place, app.options().k, Base(*link), CsrfInput(csrf));
+    PageOptions page;
+    page.title = fmt::format("Kartlegging i {} {}", link->municipality_name, link->round.year);
+    page.survey = true;
+    SendHtml(res, 200, RenderPage(page, body));
+  });
+
+  server.Post(token + "/start", [&app](const httplib::Request& req, httplib::Response& res) {
+    const auto link = FindLink(app, req, res);
+    if (!link) return;
+    if (link->round.status != "open") return SendClosed(res, *link);
+    if (!AnonymousCsrfMatches(req)) return SendForbiddenForm(res, *link);
+    // Continue a draft this browser has for the round; else start one.
+    if (const auto key = DraftKey(req); key && LoadDraft(app, *key, link->round.id)) {
+      Redirect(res, Base(*link) + "/side/1");
+      return;
+    }
+    const std::string cookie = RandomToken();
+    SurveyDraft draft;
+    if (link->fixed_service) {
+      if (const auto* s = app.instrument().FindService(*link->fixed_service))
+        draft.service = s->code;
+    }
+    if (!SaveDraft(app, Sha256Hex(cookie), link->round.id, draft)) {
+      SendHtml(
+          res, 500,
+          RenderPage(
+              {"Noe gikk galt", nullptr, true, true},
+              R"(<p class="error" role="alert">Skjemaet kunne ikke startes. Prøv igjen.</p>)"));
+      return;
+    }
+    SetCookie(app, res, kDraftCookie, cookie, {-1, true, "Lax", "/s/"});
+    Redirect(res, Base(*link) + "/side/1");
+  });
+
+  server.Get(token + R"(/side/(\d{1,4}))", [&app](const httplib::Request& req,
+                                                  httplib::Response& res) {
+    const auto link = FindLink(app, req, res);
+    if (!link) return;
+    if (link->round.status != "open") return SendClosed(res, *link);
+    const auto form = FormFor(app, *link, res);
+    if (!form) return;
+    const auto key = DraftKey(req);
+    const auto draft = key ? LoadDraft(app, *key, link->round.id) : std::nullopt;
+    if (!draft) {
+      Redirect(res, Base(*link));
+      return;
+    }
+    const auto side = text::ParseInt(std::string(req.matches[2]));
+    if (!side || *side < 1 || static_cast<std::size_t>(*side) > form->pages().size()) {
+      SendHtml(res, 404,
+               RenderPage({"Fant ikke siden", nullptr, true, true},
+                          fmt::format(R"(<p>Skjemaet har ikke denne siden. <a href="{}/side/1">)"
+                                      R"(Gå til første side</a>.</p>)",
+                                      Base(*link))));
+      return;
+    }
+    const std::size_t index = static_cast<std::size_t>(*side) - 1;
+    if (!form->Applies(index, *draft)) {
+      // A page the answers so far skip: on to the next one shown.
+      const auto next = NextPage(*form, *draft, index);
+      Redirect(res,
+               next ? fmt::format("{}/side/{}", Base(*link), *next + 1) : Base(*link) + "/send");
+      return;
+    }
+    const std::string csrf = AnonymousCsrf(app, req, res);
+    SendHtml(res, 200, RenderSurveyPage(*form, *link, index, *draft, csrf, {}));
+  });
+
+  server.Post(token + R"(/side/(\d{1,4}))",
+              [&app](const httplib::Request& req, httplib::Response& res) {
+                HandlePost(app, req, res, false);
+              });
+
+  server.Get(token + "/send", [&app](const httplib::Request& req, httplib::Response& res) {
+    const auto link = FindLink(app, req, res);
+    if (!link) return;
+    if (link->round.status != "open") return SendClosed(res, *link);
+    const auto form = FormFor(app, *link, res);
+    if (!form) return;
+    const auto key = DraftKey(req);
+    const auto draft = key ? LoadDraft(app, *key, link->round.id) : std::nullopt;
+    if (!draft) {
+      Redirect(res, Base(*link));
+      return;
+    }
+    const auto shown = form->ApplicablePages(*draft);
+    const std::string csrf = AnonymousCsrf(app, req, res);
+    PageOptions page;
+    page.title = "Klar til å sende inn";
+    page.survey = true;
+    SendHtml(
+        res, 200,
+        RenderPage(page,
+                   fmt::format(R"(<p>Du har kommet gjennom alle spørsmålene. Når du sender inn, )"
+                               R"(kan du ikke lenger endre svarene.</p>)"
+                               R"(<form method="post" action="{0}/send">{1}<div class="actions">)"
+                               R"(<button type="submit" name="gaa" value="send">Send inn</button>)"
+                               R"(<a class="button secondary" href="{0}/side/{2}">Tilbake</a>)"
+                               R"(</div></form>)",
+                               Base(*link), CsrfInput(csrf), shown.back() + 1)));
+  });
+
+  server.Post(token + "/send", [&app](const httplib::Request& req, httplib::Response& res) {
+    HandlePost(app, req, res, true);
+  });
+
+  server.Get(token + "/takk", [&app](const httplib::Request& req, httplib::Response& res) {
+    const auto link = FindLink(app, req, res);
+    if (!link) return;
+    SendHtml(res, 200,
+             ThanksHtml("Takk for svaret",
+                        "Svaret ditt er lagret anonymt. Det blir en del av kommunens samlede "
+                        "resultater når kartleggingen er avsluttet."));
+  });
+}
 
 }  // namespace samkart::web

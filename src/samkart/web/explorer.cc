@@ -1,0 +1,1153 @@
+#include "samkart/web/explorer.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "samkart/analysis/table_format.h"
+#include "samkart/core/text.h"
+#include "samkart/instrument/codebook.h"
+
+namespace samkart::web {
+
+namespace {
+
+using analysis::Variable;
+using Group = std::vector<int>;
+using VarSet = std::vector<Variable>;  // ascending enum order: one table per set
+using Nesting = std::map<int, std::pair<int, int>>;
+
+constexpr const char* kParamFamily = "familie";
+constexpr const char* kParamItem = "sporsmal";
+constexpr const char* kParamBy = "etter";
+constexpr const char* kParamMunicipality = "kommune";
+constexpr const char* kParamRegion = "region";
+constexpr const char* kParamSizeGroup = "storrelse";
+constexpr const char* kParamRound = "runde";
+constexpr const char* kParamService = "tjeneste";
+constexpr const char* kParamPosition = "stilling";
+constexpr const char* kParamCompare = "sammenlign";
+constexpr const char* kParamDistribution = "fordeling";
+
+struct ByName {
+  const char* name;
+  Variable variable;
+};
+constexpr ByName kBreakdowns[] = {
+    {"tjeneste", Variable::kService},     {"stilling", Variable::kPosition},
+    {"storrelse", Variable::kSizeGroup},  {"region", Variable::kRegion},
+    {"kommune", Variable::kMunicipality}, {"aar", Variable::kYear},
+};
+
+const char* BreakdownName(Variable v) {
+  for (const auto& b : kBreakdowns) {
+    if (b.variable == v) return b.name;
+  }
+  return "";
+}
+
+bool IsGeographic(Variable v) {
+  return v == Variable::kMunicipality || v == Variable::kRegion || v == Variable::kSizeGroup;
+}
+
+// A user's value in a message: at most 60 bytes, cut on a character boundary.
+std::string Shown(const std::string& value) {
+  if (value.size() <= 60) return value;
+  std::size_t cut = 60;
+  while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;
+  return value.substr(0, cut) + "…";
+}
+
+template <typename Codes>
+std::optional<int> CodeOfKey(const Codes& codes, const std::string& key) {
+  for (const auto& c : codes) {
+    if (c.key == key) return c.code;
+  }
+  return std::nullopt;
+}
+
+template <typename Codes>
+std::string KeyOfCode(const Codes& codes, int code) {
+  for (const auto& c : codes) {
+    if (c.code == code) return c.key;
+  }
+  return std::to_string(code);
+}
+
+template <typename Codes>
+std::string KeyList(const Codes& codes) {
+  std::vector<std::string> keys;
+  for (const auto& c : codes) keys.push_back(c.key);
+  return text::Join(keys, ", ");
+}
+
+std::vector<int> Years(const analysis::Dataset& data) {
+  const auto known = data.distinct_values.find(Variable::kYear);
+  if (known != data.distinct_values.end()) return known->second;
+  std::set<int> years(data.year.begin(), data.year.end());
+  return {years.begin(), years.end()};
+}
+
+int BaselineCode(const instrument::Instrument& in) {
+  return in.round_types.empty() ? 1 : in.round_types[0].code;
+}
+
+std::string UrlPart(std::string_view text) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (const unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+// The variables of the table the query's rows come from: the area (unless
+// the breakdown is by the municipalities inside it), the filters and the
+// breakdown, in canonical order.
+VarSet RowVariables(const ExplorerQuery& q) {
+  std::set<Variable> vars;
+  if (q.area && !(q.by == Variable::kMunicipality && q.area->first != Variable::kMunicipality)) {
+    vars.insert(q.area->first);
+  }
+  if (q.service) vars.insert(Variable::kService);
+  if (q.position) vars.insert(Variable::kPosition);
+  if (q.round == RoundSet::kYear) vars.insert(Variable::kYear);
+  if (q.by) vars.insert(*q.by);
+  return {vars.begin(), vars.end()};
+}
+
+std::optional<std::string> StructureError(const ExplorerQuery& q) {
+  if (q.by && q.area) {
+    const Variable a = q.area->first;
+    if (*q.by == a) {
+      return fmt::format("«{}={}» kan ikke kombineres med et område av samme slag.", kParamBy,
+                         BreakdownName(*q.by));
+    }
+    if (a == Variable::kMunicipality && IsGeographic(*q.by)) {
+      return fmt::format(
+          "«{}={}» gir ingen inndeling innenfor én kommune. Velg tjeneste, stilling eller år.",
+          kParamBy, BreakdownName(*q.by));
+    }
+  }
+  if (q.by == Variable::kService && q.service) {
+    return "«etter=tjeneste» kan ikke kombineres med filteret «tjeneste».";
+  }
+  if (q.by == Variable::kPosition && q.position) {
+    return "«etter=stilling» kan ikke kombineres med filteret «stilling».";
+  }
+  if (q.by == Variable::kYear && q.round == RoundSet::kYear) {
+    return "«etter=aar» kan ikke kombineres med ett enkelt år i «runde».";
+  }
+  if (RowVariables(q).size() > 2) {
+    return "For mange inndelinger: område, filtre og inndeling kan til sammen ha høyst to "
+           "variabler (for eksempel én kommune fordelt på tjeneste, eller landet fordelt på "
+           "tjeneste med filter på stilling). Et enkelt år i «runde» teller som en variabel; "
+           "«runde=0-punkt» eller «runde=oppfolging» gjør ikke det. Fjern et filter eller "
+           "inndelingen.";
+  }
+  if (q.compare == ExplorerComparison::kSizeGroup &&
+      !(q.area && q.area->first == Variable::kMunicipality)) {
+    return "«sammenlign=storrelse» krever én kommune («kommune=NUMMER»).";
+  }
+  if (q.compare == ExplorerComparison::kBaseline && q.round == RoundSet::kBaseline) {
+    return "«sammenlign=0-punkt» krever «runde=oppfolging» eller et år.";
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::map<int, std::pair<int, int>> MunicipalityNesting(const analysis::Dataset& data) {
+  Nesting nesting;
+  int last = -1;
+  for (std::size_t r = 0; r < data.rows; ++r) {
+    if (data.municipality[r] == last) continue;
+    last = data.municipality[r];
+    nesting.emplace(last, std::make_pair(data.region[r], data.size_group[r]));
+  }
+  return nesting;
+}
+
+// ------------------------------------------------------------------ parsing
+
+Result<ExplorerQuery> ParseExplorerQuery(const QueryParams& params,
+                                         const instrument::Instrument& in,
+                                         const analysis::Dataset& data,
+                                         const std::vector<std::string>& ignored) {
+  static const std::set<std::string> known = {
+      kParamFamily,   kParamItem,      kParamBy,          kParamMunicipality,
+      kParamRegion,   kParamSizeGroup, kParamRound,       kParamService,
+      kParamPosition, kParamCompare,   kParamDistribution};
+  std::map<std::string, std::string> values;
+  for (const auto& [name, value] : params) {
+    if (std::find(ignored.begin(), ignored.end(), name) != ignored.end()) continue;
+    if (!known.count(name)) return Error{fmt::format("Ukjent parameter «{}».", Shown(name))};
+    if (value.empty()) continue;
+    if (values.count(name)) {
+      return Error{
+          fmt::format("Parameteren «{}» er gitt flere ganger; filtre har én verdi.", name)};
+    }
+    values[name] = value;
+  }
+  auto get = [&](const char* name) -> const std::string* {
+    const auto it = values.find(name);
+    return it == values.end() ? nullptr : &it->second;
+  };
+  auto unknown = [](const char* name, const std::string& value, const std::string& valid) {
+    return Error{fmt::format("Ukjent verdi «{}» for «{}».{}", Shown(value), name,
+                             valid.empty() ? "" : " Gyldige verdier: " + valid + ".")};
+  };
+
+  ExplorerQuery q;
+  const std::string* family = get(kParamFamily);
+  if (!family) return Error{"Parameteren «familie» mangler: velg en spørsmålsfamilie."};
+  const instrument::Family* f = in.FindFamily(*family);
+  if (!f) return unknown(kParamFamily, *family, "");
+  q.family = f->id;
+  if (const std::string* item = get(kParamItem)) {
+    if (!f->FindItem(*item)) return unknown(kParamItem, *item, "");
+    q.item = *item;
+  }
+  if (const std::string* by = get(kParamBy)) {
+    for (const auto& b : kBreakdowns) {
+      if (*by == b.name) q.by = b.variable;
+    }
+    if (!q.by) return unknown(kParamBy, *by, "tjeneste, stilling, storrelse, region, kommune, aar");
+  }
+
+  int areas = 0;
+  if (const std::string* m = get(kParamMunicipality)) {
+    ++areas;
+    const auto number = text::ParseInt(*m);
+    const Nesting nesting = MunicipalityNesting(data);
+    if (!number || !nesting.count(*number)) return unknown(kParamMunicipality, *m, "");
+    q.area = {Variable::kMunicipality, *number};
+  }
+  if (const std::string* r = get(kParamRegion)) {
+    ++areas;
+    const auto code = CodeOfKey(in.regions, *r);
+    if (!code) return unknown(kParamRegion, *r, KeyList(in.regions));
+    q.area = {Variable::kRegion, *code};
+  }
+  if (const std::string* s = get(kParamSizeGroup)) {
+    ++areas;
+    const auto code = CodeOfKey(in.size_groups, *s);
+    if (!code) return unknown(kParamSizeGroup, *s, KeyList(in.size_groups));
+    q.area = {Variable::kSizeGroup, *code};
+  }
+  if (areas > 1) return Error{"Velg høyst ett område: «kommune», «region» eller «storrelse»."};
+
+  if (const std::string* round = get(kParamRound)) {
+    if (*round == "0-punkt") {
+      q.round = RoundSet::kBaseline;
+    } else if (*round == "oppfolging") {
+      q.round = RoundSet::kFollowUp;
+    } else {
+      const auto year = text::ParseInt(*round);
+      const std::vector<int> years = Years(data);
+      if (!year || std::find(years.begin(), years.end(), *year) == years.end()) {
+        std::vector<std::string> names = {"0-punkt", "oppfolging"};
+        for (const int y : years) names.push_back(std::to_string(y));
+        return unknown(kParamRound, *round, text::Join(names, ", "));
+      }
+      q.round = RoundSet::kYear;
+      q.year = *year;
+    }
+  }
+  if (const std::string* s = get(kParamService)) {
+    const auto code = CodeOfKey(in.services, *s);
+    if (!code) return unknown(kParamService, *s, KeyList(in.services));
+    q.service = *code;
+  }
+  if (const std::string* p = get(kParamPosition)) {
+    const auto code = CodeOfKey(in.positions, *p);
+    if (!code) return unknown(kParamPosition, *p, KeyList(in.positions));
+    q.position = *code;
+  }
+  if (const std::string* c = get(kParamCompare)) {
+    if (*c == "landet") {
+      q.compare = ExplorerComparison::kNation;
+    } else if (*c == "storrelse") {
+      q.compare = ExplorerComparison::kSizeGroup;
+    } else if (*c == "0-punkt") {
+      q.compare = ExplorerComparison::kBaseline;
+    } else {
+      return unknown(kParamCompare, *c, "landet, storrelse, 0-punkt");
+    }
+  }
+  if (const std::string* d = get(kParamDistribution)) {
+    if (*d != "1" && *d != "0") return unknown(kParamDistribution, *d, "1, 0");
+    q.distribution = *d == "1";
+  }
+  if (auto error = StructureError(q)) return Error{*error};
+  return q;
+}
+
+std::string CanonicalQueryString(const ExplorerQuery& q, const instrument::Instrument& in) {
+  std::vector<std::string> parts;
+  auto add = [&](const char* name, const std::string& value) {
+    parts.push_back(fmt::format("{}={}", name, UrlPart(value)));
+  };
+  add(kParamFamily, q.family);
+  if (q.item) add(kParamItem, *q.item);
+  if (q.area) {
+    switch (q.area->first) {
+      case Variable::kMunicipality:
+        add(kParamMunicipality, std::to_string(q.area->second));
+        break;
+      case Variable::kRegion:
+        add(kParamRegion, KeyOfCode(in.regions, q.area->second));
+        break;
+      default:
+        add(kParamSizeGroup, KeyOfCode(in.size_groups, q.area->second));
+    }
+  }
+  if (q.round == RoundSet::kFollowUp) add(kParamRound, "oppfolging");
+  if (q.round == RoundSet::kYear) add(kParamRound, std::to_string(q.year));
+  if (q.service) add(kParamService, KeyOfCode(in.services, *q.service));
+  if (q.position) add(kParamPosition, KeyOfCode(in.positions, *q.position));
+  if (q.by) add(kParamBy, BreakdownName(*q.by));
+  if (q.compare == ExplorerComparison::kNation) add(kParamCompare, "landet");
+  if (q.compare == ExplorerComparison::kSizeGroup) add(kParamCompare, "storrelse");
+  if (q.compare == ExplorerComparison::kBaseline) add(kParamCompare, "0-punkt");
+  if (q.distribution) add(kParamDistribution, "1");
+  return text::Join(parts, "&");
+}
+
+// ------------------------------------------------------------------ access
+
+namespace {
+
+// The principal's own region and size group codes, where the role has them.
+struct Home {
+  std::optional<int> region;
+  std::optional<int> size_group;
+};
+
+Home HomeOf(const Principal& p, const Nesting& nesting, const instrument::Instrument& in) {
+  Home home;
+  if (p.role == Role::kRegional && p.region) home.region = CodeOfKey(in.regions, *p.region);
+  if (p.role == Role::kMunicipal && p.municipality) {
+    const auto it = nesting.find(*p.municipality);
+    if (it != nesting.end()) {
+      home.region = it->second.first;
+      home.size_group = it->second.second;
+    }
+  }
+  return home;
+}
+
+// May the principal see the aggregate of one area (or one breakdown row)?
+bool CanSeeArea(const Principal& p, const Home& home, const Nesting& nesting, Variable variable,
+                int value) {
+  if (p.role == Role::kAdmin) return true;
+  switch (variable) {
+    case Variable::kMunicipality: {
+      if (p.role == Role::kMunicipal) return p.municipality && *p.municipality == value;
+      if (p.role != Role::kRegional) return false;
+      const auto it = nesting.find(value);
+      return it != nesting.end() && home.region && it->second.first == *home.region;
+    }
+    case Variable::kRegion:
+      return p.role != Role::kMunicipal || (home.region && *home.region == value);
+    case Variable::kSizeGroup:
+      return p.role != Role::kMunicipal || (home.size_group && *home.size_group == value);
+    default:
+      return true;
+  }
+}
+
+}  // namespace
+
+std::optional<std::string> ExplorerAccessDenied(const ExplorerQuery& q, const Principal& p,
+                                                const analysis::Dataset& data,
+                                                const instrument::Instrument& in) {
+  if (p.role == Role::kAdmin) return std::nullopt;
+  const Nesting nesting = MunicipalityNesting(data);
+  const Home home = HomeOf(p, nesting, in);
+  if (q.area && !CanSeeArea(p, home, nesting, q.area->first, q.area->second)) {
+    switch (p.role) {
+      case Role::kRegional:
+        return "Du har bare tilgang til tall for kommunene i din egen region.";
+      case Role::kMunicipal:
+        return "Du har bare tilgang til tall for din egen kommune, og til landet, din region og "
+               "din størrelsesgruppe som sammenligning.";
+      default:
+        return "Med leserolle ser du bare tall for landet, regionene og størrelsesgruppene.";
+    }
+  }
+  if (q.by == Variable::kMunicipality) {
+    if (p.role != Role::kRegional) {
+      return "Inndeling etter kommune er bare tilgjengelig for administratorer og regionale "
+             "analytikere.";
+    }
+    if (q.area && q.area->first == Variable::kRegion && home.region &&
+        q.area->second != *home.region) {
+      return "Du har bare tilgang til kommunene i din egen region.";
+    }
+  }
+  return std::nullopt;
+}
+
+// ------------------------------------------------------------------ suppression
+
+namespace {
+
+struct Pattern {
+  bool total_hidden = false;
+  std::set<Group> hidden;
+};
+
+// Lines of groups that sum to a total another view can publish (the same
+// lines ApplyPublicationRules uses).
+std::vector<std::vector<Group>> Lines(const std::vector<Group>& groups, const VarSet& by,
+                                      const Nesting& nesting) {
+  std::vector<std::vector<Group>> lines;
+  lines.push_back(groups);
+  if (by.size() == 2) {
+    std::map<int, std::vector<Group>> rows, columns;
+    for (const Group& g : groups) {
+      rows[g[0]].push_back(g);
+      columns[g[1]].push_back(g);
+    }
+    for (auto& [value, line] : rows) lines.push_back(line);
+    for (auto& [value, line] : columns) lines.push_back(line);
+  }
+  for (std::size_t d = 0; d < by.size(); ++d) {
+    if (by[d] != Variable::kMunicipality) continue;
+    const std::size_t base = lines.size();
+    for (std::size_t l = 0; l < base; ++l) {
+      std::map<int, std::vector<Group>> by_region, by_size;
+      for (const Group& g : lines[l]) {
+        const auto it = nesting.find(g[d]);
+        if (it == nesting.end()) continue;
+        by_region[it->second.first].push_back(g);
+        by_size[it->second.second].push_back(g);
+      }
+      for (auto& [value, line] : by_region) lines.push_back(line);
+      for (auto& [value, line] : by_size) lines.push_back(line);
+    }
+  }
+  return lines;
+}
+
+VarSet Sorted(std::vector<Variable> vars) {
+  std::sort(vars.begin(), vars.end());
+  vars.erase(std::unique(vars.begin(), vars.end()), vars.end());
+  return vars;
+}
+
+// The canonical tables of one family in one round set, suppressed
+// consistently with each other (see explorer.h).
+class CanonicalTables {
+ public:
+  CanonicalTables(const analysis::Dataset& data, const instrument::Instrument& in,
+                  const analysis::PublicationRules& rules, std::string family, bool distribution,
+                  std::vector<analysis::Filter> universe, const Nesting& nesting)
+      : data_(data),
+        in_(in),
+        rules_(rules),
+        family_(std::move(family)),
+        distribution_(distribution),
+        universe_(std::move(universe)),
+        nesting_(nesting) {}
+
+  // The table by `vars` (sorted), of the kind asked for, with hidden cells
+  // zeroed and marked.
+  Result<const analysis::Table*> Get(const VarSet& vars) {
+    if (const auto it = shown_.find(vars); it != shown_.end()) return &it->second;
+    auto pattern = PatternOf(vars);
+    if (!pattern.ok()) return pattern.error();
+    analysis::Table table = raw_.at(vars);
+    for (analysis::TableRow& row : table.rows) {
+      const bool hide =
+          row.group.empty() ? (*pattern)->total_hidden : (*pattern)->hidden.count(row.group) > 0;
+      if (hide) {
+        row.cell = analysis::Cell{};
+        row.cell.suppressed = true;
+      }
+    }
+    return &shown_.emplace(vars, std::move(table)).first->second;
+  }
+
+ private:
+  Result<analysis::Table> Compute(const VarSet& vars, bool distribution) {
+    analysis::TableRequest request;
+    request.family = family_;
+    request.by = vars;
+    request.where = universe_;
+    request.distribution = distribution;
+    return analysis::ComputeTable(data_, in_, request);
+  }
+
+  static void CollectHidden(analysis::Table table, const analysis::Dataset& data,
+                            const analysis::PublicationRules& rules, Pattern& pattern) {
+    std::vector<analysis::Table> tables = {std::move(table)};
+    analysis::ApplyPublicationRules(tables, data, rules);
+    for (const analysis::TableRow& row : tables[0].rows) {
+      if (!row.cell.suppressed) continue;
+      if (row.group.empty()) {
+        pattern.total_hidden = true;
+      } else {
+        pattern.hidden.insert(row.group);
+      }
+    }
+  }
+
+  // Is the cell of the coarser table `vars` at these values hidden?
+  Result<bool> ParentHidden(const VarSet& vars, const std::map<Variable, int>& values) {
+    auto parent = PatternOf(vars);
+    if (!parent.ok()) return parent.error();
+    Group group;
+    for (const Variable v : vars) group.push_back(values.at(v));
+    return (*parent)->total_hidden || (*parent)->hidden.count(group) > 0;
+  }
+
+  Result<const Pattern*> PatternOf(const VarSet& vars) {
+    if (const auto it = patterns_.find(vars); it != patterns_.end()) return &it->second;
+    auto share = Compute(vars, false);
+    if (!share.ok()) return share.error();
+    Pattern pattern;
+    CollectHidden(*share, data_, rules_, pattern);
+    if (distribution_ || rules_.max_small_count) {
+      auto distribution = Compute(vars, true);
+      if (!distribution.ok()) return distribution.error();
+      // With a small-count rule the categories can hide more than the share.
+      if (rules_.max_small_count) CollectHidden(*distribution, data_, rules_, pattern);
+      if (distribution_) raw_.emplace(vars, std::move(distribution).value());
+    }
+    // n per group and item.
+    std::map<Group, std::map<std::size_t, std::size_t>> n;
+    std::set<std::size_t> items;
+    for (const analysis::TableRow& row : share->rows) {
+      items.insert(row.item);
+      if (!row.group.empty()) n[row.group][row.item] = row.cell.n;
+    }
+    if (!distribution_) raw_.emplace(vars, std::move(share).value());
+
+    // A group summing into a hidden cell of a coarser table is hidden too.
+    for (const auto& [group, per_item] : n) {
+      std::map<Variable, int> values;
+      for (std::size_t i = 0; i < vars.size(); ++i) values[vars[i]] = group[i];
+      std::vector<VarSet> parents;
+      if (vars.size() == 2) {
+        parents.push_back({vars[0]});
+        parents.push_back({vars[1]});
+      }
+      for (std::size_t i = 0; i < vars.size(); ++i) {
+        if (vars[i] != Variable::kMunicipality) continue;
+        const auto it = nesting_.find(group[i]);
+        if (it == nesting_.end()) continue;
+        values[Variable::kRegion] = it->second.first;
+        values[Variable::kSizeGroup] = it->second.second;
+        VarSet rest;
+        for (const Variable v : vars) {
+          if (v != Variable::kMunicipality) rest.push_back(v);
+        }
+        rest.push_back(Variable::kRegion);
+        parents.push_back(Sorted(rest));
+        rest.back() = Variable::kSizeGroup;
+        parents.push_back(Sorted(rest));
+      }
+      for (const VarSet& parent : parents) {
+        auto hidden = ParentHidden(parent, values);
+        if (!hidden.ok()) return hidden.error();
+        if (*hidden) pattern.hidden.insert(group);
+      }
+    }
+    if (pattern.total_hidden) {
+      for (const auto& [group, per_item] : n) pattern.hidden.insert(group);
+    }
+
+    // Complementary suppression per item: in every line, the groups with
+    // answers to the item that are hidden are none or at least two.
+    std::vector<Group> groups;
+    for (const auto& [group, per_item] : n) groups.push_back(group);
+    const auto lines = Lines(groups, vars, nesting_);
+    auto n_of = [&](const Group& g, std::size_t item) -> std::size_t {
+      const auto& per_item = n.at(g);
+      const auto it = per_item.find(item);
+      return it == per_item.end() ? 0 : it->second;
+    };
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (const auto& line : lines) {
+        for (const std::size_t item : items) {
+          std::size_t hidden = 0;
+          const Group* smallest = nullptr;
+          for (const Group& g : line) {
+            const std::size_t count = n_of(g, item);
+            if (count == 0) continue;
+            if (pattern.hidden.count(g)) {
+              ++hidden;
+            } else if (smallest == nullptr || count < n_of(*smallest, item)) {
+              smallest = &g;
+            }
+          }
+          if (hidden == 1 && smallest != nullptr) {
+            pattern.hidden.insert(*smallest);
+            changed = true;
+          }
+        }
+      }
+    }
+    return &patterns_.emplace(vars, std::move(pattern)).first->second;
+  }
+
+  const analysis::Dataset& data_;
+  const instrument::Instrument& in_;
+  const analysis::PublicationRules& rules_;
+  std::string family_;
+  bool distribution_;
+  std::vector<analysis::Filter> universe_;
+  const Nesting& nesting_;
+  std::map<VarSet, Pattern> patterns_;
+  std::map<VarSet, analysis::Table> raw_;
+  std::map<VarSet, analysis::Table> shown_;
+};
+
+std::vector<analysis::Filter> UniverseOf(const ExplorerQuery& q, const instrument::Instrument& in) {
+  const int baseline = BaselineCode(in);
+  switch (q.round) {
+    case RoundSet::kBaseline:
+      return {{Variable::kRoundType, {baseline}, std::nullopt}};
+    case RoundSet::kFollowUp: {
+      analysis::Filter f{Variable::kRoundType, {}, std::nullopt};
+      for (const auto& r : in.round_types) {
+        if (r.code != baseline) f.values.push_back(r.code);
+      }
+      return {f};
+    }
+    case RoundSet::kYear:
+      return {{Variable::kYear, {q.year}, std::nullopt}};
+  }
+  return {};
+}
+
+ExplorerCell CellOf(const analysis::Cell& cell) {
+  ExplorerCell out;
+  out.hidden = cell.suppressed;
+  if (!cell.suppressed) {
+    out.n = cell.n;
+    out.count = cell.count;
+    out.share = cell.share;
+    out.interval = cell.interval;
+  }
+  return out;
+}
+
+std::string CategoryLabelOf(const instrument::Instrument& in, const instrument::Family& family,
+                            std::optional<int> category) {
+  const auto* scale = in.FindScale(family.scale);
+  if (!category) {
+    std::vector<std::string> labels;
+    for (const int code : family.reported_share) {
+      const auto* c = scale ? scale->Find(code) : nullptr;
+      labels.push_back(c ? c->label : std::to_string(code));
+    }
+    return "andel " + text::Join(labels, " / ");
+  }
+  const auto* c = scale ? scale->Find(*category) : nullptr;
+  return c ? c->label : std::to_string(*category);
+}
+
+// The rows of one view (no comparison): the area's total, then the breakdown.
+Result<std::vector<ExplorerRow>> ViewPartRows(const ExplorerQuery& q, std::optional<int> year,
+                                              const Principal& principal,
+                                              const analysis::Dataset& data,
+                                              const instrument::Instrument& in,
+                                              const analysis::PublicationRules& rules,
+                                              const Nesting& nesting, std::size_t& left_out) {
+  CanonicalTables tables(data, in, rules, q.family, q.distribution, UniverseOf(q, in), nesting);
+  std::map<Variable, int> fixed;
+  if (year) fixed[Variable::kYear] = *year;
+  if (q.area) fixed[q.area->first] = q.area->second;
+  if (q.service) fixed[Variable::kService] = *q.service;
+  if (q.position) fixed[Variable::kPosition] = *q.position;
+  std::vector<Variable> total_list;
+  for (const auto& [v, value] : fixed) total_list.push_back(v);
+  const VarSet total_vars = Sorted(total_list);
+  Group total_group;
+  for (const Variable v : total_vars) total_group.push_back(fixed.at(v));
+
+  auto total_table = tables.Get(total_vars);
+  if (!total_table.ok()) return total_table.error();
+  const instrument::Family& family = *(*total_table)->family;
+  auto wanted_item = [&](std::size_t item) {
+    return !q.item || data.item_refs[item].item->id == *q.item;
+  };
+  auto make_row = [&](const analysis::TableRow& r) {
+    ExplorerRow row;
+    row.item = data.item_refs[r.item].item->id;
+    row.item_label = data.item_refs[r.item].item->text;
+    row.category = r.category;
+    row.category_label = CategoryLabelOf(in, family, r.category);
+    row.cell = CellOf(r.cell);
+    return row;
+  };
+
+  // Item → its total rows, then its breakdown rows.
+  std::map<std::size_t, std::vector<ExplorerRow>> per_item;
+  std::vector<std::size_t> item_order;
+  for (const analysis::TableRow& r : (*total_table)->rows) {
+    if (r.group != total_group || !wanted_item(r.item)) continue;
+    if (!per_item.count(r.item)) item_order.push_back(r.item);
+    ExplorerRow row = make_row(r);
+    row.total = true;
+    row.label = "Totalt";
+    per_item[r.item].push_back(std::move(row));
+  }
+  if (q.by) {
+    std::map<Variable, int> rows_fixed = fixed;
+    std::optional<std::pair<Variable, int>> member;
+    if (*q.by == Variable::kMunicipality && q.area && q.area->first != Variable::kMunicipality) {
+      rows_fixed.erase(q.area->first);
+      member = q.area;
+    }
+    std::vector<Variable> list;
+    for (const auto& [v, value] : rows_fixed) list.push_back(v);
+    list.push_back(*q.by);
+    const VarSet rows_vars = Sorted(list);
+    auto rows_table = tables.Get(rows_vars);
+    if (!rows_table.ok()) return rows_table.error();
+    std::size_t by_index = 0;
+    for (std::size_t i = 0; i < rows_vars.size(); ++i) {
+      if (rows_vars[i] == *q.by) by_index = i;
+    }
+    const Home home = HomeOf(principal, nesting, in);
+    std::set<int> hidden_values;
+    for (const analysis::TableRow& r : (*rows_table)->rows) {
+      if (r.group.empty() || !wanted_item(r.item)) continue;
+      bool match = true;
+      for (std::size_t i = 0; i < rows_vars.size(); ++i) {
+        if (i != by_index && r.group[i] != rows_fixed.at(rows_vars[i])) match = false;
+      }
+      if (!match) continue;
+      const int value = r.group[by_index];
+      if (member) {
+        const auto it = nesting.find(value);
+        if (it == nesting.end()) continue;
+        const int in_area =
+            member->first == Variable::kRegion ? it->second.first : it->second.second;
+        if (in_area != member->second) continue;
+      }
+      if (!CanSeeArea(principal, home, nesting, *q.by, value)) {
+        hidden_values.insert(value);
+        continue;
+      }
+      ExplorerRow row = make_row(r);
+      row.value = value;
+      row.label = analysis::GroupValueLabel(data, in, *q.by, value);
+      if (!per_item.count(r.item)) item_order.push_back(r.item);
+      per_item[r.item].push_back(std::move(row));
+    }
+    left_out = hidden_values.size();
+  }
+  std::vector<ExplorerRow> out;
+  for (const std::size_t item : item_order) {
+    for (auto& row : per_item[item]) out.push_back(std::move(row));
+  }
+  return out;
+}
+
+// The sum of two published cells: hidden when either is.
+ExplorerCell Sum(const ExplorerCell& a, const ExplorerCell& b) {
+  ExplorerCell sum;
+  if (a.hidden || b.hidden) {
+    sum.hidden = true;
+    return sum;
+  }
+  sum.n = a.n + b.n;
+  sum.count = a.count + b.count;
+  sum.share = sum.n ? static_cast<double>(sum.count) / static_cast<double>(sum.n) : 0;
+  sum.interval = analysis::WilsonInterval(sum.count, sum.n);
+  return sum;
+}
+
+// The rows of one view (no comparison). One year is not a round set of
+// its own — it would overlap the baseline and follow-up sets, and cells
+// hidden in one could be recovered from the other — but the sum of the
+// year's slice of both: a cell is hidden when either part is, so it shows
+// nothing the two sets do not already publish.
+Result<std::vector<ExplorerRow>> ViewRows(const ExplorerQuery& q, const Principal& principal,
+                                          const analysis::Dataset& data,
+                                          const instrument::Instrument& in,
+                                          const analysis::PublicationRules& rules,
+                                          const Nesting& nesting, std::size_t& left_out) {
+  if (q.round != RoundSet::kYear) {
+    return ViewPartRows(q, std::nullopt, principal, data, in, rules, nesting, left_out);
+  }
+  ExplorerQuery baseline = q, follow_up = q;
+  baseline.round = RoundSet::kBaseline;
+  follow_up.round = RoundSet::kFollowUp;
+  std::size_t left_b = 0, left_f = 0;
+  auto rows = ViewPartRows(baseline, q.year, principal, data, in, rules, nesting, left_b);
+  if (!rows.ok()) return rows.error();
+  auto more = ViewPartRows(follow_up, q.year, principal, data, in, rules, nesting, left_f);
+  if (!more.ok()) return more.error();
+  left_out = std::max(left_b, left_f);
+  std::vector<ExplorerRow> out = std::move(rows).value();
+  std::vector<bool> used(more->size(), false);
+  for (ExplorerRow& row : out) {
+    for (std::size_t i = 0; i < more->size(); ++i) {
+      const ExplorerRow& other = (*more)[i];
+      if (used[i] || other.item != row.item || other.total != row.total ||
+          other.value != row.value || other.category != row.category) {
+        continue;
+      }
+      used[i] = true;
+      row.cell = Sum(row.cell, other.cell);
+      break;
+    }
+  }
+  // Groups only the follow-up rounds have, after their item's rows.
+  for (std::size_t i = 0; i < more->size(); ++i) {
+    if (used[i]) continue;
+    const ExplorerRow& other = (*more)[i];
+    auto at = out.end();
+    for (auto it = out.begin(); it != out.end(); ++it) {
+      if (it->item == other.item) at = it + 1;
+    }
+    out.insert(at, other);
+  }
+  return out;
+}
+
+std::string RoundLabel(const ExplorerQuery& q) {
+  switch (q.round) {
+    case RoundSet::kBaseline:
+      return "0-punktsmålinger (alle år)";
+    case RoundSet::kFollowUp:
+      return "Oppfølgingsundersøkelser (alle år)";
+    case RoundSet::kYear:
+      return fmt::format("Alle runder i {}", q.year);
+  }
+  return "";
+}
+
+}  // namespace
+
+Result<ExplorerResult> EvaluateExplorerQuery(const ExplorerQuery& q, const Principal& principal,
+                                             const analysis::Dataset& data,
+                                             const instrument::Instrument& in,
+                                             const analysis::PublicationRules& rules) {
+  if (auto error = StructureError(q)) return Error{*error};
+  const instrument::Family* family = in.FindFamily(q.family);
+  if (!family) return Error{fmt::format("Ukjent verdi «{}» for «familie».", Shown(q.family))};
+  const Nesting nesting = MunicipalityNesting(data);
+
+  ExplorerResult result;
+  result.query = q;
+  result.canonical = CanonicalQueryString(q, in);
+  result.family_title = family->title;
+  result.family_stem = family->stem;
+  result.area_label =
+      q.area ? analysis::GroupValueLabel(data, in, q.area->first, q.area->second) : "Landet";
+  result.round_label = RoundLabel(q);
+  std::vector<std::string> filters;
+  if (q.service) {
+    filters.push_back(
+        fmt::format("{}: {}", analysis::VariableLabel(Variable::kService),
+                    analysis::GroupValueLabel(data, in, Variable::kService, *q.service)));
+  }
+  if (q.position) {
+    filters.push_back(
+        fmt::format("{}: {}", analysis::VariableLabel(Variable::kPosition),
+                    analysis::GroupValueLabel(data, in, Variable::kPosition, *q.position)));
+  }
+  result.filter_label = text::Join(filters, "; ");
+  if (q.by) result.breakdown_label = analysis::VariableLabel(*q.by);
+  result.rules_note = fmt::format(
+      "«:» betyr at tallet er skjult: gruppen har færre enn {} svar, eller tallet er skjult i "
+      "tillegg så en skjult gruppe ikke kan regnes ut fra totalen. Et filter eller et område "
+      "viser alltid samme tall som raden i tabellen fordelt på den variabelen, så skjulte tall "
+      "kan ikke regnes ut ved å kombinere utvalg.",
+      rules.min_n);
+
+  std::size_t left_out = 0;
+  auto rows = ViewRows(q, principal, data, in, rules, nesting, left_out);
+  if (!rows.ok()) return rows.error();
+  result.rows = std::move(rows).value();
+  if (left_out > 0) {
+    result.access_note = fmt::format("{} {} er utelatt fordi rollen din ikke gir tilgang til dem.",
+                                     left_out, left_out == 1 ? "rad" : "rader");
+  }
+  result.denominator_rule = instrument::DescribeDenominator(in, *family);
+
+  if (q.compare != ExplorerComparison::kNone) {
+    ExplorerQuery reference = q;
+    reference.compare = ExplorerComparison::kNone;
+    if (q.by && IsGeographic(*q.by)) reference.by.reset();
+    switch (q.compare) {
+      case ExplorerComparison::kNation:
+        reference.area.reset();
+        result.reference_label = "Landet";
+        break;
+      case ExplorerComparison::kSizeGroup: {
+        const int size_group = nesting.at(q.area->second).second;
+        reference.area = std::make_pair(Variable::kSizeGroup, size_group);
+        result.reference_label =
+            fmt::format("Kommuner i samme størrelsesgruppe ({})",
+                        analysis::GroupValueLabel(data, in, Variable::kSizeGroup, size_group));
+        break;
+      }
+      case ExplorerComparison::kBaseline:
+        reference.round = RoundSet::kBaseline;
+        result.reference_label = "0-punktsmåling";
+        break;
+      case ExplorerComparison::kNone:
+        break;
+    }
+    std::size_t ignored = 0;
+    auto reference_rows = ViewRows(reference, principal, data, in, rules, nesting, ignored);
+    if (!reference_rows.ok()) return reference_rows.error();
+    for (ExplorerRow& row : result.rows) {
+      const ExplorerRow* match = nullptr;
+      const ExplorerRow* total = nullptr;
+      for (const ExplorerRow& r : *reference_rows) {
+        if (r.item != row.item || r.category != row.category) continue;
+        if (r.total) total = &r;
+        if (r.total == row.total && r.value == row.value) match = &r;
+      }
+      if (!match && reference.by != q.by) match = total;
+      if (!match) continue;
+      row.reference = match->cell;
+      if (!row.cell.hidden && !match->cell.hidden && row.cell.n > 0 && match->cell.n > 0) {
+        row.difference = analysis::NewcombeDifference(row.cell.count, row.cell.n, match->cell.count,
+                                                      match->cell.n);
+      }
+    }
+  }
+  return result;
+}
+
+// ------------------------------------------------------------------ output
+
+namespace {
+
+nlohmann::json CellJson(const ExplorerCell& cell) {
+  if (cell.hidden) return {{"skjult", true}, {"merke", ":"}};
+  return {{"skjult", false},
+          {"n", cell.n},
+          {"antall", cell.count},
+          {"andel", cell.share},
+          {"ki_nedre", cell.interval.low},
+          {"ki_ovre", cell.interval.high}};
+}
+
+}  // namespace
+
+nlohmann::json ExplorerResultJson(const ExplorerResult& r) {
+  nlohmann::json rows = nlohmann::json::array();
+  for (const ExplorerRow& row : r.rows) {
+    nlohmann::json j = {{"sporsmal", row.item},
+                        {"sporsmal_tekst", row.item_label},
+                        {"total", row.total},
+                        {"gruppe", row.label},
+                        {"svar", row.category_label}};
+    if (row.value) j["verdi"] = *row.value;
+    if (row.category) j["kategori"] = *row.category;
+    j.update(CellJson(row.cell));
+    if (row.reference) j["referanse"] = CellJson(*row.reference);
+    if (row.difference) {
+      j["forskjell"] = {{"estimat", row.difference->estimate},
+                        {"ki_nedre", row.difference->interval.low},
+                        {"ki_ovre", row.difference->interval.high},
+                        {"signifikant", row.difference->significant}};
+    }
+    rows.push_back(std::move(j));
+  }
+  nlohmann::json out = {{"sporring", r.canonical},
+                        {"url", "/utforsk?" + r.canonical},
+                        {"familie", {{"id", r.query.family}, {"tittel", r.family_title}}},
+                        {"omrade", r.area_label},
+                        {"runde", r.round_label},
+                        {"filter", r.filter_label},
+                        {"inndeling", r.breakdown_label},
+                        {"sammenligning", r.reference_label},
+                        {"nevner", r.denominator_rule},
+                        {"regler", r.rules_note},
+                        {"rader", std::move(rows)}};
+  if (!r.access_note.empty()) out["tilgang"] = r.access_note;
+  return out;
+}
+
+namespace {
+constexpr int kHiddenCode = -1;
+
+io::ExportColumn Text(const char* name, const char* label) { return {name, label, false, {}}; }
+io::ExportColumn Number(const char* name, const char* label) {
+  return {name, label, true, {{kHiddenCode, ":"}}};
+}
+}  // namespace
+
+io::ExportTable ExplorerExportTable(const ExplorerResult& r) {
+  io::ExportTable table;
+  const bool compare = !r.reference_label.empty();
+  table.columns = {Text("omrade", "Område"),
+                   Text("runde", "Runder"),
+                   Text("filter", "Filter"),
+                   Text("sporsmal", "Delspørsmål"),
+                   Text("sporsmal_tekst", "Spørsmål"),
+                   Text("gruppe", "Gruppe"),
+                   Text("svar", "Svar"),
+                   Number("n", "N"),
+                   Number("antall", "Antall"),
+                   Number("andel_prosent", "Andel (%)"),
+                   Number("ki_nedre_prosent", "95 % KI nedre (%)"),
+                   Number("ki_ovre_prosent", "95 % KI øvre (%)")};
+  if (compare) {
+    table.columns.push_back(Text("referanse", "Sammenlignet med"));
+    table.columns.push_back(Number("referanse_n", "N (sammenligning)"));
+    table.columns.push_back(Number("referanse_andel_prosent", "Andel (%) (sammenligning)"));
+    table.columns.push_back(Number("forskjell_pp", "Forskjell (prosentpoeng)"));
+    table.columns.push_back(Text("signifikant", "Signifikant (95 %)"));
+  }
+  auto text = [](const std::string& s) {
+    return io::ExportCell::Text(analysis::NeutraliseFormula(s));
+  };
+  auto percent = [](double share) {
+    return io::ExportCell::Number(static_cast<double>(std::lround(share * 1000)) / 10);
+  };
+  for (const ExplorerRow& row : r.rows) {
+    std::vector<io::ExportCell> cells = {
+        text(r.area_label),   text(r.round_label), text(r.filter_label),    text(row.item),
+        text(row.item_label), text(row.label),     text(row.category_label)};
+    const io::ExportCell hidden = io::ExportCell::Code(kHiddenCode);
+    if (row.cell.hidden) {
+      for (int i = 0; i < 5; ++i) cells.push_back(hidden);
+    } else {
+      cells.push_back(io::ExportCell::Number(static_cast<double>(row.cell.n)));
+      cells.push_back(io::ExportCell::Number(static_cast<double>(row.cell.count)));
+      cells.push_back(percent(row.cell.share));
+      cells.push_back(percent(row.cell.interval.low));
+      cells.push_back(percent(row.cell.interval.high));
+    }
+    if (compare) {
+      cells.push_back(text(r.reference_label));
+      if (!row.reference) {
+        cells.push_back(io::ExportCell::Missing());
+        cells.push_back(io::ExportCell::Missing());
+      } else if (row.reference->hidden) {
+        cells.push_back(hidden);
+        cells.push_back(hidden);
+      } else {
+        cells.push_back(io::ExportCell::Number(static_cast<double>(row.reference->n)));
+        cells.push_back(percent(row.reference->share));
+      }
+      if (row.difference) {
+        cells.push_back(io::ExportCell::Number(
+            static_cast<double>(std::lround(row.difference->estimate * 1000)) / 10));
+        cells.push_back(text(row.difference->significant ? "ja" : "nei"));
+      } else {
+        cells.push_back(io::ExportCell::Missing());
+        cells.push_back(io::ExportCell::Missing());
+      }
+    }
+    table.rows.push_back(std::move(cells));
+  }
+  return table;
+}
+
+std::string ExplorerCsv(const ExplorerResult& r) {
+  const io::ExportTable table = ExplorerExportTable(r);
+  std::string out = "\xEF\xBB\xBF";  // Excel reads UTF-8 only with the mark
+  std::vector<std::string> header;
+  for (const auto& c : table.columns) header.push_back(c.name);
+  out += text::Join(header, ",") + "\r\n";
+  for (const auto& row : table.rows) {
+    std::vector<std::string> fields;
+    for (const auto& cell : row) {
+      if (const auto* code = std::get_if<int>(&cell.value)) {
+        fields.push_back(*code == kHiddenCode ? ":" : std::to_string(*code));
+      } else if (const auto* number = std::get_if<double>(&cell.value)) {
+        fields.push_back(fmt::format("{}", *number));
+      } else if (const auto* s = std::get_if<std::string>(&cell.value)) {
+        fields.push_back(io::QuoteCsvField(*s));
+      } else {
+        fields.emplace_back();
+      }
+    }
+    out += text::Join(fields, ",") + "\r\n";
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------ options
+
+nlohmann::json ExplorerOptionsJson(const Principal& p, const analysis::Dataset& data,
+                                   const instrument::Instrument& in) {
+  const Nesting nesting = MunicipalityNesting(data);
+  const Home home = HomeOf(p, nesting, in);
+  nlohmann::json families = nlohmann::json::array();
+  for (const auto& f : in.families) {
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& item : f.items) {
+      items.push_back({{"id", item.id}, {"tekst", item.text}, {"kort", item.short_label}});
+    }
+    families.push_back({{"id", f.id},
+                        {"tittel", f.title},
+                        {"spor", f.stem},
+                        {"fordeling_mulig", true},
+                        {"sporsmal", std::move(items)}});
+  }
+  nlohmann::json breakdowns = nlohmann::json::array();
+  for (const auto& b : kBreakdowns) {
+    if (b.variable == Variable::kMunicipality && p.role != Role::kAdmin &&
+        p.role != Role::kRegional) {
+      continue;
+    }
+    breakdowns.push_back({{"id", b.name}, {"tekst", analysis::VariableLabel(b.variable)}});
+  }
+  auto codes = [&](const auto& list, Variable v) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& c : list) {
+      if (CanSeeArea(p, home, nesting, v, c.code)) {
+        out.push_back({{"id", c.key}, {"tekst", c.label}});
+      }
+    }
+    return out;
+  };
+  nlohmann::json municipalities = nlohmann::json::array();
+  for (const auto& [number, place] : nesting) {
+    if (!CanSeeArea(p, home, nesting, Variable::kMunicipality, number)) continue;
+    municipalities.push_back(
+        {{"id", number},
+         {"tekst", analysis::GroupValueLabel(data, in, Variable::kMunicipality, number)}});
+  }
+  nlohmann::json rounds = nlohmann::json::array(
+      {{{"id", "0-punkt"}, {"tekst", "0-punktsmålinger (alle år)"}},
+       {{"id", "oppfolging"}, {"tekst", "Oppfølgingsundersøkelser (alle år)"}}});
+  for (const int y : Years(data)) {
+    rounds.push_back({{"id", std::to_string(y)}, {"tekst", fmt::format("Alle runder i {}", y)}});
+  }
+  nlohmann::json services = nlohmann::json::array(), positions = nlohmann::json::array();
+  for (const auto& s : in.services) {
+    if (s.answers_survey) services.push_back({{"id", s.key}, {"tekst", s.label}});
+  }
+  for (const auto& s : in.positions) positions.push_back({{"id", s.key}, {"tekst", s.label}});
+  return {{"familier", std::move(families)},
+          {"etter", std::move(breakdowns)},
+          {"kommune", std::move(municipalities)},
+          {"region", codes(in.regions, Variable::kRegion)},
+          {"storrelse", codes(in.size_groups, Variable::kSizeGroup)},
+          {"runde", std::move(rounds)},
+          {"tjeneste", std::move(services)},
+          {"stilling", std::move(positions)},
+          {"sammenlign",
+           nlohmann::json::array({{{"id", "landet"}, {"tekst", "Landet"}},
+                                  {{"id", "storrelse"}, {"tekst", "Samme størrelsesgruppe"}},
+                                  {{"id", "0-punkt"}, {"tekst", "0-punktsmåling"}}})},
+          {"hoyst_variabler", 2}};
+}
+
+}  // namespace samkart::web

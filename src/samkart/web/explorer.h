@@ -1,0 +1,166 @@
+// The results explorer's query model: a query read from URL parameters, who
+// may ask it, and its evaluation through the publication rules. The pages
+// (/utforsk), the JSON API (/api/tabell) and the downloads all use this one
+// evaluation, so they show the same numbers and hide the same cells. Nothing
+// here speaks HTTP; raw rows never leave it, only aggregated cells.
+//
+// Parameters (Norwegian, as in the URL):
+//   familie     question family (required)          sporsmal  one item of it
+//   etter       breakdown: tjeneste|stilling|storrelse|region|kommune|aar
+//   kommune | region | storrelse   the area (at most one; the nation when none)
+//   runde       0-punkt (default: every baseline round, as the national
+//               report) | oppfolging | a year
+//   tjeneste | stilling            a single-value filter (a key)
+//   sammenlign  landet|storrelse|0-punkt            fordeling  1: every category
+//
+// Consistent suppression. A number hidden in one view must not be
+// recoverable from others, so every view is a slice of a small set of
+// canonical tables, and a cell's fate is decided once, in its table:
+//  * The canonical table of a query is the family (all items — so choosing
+//    `sporsmal` never changes what is hidden) in the chosen round set,
+//    broken down by the sorted set of the query's variables: its area
+//    variable, its filters and its breakdown. There are no other filters.
+//  * Filters are single-valued, never «all but X». A filter is a slice of
+//    the table broken down by that variable: `tjeneste=T` shows exactly the
+//    row T of the breakdown by service, hidden if it is hidden there
+//    (primary or complementary).
+//  * An area is a slice of the nation-wide table broken down by that
+//    geography: a municipality is the row of the breakdown by municipality
+//    (whose complementary lines include each region and size group, as
+//    ApplyPublicationRules does), so a municipality hidden there is hidden
+//    in every view. A breakdown by municipality within a region lists that
+//    region's rows of the same table.
+//  * A canonical table has at most two variables (area + filters +
+//    breakdown), what ComputeTable and ApplyPublicationRules handle as one
+//    table; deeper combinations are refused with a message.
+//  * Each table first passes ApplyPublicationRules. Then, because its lines
+//    sum to cells other views publish, a group is also hidden when a cell it
+//    sums into is hidden in that coarser table (the row and the column
+//    margins; for municipalities the region × and size group × margins),
+//    and complementary suppression is repeated per item over every line,
+//    counting only groups that actually have answers to the item (hiding a
+//    group nobody answered protects nothing).
+//  * A view's total is the slice of the coarser table (without the
+//    breakdown); comparisons (the nation, the same size group, the
+//    baseline) are views of their own through the same tables.
+//  * Round sets are disjoint: the baseline rounds and the follow-up rounds,
+//    each suppressed on its own. One year is not a third set (it would
+//    overlap both, and a cell hidden in one set could be recovered from a
+//    year's total): `runde=YEAR` is a filter on the year (so it counts as
+//    a variable) evaluated in both sets and summed, hidden when either part
+//    is hidden. It shows only sums of cells the two sets already publish.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "samkart/analysis/dataset.h"
+#include "samkart/analysis/publication.h"
+#include "samkart/analysis/statistics.h"
+#include "samkart/analysis/table.h"
+#include "samkart/core/result.h"
+#include "samkart/instrument/instrument.h"
+#include "samkart/io/table_writer.h"
+#include "samkart/web/auth.h"
+
+namespace samkart::web {
+
+enum class RoundSet { kBaseline, kFollowUp, kYear };
+enum class ExplorerComparison { kNone, kNation, kSizeGroup, kBaseline };
+
+struct ExplorerQuery {
+  std::string family;
+  std::optional<std::string> item;
+  std::optional<analysis::Variable> by;
+  // kMunicipality, kRegion or kSizeGroup with its value; the nation when empty.
+  std::optional<std::pair<analysis::Variable, int>> area;
+  RoundSet round = RoundSet::kBaseline;
+  int year = 0;  // kYear
+  std::optional<int> service, position;
+  ExplorerComparison compare = ExplorerComparison::kNone;
+  bool distribution = false;
+};
+
+// Parameter name → value, as the URL gives them; empty values count as absent.
+using QueryParams = std::multimap<std::string, std::string>;
+
+// Reads a query; errors name the parameter and value, in Norwegian (HTTP 400).
+// `ignored` lists parameters the caller handles itself (format, csrf).
+Result<ExplorerQuery> ParseExplorerQuery(const QueryParams& params,
+                                         const instrument::Instrument& instrument,
+                                         const analysis::Dataset& data,
+                                         const std::vector<std::string>& ignored = {});
+
+// The query's parameters in a fixed order, defaults left out: the URL that
+// reproduces the view is "/utforsk?" + this.
+std::string CanonicalQueryString(const ExplorerQuery& query,
+                                 const instrument::Instrument& instrument);
+
+// Why `principal` may not ask this query (HTTP 403), or nullopt.
+std::optional<std::string> ExplorerAccessDenied(const ExplorerQuery& query,
+                                                const Principal& principal,
+                                                const analysis::Dataset& data,
+                                                const instrument::Instrument& instrument);
+
+struct ExplorerCell {
+  bool hidden = false;  // «:» — the publication rules hide it
+  std::size_t n = 0;
+  std::size_t count = 0;
+  double share = 0;
+  analysis::Interval interval;
+};
+
+struct ExplorerRow {
+  std::string item;        // item id
+  std::string item_label;  // its text
+  bool total = false;      // the area's total (no breakdown value)
+  std::optional<int> value;
+  std::string label;  // «Totalt» or the breakdown value's label
+  std::optional<int> category;
+  std::string category_label;  // «andel …» or the category
+  ExplorerCell cell;
+  std::optional<ExplorerCell> reference;
+  std::optional<analysis::Difference> difference;  // both sides visible only
+};
+
+struct ExplorerResult {
+  ExplorerQuery query;
+  std::string canonical;  // CanonicalQueryString
+  std::string family_title;
+  std::string family_stem;
+  std::string area_label;       // «Landet», «KORUS Midt», «5001 Vikheim (syntetisk)»
+  std::string round_label;      // «0-punktsmålinger (alle år)» …
+  std::string filter_label;     // «Tjenestested: Barnehage»; empty without filters
+  std::string breakdown_label;  // «Tjenestested»; empty without breakdown
+  std::string reference_label;  // empty without comparison
+  std::string denominator_rule;
+  std::string rules_note;
+  std::string access_note;  // rows left out because of the user's role
+  std::vector<ExplorerRow> rows;
+};
+
+// Evaluates an allowed query (check ExplorerAccessDenied first). Errors
+// (too many dimensions, a comparison the query does not allow) are 400s.
+Result<ExplorerResult> EvaluateExplorerQuery(const ExplorerQuery& query, const Principal& principal,
+                                             const analysis::Dataset& data,
+                                             const instrument::Instrument& instrument,
+                                             const analysis::PublicationRules& rules);
+
+nlohmann::json ExplorerResultJson(const ExplorerResult& result);
+// The download: one row per result row, hidden numbers as «:», every text
+// cell through NeutraliseFormula.
+io::ExportTable ExplorerExportTable(const ExplorerResult& result);
+std::string ExplorerCsv(const ExplorerResult& result);
+
+// Families, items, areas, breakdowns and filters this user may choose.
+nlohmann::json ExplorerOptionsJson(const Principal& principal, const analysis::Dataset& data,
+                                   const instrument::Instrument& instrument);
+
+// Region and size-group code of each municipality in the data.
+std::map<int, std::pair<int, int>> MunicipalityNesting(const analysis::Dataset& data);
+
+}  // namespace samkart::web

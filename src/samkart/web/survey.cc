@@ -1,0 +1,434 @@
+#include "samkart/web/survey.h"
+
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "samkart/anonymise/k_anonymity.h"
+#include "samkart/core/sha256.h"
+#include "samkart/io/source_reader.h"
+#include "samkart/web/app.h"
+
+namespace samkart::web {
+
+namespace {
+
+using instrument::SourceRole;
+using instrument::SourceVariable;
+
+// The draft as a one-row source file: the crosswalk's own column names, so
+// the harmoniser treats it exactly as a row of an imported export.
+class DraftSource final : public io::SourceReader {
+ public:
+  DraftSource(std::vector<io::SourceColumn> columns, std::vector<std::string> values)
+      : columns_(std::move(columns)), values_(std::move(values)) {}
+
+  const io::SourceInfo& info() const override { return info_; }
+  const std::vector<io::SourceColumn>& columns() const override { return columns_; }
+  bool Next(io::SourceRow& row) override {
+    if (done_) return false;
+    done_ = true;
+    row.number = 1;
+    row.text = values_;
+    row.numbers.assign(values_.size(), std::nullopt);
+    return true;
+  }
+  const std::string& error() const override { return error_; }
+  double progress() const override { return done_ ? 1.0 : 0.0; }
+
+ private:
+  io::SourceInfo info_{"Samkart nettskjema", "ett svar fra nettskjemaet", "svar"};
+  std::vector<io::SourceColumn> columns_;
+  std::vector<std::string> values_;
+  std::string error_;
+  bool done_ = false;
+};
+
+// The source value the crosswalk recodes to `code`: its source code, else
+// its label; the code itself when the crosswalk has no such category (the
+// harmoniser then refuses it, naming the categories it knows).
+std::string SourceValue(const SourceVariable& variable, int code) {
+  for (const auto& m : variable.categories) {
+    if (m.target_code != code) continue;
+    if (m.source_code) return std::to_string(*m.source_code);
+    if (!m.source_label.empty()) return m.source_label;
+  }
+  return std::to_string(code);
+}
+
+bool Contains(const std::vector<std::string>& keys, const std::string& key) {
+  return std::find(keys.begin(), keys.end(), key) != keys.end();
+}
+
+bool Contains(const std::vector<int>& codes, int code) {
+  return std::find(codes.begin(), codes.end(), code) != codes.end();
+}
+
+}  // namespace
+
+std::string SurveyDraft::ToJson() const {
+  nlohmann::json out = nlohmann::json::object();
+  if (service) out["tjeneste"] = *service;
+  if (position) out["stilling"] = *position;
+  nlohmann::json svar = nlohmann::json::object();
+  for (const auto& [item, code] : answers) svar[item] = code;
+  out["svar"] = std::move(svar);
+  return out.dump();
+}
+
+SurveyDraft SurveyDraft::FromJson(const std::string& json) {
+  SurveyDraft draft;
+  const nlohmann::json in = nlohmann::json::parse(json, nullptr, false);
+  if (in.is_discarded() || !in.is_object()) return draft;
+  if (in.contains("tjeneste") && in["tjeneste"].is_number_integer()) {
+    draft.service = in["tjeneste"].get<int>();
+  }
+  if (in.contains("stilling") && in["stilling"].is_number_integer()) {
+    draft.position = in["stilling"].get<int>();
+  }
+  if (in.contains("svar") && in["svar"].is_object()) {
+    for (const auto& [item, code] : in["svar"].items()) {
+      if (code.is_number_integer()) draft.answers[item] = code.get<int>();
+    }
+  }
+  return draft;
+}
+
+Result<SurveyForm> SurveyForm::Create(const instrument::Instrument& instrument,
+                                      const std::string& generation,
+                                      const std::vector<std::string>& services) {
+  SurveyForm form;
+  form.instrument_ = &instrument;
+  form.crosswalk_ = instrument.FindCrosswalk(generation);
+  if (form.crosswalk_ == nullptr) {
+    return Error{
+        fmt::format("spørreskjema-generasjonen «{}» finnes ikke i instrumentet", generation)};
+  }
+  for (const SourceVariable& v : form.crosswalk_->variables) {
+    if (v.role == SourceRole::kAnswer) form.variables_.emplace(v.target, &v);
+    if (v.role == SourceRole::kBackground && v.target == "service" && !form.service_variable_) {
+      form.service_variable_ = &v;
+    }
+    if (v.role == SourceRole::kBackground && v.target == "position" && !form.position_variable_) {
+      form.position_variable_ = &v;
+    }
+  }
+  if (form.service_variable_ == nullptr) {
+    return Error{
+        fmt::format("kryssnøkkelen for {} har ingen kolonne for tjenestested", generation)};
+  }
+
+  form.pages_.push_back({});  // the background page
+  for (const instrument::Family& family : instrument.families) {
+    SurveyPage page{&family, {}};
+    for (const instrument::Item& item : family.items) {
+      if (form.variables_.count(family.id + "." + item.id)) page.items.push_back(&item);
+    }
+    if (!page.items.empty()) form.pages_.push_back(std::move(page));
+  }
+
+  for (const instrument::Service& s : instrument.services) {
+    if (s.answers_survey && Contains(services, s.key)) form.services_.push_back(&s);
+  }
+  // Positions the generation's questionnaire offers (the crosswalk's
+  // categories), in the instrument's order.
+  std::set<int> offered;
+  if (form.position_variable_ != nullptr) {
+    for (const auto& m : form.position_variable_->categories) offered.insert(m.target_code);
+  }
+  for (const instrument::Position& p : instrument.positions) {
+    if (offered.count(p.code) && p.code != instrument.UnstatedPosition().code) {
+      form.positions_.push_back(&p);
+    }
+  }
+  return form;
+}
+
+std::vector<std::size_t> SurveyForm::ApplicablePages(const SurveyDraft& draft) const {
+  const instrument::Service* service =
+      draft.service ? instrument_->FindServiceByCode(*draft.service) : nullptr;
+  std::set<std::string> skipped;  // families not shown: their answers do not count
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < pages_.size(); ++i) {
+    const instrument::Family* family = pages_[i].family;
+    bool shown = true;
+    if (family != nullptr) {
+      if (service != nullptr && Contains(family->not_asked_services, service->key)) shown = false;
+      if (shown && family->asked_if) {
+        const auto& condition = *family->asked_if;
+        const auto answer = draft.answers.find(condition.family + "." + condition.item);
+        shown = !skipped.count(condition.family) && answer != draft.answers.end() &&
+                Contains(condition.codes, answer->second);
+      }
+      if (!shown) skipped.insert(family->id);
+    }
+    if (shown) out.push_back(i);
+  }
+  return out;
+}
+
+bool SurveyForm::Applies(std::size_t page, const SurveyDraft& draft) const {
+  const auto shown = ApplicablePages(draft);
+  return std::find(shown.begin(), shown.end(), page) != shown.end();
+}
+
+std::vector<const instrument::Item*> SurveyForm::ItemsShown(std::size_t page,
+                                                            const SurveyDraft& draft) const {
+  const SurveyPage& p = pages_.at(page);
+  if (p.family == nullptr || !p.family->excludes_own_service || !draft.service) return p.items;
+  const instrument::Service* service = instrument_->FindServiceByCode(*draft.service);
+  std::vector<const instrument::Item*> out;
+  for (const instrument::Item* item : p.items) {
+    if (service == nullptr || item->partner_service != service->key) out.push_back(item);
+  }
+  return out;
+}
+
+std::string SurveyForm::QuestionName(const std::string& qualified_item) const {
+  const instrument::Family* family = nullptr;
+  const instrument::Item* item = instrument_->FindItem(qualified_item, &family);
+  if (item == nullptr) return "«" + qualified_item + "»";
+  return fmt::format("«{}: {}»", family->title, item->text);
+}
+
+std::optional<std::string> SurveyForm::Invalid(const SurveyDraft& draft) const {
+  if (draft.service &&
+      std::none_of(services_.begin(), services_.end(),
+                   [&](const instrument::Service* s) { return s->code == *draft.service; })) {
+    return "Spørsmålet «Hvor jobber du?» har et svar som ikke finnes i skjemaet.";
+  }
+  if (draft.position &&
+      std::none_of(positions_.begin(), positions_.end(),
+                   [&](const instrument::Position* p) { return p->code == *draft.position; })) {
+    return "Spørsmålet «Hva er din stilling?» har et svar som ikke finnes i skjemaet.";
+  }
+  for (const auto& [id, code] : draft.answers) {
+    if (!variables_.count(id)) {
+      return fmt::format("Spørsmålet «{}» finnes ikke i dette skjemaet.", id);
+    }
+    const instrument::Family* family = nullptr;
+    if (instrument_->FindItem(id, &family) == nullptr) {
+      return fmt::format("Spørsmålet «{}» finnes ikke i dette skjemaet.", id);
+    }
+    const instrument::Scale* scale = instrument_->FindScale(family->scale);
+    if (scale == nullptr || scale->Find(code) == nullptr) {
+      return fmt::format("Spørsmålet {} har et svar ({}) som ikke er et av svaralternativene.",
+                         QuestionName(id), code);
+    }
+  }
+  return std::nullopt;
+}
+
+Result<harmonise::HarmonisedRow> SurveyForm::Harmonise(const SurveyDraft& draft, int municipality,
+                                                       int year) const {
+  std::vector<io::SourceColumn> columns;
+  std::vector<std::string> values;
+  auto add = [&](const SourceVariable& variable, std::string value) {
+    columns.push_back({variable.name, variable.question, {}});
+    values.push_back(std::move(value));
+  };
+  add(*service_variable_, draft.service ? SourceValue(*service_variable_, *draft.service) : "");
+  if (position_variable_ != nullptr) {
+    add(*position_variable_,
+        draft.position ? SourceValue(*position_variable_, *draft.position) : "");
+  }
+  // Every question of the generation is a column; the unanswered are empty.
+  std::set<std::string> named;
+  for (const auto& [item, variable] : variables_) {
+    if (!named.insert(variable->name).second) continue;
+    const auto answer = draft.answers.find(item);
+    add(*variable, answer == draft.answers.end() ? "" : SourceValue(*variable, answer->second));
+  }
+  DraftSource source(std::move(columns), std::move(values));
+  const std::string name = "Nettskjema";
+  auto harmoniser =
+      harmonise::Harmoniser::Create(*instrument_, *crosswalk_, source, name, {municipality, year});
+  if (!harmoniser.ok()) return harmoniser.error();
+  io::SourceRow row;
+  source.Next(row);
+  harmonise::HarmonisedRow out;
+  auto converted = harmoniser.value().Convert(row, out);
+  if (!converted.ok()) return converted.error();
+  if (!*converted) {
+    return Error{
+        "Du har ikke svart på noen av spørsmålene. Svar på minst ett spørsmål før du "
+        "sender inn."};
+  }
+  return out;
+}
+
+std::vector<uint8_t> SurveyForm::AnswersFor(const harmonise::HarmonisedRow& row,
+                                            const std::vector<std::string>& item_ids) const {
+  std::map<std::string, std::size_t> index;
+  const auto refs = instrument_->ItemsInOrder();
+  for (std::size_t i = 0; i < refs.size(); ++i) index[refs[i].QualifiedId()] = i;
+  std::vector<uint8_t> out;
+  out.reserve(item_ids.size());
+  for (const std::string& id : item_ids) {
+    const auto it = index.find(id);
+    out.push_back(it == index.end() || it->second >= row.answers.size() ? instrument::kNotAsked
+                                                                        : row.answers[it->second]);
+  }
+  return out;
+}
+
+std::vector<std::string> RoundItemIds(const instrument::Instrument& instrument,
+                                      const std::string& generation) {
+  std::set<std::string> asked;
+  if (const auto* crosswalk = instrument.FindCrosswalk(generation)) {
+    for (const SourceVariable& v : crosswalk->variables) {
+      if (v.role == SourceRole::kAnswer) asked.insert(v.target);
+    }
+  }
+  std::vector<std::string> out;
+  for (const auto& ref : instrument.ItemsInOrder()) {
+    if (asked.count(ref.QualifiedId())) out.push_back(ref.QualifiedId());
+  }
+  return out;
+}
+
+std::string RoundTypeLabel(const instrument::Instrument& instrument, const std::string& key) {
+  for (const auto& r : instrument.round_types) {
+    if (r.key == key) return r.label;
+  }
+  return key;
+}
+
+ResponseRate ComputeResponseRate(const instrument::Instrument& instrument,
+                                 const store::SurveyRound& round,
+                                 const std::map<int, std::size_t>& counts, std::size_t k) {
+  ResponseRate out;
+  out.k = k;
+  for (const auto& [code, n] : counts) out.answered += n;
+  for (const store::SurveyService& s : round.services) {
+    ServiceRate rate;
+    rate.service = s.service;
+    const instrument::Service* service = instrument.FindService(s.service);
+    rate.label = service ? service->label : s.service;
+    rate.invited = s.invited;
+    if (service != nullptr) {
+      if (const auto it = counts.find(service->code); it != counts.end())
+        rate.answered = it->second;
+    }
+    rate.hidden = rate.answered < k;
+    out.invited += s.invited;
+    out.services.push_back(std::move(rate));
+  }
+  const auto hidden = std::count_if(out.services.begin(), out.services.end(),
+                                    [](const ServiceRate& r) { return r.hidden; });
+  if (hidden == 1) {
+    ServiceRate* smallest = nullptr;
+    for (ServiceRate& r : out.services) {
+      if (!r.hidden && (smallest == nullptr || r.answered < smallest->answered)) smallest = &r;
+    }
+    if (smallest != nullptr) {
+      smallest->hidden = true;
+      smallest->hidden_complementary = true;
+    }
+  }
+  for (ServiceRate& r : out.services) {
+    if (r.hidden) r.answered = 0;
+  }
+  return out;
+}
+
+std::string FormatRate(std::size_t answered, int invited) {
+  if (invited <= 0) return "–";
+  const double rate = 100.0 * static_cast<double>(answered) / static_cast<double>(invited);
+  std::string text = fmt::format("{:.1f}", rate);
+  std::replace(text.begin(), text.end(), '.', ',');
+  return text + "\u00A0%";
+}
+
+Result<ClosedRound> CloseRound(App& app, int64_t round_id) {
+  const instrument::Instrument& instrument = app.instrument();
+  const std::size_t k = app.options().k;
+  auto closed = app.WithStore([&](store::Store& store) -> Result<ClosedRound> {
+    auto rounds = store.SurveyRounds();
+    if (!rounds.ok()) return rounds.error();
+    const auto found = std::find_if(rounds->begin(), rounds->end(),
+                                    [&](const store::SurveyRound& r) { return r.id == round_id; });
+    if (found == rounds->end()) return Error{fmt::format("Runden {} finnes ikke.", round_id)};
+    const store::SurveyRound& round = *found;
+    if (round.status != "open") return Error{"Runden er allerede avsluttet."};
+    auto municipalities = store.Municipalities();
+    if (!municipalities.ok()) return municipalities.error();
+    std::string name = std::to_string(round.municipality);
+    for (const auto& m : *municipalities) {
+      if (m.number == round.municipality) name = m.name;
+    }
+
+    auto held = store.HeldResponses(round_id);
+    if (!held.ok()) return held.error();
+    if (held->size() < k) {
+      return Error{fmt::format(
+          "Runden har {} svar. Den kan ikke avsluttes før minst {} har svart, for ellers kan "
+          "svarene spores til enkeltpersoner (k-anonymitet). Runden er fortsatt åpen, og ingenting "
+          "er lagret.",
+          held->size(), k)};
+    }
+    std::vector<harmonise::HarmonisedRow> rows;
+    rows.reserve(held->size());
+    for (std::size_t i = 0; i < held->size(); ++i) {
+      rows.push_back({i + 1, round.municipality, round.year, (*held)[i].service,
+                      (*held)[i].position, std::move((*held)[i].answers)});
+    }
+    auto anonymised = anonymise::MakeKAnonymous(rows, instrument, k);
+    if (!anonymised.ok()) {
+      return Error{"Svarene kunne ikke anonymiseres: " + anonymised.error().message +
+                   ". Runden er fortsatt åpen."};
+    }
+
+    const std::string label = RoundTypeLabel(instrument, round.round_type);
+    std::string hashed = fmt::format("Samkart nettskjema\nrunde {}\n", round.id);
+    for (const auto& r : rows) {
+      hashed += fmt::format("{};{};{};{};", r.municipality, r.year, r.service, r.position);
+      for (const uint8_t a : r.answers) hashed += fmt::format("{:02x}", a);
+      hashed += '\n';
+    }
+
+    std::string report = fmt::format("Rapport for nettskjema: {} ({}) {}, {}\n", name,
+                                     round.municipality, round.year, label);
+    report += fmt::format("Runde {}, opprettet av {} {}; spørreskjema {}\n", round.id,
+                          round.created_by, round.created_at, round.generation);
+    report += fmt::format("Svar: {} mottatt og lagret, {} generalisert\n", rows.size(),
+                          anonymised->rows_generalised);
+    report +=
+        "Identifiserende opplysninger: ingen samlet inn (ikke navn, e-postadresse, IP-adresse "
+        "eller tidspunkt)\n";
+    report +=
+        fmt::format("Anonymisering (k = {}): {} rader fikk stillingen generalisert, {} tjenesten\n",
+                    k, anonymised->positions_generalised, anonymised->services_generalised);
+    for (const auto& line : anonymised->details) report += "  " + line + "\n";
+
+    store::NewBatch batch;
+    batch.file_name = fmt::format("Nettskjema: {} {} ({})", name, round.year, label);
+    batch.content_sha256 = Sha256Hex(hashed);
+    batch.format = "Samkart nettskjema";
+    batch.generation = round.generation;
+    batch.report = report;
+    batch.rows_read = rows.size();
+    batch.rows_generalised = anonymised->rows_generalised;
+    batch.rows_rejected = 0;
+    batch.round_types[{round.municipality, round.year}] = round.round_type;
+    batch.item_ids = round.item_ids;
+    batch.respondents.reserve(rows.size());
+    for (auto& r : rows) {
+      batch.respondents.push_back(
+          {r.municipality, r.year, r.service, r.position, std::move(r.answers)});
+    }
+    auto written = store.CloseSurveyRound(round_id, batch);
+    if (!written.ok()) return written.error();
+    return ClosedRound{*written, report};
+  });
+  if (!closed.ok()) return closed.error();
+  if (auto reloaded = app.ReloadDataset(); !reloaded.ok()) {
+    return Error{"Runden er avsluttet og lagret, men datasettet kunne ikke leses på nytt: " +
+                 reloaded.error().message};
+  }
+  return closed;
+}
+
+}  // namespace samkart::web

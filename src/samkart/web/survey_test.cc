@@ -1,0 +1,782 @@
+#include "samkart/web/survey.h"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include "samkart/instrument/loader.h"
+
+#include "support/web_server.h"
+
+namespace samkart::web {
+namespace {
+
+using testing_support::TestServer;
+using testing_support::WebClient;
+
+const instrument::Instrument& TheInstrument() {
+  static const instrument::Instrument instrument = *instrument::LoadEmbeddedInstrument().instrument;
+  return instrument;
+}
+
+int ServiceCode(const std::string& key) { return TheInstrument().FindService(key)->code; }
+
+std::string CurrentGenerationId() { return TheInstrument().CurrentGeneration()->id; }
+
+std::string ThisYear() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  return std::to_string(tm.tm_year + 1900);
+}
+
+std::vector<std::string> FamiliesOf(const SurveyForm& form, const std::vector<std::size_t>& pages) {
+  std::vector<std::string> out;
+  for (const std::size_t p : pages) {
+    out.push_back(form.pages()[p].family ? form.pages()[p].family->id : "bakgrunn");
+  }
+  return out;
+}
+
+bool Has(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+// --- The form model, without HTTP ---
+
+TEST(SurveyForm, ChildWelfareStaffSkipTheConcernPages) {
+  auto form =
+      SurveyForm::Create(TheInstrument(), CurrentGenerationId(), {"barnevern", "helsestasjon"});
+  ASSERT_TRUE(form.ok()) << form.error().message;
+  EXPECT_EQ(form->pages().front().family, nullptr);
+  EXPECT_EQ(form->services().size(), 2u);
+
+  SurveyDraft draft;
+  draft.service = ServiceCode("barnevern");
+  // Even answers left over from before the service was chosen do not bring them back.
+  draft.answers["concern_experienced.concern_last_12_months"] = 2;
+  draft.answers["acted_on_concern.acted"] = 1;
+  draft.answers["risk_identification.bullied"] = 3;
+  const auto families = FamiliesOf(*form, form->ApplicablePages(draft));
+  for (const char* concern : {"concern_experienced", "concern_content", "acted_on_concern",
+                              "actions_taken", "reasons_not_acted"}) {
+    EXPECT_FALSE(Has(families, concern)) << concern;
+  }
+  EXPECT_TRUE(Has(families, "bakgrunn"));
+  EXPECT_TRUE(Has(families, "risk_identification"));
+  EXPECT_TRUE(Has(families, "barriers"));
+
+  // Through the harmoniser the routed-away answers are «not asked».
+  auto row = form->Harmonise(draft, 9901, 2025);
+  ASSERT_TRUE(row.ok()) << row.error().message;
+  const auto answers = form->AnswersFor(
+      *row, {"concern_experienced.concern_last_12_months", "acted_on_concern.acted"});
+  EXPECT_EQ(answers[0], instrument::kNotAsked);
+  EXPECT_EQ(answers[1], instrument::kNotAsked);
+}
+
+TEST(SurveyForm, ConditionalFamiliesFollowTheAnswers) {
+  auto form = SurveyForm::Create(TheInstrument(), CurrentGenerationId(), {"helsestasjon"});
+  ASSERT_TRUE(form.ok()) << form.error().message;
+  SurveyDraft draft;
+  draft.service = ServiceCode("helsestasjon");
+
+  // No concern answered yet: the follow-up questions are not shown.
+  auto families = FamiliesOf(*form, form->ApplicablePages(draft));
+  EXPECT_TRUE(Has(families, "concern_experienced"));
+  EXPECT_FALSE(Has(families, "concern_content"));
+  EXPECT_FALSE(Has(families, "acted_on_concern"));
+
+  draft.answers["concern_experienced.concern_last_12_months"] = 1;  // «Nei»
+  families = FamiliesOf(*form, form->ApplicablePages(draft));
+  EXPECT_FALSE(Has(families, "concern_content"));
+  EXPECT_FALSE(Has(families, "actions_taken"));
+
+  draft.answers["concern_experienced.concern_last_12_months"] = 4;  // serious concern
+  draft.answers["acted_on_concern.acted"] = 1;                      // acted
+  families = FamiliesOf(*form, form->ApplicablePages(draft));
+  EXPECT_TRUE(Has(families, "concern_content"));
+  EXPECT_TRUE(Has(families, "acted_on_concern"));
+  EXPECT_TRUE(Has(families, "actions_taken"));
+  EXPECT_FALSE(Has(families, "reasons_not_acted"));
+
+  draft.answers["acted_on_concern.acted"] = 2;  // did not act
+  families = FamiliesOf(*form, form->ApplicablePages(draft));
+  EXPECT_FALSE(Has(families, "actions_taken"));
+  EXPECT_TRUE(Has(families, "reasons_not_acted"));
+
+  // Staff do not rate their own service.
+  for (std::size_t p = 0; p < form->pages().size(); ++p) {
+    const auto* family = form->pages()[p].family;
+    if (family == nullptr || family->id != "cooperation_with_services") continue;
+    const auto items = form->ItemsShown(p, draft);
+    EXPECT_EQ(items.size() + 1, form->pages()[p].items.size());
+    for (const auto* item : items) EXPECT_NE(item->partner_service, "helsestasjon");
+  }
+}
+
+TEST(SurveyForm, ValidationNamesTheQuestion) {
+  auto form = SurveyForm::Create(TheInstrument(), CurrentGenerationId(), {"helsestasjon"});
+  ASSERT_TRUE(form.ok());
+  SurveyDraft draft;
+  draft.service = ServiceCode("helsestasjon");
+  draft.answers["risk_identification.learning_difficulties"] = 4;
+  EXPECT_FALSE(form->Invalid(draft));
+  draft.answers["risk_identification.learning_difficulties"] = 7;
+  const auto invalid = form->Invalid(draft);
+  ASSERT_TRUE(invalid);
+  EXPECT_NE(invalid->find("Kunnskap om risikofaktorer"), std::string::npos) << *invalid;
+  EXPECT_NE(invalid->find("har læringsvansker"), std::string::npos) << *invalid;
+  draft.answers.clear();
+  draft.service = ServiceCode("barnevern");  // not a service of this link
+  EXPECT_TRUE(form->Invalid(draft));
+}
+
+TEST(SurveyDraft, RoundTripsThroughJsonAndIgnoresGarbage) {
+  SurveyDraft draft;
+  draft.service = 5;
+  draft.position = 7;
+  draft.answers["a.b"] = 3;
+  const SurveyDraft back = SurveyDraft::FromJson(draft.ToJson());
+  EXPECT_EQ(back.service, 5);
+  EXPECT_EQ(back.position, 7);
+  EXPECT_EQ(back.answers.at("a.b"), 3);
+  const SurveyDraft garbage = SurveyDraft::FromJson(R"({"tjeneste":"x","svar":{"a.b":"y"}})");
+  EXPECT_FALSE(garbage.service);
+  EXPECT_TRUE(garbage.answers.empty());
+  EXPECT_TRUE(SurveyDraft::FromJson("ikke json").answers.empty());
+}
+
+TEST(RoundResponseRate, HidesSmallServicesAndOneMoreWhenOnlyOneIsHidden) {
+  store::SurveyRound round;
+  round.services = {{"helsestasjon", 10, "a"}, {"barnevern", 10, "b"}, {"ppt", 10, "c"}};
+  const std::map<int, std::size_t> counts = {
+      {ServiceCode("helsestasjon"), 8}, {ServiceCode("barnevern"), 6}, {ServiceCode("ppt"), 2}};
+  const ResponseRate rate = ComputeResponseRate(TheInstrument(), round, counts, 5);
+  EXPECT_EQ(rate.answered, 16u);
+  EXPECT_EQ(rate.invited, 30);
+  EXPECT_FALSE(rate.services[0].hidden);
+  EXPECT_EQ(rate.services[0].answered, 8u);
+  EXPECT_TRUE(rate.services[1].hidden);  // complementary: 16 − 8 would give ppt
+  EXPECT_TRUE(rate.services[1].hidden_complementary);
+  EXPECT_TRUE(rate.services[2].hidden);
+  EXPECT_FALSE(rate.services[2].hidden_complementary);
+  EXPECT_EQ(rate.services[2].answered, 0u);
+
+  // Two small services hide each other; nothing more is hidden.
+  const std::map<int, std::size_t> two_small = {{ServiceCode("helsestasjon"), 8},
+                                                {ServiceCode("barnevern"), 1}};
+  const ResponseRate rate2 = ComputeResponseRate(TheInstrument(), round, two_small, 5);
+  EXPECT_FALSE(rate2.services[0].hidden);
+  EXPECT_TRUE(rate2.services[1].hidden);
+  EXPECT_TRUE(rate2.services[2].hidden);
+  EXPECT_FALSE(rate2.services[1].hidden_complementary);
+  EXPECT_EQ(FormatRate(3, 7), "42,9\u00A0%");
+}
+
+// --- Through HTTP ---
+
+struct Input {
+  std::string type, name, value;
+};
+
+std::string Attribute(const std::string& tag, const std::string& name) {
+  const std::string marker = " " + name + "=\"";
+  const auto at = tag.find(marker);
+  if (at == std::string::npos) return "";
+  const auto start = at + marker.size();
+  return tag.substr(start, tag.find('"', start) - start);
+}
+
+std::vector<Input> Inputs(const std::string& html) {
+  std::vector<Input> out;
+  for (std::size_t at = html.find("<input "); at != std::string::npos;
+       at = html.find("<input ", at + 1)) {
+    const std::string tag = html.substr(at, html.find('>', at) - at);
+    out.push_back({Attribute(tag, "type"), Attribute(tag, "name"), Attribute(tag, "value")});
+  }
+  return out;
+}
+
+std::string FormAction(const std::string& html) {
+  const std::string marker = R"(<form method="post" action=")";
+  const auto at = html.find(marker);
+  if (at == std::string::npos) return "";
+  const auto start = at + marker.size();
+  return html.substr(start, html.find('"', start) - start);
+}
+
+// A signed-in coordinator (or admin) with a browser.
+struct Staff {
+  explicit Staff(TestServer& server, const std::string& name = "koordinator",
+                 const std::string& role = "municipal", std::optional<int> municipality = 9901,
+                 std::optional<std::string> region = std::nullopt)
+      : client(server.port()) {
+    const std::string password = server.AddUser(name, role, region, municipality);
+    logged_in = client.LogIn(name, password);
+  }
+  WebClient client;
+  bool logged_in = false;
+};
+
+// Creates a round of 9901 this year and returns its id (0 on failure).
+int64_t CreateRound(WebClient& client, const std::map<std::string, int>& invited,
+                    const std::string& type = "baseline") {
+  httplib::Params params{{"kommune", "9901"}, {"aar", ThisYear()}, {"type", type}};
+  for (const auto& [service, n] : invited)
+    params.emplace("inviterte_" + service, std::to_string(n));
+  auto res = client.PostForm("/runder", params);
+  if (!res || res->status != 303) {
+    ADD_FAILURE() << (res ? res->status : 0) << " " << (res ? res->body : "");
+    return 0;
+  }
+  return std::stoll(res->get_header_value("Location").substr(std::string("/runder/").size()));
+}
+
+store::SurveyRound RoundOf(TestServer& server, int64_t id) {
+  auto rounds = server.app().WithStore([](store::Store& s) { return s.SurveyRounds(); });
+  for (const auto& r : rounds.value()) {
+    if (r.id == id) return r;
+  }
+  ADD_FAILURE() << "no round " << id;
+  return {};
+}
+
+std::string ServiceToken(const store::SurveyRound& round, const std::string& service) {
+  for (const auto& s : round.services) {
+    if (s.service == service) return s.token;
+  }
+  return "";
+}
+
+std::map<int, std::size_t> Counts(TestServer& server, int64_t id) {
+  return server.app()
+      .WithStore([&](store::Store& s) { return s.SurveyResponseCounts(id); })
+      .value();
+}
+
+// Opens the survey and presses «Start»; returns the first page's path.
+std::string Start(WebClient& respondent, const std::string& token) {
+  auto intro = respondent.Get("/s/" + token);
+  if (!intro || intro->status != 200) {
+    ADD_FAILURE() << "intro " << (intro ? intro->status : 0);
+    return "";
+  }
+  respondent.LearnCsrfFrom(intro->body);
+  auto started = respondent.PostForm("/s/" + token + "/start", {});
+  if (!started || started->status != 303) {
+    ADD_FAILURE() << "start " << (started ? started->status : 0);
+    return "";
+  }
+  return started->get_header_value("Location");
+}
+
+using Chooser =
+    std::function<std::string(const std::string& name, const std::vector<std::string>&)>;
+
+// Answers every page as `choose` says, following the server's redirects,
+// and returns the final location (/takk) and the pages seen.
+std::string Walk(WebClient& respondent, const std::string& token, const Chooser& choose,
+                 std::vector<std::string>* titles = nullptr) {
+  std::string location = Start(respondent, token);
+  for (int step = 0; step < 60 && !location.empty(); ++step) {
+    if (location.ends_with("/takk")) return location;
+    auto page = respondent.Get(location);
+    if (!page || page->status != 200) {
+      ADD_FAILURE() << location << ": " << (page ? page->status : 0);
+      return "";
+    }
+    if (titles) {
+      const auto t = page->body.find("<title>");
+      titles->push_back(page->body.substr(t + 7, page->body.find("</title>") - t - 7));
+    }
+    std::map<std::string, std::vector<std::string>> groups;
+    std::vector<std::string> order;
+    for (const auto& input : Inputs(page->body)) {
+      if (input.type != "radio" && input.type != "checkbox") continue;
+      if (!groups.count(input.name)) order.push_back(input.name);
+      groups[input.name].push_back(input.value);
+    }
+    httplib::Params params{{"csrf", respondent.csrf()}};
+    for (const auto& name : order) {
+      const std::string value = choose(name, groups[name]);
+      if (!value.empty()) params.emplace(name, value);
+    }
+    const std::string action = FormAction(page->body);
+    params.emplace("gaa", action.ends_with("/send") ? "send" : "neste");
+    for (const auto& input : Inputs(page->body)) {
+      if (input.type == "hidden" && input.name != "csrf") params.emplace(input.name, input.value);
+    }
+    auto posted = respondent.PostForm(action, params);
+    if (!posted || posted->status != 303) {
+      ADD_FAILURE() << action << ": " << (posted ? posted->status : 0) << " "
+                    << (posted ? posted->body.substr(0, 2000) : "");
+      return "";
+    }
+    location = posted->get_header_value("Location");
+  }
+  return location;
+}
+
+// First option everywhere, except: the service given, and the concern
+// questions answered so their follow-ups are asked.
+Chooser Answers(int service) {
+  return [service](const std::string& name, const std::vector<std::string>& values) {
+    if (name == "tjeneste") return std::to_string(service);
+    if (name == "concern_experienced.concern_last_12_months") return std::string("2");
+    if (name == "acted_on_concern.acted") return std::string("1");
+    return values.front();
+  };
+}
+
+// The shortest valid answer: the service, one question, send.
+void QuickRespond(TestServer& server, const std::string& token, int service) {
+  WebClient respondent(server.port());
+  const std::string first = Start(respondent, token);
+  ASSERT_FALSE(first.empty());
+  auto page1 = respondent.PostForm(
+      first, {{"tjeneste", std::to_string(service)}, {"stilling", "7"}, {"gaa", "neste"}});
+  ASSERT_TRUE(page1);
+  ASSERT_EQ(page1->status, 303) << page1->body;
+  const std::string second = page1->get_header_value("Location");
+  auto page2 = respondent.PostForm(
+      second, {{"risk_identification.learning_difficulties", "4"}, {"gaa", "neste"}});
+  ASSERT_TRUE(page2);
+  ASSERT_EQ(page2->status, 303);
+  auto sent = respondent.PostForm("/s/" + token + "/send", {{"gaa", "send"}});
+  ASSERT_TRUE(sent);
+  ASSERT_EQ(sent->status, 303) << sent->body;
+  EXPECT_TRUE(sent->get_header_value("Location").ends_with("/takk"));
+}
+
+TEST(SurveyWeb, RespondentCompletesTheWholeSurveyAndOnlyTheAnswerIsStored) {
+  TestServer server(false);
+  Staff coordinator(server);
+  ASSERT_TRUE(coordinator.logged_in);
+  const int64_t id = CreateRound(coordinator.client, {{"helsestasjon", 10}, {"barnevern", 8}});
+  ASSERT_GT(id, 0);
+  const store::SurveyRound round = RoundOf(server, id);
+  EXPECT_EQ(round.generation, CurrentGenerationId());
+  EXPECT_EQ(round.services.size(), 2u);
+  EXPECT_EQ(round.item_ids, RoundItemIds(TheInstrument(), CurrentGenerationId()));
+
+  WebClient respondent(server.port());
+  std::vector<std::string> titles;
+  const std::string end =
+      Walk(respondent, round.token, Answers(ServiceCode("helsestasjon")), &titles);
+  EXPECT_EQ(end, "/s/" + round.token + "/takk");
+  // Unique titles, a progress indicator on each page.
+  EXPECT_GT(titles.size(), 15u);
+  EXPECT_EQ(std::set<std::string>(titles.begin(), titles.end()).size(), titles.size());
+  EXPECT_NE(titles.front().find("side 1 av"), std::string::npos) << titles.front();
+  EXPECT_FALSE(respondent.cookies().count("samkart_utkast"));  // cleared
+
+  auto thanks = respondent.Get(end);
+  ASSERT_TRUE(thanks);
+  EXPECT_EQ(thanks->status, 200);
+  EXPECT_NE(thanks->body.find("Takk for svaret"), std::string::npos);
+
+  EXPECT_EQ(Counts(server, id), (std::map<int, std::size_t>{{ServiceCode("helsestasjon"), 1}}));
+  const auto held =
+      server.app().WithStore([&](store::Store& s) { return s.HeldResponses(id); }).value();
+  ASSERT_EQ(held.size(), 1u);
+  EXPECT_EQ(held[0].service, ServiceCode("helsestasjon"));
+  ASSERT_EQ(held[0].answers.size(), round.item_ids.size());
+  std::map<std::string, uint8_t> by_id;
+  for (std::size_t i = 0; i < round.item_ids.size(); ++i)
+    by_id[round.item_ids[i]] = held[0].answers[i];
+  EXPECT_EQ(by_id["risk_identification.learning_difficulties"], 1);
+  EXPECT_EQ(by_id["concern_experienced.concern_last_12_months"], 2);
+  EXPECT_EQ(by_id["acted_on_concern.acted"], 1);
+  EXPECT_EQ(by_id["concern_content.learning_difficulties"], 1);  // every box ticked
+  EXPECT_EQ(
+      by_id["reasons_not_acted." + TheInstrument().FindFamily("reasons_not_acted")->items[0].id],
+      instrument::kNotAsked);
+  EXPECT_EQ(by_id["cooperation_with_services.health_station"],
+            instrument::kNotAsked);  // own service
+
+  // The held table has no column for a time, an address or the cookie.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2((server.dir() / "samkart.sqlite").c_str(), &db, SQLITE_OPEN_READONLY,
+                            nullptr),
+            SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info('survey_responses')", -1,
+                               &stmt, nullptr),
+            SQLITE_OK);
+  std::set<std::string> columns;
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    columns.insert(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
+  }
+  sqlite3_finalize(stmt);
+  EXPECT_EQ(columns,
+            (std::set<std::string>{"response_key", "round_id", "service", "position", "answers"}));
+  // The draft is gone with the submission.
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT count(*) FROM survey_drafts", -1, &stmt, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(stmt, 0), 0);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+}
+
+TEST(SurveyWeb, ServiceLinkFixesTheServiceAndChildWelfareSkipsConcernPages) {
+  TestServer server(false);
+  Staff coordinator(server);
+  ASSERT_TRUE(coordinator.logged_in);
+  const int64_t id = CreateRound(coordinator.client, {{"helsestasjon", 10}, {"barnevern", 8}});
+  const store::SurveyRound round = RoundOf(server, id);
+  WebClient respondent(server.port());
+  std::vector<std::string> titles;
+  const std::string end = Walk(
+      respondent, ServiceToken(round, "barnevern"),
+      [](const std::string& name, const std::vector<std::string>& v) {
+        EXPECT_NE(name, "tjeneste");  // fixed by the link
+        return v.front();
+      },
+      &titles);
+  EXPECT_TRUE(end.ends_with("/takk")) << end;
+  for (const auto& t : titles) EXPECT_EQ(t.find("Opplevd bekymring"), std::string::npos) << t;
+  EXPECT_EQ(Counts(server, id), (std::map<int, std::size_t>{{ServiceCode("barnevern"), 1}}));
+}
+
+TEST(SurveyWeb, ReloadKeepsTheAnswersAndBackGoesToThePreviousPage) {
+  TestServer server(false);
+  Staff coordinator(server);
+  ASSERT_TRUE(coordinator.logged_in);
+  const store::SurveyRound round = RoundOf(server, CreateRound(coordinator.client, {{"ppt", 6}}));
+  WebClient respondent(server.port());
+  const std::string first = Start(respondent, round.token);
+  ASSERT_EQ(first, "/s/" + round.token + "/side/1");
+  EXPECT_TRUE(respondent.cookies().count("samkart_utkast"));
+  auto page1 = respondent.PostForm(
+      first,
+      {{"tjeneste", std::to_string(ServiceCode("ppt"))}, {"stilling", "8"}, {"gaa", "neste"}});
+  ASSERT_TRUE(page1);
+  ASSERT_EQ(page1->status, 303);
+  const std::string second = page1->get_header_value("Location");
+  EXPECT_EQ(second, "/s/" + round.token + "/side/2");
+  auto page2 =
+      respondent.PostForm(second, {{"risk_identification.bullied", "5"}, {"gaa", "tilbake"}});
+  ASSERT_TRUE(page2);
+  ASSERT_EQ(page2->status, 303);
+  EXPECT_EQ(page2->get_header_value("Location"), first);
+
+  auto reload1 = respondent.Get(first);
+  ASSERT_TRUE(reload1);
+  EXPECT_NE(reload1->body.find(R"(name="stilling" value="8" checked)"), std::string::npos);
+  auto reload2 = respondent.Get(second);
+  ASSERT_TRUE(reload2);
+  EXPECT_EQ(reload2->status, 200);
+  EXPECT_NE(reload2->body.find(R"(name="risk_identification.bullied" value="5" checked)"),
+            std::string::npos);
+  EXPECT_NE(reload2->body.find("Side 2 av"), std::string::npos);
+  EXPECT_NE(reload2->body.find("<progress"), std::string::npos);
+  EXPECT_NE(reload2->body.find("<fieldset class=\"item\"><legend>"), std::string::npos);
+  EXPECT_EQ(reload2->body.find("style="), std::string::npos);
+  EXPECT_EQ(reload2->body.find("<script"), std::string::npos);
+}
+
+TEST(SurveyWeb, SubmittingTwiceStoresOneAnswer) {
+  TestServer server(false);
+  Staff coordinator(server);
+  ASSERT_TRUE(coordinator.logged_in);
+  const int64_t id = CreateRound(coordinator.client, {{"nav", 6}});
+  const store::SurveyRound round = RoundOf(server, id);
+  WebClient respondent(server.port());
+  const std::string first = Start(respondent, round.token);
+  const std::string cookie = respondent.cookies().at("samkart_utkast");
+  auto page1 = respondent.PostForm(
+      first, {{"tjeneste", std::to_string(ServiceCode("nav"))}, {"gaa", "neste"}});
+  ASSERT_TRUE(page1);
+  auto page2 = respondent.PostForm(page1->get_header_value("Location"),
+                                   {{"risk_identification.bullied", "3"}, {"gaa", "neste"}});
+  ASSERT_TRUE(page2);
+  auto sent = respondent.PostForm("/s/" + round.token + "/send", {{"gaa", "send"}});
+  ASSERT_TRUE(sent);
+  EXPECT_EQ(sent->status, 303);
+  // A second click (the browser still sends the old cookie).
+  respondent.cookies()["samkart_utkast"] = cookie;
+  auto again = respondent.PostForm("/s/" + round.token + "/send", {{"gaa", "send"}});
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 200);
+  EXPECT_NE(again->body.find("allerede sendt inn"), std::string::npos);
+  EXPECT_EQ(Counts(server, id), (std::map<int, std::size_t>{{ServiceCode("nav"), 1}}));
+}
+
+TEST(SurveyWeb, UnknownCategoryIsRefusedNamingTheQuestionAndNothingIsStored) {
+  TestServer server(false);
+  Staff coordinator(server);
+  ASSERT_TRUE(coordinator.logged_in);
+  const int64_t id = CreateRound(coordinator.client, {{"nav", 6}});
+  const store::SurveyRound round = RoundOf(server, id);
+  WebClient respondent(server.port());
+  const std::string first = Start(respondent, round.token);
+  auto page1 = respondent.PostForm(
+      first, {{"tjeneste", std::to_string(ServiceCode("nav"))}, {"gaa", "neste"}});
+  ASSERT_TRUE(page1);
+  auto sent = respondent.PostForm(
+      "/s/" + round.token + "/send",
+      {{"side", "2"}, {"risk_identification.learning_difficulties", "7"}, {"gaa", "send"}});
+  ASSERT_TRUE(sent);
+  EXPECT_EQ(sent->status, 400);
+  EXPECT_NE(sent->body.find("har læringsvansker"), std::string::npos);
+  EXPECT_NE(sent->body.find(R"(class="error-summary" role="alert")"), std::string::npos);
+  EXPECT_NE(sent->body.find(R"(href="#q-risk_identification-learning_difficulties-1")"),
+            std::string::npos);
+  EXPECT_TRUE(Counts(server, id).empty());
+  // A page with an unknown service is refused the same way.
+  auto bad_service = respondent.PostForm(first, {{"tjeneste", "77"}, {"gaa", "neste"}});
+  ASSERT_TRUE(bad_service);
+  EXPECT_EQ(bad_service->status, 400);
+  EXPECT_NE(bad_service->body.find("Hvor jobber du?"), std::string::npos);
+}
+
+TEST(SurveyWeb, UnknownTokenIsNotFoundAndAClosedRoundSaysSo) {
+  TestServer server(false);
+  WebClient respondent(server.port());
+  auto missing = respondent.Get("/s/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+  auto missing_page = respondent.Get("/s/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/side/2");
+  ASSERT_TRUE(missing_page);
+  EXPECT_EQ(missing_page->status, 404);
+}
+
+TEST(SurveyWeb, StartWithoutCsrfIsRefused) {
+  TestServer server(false);
+  Staff coordinator(server);
+  ASSERT_TRUE(coordinator.logged_in);
+  const store::SurveyRound round = RoundOf(server, CreateRound(coordinator.client, {{"nav", 6}}));
+  WebClient respondent(server.port());
+  auto started = respondent.PostForm("/s/" + round.token + "/start", {}, false);
+  ASSERT_TRUE(started);
+  EXPECT_EQ(started->status, 403);
+  EXPECT_FALSE(respondent.cookies().count("samkart_utkast"));
+}
+
+TEST(RoundWeb, ResponseRateCountsPerServiceAndHidesSmallServices) {
+  TestServer server(false);
+  Staff coordinator(server);
+  ASSERT_TRUE(coordinator.logged_in);
+  const int64_t id =
+      CreateRound(coordinator.client, {{"helsestasjon", 10}, {"barnevern", 10}, {"ppt", 5}});
+  const store::SurveyRound round = RoundOf(server, id);
+  for (int i = 0; i < 7; ++i) QuickRespond(server, round.token, ServiceCode("helsestasjon"));
+  for (int i = 0; i < 5; ++i) {
+    QuickRespond(server, ServiceToken(round, "barnevern"), ServiceCode("barnevern"));
+  }
+  auto api = coordinator.client.Get(fmt::format("/api/runder/{}/svarprosent", id));
+  ASSERT_TRUE(api);
+  ASSERT_EQ(api->status, 200) << api->body;
+  auto json = nlohmann::json::parse(api->body);
+  EXPECT_EQ(json["totalt"]["svar"], 12);
+  EXPECT_EQ(json["totalt"]["invitert"], 25);
+  // ppt (0 answers) is hidden; exactly one hidden, so the smallest shown
+  // (barnevern, 5) is hidden too.
+  ASSERT_EQ(json["tjenester"].size(), 3u);
+  EXPECT_EQ(json["tjenester"][0]["tjeneste"], "helsestasjon");
+  EXPECT_EQ(json["tjenester"][0]["svar"], 7);
+  EXPECT_DOUBLE_EQ(json["tjenester"][0]["svarprosent"].get<double>(), 70.0);
+  EXPECT_TRUE(json["tjenester"][1]["svar"].is_null());
+  EXPECT_TRUE(json["tjenester"][1]["skjult"].get<bool>());
+  EXPECT_TRUE(json["tjenester"][2]["svar"].is_null());
+  EXPECT_TRUE(json["tjenester"][2]["skjult"].get<bool>());
+  // The true counts are what the store has.
+  EXPECT_EQ(Counts(server, id), (std::map<int, std::size_t>{{ServiceCode("helsestasjon"), 7},
+                                                            {ServiceCode("barnevern"), 5}}));
+
+  // One more in ppt... still hidden; with 5 in ppt nothing is hidden.
+  for (int i = 0; i < 5; ++i) QuickRespond(server, ServiceToken(round, "ppt"), ServiceCode("ppt"));
+  json = nlohmann::json::parse(
+      coordinator.client.Get(fmt::format("/api/runder/{}/svarprosent", id))->body);
+  EXPECT_EQ(json["tjenester"][1]["svar"], 5);
+  EXPECT_EQ(json["tjenester"][2]["svar"], 5);
+
+  auto page = coordinator.client.Get(fmt::format("/runder/{}", id));
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_NE(page->body.find("/s/" + round.token), std::string::npos);
+  EXPECT_NE(page->body.find("/s/" + ServiceToken(round, "ppt")), std::string::npos);
+  EXPECT_NE(page->body.find("Avslutt runden"), std::string::npos);
+}
+
+TEST(RoundWeb, HtmlShowsFewerThanKForSmallServices) {
+  TestServer server(false);
+  Staff coordinator(server);
+  ASSERT_TRUE(coordinator.logged_in);
+  const int64_t id = CreateRound(coordinator.client, {{"helsestasjon", 10}, {"nav", 4}});
+  const store::SurveyRound round = RoundOf(server, id);
+  QuickRespond(server, ServiceToken(round, "nav"), ServiceCode("nav"));
+  auto page = coordinator.client.Get(fmt::format("/runder/{}", id));
+  ASSERT_TRUE(page);
+  EXPECT_NE(page->body.find("færre enn 5"), std::string::npos);
+}
+
+TEST(RoundWeb, ClosingWritesABatchIntoTheDataset) {
+  TestServer server(false);
+  Staff coordinator(server);
+  ASSERT_TRUE(coordinator.logged_in);
+  const int64_t id = CreateRound(coordinator.client, {{"helsestasjon", 10}, {"barnevern", 10}});
+  const store::SurveyRound round = RoundOf(server, id);
+  for (int i = 0; i < 7; ++i) QuickRespond(server, round.token, ServiceCode("helsestasjon"));
+  for (int i = 0; i < 5; ++i) QuickRespond(server, round.token, ServiceCode("barnevern"));
+  EXPECT_EQ(server.app().dataset()->rows, 0u);
+
+  auto unconfirmed = coordinator.client.PostForm(fmt::format("/runder/{}/avslutt", id), {});
+  ASSERT_TRUE(unconfirmed);
+  EXPECT_EQ(unconfirmed->status, 400);
+  auto closed =
+      coordinator.client.PostForm(fmt::format("/runder/{}/avslutt", id), {{"bekreft", "ja"}});
+  ASSERT_TRUE(closed);
+  ASSERT_EQ(closed->status, 303) << closed->body;
+
+  EXPECT_EQ(server.app().dataset()->rows, 12u);
+  const auto rounds = server.app().WithStore([](store::Store& s) { return s.Rounds(); }).value();
+  ASSERT_EQ(rounds.size(), 1u);
+  EXPECT_EQ(rounds[0].municipality, 9901);
+  EXPECT_EQ(std::to_string(rounds[0].year), ThisYear());
+  EXPECT_EQ(rounds[0].round_type, "baseline");
+  EXPECT_EQ(rounds[0].respondents, 12u);
+  const store::SurveyRound after = RoundOf(server, id);
+  EXPECT_EQ(after.status, "closed");
+  ASSERT_TRUE(after.batch_id);
+  const auto batches = server.app().WithStore([](store::Store& s) { return s.Batches(); }).value();
+  ASSERT_EQ(batches.size(), 1u);
+  EXPECT_EQ(batches[0].format, "Samkart nettskjema");
+  EXPECT_EQ(batches[0].file_name,
+            "Nettskjema: Syntetisk testkommune " + ThisYear() + " (0-punktsmåling)");
+  EXPECT_EQ(batches[0].generation, CurrentGenerationId());
+  EXPECT_TRUE(
+      server.app().WithStore([&](store::Store& s) { return s.HeldResponses(id); })->empty());
+  const auto log = server.app().WithStore([](store::Store& s) { return s.AuditLog(20); }).value();
+  EXPECT_TRUE(std::any_of(log.begin(), log.end(),
+                          [](const store::AuditEntry& e) { return e.action == "round_close"; }));
+  EXPECT_TRUE(std::any_of(log.begin(), log.end(),
+                          [](const store::AuditEntry& e) { return e.action == "round_create"; }));
+
+  // The link now says the survey is closed.
+  WebClient late(server.port());
+  auto closed_page = late.Get("/s/" + round.token);
+  ASSERT_TRUE(closed_page);
+  EXPECT_EQ(closed_page->status, 410);
+  EXPECT_NE(closed_page->body.find("avsluttet"), std::string::npos);
+}
+
+TEST(RoundWeb, ClosingWithFewerThanKAnswersIsRefusedAndStoresNothing) {
+  TestServer server(false);
+  Staff coordinator(server);
+  ASSERT_TRUE(coordinator.logged_in);
+  const int64_t id = CreateRound(coordinator.client, {{"helsestasjon", 10}});
+  const store::SurveyRound round = RoundOf(server, id);
+  for (int i = 0; i < 3; ++i) QuickRespond(server, round.token, ServiceCode("helsestasjon"));
+  auto closed =
+      coordinator.client.PostForm(fmt::format("/runder/{}/avslutt", id), {{"bekreft", "ja"}});
+  ASSERT_TRUE(closed);
+  EXPECT_EQ(closed->status, 409);
+  EXPECT_NE(closed->body.find("k-anonymitet"), std::string::npos);
+  EXPECT_EQ(RoundOf(server, id).status, "open");
+  EXPECT_TRUE(server.app().WithStore([](store::Store& s) { return s.Batches(); })->empty());
+  EXPECT_EQ(server.app().WithStore([&](store::Store& s) { return s.HeldResponses(id); })->size(),
+            3u);
+}
+
+TEST(RoundWeb, CreationIsValidated) {
+  TestServer server(false);
+  Staff coordinator(server);
+  ASSERT_TRUE(coordinator.logged_in);
+  auto none = coordinator.client.PostForm(
+      "/runder", {{"kommune", "9901"}, {"aar", ThisYear()}, {"type", "baseline"}});
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->status, 400);
+  EXPECT_NE(none->body.find("minst én tjeneste"), std::string::npos);
+  auto bad_year = coordinator.client.PostForm(
+      "/runder",
+      {{"kommune", "9901"}, {"aar", "1999"}, {"type", "baseline"}, {"inviterte_nav", "3"}});
+  ASSERT_TRUE(bad_year);
+  EXPECT_EQ(bad_year->status, 400);
+  ASSERT_GT(CreateRound(coordinator.client, {{"nav", 3}}), 0);
+  auto twice = coordinator.client.PostForm(
+      "/runder",
+      {{"kommune", "9901"}, {"aar", ThisYear()}, {"type", "baseline"}, {"inviterte_nav", "3"}});
+  ASSERT_TRUE(twice);
+  EXPECT_EQ(twice->status, 400);
+  EXPECT_NE(twice->body.find("allerede en runde"), std::string::npos);
+  // Another municipality's round cannot be created by this coordinator.
+  auto foreign = coordinator.client.PostForm(
+      "/runder",
+      {{"kommune", "9902"}, {"aar", ThisYear()}, {"type", "baseline"}, {"inviterte_nav", "3"}});
+  ASSERT_TRUE(foreign);
+  EXPECT_EQ(foreign->status, 403);
+  // Without the CSRF token nothing happens.
+  auto no_csrf = coordinator.client.PostForm(
+      "/runder",
+      {{"kommune", "9901"}, {"aar", ThisYear()}, {"type", "follow_up"}, {"inviterte_nav", "3"}},
+      false);
+  ASSERT_TRUE(no_csrf);
+  EXPECT_EQ(no_csrf->status, 403);
+  EXPECT_EQ(server.app().WithStore([](store::Store& s) { return s.SurveyRounds(); })->size(), 1u);
+}
+
+TEST(RoundWeb, OtherMunicipalitiesAndOtherRolesAreForbidden) {
+  TestServer server(false);
+  (void)server.app().WithStore([](store::Store& s) {
+    return s.UpsertMunicipalities({{9902, "Annen testkommune", "midt", "gruppe_2", 3000}});
+  });
+  Staff coordinator(server);
+  ASSERT_TRUE(coordinator.logged_in);
+  const int64_t id = CreateRound(coordinator.client, {{"nav", 6}});
+  Staff other(server, "annen", "municipal", 9902);
+  ASSERT_TRUE(other.logged_in);
+  auto page = other.client.Get(fmt::format("/runder/{}", id));
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 403);
+  auto api = other.client.Get(fmt::format("/api/runder/{}/svarprosent", id));
+  ASSERT_TRUE(api);
+  EXPECT_EQ(api->status, 403);
+  auto close = other.client.PostForm(fmt::format("/runder/{}/avslutt", id), {{"bekreft", "ja"}});
+  ASSERT_TRUE(close);
+  EXPECT_EQ(close->status, 403);
+  auto list = other.client.Get("/runder");
+  ASSERT_TRUE(list);
+  EXPECT_EQ(list->status, 200);
+  EXPECT_EQ(list->body.find(fmt::format("/runder/{}\"", id)), std::string::npos);
+
+  Staff regional(server, "regional", "regional", std::nullopt, "midt");
+  ASSERT_TRUE(regional.logged_in);
+  auto forbidden = regional.client.Get("/runder");
+  ASSERT_TRUE(forbidden);
+  EXPECT_EQ(forbidden->status, 403);
+  auto forbidden_api = regional.client.Get(fmt::format("/api/runder/{}/svarprosent", id));
+  ASSERT_TRUE(forbidden_api);
+  EXPECT_EQ(forbidden_api->status, 403);
+
+  Staff admin(server, "admin", "admin", std::nullopt);
+  ASSERT_TRUE(admin.logged_in);
+  auto admin_page = admin.client.Get(fmt::format("/runder/{}", id));
+  ASSERT_TRUE(admin_page);
+  EXPECT_EQ(admin_page->status, 200);
+  auto admin_list = admin.client.Get("/runder");
+  ASSERT_TRUE(admin_list);
+  EXPECT_NE(admin_list->body.find(R"(<option value="9902")"), std::string::npos);
+
+  // Closing without the CSRF token is refused.
+  auto no_csrf = coordinator.client.PostForm(fmt::format("/runder/{}/avslutt", id),
+                                             {{"bekreft", "ja"}}, false);
+  ASSERT_TRUE(no_csrf);
+  EXPECT_EQ(no_csrf->status, 403);
+  // Not logged in: the API says 401.
+  WebClient anonymous(server.port());
+  auto unauthorised = anonymous.Get(fmt::format("/api/runder/{}/svarprosent", id));
+  ASSERT_TRUE(unauthorised);
+  EXPECT_EQ(unauthorised->status, 401);
+}
+
+}  // namespace
+}  // namespace samkart::web
