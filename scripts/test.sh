@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/bootstrap.sh
+scripts/bootstrap_browser.sh
 
 echo "== Formatering (clang-format)"
 mapfile -t sources < <(git ls-files '*.cc' '*.h' 2>/dev/null || find src fuzz bench -name '*.cc' -o -name '*.h')

@@ -1,0 +1,265 @@
+// End-to-end test of `samkart serve` in Debian's Chromium, driven by
+// playwright-core: an administrator logs in and creates a survey round, a
+// respondent answers on a phone-sized screen (and another with the keyboard
+// alone), the response is counted, a result is explored and downloaded, and
+// axe-core checks every survey page for WCAG 2.1 A/AA violations.
+//
+// Usage: node e2e.mjs --samkart PATH   (run by CTest; exits non-zero on any failure)
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+function argument(name, fallback) {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : fallback;
+}
+
+const samkart = argument('--samkart');
+const chromiumPath = process.env.SAMKART_CHROMIUM || '/usr/bin/chromium';
+if (!samkart || !existsSync(samkart)) fail(`fant ikke samkart-programmet (${samkart})`);
+if (!existsSync(chromiumPath)) fail(`fant ikke Chromium på ${chromiumPath} (scripts/bootstrap.sh installerer den)`);
+let chromium;
+try {
+  ({ chromium } = require('playwright-core'));
+} catch {
+  fail('playwright-core mangler: kjør «npm ci» i tests/browser (scripts/bootstrap.sh gjør det)');
+}
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+function fail(message) {
+  console.error(`FEIL: ${message}`);
+  process.exit(1);
+}
+
+const failures = [];
+function check(condition, message) {
+  if (!condition) {
+    failures.push(message);
+    console.error(`  ✗ ${message}`);
+  } else {
+    console.log(`  ✓ ${message}`);
+  }
+}
+
+const work = mkdtempSync(path.join(tmpdir(), 'samkart-e2e-'));
+const db = path.join(work, 'samkart.sqlite');
+function run(args) {
+  return execFileSync(samkart, ['--db', db, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+// --- A small synthetic national dataset and a demo administrator ---
+console.log('Forbereder data …');
+run(['synth', '--out', path.join(work, 'syntetisk'), '--scale', '0.2']);
+run(['import', path.join(work, 'syntetisk')]);
+const created = run(['user', 'add', 'e2e-admin', '--role', 'admin', '--generate-password']);
+const password = /Passord: (\S+)/.exec(created)[1];
+
+// --- The server, on a free port ---
+const server = spawn(samkart, ['--db', db, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+let serverLog = '';
+server.stderr.on('data', (d) => { serverLog += d; });
+const base = await new Promise((resolve, reject) => {
+  let out = '';
+  const timer = setTimeout(() => reject(new Error('serveren startet ikke innen 60 s')), 60000);
+  server.stdout.on('data', (d) => {
+    out += d;
+    const m = /(http:\/\/[\d.]+:\d+)\//.exec(out);
+    if (m) { clearTimeout(timer); resolve(m[1]); }
+  });
+  server.on('exit', (code) => reject(new Error(`serveren stoppet (kode ${code}): ${serverLog}`)));
+});
+
+const browser = await chromium.launch({
+  executablePath: chromiumPath,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+
+// Console errors (a CSP violation is one), failed requests and requests
+// that leave the server all count as failures.
+function watch(page, label) {
+  page.on('console', (m) => { if (m.type() === 'error') failures.push(`${label}: konsollfeil: ${m.text()} (${m.location().url})`); });
+  page.on('response', (r) => { if (r.status() >= 400) failures.push(`${label}: HTTP ${r.status()} fra ${r.url()}`); });
+  page.on('pageerror', (e) => failures.push(`${label}: skriptfeil: ${e.message}`));
+  page.on('requestfailed', (r) => { if (!r.url().includes('/last-ned')) failures.push(`${label}: feilet: ${r.url()}`); });
+  page.on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('data:')) failures.push(`${label}: ekstern forespørsel: ${r.url()}`); });
+}
+
+// axe-core, WCAG 2.1 A and AA rules. Evaluated over the DevTools protocol,
+// which the page's Content-Security-Policy does not govern.
+async function axe(page, what) {
+  await page.evaluate(`${axeSource}\n;0`);
+  const result = await page.evaluate(() =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+  const summary = result.violations.map((v) => `${v.id} (${v.nodes.length}): ${v.help} — ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')}`);
+  check(result.violations.length === 0, `axe: ingen WCAG-brudd på ${what}${summary.length ? ': ' + summary.join('; ') : ''}`);
+  return result.violations.length;
+}
+
+
+// Answers every page by clicking: the first option of each radio group and
+// the first checkbox of a checklist, then «Neste» (or «Send inn»). Runs axe
+// on every page on the way.
+async function answerByPointer(page, surveyUrl) {
+  await page.goto(surveyUrl);
+  await axe(page, 'introsiden');
+  await page.getByRole('button', { name: 'Start' }).click();
+  const titles = new Set();
+  for (let step = 0; step < 40; ++step) {
+    await page.waitForLoadState();
+    if (/Takk for svaret/.test(await page.content())) return titles;
+    titles.add(await page.title());
+    await axe(page, `«${await page.title()}»`);
+    for (const fieldset of await page.locator('fieldset').all()) {
+      const radio = fieldset.locator('input[type=radio]').first();
+      if (await radio.count()) await radio.check();
+      else if (await fieldset.locator('input[type=checkbox]').count()) await fieldset.locator('input[type=checkbox]').first().check();
+    }
+    const send = page.getByRole('button', { name: 'Send inn' });
+    if (await send.count()) await send.click();
+    else await page.getByRole('button', { name: 'Neste' }).click();
+  }
+  throw new Error('kom ikke til takkesiden');
+}
+
+// The same with the keyboard alone: Tab moves through the page, Space picks
+// the focused option of a group not yet answered, Enter on «Neste»/«Send inn».
+async function answerByKeyboard(page, surveyUrl) {
+  await page.goto(surveyUrl);
+  await page.keyboard.press('Tab');  // the skip link
+  for (let i = 0; i < 10; ++i) {
+    const text = await page.evaluate(() => document.activeElement?.textContent?.trim());
+    if (text === 'Start') break;
+    await page.keyboard.press('Tab');
+  }
+  await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+  for (let step = 0; step < 40; ++step) {
+    await page.waitForLoadState();
+    if (/Takk for svaret/.test(await page.content())) return true;
+    const answered = new Set();
+    let pressed = false;
+    for (let tab = 0; tab < 400 && !pressed; ++tab) {
+      await page.keyboard.press('Tab');
+      const focus = await page.evaluate(() => {
+        const e = document.activeElement;
+        return { tag: e?.tagName, type: e?.type, name: e?.name, text: e?.textContent?.trim() };
+      });
+      if (focus.tag === 'INPUT' && focus.type === 'radio' && !answered.has(focus.name)) {
+        await page.keyboard.press('Space');
+        answered.add(focus.name);
+      } else if (focus.tag === 'BUTTON' && (focus.text === 'Neste' || focus.text === 'Send inn')) {
+        await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+        pressed = true;
+      }
+    }
+    if (!pressed) throw new Error(`fant ikke «Neste» med tastaturet på «${await page.title()}»`);
+  }
+  throw new Error('kom ikke til takkesiden med tastaturet');
+}
+
+let exitCode = 0;
+try {
+  // --- The administrator logs in and creates a round ---
+  console.log('Administrator: logger inn og oppretter en runde');
+  const desktop = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'nb-NO' });
+  const admin = await desktop.newPage();
+  watch(admin, 'administrator');
+  await admin.goto(`${base}/`);
+  check(admin.url().includes('/logg-inn'), 'uinnlogget blir sendt til innloggingen');
+  await axe(admin, 'innloggingssiden');
+  await admin.getByLabel('Brukernavn').fill('e2e-admin');
+  await admin.getByLabel('Passord').fill(password);
+  await admin.getByRole('button', { name: 'Logg inn' }).click();
+  check(await admin.getByText('Du er logget inn som').count() === 1, 'innlogget som administrator');
+
+  await admin.getByRole('link', { name: 'Kartlegginger' }).first().click();
+  const municipality = await admin.locator('#kommune option').first().getAttribute('value');
+  await admin.locator('#kommune').selectOption(municipality);
+  await admin.getByLabel('År').fill(String(new Date().getFullYear()));
+  await admin.getByLabel('Barnehage').fill('25');
+  await admin.getByLabel('Barneskole/SFO').fill('40');
+  await axe(admin, 'siden for å opprette en runde');
+  await admin.getByRole('button', { name: 'Opprett runden' }).click();
+  const roundUrl = admin.url();
+  check(/\/runder\/\d+$/.test(roundUrl), `runden er opprettet (${roundUrl})`);
+  await axe(admin, 'rundesiden');
+  const links = await admin.locator('td code').allTextContents();
+  const surveyUrl = links[0];
+  check(links.length === 3 && surveyUrl.startsWith(base + '/s/'), 'en fellesslenke og én per tjeneste');
+
+  // --- A respondent on a phone ---
+  console.log('Respondent på mobil: svarer på hele skjemaet');
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'nb-NO' });
+  const respondent = await phone.newPage();
+  watch(respondent, 'respondent (mobil)');
+  const titles = await answerByPointer(respondent, surveyUrl);
+  check(titles.size >= 10, `skjemaet har én side per spørsmålsfamilie (${titles.size} sider med ulike titler)`);
+  const overflow = await respondent.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+  check(!overflow, 'takkesiden flyter ikke over på 390 px');
+  await axe(respondent, 'takkesiden');
+
+  // Reload keeps answers: start a new respondent, answer page 1, reload.
+  const second = await phone.newPage();
+  watch(second, 'respondent 2 (mobil)');
+  await second.goto(surveyUrl);
+  await second.getByRole('button', { name: 'Start' }).click();
+  await second.locator('fieldset input[type=radio]').first().check();
+  await second.getByRole('button', { name: 'Neste' }).click();
+  await second.waitForURL(/\/side\/2$/);
+  await second.getByRole('button', { name: 'Tilbake' }).click();
+  await second.waitForURL(/\/side\/1$/);
+  await second.reload();
+  check(await second.locator('fieldset input[type=radio]').first().isChecked(), 'svaret er der etter tilbake og ny innlasting');
+  await second.close();
+
+  // --- A respondent with the keyboard alone (service link: Barnehage) ---
+  console.log('Respondent med bare tastatur');
+  const keyboardContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'nb-NO' });
+  const keyboard = await keyboardContext.newPage();
+  watch(keyboard, 'respondent (tastatur)');
+  check(await answerByKeyboard(keyboard, links[1]), 'hele skjemaet kan besvares med tastaturet');
+
+  // --- The response is counted ---
+  await admin.goto(roundUrl);
+  const total = await admin.locator('tfoot td').nth(1).textContent();
+  check(total.trim() === '2', `rundesiden teller svarene (${total.trim()} av 2)`);
+
+  // --- Explore a result and download it ---
+  console.log('Utforsker: resultat og nedlasting');
+  await admin.goto(`${base}/utforsk`);
+  await axe(admin, 'utforskeren');
+  await admin.locator('select[name=familie]').selectOption('risk_identification');
+  await admin.locator('select[name=etter]').first().selectOption('tjeneste');
+  await admin.getByRole('button', { name: /Vis/ }).click();
+  check(admin.url().includes('familie=risk_identification'), 'adressen gjengir utvalget');
+  check(await admin.locator('table').count() > 0 && await admin.locator('svg').count() > 0, 'tabell og diagram vises');
+  await axe(admin, 'utforskeren med et resultat');
+  const [download] = await Promise.all([
+    admin.waitForEvent('download'),
+    admin.getByRole('link', { name: /CSV/ }).click(),
+  ]);
+  const csv = readFileSync(await download.path(), 'utf8');
+  check(csv.split('\n').length > 5 && /Barnehage/.test(csv), `CSV-filen er lastet ned (${download.suggestedFilename()})`);
+  await browser.close();
+} catch (error) {
+  failures.push(`uventet feil: ${error.stack || error}`);
+}
+
+server.kill('SIGTERM');
+rmSync(work, { recursive: true, force: true });
+if (failures.length) {
+  console.error(`\n${failures.length} feil:`);
+  for (const f of failures) console.error(`- ${f}`);
+  exitCode = 1;
+} else {
+  console.log('\nAlle nettlesertestene bestod.');
+}
+process.exit(exitCode);
