@@ -3,7 +3,9 @@
 # Samkart on its embedded default: validate and document the questionnaire,
 # generate the synthetic national dataset, import it into a local SQLite
 # database, and write the national report and a report for every
-# municipality (HTML, PDF, XLSX). Output goes to ./out/.
+# municipality (HTML, PDF, XLSX), then serve the web application (survey,
+# explorer, administration) with a demo login made for this run. Output goes
+# to ./out/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -55,3 +57,10 @@ echo "Tabeller: $out/tabeller/ (flere: samkart --db $out/samkart.sqlite table --
 echo
 echo "Nasjonal rapport: $out/rapporter/nasjonal_rapport.html (også .pdf og .xlsx)"
 echo "Kommunerapporter: $out/rapporter/kommuner/ (én per kommune, HTML, PDF og XLSX)"
+echo
+echo "== Webapplikasjonen"
+# A demo administrator with a fresh random password each run; no default password exists.
+password=$("$samkart" "${db[@]}" user add demo --role admin --generate-password | sed -n 's/^Passord: //p')
+echo "Demo-innlogging for denne kjøringen: brukernavn «demo», passord «$password»"
+echo "(Flere brukere: samkart --db $out/samkart.sqlite user add --help)"
+exec "$samkart" "${db[@]}" serve --port "${SAMKART_PORT:-8080}"
