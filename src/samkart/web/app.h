@@ -34,7 +34,7 @@ struct ServeOptions {
   bool secure_cookies = false;
   std::string tls_cert, tls_key;  // both set: serve HTTPS
   analysis::PublicationRules rules;
-  std::size_t k = 5;     // k-anonymity when a survey round is closed
+  std::size_t k = 5;  // k-anonymity when a survey round is closed
   // Connections served at once: httplib gives each open (keep-alive)
   // connection a thread, so this bounds concurrent clients.
   int threads = 256;
