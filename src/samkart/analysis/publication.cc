@@ -92,7 +92,11 @@ std::size_t Complement(Side& side, const std::vector<Variable>& by,
     for (const auto& line : lines) {
       std::size_t hidden = 0;
       const Group* smallest = nullptr;
+      // A group nobody in it answered hides nothing: the total minus the
+      // visible groups would still give the other hidden group exactly. So
+      // only groups with answers count as hidden partners or candidates.
       for (const Group& g : line) {
+        if (side.size[g] == 0) continue;
         if (side.hidden.count(g)) {
           ++hidden;
         } else if (smallest == nullptr || side.size[g] < side.size[*smallest]) {

@@ -262,6 +262,34 @@ TEST_F(PublicationTest, SubtractingVisibleGroupsFromTheTotalRecoversNothing) {
   EXPECT_EQ(hidden, 2u);
 }
 
+TEST_F(PublicationTest, AHiddenGroupNobodyAnsweredIsNoComplement) {
+  // Service 6 is in the data but was not asked this question (n = 0), so it
+  // fails the primary rule too. Hiding it hides nothing: the total minus the
+  // visible groups would still be service 3 alone. A group with answers must go.
+  AddGroup(1, 30);
+  AddGroup(2, 25);
+  AddGroup(3, 7);
+  AddGroup(5, 40);
+  for (int i = 0; i < 15; ++i) Add("risk_identification.bullied", kNotAsked, 6);
+  const auto tables =
+      Published({"risk_identification", "bullied", {Variable::kService}, {}, {}, false});
+  const Table& t = tables[0];
+  ASSERT_FALSE(t.rows[0].cell.suppressed);
+  std::size_t visible = 0;
+  std::vector<std::vector<int>> hidden;
+  for (const auto& row : t.rows) {
+    if (row.group.empty()) continue;
+    if (row.cell.suppressed) {
+      hidden.push_back(row.group);
+    } else {
+      visible += row.cell.n;
+    }
+  }
+  EXPECT_NE(t.rows[0].cell.n - visible, 7u) << "service 3 recoverable from the total";
+  EXPECT_NE(std::find(hidden.begin(), hidden.end(), std::vector<int>{2}), hidden.end())
+      << "the smallest group with answers (25) is the complement";
+}
+
 TEST_F(PublicationTest, TheSmallCountRuleHidesExtremesToo) {
   AddGroup(1, 30);
   for (int i = 0; i < 20; ++i) Add("risk_identification.bullied", i < 2 ? 5 : 1, 2);
