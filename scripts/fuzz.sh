@@ -4,13 +4,13 @@
 # fuzzer adds never land in fuzz/corpus/. Fails when a fuzzer finds a crash,
 # undefined behaviour, a leak or a hang; the input is kept in
 # build/fuzz/artifacts/<target>/ (add it to fuzz/corpus/<target>/ once fixed).
-#   SAMKART_FUZZ_SECONDS=10   seconds per target (six targets; longer runs by hand)
+#   SAMKART_FUZZ_SECONDS=10   seconds per target (seven targets; longer runs by hand)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds=${SAMKART_FUZZ_SECONDS:-10}
 jobs=${SAMKART_JOBS:-2}
-targets=(csv_reader csv_source instrument_loader xlsx_reader sav_reader dta_reader)
+targets=(csv_reader csv_source instrument_loader xlsx_reader sav_reader dta_reader web_input)
 
 CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DSAMKART_BUILD_FUZZERS=ON -DSAMKART_BUILD_TESTS=OFF >/dev/null
