@@ -99,8 +99,8 @@ Result<std::map<std::pair<int, int>, std::string>> DecideRoundTypes(
 
 Result<ImportOutcome> ImportFile(store::Store& store, const instrument::Instrument& instrument,
                                  const ImportRequest& request, const ImportProgress& progress) {
-  const std::string& name = request.path;
-  auto bytes = io::ReadFileBytes(name, io::kMaxSourceFileBytes);
+  const std::string& name = request.display_name.empty() ? request.path : request.display_name;
+  auto bytes = io::ReadFileBytes(request.path, io::kMaxSourceFileBytes);
   if (!bytes.ok()) return bytes.error();
   const std::string sha256 = Sha256Hex(*bytes);
   auto existing = store.FindBatchByHash(sha256);

@@ -20,6 +20,9 @@ namespace samkart::import {
 
 struct ImportRequest {
   std::string path;
+  // What messages and the import report call the file; the path when empty
+  // (an upload is read from a temporary path nobody should see).
+  std::string display_name;
   std::optional<int> municipality;
   std::optional<int> year;
   std::optional<std::string> round_type;  // round type key: baseline | follow_up

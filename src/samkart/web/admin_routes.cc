@@ -266,6 +266,7 @@ ImportResult RunImport(App& app, const Principal& principal, const httplib::Requ
     if (::close(fd) != 0) return fail(500, "Filen kunne ikke mellomlagres.");
   }
   request.path = path.string();
+  request.display_name = *name;
 
   const auto header = import::PeekCsvHeader(request.path);
   auto refused = [&](const std::string& message) {

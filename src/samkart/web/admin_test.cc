@@ -210,6 +210,12 @@ TEST(AdminImport, RegisterThenExportIsStoredAndTheSameFileAgainIsAlreadyImported
   EXPECT_TRUE(Contains(report->body, R"(<pre class="report">Importrapport for eksport.csv)"))
       << report->body;
   EXPECT_FALSE(Contains(report->body, kUploadDirPrefix));
+  // The stored report names the upload, not the temporary path it was read from.
+  auto stored =
+      server.app().WithStore([&](store::Store& s) { return s.BatchReport((*batches)[0].id); });
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->rfind("Importrapport for eksport.csv\n", 0), 0u) << *stored;
+  EXPECT_FALSE(Contains(*stored, kUploadDirPrefix));
   EXPECT_EQ(admin->Get("/admin/import/987654")->status, 404);
 
   // Audited, and the uploads' folders are gone.
