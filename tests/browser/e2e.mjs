@@ -118,6 +118,9 @@ async function answerByPointer(page, surveyUrl) {
     if (/Takk for svaret/.test(await page.content())) return titles;
     titles.add(await page.title());
     await axe(page, `«${await page.title()}»`);
+    // WCAG 1.4.10 (reflow): nothing wider than the screen, no sideways scrolling.
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+    if (wide) failures.push(`«${await page.title()}» er bredere enn skjermen (${page.viewportSize().width} px)`);
     for (const fieldset of await page.locator('fieldset').all()) {
       const radio = fieldset.locator('input[type=radio]').first();
       if (await radio.count()) await radio.check();

@@ -6,7 +6,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <memory>
+#include <mutex>
 #include <sstream>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -27,9 +30,41 @@ struct Outcome {
   std::optional<ExplorerResult> result;
 };
 
+// Results by canonical query and by what the role may see, for one dataset
+// snapshot: a view asked again (a shared link, many coordinators comparing
+// with the nation) is served without recomputing its tables. The snapshot
+// is held, so its address cannot be reused by a later one while cached.
+class ResultCache {
+ public:
+  std::optional<ExplorerResult> Find(const std::shared_ptr<const analysis::Dataset>& data,
+                                     const std::string& key) {
+    std::lock_guard lock(mutex_);
+    if (data_ != data) return std::nullopt;
+    const auto it = results_.find(key);
+    if (it == results_.end()) return std::nullopt;
+    return it->second;
+  }
+  void Store(const std::shared_ptr<const analysis::Dataset>& data, const std::string& key,
+             const ExplorerResult& result) {
+    std::lock_guard lock(mutex_);
+    if (data_ != data || results_.size() >= kMaxResults) {
+      results_.clear();
+      data_ = data;
+    }
+    results_.emplace(key, result);
+  }
+
+ private:
+  static constexpr std::size_t kMaxResults = 4096;
+  std::mutex mutex_;
+  std::shared_ptr<const analysis::Dataset> data_;
+  std::unordered_map<std::string, ExplorerResult> results_;
+};
+
 // Parses, checks access and evaluates; every failure is a status and a message.
 Outcome Run(App& app, const QueryParams& params, const Principal& principal,
             const std::vector<std::string>& ignored) {
+  static ResultCache cache;
   const auto data = app.dataset();
   auto query = ParseExplorerQuery(params, app.instrument(), *data, ignored);
   if (!query.ok()) return {400, query.error().message, std::nullopt};
@@ -38,9 +73,16 @@ Outcome Run(App& app, const QueryParams& params, const Principal& principal,
               CanonicalQueryString(*query, app.instrument()));
     return {403, *denied, std::nullopt};
   }
+  // The role and its scope decide which rows are left out; nothing else
+  // about the user changes the result.
+  const std::string key = fmt::format("{}|{}|{}|{}", CanonicalQueryString(*query, app.instrument()),
+                                      RoleKey(principal.role), principal.region.value_or(""),
+                                      principal.municipality.value_or(0));
+  if (auto cached = cache.Find(data, key)) return {200, "", std::move(cached)};
   auto result =
       EvaluateExplorerQuery(*query, principal, *data, app.instrument(), app.options().rules);
   if (!result.ok()) return {400, result.error().message, std::nullopt};
+  cache.Store(data, key, *result);
   return {200, "", std::move(result).value()};
 }
 

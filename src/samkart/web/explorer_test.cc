@@ -240,6 +240,29 @@ TEST_F(ExplorerTest, RegionalAnalystSeesOnlyTheMunicipalitiesOfTheRegion) {
   }
 }
 
+TEST_F(ExplorerTest, ARepeatedViewIsNotSharedAcrossRoles) {
+  // Results are cached per query and role: the admin asking first must not
+  // hand the analyst the municipalities of other regions.
+  const std::string query =
+      std::string("/api/tabell?familie=") + kFamily + "&etter=kommune&runde=oppfolging";
+  WebClient admin = Client("admin");
+  WebClient analyst = Client("analytiker");
+  const Answer first = GetJson(admin, query);
+  ASSERT_EQ(first.status, 200);
+  const Answer second = GetJson(analyst, query);
+  ASSERT_EQ(second.status, 200);
+  const Answer again = GetJson(admin, query);
+  EXPECT_EQ(again.body, first.body) << "the admin's view is stable";
+  std::size_t admin_rows = 0, analyst_rows = 0;
+  for (const auto& row : first.body["rader"]) admin_rows += row.contains("verdi");
+  for (const auto& row : second.body["rader"]) {
+    if (!row.contains("verdi")) continue;
+    ++analyst_rows;
+    EXPECT_EQ(nesting_.at(row["verdi"].get<int>()).first, own_region_code_) << row.dump();
+  }
+  EXPECT_LT(analyst_rows, admin_rows);
+}
+
 TEST_F(ExplorerTest, ReaderSeesAggregatesOnly) {
   WebClient r = Client("leser");
   const std::string f = std::string("/api/tabell?familie=") + kFamily;
