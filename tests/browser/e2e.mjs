@@ -170,6 +170,19 @@ async function answerByKeyboard(page, surveyUrl) {
 
 let exitCode = 0;
 try {
+  // Negative control: axe must find the faults of a page built to have them,
+  // or a clean result on our pages would mean nothing.
+  {
+    const control = await (await browser.newContext()).newPage();
+    await control.setContent('<html><body><img src="data:,"><input type="text"><a href="#"></a></body></html>');
+    await control.evaluate(`${axeSource}\n;0`);
+    const found = await control.evaluate(() =>
+      // eslint-disable-next-line no-undef
+      axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } }).then((r) => r.violations.map((v) => v.id)));
+    check(found.includes('image-alt') && found.includes('label'), `axe finner feil i en side laget med feil (${found.join(', ')})`);
+    await control.context().close();
+  }
+
   // --- The administrator logs in and creates a round ---
   console.log('Administrator: logger inn og oppretter en runde');
   const desktop = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'nb-NO' });
@@ -234,6 +247,13 @@ try {
   await admin.goto(roundUrl);
   const total = await admin.locator('tfoot td').nth(1).textContent();
   check(total.trim() === '2', `rundesiden teller svarene (${total.trim()} av 2)`);
+
+  // --- The administration pages meet WCAG too ---
+  for (const [path, what] of [['/rapporter', 'rapportsiden'], ['/admin/import', 'importsiden'],
+                              ['/admin/brukere', 'brukersiden'], ['/admin/logg', 'revisjonsloggen']]) {
+    await admin.goto(`${base}${path}`);
+    await axe(admin, what);
+  }
 
   // --- Explore a result and download it ---
   console.log('Utforsker: resultat og nedlasting');
