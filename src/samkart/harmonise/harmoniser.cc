@@ -489,7 +489,8 @@ Result<bool> Harmoniser::Convert(const io::SourceRow& row, HarmonisedRow& out) {
       case Kind::kPosition: {
         auto code = Recode(column, c, row);
         if (!code.ok()) return code.error();
-        (column.kind == Kind::kService ? out.service : out.position) = *code;
+        // A blank cell (-1) stays 0 and becomes «ikke oppgitt» below.
+        if (*code >= 0) (column.kind == Kind::kService ? out.service : out.position) = *code;
         break;
       }
       case Kind::kAnswer: {

@@ -191,6 +191,27 @@ TEST_F(ImporterTest, SmallPositionsAreGeneralisedUntilKAnonymous) {
   for (const auto& [key, n] : classes) EXPECT_GE(n, 5u) << key.first << "/" << key.second;
 }
 
+TEST_F(ImporterTest, ABlankServiceOrPositionIsStoredAsNotStated) {
+  // Found by the web_input fuzzer: a blank service cell became code -1 and
+  // the routing then looked up a service that does not exist.
+  std::string rows;
+  for (int i = 0; i < 6; ++i) rows += "9001,2021,,,I ganske stor grad,Ganske mye\n";
+  Write("blank.csv", std::string(kHeader) + rows);
+  auto outcome = Import("blank.csv");
+  ASSERT_TRUE(outcome.ok()) << outcome.error().message;
+  std::size_t seen = 0;
+  ASSERT_TRUE(
+      store_
+          ->ScanRespondents([&](const store::RespondentRecord& r, const auto&, const auto&) {
+            EXPECT_EQ(r.service, instrument_.UnstatedService().code);
+            EXPECT_EQ(r.position, instrument_.UnstatedPosition().code);
+            ++seen;
+            return true;
+          })
+          .ok());
+  EXPECT_EQ(seen, 6u);
+}
+
 TEST_F(ImporterTest, ARoundSmallerThanKIsRefused) {
   ExpectRefused(std::string(kHeader) + Rows(9001, 3), "bare 3 svar");
 }
