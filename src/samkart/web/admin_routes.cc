@@ -895,12 +895,15 @@ void RegisterUserRoutes(httplib::Server& server, App& app) {
           SendHtml(res, 400, UserPage(app, context, *user, Alert(message)));
         };
         auto save = [&](bool end_sessions) -> Result<bool> {
-          return app.WithStore([&](store::Store& store) -> Result<bool> {
+          auto saved = app.WithStore([&](store::Store& store) -> Result<bool> {
             auto updated = store.UpdateUser(*user);
             if (!updated.ok()) return updated.error();
             if (end_sessions) return store.DeleteSessionsOfUser(user->id);
             return true;
           });
+          // Role, scope and status apply to the next request, not after the cache's seconds.
+          app.ForgetSessionsOf(user->id);
+          return saved;
         };
         std::string done;
         NewPassword password;

@@ -5,12 +5,15 @@
 // adds respondents.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
+#include <unordered_map>
 
 #include "samkart/analysis/dataset.h"
 #include "samkart/analysis/publication.h"
@@ -62,6 +65,22 @@ class App {
   // Reads the store again (after an import or a closed round).
   Result<bool> ReloadDataset();
 
+  // Logged-in sessions seen in the last few seconds, so a busy explorer does
+  // not query the store (under its one lock) for every request. Logging out
+  // and every user change on this server forget at once; a change made by
+  // another process (the CLI, a second server) takes effect within
+  // kSessionCacheSeconds.
+  static constexpr int kSessionCacheSeconds = 5;
+  struct CachedSession {
+    std::optional<Principal> principal;
+    std::string csrf;
+    std::chrono::steady_clock::time_point fetched;
+  };
+  std::optional<CachedSession> FindCachedSession(const std::string& token_sha256);
+  void CacheSession(const std::string& token_sha256, CachedSession session);
+  void ForgetSession(const std::string& token_sha256);
+  void ForgetSessionsOf(int64_t user_id);
+
   // Writes an audit entry; a failure to write is reported on stderr, never
   // swallowed silently, but does not fail the request.
   void Audit(const std::string& username, const std::string& action, const std::string& detail);
@@ -72,6 +91,8 @@ class App {
   instrument::Instrument instrument_;
   ServeOptions options_;
   LoginThrottle throttle_;
+  std::mutex sessions_mutex_;
+  std::unordered_map<std::string, CachedSession> sessions_;
   mutable std::shared_mutex dataset_mutex_;
   std::shared_ptr<const analysis::Dataset> dataset_;
 };

@@ -160,6 +160,7 @@ void RegisterAuthRoutes(httplib::Server& server, App& app) {
     if (!RequireLoginAndCsrf(req, res, context)) return;
     (void)app.WithStore(
         [&](store::Store& store) { return store.DeleteSession(context.session_hash); });
+    app.ForgetSession(context.session_hash);
     SetCookie(app, res, kSessionCookie, "", {0, true, "Lax", "/"});
     app.Audit(context.principal->username, "logout", "");
     Redirect(res, "/logg-inn");

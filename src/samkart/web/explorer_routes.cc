@@ -24,10 +24,16 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// A computed view and its JSON, shared by every request that asks for it.
+struct View {
+  ExplorerResult result;
+  std::string json;
+};
+
 struct Outcome {
   int status = 200;
   std::string message;
-  std::optional<ExplorerResult> result;
+  std::shared_ptr<const View> view;  // set when status is 200
 };
 
 // Results by canonical query and by what the role may see, for one dataset
@@ -36,29 +42,29 @@ struct Outcome {
 // is held, so its address cannot be reused by a later one while cached.
 class ResultCache {
  public:
-  std::optional<ExplorerResult> Find(const std::shared_ptr<const analysis::Dataset>& data,
-                                     const std::string& key) {
+  std::shared_ptr<const View> Find(const std::shared_ptr<const analysis::Dataset>& data,
+                                   const std::string& key) {
     std::lock_guard lock(mutex_);
-    if (data_ != data) return std::nullopt;
+    if (data_ != data) return nullptr;
     const auto it = results_.find(key);
-    if (it == results_.end()) return std::nullopt;
+    if (it == results_.end()) return nullptr;
     return it->second;
   }
   void Store(const std::shared_ptr<const analysis::Dataset>& data, const std::string& key,
-             const ExplorerResult& result) {
+             std::shared_ptr<const View> result) {
     std::lock_guard lock(mutex_);
     if (data_ != data || results_.size() >= kMaxResults) {
       results_.clear();
       data_ = data;
     }
-    results_.emplace(key, result);
+    results_.emplace(key, std::move(result));
   }
 
  private:
   static constexpr std::size_t kMaxResults = 4096;
   std::mutex mutex_;
   std::shared_ptr<const analysis::Dataset> data_;
-  std::unordered_map<std::string, ExplorerResult> results_;
+  std::unordered_map<std::string, std::shared_ptr<const View>> results_;
 };
 
 // Parses, checks access and evaluates; every failure is a status and a message.
@@ -67,11 +73,11 @@ Outcome Run(App& app, const QueryParams& params, const Principal& principal,
   static ResultCache cache;
   const auto data = app.dataset();
   auto query = ParseExplorerQuery(params, app.instrument(), *data, ignored);
-  if (!query.ok()) return {400, query.error().message, std::nullopt};
+  if (!query.ok()) return {400, query.error().message, nullptr};
   if (auto denied = ExplorerAccessDenied(*query, principal, *data, app.instrument())) {
     app.Audit(principal.username, "explorer_denied",
               CanonicalQueryString(*query, app.instrument()));
-    return {403, *denied, std::nullopt};
+    return {403, *denied, nullptr};
   }
   // The role and its scope decide which rows are left out; nothing else
   // about the user changes the result.
@@ -81,9 +87,13 @@ Outcome Run(App& app, const QueryParams& params, const Principal& principal,
   if (auto cached = cache.Find(data, key)) return {200, "", std::move(cached)};
   auto result =
       EvaluateExplorerQuery(*query, principal, *data, app.instrument(), app.options().rules);
-  if (!result.ok()) return {400, result.error().message, std::nullopt};
-  cache.Store(data, key, *result);
-  return {200, "", std::move(result).value()};
+  if (!result.ok()) return {400, result.error().message, nullptr};
+  auto view = std::make_shared<View>();
+  view->json =
+      ExplorerResultJson(*result).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  view->result = std::move(result).value();
+  cache.Store(data, key, view);
+  return {200, "", std::move(view)};
 }
 
 std::string SafeFileName(const ExplorerResult& r, const std::string& extension) {
@@ -380,8 +390,8 @@ void RegisterExplorerRoutes(httplib::Server& server, App& app) {
       const Outcome outcome = Run(app, params, *principal, {});
       status = outcome.status;
       if (!notice.empty()) body += fmt::format(R"(<p class="notice">{}</p>)", Escape(notice));
-      if (outcome.result) {
-        body += ResultHtml(*outcome.result);
+      if (outcome.view) {
+        body += ResultHtml(outcome.view->result);
       } else {
         body += fmt::format(R"(<p class="error" role="alert">{}</p>)", Escape(outcome.message));
       }
@@ -401,11 +411,11 @@ void RegisterExplorerRoutes(httplib::Server& server, App& app) {
       return;
     }
     const Outcome outcome = Run(app, req.params, principal, {"format"});
-    if (!outcome.result) {
+    if (!outcome.view) {
       SendError(req, res, outcome.status, outcome.message);
       return;
     }
-    SendDownload(app, req, res, principal, *outcome.result, format);
+    SendDownload(app, req, res, principal, outcome.view->result, format);
   };
 
   server.Get(
@@ -427,11 +437,11 @@ void RegisterExplorerRoutes(httplib::Server& server, App& app) {
       return;
     }
     const Outcome outcome = Run(app, req.params, *principal, {"format"});
-    if (!outcome.result) {
+    if (!outcome.view) {
       SendError(req, res, outcome.status, outcome.message);
       return;
     }
-    SendJson(res, 200, ExplorerResultJson(*outcome.result));
+    res.set_content(outcome.view->json, "application/json; charset=utf-8");
   });
 
   server.Get("/api/familier", [&app](const httplib::Request& req, httplib::Response& res) {

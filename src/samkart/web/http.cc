@@ -13,6 +13,14 @@ RequestContext Authenticate(App& app, const httplib::Request& req) {
   const auto token = Cookie(req, kSessionCookie);
   if (!token || token->empty() || token->size() > 200) return context;
   const std::string hash = Sha256Hex(*token);
+  if (auto cached = app.FindCachedSession(hash)) {
+    if (cached->principal) {
+      context.principal = cached->principal;
+      context.session_hash = hash;
+      context.csrf = cached->csrf;
+    }
+    return context;
+  }
   auto found = app.WithStore([&](store::Store& store) -> Result<std::optional<Principal>> {
     auto session = store.FindSession(hash);
     if (!session.ok()) return session.error();
@@ -28,6 +36,10 @@ RequestContext Authenticate(App& app, const httplib::Request& req) {
     context.session_hash = hash;
   } else {
     context.csrf.clear();
+  }
+  // Unknown tokens are cached too (as nobody), so guessing costs no store query.
+  if (found.ok()) {
+    app.CacheSession(hash, {context.principal, context.csrf, std::chrono::steady_clock::now()});
   }
   return context;
 }

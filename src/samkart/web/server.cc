@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include "samkart/web/assets.h"
 #include "samkart/web/http.h"
@@ -12,6 +13,19 @@
 namespace samkart::web {
 
 namespace {
+
+// httplib listens with a backlog of 5 (compiled into Debian's library), so a
+// burst of new connections overflows it and clients wait for SYN retries
+// (1 s, 3 s …). Its listening socket is protected; this exposes it, so the
+// backlog can be raised after binding (listen() again updates it on Linux).
+template <typename Base>
+class ListeningServer : public Base {
+ public:
+  using Base::Base;
+  int listening_socket() const { return static_cast<int>(this->svr_sock_); }
+};
+
+constexpr int kListenBacklog = 1024;
 
 // Every response: no framing, no sniffing, no referrer (survey links carry
 // their token in the path), and scripts, styles and images only from here.
@@ -38,7 +52,7 @@ WebServer::WebServer(App& app) : app_(app) {
     tls_ = true;
   }
 #endif
-  if (!server_) server_ = std::make_unique<httplib::Server>();
+  if (!server_) server_ = std::make_unique<ListeningServer<httplib::Server>>();
   httplib::Server& server = *server_;
 
   const int threads = options.threads;
@@ -48,6 +62,9 @@ WebServer::WebServer(App& app) : app_(app) {
   // Refused from Content-Length before the body is read (413).
   server.set_payload_max_length(options.max_upload_bytes);
   server.set_default_headers(SecurityHeaders());
+  // Headers and body go out in separate writes; without this, Nagle's
+  // algorithm and the client's delayed ACK hold small answers back ~40 ms.
+  server.set_tcp_nodelay(true);
   server.set_keep_alive_max_count(1000);
   server.set_read_timeout(30, 0);
   server.set_write_timeout(30, 0);
@@ -119,15 +136,21 @@ Result<int> WebServer::Bind(const std::string& host, int port) {
   if (!server_->is_valid()) {
     return Error{"kan ikke starte HTTPS: sertifikatet eller nøkkelen kunne ikke leses"};
   }
+  int bound = port;
   if (port == 0) {
-    const int bound = server_->bind_to_any_port(host);
+    bound = server_->bind_to_any_port(host);
     if (bound <= 0) return Error{fmt::format("kan ikke lytte på {}", host)};
-    return bound;
-  }
-  if (!server_->bind_to_port(host, port)) {
+  } else if (!server_->bind_to_port(host, port)) {
     return Error{fmt::format("kan ikke lytte på {}:{} (er porten i bruk?)", host, port)};
   }
-  return port;
+  int socket = static_cast<ListeningServer<httplib::Server>&>(*server_).listening_socket();
+#ifdef CPPHTTPLIB_OPENSSL_SUPPORT
+  if (tls_) {
+    socket = static_cast<ListeningServer<httplib::SSLServer>&>(*server_).listening_socket();
+  }
+#endif
+  ::listen(socket, kListenBacklog);
+  return bound;
 }
 
 bool WebServer::Run() { return server_->listen_after_bind(); }
