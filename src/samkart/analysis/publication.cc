@@ -33,7 +33,41 @@ struct Side {
   bool total_hidden = false;
 };
 
-// Region and size group of each municipality, for the nested lines.
+// Adds complementary suppressions until no line has exactly one hidden group.
+std::size_t Complement(Side& side, const std::vector<Variable>& by,
+                       const std::map<int, std::pair<int, int>>& nesting) {
+  std::vector<Group> groups;
+  for (const auto& [g, n] : side.size) groups.push_back(g);
+  const auto lines = PublicationLines(groups, by, nesting);
+  std::size_t added = 0;
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (const auto& line : lines) {
+      std::size_t hidden = 0;
+      const Group* smallest = nullptr;
+      // A group nobody in it answered hides nothing: the total minus the
+      // visible groups would still give the other hidden group exactly. So
+      // only groups with answers count as hidden partners or candidates.
+      for (const Group& g : line) {
+        if (side.size[g] == 0) continue;
+        if (side.hidden.count(g)) {
+          ++hidden;
+        } else if (smallest == nullptr || side.size[g] < side.size[*smallest]) {
+          smallest = &g;
+        }
+      }
+      if (hidden == 1 && smallest != nullptr) {
+        side.hidden.insert(*smallest);
+        ++added;
+        changed = true;
+      }
+    }
+  }
+  return added;
+}
+
+}  // namespace
+
 std::map<int, std::pair<int, int>> MunicipalityNesting(const Dataset& data) {
   std::map<int, std::pair<int, int>> nesting;
   int last = -1;
@@ -45,10 +79,9 @@ std::map<int, std::pair<int, int>> MunicipalityNesting(const Dataset& data) {
   return nesting;
 }
 
-// Lines of groups that sum to a published or derivable total.
-std::vector<std::vector<Group>> Lines(const std::vector<Group>& groups,
-                                      const std::vector<Variable>& by,
-                                      const std::map<int, std::pair<int, int>>& nesting) {
+std::vector<std::vector<Group>> PublicationLines(
+    const std::vector<Group>& groups, const std::vector<Variable>& by,
+    const std::map<int, std::pair<int, int>>& nesting) {
   std::vector<std::vector<Group>> lines;
   lines.push_back(groups);  // every group against the table total
   if (by.size() == 2) {
@@ -79,41 +112,6 @@ std::vector<std::vector<Group>> Lines(const std::vector<Group>& groups,
   }
   return lines;
 }
-
-// Adds complementary suppressions until no line has exactly one hidden group.
-std::size_t Complement(Side& side, const std::vector<Variable>& by,
-                       const std::map<int, std::pair<int, int>>& nesting) {
-  std::vector<Group> groups;
-  for (const auto& [g, n] : side.size) groups.push_back(g);
-  const auto lines = Lines(groups, by, nesting);
-  std::size_t added = 0;
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (const auto& line : lines) {
-      std::size_t hidden = 0;
-      const Group* smallest = nullptr;
-      // A group nobody in it answered hides nothing: the total minus the
-      // visible groups would still give the other hidden group exactly. So
-      // only groups with answers count as hidden partners or candidates.
-      for (const Group& g : line) {
-        if (side.size[g] == 0) continue;
-        if (side.hidden.count(g)) {
-          ++hidden;
-        } else if (smallest == nullptr || side.size[g] < side.size[*smallest]) {
-          smallest = &g;
-        }
-      }
-      if (hidden == 1 && smallest != nullptr) {
-        side.hidden.insert(*smallest);
-        ++added;
-        changed = true;
-      }
-    }
-  }
-  return added;
-}
-
-}  // namespace
 
 SuppressionSummary ApplyPublicationRules(std::vector<Table>& tables, const Dataset& data,
                                          const PublicationRules& rules) {

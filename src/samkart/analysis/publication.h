@@ -20,7 +20,9 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "samkart/analysis/table.h"
@@ -38,6 +40,19 @@ struct SuppressionSummary {
   std::size_t secondary_groups = 0;
   std::size_t hidden_cells = 0;
 };
+
+// Region and size group of each municipality (number → (region, size
+// group)): municipalities are nested in both, whose totals other requests
+// can publish.
+std::map<int, std::pair<int, int>> MunicipalityNesting(const Dataset& data);
+
+// The lines of a table's groups that each sum to a total some request can
+// publish: all groups against the table total; with two variables each row
+// and each column; and every line split by the region and by the size group
+// of its municipalities when a variable is the municipality.
+std::vector<std::vector<std::vector<int>>> PublicationLines(
+    const std::vector<std::vector<int>>& groups, const std::vector<Variable>& by,
+    const std::map<int, std::pair<int, int>>& nesting);
 
 // Hides cells in place (numbers zeroed, `suppressed` set). Tables a single
 // request returns are passed together.

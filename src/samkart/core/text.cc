@@ -1,5 +1,6 @@
 #include "samkart/core/text.h"
 
+#include <cctype>
 #include <charconv>
 
 namespace samkart::text {
@@ -150,6 +151,21 @@ std::string MarkdownEscape(std::string_view s) {
       out += '\\';
     }
     out += (c == '\n' || c == '\r') ? ' ' : c;
+  }
+  return out;
+}
+
+std::string UrlEncode(std::string_view s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (const unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
   }
   return out;
 }

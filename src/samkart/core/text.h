@@ -34,6 +34,10 @@ bool IsValidUtf8(std::string_view s);
 // Escapes &, <, >, " and ' for HTML text and attribute values.
 std::string HtmlEscape(std::string_view s);
 
+// Percent-encodes all but unreserved characters (RFC 3986), for a URL's
+// path segment or query value.
+std::string UrlEncode(std::string_view s);
+
 // Escapes Markdown metacharacters; "_" stays, as identifiers use it inside
 // words where CommonMark never reads it as emphasis.
 std::string MarkdownEscape(std::string_view s);

@@ -38,3 +38,15 @@ TEST(Text, HtmlEscapeNeutralisesMarkup) {
 
 }  // namespace
 }  // namespace samkart::text
+
+namespace samkart::text {
+namespace {
+
+TEST(UrlEncode, KeepsUnreservedAndEncodesEverythingElse) {
+  EXPECT_EQ(UrlEncode("risk_identification-1.a~"), "risk_identification-1.a~");
+  EXPECT_EQ(UrlEncode("/utforsk?a=1&b=æ"), "%2Futforsk%3Fa%3D1%26b%3D%C3%A6");
+  EXPECT_EQ(UrlEncode("<script> \"'"), "%3Cscript%3E%20%22%27");
+}
+
+}  // namespace
+}  // namespace samkart::text

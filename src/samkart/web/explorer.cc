@@ -95,21 +95,6 @@ int BaselineCode(const instrument::Instrument& in) {
   return in.round_types.empty() ? 1 : in.round_types[0].code;
 }
 
-std::string UrlPart(std::string_view text) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (const unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
 // The variables of the table the query's rows come from: the area (unless
 // the breakdown is by the municipalities inside it), the filters and the
 // breakdown, in canonical order.
@@ -165,17 +150,6 @@ std::optional<std::string> StructureError(const ExplorerQuery& q) {
 }
 
 }  // namespace
-
-std::map<int, std::pair<int, int>> MunicipalityNesting(const analysis::Dataset& data) {
-  Nesting nesting;
-  int last = -1;
-  for (std::size_t r = 0; r < data.rows; ++r) {
-    if (data.municipality[r] == last) continue;
-    last = data.municipality[r];
-    nesting.emplace(last, std::make_pair(data.region[r], data.size_group[r]));
-  }
-  return nesting;
-}
 
 // ------------------------------------------------------------------ parsing
 
@@ -295,7 +269,7 @@ Result<ExplorerQuery> ParseExplorerQuery(const QueryParams& params,
 std::string CanonicalQueryString(const ExplorerQuery& q, const instrument::Instrument& in) {
   std::vector<std::string> parts;
   auto add = [&](const char* name, const std::string& value) {
-    parts.push_back(fmt::format("{}={}", name, UrlPart(value)));
+    parts.push_back(fmt::format("{}={}", name, text::UrlEncode(value)));
   };
   add(kParamFamily, q.family);
   if (q.item) add(kParamItem, *q.item);
@@ -406,39 +380,6 @@ struct Pattern {
   bool total_hidden = false;
   std::set<Group> hidden;
 };
-
-// Lines of groups that sum to a total another view can publish (the same
-// lines ApplyPublicationRules uses).
-std::vector<std::vector<Group>> Lines(const std::vector<Group>& groups, const VarSet& by,
-                                      const Nesting& nesting) {
-  std::vector<std::vector<Group>> lines;
-  lines.push_back(groups);
-  if (by.size() == 2) {
-    std::map<int, std::vector<Group>> rows, columns;
-    for (const Group& g : groups) {
-      rows[g[0]].push_back(g);
-      columns[g[1]].push_back(g);
-    }
-    for (auto& [value, line] : rows) lines.push_back(line);
-    for (auto& [value, line] : columns) lines.push_back(line);
-  }
-  for (std::size_t d = 0; d < by.size(); ++d) {
-    if (by[d] != Variable::kMunicipality) continue;
-    const std::size_t base = lines.size();
-    for (std::size_t l = 0; l < base; ++l) {
-      std::map<int, std::vector<Group>> by_region, by_size;
-      for (const Group& g : lines[l]) {
-        const auto it = nesting.find(g[d]);
-        if (it == nesting.end()) continue;
-        by_region[it->second.first].push_back(g);
-        by_size[it->second.second].push_back(g);
-      }
-      for (auto& [value, line] : by_region) lines.push_back(line);
-      for (auto& [value, line] : by_size) lines.push_back(line);
-    }
-  }
-  return lines;
-}
 
 VarSet Sorted(std::vector<Variable> vars) {
   std::sort(vars.begin(), vars.end());
@@ -572,7 +513,7 @@ class CanonicalTables {
     // answers to the item that are hidden are none or at least two.
     std::vector<Group> groups;
     for (const auto& [group, per_item] : n) groups.push_back(group);
-    const auto lines = Lines(groups, vars, nesting_);
+    const auto lines = analysis::PublicationLines(groups, vars, nesting_);
     auto n_of = [&](const Group& g, std::size_t item) -> std::size_t {
       const auto& per_item = n.at(g);
       const auto it = per_item.find(item);

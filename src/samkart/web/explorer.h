@@ -161,6 +161,6 @@ nlohmann::json ExplorerOptionsJson(const Principal& principal, const analysis::D
                                    const instrument::Instrument& instrument);
 
 // Region and size-group code of each municipality in the data.
-std::map<int, std::pair<int, int>> MunicipalityNesting(const analysis::Dataset& data);
+using analysis::MunicipalityNesting;
 
 }  // namespace samkart::web

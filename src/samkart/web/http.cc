@@ -112,21 +112,6 @@ std::string FormValue(const httplib::Request& req, const std::string& name) {
 
 std::string Escape(std::string_view text) { return text::HtmlEscape(text); }
 
-std::string UrlEncode(std::string_view text) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (const unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
 std::string CsrfInput(const std::string& token) {
   return fmt::format(R"(<input type="hidden" name="{}" value="{}">)", kCsrfField, Escape(token));
 }
@@ -229,7 +214,7 @@ std::optional<Principal> RequireLogin(const httplib::Request& req, httplib::Resp
   if (IsApi(req) || req.method != "GET") {
     SendError(req, res, 401, "Du må logge inn.");
   } else {
-    Redirect(res, "/logg-inn?videre=" + UrlEncode(req.target));
+    Redirect(res, "/logg-inn?videre=" + text::UrlEncode(req.target));
   }
   return std::nullopt;
 }

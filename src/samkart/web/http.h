@@ -54,7 +54,6 @@ bool AnonymousCsrfMatches(const httplib::Request& req);
 std::string FormValue(const httplib::Request& req, const std::string& name);
 
 std::string Escape(std::string_view text);  // HTML text and attribute values
-std::string UrlEncode(std::string_view text);
 
 struct PageOptions {
   std::string title;                        // also the <h1>, unless `heading` is false
