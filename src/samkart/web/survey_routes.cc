@@ -355,6 +355,33 @@ std::string ThanksHtml(const std::string& heading, const std::string& text) {
 }
 
 // Saves the posted page and moves on (POST /side/{n}) or submits (POST /send).
+// The open round of the link, its form and this browser's draft, for the
+// pages shown after «Start»; nullopt once answered (unknown link, closed
+// round, or no draft: back to the start page).
+struct RoundDraft {
+  Link link;
+  SurveyForm form;
+  SurveyDraft draft;
+};
+std::optional<RoundDraft> OpenRoundDraft(App& app, const httplib::Request& req,
+                                         httplib::Response& res) {
+  auto link = FindLink(app, req, res);
+  if (!link) return std::nullopt;
+  if (link->round.status != "open") {
+    SendClosed(res, *link);
+    return std::nullopt;
+  }
+  auto form = FormFor(app, *link, res);
+  if (!form) return std::nullopt;
+  const auto key = DraftKey(req);
+  auto draft = key ? LoadDraft(app, *key, link->round.id) : std::nullopt;
+  if (!draft) {
+    Redirect(res, Base(*link));
+    return std::nullopt;
+  }
+  return RoundDraft{std::move(*link), std::move(*form), std::move(*draft)};
+}
+
 void HandlePost(App& app, const httplib::Request& req, httplib::Response& res, bool send) {
   const auto link = FindLink(app, req, res);
   if (!link) return;
@@ -540,17 +567,11 @@ void RegisterSurveyRoutes(httplib::Server& server, App& app) {
 
   server.Get(token + R"(/side/(\d{1,4}))", [&app](const httplib::Request& req,
                                                   httplib::Response& res) {
-    const auto link = FindLink(app, req, res);
-    if (!link) return;
-    if (link->round.status != "open") return SendClosed(res, *link);
-    const auto form = FormFor(app, *link, res);
-    if (!form) return;
-    const auto key = DraftKey(req);
-    const auto draft = key ? LoadDraft(app, *key, link->round.id) : std::nullopt;
-    if (!draft) {
-      Redirect(res, Base(*link));
-      return;
-    }
+    const auto opened = OpenRoundDraft(app, req, res);
+    if (!opened) return;
+    const Link* link = &opened->link;
+    const SurveyForm* form = &opened->form;
+    const SurveyDraft* draft = &opened->draft;
     const auto side = text::ParseInt(std::string(req.matches[2]));
     if (!side || *side < 1 || static_cast<std::size_t>(*side) > form->pages().size()) {
       SendHtml(res, 404,
@@ -578,17 +599,11 @@ void RegisterSurveyRoutes(httplib::Server& server, App& app) {
               });
 
   server.Get(token + "/send", [&app](const httplib::Request& req, httplib::Response& res) {
-    const auto link = FindLink(app, req, res);
-    if (!link) return;
-    if (link->round.status != "open") return SendClosed(res, *link);
-    const auto form = FormFor(app, *link, res);
-    if (!form) return;
-    const auto key = DraftKey(req);
-    const auto draft = key ? LoadDraft(app, *key, link->round.id) : std::nullopt;
-    if (!draft) {
-      Redirect(res, Base(*link));
-      return;
-    }
+    const auto opened = OpenRoundDraft(app, req, res);
+    if (!opened) return;
+    const Link* link = &opened->link;
+    const SurveyForm* form = &opened->form;
+    const SurveyDraft* draft = &opened->draft;
     const auto shown = form->ApplicablePages(*draft);
     const std::string csrf = AnonymousCsrf(app, req, res);
     PageOptions page;
