@@ -2,11 +2,16 @@
 
 namespace samkart::store {
 
+bool IsPostgresLocation(const std::string& location) {
+  return location.starts_with("postgresql://") || location.starts_with("postgres://");
+}
+
 Result<std::unique_ptr<Store>> OpenStore(const std::string& location, const StoreOptions& options) {
-  if (location.starts_with("postgresql://") || location.starts_with("postgres://")) {
-    return Error{"PostgreSQL støttes ikke ennå i denne versjonen; bruk en SQLite-fil (--db FIL)"};
-  }
   if (location.empty()) return Error{"ingen database oppgitt (--db)"};
+  if (IsPostgresLocation(location)) return OpenPostgresStore(location, options);
+  if (!options.app_role.empty()) {
+    return Error{"--grant gjelder bare PostgreSQL; en SQLite-fil har ingen roller"};
+  }
   return OpenSqliteStore(location, options);
 }
 

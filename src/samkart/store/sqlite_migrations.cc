@@ -1,4 +1,4 @@
-#include "samkart/store/sqlite_migrations.h"
+#include "samkart/store/migrations.h"
 
 namespace samkart::store {
 
@@ -134,6 +134,11 @@ CREATE TABLE survey_responses (
   answers BLOB NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX survey_responses_by_round ON survey_responses (round_id);
+)sql"},
+      {4, "tjenestenes rekkefølge i en runde", R"sql(
+-- The order services were given in, kept explicitly: PostgreSQL has no rowid.
+ALTER TABLE survey_services ADD COLUMN ordinal INTEGER NOT NULL DEFAULT 0;
+UPDATE survey_services SET ordinal = rowid;
 )sql"},
   };
   return migrations;

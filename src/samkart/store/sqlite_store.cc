@@ -2,6 +2,7 @@
 // prepared with bound parameters; nothing from a file or a user is ever
 // spliced into SQL text.
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -9,7 +10,7 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
-#include "samkart/store/sqlite_migrations.h"
+#include "samkart/store/migrations.h"
 #include "samkart/store/store.h"
 
 namespace samkart::store {
@@ -694,15 +695,18 @@ class SqliteStore final : public Store {
       return Fail("kan ikke lagre runden", insert.error());
     }
     const int64_t id = sqlite3_last_insert_rowid(db_);
-    Statement service(
-        db_, "INSERT INTO survey_services (round_id, service, invited, token) VALUES (?, ?, ?, ?)");
+    Statement service(db_,
+                      "INSERT INTO survey_services (round_id, service, invited, token, ordinal) "
+                      "VALUES (?, ?, ?, ?, ?)");
     Statement invited(db_,
                       "INSERT INTO invited (municipality, year, round_type, service, invited) "
                       "VALUES (?, ?, ?, ?, ?) ON CONFLICT (municipality, year, round_type, "
                       "service) DO UPDATE SET invited = excluded.invited");
+    int64_t ordinal = 0;
     for (const SurveyService& s : round.services) {
       service.Reset();
       service.Bind(1, id).Bind(2, s.service).Bind(3, int64_t{s.invited}).Bind(4, s.token);
+      service.Bind(5, ordinal++);
       if (service.Step() != SQLITE_DONE) {
         return Fail(fmt::format("kan ikke lagre tjenesten {} i runden", s.service),
                     service.error());
@@ -752,7 +756,7 @@ class SqliteStore final : public Store {
     if (rc != SQLITE_DONE) return Fail("kan ikke lese rundene", s.error());
     Statement services(
         db_,
-        "SELECT service, invited, token FROM survey_services WHERE round_id = ? ORDER BY rowid");
+        "SELECT service, invited, token FROM survey_services WHERE round_id = ? ORDER BY ordinal");
     for (SurveyRound& r : out) {
       services.Reset();
       services.Bind(1, r.id);
@@ -873,6 +877,104 @@ class SqliteStore final : public Store {
     if (close.Step() != SQLITE_DONE) return Fail("kan ikke avslutte runden", close.error());
     if (auto committed = tx.Commit(); !committed.ok()) return committed.error();
     return written;
+  }
+
+  // --- Whole-database copy ---
+
+  Result<bool> ScanTable(const TableSpec& table,
+                         const std::function<bool(const Row&)>& visit) override {
+    std::string columns, key;
+    for (const ColumnSpec& c : table.columns) columns += (columns.empty() ? "" : ", ") + std::string(c.name);
+    for (const std::string& k : table.key) key += (key.empty() ? "" : ", ") + k;
+    // Names come from the compiled-in catalogue, never from input.
+    const std::string sql = fmt::format("SELECT {} FROM {} ORDER BY {}", columns, table.name, key);
+    Statement s(db_, sql.c_str());
+    if (!s.ok()) return Fail(fmt::format("kan ikke lese tabellen {}", table.name), s.error());
+    Row row(table.columns.size());
+    int rc;
+    while ((rc = s.Step()) == SQLITE_ROW) {
+      for (std::size_t i = 0; i < table.columns.size(); ++i) {
+        const int column = static_cast<int>(i);
+        if (s.IsNull(column)) {
+          row[i].reset();
+        } else if (table.columns[i].kind == ColumnKind::kInteger) {
+          row[i] = std::to_string(s.Int(column));
+        } else if (table.columns[i].kind == ColumnKind::kBlob) {
+          std::vector<uint8_t> bytes;
+          s.Blob(column, bytes);
+          row[i] = HexEncode(bytes);
+        } else {
+          row[i] = s.Text(column);
+        }
+      }
+      if (!visit(row)) return true;
+    }
+    if (rc != SQLITE_DONE) return Fail(fmt::format("kan ikke lese tabellen {}", table.name), s.error());
+    return true;
+  }
+
+  Result<bool> LoadTables(
+      const std::function<Result<bool>(const TableSpec&, const RowWriter&)>& fill) override {
+    Transaction tx(db_);
+    if (auto begun = tx.Begin(); !begun.ok()) return begun.error();
+    for (const TableSpec& table : PortableTables()) {
+      const std::string sql = fmt::format("SELECT EXISTS (SELECT 1 FROM {})", table.name);
+      Statement any(db_, sql.c_str());
+      if (!any.ok() || any.Step() != SQLITE_ROW) return Fail("kan ikke lese databasen", any.error());
+      if (any.Int(0) != 0) {
+        return Error{fmt::format("{}: databasen er ikke tom (tabellen {} har rader); kopier bare til "
+                                 "en ny database",
+                                 path_, table.name)};
+      }
+    }
+    for (const TableSpec& table : PortableTables()) {
+      std::string columns, marks;
+      for (const ColumnSpec& c : table.columns) {
+        columns += (columns.empty() ? "" : ", ") + std::string(c.name);
+        marks += marks.empty() ? "?" : ", ?";
+      }
+      const std::string sql =
+          fmt::format("INSERT INTO {} ({}) VALUES ({})", table.name, columns, marks);
+      Statement insert(db_, sql.c_str());
+      if (!insert.ok()) return Fail(fmt::format("kan ikke skrive tabellen {}", table.name), insert.error());
+      std::vector<uint8_t> blob;
+      auto write = [&](const Row& row) -> Result<bool> {
+        if (row.size() != table.columns.size()) {
+          return Error{fmt::format("{}: rad med {} verdier, ventet {}", table.name, row.size(),
+                                   table.columns.size())};
+        }
+        insert.Reset();
+        for (std::size_t i = 0; i < row.size(); ++i) {
+          const int index = static_cast<int>(i) + 1;
+          const ColumnSpec& column = table.columns[i];
+          if (!row[i]) {
+            insert.Bind(index, std::optional<std::string>());
+          } else if (column.kind == ColumnKind::kInteger) {
+            int64_t value = 0;
+            const std::string& text = *row[i];
+            const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+            if (ec != std::errc() || end != text.data() + text.size()) {
+              return Error{fmt::format("{}.{}: «{}» er ikke et heltall", table.name, column.name, text)};
+            }
+            insert.Bind(index, value);
+          } else if (column.kind == ColumnKind::kBlob) {
+            auto bytes = HexDecode(*row[i]);
+            if (!bytes) return Error{fmt::format("{}.{}: ugyldig binærverdi", table.name, column.name)};
+            blob = std::move(*bytes);
+            insert.BindBlob(index, blob);
+          } else {
+            insert.Bind(index, *row[i]);
+          }
+        }
+        if (insert.Step() != SQLITE_DONE) {
+          return Fail(fmt::format("kan ikke skrive tabellen {}", table.name), insert.error());
+        }
+        return true;
+      };
+      if (auto filled = fill(table, write); !filled.ok()) return filled.error();
+    }
+    if (auto committed = tx.Commit(); !committed.ok()) return committed.error();
+    return true;
   }
 
  private:

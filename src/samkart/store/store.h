@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "samkart/core/result.h"
+#include "samkart/store/tables.h"
 
 namespace samkart::store {
 
@@ -244,17 +245,36 @@ class Store {
   // Writes `batch` (the round's anonymised answers), deletes the held ones
   // and marks the round closed, in one transaction.
   virtual Result<BatchInfo> CloseSurveyRound(int64_t round_id, const NewBatch& batch) = 0;
+
+  // --- Whole-database copy (samkart copy, store/copy.h) ---
+
+  // Visits the rows of one of PortableTables() in key order; stops early
+  // when `visit` returns false.
+  virtual Result<bool> ScanTable(const TableSpec& table,
+                                 const std::function<bool(const Row&)>& visit) = 0;
+  // Fills an empty store in one transaction: `fill` is called for each of
+  // PortableTables() in order and writes that table's rows through `write`.
+  // Fails, writing nothing, when the store holds any data.
+  using RowWriter = std::function<Result<bool>(const Row&)>;
+  virtual Result<bool> LoadTables(
+      const std::function<Result<bool>(const TableSpec&, const RowWriter& write)>& fill) = 0;
 };
 
 struct StoreOptions {
   bool migrate = true;  // bring an older schema up to date on open
+  // PostgreSQL: the role the application connects as. Migrate() grants it
+  // what it needs to read and write, and nothing that alters the schema.
+  std::string app_role;
 };
 
 // Opens the store at `location`: a file path (SQLite, created when missing)
-// or, later, a postgresql:// URL.
+// or a postgresql:// URL (libpq's connection URI).
 Result<std::unique_ptr<Store>> OpenStore(const std::string& location,
                                          const StoreOptions& options = {});
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
                                                const StoreOptions& options = {});
+Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url,
+                                                 const StoreOptions& options = {});
+bool IsPostgresLocation(const std::string& location);
 
 }  // namespace samkart::store
