@@ -16,7 +16,7 @@ namespace samkart::cli {
 
 struct Context {
   std::string instrument_dir;  // empty: the instrument embedded in the binary
-  std::string db;              // --db: a SQLite file (created when missing)
+  std::string db;              // --db: a SQLite file (created when missing) or postgresql://…
   int exit_code = 0;
 
   // Loads the chosen instrument; on problems prints them and returns nullopt.
@@ -31,5 +31,6 @@ void AddStoreCommands(CLI::App& app, Context& context);
 void AddTableCommand(CLI::App& app, Context& context);
 void AddReportCommand(CLI::App& app, Context& context);
 void AddServeCommands(CLI::App& app, Context& context);
+void AddDatabaseCommands(CLI::App& app, Context& context);
 
 }  // namespace samkart::cli

@@ -59,15 +59,17 @@ int main(int argc, char** argv) {
   const char* db_from_environment = std::getenv("SAMKART_DB");
   context.db = db_from_environment ? db_from_environment : "samkart.sqlite";
   app.add_option("--db", context.db,
-                 "Databasen: en SQLite-fil, opprettes ved behov (standard: $SAMKART_DB eller "
-                 "samkart.sqlite)")
-      ->type_name("FIL");
+                 "Databasen: en SQLite-fil (opprettes ved behov) eller en PostgreSQL-URL "
+                 "postgresql://BRUKER@VERT:PORT/DATABASE (standard: $SAMKART_DB eller "
+                 "samkart.sqlite; passord helst i $PGPASSWORD eller ~/.pgpass)")
+      ->type_name("DB");
   samkart::cli::AddInstrumentCommands(app, context);
   samkart::cli::AddSynthCommand(app, context);
   samkart::cli::AddStoreCommands(app, context);
   samkart::cli::AddTableCommand(app, context);
   samkart::cli::AddReportCommand(app, context);
   samkart::cli::AddServeCommands(app, context);
+  samkart::cli::AddDatabaseCommands(app, context);
   UseNorwegianGroups(app);
 
   try {

@@ -135,8 +135,7 @@ constexpr TableGrant kAppGrants[] = {
 
 class PostgresStore final : public Store {
  public:
-  PostgresStore(std::unique_ptr<pqxx::connection> connection, std::string url,
-                std::string app_role)
+  PostgresStore(std::unique_ptr<pqxx::connection> connection, std::string url, std::string app_role)
       : connection_(std::move(connection)),
         description_(RedactedUrl(url)),
         app_role_(std::move(app_role)) {}
@@ -162,7 +161,8 @@ class PostgresStore final : public Store {
       return Fail(what, fmt::format("mangler rettighet ({}); sjekk rollen i tilkoblingen",
                                     FirstLine(e.what())));
     } catch (const pqxx::broken_connection& e) {
-      return Fail(what, fmt::format("forbindelsen til databasen er brutt ({})", FirstLine(e.what())));
+      return Fail(what,
+                  fmt::format("forbindelsen til databasen er brutt ({})", FirstLine(e.what())));
     } catch (const std::exception& e) {
       return Fail(what, e.what());
     }
@@ -241,25 +241,28 @@ class PostgresStore final : public Store {
   }
 
   Result<bool> GrantAppRole() {
-    return Guard(fmt::format("kan ikke gi rollen «{}» rettigheter", app_role_), [&]() -> Result<bool> {
-      pqxx::work tx(db());
-      const std::string role = tx.quote_name(app_role_);
-      tx.exec0(fmt::format("GRANT USAGE ON SCHEMA {} TO {}",
-                           tx.quote_name(tx.exec1("SELECT current_schema()")[0].c_str()), role));
-      for (const TableGrant& g : kAppGrants) {
-        tx.exec0(fmt::format("REVOKE ALL ON {} FROM {}", g.table, role));
-        tx.exec0(fmt::format("GRANT {} ON {} TO {}", g.privileges, g.table, role));
-      }
-      // Identity columns: the sequences behind them.
-      for (const TableSpec& t : PortableTables()) {
-        if (!t.identity) continue;
-        const auto sequence =
-            tx.exec_params1("SELECT pg_get_serial_sequence($1, 'id')", std::string(t.name));
-        tx.exec0(fmt::format("GRANT USAGE, SELECT ON SEQUENCE {} TO {}", sequence[0].c_str(), role));
-      }
-      tx.commit();
-      return true;
-    });
+    return Guard(
+        fmt::format("kan ikke gi rollen «{}» rettigheter", app_role_), [&]() -> Result<bool> {
+          pqxx::work tx(db());
+          const std::string role = tx.quote_name(app_role_);
+          tx.exec0(fmt::format("GRANT USAGE ON SCHEMA {} TO {}",
+                               tx.quote_name(tx.exec1("SELECT current_schema()")[0].c_str()),
+                               role));
+          for (const TableGrant& g : kAppGrants) {
+            tx.exec0(fmt::format("REVOKE ALL ON {} FROM {}", g.table, role));
+            tx.exec0(fmt::format("GRANT {} ON {} TO {}", g.privileges, g.table, role));
+          }
+          // Identity columns: the sequences behind them.
+          for (const TableSpec& t : PortableTables()) {
+            if (!t.identity) continue;
+            const auto sequence =
+                tx.exec_params1("SELECT pg_get_serial_sequence($1, 'id')", std::string(t.name));
+            tx.exec0(
+                fmt::format("GRANT USAGE, SELECT ON SEQUENCE {} TO {}", sequence[0].c_str(), role));
+          }
+          tx.commit();
+          return true;
+        });
   }
 
   // --- Register, invited counts ---
@@ -289,9 +292,9 @@ class PostgresStore final : public Store {
 
   static std::vector<Municipality> ReadMunicipalities(pqxx::transaction_base& tx) {
     std::vector<Municipality> out;
-    for (const auto& r : tx.exec(
-             "SELECT number, name, region, size_group, population FROM municipalities ORDER BY "
-             "number")) {
+    for (const auto& r :
+         tx.exec("SELECT number, name, region, size_group, population FROM municipalities ORDER BY "
+                 "number")) {
       out.push_back({r[0].as<int>(), Text(r[1]), Text(r[2]), Text(r[3]), OptionalInt(r[4])});
     }
     return out;
@@ -320,9 +323,9 @@ class PostgresStore final : public Store {
     return Guard("kan ikke lese inviterte", [&]() -> Result<std::vector<InvitedCount>> {
       pqxx::read_transaction tx(db());
       std::vector<InvitedCount> out;
-      for (const auto& r : tx.exec(
-               "SELECT municipality, year, round_type, service, invited FROM invited ORDER BY "
-               "municipality, year, round_type COLLATE \"C\", service COLLATE \"C\"")) {
+      for (const auto& r :
+           tx.exec("SELECT municipality, year, round_type, service, invited FROM invited ORDER BY "
+                   "municipality, year, round_type COLLATE \"C\", service COLLATE \"C\"")) {
         out.push_back({r[0].as<int>(), r[1].as<int>(), Text(r[2]), Text(r[3]), r[4].as<int>()});
       }
       return out;
@@ -430,11 +433,10 @@ class PostgresStore final : public Store {
     // COPY: one stream instead of a round trip per respondent.
     const std::size_t total = batch.respondents.size();
     {
-      pqxx::stream_to copy(tx, "respondents",
-                           std::vector<std::string>{"batch_id", "municipality", "year",
-                                                    "round_type", "generation", "region",
-                                                    "size_group", "service", "position",
-                                                    "answers"});
+      pqxx::stream_to copy(
+          tx, "respondents",
+          std::vector<std::string>{"batch_id", "municipality", "year", "round_type", "generation",
+                                   "region", "size_group", "service", "position", "answers"});
       std::vector<uint8_t> answers;
       for (std::size_t r = 0; r < total; ++r) {
         const RespondentRecord& row = batch.respondents[r];
@@ -490,7 +492,8 @@ class PostgresStore final : public Store {
     return Guard("kan ikke lese importrapporten", [&]() -> Result<std::string> {
       pqxx::read_transaction tx(db());
       const auto r = tx.exec_params("SELECT report FROM batches WHERE id = $1", batch_id);
-      if (r.empty()) return Error{fmt::format("{}: ingen import med nummer {}", description_, batch_id)};
+      if (r.empty())
+        return Error{fmt::format("{}: ingen import med nummer {}", description_, batch_id)};
       return Text(r[0][0]);
     });
   }
@@ -603,8 +606,8 @@ class PostgresStore final : public Store {
     return Guard("kan ikke lese brukere", [&]() -> Result<std::vector<User>> {
       pqxx::read_transaction tx(db());
       std::vector<User> out;
-      for (const auto& r : tx.exec(fmt::format(
-               "SELECT {} FROM users ORDER BY username COLLATE \"C\"", kUserColumns))) {
+      for (const auto& r : tx.exec(
+               fmt::format("SELECT {} FROM users ORDER BY username COLLATE \"C\"", kUserColumns))) {
         out.push_back(ReadUser(r));
       }
       return out;
@@ -658,9 +661,9 @@ class PostgresStore final : public Store {
   Result<bool> AppendAudit(const AuditEntry& entry) override {
     return Guard("kan ikke skrive revisjonsloggen", [&]() -> Result<bool> {
       pqxx::work tx(db());
-      tx.exec_params0("INSERT INTO audit_log (at, username, action, detail) VALUES ($1, $2, $3, $4)",
-                      entry.at.empty() ? NowUtc() : entry.at, entry.username, entry.action,
-                      entry.detail);
+      tx.exec_params0(
+          "INSERT INTO audit_log (at, username, action, detail) VALUES ($1, $2, $3, $4)",
+          entry.at.empty() ? NowUtc() : entry.at, entry.username, entry.action, entry.detail);
       tx.commit();
       return true;
     });
@@ -701,8 +704,8 @@ class PostgresStore final : public Store {
                     "INSERT INTO survey_rounds (municipality, year, round_type, generation, token, "
                     "status, item_ids, created_by, created_at) VALUES ($1, $2, $3, $4, $5, "
                     "'open', $6, $7, $8) RETURNING id",
-                    round.municipality, round.year, round.round_type, round.generation,
-                    round.token, item_ids, round.created_by,
+                    round.municipality, round.year, round.round_type, round.generation, round.token,
+                    item_ids, round.created_by,
                     round.created_at.empty() ? NowUtc() : round.created_at)[0]
                   .as<int64_t>();
           int ordinal = 0;
@@ -834,9 +837,9 @@ class PostgresStore final : public Store {
                                                      int64_t round_id) override {
     return Guard("kan ikke lese svarutkastet", [&]() -> Result<std::optional<std::string>> {
       pqxx::read_transaction tx(db());
-      const auto r = tx.exec_params(
-          "SELECT answers FROM survey_drafts WHERE draft_key = $1 AND round_id = $2", draft_key,
-          round_id);
+      const auto r =
+          tx.exec_params("SELECT answers FROM survey_drafts WHERE draft_key = $1 AND round_id = $2",
+                         draft_key, round_id);
       if (r.empty()) return std::optional<std::string>();
       return std::optional<std::string>(Text(r[0][0]));
     });
@@ -848,8 +851,8 @@ class PostgresStore final : public Store {
       pqxx::work tx(db());
       // FOR SHARE: submissions run side by side, but a closing round waits
       // for them, and a submission after the close sees it closed.
-      const auto status = tx.exec_params(
-          "SELECT status FROM survey_rounds WHERE id = $1 FOR SHARE", round_id);
+      const auto status =
+          tx.exec_params("SELECT status FROM survey_rounds WHERE id = $1 FOR SHARE", round_id);
       if (status.empty() || Text(status[0][0]) != "open") return SubmitStatus::kRoundClosed;
       // The draft is the ticket: without it the answer was already submitted.
       const auto dropped = tx.exec_params(
@@ -869,8 +872,8 @@ class PostgresStore final : public Store {
         "kan ikke avslutte runden",
         [&]() -> Result<BatchInfo> {
           pqxx::work tx(db());
-          const auto status = tx.exec_params(
-              "SELECT status FROM survey_rounds WHERE id = $1 FOR UPDATE", round_id);
+          const auto status =
+              tx.exec_params("SELECT status FROM survey_rounds WHERE id = $1 FOR UPDATE", round_id);
           if (status.empty()) return Error{fmt::format("ingen runde med id {}", round_id)};
           if (Text(status[0][0]) != "open") return Error{"runden er allerede avsluttet"};
           auto written = WriteBatchInTransaction(tx, batch, nullptr);
@@ -889,7 +892,8 @@ class PostgresStore final : public Store {
 
   static std::string ColumnList(const TableSpec& table) {
     std::string out;
-    for (const ColumnSpec& c : table.columns) out += (out.empty() ? "" : ", ") + std::string(c.name);
+    for (const ColumnSpec& c : table.columns)
+      out += (out.empty() ? "" : ", ") + std::string(c.name);
     return out;
   }
 
@@ -990,7 +994,8 @@ Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url,
     setup.exec0("SET client_min_messages = warning");
   } catch (const std::exception& e) {
     std::string message = e.what();
-    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
+      message.pop_back();
     return Error{fmt::format("{}: kan ikke koble til PostgreSQL ({})", RedactedUrl(url), message)};
   }
   auto store = std::make_unique<PostgresStore>(std::move(connection), url, options.app_role);
@@ -1000,7 +1005,7 @@ Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url,
       (options.migrate && *version < store->LatestSchemaVersion())) {
     auto migrated = store->Migrate();
     if (!migrated.ok()) return migrated.error();
-  } else if (*version < store->LatestSchemaVersion()) {
+  } else if (*version < store->LatestSchemaVersion() && !options.open_outdated) {
     return Error{fmt::format("{}: databasen har skjemaversjon {}; kjør «samkart migrate»",
                              store->Describe(), *version)};
   }

@@ -884,7 +884,8 @@ class SqliteStore final : public Store {
   Result<bool> ScanTable(const TableSpec& table,
                          const std::function<bool(const Row&)>& visit) override {
     std::string columns, key;
-    for (const ColumnSpec& c : table.columns) columns += (columns.empty() ? "" : ", ") + std::string(c.name);
+    for (const ColumnSpec& c : table.columns)
+      columns += (columns.empty() ? "" : ", ") + std::string(c.name);
     for (const std::string& k : table.key) key += (key.empty() ? "" : ", ") + k;
     // Names come from the compiled-in catalogue, never from input.
     const std::string sql = fmt::format("SELECT {} FROM {} ORDER BY {}", columns, table.name, key);
@@ -909,7 +910,8 @@ class SqliteStore final : public Store {
       }
       if (!visit(row)) return true;
     }
-    if (rc != SQLITE_DONE) return Fail(fmt::format("kan ikke lese tabellen {}", table.name), s.error());
+    if (rc != SQLITE_DONE)
+      return Fail(fmt::format("kan ikke lese tabellen {}", table.name), s.error());
     return true;
   }
 
@@ -920,11 +922,13 @@ class SqliteStore final : public Store {
     for (const TableSpec& table : PortableTables()) {
       const std::string sql = fmt::format("SELECT EXISTS (SELECT 1 FROM {})", table.name);
       Statement any(db_, sql.c_str());
-      if (!any.ok() || any.Step() != SQLITE_ROW) return Fail("kan ikke lese databasen", any.error());
+      if (!any.ok() || any.Step() != SQLITE_ROW)
+        return Fail("kan ikke lese databasen", any.error());
       if (any.Int(0) != 0) {
-        return Error{fmt::format("{}: databasen er ikke tom (tabellen {} har rader); kopier bare til "
-                                 "en ny database",
-                                 path_, table.name)};
+        return Error{
+            fmt::format("{}: databasen er ikke tom (tabellen {} har rader); kopier bare til "
+                        "en ny database",
+                        path_, table.name)};
       }
     }
     for (const TableSpec& table : PortableTables()) {
@@ -936,7 +940,8 @@ class SqliteStore final : public Store {
       const std::string sql =
           fmt::format("INSERT INTO {} ({}) VALUES ({})", table.name, columns, marks);
       Statement insert(db_, sql.c_str());
-      if (!insert.ok()) return Fail(fmt::format("kan ikke skrive tabellen {}", table.name), insert.error());
+      if (!insert.ok())
+        return Fail(fmt::format("kan ikke skrive tabellen {}", table.name), insert.error());
       std::vector<uint8_t> blob;
       auto write = [&](const Row& row) -> Result<bool> {
         if (row.size() != table.columns.size()) {
@@ -954,12 +959,14 @@ class SqliteStore final : public Store {
             const std::string& text = *row[i];
             const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
             if (ec != std::errc() || end != text.data() + text.size()) {
-              return Error{fmt::format("{}.{}: «{}» er ikke et heltall", table.name, column.name, text)};
+              return Error{
+                  fmt::format("{}.{}: «{}» er ikke et heltall", table.name, column.name, text)};
             }
             insert.Bind(index, value);
           } else if (column.kind == ColumnKind::kBlob) {
             auto bytes = HexDecode(*row[i]);
-            if (!bytes) return Error{fmt::format("{}.{}: ugyldig binærverdi", table.name, column.name)};
+            if (!bytes)
+              return Error{fmt::format("{}.{}: ugyldig binærverdi", table.name, column.name)};
             blob = std::move(*bytes);
             insert.BindBlob(index, blob);
           } else {
@@ -1016,7 +1023,7 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
       (options.migrate && *version < store->LatestSchemaVersion())) {
     auto migrated = store->Migrate();
     if (!migrated.ok()) return migrated.error();
-  } else if (*version < store->LatestSchemaVersion()) {
+  } else if (*version < store->LatestSchemaVersion() && !options.open_outdated) {
     return Error{
         fmt::format("{}: databasen har skjemaversjon {}; kjør «samkart migrate»", path, *version)};
   }

@@ -262,6 +262,9 @@ class Store {
 
 struct StoreOptions {
   bool migrate = true;  // bring an older schema up to date on open
+  // Without `migrate`: open an older schema anyway (samkart migrate), instead
+  // of refusing it.
+  bool open_outdated = false;
   // PostgreSQL: the role the application connects as. Migrate() grants it
   // what it needs to read and write, and nothing that alters the schema.
   std::string app_role;
