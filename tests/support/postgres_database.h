@@ -5,8 +5,6 @@
 // role samkart_owner; samkart_app is the application's least-privileged
 // role. Without the server the test fails and says why; it never skips.
 
-#include <unistd.h>
-
 #include <atomic>
 #include <fstream>
 #include <map>
@@ -14,6 +12,7 @@
 
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
+#include <unistd.h>
 
 namespace samkart::testing_support {
 
@@ -97,10 +96,10 @@ class PostgresDatabase {
   // Reads and writes rows only: what serve and the CLI use day to day.
   std::string app_url() const { return Url("samkart_app", server_.app_password); }
   std::string superuser_database_url() const {
-    return Url("postgres", server_.superuser_url.substr(
-                               server_.superuser_url.find(':', 13) + 1,
-                               server_.superuser_url.find('@') -
-                                   server_.superuser_url.find(':', 13) - 1));
+    return Url("postgres",
+               server_.superuser_url.substr(
+                   server_.superuser_url.find(':', 13) + 1,
+                   server_.superuser_url.find('@') - server_.superuser_url.find(':', 13) - 1));
   }
 
  private:
