@@ -53,8 +53,7 @@ void AddDatabaseCommands(CLI::App& app, Context& context) {
     std::cout << store.Describe() << "\n";
     for (const std::string& line : *applied) std::cout << "  migrering " << line << "\n";
     if (applied->empty()) {
-      std::cout << fmt::format("Skjemaet er allerede på versjon {}; ingenting å gjøre.\n",
-                               *before);
+      std::cout << fmt::format("Skjemaet er allerede på versjon {}; ingenting å gjøre.\n", *before);
     } else {
       std::cout << fmt::format("Skjemaet er oppgradert fra versjon {} til {}.\n", *before,
                                store.LatestSchemaVersion());
@@ -93,9 +92,10 @@ void AddDatabaseCommands(CLI::App& app, Context& context) {
     }
     std::cout << fmt::format("Kopierer fra {}\n          til {}\n", (*source)->Describe(),
                              (*target)->Describe());
-    auto copied = store::CopyStore(**source, **target, [](const std::string& table, std::size_t rows) {
-      std::cerr << fmt::format("  {:<18} {:>9} rader\n", table, rows);
-    });
+    auto copied =
+        store::CopyStore(**source, **target, [](const std::string& table, std::size_t rows) {
+          std::cerr << fmt::format("  {:<18} {:>9} rader\n", table, rows);
+        });
     if (!copied.ok()) {
       std::cerr << "samkart: " << copied.error().message << "\n";
       context.exit_code = 1;
