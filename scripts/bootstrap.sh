@@ -19,6 +19,8 @@ packages=(
   r-base-core r-cran-survey  # the R reference test (tests/r_reference/reference.R)
   libcpp-httplib-dev libsodium-dev  # samkart serve: HTTP server; argon2id passwords
   wrk  # bench/web_load.sh: the explorer API under 200 connections
+  libpqxx-dev  # the PostgreSQL store (libpqxx over libpq)
+  postgresql  # the PostgreSQL tests' throwaway server (scripts/postgres_server.sh)
 )
 
 missing=()
@@ -38,5 +40,13 @@ if [ "$(id -u)" -ne 0 ]; then
   sudo_cmd=(sudo)
 fi
 export DEBIAN_FRONTEND=noninteractive
+# The tests start their own throwaway PostgreSQL server (scripts/postgres_server.sh);
+# no package may start a system service while installing (the Debian way:
+# policy-rc.d answers 101, «not allowed»), and ours is removed afterwards.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' | "${sudo_cmd[@]}" tee /usr/sbin/policy-rc.d >/dev/null
+  "${sudo_cmd[@]}" chmod 755 /usr/sbin/policy-rc.d
+  trap '"${sudo_cmd[@]}" rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 "${sudo_cmd[@]}" apt-get update -qq
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -12,6 +12,16 @@ echo "== Formatering (clang-format)"
 mapfile -t sources < <(git ls-files '*.cc' '*.h' 2>/dev/null || find src fuzz bench -name '*.cc' -o -name '*.h')
 clang-format --dry-run --Werror "${sources[@]}"
 
+# CTest's fixture starts a throwaway PostgreSQL server per build tree and
+# stops it after the tests, also when they fail; this stops it if ctest
+# itself is interrupted.
+stop_postgres() {
+  for kind in release asan; do
+    scripts/postgres_server.sh stop "build/$kind/postgres" >/dev/null 2>&1 || true
+  done
+}
+trap stop_postgres EXIT
+
 for kind in release asan; do
   echo "== Bygg og test: $kind"
   scripts/build.sh "$kind"

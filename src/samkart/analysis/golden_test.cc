@@ -87,7 +87,9 @@ class GoldenTest : public ::testing::Test {
     if (!parameters.ok()) return Fail(parameters.error().message);
     parameters_ = new synth::Parameters(std::move(parameters.value()));
 
-    auto store = store::OpenStore(db->string(), {.migrate = false});
+    store::StoreOptions options;
+    options.migrate = false;
+    auto store = store::OpenStore(db->string(), options);
     if (!store.ok()) return Fail(store.error().message);
     auto data = LoadDataset(**store, *instrument_);
     if (!data.ok()) return Fail(data.error().message);

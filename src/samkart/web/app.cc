@@ -11,18 +11,48 @@ App::App(std::unique_ptr<store::Store> store, instrument::Instrument instrument,
       options_(std::move(options)),
       dataset_(std::make_shared<analysis::Dataset>()) {}
 
-std::shared_ptr<const analysis::Dataset> App::dataset() const {
+std::shared_ptr<const analysis::Dataset> App::dataset() {
+  ReloadIfChangedElsewhere();
   std::shared_lock lock(dataset_mutex_);
   return dataset_;
 }
 
+Result<App::BatchSignature> App::ReadBatchSignature() {
+  auto batches = WithStore([](store::Store& store) { return store.Batches(); });
+  if (!batches.ok()) return batches.error();
+  return BatchSignature{batches->size(), batches->empty() ? 0 : batches->back().id};
+}
+
+void App::ReloadIfChangedElsewhere() {
+  std::unique_lock guard(refresh_mutex_, std::try_to_lock);
+  if (!guard.owns_lock()) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_check_ < std::chrono::seconds(options_.dataset_check_seconds)) return;
+  last_check_ = now;
+  BatchSignature loaded;
+  {
+    std::shared_lock lock(dataset_mutex_);
+    loaded = loaded_batches_;
+  }
+  auto current = ReadBatchSignature();
+  if (current.ok() && *current == loaded) return;
+  if (auto reloaded = ReloadDataset(); !reloaded.ok()) {
+    std::cerr << "samkart serve: datasettet kunne ikke leses på nytt: " << reloaded.error().message
+              << "\n";
+  }
+}
+
 Result<bool> App::ReloadDataset() {
+  // The signature first: a batch written while loading makes the next check reload.
+  auto signature = ReadBatchSignature();
+  if (!signature.ok()) return signature.error();
   auto loaded =
       WithStore([&](store::Store& store) { return analysis::LoadDataset(store, instrument_); });
   if (!loaded.ok()) return loaded.error();
   auto fresh = std::make_shared<const analysis::Dataset>(std::move(loaded).value());
   std::unique_lock lock(dataset_mutex_);
   dataset_ = std::move(fresh);
+  loaded_batches_ = *signature;
   return true;
 }
 

@@ -42,6 +42,8 @@ struct ServeOptions {
   // connection a thread, so this bounds concurrent clients.
   int threads = 256;
   std::string work_dir;  // uploads and generated reports; a temporary folder when empty
+  // How often a request checks whether another process imported.
+  int dataset_check_seconds = 10;
 };
 
 class App {
@@ -60,8 +62,12 @@ class App {
   }
 
   // The dataset as of the last load; callers keep the pointer for the
-  // whole request, so a reload never changes a table under them.
-  std::shared_ptr<const analysis::Dataset> dataset() const;
+  // whole request, so a reload never changes a table under them. Imports
+  // made elsewhere (the CLI, another server on the same PostgreSQL
+  // database) are noticed within a few seconds: the list of batches
+  // is compared every ServeOptions::dataset_check_seconds, and the dataset
+  // read again when it changed.
+  std::shared_ptr<const analysis::Dataset> dataset();
   // Reads the store again (after an import or a closed round).
   Result<bool> ReloadDataset();
 
@@ -93,8 +99,16 @@ class App {
   LoginThrottle throttle_;
   std::mutex sessions_mutex_;
   std::unordered_map<std::string, CachedSession> sessions_;
+  // Which batches the loaded dataset holds: their count and newest id.
+  using BatchSignature = std::pair<std::size_t, int64_t>;
+  Result<BatchSignature> ReadBatchSignature();
+  void ReloadIfChangedElsewhere();
+
   mutable std::shared_mutex dataset_mutex_;
   std::shared_ptr<const analysis::Dataset> dataset_;
+  std::mutex refresh_mutex_;  // one request checks; the others use what is loaded
+  std::chrono::steady_clock::time_point last_check_;
+  BatchSignature loaded_batches_{0, 0};
 };
 
 }  // namespace samkart::web

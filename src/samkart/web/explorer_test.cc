@@ -787,5 +787,28 @@ TEST_F(ExplorerTest, AHiddenMunicipalityIsHiddenInEveryView) {
   EXPECT_GE(hidden_count, 2u);
 }
 
+// Another process (the CLI, a second server on the same database) imports:
+// the running server notices the new batch without a restart.
+TEST(ExplorerDataset, AnImportByAnotherProcessIsSeenWithoutARestart) {
+  ServeOptions options;
+  options.dataset_check_seconds = 0;  // check on every request, for the test
+  TestServer server(false, options);
+  EXPECT_EQ(server.app().dataset()->rows, 0u);
+
+  auto other = store::OpenStore((server.dir() / "samkart.sqlite").string());
+  ASSERT_TRUE(other.ok()) << other.error().message;
+  store::NewBatch batch;
+  batch.file_name = "annen_prosess.csv";
+  batch.content_sha256 = "elsewhere";
+  batch.format = "CSV";
+  batch.generation = "G5";
+  batch.round_types[{9901, 2026}] = "baseline";
+  batch.item_ids = {server.app().instrument().families.front().id + ".x"};
+  for (int i = 0; i < 7; ++i) batch.respondents.push_back({9901, 2026, 1, 1, {1}});
+  ASSERT_TRUE((*other)->WriteBatch(batch, {}).ok());
+
+  EXPECT_EQ(server.app().dataset()->rows, 7u);
+}
+
 }  // namespace
 }  // namespace samkart::web
