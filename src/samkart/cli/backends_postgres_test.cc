@@ -3,8 +3,8 @@
 // must be the same. PostgreSQL is used as the application role after the
 // owner migrated, as in a real installation.
 #include <chrono>
-#include <iostream>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -150,17 +150,16 @@ TEST_F(BothBackends, TheSameImportsGiveTheSameDatabaseAndEveryTableTheSameNumber
   for (const std::string args : {"rounds", "rounds --report 1", "rounds --report 91"}) {
     const auto [a, b] = OnBoth(args);
     ASSERT_EQ(a.exit_code, 0) << a.output;
-    EXPECT_EQ(FirstDifference(WithoutStoreName(a.output), WithoutStoreName(b.output)), "")
-        << args;
+    EXPECT_EQ(FirstDifference(WithoutStoreName(a.output), WithoutStoreName(b.output)), "") << args;
   }
   const auto csv_a = scratch_->path() / "a.csv", csv_b = scratch_->path() / "b.csv";
-  ASSERT_EQ(Samkart("--db " + Quote(sqlite_) + " export --format csv --out " + csv_a.string())
-                .exit_code,
-            0);
-  ASSERT_EQ(Samkart("--db " + Quote(postgres_.app_url()) + " export --format csv --out " +
-                    csv_b.string())
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      Samkart("--db " + Quote(sqlite_) + " export --format csv --out " + csv_a.string()).exit_code,
+      0);
+  ASSERT_EQ(
+      Samkart("--db " + Quote(postgres_.app_url()) + " export --format csv --out " + csv_b.string())
+          .exit_code,
+      0);
   const std::string microdata = ReadFile(csv_a);
   EXPECT_GT(microdata.size(), 1000000u);
   EXPECT_EQ(FirstDifference(microdata, ReadFile(csv_b)), "");
@@ -197,14 +196,14 @@ TEST_F(BothBackends, TheSameImportsGiveTheSameDatabaseAndEveryTableTheSameNumber
   // The national report's workbook: every cell of every sheet.
   const auto dir_a = scratch_->path() / "rapport_a", dir_b = scratch_->path() / "rapport_b";
   started = std::chrono::steady_clock::now();
-  ASSERT_EQ(Samkart("--db " + Quote(sqlite_) + " report national --format xlsx --out " +
-                    dir_a.string())
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      Samkart("--db " + Quote(sqlite_) + " report national --format xlsx --out " + dir_a.string())
+          .exit_code,
+      0);
   sqlite_tables_s += Seconds(started);
   started = std::chrono::steady_clock::now();
-  ASSERT_EQ(Samkart("--db " + Quote(postgres_.app_url()) +
-                    " report national --format xlsx --out " + dir_b.string())
+  ASSERT_EQ(Samkart("--db " + Quote(postgres_.app_url()) + " report national --format xlsx --out " +
+                    dir_b.string())
                 .exit_code,
             0);
   postgres_tables_s += Seconds(started);
@@ -245,14 +244,16 @@ TEST_F(BothBackends, CopyMovesAnImportedDatabaseToPostgresAndBackVerified) {
   // Into a second, empty PostgreSQL database as its owner.
   PostgresDatabase target;
   ASSERT_TRUE(target.ok()) << target.why();
-  const auto there = Samkart("copy --from " + Quote(sqlite_) + " --to " + Quote(target.owner_url()));
+  const auto there =
+      Samkart("copy --from " + Quote(sqlite_) + " --to " + Quote(target.owner_url()));
   ASSERT_EQ(there.exit_code, 0) << there.output;
   EXPECT_NE(there.output.find("antall og sjekksum er like"), std::string::npos) << there.output;
   EXPECT_NE(there.output.find("respondents"), std::string::npos);
   EXPECT_EQ(there.output.find(target.server().owner_password), std::string::npos);
 
   const auto back_path = (scratch_->path() / "tilbake.sqlite").string();
-  const auto back = Samkart("copy --from " + Quote(target.owner_url()) + " --to " + Quote(back_path));
+  const auto back =
+      Samkart("copy --from " + Quote(target.owner_url()) + " --to " + Quote(back_path));
   ASSERT_EQ(back.exit_code, 0) << back.output;
   // The per-table checksums printed are the same both ways.
   auto checksums = [](const std::string& output) {
@@ -264,20 +265,21 @@ TEST_F(BothBackends, CopyMovesAnImportedDatabaseToPostgresAndBackVerified) {
   const auto original = Samkart("--db " + Quote(sqlite_) + " rounds");
   const auto copied = Samkart("--db " + Quote(target.owner_url()) + " rounds");
   const std::string target_name =
-      fmt::format("PostgreSQL-databasen postgresql://samkart_owner@{}:{}/{}",
-                  target.server().host, target.server().port, target.name());
+      fmt::format("PostgreSQL-databasen postgresql://samkart_owner@{}:{}/{}", target.server().host,
+                  target.server().port, target.name());
   std::string copied_output = copied.output;
-  copied_output.replace(copied_output.find(target_name), target_name.size(), "SQLite-fil " + sqlite_);
+  copied_output.replace(copied_output.find(target_name), target_name.size(),
+                        "SQLite-fil " + sqlite_);
   EXPECT_EQ(FirstDifference(original.output, copied_output), "");
 
   // A second copy into the same, now filled, database is refused; the
   // source is never touched.
-  const auto again = Samkart("copy --from " + Quote(sqlite_) + " --to " + Quote(target.owner_url()));
+  const auto again =
+      Samkart("copy --from " + Quote(sqlite_) + " --to " + Quote(target.owner_url()));
   EXPECT_NE(again.exit_code, 0);
   EXPECT_NE(again.output.find("ikke tom"), std::string::npos) << again.output;
-  const auto unreachable =
-      Samkart("copy --from " + Quote(sqlite_) +
-              " --to postgresql://samkart_owner:feil@127.0.0.1:1/finnes_ikke");
+  const auto unreachable = Samkart("copy --from " + Quote(sqlite_) +
+                                   " --to postgresql://samkart_owner:feil@127.0.0.1:1/finnes_ikke");
   EXPECT_NE(unreachable.exit_code, 0);
   EXPECT_NE(unreachable.output.find("kan ikke koble til PostgreSQL"), std::string::npos)
       << unreachable.output;
