@@ -141,11 +141,21 @@ constexpr TableGrant kAppGrants[] = {
     {"survey_responses", "SELECT, INSERT, DELETE"},
 };
 
+// Throws pqxx::broken_connection when the server cannot be reached.
+std::unique_ptr<pqxx::connection> Connect(const std::string& url) {
+  auto connection = std::make_unique<pqxx::connection>(url);
+  // Notices («… already exists, skipping») are not the user's business.
+  pqxx::nontransaction setup(*connection);
+  setup.exec0("SET client_min_messages = warning");
+  return connection;
+}
+
 class PostgresStore final : public Store {
  public:
   PostgresStore(std::unique_ptr<pqxx::connection> connection, std::string url, std::string app_role)
       : connection_(std::move(connection)),
-        description_(RedactedUrl(url)),
+        url_(std::move(url)),
+        description_(RedactedUrl(url_)),
         app_role_(std::move(app_role)) {}
 
   std::string Describe() const override { return "PostgreSQL-databasen " + description_; }
@@ -161,7 +171,15 @@ class PostgresStore final : public Store {
   auto Guard(const std::string& what, Work&& work, const std::string& conflict)
       -> decltype(work()) {
     try {
-      return work();
+      try {
+        return work();
+      } catch (const pqxx::broken_connection&) {
+        // The server restarted or the connection was cut while idle. The
+        // transaction never committed (a commit whose fate is unknown throws
+        // in_doubt_error instead), so it is safe to connect again and retry once.
+        connection_ = Connect(url_);
+        return work();
+      }
     } catch (const pqxx::integrity_constraint_violation& e) {
       if (!conflict.empty()) return Error{conflict};
       return Fail(what, e.what());
@@ -997,6 +1015,7 @@ class PostgresStore final : public Store {
 
  private:
   std::unique_ptr<pqxx::connection> connection_;
+  std::string url_;  // may hold the password: never shown
   std::string description_;
   std::string app_role_;
 };
@@ -1007,10 +1026,7 @@ Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url,
                                                  const StoreOptions& options) {
   std::unique_ptr<pqxx::connection> connection;
   try {
-    connection = std::make_unique<pqxx::connection>(url);
-    // Notices («… already exists, skipping») are not the user's business.
-    pqxx::nontransaction setup(*connection);
-    setup.exec0("SET client_min_messages = warning");
+    connection = Connect(url);
   } catch (const std::exception& e) {
     std::string message = e.what();
     while (!message.empty() && (message.back() == '\n' || message.back() == ' '))

@@ -419,5 +419,30 @@ TEST(PostgresRoles, TheAppRoleReadsAndWritesRowsButCannotChangeTheSchemaOrHistor
   EXPECT_EQ(Count(store, "audit_log"), 1u);
 }
 
+// A restarted database server, or an idle connection cut by a firewall:
+// the next call connects again instead of failing until serve is restarted.
+TEST(PostgresConnection, ALostConnectionIsReopenedOnTheNextCall) {
+  PostgresDatabase postgres;
+  ASSERT_TRUE(postgres.ok()) << postgres.why();
+  auto opened = OpenStore(postgres.owner_url());
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  Store& store = **opened;
+  ASSERT_TRUE(store.AppendAudit({0, "", "åse", "login", ""}).ok());
+
+  pqxx::connection admin(postgres.server().superuser_url);
+  pqxx::nontransaction tx(admin);
+  const auto killed = tx.exec_params(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> "
+      "pg_backend_pid()",
+      postgres.name());
+  ASSERT_EQ(killed.size(), 1u);
+
+  auto after = store.AppendAudit({0, "", "åse", "logout", ""});
+  EXPECT_TRUE(after.ok()) << after.error().message;
+  auto log = store.AuditLog(10);
+  ASSERT_TRUE(log.ok()) << log.error().message;
+  EXPECT_EQ(log->size(), 2u);
+}
+
 }  // namespace
 }  // namespace samkart::store
