@@ -53,7 +53,10 @@ void AddDatabaseCommands(CLI::App& app, Context& context) {
     std::cout << store.Describe() << "\n";
     for (const std::string& line : *applied) std::cout << "  migrering " << line << "\n";
     if (applied->empty()) {
-      std::cout << fmt::format("Skjemaet er allerede på versjon {}; ingenting å gjøre.\n", *before);
+      // Another process may have migrated while this one waited for the lock.
+      auto now = store.SchemaVersion();
+      std::cout << fmt::format("Skjemaet er allerede på versjon {}; ingenting å gjøre.\n",
+                               now.ok() ? *now : *before);
     } else {
       std::cout << fmt::format("Skjemaet er oppgradert fra versjon {} til {}.\n", *before,
                                store.LatestSchemaVersion());

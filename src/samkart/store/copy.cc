@@ -54,6 +54,8 @@ Result<CopyResult> CopyStore(Store& from, Store& to, const CopyProgress& progres
 
   CopyResult result;
   auto loaded = to.LoadTables([&](const TableSpec& table, const Store::RowWriter& write) {
+    // A store may start over (PostgreSQL retries once after a lost connection).
+    if (&table == &PortableTables().front()) result.source.clear();
     Sha256 hash;
     std::size_t rows = 0;
     std::optional<Error> failed;

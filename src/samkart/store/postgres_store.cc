@@ -144,9 +144,11 @@ constexpr TableGrant kAppGrants[] = {
 // Throws pqxx::broken_connection when the server cannot be reached.
 std::unique_ptr<pqxx::connection> Connect(const std::string& url) {
   auto connection = std::make_unique<pqxx::connection>(url);
-  // Notices («… already exists, skipping») are not the user's business.
+  // Notices («… already exists, skipping») are not the user's business, and
+  // text is UTF-8 whatever PGCLIENTENCODING says.
   pqxx::nontransaction setup(*connection);
   setup.exec0("SET client_min_messages = warning");
+  setup.exec0("SET client_encoding = 'UTF8'");
   return connection;
 }
 
@@ -285,6 +287,19 @@ class PostgresStore final : public Store {
                 tx.exec_params1("SELECT pg_get_serial_sequence($1, 'id')", std::string(t.name));
             tx.exec0(
                 fmt::format("GRANT USAGE, SELECT ON SEQUENCE {} TO {}", sequence[0].c_str(), role));
+          }
+          // GRANT by someone who does not own the tables only warns; check
+          // that it took.
+          for (const TableGrant& g : kAppGrants) {
+            const bool granted = tx.exec_params1("SELECT has_table_privilege($1, $2, 'SELECT')",
+                                                 app_role_, std::string(g.table))[0]
+                                     .as<bool>();
+            if (!granted) {
+              return Error{fmt::format(
+                  "{}: rollen «{}» fikk ikke rettigheter til tabellen {}; bare eieren av "
+                  "tabellene kan gi dem (kjør migrate som eierrollen)",
+                  description_, app_role_, g.table)};
+            }
           }
           tx.commit();
           return true;
@@ -977,28 +992,43 @@ class PostgresStore final : public Store {
         }
       }
       for (const TableSpec& table : PortableTables()) {
-        std::string marks;
-        for (std::size_t i = 0; i < table.columns.size(); ++i) {
-          marks += fmt::format("{}${}", i == 0 ? "" : ", ", i + 1);
-        }
-        const std::string sql =
-            fmt::format("INSERT INTO {} ({}) VALUES ({})", table.name, ColumnList(table), marks);
-        Row values;
-        auto write = [&](const Row& row) -> Result<bool> {
-          if (row.size() != table.columns.size()) {
-            return Error{fmt::format("{}: rad med {} verdier, ventet {}", table.name, row.size(),
-                                     table.columns.size())};
+        // Many rows per INSERT: one round trip per ~1,000 rows, not per row.
+        const std::size_t width = table.columns.size();
+        const std::size_t rows_per_insert = std::max<std::size_t>(1, 16000 / width);
+        Row pending;
+        std::size_t pending_rows = 0;
+        auto flush = [&]() {
+          if (pending_rows == 0) return;
+          std::string sql =
+              fmt::format("INSERT INTO {} ({}) VALUES ", table.name, ColumnList(table));
+          for (std::size_t r = 0; r < pending_rows; ++r) {
+            sql += r == 0 ? "(" : ", (";
+            for (std::size_t i = 0; i < width; ++i) {
+              sql += fmt::format("{}${}", i == 0 ? "" : ", ", r * width + i + 1);
+            }
+            sql += ")";
           }
-          values = row;
-          for (std::size_t i = 0; i < row.size(); ++i) {
-            if (values[i] && table.columns[i].kind == ColumnKind::kBlob) {
-              values[i] = "\\x" + *values[i];
+          tx.exec_params0(sql, pqxx::prepare::make_dynamic_params(pending));
+          pending.clear();
+          pending_rows = 0;
+        };
+        auto write = [&](const Row& row) -> Result<bool> {
+          if (row.size() != width) {
+            return Error{
+                fmt::format("{}: rad med {} verdier, ventet {}", table.name, row.size(), width)};
+          }
+          for (std::size_t i = 0; i < width; ++i) {
+            if (row[i] && table.columns[i].kind == ColumnKind::kBlob) {
+              pending.push_back("\\x" + *row[i]);
+            } else {
+              pending.push_back(row[i]);
             }
           }
-          tx.exec_params0(sql, pqxx::prepare::make_dynamic_params(values));
+          if (++pending_rows == rows_per_insert) flush();
           return true;
         };
         if (auto filled = fill(table, write); !filled.ok()) return filled.error();
+        flush();
         if (table.identity) {
           // Rows came with their ids; new ones continue after the highest.
           tx.exec_params(

@@ -417,6 +417,21 @@ TEST(PostgresRoles, TheAppRoleReadsAndWritesRowsButCannotChangeTheSchemaOrHistor
     EXPECT_THROW(tx.exec0(forbidden), pqxx::insufficient_privilege) << forbidden;
   }
   EXPECT_EQ(Count(store, "audit_log"), 1u);
+
+  // Only the owner can grant: the app role trying it is told so, instead of
+  // PostgreSQL's warning passing unseen.
+  const std::string third = "samkart_third_" + std::to_string(::getpid());
+  pqxx::connection admin(postgres.server().superuser_url);
+  pqxx::nontransaction(admin).exec0("CREATE ROLE " + third);
+  StoreOptions by_app;
+  by_app.app_role = third;
+  auto app_grants = OpenStore(postgres.app_url(), by_app);
+  ASSERT_TRUE(app_grants.ok()) << app_grants.error().message;
+  auto refused = (*app_grants)->Migrate();
+  pqxx::nontransaction(admin).exec0("DROP ROLE " + third);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("bare eieren"), std::string::npos)
+      << refused.error().message;
 }
 
 // A restarted database server, or an idle connection cut by a firewall:

@@ -84,7 +84,16 @@ WebServer::WebServer(App& app) : app_(app) {
     res.status = 204;
     res.set_header("Cache-Control", "public, max-age=86400");
   });
-  server.Get("/helse", [](const httplib::Request&, httplib::Response& res) {
+  // For a load balancer: 503 when the database does not answer, so a
+  // server that lost it is taken out of rotation. No detail is given away.
+  server.Get("/helse", [&app](const httplib::Request&, httplib::Response& res) {
+    const auto version = app.WithStore([](store::Store& store) { return store.SchemaVersion(); });
+    if (!version.ok()) {
+      std::cerr << "samkart serve: helsesjekk: " << version.error().message << "\n";
+      res.status = 503;
+      res.set_content("databasen svarer ikke\n", "text/plain; charset=utf-8");
+      return;
+    }
     res.set_content("ok\n", "text/plain; charset=utf-8");
   });
 
