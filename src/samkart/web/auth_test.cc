@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "samkart/core/text.h"
+
 #include "support/web_server.h"
 
 namespace samkart::web {
@@ -202,6 +204,33 @@ TEST(WebServer, MalformedJsonGets400WithAMessage) {
     EXPECT_EQ(res->status, 400) << body;
     EXPECT_TRUE(nlohmann::json::parse(res->body).contains("feil")) << res->body;
   }
+}
+
+// Text that is not UTF-8 never reaches the store: PostgreSQL would refuse
+// it and SQLite would keep it garbled, so both get the same 400.
+TEST(WebServer, TextThatIsNotUtf8Gets400OrCountsAsNotFilledIn) {
+  TestServer server(false);
+  WebClient client(server.port());
+  for (const std::string path : {"/utforsk?familie=%FF%FE", "/s/%C3%28", "/api/tabell?%FF=1"}) {
+    auto res = client.Get(path);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 400) << path;
+    EXPECT_NE(res->body.find("UTF-8"), std::string::npos) << res->body;
+  }
+  // The login form with a user name that is not UTF-8: a failed login, not
+  // an error, and the audit log (text) still readable.
+  auto form = client.Get("/logg-inn");
+  ASSERT_TRUE(form);
+  client.LearnCsrfFrom(form->body);
+  auto login = client.PostForm("/logg-inn", {{"brukernavn",
+                                              "\xff\xfe"
+                                              "admin"},
+                                             {"passord", "x"}});
+  ASSERT_TRUE(login);
+  EXPECT_NE(login->status, 500);
+  auto log = server.app().WithStore([](store::Store& store) { return store.AuditLog(10); });
+  ASSERT_TRUE(log.ok());
+  for (const auto& entry : *log) EXPECT_TRUE(text::IsValidUtf8(entry.username));
 }
 
 }  // namespace

@@ -103,7 +103,12 @@ bool AnonymousCsrfMatches(const httplib::Request& req) {
 }
 
 std::string FormValue(const httplib::Request& req, const std::string& name) {
-  if (req.has_param(name.c_str())) return req.get_param_value(name.c_str());
+  if (req.has_param(name.c_str())) {
+    // A form field that is not UTF-8 counts as not filled in: it can be
+    // neither shown back nor stored alike on SQLite and PostgreSQL.
+    std::string value = req.get_param_value(name.c_str());
+    return text::IsValidUtf8(value) ? value : std::string();
+  }
   if (req.is_multipart_form_data() && req.has_file(name.c_str())) {
     return req.get_file_value(name.c_str()).content;
   }

@@ -6,6 +6,7 @@
 #include <httplib.h>
 #include <sys/socket.h>
 
+#include "samkart/core/text.h"
 #include "samkart/web/assets.h"
 #include "samkart/web/http.h"
 #include "samkart/web/routes.h"
@@ -72,6 +73,15 @@ WebServer::WebServer(App& app) : app_(app) {
   server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
     // Logged-in pages and API answers are personal; never cache them.
     if (req.path.rfind("/static/", 0) != 0) res.set_header("Cache-Control", "no-store");
+    // Text must be UTF-8 before it reaches a store (PostgreSQL refuses
+    // anything else; SQLite would keep it and show it garbled).
+    bool valid = text::IsValidUtf8(req.path);
+    for (const auto& [name, value] : req.params)
+      valid = valid && text::IsValidUtf8(name) && text::IsValidUtf8(value);
+    if (!valid) {
+      SendError(req, res, 400, "Forespørselen har tegn som ikke er gyldig UTF-8.");
+      return httplib::Server::HandlerResponse::Handled;
+    }
     return httplib::Server::HandlerResponse::Unhandled;
   });
 
