@@ -885,6 +885,19 @@ class PostgresStore final : public Store {
     });
   }
 
+  Result<bool> UpdateSurveyDraft(const std::string& draft_key, int64_t round_id,
+                                 const std::string& answers_json) override {
+    return Guard("kan ikke lagre svarutkastet", [&]() -> Result<bool> {
+      pqxx::work tx(db());
+      const auto r = tx.exec_params(
+          "UPDATE survey_drafts SET answers = $1, updated_on = $2 WHERE draft_key = $3 AND "
+          "round_id = $4",
+          answers_json, NowUtc().substr(0, 10), draft_key, round_id);
+      tx.commit();
+      return r.affected_rows() > 0;
+    });
+  }
+
   Result<std::optional<std::string>> LoadSurveyDraft(const std::string& draft_key,
                                                      int64_t round_id) override {
     return Guard("kan ikke lese svarutkastet", [&]() -> Result<std::optional<std::string>> {
@@ -919,15 +932,21 @@ class PostgresStore final : public Store {
     });
   }
 
-  Result<BatchInfo> CloseSurveyRound(int64_t round_id, const NewBatch& batch) override {
+  Result<std::optional<BatchInfo>> CloseSurveyRound(int64_t round_id, const NewBatch& batch,
+                                                    std::size_t held_responses) override {
     return Guard(
         "kan ikke avslutte runden",
-        [&]() -> Result<BatchInfo> {
+        [&]() -> Result<std::optional<BatchInfo>> {
           pqxx::work tx(db());
           const auto status =
               tx.exec_params("SELECT status FROM survey_rounds WHERE id = $1 FOR UPDATE", round_id);
           if (status.empty()) return Error{fmt::format("ingen runde med id {}", round_id)};
           if (Text(status[0][0]) != "open") return Error{"runden er allerede avsluttet"};
+          // The lock above keeps new submissions out (they take FOR SHARE);
+          // one that committed before it is counted here.
+          const auto held = tx.exec_params1(
+              "SELECT count(*) FROM survey_responses WHERE round_id = $1", round_id)[0];
+          if (held.as<std::size_t>() != held_responses) return std::optional<BatchInfo>();
           auto written = WriteBatchInTransaction(tx, batch, nullptr);
           if (!written.ok()) return written.error();
           tx.exec_params0("DELETE FROM survey_responses WHERE round_id = $1", round_id);
@@ -935,7 +954,7 @@ class PostgresStore final : public Store {
           tx.exec_params0("UPDATE survey_rounds SET status = 'closed', batch_id = $1 WHERE id = $2",
                           written->id, round_id);
           tx.commit();
-          return written;
+          return std::optional<BatchInfo>(*written);
         },
         DuplicateMessage(batch));
   }

@@ -823,6 +823,16 @@ class SqliteStore final : public Store {
     return true;
   }
 
+  Result<bool> UpdateSurveyDraft(const std::string& draft_key, int64_t round_id,
+                                 const std::string& answers_json) override {
+    Statement s(db_,
+                "UPDATE survey_drafts SET answers = ?, updated_on = ? WHERE draft_key = ? AND "
+                "round_id = ?");
+    s.Bind(1, answers_json).Bind(2, NowUtc().substr(0, 10)).Bind(3, draft_key).Bind(4, round_id);
+    if (s.Step() != SQLITE_DONE) return Fail("kan ikke lagre svarutkastet", s.error());
+    return sqlite3_changes(db_) > 0;
+  }
+
   Result<std::optional<std::string>> LoadSurveyDraft(const std::string& draft_key,
                                                      int64_t round_id) override {
     Statement s(db_, "SELECT answers FROM survey_drafts WHERE draft_key = ? AND round_id = ?");
@@ -857,13 +867,18 @@ class SqliteStore final : public Store {
     return SubmitStatus::kStored;
   }
 
-  Result<BatchInfo> CloseSurveyRound(int64_t round_id, const NewBatch& batch) override {
+  Result<std::optional<BatchInfo>> CloseSurveyRound(int64_t round_id, const NewBatch& batch,
+                                                    std::size_t held_responses) override {
     Transaction tx(db_);
     if (auto begun = tx.Begin(); !begun.ok()) return begun.error();
     Statement status(db_, "SELECT status FROM survey_rounds WHERE id = ?");
     status.Bind(1, round_id);
     if (status.Step() != SQLITE_ROW) return Error{fmt::format("ingen runde med id {}", round_id)};
     if (status.Text(0) != "open") return Error{"runden er allerede avsluttet"};
+    Statement held(db_, "SELECT count(*) FROM survey_responses WHERE round_id = ?");
+    held.Bind(1, round_id);
+    if (held.Step() != SQLITE_ROW) return Fail("kan ikke telle svarene", held.error());
+    if (static_cast<std::size_t>(held.Int(0)) != held_responses) return std::optional<BatchInfo>();
     auto written = WriteBatchInTransaction(batch, nullptr);
     if (!written.ok()) return written.error();
     for (const char* sql : {"DELETE FROM survey_responses WHERE round_id = ?",
@@ -876,7 +891,7 @@ class SqliteStore final : public Store {
     close.Bind(1, written->id).Bind(2, round_id);
     if (close.Step() != SQLITE_DONE) return Fail("kan ikke avslutte runden", close.error());
     if (auto committed = tx.Commit(); !committed.ok()) return committed.error();
-    return written;
+    return std::optional<BatchInfo>(*written);
   }
 
   // --- Whole-database copy ---

@@ -232,10 +232,16 @@ class Store {
   virtual Result<std::map<int, std::size_t>> SurveyResponseCounts(int64_t round_id) = 0;
   virtual Result<std::vector<HeldResponse>> HeldResponses(int64_t round_id) = 0;
 
-  // Answers in progress, keyed by a hash of the respondent's cookie: saved
-  // on every page, deleted by the submission.
+  // Answers in progress, keyed by a hash of the respondent's cookie: made
+  // when the respondent starts, updated on every page, deleted by the
+  // submission. SaveSurveyDraft creates (or replaces) one.
   virtual Result<bool> SaveSurveyDraft(const std::string& draft_key, int64_t round_id,
                                        const std::string& answers_json) = 0;
+  // Updates a draft that exists; false when there is none (already
+  // submitted, perhaps by a second click a moment ago). Never creates one,
+  // so a late page save cannot bring a submitted draft back to life.
+  virtual Result<bool> UpdateSurveyDraft(const std::string& draft_key, int64_t round_id,
+                                         const std::string& answers_json) = 0;
   virtual Result<std::optional<std::string>> LoadSurveyDraft(const std::string& draft_key,
                                                              int64_t round_id) = 0;
   // Stores the answer and deletes the draft in one transaction. A second
@@ -243,8 +249,12 @@ class Store {
   virtual Result<SubmitStatus> SubmitSurveyResponse(const std::string& draft_key, int64_t round_id,
                                                     const HeldResponse& response) = 0;
   // Writes `batch` (the round's anonymised answers), deletes the held ones
-  // and marks the round closed, in one transaction.
-  virtual Result<BatchInfo> CloseSurveyRound(int64_t round_id, const NewBatch& batch) = 0;
+  // and marks the round closed, in one transaction. `held_responses` is how
+  // many answers the batch was made from: when more have come in since
+  // (another server took a submission), nothing is written and nullopt
+  // returned, so the caller reads the answers again.
+  virtual Result<std::optional<BatchInfo>> CloseSurveyRound(int64_t round_id, const NewBatch& batch,
+                                                            std::size_t held_responses) = 0;
 
   // --- Whole-database copy (samkart copy, store/copy.h) ---
 

@@ -254,7 +254,12 @@ TEST_P(StoreContract, SurveyRoundsTakeEachAnswerOnceAndCloseIntoABatch) {
   ASSERT_TRUE(store->SaveSurveyDraft("d1", *id, "{\"a\":2}").ok());
   EXPECT_EQ(*store->LoadSurveyDraft("d1", *id).value(), "{\"a\":2}");
   ASSERT_TRUE(store->SaveSurveyDraft("d2", *id, "{}").ok());
+  EXPECT_TRUE(*store->UpdateSurveyDraft("d1", *id, "{\"a\":3}"));
   EXPECT_EQ(*store->SubmitSurveyResponse("d1", *id, {1, 4, {3, 2}}), SubmitStatus::kStored);
+  // A second click: its page save finds no draft and makes none, so its
+  // submission stores nothing.
+  EXPECT_FALSE(*store->UpdateSurveyDraft("d1", *id, "{\"a\":3}"));
+  EXPECT_FALSE(store->LoadSurveyDraft("d1", *id)->has_value());
   EXPECT_EQ(*store->SubmitSurveyResponse("d1", *id, {1, 4, {3, 2}}),
             SubmitStatus::kAlreadySubmitted);
   EXPECT_EQ(*store->SubmitSurveyResponse("d2", *id, {2, 4, {1, 1}}), SubmitStatus::kStored);
@@ -267,14 +272,22 @@ TEST_P(StoreContract, SurveyRoundsTakeEachAnswerOnceAndCloseIntoABatch) {
   batch.round_types = {{{9001, 2026}, "baseline"}};
   for (auto& r : batch.respondents) r.year = 2026;
   ASSERT_TRUE(store->SaveSurveyDraft("d3", *id, "{}").ok());
-  auto closed = store->CloseSurveyRound(*id, batch);
+  // Made from one answer, but two are held: another server took one since.
+  // Nothing is written, and the caller is told to read again.
+  auto stale = store->CloseSurveyRound(*id, batch, 1);
+  ASSERT_TRUE(stale.ok()) << stale.error().message;
+  EXPECT_FALSE(stale->has_value());
+  EXPECT_EQ(Count(*store, "batches"), 0u);
+  EXPECT_EQ(Count(*store, "survey_responses"), 2u);
+  auto closed = store->CloseSurveyRound(*id, batch, 2);
   ASSERT_TRUE(closed.ok()) << closed.error().message;
+  ASSERT_TRUE(closed->has_value());
   EXPECT_EQ(Count(*store, "survey_responses"), 0u);
   EXPECT_EQ(Count(*store, "survey_drafts"), 0u);
   EXPECT_EQ((*store->SurveyRounds())[0].status, "closed");
-  EXPECT_EQ((*store->SurveyRounds())[0].batch_id, closed->id);
+  EXPECT_EQ((*store->SurveyRounds())[0].batch_id, (*closed)->id);
   EXPECT_EQ(*store->SubmitSurveyResponse("d3", *id, {1, 4, {3, 2}}), SubmitStatus::kRoundClosed);
-  EXPECT_FALSE(store->CloseSurveyRound(*id, Batch("round-again", 1)).ok());
+  EXPECT_FALSE(store->CloseSurveyRound(*id, Batch("round-again", 1), 0).ok());
 }
 
 TEST_P(StoreContract, CopyToTheOtherBackendAndBackKeepsEveryRowAndChecksum) {

@@ -345,7 +345,9 @@ std::string FormatRate(std::size_t answered, int invited) {
 Result<ClosedRound> CloseRound(App& app, int64_t round_id) {
   const instrument::Instrument& instrument = app.instrument();
   const std::size_t k = app.options().k;
-  auto closed = app.WithStore([&](store::Store& store) -> Result<ClosedRound> {
+  // Another server may take a submission between reading the answers and
+  // closing; the store then refuses, and the answers are read again.
+  auto attempt = [&](store::Store& store) -> Result<std::optional<ClosedRound>> {
     auto rounds = store.SurveyRounds();
     if (!rounds.ok()) return rounds.error();
     const auto found = std::find_if(rounds->begin(), rounds->end(),
@@ -362,6 +364,7 @@ Result<ClosedRound> CloseRound(App& app, int64_t round_id) {
 
     auto held = store.HeldResponses(round_id);
     if (!held.ok()) return held.error();
+    const std::size_t held_count = held->size();
     if (held->size() < k) {
       return Error{fmt::format(
           "Runden har {} svar. Den kan ikke avsluttes før minst {} har svart, for ellers kan "
@@ -419,16 +422,27 @@ Result<ClosedRound> CloseRound(App& app, int64_t round_id) {
       batch.respondents.push_back(
           {r.municipality, r.year, r.service, r.position, std::move(r.answers)});
     }
-    auto written = store.CloseSurveyRound(round_id, batch);
+    auto written = store.CloseSurveyRound(round_id, batch, held_count);
     if (!written.ok()) return written.error();
-    return ClosedRound{*written, report};
-  });
-  if (!closed.ok()) return closed.error();
+    if (!*written) return std::optional<ClosedRound>();  // answers came in meanwhile
+    return std::optional<ClosedRound>(ClosedRound{**written, report});
+  };
+  std::optional<ClosedRound> closed;
+  for (int tries = 0; tries < 5 && !closed; ++tries) {
+    auto result = app.WithStore(attempt);
+    if (!result.ok()) return result.error();
+    closed = std::move(*result);
+  }
+  if (!closed) {
+    return Error{
+        "Det kommer stadig inn nye svar mens runden avsluttes. Prøv igjen om litt; "
+        "runden er fortsatt åpen, og ingenting er lagret."};
+  }
   if (auto reloaded = app.ReloadDataset(); !reloaded.ok()) {
     return Error{"Runden er avsluttet og lagret, men datasettet kunne ikke leses på nytt: " +
                  reloaded.error().message};
   }
-  return closed;
+  return *closed;
 }
 
 }  // namespace samkart::web

@@ -120,6 +120,16 @@ bool SaveDraft(App& app, const std::string& key, int64_t round_id, const SurveyD
       .ok();
 }
 
+// A page's answers into the respondent's draft. nullopt: the store failed;
+// false: there is no draft any more (submitted, maybe by a second click).
+std::optional<bool> UpdateDraft(App& app, const std::string& key, int64_t round_id,
+                                const SurveyDraft& draft) {
+  auto updated = app.WithStore(
+      [&](store::Store& s) { return s.UpdateSurveyDraft(key, round_id, draft.ToJson()); });
+  if (!updated.ok()) return std::nullopt;
+  return *updated;
+}
+
 void SendForbiddenForm(httplib::Response& res, const Link& link) {
   SendHtml(res, 403,
            RenderPage({"Skjemaet var utløpt", nullptr, true, true},
@@ -353,6 +363,12 @@ std::string ThanksHtml(const std::string& heading, const std::string& text) {
   return RenderPage({heading, nullptr, true, true},
                     fmt::format("<p>{}</p><p>Du kan nå lukke denne siden.</p>", text));
 }
+void SendAlreadySubmitted(httplib::Response& res) {
+  SendHtml(res, 200,
+           ThanksHtml("Svaret er allerede sendt inn",
+                      "Vi har allerede fått svaret ditt, og det er bare telt med én gang. "
+                      "Takk for at du svarte!"));
+}
 
 // Saves the posted page and moves on (POST /side/{n}) or submits (POST /send).
 // The open round of the link, its form and this browser's draft, for the
@@ -392,14 +408,8 @@ void HandlePost(App& app, const httplib::Request& req, httplib::Response& res, b
   const auto key = DraftKey(req);
   const auto loaded = key ? LoadDraft(app, *key, link->round.id) : std::nullopt;
   if (!loaded) {
-    if (send && key) {
-      // The draft is the ticket: without it this browser already submitted.
-      SendHtml(res, 200,
-               ThanksHtml("Svaret er allerede sendt inn",
-                          "Vi har allerede fått svaret ditt, og det er bare telt med én gang. "
-                          "Takk for at du svarte!"));
-      return;
-    }
+    // The draft is the ticket: without it this browser already submitted.
+    if (send && key) return SendAlreadySubmitted(res);
     Redirect(res, Base(*link));
     return;
   }
@@ -432,7 +442,10 @@ void HandlePost(App& app, const httplib::Request& req, httplib::Response& res, b
       SendHtml(res, 400, RenderSurveyPage(*form, *link, *index, draft, csrf, errors));
       return;
     }
-    if (!SaveDraft(app, *key, link->round.id, draft)) {
+    const auto saved = UpdateDraft(app, *key, link->round.id, draft);
+    // Gone since it was loaded: a second click on «Send inn» submitted it.
+    if (saved && !*saved) return SendAlreadySubmitted(res);
+    if (!saved) {
       SendHtml(res, 500,
                RenderPage(
                    {"Noe gikk galt", nullptr, true, true},
@@ -489,11 +502,7 @@ void HandlePost(App& app, const httplib::Request& req, httplib::Response& res, b
           Redirect(res, Base(*link) + "/takk");
           return;
         case store::SubmitStatus::kAlreadySubmitted:
-          SendHtml(res, 200,
-                   ThanksHtml("Svaret er allerede sendt inn",
-                              "Vi har allerede fått svaret ditt, og det er bare telt med én gang. "
-                              "Takk for at du svarte!"));
-          return;
+          return SendAlreadySubmitted(res);
         case store::SubmitStatus::kRoundClosed:
           return SendClosed(res, *link);
       }
