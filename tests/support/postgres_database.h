@@ -95,12 +95,6 @@ class PostgresDatabase {
   std::string owner_url() const { return Url("samkart_owner", server_.owner_password); }
   // Reads and writes rows only: what serve and the CLI use day to day.
   std::string app_url() const { return Url("samkart_app", server_.app_password); }
-  std::string superuser_database_url() const {
-    return Url("postgres",
-               server_.superuser_url.substr(
-                   server_.superuser_url.find(':', 13) + 1,
-                   server_.superuser_url.find('@') - server_.superuser_url.find(':', 13) - 1));
-  }
 
  private:
   PostgresServer server_;

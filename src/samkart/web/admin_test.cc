@@ -316,6 +316,12 @@ TEST(AdminPathTraversal, NamesThatLeaveTheFolderAreRefusedAndNothingIsWritten) {
                                           "e\n.csv",
                                           "f\r\nX-Evil: 1.csv",
                                           "\t.csv"};
+  // What already sits beside the work folder (a shared /tmp) is not ours to judge.
+  const fs::path parent = work.path().parent_path();
+  std::vector<std::string> leaks;
+  for (const char* leaked : {"x.csv", "b.csv", "c.csv", "eksport.csv", "passwd"}) {
+    if (!fs::exists(parent / leaked)) leaks.push_back(leaked);
+  }
   for (const auto& name : names) {
     auto res = Upload(*admin, name, content);
     ASSERT_TRUE(res) << name;
@@ -329,10 +335,7 @@ TEST(AdminPathTraversal, NamesThatLeaveTheFolderAreRefusedAndNothingIsWritten) {
   }
   EXPECT_EQ(BatchCount(server), 0u);
   EXPECT_TRUE(FilesBelow(work.path()).empty()) << FilesBelow(work.path()).front();
-  const fs::path parent = work.path().parent_path();
-  for (const char* leaked : {"x.csv", "b.csv", "c.csv", "eksport.csv", "passwd"}) {
-    EXPECT_FALSE(fs::exists(parent / leaked)) << leaked;
-  }
+  for (const std::string& leaked : leaks) EXPECT_FALSE(fs::exists(parent / leaked)) << leaked;
 }
 
 TEST(AdminUpload, AnUploadOverTheLimitGets413WithANorwegianMessage) {
