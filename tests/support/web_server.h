@@ -58,6 +58,12 @@ class TestServer {
     if (!port.ok()) throw std::runtime_error(port.error().message);
     port_ = *port;
     thread_ = std::thread([this] { server_->Run(); });
+    // A test that never sends a request would otherwise stop the server
+    // before it listens, and wait for it forever.
+    for (int waited = 0; !server_->IsRunning(); ++waited) {
+      if (waited == 10000) throw std::runtime_error("the test server did not start within 10 s");
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
   }
   ~TestServer() {
     server_->Stop();

@@ -176,4 +176,6 @@ bool WebServer::Run() { return server_->listen_after_bind(); }
 
 void WebServer::Stop() { server_->stop(); }
 
+bool WebServer::IsRunning() const { return server_ && server_->is_running(); }
+
 }  // namespace samkart::web

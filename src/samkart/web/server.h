@@ -26,7 +26,10 @@ class WebServer {
   Result<int> Bind(const std::string& host, int port);
   // Serves until Stop(); false when the server failed.
   bool Run();
+  // Stop() before Run() has started listening is lost (httplib ignores it);
+  // wait for IsRunning() first when stopping right after starting.
   void Stop();
+  bool IsRunning() const;
   bool tls() const { return tls_; }
 
  private:
