@@ -175,10 +175,13 @@ class PostgresStore final : public Store {
     try {
       try {
         return work();
-      } catch (const pqxx::broken_connection&) {
-        // The server restarted or the connection was cut while idle. The
-        // transaction never committed (a commit whose fate is unknown throws
-        // in_doubt_error instead), so it is safe to connect again and retry once.
+      } catch (const pqxx::in_doubt_error&) {
+        throw;  // the commit may have happened: retrying could do it twice
+      } catch (const pqxx::failure& e) {
+        if (!ConnectionLost(e)) throw;
+        // The server restarted or the connection was cut. The transaction
+        // never committed (a commit whose fate is unknown throws
+        // in_doubt_error), so it is safe to connect again and retry once.
         connection_ = Connect(url_);
         return work();
       }
@@ -194,6 +197,21 @@ class PostgresStore final : public Store {
     } catch (const std::exception& e) {
       return Fail(what, e.what());
     }
+  }
+
+  // libpq reports a terminated backend either as a broken connection or,
+  // when the server's last words arrive first, as an SQL error of class 57P
+  // (admin_shutdown, crash_shutdown, cannot_connect_now).
+  bool ConnectionLost(const pqxx::failure& e) const {
+    if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) return true;
+    if (!connection_->is_open()) return true;
+    const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e);
+    return sql != nullptr && sql->sqlstate().starts_with("57P0");
+  }
+
+  std::string LostMidRead() const {
+    return fmt::format("{}: forbindelsen til databasen ble brutt midt i lesingen; prøv igjen",
+                       description_);
   }
 
   static std::string FirstLine(const std::string& text) {
@@ -575,7 +593,11 @@ class PostgresStore final : public Store {
 
   Result<bool> ScanRespondents(const std::function<bool(const RespondentRecord&, const std::string&,
                                                         const std::string&)>& visit) override {
+    bool visited = false;
     return Guard("kan ikke lese svarene", [&]() -> Result<bool> {
+      // Guard retries after a lost connection; rows already handed out
+      // must not be handed out twice.
+      if (visited) return Error{LostMidRead()};
       pqxx::read_transaction tx(db());
       // Binary: the answers come as bytes, not hex, which halves the time
       // the analyses take to load on this backend.
@@ -594,6 +616,7 @@ class PostgresStore final : public Store {
             record.answers.assign(answers, answers + r[4].size());
             round_type.assign(r[5].c_str(), r[5].size());
             generation.assign(r[6].c_str(), r[6].size());
+            visited = true;
             return visit(record, round_type, generation);
           },
           true);
@@ -970,7 +993,9 @@ class PostgresStore final : public Store {
 
   Result<bool> ScanTable(const TableSpec& table,
                          const std::function<bool(const Row&)>& visit) override {
+    bool visited = false;
     return Guard(fmt::format("kan ikke lese tabellen {}", table.name), [&]() -> Result<bool> {
+      if (visited) return Error{LostMidRead()};  // see ScanRespondents
       pqxx::read_transaction tx(db());
       std::string key;
       for (const std::string& k : table.key) {
@@ -992,6 +1017,7 @@ class PostgresStore final : public Store {
                   row[i] = Text(field);
                 }
               }
+              visited = true;
               return visit(row);
             });
       return true;

@@ -2,6 +2,10 @@
 // a SQLite file and once on a fresh PostgreSQL database, and must see the
 // same behaviour. Rows are counted through ScanTable, so the checks are the
 // same on both.
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
 #include <sqlite3.h>
@@ -447,6 +451,27 @@ TEST(PostgresRoles, TheAppRoleReadsAndWritesRowsButCannotChangeTheSchemaOrHistor
       << refused.error().message;
 }
 
+// Terminates the store's connection to `postgres` and waits until its
+// backend is gone (pg_terminate_backend only sends the signal). Only client
+// backends: an autovacuum worker may be visiting the new database too.
+void CutTheConnection(const PostgresDatabase& postgres) {
+  pqxx::connection admin(postgres.server().superuser_url);
+  pqxx::nontransaction tx(admin);
+  const std::string clients =
+      "FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend' AND pid <> "
+      "pg_backend_pid()";
+  const auto killed =
+      tx.exec_params("SELECT pg_terminate_backend(pid) " + clients, postgres.name());
+  ASSERT_EQ(killed.size(), 1u);
+  const auto remaining = [&] {
+    return tx.exec_params1("SELECT count(*) " + clients, postgres.name())[0].as<int>();
+  };
+  for (int i = 0; i < 500 && remaining() > 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(remaining(), 0);
+}
+
 // A restarted database server, or an idle connection cut by a firewall:
 // the next call connects again instead of failing until serve is restarted.
 TEST(PostgresConnection, ALostConnectionIsReopenedOnTheNextCall) {
@@ -457,19 +482,51 @@ TEST(PostgresConnection, ALostConnectionIsReopenedOnTheNextCall) {
   Store& store = **opened;
   ASSERT_TRUE(store.AppendAudit({0, "", "åse", "login", ""}).ok());
 
-  pqxx::connection admin(postgres.server().superuser_url);
-  pqxx::nontransaction tx(admin);
-  const auto killed = tx.exec_params(
-      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> "
-      "pg_backend_pid()",
-      postgres.name());
-  ASSERT_EQ(killed.size(), 1u);
+  ASSERT_NO_FATAL_FAILURE(CutTheConnection(postgres));
 
   auto after = store.AppendAudit({0, "", "åse", "logout", ""});
   EXPECT_TRUE(after.ok()) << after.error().message;
   auto log = store.AuditLog(10);
   ASSERT_TRUE(log.ok()) << log.error().message;
   EXPECT_EQ(log->size(), 2u);
+}
+
+// A scan that has handed out rows must not start again after a lost
+// connection: the caller (a copy, an analysis) would count them twice.
+TEST(PostgresConnection, AConnectionLostMidReadIsAnErrorNotRowsTwice) {
+  PostgresDatabase postgres;
+  ASSERT_TRUE(postgres.ok()) << postgres.why();
+  auto opened = OpenStore(postgres.owner_url());
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  Store& store = **opened;
+  // More rows than one cursor fetch, so the read goes back to the server.
+  constexpr int kRows = 25000;
+  auto loaded = store.LoadTables([&](const TableSpec& table, const Store::RowWriter& write) {
+    if (std::string_view(table.name) != "audit_log") return Result<bool>(true);
+    for (int i = 1; i <= kRows; ++i) {
+      auto written = write({std::to_string(i), "2026-01-01T00:00:00Z", "åse", "login", ""});
+      if (!written.ok()) return written;
+    }
+    return Result<bool>(true);
+  });
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+
+  const TableSpec& audit =
+      *std::find_if(PortableTables().begin(), PortableTables().end(),
+                    [](const TableSpec& t) { return std::string_view(t.name) == "audit_log"; });
+  int seen = 0;
+  auto scanned = store.ScanTable(audit, [&](const Row&) {
+    if (++seen == 1) CutTheConnection(postgres);
+    return true;
+  });
+  ASSERT_FALSE(scanned.ok()) << "the scan went on after the connection was cut";
+  EXPECT_NE(scanned.error().message.find("brutt"), std::string::npos) << scanned.error().message;
+  EXPECT_LT(seen, kRows);
+
+  int again = 0;
+  auto rescanned = store.ScanTable(audit, [&](const Row&) { return ++again > 0; });
+  ASSERT_TRUE(rescanned.ok()) << rescanned.error().message;
+  EXPECT_EQ(again, kRows);
 }
 
 }  // namespace
