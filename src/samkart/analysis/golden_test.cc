@@ -10,8 +10,11 @@
 // engine lose nothing on the way. On failure it prints each target beside
 // what the generator produced (before import) and what the analysis of the
 // imported data gives, so a shift the import causes (k-anonymity moves
-// respondents of small services into a broader class; older questionnaires
-// lack categories the generator draws) can be told from a fault in the tables.
+// respondents of small services into a broader class) can be told from a
+// fault in the tables. No target is excused: the generator draws only the
+// categories each round's questionnaire generation can record (G1 and G2 had
+// four-step scales without the middle category; see the generator test
+// EveryAnswerIsRecordableInItsGeneration), so the export loses no answer.
 //
 // The store is imported once per samkart binary and kept in the build tree
 // (see ImportedStore); the dataset is loaded once per process. With
@@ -23,9 +26,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
-#include <map>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -199,10 +200,7 @@ class GoldenTest : public ::testing::Test {
   }
 
   // The same share from the generator's answers in memory (before export).
-  // With `as_recorded`, an answer the respondent's questionnaire generation
-  // has no category for (its crosswalk maps no source category to the code)
-  // counts as blank, as the export and import must record it.
-  static Share Generated(const ParsedTarget& p, bool as_recorded) {
+  static Share Generated(const ParsedTarget& p) {
     const instrument::Family* family = nullptr;
     const instrument::Item* item = instrument_->FindItem(p.family + "." + p.item, &family);
     if (item == nullptr) return {};
@@ -210,16 +208,6 @@ class GoldenTest : public ::testing::Test {
     std::size_t index = 0;
     while (index < generated_->items.size() && generated_->items[index].item != item) ++index;
     if (index == generated_->items.size()) return {};
-    // Codes each generation can record for the item; empty: no restriction.
-    std::map<std::string, std::set<int>> recordable;
-    for (const auto& crosswalk : instrument_->crosswalks) {
-      std::set<int>& codes_of_generation = recordable[crosswalk.generation];
-      for (const auto& variable : crosswalk.variables) {
-        if (variable.role != instrument::SourceRole::kAnswer) continue;
-        if (variable.target != p.family + "." + p.item) continue;
-        for (const auto& c : variable.categories) codes_of_generation.insert(c.target_code);
-      }
-    }
     std::size_t n = 0, hits = 0;
     for (std::size_t r = 0; r < generated_->respondents.size(); ++r) {
       const synth::Respondent& person = generated_->respondents[r];
@@ -229,10 +217,6 @@ class GoldenTest : public ::testing::Test {
       if (p.by == Variable::kSizeGroup && round.municipality->size_group != p.group) continue;
       const uint8_t a = generated_->answers[index][r];
       if (a == instrument::kBlank || a == instrument::kNotAsked) continue;
-      if (as_recorded) {
-        const std::set<int>& can = recordable[round.generation];
-        if (!can.empty() && !can.contains(a)) continue;
-      }
       ++n;
       hits += std::find(codes.begin(), codes.end(), a) != codes.end();
     }
@@ -240,11 +224,10 @@ class GoldenTest : public ::testing::Test {
     return {100.0 * static_cast<double>(hits) / static_cast<double>(n), n};
   }
 
-  // Every target: the generator's value, the value the older questionnaires
-  // can record, and the analysis of the imported data.
+  // Every target: the generator's value and the analysis of the imported data.
   struct Evaluated {
     const synth::Target* target = nullptr;
-    Share generated, recorded, imported;
+    Share generated, imported;
     std::string error;
 
     double Diff() const { return imported.pct - target->value_pct; }
@@ -262,26 +245,22 @@ class GoldenTest : public ::testing::Test {
       const ParsedTarget p = Parse(t);
       e.error = p.error;
       if (e.error.empty()) e.imported = Analysed(p, e.error);
-      if (e.error.empty()) {
-        e.generated = Generated(p, false);
-        e.recorded = Generated(p, true);
-      }
+      if (e.error.empty()) e.generated = Generated(p);
       rows.push_back(e);
     }
     return rows;
   }
 
   static std::string Format(const std::vector<const Evaluated*>& rows) {
-    std::string out =
-        fmt::format("{:<54} {:<20} {:>6} {:>3} {:>11} {:>11} {:>11} {:>6}\n", "indicator",
-                    "breakdown", "target", "±", "generated", "recordable", "imported", "diff");
+    std::string out = fmt::format("{:<54} {:<20} {:>6} {:>3} {:>11} {:>11} {:>6}\n", "indicator",
+                                  "breakdown", "target", "±", "generated", "imported", "diff");
     auto share = [](const Share& s) { return fmt::format("{:5.1f} {:>5}", s.pct, s.n); };
     for (const Evaluated* e : rows) {
       const synth::Target& t = *e->target;
-      out += fmt::format("{:<54} {:<20} {:>6.1f} {:>3.0f} {:>11} {:>11} {:>11} {:>+6.1f} {}\n",
-                         t.indicator, t.breakdown.empty() ? "(alle)" : t.breakdown, t.value_pct,
-                         t.tolerance_pp, share(e->generated), share(e->recorded),
-                         share(e->imported), e->Diff(), e->error);
+      out +=
+          fmt::format("{:<54} {:<20} {:>6.1f} {:>3.0f} {:>11} {:>11} {:>+6.1f} {}\n", t.indicator,
+                      t.breakdown.empty() ? "(alle)" : t.breakdown, t.value_pct, t.tolerance_pp,
+                      share(e->generated), share(e->imported), e->Diff(), e->error);
     }
     return out;
   }
@@ -300,9 +279,8 @@ Dataset* GoldenTest::data_ = nullptr;
 synth::SynthData* GoldenTest::generated_ = nullptr;
 
 constexpr const char* kColumns =
-    "generated: the generator's answers before export; recordable: the same with answers the "
-    "respondent's questionnaire generation has no category for counted as blank; imported: "
-    "ComputeTable on the imported store. Baseline rounds; percent and n.\n";
+    "generated: the generator's answers before export; imported: ComputeTable on the imported "
+    "store. Baseline rounds; percent and n.\n";
 
 // «Tabell 3.1» or «Figur 3.1» in the source column, not «Figur 3.14».
 bool FromTheNationalTables(const synth::Target& t) {
@@ -318,39 +296,6 @@ bool FromTheNationalTables(const synth::Target& t) {
 }
 
 bool NotFromTheNationalTables(const synth::Target& t) { return !FromTheNationalTables(t); }
-
-// Targets the imported data misses for a known reason outside the analysis
-// engine. G1 and G2 (2015–2017; 5,273 of the 25,909 baseline respondents) asked
-// these items on a four-step scale without the middle «Hverken/eller»
-// (crosswalks/g1.csv, g2.csv: «Firedelt skala uten midtkategori»), but the
-// generator draws G1/G2 answers from the five-step scale and calibrates on
-// them. The middle answers cannot be written to those exports, so the import
-// stores them as blank: the denominator shrinks by about 4 % and the share
-// rises by 2.0–2.6 pp, just outside the ±2 pp tolerance. The fix belongs in
-// the generator (draw from the generation's own categories, calibrate on what
-// can be recorded); then remove the entries. Each must stay explained: the
-// import gives what the old questionnaires can record, within 0.5 pp.
-struct KnownDeviation {
-  const char* indicator;
-  const char* breakdown;
-};
-constexpr KnownDeviation kFourStepScaleInG1AndG2[] = {
-    {"conversation_children.serious_matters", ""},
-    {"conversation_children.minority_minor_concern", ""},
-    {"conversation_children.minority_serious_matters", ""},
-    {"barriers.lack_of_time", ""},
-    {"routines_used_in_practice.routines_used", "service=barnevern"},
-    {"routines_used_in_practice.routines_used", "service=barnehage"},
-    {"routines_used_in_practice.routines_used", "service=barneskole"},
-    {"routines_used_in_practice.routines_used", "service=helsestasjon"},
-};
-
-bool IsKnownDeviation(const synth::Target& t) {
-  for (const KnownDeviation& k : kFourStepScaleInG1AndG2) {
-    if (t.indicator == k.indicator && t.breakdown == k.breakdown) return true;
-  }
-  return false;
-}
 
 // Figur 3.1 (12 risk items, everyone) and Tabell 3.1 (the same by six
 // services): the report's central tables, within ±2 pp after import.
@@ -370,42 +315,20 @@ TEST_F(GoldenTest, TheImportedDataReproducesTabell31AndFigur31) {
 }
 
 // Every other target of targets.csv (the chapter 5 text, the size groups of
-// Figur 3.2, the assumed levels), except the known deviations above, which
-// must keep their explanation.
+// Figur 3.2, the assumed levels), within its tolerance after import.
 TEST_F(GoldenTest, TheImportedDataReproducesEveryOtherTarget) {
   const std::vector<Evaluated> rows = Evaluate(NotFromTheNationalTables);
   EXPECT_GE(rows.size(), 150u);
-  std::vector<const Evaluated*> failed, known, unexplained, fixed, all;
+  std::vector<const Evaluated*> failed, all;
   for (const Evaluated& e : rows) {
+    if (!e.Within()) failed.push_back(&e);
     all.push_back(&e);
-    const bool is_known = IsKnownDeviation(*e.target);
-    if (e.Within()) {
-      if (is_known) fixed.push_back(&e);
-      continue;
-    }
-    if (!is_known) {
-      failed.push_back(&e);
-      continue;
-    }
-    known.push_back(&e);
-    if (std::fabs(e.imported.pct - e.recorded.pct) > 0.5) unexplained.push_back(&e);
   }
+  if (std::getenv("SAMKART_GOLDEN_TABLE") != nullptr) std::cout << kColumns << Format(all);
   EXPECT_TRUE(failed.empty()) << failed.size() << " of " << rows.size()
                               << " targets are not reproduced within their tolerance after "
                                  "import.\n"
                               << kColumns << Format(failed);
-  EXPECT_TRUE(unexplained.empty())
-      << "known deviations no longer explained by the four-step scale of G1/G2 (imported "
-         "differs from recordable by more than 0.5 pp):\n"
-      << kColumns << Format(unexplained);
-  EXPECT_TRUE(fixed.empty()) << "now within tolerance: remove from kFourStepScaleInG1AndG2\n"
-                             << kColumns << Format(fixed);
-  EXPECT_EQ(known.size() + fixed.size(), std::size(kFourStepScaleInG1AndG2));
-  if (std::getenv("SAMKART_GOLDEN_TABLE") != nullptr) std::cout << kColumns << Format(all);
-  if (!known.empty()) {
-    std::cout << "Known deviations (four-step scale in G1/G2; see kFourStepScaleInG1AndG2):\n"
-              << kColumns << Format(known);
-  }
 }
 
 // Every family can be tabulated by every background variable, and the

@@ -277,6 +277,13 @@ Result<ExportSummary> WriteSynthDataset(
     if (auto written = io::WriteTextFile(out_dir + "/" + file, content); !written)
       return written.error();
   }
+  // The parameter files that made the data, byte for byte, so a dataset
+  // documents its own fictional country even after data/synth/ changes.
+  for (const io::TextFile& file : parameters.files) {
+    if (auto written = io::WriteTextFile(out_dir + "/parametere/" + file.path, file.content);
+        !written)
+      return written.error();
+  }
   return summary;
 }
 

@@ -1,7 +1,8 @@
 // Writes the synthetic dataset as the survey-tool exports the importer must
 // handle: one file per round in the format and with the variable names of
 // its questionnaire generation, plus the files an installation gets beside
-// them (municipality register, invited counts, manifest, calibration targets).
+// them (municipality register, invited counts, manifest, calibration targets),
+// and the parameter files that made the data (parametere/).
 #pragma once
 
 #include <functional>

@@ -110,6 +110,13 @@ TEST_F(ExporterTest, OneFilePerRoundInEveryFormatWithNoise) {
   for (const char* extra : {"kommuner.csv", "inviterte.csv", "kalibrering.csv"}) {
     EXPECT_TRUE(fs::exists(root_ / "d" / extra)) << extra;
   }
+  // The parameter files that made the data, unchanged.
+  ASSERT_FALSE(parameters_.files.empty());
+  for (const io::TextFile& file : parameters_.files) {
+    const fs::path copy = root_ / "d/parametere" / file.path;
+    ASSERT_TRUE(fs::exists(copy)) << copy;
+    EXPECT_EQ(Slurp(copy), file.content) << copy;
+  }
   const std::string targets = Slurp(root_ / "d/kalibrering.csv");
   EXPECT_NE(targets.find("004 Tabell 3.1"), std::string::npos);
   EXPECT_NE(targets.find("004 Figur 3.1"), std::string::npos);

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -97,12 +99,65 @@ class Generator {
     data_.items = in_.ItemsInOrder();
     data_.answers.assign(data_.items.size(),
                          std::vector<uint8_t>(data_.respondents.size(), kNotAsked));
-    // Which harmonised items each generation asks.
+    // Which harmonised items each generation asks, and which codes its
+    // export can write for them (the exporter writes a category's source code).
     for (const auto& cw : in_.crosswalks) {
       for (const auto& v : cw.variables) {
-        if (v.role == instrument::SourceRole::kAnswer) asked_in_[cw.generation].insert(v.target);
+        if (v.role != instrument::SourceRole::kAnswer) continue;
+        asked_in_[cw.generation].insert(v.target);
+        auto& codes = recordable_[cw.generation][v.target];
+        for (const auto& c : v.categories) {
+          if (c.source_code) codes.insert(c.target_code);
+        }
       }
     }
+  }
+
+  // Per round, the codes its questionnaire cannot record for the item and
+  // what to record instead: the nearest recordable category in latent order
+  // on the same side of the reported share (a middle «Hverken/eller» that G1
+  // and G2 lacked becomes «I ganske liten grad»). The share's numerator and
+  // denominator stay as calibrated, so the pooled cut points remain valid.
+  // A substantive answer prefers a substantive category over «Vet ikke»;
+  // ties go up (G1's «alvorlig bekymring» covers «både alvorlig og mindre
+  // alvorlig»).
+  std::vector<std::map<int, int>> Recoding(const Family& family, const std::string& target,
+                                           const std::vector<CategoryWeight>& layout) const {
+    const instrument::Scale* scale = in_.FindScale(family.scale);
+    auto dont_know = [&](int code) {
+      const instrument::Category* c = scale != nullptr ? scale->Find(code) : nullptr;
+      return c != nullptr && c->kind == instrument::CategoryKind::kDontKnow;
+    };
+    std::map<std::string, std::map<int, int>> by_generation;
+    for (const auto& [generation, items] : recordable_) {
+      const auto it = items.find(target);
+      if (it == items.end() || it->second.empty()) continue;  // not asked: nothing to record
+      const std::set<int>& can = it->second;
+      for (std::size_t k = 0; k < layout.size(); ++k) {
+        const int code = layout[k].code;
+        if (can.contains(code)) continue;
+        std::optional<std::size_t> best;
+        auto rank = [&](std::size_t j) {
+          const auto distance = j > k ? j - k : k - j;
+          return std::tuple(dont_know(layout[j].code) != dont_know(code), distance,
+                            -static_cast<std::ptrdiff_t>(j));
+        };
+        for (std::size_t j = 0; j < layout.size(); ++j) {
+          if (!can.contains(layout[j].code)) continue;
+          if (InShare(family, layout[j].code) != InShare(family, code)) continue;
+          if (!best || rank(j) < rank(*best)) best = j;
+        }
+        // No category on the same side: left as drawn, which the generator
+        // test reports (the crosswalk cannot carry the reported share).
+        if (best) by_generation[generation][code] = layout[*best].code;
+      }
+    }
+    std::vector<std::map<int, int>> by_round(data_.rounds.size());
+    for (std::size_t k = 0; k < data_.rounds.size(); ++k) {
+      const auto it = by_generation.find(data_.rounds[k].generation);
+      if (it != by_generation.end()) by_round[k] = it->second;
+    }
+    return by_round;
   }
 
   std::size_t ItemIndex(const std::string& family, const std::string& item) const {
@@ -244,6 +299,7 @@ class Generator {
       std::map<int, double> targets;       // service → share of the reported categories
       std::map<int, double> wanted;        // the calibration goal, kept while targets adjust
       std::vector<CategoryWeight> layout;  // categories in latent order, lowest first
+      std::vector<std::map<int, int>> recoding;  // per round: drawn code → recorded code
     };
     std::vector<ItemState> states;
     for (const auto& item : family.items) {
@@ -278,6 +334,7 @@ class Generator {
           return Error{fmt::format("category_weights.csv: mangler vekter for «{}»", family.scale)};
         st.layout = *weights;
       }
+      st.recoding = Recoding(family, family.id + "." + item.id, st.layout);
       states.push_back(std::move(st));
     }
     // A checklist answer has at least one tick, which raises the shares a
@@ -286,8 +343,8 @@ class Generator {
     for (int pass = 0; pass < passes; ++pass) {
       std::vector<std::vector<float>> margins;
       for (ItemState& st : states)
-        margins.push_back(
-            Assign(family, st.z, st.baseline, st.targets, st.layout, data_.answers[st.index]));
+        margins.push_back(Assign(family, st.z, st.baseline, st.targets, st.layout, st.recoding,
+                                 data_.answers[st.index]));
       if (!checklist) break;
       for (std::size_t r = 0; r < n; ++r) {
         bool answered = false, ticked = false;
@@ -321,11 +378,13 @@ class Generator {
   }
 
   // Sets every answering respondent's code from the baseline cut points of
-  // their service; returns, for checklists, how far each one is above the cut.
+  // their service, as their round's questionnaire can record it; returns, for checklists, how far
+  // each one is above the cut.
   std::vector<float> Assign(const Family& family, const std::vector<float>& z,
                             const std::map<int, std::vector<float>>& baseline,
                             const std::map<int, double>& targets,
                             const std::vector<CategoryWeight>& layout,
+                            const std::vector<std::map<int, int>>& recoding,
                             std::vector<uint8_t>& answers) const {
     std::map<int, std::vector<float>> cuts;  // service → ascending cut points
     double non_share = 0, share = 0;
@@ -354,7 +413,10 @@ class Generator {
       }
       std::size_t k = 0;
       while (k < c->second.size() && z[r] >= c->second[k]) ++k;
-      answers[r] = static_cast<uint8_t>(layout[k].code);
+      int code = layout[k].code;
+      const auto& recode = recoding[data_.respondents[r].round];
+      if (const auto to = recode.find(code); to != recode.end()) code = to->second;
+      answers[r] = static_cast<uint8_t>(code);
       if (!c->second.empty()) margin[r] = z[r] - c->second.back();
     }
     return margin;
@@ -370,6 +432,8 @@ class Generator {
   const SynthOptions& o_;
   SynthData data_;
   std::map<std::string, std::set<std::string>> asked_in_;
+  // generation → family.item → codes its export can write
+  std::map<std::string, std::map<std::string, std::set<int>>> recordable_;
   std::map<int, double> position_effects_;  // by position code
 };
 

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "samkart/core/text.h"
@@ -143,6 +144,41 @@ TEST_F(SynthTest, EveryTargetIsReproducedWithinItsTolerance) {
     ++checked;
   }
   EXPECT_GE(checked, 200u);
+}
+
+// Every answer must exist in the questionnaire its round used: G1 and G2
+// had four-step scales without the middle category, and an answer they
+// cannot record would be exported blank and shift the shares after import.
+TEST_F(SynthTest, EveryAnswerIsRecordableInItsGeneration) {
+  // generation → item → codes its export can write (a source code maps to it).
+  std::map<std::string, std::map<std::string, std::set<int>>> recordable;
+  for (const auto& crosswalk : instrument_->crosswalks) {
+    for (const auto& v : crosswalk.variables) {
+      if (v.role != instrument::SourceRole::kAnswer) continue;
+      auto& codes = recordable[crosswalk.generation][v.target];
+      for (const auto& c : v.categories) {
+        if (c.source_code) codes.insert(c.target_code);
+      }
+    }
+  }
+  std::size_t checked = 0;
+  std::map<std::string, std::size_t> unrecordable;  // "generation item=code" → answers
+  for (std::size_t i = 0; i < data_->items.size(); ++i) {
+    const std::string target = data_->items[i].QualifiedId();
+    for (std::size_t r = 0; r < data_->respondents.size(); ++r) {
+      const uint8_t a = data_->answers[i][r];
+      if (a == kBlank || a == kNotAsked) continue;
+      const std::string& generation = data_->rounds[data_->respondents[r].round].generation;
+      const auto& codes = recordable[generation][target];
+      ++checked;
+      if (!codes.contains(a)) ++unrecordable[fmt::format("{} {}={}", generation, target, a)];
+    }
+  }
+  EXPECT_GT(checked, 1000000u);
+  std::string listed;
+  for (const auto& [what, count] : unrecordable) listed += fmt::format("  {}: {}\n", what, count);
+  EXPECT_TRUE(unrecordable.empty()) << "answers the round's questionnaire cannot record:\n"
+                                    << listed;
 }
 
 TEST_F(SynthTest, AnswersAreCorrelatedWithinAPerson) {

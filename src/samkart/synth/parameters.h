@@ -59,7 +59,7 @@ struct Parameters {
   std::map<std::string, FamilyModel> families;
   // Categories in latent order (lowest first), keyed by family.item, family or scale.
   std::map<std::string, std::vector<CategoryWeight>> category_weights;
-  std::vector<io::TextFile> files;  // the raw files, copied beside the output
+  std::vector<io::TextFile> files;  // the raw files; the exporter copies them to DIR/parametere/
 
   double ServiceOffset(const std::string& family, const std::string& service) const;
   const std::vector<CategoryWeight>* Weights(const std::string& family, const std::string& item,
