@@ -63,7 +63,10 @@ class Table {
       problems.Add(name, 0, "filen er ikke gyldig UTF-8 (lagre den som «CSV UTF-8»)");
       return std::nullopt;
     }
-    auto parsed = io::ParseCsv(file->content);
+    // A spreadsheet with Norwegian settings saves «CSV UTF-8» with semicolons.
+    io::CsvOptions options;
+    options.delimiter = io::DetectCsvDelimiter(file->content);
+    auto parsed = io::ParseCsv(file->content, options);
     if (!parsed) {
       problems.Add(name, 0, parsed.error().message);
       return std::nullopt;
@@ -396,6 +399,7 @@ class Loader {
     Fields f(*table, problems_);
     std::map<std::string, std::size_t> seen;
     int current = 0;
+    std::size_t second_current_line = 0;
     for (const auto& row : table->rows()) {
       Generation g;
       g.id = f.Required(row, "generation");
@@ -410,10 +414,13 @@ class Loader {
       }
       if (!g.id.empty()) f.Unique(seen, g.id, row, fmt::format("generasjonen «{}»", g.id));
       current += g.current ? 1 : 0;
+      if (g.current && current == 2) second_current_line = row.line();
+      generation_lines_[g.id] = row.line();
       instrument_.generations.push_back(std::move(g));
     }
+    // Two current generations: name the second; none: the file as a whole.
     if (current != 1) {
-      problems_.Add("generations.csv", 0,
+      problems_.Add("generations.csv", second_current_line,
                     fmt::format("nøyaktig én generasjon skal ha current=yes, fant {}", current));
     }
   }
@@ -680,7 +687,7 @@ class Loader {
     }
     for (const Generation& g : instrument_.generations) {
       if (!covered.contains(g.id)) {
-        problems_.Add("generations.csv", 0,
+        problems_.Add("generations.csv", generation_lines_[g.id],
                       fmt::format("generasjonen «{}» har ingen nøkkel i {}{}.csv", g.id,
                                   kCrosswalkFolder, text::FoldLabel(g.id)));
       }
@@ -893,6 +900,7 @@ class Loader {
   Instrument instrument_;
   std::map<std::string, std::size_t> family_lines_;
   std::map<std::string, std::size_t> condition_lines_;
+  std::map<std::string, std::size_t> generation_lines_;
 };
 
 }  // namespace

@@ -54,6 +54,10 @@ struct CsvTable {
   std::vector<CsvRecord> rows;
 };
 
+// The separator (comma, semicolon or tab) that occurs most often outside
+// quotes on the first line; a comma when none does.
+char DetectCsvDelimiter(std::string_view text);
+
 // Reads a header and all rows. Rows may be shorter or longer than the header;
 // callers decide whether that is an error (they know the file name).
 Result<CsvTable> ParseCsv(std::string_view text, CsvOptions options = {});
