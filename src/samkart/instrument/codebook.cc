@@ -110,7 +110,8 @@ std::string CategorySummary(const SourceVariable& v) {
   for (const CategoryMapping& m : v.categories) {
     std::string source = m.source_code ? std::to_string(*m.source_code) : "";
     if (!m.source_label.empty()) source += (source.empty() ? "" : " ") + Quoted(m.source_label);
-    parts.push_back(fmt::format("{} → {}", source, m.target_code));
+    parts.push_back(m.target_code == kBlank ? fmt::format("{} → ikke svart", source)
+                                            : fmt::format("{} → {}", source, m.target_code));
   }
   return text::Join(parts, "; ");
 }

@@ -775,10 +775,16 @@ class Loader {
       mapping.source_label = source_label;
       if (!source_code.empty())
         mapping.source_code = f.Int(row, "source_code", true, -kMaxCode, kMaxCode);
-      const auto code = f.Int(row, "target_code", true, 0, kMaxCode);
-      if (!code) continue;
-      mapping.target_code = *code;
-      if (!CheckTargetCode(variable, *code, row, f)) continue;
+      if (variable.role == SourceRole::kAnswer && row.Get("target_code").empty()) {
+        // A category the harmonised scale has no place for (one a later
+        // generation removed) counts as not answered.
+        mapping.target_code = kBlank;
+      } else {
+        const auto code = f.Int(row, "target_code", true, 0, kMaxCode);
+        if (!code) continue;
+        mapping.target_code = *code;
+        if (!CheckTargetCode(variable, *code, row, f)) continue;
+      }
       if (mapping.source_code) {
         f.Unique(mapped_codes, std::pair(variable_name, *mapping.source_code), row,
                  fmt::format("kildekoden {} for «{}» (en kategori kan bare kobles én gang)",

@@ -422,6 +422,27 @@ TEST(InstrumentLoader, AShareCodeThatIsNotANumber) {
   ExpectOneProblem(files, "families.csv", line, "«fem» er ingen kode");
 }
 
+// A source category the harmonised scale has no place for is mapped to
+// nothing and counts as not answered; a background category cannot be.
+TEST(InstrumentLoader, AnAnswerCategoryWithoutTargetCodeCountsAsNotAnswered) {
+  Files files = Embedded();
+  Append(files, "crosswalks/g5.csv",
+         "bekymring,Uro?,answer,concern_experienced.concern_last_12_months,,Ønsker ikke å "
+         "svare,,Fjernet kategori");
+  const auto result = LoadInstrument(files, "data/");
+  ASSERT_TRUE(result.ok()) << Dump(result);
+  const auto* variable = result.instrument->FindCrosswalk("G5")->Find("bekymring");
+  ASSERT_NE(variable, nullptr);
+  ASSERT_FALSE(variable->categories.empty());
+  EXPECT_EQ(variable->categories.back().source_label, "Ønsker ikke å svare");
+  EXPECT_EQ(variable->categories.back().target_code, kBlank);
+
+  Files background = Embedded();
+  const auto line =
+      Append(background, "crosswalks/g5.csv", "tjenestested,Hvor?,background,service,99,Annet,,");
+  ExpectOneProblem(background, "crosswalks/g5.csv", line, "«target_code» er tom");
+}
+
 TEST(InstrumentLoader, CrosswalkForUnknownGeneration) {
   Files files = Embedded();
   files.push_back({"crosswalks/g9.csv", FileNamed(files, "crosswalks/g5.csv").content});
