@@ -66,16 +66,25 @@ class Table {
     // A spreadsheet with Norwegian settings saves «CSV UTF-8» with semicolons.
     io::CsvOptions options;
     options.delimiter = io::DetectCsvDelimiter(file->content);
-    auto parsed = io::ParseCsv(file->content, options);
-    if (!parsed) {
-      problems.Add(name, 0, parsed.error().message);
+    io::CsvReader reader(file->content, options);
+    io::CsvRecord header;
+    std::vector<io::CsvRecord> records;
+    if (reader.Next(header)) {
+      for (io::CsvRecord record; reader.Next(record);) records.push_back(std::move(record));
+    }
+    if (!reader.error().empty()) {
+      problems.Add(name, reader.error_line(), reader.error_reason());
+      return std::nullopt;
+    }
+    if (header.fields.empty()) {
+      problems.Add(name, 0, "filen er tom (mangler overskriftsrad)");
       return std::nullopt;
     }
     Table table;
     table.name_ = name;
     bool ok = true;
-    for (std::size_t i = 0; i < parsed->header.size(); ++i) {
-      const std::string column(text::Trim(parsed->header[i]));
+    for (std::size_t i = 0; i < header.fields.size(); ++i) {
+      const std::string column(text::Trim(header.fields[i]));
       const bool known = std::find(required.begin(), required.end(), column) != required.end() ||
                          std::find(optional.begin(), optional.end(), column) != optional.end();
       if (!known) {
@@ -95,14 +104,14 @@ class Table {
       }
     }
     if (!ok) return std::nullopt;
-    for (const io::CsvRecord& record : parsed->rows) {
-      if (record.fields.size() > parsed->header.size()) {
+    for (io::CsvRecord& record : records) {
+      if (record.fields.size() > header.fields.size()) {
         problems.Add(name, record.line,
                      fmt::format("raden har {} felt, overskriften {}", record.fields.size(),
-                                 parsed->header.size()));
+                                 header.fields.size()));
         continue;
       }
-      table.records_.push_back(record);
+      table.records_.push_back(std::move(record));
     }
     return table;
   }

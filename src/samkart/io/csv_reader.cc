@@ -12,6 +12,8 @@ CsvReader::CsvReader(std::string_view text, CsvOptions options) : text_(text), o
 
 bool CsvReader::Fail(std::size_t line, std::string message) {
   error_ = fmt::format("linje {}: {}", line, message);
+  error_line_ = line;
+  error_reason_ = std::move(message);
   pos_ = text_.size();
   return false;
 }
