@@ -92,6 +92,15 @@ TEST_F(CliTest, DocsWritesMarkdownAndHtml) {
   EXPECT_FALSE(fs::exists(dir_ / "kodebok/kodebok.md.tmp"));
 }
 
+TEST_F(CliTest, DocsWithoutCrosswalksIsAHandout) {
+  const CommandRun run =
+      Samkart("instrument docs --no-crosswalks --format md --out " + (dir_ / "kort").string());
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  const std::string md = ReadWholeFile(dir_ / "kort/kodebok.md");
+  EXPECT_NE(md.find("## Bakgrunnsvariabler"), std::string::npos);
+  EXPECT_EQ(md.find("Nøkkel for"), std::string::npos);
+}
+
 TEST_F(CliTest, DocsRefusesAnUnknownFormat) {
   const CommandRun run = Samkart("instrument docs --format pdf --out " + dir_.string());
   EXPECT_NE(run.exit_code, 0);

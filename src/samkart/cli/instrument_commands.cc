@@ -102,10 +102,14 @@ void AddInstrumentCommands(CLI::App& app, Context& context) {
   docs->add_option("--format", formats, "Formater, kommaseparert: md, html")
       ->delimiter(',')
       ->check(CLI::IsMember({"md", "html"}));
+  static bool docs_crosswalks = true;
+  docs->add_flag("--crosswalks,!--no-crosswalks", docs_crosswalks,
+                 "Ta med nøklene for hver generasjon (standard); --no-crosswalks gir en kortere "
+                 "kodebok å dele ut til kommunene");
   docs->callback([&context] {
     const auto in = context.LoadInstrumentOrReport();
     if (!in) return;
-    const auto blocks = instrument::BuildCodebook(*in);
+    const auto blocks = instrument::BuildCodebook(*in, {"", docs_crosswalks});
     for (const std::string& format : formats) {
       const std::string path = out_dir + "/kodebok." + format;
       const std::string content =

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "samkart/instrument/embedded.h"
 #include "samkart/instrument/loader.h"
+#include "samkart/io/source_reader.h"
 
 namespace samkart::harmonise {
 namespace {
@@ -90,6 +92,49 @@ TEST_F(GenerationTest, TheYearBreaksATie) {
   ASSERT_TRUE(by_year.ok()) << by_year.error().message;
   EXPECT_EQ(by_year->crosswalk->generation, "G5");
   EXPECT_NE(by_year->reason.find("året 2022 avgjorde"), std::string::npos);
+}
+
+// A category mapped to no target code («Ønsker ikke å svare», or one a later
+// generation removed) is read as a blank answer, not as an unknown category.
+TEST(Harmoniser, ACategoryMappedToNothingIsABlankAnswer) {
+  auto files = instrument::EmbeddedInstrumentFiles();
+  for (auto& file : files) {
+    if (file.path != "crosswalks/g5.csv") continue;
+    file.content +=
+        "bekymring,Uro?,answer,concern_experienced.concern_last_12_months,,Ønsker ikke å "
+        "svare,,\n";
+  }
+  auto loaded = instrument::LoadInstrument(files, "data/");
+  ASSERT_TRUE(loaded.ok());
+  const instrument::Instrument& instrument = *loaded.instrument;
+  const auto items = instrument.ItemsInOrder();
+  std::size_t concern = items.size();
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (items[i].family->id == "concern_experienced") concern = i;
+  }
+  ASSERT_LT(concern, items.size());
+
+  auto source = io::OpenCsvSource(
+      "kommunenummer,aar,tjenestested,risiko_learning_difficulties,bekymring\n"
+      "9001,2021,1,4,ønsker ikke å svare\n9001,2021,1,4,2\n",
+      "test.csv", {});
+  ASSERT_TRUE(source.ok()) << source.error().message;
+  auto created =
+      Harmoniser::Create(instrument, *instrument.FindCrosswalk("G5"), **source, "test.csv", {});
+  ASSERT_TRUE(created.ok()) << created.error().message;
+  Harmoniser harmoniser = std::move(*created);
+  io::SourceRow row;
+  HarmonisedRow out;
+  ASSERT_TRUE((*source)->Next(row));
+  auto first = harmoniser.Convert(row, out);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  ASSERT_TRUE(*first);
+  EXPECT_EQ(out.answers[concern], instrument::kBlank);
+  ASSERT_TRUE((*source)->Next(row));
+  auto second = harmoniser.Convert(row, out);
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  ASSERT_TRUE(*second);
+  EXPECT_EQ(out.answers[concern], 2);
 }
 
 }  // namespace

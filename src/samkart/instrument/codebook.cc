@@ -105,12 +105,27 @@ void AddFamily(const Instrument& instrument, const Family& family, std::vector<D
   if (!family.note.empty()) out.push_back(Paragraph(fmt::format("Merknad: {}", family.note)));
 }
 
+const char* RoleName(SourceRole role) {
+  switch (role) {
+    case SourceRole::kIdentifier:
+      return "identifikator, fjernes ved import";
+    case SourceRole::kBackground:
+      return "bakgrunn";
+    case SourceRole::kAnswer:
+      return "svar";
+    case SourceRole::kIgnore:
+      return "teknisk, leses ikke";
+  }
+  return "?";
+}
+
 std::string CategorySummary(const SourceVariable& v) {
   std::vector<std::string> parts;
   for (const CategoryMapping& m : v.categories) {
     std::string source = m.source_code ? std::to_string(*m.source_code) : "";
     if (!m.source_label.empty()) source += (source.empty() ? "" : " ") + Quoted(m.source_label);
-    parts.push_back(fmt::format("{} → {}", source, m.target_code));
+    parts.push_back(m.target_code == kBlank ? fmt::format("{} → ikke svart", source)
+                                            : fmt::format("{} → {}", source, m.target_code));
   }
   return text::Join(parts, "; ");
 }
@@ -185,7 +200,9 @@ std::vector<DocBlock> BuildCodebook(const Instrument& instrument, const Codebook
         "og nøklene som oversetter hver av de {} skjemagenerasjonene til det harmoniserte "
         "skjemaet. "
         "Gjeldende skjema er {}. Kodeboken er laget automatisk fra instrumentfilene.",
-        instrument.generations.size(), current != nullptr ? current->name : "ikke angitt")));
+        instrument.generations.size(),
+        current != nullptr ? fmt::format("generasjon {} (fra {})", current->id, current->first_year)
+                           : "ikke angitt")));
     DocBlock overview =
         Table({"Nr", "Familie", "Id", "Rapportdel", "Type", "Spørsmål", "Rapportert andel"});
     for (const Family& f : instrument.families) {
@@ -208,6 +225,17 @@ std::vector<DocBlock> BuildCodebook(const Instrument& instrument, const Codebook
       "stilling, skjemagenerasjon og type undersøkelse (0-punktsmåling eller oppfølging). Navn, "
       "e-post, "
       "IP-adresse, tidspunkt og fritekst lagres aldri."));
+  out.push_back(Heading(3, "Kommune, år og generasjon"));
+  DocBlock identity = Table({"Variabel", "Innhold", "Kilde"});
+  identity.rows.push_back({"municipality", "Kommunenummer, fire sifre (SSB)",
+                           "kolonnen i eksporten, ellers oppgitt ved import"});
+  identity.rows.push_back({"year", "Årstallet kartleggingen ble gjennomført",
+                           "kolonnen i eksporten, ellers oppgitt ved import"});
+  identity.rows.push_back(
+      {"generation", "Skjemagenerasjonen (G1–G5)", "nøkkelen som leste filen, aldri en kolonne"});
+  identity.rows.push_back({"size_group, region", "Kommunestørrelse og KORUS-region",
+                           "kommuneregisteret, ut fra kommunenummeret"});
+  out.push_back(std::move(identity));
   out.push_back(Heading(3, "Tjenestested"));
   DocBlock services = Table({"Kode", "Nøkkel", "Tjenestested", "Kort", "Svarer på undersøkelsen"});
   for (const Service& s : instrument.services) {
@@ -262,8 +290,8 @@ std::vector<DocBlock> BuildCodebook(const Instrument& instrument, const Codebook
     DocBlock table = Table(
         {"Kildevariabel", "Rolle", "Mål", "Kategorier (kilde → harmonisert kode)", "Merknad"});
     for (const SourceVariable& v : cw->variables) {
-      std::string role = ToString(v.role);
-      if (v.role == SourceRole::kIdentifier) role = "identifikator (fjernes)";
+      // The Norwegian meaning, with the word the crosswalk file uses.
+      std::string role = fmt::format("{} ({})", RoleName(v.role), ToString(v.role));
       table.rows.push_back({v.name, role, v.target, CategorySummary(v), v.note});
     }
     out.push_back(std::move(table));

@@ -55,6 +55,25 @@ TEST(Codebook, DocumentsCoverEveryFamilyItemAndGeneration) {
   EXPECT_NE(html.find("<nav aria-label=\"Innhold\">"), std::string::npos);
 }
 
+TEST(Codebook, ReadsInNorwegianAndNamesTheCurrentGenerationOnce) {
+  const Instrument in = Load();
+  const std::string markdown = RenderMarkdown(BuildCodebook(in));
+  EXPECT_NE(markdown.find("Gjeldende skjema er generasjon G5 (fra 2020)."), std::string::npos);
+  EXPECT_EQ(markdown.find("(gjeldende) (gjeldende)"), std::string::npos);
+  // Roles in Norwegian, with the word an editor of the crosswalk writes.
+  EXPECT_NE(markdown.find("| svar (answer) |"), std::string::npos);
+  EXPECT_NE(markdown.find("| identifikator, fjernes ved import (identifier) |"), std::string::npos);
+  EXPECT_EQ(markdown.find("| answer |"), std::string::npos);
+  // Municipality, year and generation are described like the other
+  // background variables.
+  EXPECT_NE(markdown.find("Kommunenummer, fire sifre (SSB)"), std::string::npos);
+  EXPECT_NE(markdown.find("nøkkelen som leste filen, aldri en kolonne"), std::string::npos);
+  // Without the crosswalks the codebook is a handout of a few pages.
+  const std::string handout = RenderMarkdown(BuildCodebook(in, {"", false}));
+  EXPECT_EQ(handout.find("Nøkkel for"), std::string::npos);
+  EXPECT_LT(handout.size() * 3, markdown.size());
+}
+
 TEST(Codebook, HostileLabelsAreEscaped) {
   auto files = EmbeddedInstrumentFiles();
   for (auto& f : files) {

@@ -63,16 +63,28 @@ class Table {
       problems.Add(name, 0, "filen er ikke gyldig UTF-8 (lagre den som «CSV UTF-8»)");
       return std::nullopt;
     }
-    auto parsed = io::ParseCsv(file->content);
-    if (!parsed) {
-      problems.Add(name, 0, parsed.error().message);
+    // A spreadsheet with Norwegian settings saves «CSV UTF-8» with semicolons.
+    io::CsvOptions options;
+    options.delimiter = io::DetectCsvDelimiter(file->content);
+    io::CsvReader reader(file->content, options);
+    io::CsvRecord header;
+    std::vector<io::CsvRecord> records;
+    if (reader.Next(header)) {
+      for (io::CsvRecord record; reader.Next(record);) records.push_back(std::move(record));
+    }
+    if (!reader.error().empty()) {
+      problems.Add(name, reader.error_line(), reader.error_reason());
+      return std::nullopt;
+    }
+    if (header.fields.empty()) {
+      problems.Add(name, 0, "filen er tom (mangler overskriftsrad)");
       return std::nullopt;
     }
     Table table;
     table.name_ = name;
     bool ok = true;
-    for (std::size_t i = 0; i < parsed->header.size(); ++i) {
-      const std::string column(text::Trim(parsed->header[i]));
+    for (std::size_t i = 0; i < header.fields.size(); ++i) {
+      const std::string column(text::Trim(header.fields[i]));
       const bool known = std::find(required.begin(), required.end(), column) != required.end() ||
                          std::find(optional.begin(), optional.end(), column) != optional.end();
       if (!known) {
@@ -92,14 +104,14 @@ class Table {
       }
     }
     if (!ok) return std::nullopt;
-    for (const io::CsvRecord& record : parsed->rows) {
-      if (record.fields.size() > parsed->header.size()) {
+    for (io::CsvRecord& record : records) {
+      if (record.fields.size() > header.fields.size()) {
         problems.Add(name, record.line,
                      fmt::format("raden har {} felt, overskriften {}", record.fields.size(),
-                                 parsed->header.size()));
+                                 header.fields.size()));
         continue;
       }
-      table.records_.push_back(record);
+      table.records_.push_back(std::move(record));
     }
     return table;
   }
@@ -396,6 +408,7 @@ class Loader {
     Fields f(*table, problems_);
     std::map<std::string, std::size_t> seen;
     int current = 0;
+    std::size_t second_current_line = 0;
     for (const auto& row : table->rows()) {
       Generation g;
       g.id = f.Required(row, "generation");
@@ -410,10 +423,13 @@ class Loader {
       }
       if (!g.id.empty()) f.Unique(seen, g.id, row, fmt::format("generasjonen «{}»", g.id));
       current += g.current ? 1 : 0;
+      if (g.current && current == 2) second_current_line = row.line();
+      generation_lines_[g.id] = row.line();
       instrument_.generations.push_back(std::move(g));
     }
+    // Two current generations: name the second; none: the file as a whole.
     if (current != 1) {
-      problems_.Add("generations.csv", 0,
+      problems_.Add("generations.csv", second_current_line,
                     fmt::format("nøyaktig én generasjon skal ha current=yes, fant {}", current));
     }
   }
@@ -680,7 +696,7 @@ class Loader {
     }
     for (const Generation& g : instrument_.generations) {
       if (!covered.contains(g.id)) {
-        problems_.Add("generations.csv", 0,
+        problems_.Add("generations.csv", generation_lines_[g.id],
                       fmt::format("generasjonen «{}» har ingen nøkkel i {}{}.csv", g.id,
                                   kCrosswalkFolder, text::FoldLabel(g.id)));
       }
@@ -768,10 +784,16 @@ class Loader {
       mapping.source_label = source_label;
       if (!source_code.empty())
         mapping.source_code = f.Int(row, "source_code", true, -kMaxCode, kMaxCode);
-      const auto code = f.Int(row, "target_code", true, 0, kMaxCode);
-      if (!code) continue;
-      mapping.target_code = *code;
-      if (!CheckTargetCode(variable, *code, row, f)) continue;
+      if (variable.role == SourceRole::kAnswer && row.Get("target_code").empty()) {
+        // A category the harmonised scale has no place for (one a later
+        // generation removed) counts as not answered.
+        mapping.target_code = kBlank;
+      } else {
+        const auto code = f.Int(row, "target_code", true, 0, kMaxCode);
+        if (!code) continue;
+        mapping.target_code = *code;
+        if (!CheckTargetCode(variable, *code, row, f)) continue;
+      }
       if (mapping.source_code) {
         f.Unique(mapped_codes, std::pair(variable_name, *mapping.source_code), row,
                  fmt::format("kildekoden {} for «{}» (en kategori kan bare kobles én gang)",
@@ -893,6 +915,7 @@ class Loader {
   Instrument instrument_;
   std::map<std::string, std::size_t> family_lines_;
   std::map<std::string, std::size_t> condition_lines_;
+  std::map<std::string, std::size_t> generation_lines_;
 };
 
 }  // namespace

@@ -9,6 +9,8 @@
 #include <gtest/gtest.h>
 
 #include "samkart/instrument/embedded.h"
+#include "samkart/io/csv_reader.h"
+#include "samkart/io/table_writer.h"
 
 #include "support/scratch_dir.h"
 
@@ -331,6 +333,116 @@ TEST(InstrumentLoader, IdentifierMustNotCarryCategories) {
   ExpectOneProblem(files, "crosswalks/g1.csv", line, "skal ikke ha kategorier");
 }
 
+TEST(InstrumentLoader, UnknownRole) {
+  Files files = Embedded();
+  const auto line = Append(files, "crosswalks/g5.csv", "fritekst,Kommentar,comment,,,,,");
+  ExpectOneProblem(files, "crosswalks/g5.csv", line, "«role» = «comment»");
+}
+
+TEST(InstrumentLoader, UnknownBackgroundTarget) {
+  Files files = Embedded();
+  const auto line = Append(files, "crosswalks/g5.csv", "alder,Alder,background,age,,,,");
+  ExpectOneProblem(files, "crosswalks/g5.csv", line, "målet «age» er ingen bakgrunnsvariabel");
+}
+
+TEST(InstrumentLoader, GenerationCannotComeFromAColumn) {
+  Files files = Embedded();
+  const auto line = Append(files, "crosswalks/g5.csv", "versjon,Skjema,background,generation,,,,");
+  ExpectOneProblem(files, "crosswalks/g5.csv", line, "generasjonen settes av nøkkelen selv");
+}
+
+TEST(InstrumentLoader, AnIgnoredVariableHasNoTarget) {
+  Files files = Embedded();
+  const auto line = Append(files, "crosswalks/g5.csv", "lopenr,Løpenummer,ignore,year,,,,");
+  ExpectOneProblem(files, "crosswalks/g5.csv", line, "en ignorert variabel skal ikke ha mål");
+}
+
+TEST(InstrumentLoader, ACategoryNeedsACodeOrALabel) {
+  Files files = Embedded();
+  const auto line = Append(files, "crosswalks/g5.csv",
+                           "bekymring,Uro?,answer,concern_experienced.concern_last_12_months,,,1,");
+  ExpectOneProblem(files, "crosswalks/g5.csv", line,
+                   "«bekymring» mangler både «source_code» og «source_label»");
+}
+
+TEST(InstrumentLoader, AnAnswerVariableWithoutCategories) {
+  Files files = Embedded();
+  // G1 had no question on protective factors, so this is the only source.
+  const auto line =
+      Append(files, "crosswalks/g1.csv",
+             "beskyttelse,Ny?,answer,protective_factors_knowledge.environmental_factors,,,,");
+  const auto result = LoadInstrument(files, "data/");
+  ASSERT_FALSE(result.ok());
+  // The row itself is wrong, and it leaves the variable with nothing to map.
+  ASSERT_EQ(result.problems.size(), 2u) << Dump(result);
+  for (const auto& p : result.problems) {
+    EXPECT_EQ(p.file, "data/crosswalks/g1.csv") << Dump(result);
+    EXPECT_EQ(p.line, line) << Dump(result);
+  }
+  EXPECT_NE(result.problems[0].message.find("mangler både «source_code» og «source_label»"),
+            std::string::npos)
+      << Dump(result);
+  EXPECT_NE(result.problems[1].message.find("«beskyttelse» har ingen kategorier"),
+            std::string::npos)
+      << Dump(result);
+}
+
+TEST(InstrumentLoader, ARequiredFieldIsEmpty) {
+  Files files = Embedded();
+  const auto line = Replace(files, "background/regions.csv", "KORUS Sør", "");
+  ExpectOneProblem(files, "background/regions.csv", line, "«label_nb» er tom");
+}
+
+TEST(InstrumentLoader, KeysUseOnlyLowercaseLettersDigitsAndUnderscore) {
+  Files files = Embedded();
+  const auto line = Replace(files, "background/size_groups.csv", "1,gruppe_1,", "1,Gruppe 1,");
+  ExpectOneProblem(files, "background/size_groups.csv", line, "«key» = «Gruppe 1»: bruk bare");
+}
+
+TEST(InstrumentLoader, YesOrNo) {
+  Files files = Embedded();
+  const auto line = Replace(files, "generations.csv", "2019,2020,no", "2019,2020,nei");
+  ExpectOneProblem(files, "generations.csv", line, "«current» = «nei»: skal være yes eller no");
+}
+
+TEST(InstrumentLoader, PopulationBandThatEndsBeforeItStarts) {
+  Files files = Embedded();
+  const auto line = Replace(files, "background/size_groups.csv", "5000,9999", "5000,4000");
+  const auto result = LoadInstrument(files, "data/");
+  ASSERT_FALSE(result.ok());
+  const bool named = std::any_of(result.problems.begin(), result.problems.end(), [&](auto& p) {
+    return p.line == line && p.message.find("mindre enn «min_population»") != std::string::npos;
+  });
+  EXPECT_TRUE(named) << Dump(result);
+}
+
+TEST(InstrumentLoader, AShareCodeThatIsNotANumber) {
+  Files files = Embedded();
+  const auto line = Replace(files, "families.csv", "rating,grad,4|5,", "rating,grad,4|fem,");
+  ExpectOneProblem(files, "families.csv", line, "«fem» er ingen kode");
+}
+
+// A source category the harmonised scale has no place for is mapped to
+// nothing and counts as not answered; a background category cannot be.
+TEST(InstrumentLoader, AnAnswerCategoryWithoutTargetCodeCountsAsNotAnswered) {
+  Files files = Embedded();
+  Append(files, "crosswalks/g5.csv",
+         "bekymring,Uro?,answer,concern_experienced.concern_last_12_months,,Ønsker ikke å "
+         "svare,,Fjernet kategori");
+  const auto result = LoadInstrument(files, "data/");
+  ASSERT_TRUE(result.ok()) << Dump(result);
+  const auto* variable = result.instrument->FindCrosswalk("G5")->Find("bekymring");
+  ASSERT_NE(variable, nullptr);
+  ASSERT_FALSE(variable->categories.empty());
+  EXPECT_EQ(variable->categories.back().source_label, "Ønsker ikke å svare");
+  EXPECT_EQ(variable->categories.back().target_code, kBlank);
+
+  Files background = Embedded();
+  const auto line =
+      Append(background, "crosswalks/g5.csv", "tjenestested,Hvor?,background,service,99,Annet,,");
+  ExpectOneProblem(background, "crosswalks/g5.csv", line, "«target_code» er tom");
+}
+
 TEST(InstrumentLoader, CrosswalkForUnknownGeneration) {
   Files files = Embedded();
   files.push_back({"crosswalks/g9.csv", FileNamed(files, "crosswalks/g5.csv").content});
@@ -340,14 +452,54 @@ TEST(InstrumentLoader, CrosswalkForUnknownGeneration) {
 TEST(InstrumentLoader, GenerationWithoutCrosswalk) {
   Files files = Embedded();
   std::erase_if(files, [](const io::TextFile& f) { return f.path == "crosswalks/g3.csv"; });
-  ExpectOneProblem(files, "generations.csv", 0, "generasjonen «G3» har ingen nøkkel");
+  const auto& generations = FileNamed(files, "generations.csv").content;
+  const std::size_t line = LineOf(generations, generations.find("\nG3,") + 1);
+  ExpectOneProblem(files, "generations.csv", line, "generasjonen «G3» har ingen nøkkel");
 }
 
 TEST(InstrumentLoader, ExactlyOneCurrentGeneration) {
   Files files = Embedded();
   Replace(files, "generations.csv", "2019,2020,no", "2019,2020,yes");
-  ExpectOneProblem(files, "generations.csv", 0,
+  // G4 now says yes as well; the second row that says yes, G5, is named.
+  const auto& generations = FileNamed(files, "generations.csv").content;
+  const std::size_t line = LineOf(generations, generations.find("\nG5,") + 1);
+  ExpectOneProblem(files, "generations.csv", line,
                    "nøyaktig én generasjon skal ha current=yes, fant 2");
+}
+
+// An analyst edits a crosswalk in a spreadsheet with Norwegian settings,
+// which saves «CSV UTF-8» with semicolons, a byte order mark and CRLF.
+TEST(InstrumentLoader, ACrosswalkSavedByANorwegianSpreadsheetLoadsTheSame) {
+  Files files = Embedded();
+  auto& g4 = FileNamed(files, "crosswalks/g4.csv").content;
+  const auto parsed = io::ParseCsv(g4);
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  const auto semicolons = [](const std::vector<std::string>& fields) {
+    std::string line;
+    for (const auto& field : fields) {
+      line += (line.empty() ? "" : ";") + io::QuoteCsvField(field, ';');
+    }
+    return line + "\r\n";
+  };
+  std::string saved = "\xEF\xBB\xBF" + semicolons(parsed->header);
+  for (const auto& record : parsed->rows) saved += semicolons(record.fields);
+  ASSERT_NE(saved.find(';'), std::string::npos);
+  g4 = saved;
+
+  const auto original = LoadInstrument(Embedded(), "data/");
+  ASSERT_TRUE(original.ok()) << Dump(original);
+  const auto loaded = LoadInstrument(files, "data/");
+  ASSERT_TRUE(loaded.ok()) << Dump(loaded);
+  const auto* before = original.instrument->FindCrosswalk("G4");
+  const auto* after = loaded.instrument->FindCrosswalk("G4");
+  ASSERT_NE(before, nullptr);
+  ASSERT_NE(after, nullptr);
+  ASSERT_EQ(after->variables.size(), before->variables.size());
+  for (std::size_t i = 0; i < before->variables.size(); ++i) {
+    EXPECT_EQ(after->variables[i].name, before->variables[i].name);
+    EXPECT_EQ(after->variables[i].question, before->variables[i].question);
+    EXPECT_EQ(after->variables[i].categories.size(), before->variables[i].categories.size());
+  }
 }
 
 TEST(InstrumentLoader, UnknownColumn) {
@@ -383,7 +535,7 @@ TEST(InstrumentLoader, MalformedCsv) {
   const auto result = LoadInstrument(files, "data/");
   ASSERT_FALSE(result.ok());
   ASSERT_EQ(result.problems.size(), 1u) << Dump(result);
-  EXPECT_NE(result.problems[0].message.find("linje 9"), std::string::npos) << Dump(result);
+  EXPECT_EQ(result.problems[0].line, 9u) << Dump(result);
   EXPECT_NE(result.problems[0].message.find("lukkes aldri"), std::string::npos);
 }
 

@@ -1,5 +1,7 @@
 #include "samkart/io/csv_reader.h"
 
+#include <array>
+
 #include <fmt/format.h>
 
 namespace samkart::io {
@@ -10,6 +12,8 @@ CsvReader::CsvReader(std::string_view text, CsvOptions options) : text_(text), o
 
 bool CsvReader::Fail(std::size_t line, std::string message) {
   error_ = fmt::format("linje {}: {}", line, message);
+  error_line_ = line;
+  error_reason_ = std::move(message);
   pos_ = text_.size();
   return false;
 }
@@ -111,6 +115,25 @@ Result<CsvTable> ParseCsv(std::string_view text, CsvOptions options) {
   while (reader.Next(record)) table.rows.push_back(record);
   if (!reader.error().empty()) return Error{reader.error()};
   return table;
+}
+
+char DetectCsvDelimiter(std::string_view text) {
+  std::array<std::size_t, 3> counts{};
+  constexpr std::array<char, 3> kCandidates = {',', ';', '\t'};
+  bool quoted = false;
+  for (const char c : text) {
+    if (c == '"') quoted = !quoted;
+    if (quoted) continue;
+    if (c == '\n' || c == '\r') break;
+    for (std::size_t i = 0; i < kCandidates.size(); ++i) {
+      if (c == kCandidates[i]) ++counts[i];
+    }
+  }
+  std::size_t best = 0;
+  for (std::size_t i = 1; i < counts.size(); ++i) {
+    if (counts[i] > counts[best]) best = i;
+  }
+  return kCandidates[best];
 }
 
 }  // namespace samkart::io

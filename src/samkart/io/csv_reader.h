@@ -36,6 +36,9 @@ class CsvReader {
   bool Next(CsvRecord& record);
   // Empty unless parsing failed; the message names the line.
   const std::string& error() const { return error_; }
+  // The same error in parts, for callers that report lines themselves.
+  std::size_t error_line() const { return error_line_; }
+  const std::string& error_reason() const { return error_reason_; }
   // Bytes consumed so far, for progress reporting.
   std::size_t offset() const { return pos_; }
 
@@ -47,12 +50,18 @@ class CsvReader {
   std::size_t pos_ = 0;
   std::size_t line_ = 1;
   std::string error_;
+  std::size_t error_line_ = 0;
+  std::string error_reason_;
 };
 
 struct CsvTable {
   std::vector<std::string> header;
   std::vector<CsvRecord> rows;
 };
+
+// The separator (comma, semicolon or tab) that occurs most often outside
+// quotes on the first line; a comma when none does.
+char DetectCsvDelimiter(std::string_view text);
 
 // Reads a header and all rows. Rows may be shorter or longer than the header;
 // callers decide whether that is an error (they know the file name).

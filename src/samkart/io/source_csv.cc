@@ -24,27 +24,6 @@ bool IsUndefinedInWindows1252(unsigned char byte) {
   return byte == 0x81 || byte == 0x8D || byte == 0x8F || byte == 0x90 || byte == 0x9D;
 }
 
-// The separator that occurs most often outside quotes on the header line;
-// a comma when none does.
-char DetectDelimiter(std::string_view text) {
-  std::array<std::size_t, 3> counts{};
-  constexpr std::array<char, 3> kCandidates = {',', ';', '\t'};
-  bool quoted = false;
-  for (const char c : text) {
-    if (c == '"') quoted = !quoted;
-    if (quoted) continue;
-    if (c == '\n' || c == '\r') break;
-    for (std::size_t i = 0; i < kCandidates.size(); ++i) {
-      if (c == kCandidates[i]) ++counts[i];
-    }
-  }
-  std::size_t best = 0;
-  for (std::size_t i = 1; i < counts.size(); ++i) {
-    if (counts[i] > counts[best]) best = i;
-  }
-  return kCandidates[best];
-}
-
 const char* DelimiterName(char delimiter) {
   switch (delimiter) {
     case ';':
@@ -85,7 +64,7 @@ class CsvSource final : public SourceReader {
         windows1252_ = true;
         break;
     }
-    const char delimiter = DetectDelimiter(text);
+    const char delimiter = DetectCsvDelimiter(text);
     info_.format = "CSV";
     info_.details = fmt::format("{}, {}",
                                 windows1252_ ? "Windows-1252"
