@@ -213,7 +213,7 @@ class GoldenTest : public ::testing::Test {
       const synth::Respondent& person = generated_->respondents[r];
       const synth::Round& round = generated_->rounds[person.round];
       if (round.follow_up) continue;
-      if (p.by == Variable::kService && person.service != p.group) continue;
+      if (p.by == Variable::kService && person.analysed_service != p.group) continue;
       if (p.by == Variable::kSizeGroup && round.municipality->size_group != p.group) continue;
       const uint8_t a = generated_->answers[index][r];
       if (a == instrument::kBlank || a == instrument::kNotAsked) continue;

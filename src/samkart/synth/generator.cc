@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "samkart/anonymise/k_anonymity.h"
 #include "samkart/synth/random.h"
 
 namespace samkart::synth {
@@ -50,7 +51,45 @@ class Generator {
   }
 
  private:
+  // The service codes each generation's form can record (its crosswalk maps
+  // a source category to them).
+  std::map<std::string, std::set<int>> RecordableServices() const {
+    std::map<std::string, std::set<int>> result;
+    for (const auto& cw : in_.crosswalks) {
+      for (const auto& v : cw.variables) {
+        if (v.role != instrument::SourceRole::kBackground || v.target != "service") continue;
+        for (const auto& c : v.categories) {
+          if (c.source_code) result[cw.generation].insert(c.target_code);
+        }
+      }
+    }
+    return result;
+  }
+
+  // The service each respondent of a round will have after the import's
+  // k-anonymity (the same generalisation along generalises_to).
+  void SetAnalysedServices(const Round& round) {
+    auto parent_of = [this](int code) -> std::optional<int> {
+      const auto* s = in_.FindServiceByCode(code);
+      if (s == nullptr || s->generalises_to.empty()) return std::nullopt;
+      const auto* parent = in_.FindService(s->generalises_to);
+      if (parent == nullptr) return std::nullopt;
+      return parent->code;
+    };
+    std::map<int, std::size_t> counts;
+    for (std::size_t i = round.first; i < round.first + round.count; ++i)
+      ++counts[data_.respondents[i].service];
+    const auto to = anonymise::GeneraliseTree(counts, parent_of, anonymise::kDefaultK);
+    for (std::size_t i = round.first; i < round.first + round.count; ++i) {
+      Respondent& person = data_.respondents[i];
+      person.analysed_service = to ? to->at(person.service) : person.service;
+    }
+  }
+
   Result<bool> BuildRounds() {
+    const auto recordable = RecordableServices();
+    const instrument::Service* other = in_.FindService("annen_tjeneste");
+    if (other == nullptr) return Error{"instrumentet mangler tjenesten «annen_tjeneste»"};
     for (const Municipality& m : p_.municipalities) {
       auto add = [&](int year, bool follow_up, double respondents) -> Result<bool> {
         const auto* generation = GenerationForYear(in_, year);
@@ -79,9 +118,17 @@ class Generator {
           for (const auto& [key, weight] : positions->second) weights.push_back(weight);
           const auto* position = in_.FindPosition(positions->second[rng.Pick(weights)].first);
           if (position == nullptr) return Error{"position_mix.csv: ukjent stilling"};
+          // A service the round's form has no category for (G1 had no
+          // culture, refugee, combined-school or physiotherapy category) is
+          // ticked as «Annet»: the respondent is drawn as the form records them.
+          const auto can = recordable.find(generation->id);
+          const int service_code = can == recordable.end() || can->second.contains(service->code)
+                                       ? service->code
+                                       : other->code;
           data_.respondents.push_back(
-              {round_index, service->code, position->code, static_cast<float>(rng.Normal())});
+              {round_index, service_code, position->code, static_cast<float>(rng.Normal()), 0});
         }
+        SetAnalysedServices(round);
         data_.rounds.push_back(round);
         return true;
       };
@@ -298,6 +345,7 @@ class Generator {
           baseline;                        // service → sorted latent scores of baseline answerers
       std::map<int, double> targets;       // service → share of the reported categories
       std::map<int, double> wanted;        // the calibration goal, kept while targets adjust
+      std::set<int> published;             // services with their own target for the item
       std::vector<CategoryWeight> layout;  // categories in latent order, lowest first
       std::vector<std::map<int, int>> recoding;  // per round: drawn code → recorded code
     };
@@ -318,7 +366,7 @@ class Generator {
         answers[r] = 0;  // answering; the code is set by Assign
         st.z[r] = static_cast<float>(Latent(model, st.index, r, family_index, checklist));
         if (!data_.rounds[data_.respondents[r].round].follow_up)
-          st.baseline[data_.respondents[r].service].push_back(st.z[r]);
+          st.baseline[data_.respondents[r].analysed_service].push_back(st.z[r]);
       }
       for (auto& [service, scores] : st.baseline) std::sort(scores.begin(), scores.end());
       std::map<int, std::size_t> answering;
@@ -326,6 +374,11 @@ class Generator {
       auto targets = ServiceTargets(family, item, answering);
       if (!targets) return targets.error();
       st.targets = st.wanted = std::move(targets.value());
+      for (const Target& t : p_.targets) {
+        if (t.indicator != family.id + "." + item.id || !t.breakdown.starts_with("service="))
+          continue;
+        if (const auto* s = in_.FindService(t.breakdown.substr(8))) st.published.insert(s->code);
+      }
       if (checklist) {
         st.layout = {{0, 1}, {1, 1}};
       } else {
@@ -339,7 +392,7 @@ class Generator {
     }
     // A checklist answer has at least one tick, which raises the shares a
     // little; a few passes lower the goals until the realised shares match.
-    const int passes = checklist ? 4 : 1;
+    const int passes = checklist ? 8 : 1;
     for (int pass = 0; pass < passes; ++pass) {
       std::vector<std::vector<float>> margins;
       for (ItemState& st : states)
@@ -364,13 +417,31 @@ class Generator {
           const uint8_t a = data_.answers[st.index][r];
           if (a == kBlank || a == kNotAsked || data_.rounds[data_.respondents[r].round].follow_up)
             continue;
-          auto& [ticks, count] = realised[data_.respondents[r].service];
+          auto& [ticks, count] = realised[data_.respondents[r].analysed_service];
           ticks += a == 1;
           count += 1;
         }
+        // A service with a published share is corrected on its own; the
+        // others only carry the overall share, so they are corrected
+        // together: per service, the few answerers of a small class (a
+        // reason for not acting, in a class k-anonymity formed) make the
+        // realised share jump and the goal would never settle.
+        double free_ticks = 0, free_count = 0, free_wanted = 0;
+        for (const auto& [service, p] : st.targets) {
+          if (st.published.contains(service)) continue;
+          const auto& [ticks, count] = realised[service];
+          free_ticks += ticks;
+          free_count += count;
+          free_wanted += st.wanted[service] * count;
+        }
+        const double free_error = free_count > 0 ? (free_ticks - free_wanted) / free_count : 0;
         for (auto& [service, p] : st.targets) {
           const auto& [ticks, count] = realised[service];
-          if (count > 0) p = std::clamp(p - (ticks / count - st.wanted[service]), 0.0, 1.0);
+          if (!st.published.contains(service)) {
+            p = std::clamp(p - free_error, 0.0, 1.0);
+          } else if (count > 0) {
+            p = std::clamp(p - (ticks / count - st.wanted[service]), 0.0, 1.0);
+          }
         }
       }
     }
@@ -406,7 +477,7 @@ class Generator {
     std::vector<float> margin(answers.size(), -std::numeric_limits<float>::infinity());
     for (std::size_t r = 0; r < answers.size(); ++r) {
       if (answers[r] == kBlank || answers[r] == kNotAsked) continue;
-      const auto c = cuts.find(data_.respondents[r].service);
+      const auto c = cuts.find(data_.respondents[r].analysed_service);
       if (c == cuts.end()) {
         answers[r] = kBlank;  // a service with no baseline answerers cannot be calibrated
         continue;

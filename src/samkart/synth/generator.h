@@ -35,9 +35,14 @@ struct Round {
 
 struct Respondent {
   uint32_t round = 0;
-  int service = 0;   // service code
+  int service = 0;   // service code, as the round's questionnaire records it
   int position = 0;  // position code
   float theta = 0;   // general competence
+  // The service the import will store: `service` after k-anonymity in the
+  // round (anonymise::kDefaultK), where a service with fewer than k
+  // respondents moves to a broader class. Answers are calibrated per
+  // analysed service, so the shares by service survive the import.
+  int analysed_service = 0;
 };
 
 struct SynthData {

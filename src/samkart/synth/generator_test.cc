@@ -64,7 +64,7 @@ class SynthTest : public ::testing::Test {
       const Respondent& person = data_->respondents[r];
       const Round& round = data_->rounds[person.round];
       if (round.follow_up) continue;
-      if (key == "service" && instrument_->FindServiceByCode(person.service)->key != value)
+      if (key == "service" && instrument_->FindServiceByCode(person.analysed_service)->key != value)
         continue;
       if (key == "size_group" && std::to_string(round.municipality->size_group) != value) continue;
       const uint8_t a = data_->answers[index][r];
