@@ -146,9 +146,15 @@ TEST_F(ReportSuppression, TheSmallestMunicipalityShowsNoHiddenShareInHtmlPdfOrXl
 TEST_F(ReportSuppression, ALargerMunicipalityShowsItsLargeServicesAndHidesItsSmallOnes) {
   // The largest round that still has a service below the minimum: its
   // tables by service mix visible and hidden rows.
+  // Only a municipality's latest round: that is the one its report describes.
   std::pair<int, int> chosen{0, 0};
   std::size_t chosen_size = 0;
-  for (const auto& [round, size] : Rounds()) {
+  const auto rounds = Rounds();
+  std::map<int, int> latest;  // municipality → latest year
+  for (const auto& [round, size] : rounds)
+    latest[round.first] = std::max(latest[round.first], round.second);
+  for (const auto& [round, size] : rounds) {
+    if (round.second != latest[round.first]) continue;
     bool small = false, large = false;
     for (const auto& [code, n] : ByService(round.first, round.second)) {
       small = small || (n > 0 && n < inputs_.rules.min_n);
