@@ -63,8 +63,9 @@ struct ParsedTarget {
   std::string family;
   std::string item;
   std::vector<int> codes;  // explicit categories; empty: the family's reported share
-  std::optional<Variable> by;
-  int group = 0;  // the breakdown value (service code or size-group code)
+  // The breakdown's conditions: service code, stored position code or size
+  // group, each a filter on the table (all must hold).
+  std::vector<std::pair<Variable, int>> conditions;
   std::string error;
 };
 
@@ -150,43 +151,45 @@ class GoldenTest : public ::testing::Test {
     }
     p.family = id.substr(0, dot);
     p.item = id.substr(dot + 1);
-    if (t.breakdown.empty()) return p;
-    const auto eq = t.breakdown.find('=');
-    const std::string key = t.breakdown.substr(0, eq);
-    const std::string value = eq == std::string::npos ? "" : t.breakdown.substr(eq + 1);
-    if (key == "service") {
-      const auto* service = instrument_->FindService(value);
-      if (service == nullptr) p.error = "unknown service «" + value + "»";
-      p.by = Variable::kService;
-      p.group = service ? service->code : 0;
-    } else if (key == "size_group") {
-      p.by = Variable::kSizeGroup;
-      p.group = text::ParseInt(value).value_or(0);
-    } else {
-      p.error = "unknown breakdown «" + t.breakdown + "»";
+    for (const synth::BreakdownPart& part : t.parts) {
+      if (part.key == "service") {
+        const auto* service = instrument_->FindService(part.value);
+        if (service == nullptr) p.error = "unknown service «" + part.value + "»";
+        p.conditions.emplace_back(Variable::kService, service ? service->code : 0);
+      } else if (part.key == "position") {
+        // Compared on the stored position: k-anonymity may have moved a
+        // few respondents of a small position in a round to a broader one.
+        const auto* position = instrument_->FindPosition(part.value);
+        if (position == nullptr) p.error = "unknown position «" + part.value + "»";
+        p.conditions.emplace_back(Variable::kPosition, position ? position->code : 0);
+      } else if (part.key == "size_group") {
+        p.conditions.emplace_back(Variable::kSizeGroup, text::ParseInt(part.value).value_or(0));
+      } else {
+        p.error = "unknown breakdown «" + t.breakdown + "»";
+      }
     }
     return p;
   }
 
   // The target as the national report computes it, from the imported data:
-  // baseline rounds only, the breakdown the target names.
+  // baseline rounds only, restricted to the breakdown the target names.
   static Share Analysed(const ParsedTarget& p, std::string& error) {
     TableRequest request;
     request.family = p.family;
     request.item = p.item;
-    if (p.by) request.by = {*p.by};
     request.where = {{Variable::kRoundType, {Baseline()}, std::nullopt}};
+    for (const auto& [variable, code] : p.conditions)
+      request.where.push_back({variable, {code}, std::nullopt});
     request.distribution = !p.codes.empty();
     auto table = ComputeTable(*data_, *instrument_, request);
     if (!table.ok()) {
       error = table.error().message;
       return {};
     }
-    const std::vector<int> group = p.by ? std::vector<int>{p.group} : std::vector<int>{};
     std::size_t n = 0, count = 0;
     bool found = false;
     for (const TableRow& row : table->rows) {
-      if (row.group != group) continue;
+      if (!row.group.empty()) continue;
       found = true;
       n = row.cell.n;  // the same denominator for every category of the group
       if (!row.category ||
@@ -213,8 +216,13 @@ class GoldenTest : public ::testing::Test {
       const synth::Respondent& person = generated_->respondents[r];
       const synth::Round& round = generated_->rounds[person.round];
       if (round.follow_up) continue;
-      if (p.by == Variable::kService && person.analysed_service != p.group) continue;
-      if (p.by == Variable::kSizeGroup && round.municipality->size_group != p.group) continue;
+      bool keep = true;
+      for (const auto& [variable, code] : p.conditions) {
+        if (variable == Variable::kService) keep &= person.analysed_service == code;
+        if (variable == Variable::kPosition) keep &= person.position == code;
+        if (variable == Variable::kSizeGroup) keep &= round.municipality->size_group == code;
+      }
+      if (!keep) continue;
       const uint8_t a = generated_->answers[index][r];
       if (a == instrument::kBlank || a == instrument::kNotAsked) continue;
       ++n;

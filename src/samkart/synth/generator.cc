@@ -42,8 +42,34 @@ class Generator {
       if (position == nullptr) return Error{fmt::format("effects.csv: ukjent stilling «{}»", key)};
       position_effects_[position->code] = effect;
     }
+    for (const auto& [indicator, by_position] : p_.position_item_effects) {
+      if (in_.FindItem(indicator) == nullptr)
+        return Error{fmt::format("effects.csv: ukjent spørsmål «{}»", indicator)};
+      for (const auto& [key, effect] : by_position) {
+        const auto* position = in_.FindPosition(key);
+        if (position == nullptr)
+          return Error{fmt::format("effects.csv: ukjent stilling «{}» for «{}»", key, indicator)};
+        position_item_effects_[indicator][position->code] = effect;
+      }
+    }
+    for (const Target& t : p_.targets) {
+      for (const BreakdownPart& part : t.parts) {
+        const bool known = part.key == "service"    ? in_.FindService(part.value) != nullptr
+                           : part.key == "position" ? in_.FindPosition(part.value) != nullptr
+                                                    : true;  // size_group: checked when loaded
+        if (!known) {
+          return Error{fmt::format("targets.csv: ukjent {} «{}» i «{}» for «{}»", part.key,
+                                   part.value, t.breakdown, t.indicator)};
+        }
+      }
+    }
     if (auto r = BuildRounds(); !r) return r.error();
     BuildItems();
+    item_position_effects_.assign(data_.items.size(), nullptr);
+    for (std::size_t i = 0; i < data_.items.size(); ++i) {
+      const auto it = position_item_effects_.find(data_.items[i].QualifiedId());
+      if (it != position_item_effects_.end()) item_position_effects_[i] = &it->second;
+    }
     for (const Family& family : in_.families) {
       if (auto r = AnswerFamily(family); !r) return r.error();
     }
@@ -261,7 +287,12 @@ class Generator {
     const double shared = checklist ? 0.0 : 0.5;
     double z = loading * person.theta +
                unique * (shared * family_factor + std::sqrt(1 - shared * shared) * noise);
-    if (pos != position_effects_.end()) z += direction * 0.6 * pos->second;
+    double position_effect = pos != position_effects_.end() ? pos->second : 0.0;
+    if (const auto* extras = item_position_effects_[item_index]) {
+      const auto extra = extras->find(person.position);
+      if (extra != extras->end()) position_effect += extra->second;
+    }
+    z += direction * 0.6 * position_effect;
     if (size != p_.size_effects.end()) {
       const auto scale = p_.size_scales.find(data_.items[item_index].family->id + "." +
                                              data_.items[item_index].item->id);
@@ -269,6 +300,12 @@ class Generator {
     }
     if (round.follow_up) z += model.follow_up_shift;
     return z;
+  }
+
+  // The service of a target broken down by service alone, else null.
+  const instrument::Service* ServiceOf(const Target& t) const {
+    if (t.parts.size() != 1 || t.parts[0].key != "service") return nullptr;
+    return in_.FindService(t.parts[0].value);
   }
 
   // Target share (0–1) of the reported categories per service code.
@@ -279,13 +316,10 @@ class Generator {
     std::map<int, double> fixed;
     for (const Target& t : p_.targets) {
       if (t.indicator != indicator) continue;
-      if (t.breakdown.empty()) overall = t.value_pct / 100;
-      if (t.breakdown.starts_with("service=")) {
-        const auto* s = in_.FindService(t.breakdown.substr(8));
-        if (s == nullptr)
-          return Error{fmt::format("targets.csv: ukjent tjeneste i «{}»", t.breakdown)};
-        fixed[s->code] = t.value_pct / 100;
-      }
+      if (t.parts.empty()) overall = t.value_pct / 100;
+      // Only a share for a whole service is calibrated; a position within a
+      // service follows from the position effects.
+      if (const auto* s = ServiceOf(t)) fixed[s->code] = t.value_pct / 100;
     }
     if (!overall)
       return Error{fmt::format("targets.csv: mangler et samlet mål for «{}»", indicator)};
@@ -375,9 +409,8 @@ class Generator {
       if (!targets) return targets.error();
       st.targets = st.wanted = std::move(targets.value());
       for (const Target& t : p_.targets) {
-        if (t.indicator != family.id + "." + item.id || !t.breakdown.starts_with("service="))
-          continue;
-        if (const auto* s = in_.FindService(t.breakdown.substr(8))) st.published.insert(s->code);
+        if (t.indicator != family.id + "." + item.id) continue;
+        if (const auto* s = ServiceOf(t)) st.published.insert(s->code);
       }
       if (checklist) {
         st.layout = {{0, 1}, {1, 1}};
@@ -506,6 +539,9 @@ class Generator {
   // generation → family.item → codes its export can write
   std::map<std::string, std::map<std::string, std::set<int>>> recordable_;
   std::map<int, double> position_effects_;  // by position code
+  // family.item → position code → extra effect on that item
+  std::map<std::string, std::map<int, double>> position_item_effects_;
+  std::vector<const std::map<int, double>*> item_position_effects_;  // by item index
 };
 
 }  // namespace

@@ -36,7 +36,8 @@ class SynthTest : public ::testing::Test {
   }
 
   // Share (percent) of baseline answers in `codes` among answers that count
-  // in the denominator, for respondents passing `keep`.
+  // in the denominator, for the respondents the breakdown names (each
+  // condition of «a=b&c=d» must hold).
   static std::pair<double, std::size_t> Share(const std::string& indicator,
                                               const std::string& breakdown) {
     std::string item_id = indicator;
@@ -54,19 +55,25 @@ class SynthTest : public ::testing::Test {
     if (codes.empty()) codes = family->reported_share;
     std::size_t index = 0;
     while (data_->items[index].item != item) ++index;
-    std::string key, value;
-    if (!breakdown.empty()) {
-      key = breakdown.substr(0, breakdown.find('='));
-      value = breakdown.substr(breakdown.find('=') + 1);
-    }
+    const auto parts = ParseBreakdown(breakdown);
+    EXPECT_TRUE(parts.ok()) << breakdown;
+    if (!parts.ok()) return {0, 0};
     std::size_t n = 0, hits = 0;
     for (std::size_t r = 0; r < data_->respondents.size(); ++r) {
       const Respondent& person = data_->respondents[r];
       const Round& round = data_->rounds[person.round];
       if (round.follow_up) continue;
-      if (key == "service" && instrument_->FindServiceByCode(person.analysed_service)->key != value)
-        continue;
-      if (key == "size_group" && std::to_string(round.municipality->size_group) != value) continue;
+      bool keep = true;
+      for (const BreakdownPart& part : parts.value()) {
+        if (part.key == "service") {
+          keep &= instrument_->FindServiceByCode(person.analysed_service)->key == part.value;
+        } else if (part.key == "position") {
+          keep &= instrument_->FindPositionByCode(person.position)->key == part.value;
+        } else if (part.key == "size_group") {
+          keep &= std::to_string(round.municipality->size_group) == part.value;
+        }
+      }
+      if (!keep) continue;
       const uint8_t a = data_->answers[index][r];
       if (a == kBlank || a == kNotAsked) continue;
       ++n;
@@ -83,6 +90,21 @@ class SynthTest : public ::testing::Test {
 instrument::Instrument* SynthTest::instrument_ = nullptr;
 Parameters* SynthTest::parameters_ = nullptr;
 SynthData* SynthTest::data_ = nullptr;
+
+TEST(SynthBreakdownTest, CombinesKeysAndRejectsUnknownOnes) {
+  const auto parts = ParseBreakdown("service=barnehage&position=assistent");
+  ASSERT_TRUE(parts.ok()) << parts.error().message;
+  EXPECT_EQ(parts.value(),
+            (std::vector<BreakdownPart>{{"service", "barnehage"}, {"position", "assistent"}}));
+  EXPECT_TRUE(ParseBreakdown("").value().empty());
+  const auto unknown = ParseBreakdown("service=barnehage&region=nord");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error().message.find("ukjent nøkkel «region»"), std::string::npos)
+      << unknown.error().message;
+  EXPECT_FALSE(ParseBreakdown("service=barnehage&service=ppt").ok());
+  EXPECT_FALSE(ParseBreakdown("size_group=stor").ok());
+  EXPECT_FALSE(ParseBreakdown("position").ok());
+}
 
 TEST_F(SynthTest, CountsFollowChapterFour) {
   EXPECT_EQ(parameters_->municipalities.size(), 73u);

@@ -59,6 +59,34 @@ class Sheet {
 
 }  // namespace
 
+Result<std::vector<BreakdownPart>> ParseBreakdown(const std::string& breakdown) {
+  std::vector<BreakdownPart> parts;
+  if (breakdown.empty()) return parts;
+  for (const auto& piece : text::Split(breakdown, '&')) {
+    const std::string condition(text::Trim(piece));
+    const auto eq = condition.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == condition.size()) {
+      return Error{fmt::format("breakdown «{}»: «{}» er ikke nøkkel=verdi", breakdown, condition)};
+    }
+    BreakdownPart part{condition.substr(0, eq), condition.substr(eq + 1)};
+    if (part.key != "service" && part.key != "position" && part.key != "size_group") {
+      return Error{
+          fmt::format("breakdown «{}»: ukjent nøkkel «{}» (kjente: service, position, size_group)",
+                      breakdown, part.key)};
+    }
+    if (part.key == "size_group" && !text::ParseInt(part.value)) {
+      return Error{
+          fmt::format("breakdown «{}»: size_group «{}» er ikke et heltall", breakdown, part.value)};
+    }
+    for (const auto& other : parts) {
+      if (other.key == part.key)
+        return Error{fmt::format("breakdown «{}»: «{}» står to ganger", breakdown, part.key)};
+    }
+    parts.push_back(std::move(part));
+  }
+  return parts;
+}
+
 double Parameters::ServiceOffset(const std::string& family, const std::string& service) const {
   for (const std::string& key : {family, std::string("*")}) {
     const auto f = service_offsets.find(key);
@@ -115,7 +143,12 @@ Result<Parameters> LoadParameters(const std::vector<io::TextFile>& files) {
       SAMKART_TRY(tolerance, sheet.Number(row, "tolerance_pp"));
       SAMKART_TRY(source, sheet.Text(row, "source"));
       SAMKART_TRY(confidence, sheet.Text(row, "confidence"));
-      p.targets.push_back({indicator, breakdown, value, tolerance, source, confidence});
+      auto parts = ParseBreakdown(breakdown);
+      if (!parts) {
+        return Error{fmt::format("data/synth/targets.csv:{}: {}", row.line, parts.error().message)};
+      }
+      p.targets.push_back(
+          {indicator, breakdown, value, tolerance, source, confidence, std::move(parts.value())});
     }
   }
   {
@@ -141,9 +174,24 @@ Result<Parameters> LoadParameters(const std::vector<io::TextFile>& files) {
       SAMKART_TRY(kind, sheet.Text(row, "kind"));
       SAMKART_TRY(key, sheet.Text(row, "key"));
       SAMKART_TRY(effect, sheet.Number(row, "effect"));
-      if (kind == "position") p.position_effects[key] = effect;
-      if (kind == "size_group") p.size_effects[text::ParseInt(key).value_or(0)] = effect;
-      if (kind == "size_scale") p.size_scales[key] = effect;
+      if (kind == "position") {
+        p.position_effects[key] = effect;
+      } else if (kind == "position_item") {
+        // key: family.item|position
+        const auto bar = key.find('|');
+        if (bar == std::string::npos || bar == 0 || bar + 1 == key.size()) {
+          return Error{fmt::format(
+              "data/synth/effects.csv:{}: position_item «{}» skal være family.item|stilling",
+              row.line, key)};
+        }
+        p.position_item_effects[key.substr(0, bar)][key.substr(bar + 1)] = effect;
+      } else if (kind == "size_group") {
+        p.size_effects[text::ParseInt(key).value_or(0)] = effect;
+      } else if (kind == "size_scale") {
+        p.size_scales[key] = effect;
+      } else {
+        return Error{fmt::format("data/synth/effects.csv:{}: ukjent kind «{}»", row.line, kind)};
+      }
     }
   }
   {

@@ -23,15 +23,30 @@ struct Municipality {
   std::optional<int> follow_up_year;
 };
 
+// One condition of a target's breakdown: key (service, position or
+// size_group) and value (a service or position key, a size group number).
+struct BreakdownPart {
+  std::string key;
+  std::string value;
+  bool operator==(const BreakdownPart&) const = default;
+};
+
 // A published (or assumed) share the generated data must reproduce.
 struct Target {
   std::string indicator;  // family.item, or family.item=codes for a category share
-  std::string breakdown;  // "", "service=barnehage", "size_group=4"
+  // "", "service=barnehage", "size_group=4", or conditions joined by «&»:
+  // "service=barnehage&position=assistent".
+  std::string breakdown;
   double value_pct = 0;
   double tolerance_pp = 2;
   std::string source;
-  std::string confidence;  // exact | published | inferred | assumed
+  std::string confidence;            // exact | published | inferred | assumed
+  std::vector<BreakdownPart> parts;  // the breakdown parsed; empty for everyone
 };
+
+// Splits a breakdown at «&» into key=value conditions. Keys are service,
+// position and size_group, each at most once; anything else is an error.
+Result<std::vector<BreakdownPart>> ParseBreakdown(const std::string& breakdown);
 
 struct FamilyModel {
   double loading = 0.5;        // weight of the person's general competence
@@ -52,6 +67,9 @@ struct Parameters {
   std::map<std::string, std::vector<std::pair<std::string, double>>>
       positions;  // service → (position, weight)
   std::map<std::string, double> position_effects;
+  // family.item → position → extra effect on that item only (same units as
+  // position_effects, added to them)
+  std::map<std::string, std::map<std::string, double>> position_item_effects;
   std::map<int, double> size_effects;
   std::map<std::string, double> size_scales;  // family.item → multiplier of the size effect
   std::map<std::string, std::map<std::string, double>>
