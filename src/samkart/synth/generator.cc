@@ -340,8 +340,9 @@ class Generator {
       double sum = 0;
       for (const auto& [code, n] : answering) {
         if (fixed.contains(code)) continue;
-        sum += Logistic(a + p_.ServiceOffset(family.id, in_.FindServiceByCode(code)->key)) *
-               static_cast<double>(n);
+        sum +=
+            Logistic(a + p_.ServiceOffset(family.id, item.id, in_.FindServiceByCode(code)->key)) *
+            static_cast<double>(n);
       }
       return sum;
     };
@@ -353,8 +354,8 @@ class Generator {
     }
     for (const auto& [code, n] : answering) {
       if (!fixed.contains(code)) {
-        result[code] =
-            Logistic((lo + hi) / 2 + p_.ServiceOffset(family.id, in_.FindServiceByCode(code)->key));
+        result[code] = Logistic(
+            (lo + hi) / 2 + p_.ServiceOffset(family.id, item.id, in_.FindServiceByCode(code)->key));
       }
     }
     return result;

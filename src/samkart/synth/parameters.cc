@@ -87,8 +87,9 @@ Result<std::vector<BreakdownPart>> ParseBreakdown(const std::string& breakdown) 
   return parts;
 }
 
-double Parameters::ServiceOffset(const std::string& family, const std::string& service) const {
-  for (const std::string& key : {family, std::string("*")}) {
+double Parameters::ServiceOffset(const std::string& family, const std::string& item,
+                                 const std::string& service) const {
+  for (const std::string& key : {family + "." + item, family, std::string("*")}) {
     const auto f = service_offsets.find(key);
     if (f == service_offsets.end()) continue;
     const auto s = f->second.find(service);

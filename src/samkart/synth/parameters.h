@@ -73,13 +73,15 @@ struct Parameters {
   std::map<int, double> size_effects;
   std::map<std::string, double> size_scales;  // family.item → multiplier of the size effect
   std::map<std::string, std::map<std::string, double>>
-      service_offsets;  // family or "*" → service → offset
+      service_offsets;  // family.item, family or "*" → service → offset
   std::map<std::string, FamilyModel> families;
   // Categories in latent order (lowest first), keyed by family.item, family or scale.
   std::map<std::string, std::vector<CategoryWeight>> category_weights;
   std::vector<io::TextFile> files;  // the raw files; the exporter copies them to DIR/parametere/
 
-  double ServiceOffset(const std::string& family, const std::string& service) const;
+  // The offset for family.item, else for the family, else for "*".
+  double ServiceOffset(const std::string& family, const std::string& item,
+                       const std::string& service) const;
   const std::vector<CategoryWeight>* Weights(const std::string& family, const std::string& item,
                                              const std::string& scale) const;
 };
