@@ -265,6 +265,27 @@ TEST_F(SynthTest, AnswersAreCorrelatedWithinAPerson) {
             static_cast<double>(low_yes) / static_cast<double>(low) + 0.05);
 }
 
+// §5.4.1 (004 l. 671-673): in kindergartens those with the longest formal
+// education, pedagogues and the styrer, are the most confident talking with
+// children, about minor as well as serious matters. The report prints no
+// numbers, so the direction is checked: each of them at least 5 pp above
+// each of the assistants and barne- og ungdomsarbeidere.
+TEST_F(SynthTest, KindergartenLeadersAndPedagoguesTalkWithChildrenMostConfidently) {
+  for (const std::string item :
+       {"conversation_children.minor_concern", "conversation_children.serious_matters"}) {
+    for (const std::string high : {"styrer", "pedagogisk_leder"}) {
+      for (const std::string low : {"assistent", "barne_ungdomsarbeider"}) {
+        const auto [above, n_above] = Share(item, "service=barnehage&position=" + high);
+        const auto [below, n_below] = Share(item, "service=barnehage&position=" + low);
+        EXPECT_GT(n_above, 200u) << item << " " << high;
+        EXPECT_GT(n_below, 200u) << item << " " << low;
+        EXPECT_GT(above, below + 5)
+            << item << ": " << high << " " << above << " vs " << low << " " << below;
+      }
+    }
+  }
+}
+
 TEST_F(SynthTest, RoutingAndExclusionsHold) {
   std::size_t concern = 0, content = 0;
   for (std::size_t i = 0; i < data_->items.size(); ++i) {
