@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # PostgreSQL versus SQLite as the store, whole commands on the default
-# synthetic dataset (scale 1: 91 exports, 32,030 respondents), in the same
+# synthetic dataset (scale 1: 91 exports, 32,167 respondents), in the same
 # run on the same machine:
 #
 #   import      `samkart import DIR` of the whole folder into a new database
@@ -183,7 +183,7 @@ row "steg" "SQLite s" "PostgreSQL s" "PG/SQLite"
 row "----------------------------------------" "--------:" "------------:" "---------:"
 for step in import tables copy; do
   case $step in
-  import) label="import (91 filer, 32 030 respondenter)" a=$(median "${sq_import[@]}") b=$(median "${pg_import[@]}") ;;
+  import) label="import (91 filer)" a=$(median "${sq_import[@]}") b=$(median "${pg_import[@]}") ;;
   tables) label="3 tabeller + nasjonal rapport (XLSX)" a=$(median "${sq_tables[@]}") b=$(median "${pg_tables[@]}") ;;
   copy) label="copy inn i backenden" a=$(median "${sq_copy[@]}") b=$(median "${pg_copy[@]}") ;;
   esac
