@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  cmake ninja-build g++ pkg-config
+  cmake ninja-build g++ pkg-config ccache  # ccache: rebuilds of unchanged files are free
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libfmt-dev nlohmann-json3-dev
   libsqlite3-dev sqlite3 libssl-dev  # the store; SHA-256 for import provenance
@@ -21,6 +21,7 @@ packages=(
   wrk  # bench/web_load.sh: the explorer API under 200 connections
   libpqxx-dev  # the PostgreSQL store (libpqxx over libpq)
   postgresql  # the PostgreSQL tests' throwaway server (scripts/postgres_server.sh)
+  libglpk-dev  # samkart audit: the linear programs that bound every hidden cell
 )
 
 missing=()

@@ -13,5 +13,12 @@ case "$kind" in
   *) echo "ukjent byggtype: $kind (bruk release eller asan)" >&2; exit 2 ;;
 esac
 
+# ccache keyed on paths relative to the checkout, so a second clone (CI's)
+# reuses what this one compiled.
+if command -v ccache >/dev/null 2>&1; then
+  flags+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+  export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
+fi
+
 cmake -S . -B "build/$kind" -G Ninja "${flags[@]}" >/dev/null
 cmake --build "build/$kind" -j "$jobs"

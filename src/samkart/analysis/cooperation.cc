@@ -35,7 +35,7 @@ const CooperationPair* CooperationMatrix::Find(int rater, int rated_service) con
 Result<CooperationMatrix> ComputeCooperationMatrix(const Dataset& data,
                                                    const instrument::Instrument& instrument,
                                                    const std::vector<Filter>& where,
-                                                   const PublicationRules& rules) {
+                                                   Publication& publication) {
   const instrument::Family* family = CooperationFamily(instrument);
   if (family == nullptr) return Error{"instrumentet har ingen familie som vurderer samarbeid"};
   CooperationMatrix matrix;
@@ -52,7 +52,8 @@ Result<CooperationMatrix> ComputeCooperationMatrix(const Dataset& data,
     matrix.rated.push_back(partner->code);
     tables.push_back(std::move(table.value()));
   }
-  ApplyPublicationRules(tables, data, rules);
+  auto applied = publication.Apply(tables);
+  if (!applied.ok()) return applied.error();
   if (!tables.empty()) matrix.denominator_rule = tables[0].denominator_rule;
 
   std::vector<bool> is_rater(256, false);

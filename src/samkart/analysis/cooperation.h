@@ -41,7 +41,7 @@ struct CooperationMatrix {
 Result<CooperationMatrix> ComputeCooperationMatrix(const Dataset& data,
                                                    const instrument::Instrument& instrument,
                                                    const std::vector<Filter>& where,
-                                                   const PublicationRules& rules);
+                                                   Publication& publication);
 
 std::string FormatCooperationText(const CooperationMatrix& matrix,
                                   const instrument::Instrument& instrument);

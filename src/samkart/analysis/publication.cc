@@ -1,24 +1,57 @@
 #include "samkart/analysis/publication.h"
 
 #include <algorithm>
-#include <map>
 #include <set>
+#include <unordered_map>
+
+#include <fmt/format.h>
 
 namespace samkart::analysis {
 
 namespace {
 
-using Group = std::vector<int>;
+bool IsCanonical(Variable v) {
+  const auto& all = CanonicalVariables();
+  return std::find(all.begin(), all.end(), v) != all.end();
+}
 
-// An empty cell (nobody asked, nobody in the group) reveals nothing and is shown as 0.
-bool FailsPrimary(const Cell& cell, const PublicationRules& rules) {
-  if (cell.n == 0) return false;
-  if (cell.n < rules.min_n) return true;
-  if (rules.max_small_count) {
-    const std::size_t small = *rules.max_small_count;
-    if (cell.count <= small || cell.n - cell.count <= small) return true;
+std::size_t Rank(Variable v) {
+  const auto& all = CanonicalVariables();
+  return static_cast<std::size_t>(std::find(all.begin(), all.end(), v) - all.begin());
+}
+
+void SortVariables(std::vector<Variable>& vars) {
+  std::sort(vars.begin(), vars.end(), [](Variable a, Variable b) { return Rank(a) < Rank(b); });
+}
+
+bool Has(const std::vector<Variable>& vars, Variable v) {
+  return std::find(vars.begin(), vars.end(), v) != vars.end();
+}
+
+// A table may list a municipality beside neither its region nor its size group.
+bool IsCanonicalTable(const std::vector<Variable>& vars) {
+  if (vars.size() > 2) return false;
+  if (Has(vars, Variable::kMunicipality) &&
+      (Has(vars, Variable::kRegion) || Has(vars, Variable::kSizeGroup))) {
+    return false;
   }
-  return false;
+  return true;
+}
+
+// Does every cell of `fine` lie inside one cell of `coarse`?
+bool Refines(const std::vector<Variable>& fine, const std::vector<Variable>& coarse) {
+  if (fine == coarse) return false;
+  for (const Variable v : coarse) {
+    const bool determined =
+        Has(fine, v) || ((v == Variable::kRegion || v == Variable::kSizeGroup) &&
+                         Has(fine, Variable::kMunicipality));
+    if (!determined) return false;
+  }
+  return true;
+}
+
+std::string VariableList() {
+  return "kommune, region, størrelsesgruppe, år, tjenestested og stilling";
 }
 
 void Hide(Cell& cell) {
@@ -26,47 +59,14 @@ void Hide(Cell& cell) {
   cell.suppressed = true;
 }
 
-// The groups of one side (primary or reference) of a table that must be hidden.
-struct Side {
-  std::map<Group, std::size_t> size;  // largest n over the items: the group's weight
-  std::set<Group> hidden;
-  bool total_hidden = false;
-};
-
-// Adds complementary suppressions until no line has exactly one hidden group.
-std::size_t Complement(Side& side, const std::vector<Variable>& by,
-                       const std::map<int, std::pair<int, int>>& nesting) {
-  std::vector<Group> groups;
-  for (const auto& [g, n] : side.size) groups.push_back(g);
-  const auto lines = PublicationLines(groups, by, nesting);
-  std::size_t added = 0;
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (const auto& line : lines) {
-      std::size_t hidden = 0;
-      const Group* smallest = nullptr;
-      // A group nobody in it answered hides nothing: the total minus the
-      // visible groups would still give the other hidden group exactly. So
-      // only groups with answers count as hidden partners or candidates.
-      for (const Group& g : line) {
-        if (side.size[g] == 0) continue;
-        if (side.hidden.count(g)) {
-          ++hidden;
-        } else if (smallest == nullptr || side.size[g] < side.size[*smallest]) {
-          smallest = &g;
-        }
-      }
-      if (hidden == 1 && smallest != nullptr) {
-        side.hidden.insert(*smallest);
-        ++added;
-        changed = true;
-      }
-    }
-  }
-  return added;
-}
-
 }  // namespace
+
+const std::vector<Variable>& CanonicalVariables() {
+  static const std::vector<Variable> kVariables = {Variable::kMunicipality, Variable::kRegion,
+                                                   Variable::kSizeGroup,    Variable::kYear,
+                                                   Variable::kService,      Variable::kPosition};
+  return kVariables;
+}
 
 std::map<int, std::pair<int, int>> MunicipalityNesting(const Dataset& data) {
   std::map<int, std::pair<int, int>> nesting;
@@ -79,99 +79,436 @@ std::map<int, std::pair<int, int>> MunicipalityNesting(const Dataset& data) {
   return nesting;
 }
 
-std::vector<std::vector<Group>> PublicationLines(
-    const std::vector<Group>& groups, const std::vector<Variable>& by,
-    const std::map<int, std::pair<int, int>>& nesting) {
-  std::vector<std::vector<Group>> lines;
-  lines.push_back(groups);  // every group against the table total
-  if (by.size() == 2) {
-    std::map<int, std::vector<Group>> rows, columns;
-    for (const Group& g : groups) {
-      rows[g[0]].push_back(g);
-      columns[g[1]].push_back(g);
+Publication::Publication(const Dataset& data, const instrument::Instrument& instrument,
+                         PublicationRules rules, Audience audience)
+    : data_(data),
+      instrument_(instrument),
+      rules_(rules),
+      audience_(audience),
+      nesting_(MunicipalityNesting(data)) {
+  const int baseline = instrument.round_types.empty() ? 1 : instrument.round_types[0].code;
+  std::set<std::tuple<int, int, int>> rounds;
+  int last_municipality = -1, last_year = -1, last_round = -1;
+  for (std::size_t r = 0; r < data.rows; ++r) {
+    if (data.municipality[r] == last_municipality && data.year[r] == last_year &&
+        data.round_type[r] == last_round) {
+      continue;
     }
-    for (auto& [value, line] : rows) lines.push_back(line);
-    for (auto& [value, line] : columns) lines.push_back(line);
+    last_municipality = data.municipality[r];
+    last_year = data.year[r];
+    last_round = data.round_type[r];
+    rounds.emplace(last_round == baseline ? 0 : 1, last_municipality, last_year);
   }
-  // Every line so far, split by the region and by the size group of its
-  // municipalities.
-  for (std::size_t d = 0; d < by.size(); ++d) {
-    if (by[d] != Variable::kMunicipality) continue;
-    const std::size_t base = lines.size();
-    for (std::size_t l = 0; l < base; ++l) {
-      std::map<int, std::vector<Group>> by_region, by_size;
-      for (const Group& g : lines[l]) {
-        const auto it = nesting.find(g[d]);
-        if (it == nesting.end()) continue;
-        by_region[it->second.first].push_back(g);
-        by_size[it->second.second].push_back(g);
-      }
-      for (auto& [value, line] : by_region) lines.push_back(line);
-      for (auto& [value, line] : by_size) lines.push_back(line);
-    }
+  for (const auto& [set, municipality, year] : rounds) {
+    years_[set][municipality].push_back(year);
   }
-  return lines;
 }
 
-SuppressionSummary ApplyPublicationRules(std::vector<Table>& tables, const Dataset& data,
-                                         const PublicationRules& rules) {
-  SuppressionSummary summary;
-  // Only a breakdown by municipality needs the nesting; it costs a pass.
-  bool by_municipality = false;
-  for (const Table& table : tables) {
-    for (const Variable v : table.by)
-      by_municipality = by_municipality || v == Variable::kMunicipality;
+Result<Publication::Address> Publication::AddressOf(const std::vector<Filter>& where,
+                                                    const std::vector<Variable>& by,
+                                                    const std::vector<int>& group) const {
+  const int baseline = instrument_.round_types.empty() ? 1 : instrument_.round_types[0].code;
+  std::optional<bool> follow_up;
+  std::map<Variable, int> fixed;
+  for (const Filter& f : where) {
+    if (f.variable == Variable::kRoundType) {
+      if (f.range || f.values.empty()) {
+        return Error{"rundetype må gis som én verdi: 0-punktsmåling eller oppfølging"};
+      }
+      const bool all_baseline =
+          std::all_of(f.values.begin(), f.values.end(), [&](int v) { return v == baseline; });
+      const bool none_baseline =
+          std::none_of(f.values.begin(), f.values.end(), [&](int v) { return v == baseline; });
+      if (!all_baseline && !none_baseline) {
+        return Error{
+            "0-punktsmålinger og oppfølgingsmålinger publiseres hver for seg, ikke sammen"};
+      }
+      follow_up = none_baseline;
+      continue;
+    }
+    if (!IsCanonical(f.variable)) {
+      return Error{fmt::format("publiserte tabeller kan ikke avgrenses etter «{}»; bare etter {}",
+                               VariableName(f.variable), VariableList())};
+    }
+    int value = 0;
+    if (f.range) {
+      if (f.range->first != f.range->second) {
+        return Error{fmt::format(
+            "publiserte tabeller tar én verdi per avgrensning, ikke et intervall ({}={}..{}): "
+            "to intervaller trukket fra hverandre ville vise celler som er skjult",
+            VariableName(f.variable), f.range->first, f.range->second)};
+      }
+      value = f.range->first;
+    } else if (f.values.size() != 1) {
+      return Error{fmt::format(
+          "publiserte tabeller tar én verdi per avgrensning, ikke flere ({}): bruk en inndeling "
+          "(--by {}) i stedet",
+          VariableName(f.variable), VariableName(f.variable))};
+    } else {
+      value = f.values[0];
+    }
+    if (const auto it = fixed.find(f.variable); it != fixed.end() && it->second != value) {
+      return Error{fmt::format("«{}» er avgrenset to ganger", VariableName(f.variable))};
+    }
+    fixed[f.variable] = value;
   }
-  const auto nesting =
-      by_municipality ? MunicipalityNesting(data) : std::map<int, std::pair<int, int>>();
-  for (Table& table : tables) {
-    Side primary, reference;
-    for (const TableRow& row : table.rows) {
-      if (row.group.empty()) {
-        primary.total_hidden = primary.total_hidden || FailsPrimary(row.cell, rules);
-        if (row.reference) {
-          reference.total_hidden = reference.total_hidden || FailsPrimary(*row.reference, rules);
-        }
-        continue;
+  if (!follow_up) {
+    return Error{
+        "velg 0-punktsmålinger eller oppfølgingsmålinger (round_type); de publiseres hver for seg"};
+  }
+  for (std::size_t i = 0; i < by.size(); ++i) {
+    if (by[i] == Variable::kRoundType) {
+      return Error{
+          "publiserte tabeller kan ikke deles etter rundetype; 0-punkt og oppfølging vises hver "
+          "for seg"};
+    }
+    if (!IsCanonical(by[i])) {
+      return Error{fmt::format("publiserte tabeller kan ikke deles etter «{}»; bare etter {}",
+                               VariableName(by[i]), VariableList())};
+    }
+    fixed[by[i]] = i < group.size() ? group[i] : 0;
+  }
+  Address address;
+  address.follow_up = *follow_up;
+  bool empty = false;
+  if (const auto m = fixed.find(Variable::kMunicipality); m != fixed.end()) {
+    if (audience_ == Audience::kAggregatesOnly) {
+      return Error{"enkeltkommuner vises ikke for denne rollen"};
+    }
+    const auto nest = nesting_.find(m->second);
+    for (const Variable v : {Variable::kRegion, Variable::kSizeGroup}) {
+      const auto it = fixed.find(v);
+      if (it == fixed.end()) continue;
+      if (nest == nesting_.end() ||
+          it->second != (v == Variable::kRegion ? nest->second.first : nest->second.second)) {
+        empty = true;
       }
-      auto& size = primary.size[row.group];
-      size = std::max(size, row.cell.n);
-      if (FailsPrimary(row.cell, rules)) primary.hidden.insert(row.group);
-      if (row.reference) {
-        auto& reference_size = reference.size[row.group];
-        reference_size = std::max(reference_size, row.reference->n);
-        if (FailsPrimary(*row.reference, rules)) reference.hidden.insert(row.group);
+      fixed.erase(it);
+    }
+    // One round in the set: the municipality with its year is the municipality.
+    const auto& years = years_[*follow_up ? 1 : 0];
+    if (const auto y = fixed.find(Variable::kYear); y != fixed.end()) {
+      const auto rounds = years.find(m->second);
+      if (rounds == years.end() || std::find(rounds->second.begin(), rounds->second.end(),
+                                             y->second) == rounds->second.end()) {
+        empty = true;
+        fixed.erase(y);
+      } else if (rounds->second.size() == 1) {
+        fixed.erase(y);
       }
     }
-    summary.primary_groups += primary.hidden.size() + reference.hidden.size();
-    // A hidden total hides every group: each is smaller.
-    if (primary.total_hidden) {
-      for (const auto& [g, n] : primary.size) primary.hidden.insert(g);
-    }
-    if (reference.total_hidden) {
-      for (const auto& [g, n] : reference.size) reference.hidden.insert(g);
-    }
-    summary.secondary_groups += Complement(primary, table.by, nesting);
-    summary.secondary_groups += Complement(reference, table.by, nesting);
+  }
+  for (const auto& [v, value] : fixed) address.vars.push_back(v);
+  SortVariables(address.vars);
+  if (!IsCanonicalTable(address.vars)) {
+    return Error{fmt::format(
+        "publiserte tabeller har høyst to av {} (avgrensninger og inndelinger til sammen); "
+        "denne har {}",
+        VariableList(), address.vars.size())};
+  }
+  for (const Variable v : address.vars) address.values.push_back(fixed.at(v));
+  if (empty) address.values.assign(address.vars.size(), -1);  // a cell nobody is in
+  return address;
+}
 
-    for (TableRow& row : table.rows) {
-      const bool hide_primary =
-          row.group.empty() ? primary.total_hidden : primary.hidden.count(row.group) > 0;
-      const bool hide_reference =
-          row.group.empty() ? reference.total_hidden : reference.hidden.count(row.group) > 0;
-      if (hide_primary) {
-        Hide(row.cell);
-        ++summary.hidden_cells;
+std::optional<std::string> Publication::NotPublishable(const std::vector<Filter>& where,
+                                                       const std::vector<Variable>& by) const {
+  // The structure does not depend on the values: any group will do, except
+  // that a municipality must exist for its nesting to be checked.
+  std::vector<int> group(by.size(), 0);
+  for (std::size_t i = 0; i < by.size(); ++i) {
+    if (by[i] == Variable::kMunicipality && !nesting_.empty()) group[i] = nesting_.begin()->first;
+  }
+  auto address = AddressOf(where, by, group);
+  if (!address.ok()) return address.error().message;
+  return std::nullopt;
+}
+
+std::optional<std::size_t> Publication::CellOf(const ProtectedFamily& family,
+                                               const Address& address) const {
+  for (std::size_t t = 0; t < family.tables.size(); ++t) {
+    if (family.tables[t] != address.vars) continue;
+    const auto it = family.cells_of_table[t].find(address.values);
+    if (it == family.cells_of_table[t].end()) return std::nullopt;
+    return it->second;
+  }
+  return std::nullopt;
+}
+
+Result<const ProtectedFamily*> Publication::Family(const std::string& family, bool follow_up) {
+  if (family != kRespondentsFamily && instrument_.FindFamily(family) == nullptr) {
+    return Error{fmt::format("ukjent spørsmålsfamilie «{}»", family)};
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto& slot = families_[{family, follow_up}];
+  if (!slot) slot = std::make_unique<ProtectedFamily>(Protect(family, follow_up));
+  return slot.get();
+}
+
+ProtectedFamily Publication::Protect(const std::string& family_id, bool follow_up) const {
+  ProtectedFamily out;
+  out.family = family_id;
+  out.follow_up = follow_up;
+  const instrument::Family* family = instrument_.FindFamily(family_id);
+  std::optional<ShareRule> rule;
+  if (family != nullptr) {
+    rule = ShareRuleOf(instrument_, *family);
+    for (std::size_t i = 0; i < data_.item_refs.size(); ++i) {
+      if (data_.item_refs[i].family == family) out.items.push_back(i);
+    }
+  }
+  const std::size_t layers = family != nullptr ? 2 * out.items.size() : 1;
+
+  // Atoms: municipality × year × service × position, with their numbers.
+  const int baseline = instrument_.round_types.empty() ? 1 : instrument_.round_types[0].code;
+  std::unordered_map<uint64_t, uint32_t> atom_of;
+  std::vector<uint64_t> atoms;
+  std::vector<std::vector<double>> atom_values(layers);
+  std::vector<double> atom_respondents;
+  std::vector<uint32_t> atom_of_row(data_.rows, UINT32_MAX);
+  for (std::size_t r = 0; r < data_.rows; ++r) {
+    if ((data_.round_type[r] == baseline) == follow_up) continue;
+    const uint64_t key = (uint64_t{data_.municipality[r]} << 32) | (uint64_t{data_.year[r]} << 16) |
+                         (uint64_t{data_.service[r]} << 8) | uint64_t{data_.position[r]};
+    auto [it, added] = atom_of.emplace(key, static_cast<uint32_t>(atoms.size()));
+    if (added) {
+      atoms.push_back(key);
+      for (auto& layer : atom_values) layer.push_back(0);
+      atom_respondents.push_back(0);
+    }
+    atom_of_row[r] = it->second;
+    atom_respondents[it->second] += 1;
+  }
+  if (family == nullptr) {
+    atom_values[0] = atom_respondents;
+  } else {
+    for (std::size_t i = 0; i < out.items.size(); ++i) {
+      const std::vector<uint8_t>& answers = data_.items[out.items[i]];
+      std::vector<double>& n = atom_values[2 * i];
+      std::vector<double>& count = atom_values[2 * i + 1];
+      for (std::size_t r = 0; r < data_.rows; ++r) {
+        const uint32_t a = atom_of_row[r];
+        if (a == UINT32_MAX || !rule->in_denominator[answers[r]]) continue;
+        n[a] += 1;
+        if (rule->reported[answers[r]]) count[a] += 1;
       }
-      if (row.reference && hide_reference) {
-        Hide(*row.reference);
-        ++summary.hidden_cells;
+    }
+  }
+
+  // The canonical tables, coarse first.
+  const auto& all = CanonicalVariables();
+  out.tables.push_back({});
+  for (std::size_t a = 0; a < all.size(); ++a) out.tables.push_back({all[a]});
+  for (std::size_t a = 0; a < all.size(); ++a) {
+    for (std::size_t b = a + 1; b < all.size(); ++b) {
+      std::vector<Variable> vars = {all[a], all[b]};
+      if (IsCanonicalTable(vars)) out.tables.push_back(vars);
+    }
+  }
+  if (audience_ == Audience::kAggregatesOnly) {
+    std::erase_if(out.tables, [](const auto& vars) { return Has(vars, Variable::kMunicipality); });
+  }
+  out.cells_of_table.resize(out.tables.size());
+  out.cells.values.assign(layers, {});
+  std::vector<std::set<int>> municipalities_of;
+  std::vector<double> respondents;
+  auto value_of = [&](uint64_t atom, Variable v) -> int {
+    const int municipality = static_cast<int>(atom >> 32);
+    switch (v) {
+      case Variable::kMunicipality:
+        return municipality;
+      case Variable::kYear:
+        return static_cast<int>((atom >> 16) & 0xffff);
+      case Variable::kService:
+        return static_cast<int>((atom >> 8) & 0xff);
+      case Variable::kPosition:
+        return static_cast<int>(atom & 0xff);
+      case Variable::kRegion:
+        return nesting_.at(municipality).first;
+      case Variable::kSizeGroup:
+        return nesting_.at(municipality).second;
+      default:
+        return 0;
+    }
+  };
+  for (std::size_t a = 0; a < atoms.size(); ++a) {
+    for (std::size_t t = 0; t < out.tables.size(); ++t) {
+      std::vector<int> values;
+      for (const Variable v : out.tables[t]) values.push_back(value_of(atoms[a], v));
+      auto [it, added] = out.cells_of_table[t].emplace(values, out.address.size());
+      if (added) {
+        out.address.emplace_back(t, values);
+        for (auto& layer : out.cells.values) layer.push_back(0);
+        municipalities_of.emplace_back();
+        respondents.push_back(0);
       }
-      // A difference involving a hidden number is hidden too.
-      if (row.difference && (hide_primary || hide_reference)) row.difference.reset();
+      respondents[it->second] += atom_respondents[a];
+      for (std::size_t l = 0; l < layers; ++l) out.cells.values[l][it->second] += atom_values[l][a];
+      municipalities_of[it->second].insert(static_cast<int>(atoms[a] >> 32));
+    }
+  }
+  out.cells.cells = out.address.size();
+  for (const auto& set : municipalities_of) out.municipalities.push_back(set.size());
+  for (std::size_t i = 0; family != nullptr && i < out.items.size(); ++i) {
+    out.cells.at_most.emplace_back(2 * i + 1, 2 * i);
+  }
+
+  // Sums between each table and the tables that refine it directly.
+  for (std::size_t c = 0; c < out.tables.size(); ++c) {
+    for (std::size_t f = 0; f < out.tables.size(); ++f) {
+      if (!Refines(out.tables[f], out.tables[c])) continue;
+      bool direct = true;
+      for (std::size_t g = 0; g < out.tables.size() && direct; ++g) {
+        if (Refines(out.tables[f], out.tables[g]) && Refines(out.tables[g], out.tables[c])) {
+          direct = false;
+        }
+      }
+      if (!direct) continue;
+      std::map<std::size_t, std::vector<std::size_t>> parts;
+      for (const auto& [values, cell] : out.cells_of_table[f]) {
+        std::map<Variable, int> fixed;
+        for (std::size_t i = 0; i < values.size(); ++i) fixed[out.tables[f][i]] = values[i];
+        if (const auto m = fixed.find(Variable::kMunicipality); m != fixed.end()) {
+          fixed[Variable::kRegion] = nesting_.at(m->second).first;
+          fixed[Variable::kSizeGroup] = nesting_.at(m->second).second;
+        }
+        std::vector<int> coarse;
+        for (const Variable v : out.tables[c]) coarse.push_back(fixed.at(v));
+        parts[out.cells_of_table[c].at(coarse)].push_back(cell);
+      }
+      for (auto& [total, members] : parts) {
+        out.cells.sums.push_back({total, std::move(members)});
+      }
+    }
+  }
+
+  // Primary suppression.
+  out.primary.assign(out.cells.cells, false);
+  out.sensitivity.threshold.assign(layers, 0);
+  for (std::size_t l = 0; l < layers; l += family != nullptr ? 2 : 1) {
+    out.sensitivity.threshold[l] = static_cast<double>(rules_.min_n);
+  }
+  for (std::size_t cell = 0; cell < out.cells.cells; ++cell) {
+    // A small group is hidden whole, also where nobody in it answered: «ingen
+    // svar» would tell that none of a few people reached a question.
+    bool primary = respondents[cell] < static_cast<double>(rules_.min_n);
+    for (std::size_t l = 0; l < layers; l += family != nullptr ? 2 : 1) {
+      const double n = out.cells.values[l][cell];
+      if (n > 0 && n < static_cast<double>(rules_.min_n)) primary = true;
+      if (family != nullptr && n > 0 && rules_.max_small_count) {
+        const double count = out.cells.values[l + 1][cell];
+        const auto small = static_cast<double>(*rules_.max_small_count);
+        if (count <= small || n - count <= small) primary = true;
+      }
+    }
+    if (audience_ == Audience::kAggregatesOnly && out.municipalities[cell] < kMinMunicipalities) {
+      primary = true;
+    }
+    out.primary[cell] = primary;
+  }
+  out.sensitivity.sensitive = out.primary;
+  out.hidden = out.primary;
+  ApplyLineRule(out.cells, out.hidden);
+  return out;
+}
+
+Result<SuppressionSummary> Publication::Apply(std::vector<Table>& tables) {
+  // Every cell's fate first, so a refusal changes nothing.
+  struct Fate {
+    bool hidden = false;
+    bool primary = false;
+  };
+  std::vector<std::vector<std::pair<Fate, std::optional<Fate>>>> fates(tables.size());
+  for (std::size_t t = 0; t < tables.size(); ++t) {
+    const Table& table = tables[t];
+    auto fate_of = [&](const std::vector<Filter>& where,
+                       const std::vector<int>& group) -> Result<Fate> {
+      auto address = AddressOf(where, table.by, group);
+      if (!address.ok()) return address.error();
+      auto family = Family(table.family->id, address->follow_up);
+      if (!family.ok()) return family.error();
+      const auto cell = CellOf(**family, *address);
+      if (!cell) return Fate{};
+      return Fate{(*family)->hidden[*cell], (*family)->primary[*cell]};
+    };
+    for (const TableRow& row : table.rows) {
+      auto primary = fate_of(table.where, row.group);
+      if (!primary.ok()) return primary.error();
+      std::optional<Fate> reference;
+      if (row.reference) {
+        auto fate = fate_of(table.reference_where, row.group);
+        if (!fate.ok()) return fate.error();
+        reference = *fate;
+      }
+      fates[t].emplace_back(*primary, reference);
+    }
+  }
+  SuppressionSummary summary;
+  for (std::size_t t = 0; t < tables.size(); ++t) {
+    for (std::size_t r = 0; r < tables[t].rows.size(); ++r) {
+      TableRow& row = tables[t].rows[r];
+      const auto& [primary, reference] = fates[t][r];
+      auto mark = [&](Cell& cell, const Fate& fate) {
+        if (!fate.hidden) return;
+        Hide(cell);
+        ++summary.hidden_cells;
+        ++(fate.primary ? summary.primary_groups : summary.secondary_groups);
+      };
+      mark(row.cell, primary);
+      if (row.reference && reference) mark(*row.reference, *reference);
+      // A difference involving a hidden or an empty group means nothing.
+      if (row.cell.suppressed || row.cell.n == 0 ||
+          (row.reference && (row.reference->suppressed || row.reference->n == 0))) {
+        row.difference.reset();
+      }
     }
   }
   return summary;
+}
+
+Result<std::vector<std::pair<int, std::pair<std::size_t, bool>>>> Publication::Respondents(
+    const std::vector<Filter>& where, std::optional<Variable> by) {
+  auto address = AddressOf(where, {}, {});
+  if (!address.ok()) return address.error();
+  auto family = Family(kRespondentsFamily, address->follow_up);
+  if (!family.ok()) return family.error();
+  const ProtectedFamily& f = **family;
+  std::vector<std::pair<int, std::pair<std::size_t, bool>>> out;
+  if (!by) {
+    const auto cell = CellOf(f, *address);
+    if (cell) {
+      out.push_back({0, {static_cast<std::size_t>(f.cells.values[0][*cell]), f.hidden[*cell]}});
+    } else {
+      out.push_back({0, {0, false}});
+    }
+    return out;
+  }
+  if (NotPublishable(where, {*by})) return Error{*NotPublishable(where, {*by})};
+  // Every cell of the table by (fixed variables + by) that agrees with the fixed values.
+  std::vector<Variable> vars = address->vars;
+  vars.push_back(*by);
+  SortVariables(vars);
+  for (std::size_t t = 0; t < f.tables.size(); ++t) {
+    if (f.tables[t] != vars) continue;
+    for (const auto& [values, cell] : f.cells_of_table[t]) {
+      bool match = true;
+      int value = 0;
+      for (std::size_t i = 0; i < vars.size(); ++i) {
+        if (vars[i] == *by) {
+          value = values[i];
+          continue;
+        }
+        const auto at = std::find(address->vars.begin(), address->vars.end(), vars[i]);
+        if (values[i] != address->values[static_cast<std::size_t>(at - address->vars.begin())]) {
+          match = false;
+        }
+      }
+      if (match) {
+        out.push_back({value, {static_cast<std::size_t>(f.cells.values[0][cell]), f.hidden[cell]}});
+      }
+    }
+  }
+  return out;
 }
 
 }  // namespace samkart::analysis

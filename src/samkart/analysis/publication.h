@@ -1,31 +1,50 @@
-// The publication rules: the one gate every number leaving the analysis
-// engine passes, so no respondent can be identified from a table.
+// The publication gate: the one place that decides which numbers may be
+// shown. Every channel — `samkart table`, the national report, every
+// municipality report, the explorer and its downloads — computes its
+// tables with ComputeTable and passes them through Publication::Apply,
+// which marks each cell as its canonical cell is marked.
 //
-// Primary rule: a group (one value of the breakdown) is hidden when its
-// denominator is below a minimum (default 10) for any item of the table;
-// optionally, as Statistics Norway does, also when a count or its
-// complement is at or below a threshold. Hiding works on whole groups, so
-// the pattern is the same for every item and category of the request and
-// the size of a hidden group cannot be read off another item.
+// Canonical tables. Everything Samkart publishes is a margin of one
+// cross-classification within a round set (the baseline rounds, or the
+// follow-up rounds; the two never overlap): municipality (nested in region
+// and size group) × year × service × position. The canonical tables are
+// those broken down by at most two of municipality, region, size group,
+// year, service and position (municipality beside its own region or size
+// group adds nothing). A request is published only when its filters and
+// breakdown together name such a table: single values of canonical
+// variables, the round set, nothing else. Anything else — a range of
+// codes or years, several values, the questionnaire generation, three
+// variables — is refused with a message saying what is allowed, because
+// two such answers subtracted would give cells the gate never protected.
 //
-// Secondary (complementary) rule: a hidden group must not be recoverable by
-// subtracting the visible groups from a total. In every line that sums to a
-// total — all groups against the table total; with two breakdown variables
-// each row and each column of the grid — a single hidden group takes the
-// smallest visible group of the line with it, repeated until no line has
-// exactly one hidden group. Municipalities are nested in regions and size
-// groups, whose totals another request can publish, so a breakdown by
-// municipality also has a line per region and per size group. The reference
-// side of a comparison is treated the same way.
+// Protection. All canonical tables of a family in a round set are
+// protected together, as linked tables: primary suppression (a group whose
+// denominator is below min_n for any item, and with the small-count rule a
+// count or its complement at most T), then secondary suppression over every
+// sum between the tables (ProtectLinkedCells: the line rule, then the audit
+// until no sensitive cell is exposed). Respondent counts are a family of
+// their own. A group with no answers (n = 0) is never hidden and never a
+// share: it is shown as «ingen svar».
+//
+// Audiences. What administrators, regional analysts, coordinators and the
+// reports show is one publication (kFull). Readers, who may not see single
+// municipalities, get tables without the municipality and every cell built
+// from fewer than kMinMunicipalities municipalities treated as sensitive
+// (kAggregatesOnly), protected the same way.
 #pragma once
 
 #include <cstddef>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
+#include "samkart/analysis/linked_cells.h"
 #include "samkart/analysis/table.h"
+#include "samkart/core/result.h"
 
 namespace samkart::analysis {
 
@@ -35,6 +54,14 @@ struct PublicationRules {
   std::optional<std::size_t> max_small_count;
 };
 
+// The fewest municipalities a cell may be built from for a reader.
+inline constexpr std::size_t kMinMunicipalities = 3;
+
+enum class Audience { kFull, kAggregatesOnly };
+
+// The pseudo-family of respondent counts (everyone in a group counts once).
+inline constexpr const char* kRespondentsFamily = "respondenter";
+
 struct SuppressionSummary {
   std::size_t primary_groups = 0;
   std::size_t secondary_groups = 0;
@@ -42,21 +69,82 @@ struct SuppressionSummary {
 };
 
 // Region and size group of each municipality (number → (region, size
-// group)): municipalities are nested in both, whose totals other requests
-// can publish.
+// group)): municipalities are nested in both.
 std::map<int, std::pair<int, int>> MunicipalityNesting(const Dataset& data);
 
-// The lines of a table's groups that each sum to a total some request can
-// publish: all groups against the table total; with two variables each row
-// and each column; and every line split by the region and by the size group
-// of its municipalities when a variable is the municipality.
-std::vector<std::vector<std::vector<int>>> PublicationLines(
-    const std::vector<std::vector<int>>& groups, const std::vector<Variable>& by,
-    const std::map<int, std::pair<int, int>>& nesting);
+// The variables a canonical table may use, in the order a table lists them.
+const std::vector<Variable>& CanonicalVariables();
 
-// Hides cells in place (numbers zeroed, `suppressed` set). Tables a single
-// request returns are passed together.
-SuppressionSummary ApplyPublicationRules(std::vector<Table>& tables, const Dataset& data,
-                                         const PublicationRules& rules);
+// One family (or the respondents) in one round set, protected.
+struct ProtectedFamily {
+  std::string family;
+  bool follow_up = false;
+  // Canonical tables: each a sorted set of variables; cells by their values.
+  std::vector<std::vector<Variable>> tables;
+  std::vector<std::map<std::vector<int>, std::size_t>> cells_of_table;
+  // Per cell: its table and values.
+  std::vector<std::pair<std::size_t, std::vector<int>>> address;
+  // Items (indices into Dataset::item_refs); layer 2i is item i's n, 2i+1
+  // its count. The respondents have one layer.
+  std::vector<std::size_t> items;
+  LinkedCells cells;
+  Sensitivity sensitivity;
+  std::vector<bool> primary;
+  std::vector<bool> hidden;
+  // Municipalities each cell is built from.
+  std::vector<std::size_t> municipalities;
+};
+
+class Publication {
+ public:
+  Publication(const Dataset& data, const instrument::Instrument& instrument, PublicationRules rules,
+              Audience audience = Audience::kFull);
+
+  const PublicationRules& rules() const { return rules_; }
+  Audience audience() const { return audience_; }
+  const Dataset& data() const { return data_; }
+
+  // Marks every row (and reference) of tables ComputeTable made as its
+  // canonical cell is marked: hidden cells zeroed and `suppressed`. Fails,
+  // changing nothing, when a table is not a canonical table.
+  Result<SuppressionSummary> Apply(std::vector<Table>& tables);
+
+  // Respondent counts per value of `by` within `where` (canonical filters),
+  // with hidden ones marked; value → (count, hidden).
+  Result<std::vector<std::pair<int, std::pair<std::size_t, bool>>>> Respondents(
+      const std::vector<Filter>& where, std::optional<Variable> by);
+
+  // The protected family (computed once, then kept).
+  Result<const ProtectedFamily*> Family(const std::string& family, bool follow_up);
+
+  // Why a request cannot be published (Norwegian), or nullopt.
+  std::optional<std::string> NotPublishable(const std::vector<Filter>& where,
+                                            const std::vector<Variable>& by) const;
+
+ private:
+  struct Address {
+    bool follow_up = false;
+    std::vector<Variable> vars;
+    std::vector<int> values;
+  };
+  // The canonical address of the cell `where` + `by` = `group`; an error
+  // when it is not one.
+  Result<Address> AddressOf(const std::vector<Filter>& where, const std::vector<Variable>& by,
+                            const std::vector<int>& group) const;
+  // nullopt: the cell has no respondents (not in the table).
+  std::optional<std::size_t> CellOf(const ProtectedFamily& family, const Address& address) const;
+  ProtectedFamily Protect(const std::string& family, bool follow_up) const;
+
+  const Dataset& data_;
+  const instrument::Instrument& instrument_;
+  PublicationRules rules_;
+  Audience audience_;
+  std::map<int, std::pair<int, int>> nesting_;
+  // Years of each municipality per round set: a municipality with one round
+  // in a set is the same cell with or without its year.
+  std::map<int, std::vector<int>> years_[2];
+  std::mutex mutex_;
+  std::map<std::pair<std::string, bool>, std::unique_ptr<ProtectedFamily>> families_;
+};
 
 }  // namespace samkart::analysis

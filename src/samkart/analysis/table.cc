@@ -49,6 +49,18 @@ Cell MakeCell(std::size_t count, std::size_t n) {
 
 }  // namespace
 
+ShareRule ShareRuleOf(const instrument::Instrument& instrument, const instrument::Family& family) {
+  ShareRule rule{std::vector<bool>(256, false), std::vector<bool>(256, false)};
+  if (const instrument::Scale* scale = instrument.FindScale(family.scale)) {
+    for (const auto& c : scale->categories) {
+      rule.in_denominator[static_cast<std::size_t>(c.code)] =
+          c.kind == instrument::CategoryKind::kAnswer || family.dont_know_in_denominator;
+    }
+  }
+  for (const int code : family.reported_share) rule.reported[static_cast<std::size_t>(code)] = true;
+  return rule;
+}
+
 bool Filter::Matches(int value) const {
   if (range) return value >= range->first && value <= range->second;
   return std::find(values.begin(), values.end(), value) != values.end();
@@ -75,13 +87,7 @@ Result<Table> ComputeTable(const Dataset& data, const instrument::Instrument& in
                              request.item.value_or(""))};
   }
 
-  // Which codes count in the denominator, and which make the reported share.
-  std::vector<bool> in_denominator(256, false), reported(256, false);
-  for (const auto& c : scale->categories) {
-    in_denominator[static_cast<std::size_t>(c.code)] =
-        c.kind == instrument::CategoryKind::kAnswer || family->dont_know_in_denominator;
-  }
-  for (const int code : family->reported_share) reported[static_cast<std::size_t>(code)] = true;
+  const auto [in_denominator, reported] = ShareRuleOf(instrument, *family);
 
   // The rows each side of the comparison counts.
   std::vector<Filter> primary = request.where;
@@ -148,6 +154,8 @@ Result<Table> ComputeTable(const Dataset& data, const instrument::Instrument& in
       break;
     }
   }
+  table.where = primary;
+  if (reference) table.reference_where = *reference;
   // Filters as lookup tables over each column's values.
   struct FilterTable {
     ColumnView column;

@@ -64,11 +64,23 @@ struct TableRow {
 struct Table {
   const instrument::Family* family = nullptr;
   std::vector<Variable> by;
+  // The respondents each side counts: the request's filters (with the
+  // follow-up rounds for a baseline comparison) and the reference's.
+  std::vector<Filter> where;
+  std::vector<Filter> reference_where;
   Comparison compare = Comparison::kNone;
   std::string denominator_rule;  // Norwegian, from the instrument
   std::string reference_label;  // «Landet», «Kommuner i samme størrelsesgruppe», «0-punktsmåling»
   std::vector<TableRow> rows;  // per item: the total first, then each group in code order
 };
+
+// Which answer codes count in a family's denominator, and which make its
+// reported share (indexed by code).
+struct ShareRule {
+  std::vector<bool> in_denominator;
+  std::vector<bool> reported;
+};
+ShareRule ShareRuleOf(const instrument::Instrument& instrument, const instrument::Family& family);
 
 // Computes the table. Fails on an unknown family or item, more than two
 // breakdown variables, or a comparison the filters do not allow (a

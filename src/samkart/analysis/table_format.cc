@@ -115,6 +115,9 @@ std::string FormatTableText(const Table& table, const Dataset& data,
     if (category.size() > 28) category = category.substr(0, 27) + "…";
     if (row.cell.suppressed) {
       out += fmt::format("  {:<44} {:<28} {:>6} {:>7} {:>15}", label, category, "–", "–", "skjult");
+    } else if (row.cell.n == 0) {
+      out += fmt::format("  {:<44} {:<28} {:>6} {:>7} {:>15}", label, category, 0, "–",
+                         kNoAnswersMark);
     } else {
       out += fmt::format(
           "  {:<44} {:<28} {:>6} {:>6}% {:>15}", label, category, row.cell.n,
@@ -123,6 +126,7 @@ std::string FormatTableText(const Table& table, const Dataset& data,
     }
     if (row.reference) {
       out += row.reference->suppressed ? fmt::format("  {:>7}", "skjult")
+             : row.reference->n == 0   ? fmt::format("  {:>7}", "–")
                                        : fmt::format("  {:>6}%", Percent(row.reference->share));
       if (row.difference) {
         out += fmt::format(" {:>+8.1f} {:>17}{}", row.difference->estimate * 100,
@@ -135,7 +139,8 @@ std::string FormatTableText(const Table& table, const Dataset& data,
   }
   out +=
       "\nSkjult: færre svar enn publiseringsreglene tillater, eller skjult for at en annen "
-      "skjult celle ikke skal kunne regnes ut.";
+      "skjult celle ikke skal kunne regnes ut. Ingen svar: ingen i gruppen ble spurt eller "
+      "svarte, så det finnes ingen andel.";
   if (table.compare != Comparison::kNone) out += " * = signifikant forskjell (95 %).";
   out += "\n";
   return out;
@@ -143,7 +148,8 @@ std::string FormatTableText(const Table& table, const Dataset& data,
 
 std::string FormatTableCsv(const Table& table, const Dataset& data,
                            const instrument::Instrument& instrument) {
-  std::string out = "familie,delspørsmål,gruppe,kategori,n,antall,andel,ki_nedre,ki_øvre,skjult";
+  std::string out =
+      "familie,delspørsmål,gruppe,kategori,n,antall,andel,ki_nedre,ki_øvre,skjult,ingen_svar";
   if (table.compare != Comparison::kNone) {
     out +=
         ",ref_n,ref_antall,ref_andel,ref_skjult,forskjell,forskjell_nedre,forskjell_øvre,"
@@ -152,11 +158,15 @@ std::string FormatTableCsv(const Table& table, const Dataset& data,
   out += "\n";
   for (const TableRow& row : table.rows) {
     const Cell& c = row.cell;
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{}", CsvField(table.family->id),
+    const bool empty = !c.suppressed && c.n == 0;
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{}", CsvField(table.family->id),
                        CsvField(data.item_refs[row.item].item->id),
                        CsvField(GroupLabel(table, data, instrument, row)),
-                       CsvField(CategoryLabel(table, instrument, row)), c.n, c.count, c.share,
-                       c.interval.low, c.interval.high, c.suppressed ? 1 : 0);
+                       CsvField(CategoryLabel(table, instrument, row)), c.n, c.count,
+                       empty ? std::string() : fmt::format("{}", c.share),
+                       empty ? std::string() : fmt::format("{}", c.interval.low),
+                       empty ? std::string() : fmt::format("{}", c.interval.high),
+                       c.suppressed ? 1 : 0, empty ? 1 : 0);
     if (table.compare != Comparison::kNone) {
       const Cell r = row.reference.value_or(Cell{});
       if (row.difference) {
@@ -184,7 +194,14 @@ std::string FormatTableJson(const Table& table, const Dataset& data,
   auto cell_json = [](const Cell& c) {
     nlohmann::json cell;
     cell["suppressed"] = c.suppressed;
-    if (c.suppressed) {
+    cell["no_answers"] = !c.suppressed && c.n == 0;
+    if (!c.suppressed && c.n == 0) {
+      cell["n"] = 0;
+      cell["count"] = 0;
+      cell["share"] = nullptr;
+      cell["ci_low"] = nullptr;
+      cell["ci_high"] = nullptr;
+    } else if (c.suppressed) {
       cell["n"] = nullptr;
       cell["count"] = nullptr;
       cell["share"] = nullptr;
@@ -244,7 +261,7 @@ io::ExportTable ToExportTable(const Table& table, const Dataset& data,
   for (const TableRow& row : table.rows) {
     const Cell& c = row.cell;
     auto number = [&](double v) {
-      return c.suppressed ? io::ExportCell::Missing() : io::ExportCell::Number(v);
+      return c.suppressed || c.n == 0 ? io::ExportCell::Missing() : io::ExportCell::Number(v);
     };
     std::vector<io::ExportCell> cells = {
         io::ExportCell::Text(NeutraliseFormula(data.item_refs[row.item].item->text)),
@@ -256,7 +273,7 @@ io::ExportTable ToExportTable(const Table& table, const Dataset& data,
         number(c.interval.low),
         number(c.interval.high)};
     if (table.compare != Comparison::kNone) {
-      const bool hidden = !row.reference || row.reference->suppressed;
+      const bool hidden = !row.reference || row.reference->suppressed || row.reference->n == 0;
       cells.push_back(hidden ? io::ExportCell::Missing()
                              : io::ExportCell::Number(row.reference->share));
       cells.push_back(row.difference ? io::ExportCell::Number(row.difference->estimate)
@@ -267,6 +284,21 @@ io::ExportTable ToExportTable(const Table& table, const Dataset& data,
     out.rows.push_back(std::move(cells));
   }
   return out;
+}
+
+std::string MarkInternal(const std::string& output, const std::string& format) {
+  if (format == "json") {
+    nlohmann::json j = nlohmann::json::parse(output);
+    j["merknad"] = kInternalMark;
+    return j.dump(2) + "\n";
+  }
+  if (format == "csv") return fmt::format("# {}\n{}", kInternalMark, output);
+  return fmt::format("*** {} ***\n\n{}\n*** {} ***\n", kInternalMark, output, kInternalMark);
+}
+
+void MarkInternal(io::ExportTable& table) {
+  table.columns.insert(table.columns.begin(), {"merknad", "Merknad", false, {}});
+  for (auto& row : table.rows) row.insert(row.begin(), io::ExportCell::Text(kInternalMark));
 }
 
 }  // namespace samkart::analysis

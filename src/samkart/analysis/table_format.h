@@ -25,6 +25,16 @@ std::string FormatTableJson(const Table& table, const Dataset& data,
 io::ExportTable ToExportTable(const Table& table, const Dataset& data,
                               const instrument::Instrument& instrument);
 
+// What every output of the internal mode (all cells, unprotected) says.
+inline constexpr const char* kInternalMark = "Internt – ikke for publisering";
+// The mark on a text, CSV or JSON output (format "text", "csv", "json").
+std::string MarkInternal(const std::string& output, const std::string& format);
+// The mark as the first column of every row of an XLSX export.
+void MarkInternal(io::ExportTable& table);
+
+// A group nobody in it answered (or was asked): never a share.
+inline constexpr const char* kNoAnswersMark = "ingen svar";
+
 // Text a spreadsheet would run as a formula (=, +, -, @, tab, CR first)
 // gets a leading apostrophe.
 std::string NeutraliseFormula(std::string text);

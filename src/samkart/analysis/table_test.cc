@@ -154,7 +154,9 @@ TEST_F(TableTest, CooperationMatrixShowsBothDirectionsAndTheAsymmetry) {
   for (int i = 0; i < 20; ++i) {
     Add("cooperation_with_services.child_welfare", i < 11 ? 4 : 1, barneskole);
   }
-  auto matrix = ComputeCooperationMatrix(data_, in_, {}, {});
+  Publication publication(data_, in_, {});
+  auto matrix = ComputeCooperationMatrix(data_, in_, {{Variable::kRoundType, {1}, std::nullopt}},
+                                         publication);
   ASSERT_TRUE(matrix.ok()) << matrix.error().message;
   const CooperationPair* welfare = matrix->Find(barnevern, barneskole);
   ASSERT_NE(welfare, nullptr);
@@ -194,9 +196,13 @@ class PublicationTest : public TableTest {
     }
   }
 
+  // The table through the publication gate, in the baseline rounds.
   std::vector<Table> Published(TableRequest request, PublicationRules rules = {}) {
+    request.where.push_back({Variable::kRoundType, {1}, std::nullopt});
     std::vector<Table> tables = {Compute(std::move(request))};
-    ApplyPublicationRules(tables, data_, rules);
+    Publication publication(data_, in_, rules);
+    auto applied = publication.Apply(tables);
+    EXPECT_TRUE(applied.ok()) << applied.error().message;
     return tables;
   }
 

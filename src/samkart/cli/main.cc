@@ -67,6 +67,7 @@ int main(int argc, char** argv) {
   samkart::cli::AddSynthCommand(app, context);
   samkart::cli::AddStoreCommands(app, context);
   samkart::cli::AddTableCommand(app, context);
+  samkart::cli::AddAuditCommand(app, context);
   samkart::cli::AddReportCommand(app, context);
   samkart::cli::AddServeCommands(app, context);
   samkart::cli::AddDatabaseCommands(app, context);

@@ -89,6 +89,7 @@ void AddReportCommand(CLI::App& app, Context& context) {
     inputs.rules = {min_n, small_count};
     inputs.source = (*store)->Describe();
     inputs.generated_on = Today();
+    inputs = report::WithPublication(std::move(inputs));
 
     const auto started = std::chrono::steady_clock::now();
     if (kind == "national") {

@@ -90,6 +90,7 @@ void AddTableCommand(CLI::App& app, Context& context) {
   static std::size_t min_n = 10;
   static std::optional<std::size_t> small_count;
   static bool matrix = false;
+  static bool internal = false;
   command->add_option("indikator", indicator, "Familie eller familie.delspørsmål")
       ->required()
       ->type_name("FAMILIE[.DEL]");
@@ -117,6 +118,10 @@ void AddTableCommand(CLI::App& app, Context& context) {
       ->add_option("--small-count", small_count,
                    "Publiseringsregel: skjul også når antall eller resten er høyst dette")
       ->type_name("T");
+  command->add_flag("--internt", internal,
+                    "Intern modus: alle celler, også de publiseringsreglene skjuler, og alle "
+                    "avgrensninger; hver utskrift merkes «" +
+                        std::string(analysis::kInternalMark) + "»");
   command->callback([&context] {
     auto fail = [&](const std::string& message) {
       std::cerr << "samkart: " << message << "\n";
@@ -145,14 +150,30 @@ void AddTableCommand(CLI::App& app, Context& context) {
                                                 : analysis::Comparison::kNone;
     request.distribution = distribution;
     if (format == "xlsx" && out.empty()) return fail("--format xlsx krever --out FIL");
+    // Published tables are one round set at a time; the baseline rounds
+    // unless the user chose (a baseline comparison chooses itself).
+    const bool round_chosen = std::any_of(
+        request.where.begin(), request.where.end(),
+        [](const analysis::Filter& f) { return f.variable == analysis::Variable::kRoundType; });
+    if (!internal && !round_chosen && request.compare != analysis::Comparison::kBaseline) {
+      request.where.push_back({analysis::Variable::kRoundType,
+                               {in->round_types.empty() ? 1 : in->round_types[0].code},
+                               std::nullopt});
+    }
 
     auto store = context.OpenStoreOrReport();
     if (!store) return;
     auto data = analysis::LoadDataset(**store, *in);
     if (!data.ok()) return fail(data.error().message);
+    analysis::Publication publication(*data, *in, {min_n, small_count});
+    if (!internal) {
+      if (auto why = publication.NotPublishable(request.where, request.by)) {
+        return fail(*why + " (--internt viser alt, merket som internt)");
+      }
+    }
     if (matrix) {
-      auto cooperation =
-          analysis::ComputeCooperationMatrix(*data, *in, request.where, {min_n, small_count});
+      if (internal) return fail("--matrix finnes bare i publisert modus");
+      auto cooperation = analysis::ComputeCooperationMatrix(*data, *in, request.where, publication);
       if (!cooperation.ok()) return fail(cooperation.error().message);
       if (format != "text" && format != "csv") return fail("--matrix gir text eller csv");
       std::string text;
@@ -177,19 +198,24 @@ void AddTableCommand(CLI::App& app, Context& context) {
     auto table = analysis::ComputeTable(*data, *in, request);
     if (!table.ok()) return fail(table.error().message);
     std::vector<analysis::Table> tables = {std::move(table.value())};
-    analysis::ApplyPublicationRules(tables, *data, {min_n, small_count});
+    if (!internal) {
+      auto applied = publication.Apply(tables);
+      if (!applied.ok()) return fail(applied.error().message + " (--internt viser alt)");
+    }
     const analysis::Table& result = tables[0];
 
     if (format == "xlsx") {
-      auto written = io::WriteExport(analysis::ToExportTable(result, *data, *in),
-                                     io::ExportFormat::kXlsx, out);
+      io::ExportTable export_table = analysis::ToExportTable(result, *data, *in);
+      if (internal) analysis::MarkInternal(export_table);
+      auto written = io::WriteExport(export_table, io::ExportFormat::kXlsx, out);
       if (!written.ok()) return fail(written.error().message);
       std::cout << fmt::format("Skrev {}\n", out);
       return;
     }
-    const std::string text = format == "csv"    ? analysis::FormatTableCsv(result, *data, *in)
-                             : format == "json" ? analysis::FormatTableJson(result, *data, *in)
-                                                : analysis::FormatTableText(result, *data, *in);
+    std::string text = format == "csv"    ? analysis::FormatTableCsv(result, *data, *in)
+                       : format == "json" ? analysis::FormatTableJson(result, *data, *in)
+                                          : analysis::FormatTableText(result, *data, *in);
+    if (internal) text = analysis::MarkInternal(text, format);
     if (out.empty()) {
       std::cout << text;
     } else {

@@ -62,19 +62,20 @@ bool HasVisibleNumber(const DataTable& table, std::size_t skip_last_rows) {
   return false;
 }
 
-DataTable CountTable(const ReportInputs& inputs, const std::vector<Filter>& where, Variable by,
-                     const std::string& caption) {
-  std::vector<GroupCount> counts = CountRespondents(*inputs.data, where, by);
-  SuppressSmallCounts(counts, inputs.rules.min_n);
-  std::size_t total = 0;
-  for (const auto& c : counts) total += c.count;
+Result<DataTable> CountTable(const ReportInputs& inputs, const std::vector<Filter>& where,
+                             Variable by, const std::string& caption) {
+  auto counts = PublishedCounts(inputs, where, by);
+  if (!counts.ok()) return counts.error();
+  auto all_count = PublishedCount(inputs, where);
+  if (!all_count.ok()) return all_count.error();
+  const std::size_t total = all_count->count;
   DataTable table;
   table.caption = caption;
   table.columns = {analysis::VariableLabel(by), "Antall svar", "Andel av alle"};
-  for (const auto& c : counts) {
+  for (const auto& c : *counts) {
     Number share;
-    share.suppressed = c.suppressed;
-    if (!c.suppressed && total > 0) {
+    share.suppressed = c.suppressed || all_count->suppressed;
+    if (!share.suppressed && total > 0) {
       share.value = static_cast<double>(c.count) / static_cast<double>(total);
       share.n = total;
     }
@@ -82,9 +83,13 @@ DataTable CountTable(const ReportInputs& inputs, const std::vector<Filter>& wher
                           CountCell(c.count, c.suppressed), PercentCell(share)});
   }
   Number all;
-  all.value = total > 0 ? 1.0 : 0.0;
-  all.n = total;
-  table.rows.push_back({TextCell("Alle", true), CountCell(total), PercentCell(all)});
+  all.suppressed = all_count->suppressed;
+  if (!all.suppressed) {
+    all.value = total > 0 ? 1.0 : 0.0;
+    all.n = total;
+  }
+  table.rows.push_back(
+      {TextCell("Alle", true), CountCell(total, all_count->suppressed), PercentCell(all)});
   return table;
 }
 
@@ -101,13 +106,6 @@ Result<std::vector<DataTable>> BreakdownTables(const ReportInputs& inputs,
   if (!table.ok()) return table.error();
   const std::vector<std::size_t> items = FamilyItems(*inputs.data, family);
   const std::vector<int> groups = GroupsOf(*table);
-  // A group with fewer respondents than the minimum is hidden whole, even
-  // where nobody in it answered: «.» would tell that none of a small group
-  // reached a question (none who was concerned left it unacted, say).
-  std::set<int> small_groups;
-  for (const GroupCount& c : CountRespondents(*inputs.data, where, by)) {
-    if (c.count > 0 && c.count < inputs.rules.min_n) small_groups.insert(c.value);
-  }
   std::vector<DataTable> out;
   const std::size_t parts = (items.size() + max_columns - 1) / max_columns;
   for (std::size_t part = 0; part < parts; ++part) {
@@ -121,11 +119,9 @@ Result<std::vector<DataTable>> BreakdownTables(const ReportInputs& inputs,
     }
     auto add_row = [&](const std::string& label, const std::vector<int>& group) {
       std::vector<TableCell> row{TextCell(label, true)};
-      const bool small = !group.empty() && small_groups.contains(group[0]);
       for (std::size_t i = first; i < last; ++i) {
         const analysis::TableRow* r = FindRow(*table, items[i], group);
         Number share = r != nullptr ? ShareOf(r->cell) : Missing();
-        if (small) share = Hidden();
         row.push_back(PercentCell(share));
       }
       t.rows.push_back(std::move(row));
@@ -198,8 +194,8 @@ Result<Chart> DistributionChart(const ReportInputs& inputs, const instrument::Fa
 Result<DataTable> CooperationPairsTable(const ReportInputs& inputs,
                                         const std::vector<Filter>& where,
                                         const std::string& caption, std::string* summary) {
-  auto matrix =
-      analysis::ComputeCooperationMatrix(*inputs.data, *inputs.instrument, where, inputs.rules);
+  auto matrix = analysis::ComputeCooperationMatrix(*inputs.data, *inputs.instrument, where,
+                                                   *inputs.publication);
   if (!matrix.ok()) return matrix.error();
   const instrument::Instrument& instrument = *inputs.instrument;
   std::vector<const analysis::CooperationPair*> pairs;

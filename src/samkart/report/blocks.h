@@ -15,8 +15,8 @@
 namespace samkart::report {
 
 // Respondents per value of `by`: count and share of all, with the total.
-DataTable CountTable(const ReportInputs& inputs, const std::vector<analysis::Filter>& where,
-                     analysis::Variable by, const std::string& caption);
+Result<DataTable> CountTable(const ReportInputs& inputs, const std::vector<analysis::Filter>& where,
+                             analysis::Variable by, const std::string& caption);
 
 // The family's reported share per item (columns, at most `max_columns` per
 // table) and per value of `by` (rows), with «Alle» last.

@@ -19,7 +19,8 @@ Result<Table> PublishedTable(const ReportInputs& inputs, const analysis::TableRe
   auto table = analysis::ComputeTable(*inputs.data, *inputs.instrument, request);
   if (!table.ok()) return table.error();
   std::vector<Table> tables{std::move(table.value())};
-  analysis::ApplyPublicationRules(tables, *inputs.data, inputs.rules);
+  auto applied = inputs.publication->Apply(tables);
+  if (!applied.ok()) return applied.error();
   return std::move(tables[0]);
 }
 
@@ -73,51 +74,23 @@ Result<std::vector<ItemComparison>> CompareFamily(const ReportInputs& inputs,
   return out;
 }
 
-namespace {
-
-bool Passes(const analysis::Dataset& data, const std::vector<Filter>& where, std::size_t row) {
-  for (const Filter& f : where) {
-    if (!f.Matches(data.Value(f.variable, row))) return false;
-  }
-  return true;
-}
-
-}  // namespace
-
-std::vector<GroupCount> CountRespondents(const analysis::Dataset& data,
-                                         const std::vector<Filter>& where, analysis::Variable by) {
-  std::map<int, std::size_t> counts;
-  const analysis::ColumnView column = data.Column(by);
-  for (std::size_t r = 0; r < data.rows; ++r) {
-    if (Passes(data, where, r)) ++counts[column[r]];
-  }
+Result<std::vector<GroupCount>> PublishedCounts(const ReportInputs& inputs,
+                                                const std::vector<Filter>& where,
+                                                analysis::Variable by) {
+  auto counts = inputs.publication->Respondents(where, by);
+  if (!counts.ok()) return counts.error();
   std::vector<GroupCount> out;
-  for (const auto& [value, count] : counts) out.push_back({value, count, false});
+  for (const auto& [value, count] : *counts) {
+    out.push_back({value, count.second ? 0 : count.first, count.second});
+  }
   return out;
 }
 
-std::size_t CountRespondents(const analysis::Dataset& data, const std::vector<Filter>& where) {
-  std::size_t n = 0;
-  for (std::size_t r = 0; r < data.rows; ++r) n += Passes(data, where, r) ? 1 : 0;
-  return n;
-}
-
-void SuppressSmallCounts(std::vector<GroupCount>& counts, std::size_t min_n) {
-  std::size_t hidden = 0;
-  for (GroupCount& c : counts) {
-    if (c.count > 0 && c.count < min_n) {
-      c.suppressed = true;
-      ++hidden;
-    }
-  }
-  if (hidden != 1) return;
-  GroupCount* smallest = nullptr;
-  for (GroupCount& c : counts) {
-    if (!c.suppressed && c.count > 0 && (smallest == nullptr || c.count < smallest->count)) {
-      smallest = &c;
-    }
-  }
-  if (smallest != nullptr) smallest->suppressed = true;
+Result<GroupCount> PublishedCount(const ReportInputs& inputs, const std::vector<Filter>& where) {
+  auto counts = inputs.publication->Respondents(where, std::nullopt);
+  if (!counts.ok()) return counts.error();
+  const auto& [value, count] = counts->front();
+  return GroupCount{value, count.second ? 0 : count.first, count.second};
 }
 
 Number PointsNumber(const std::optional<analysis::Difference>& difference) {

@@ -45,22 +45,18 @@ Result<std::vector<ItemComparison>> CompareFamily(const ReportInputs& inputs,
                                                   const std::vector<analysis::Filter>& subset,
                                                   const std::vector<analysis::Filter>& reference);
 
-// Respondents the filters keep, per value of `by` (ascending).
+// Respondents the filters keep, per value of `by` (ascending), through the
+// publication gate: hidden counts are marked (and zeroed).
 struct GroupCount {
   int value = 0;
   std::size_t count = 0;
   bool suppressed = false;
 };
-std::vector<GroupCount> CountRespondents(const analysis::Dataset& data,
-                                         const std::vector<analysis::Filter>& where,
-                                         analysis::Variable by);
-std::size_t CountRespondents(const analysis::Dataset& data,
-                             const std::vector<analysis::Filter>& where);
-
-// The publication rules for counts that sum to a published total: a count
-// below the minimum is hidden (zero is shown: it identifies nobody), and a
-// lone hidden count takes the smallest visible non-zero count with it.
-void SuppressSmallCounts(std::vector<GroupCount>& counts, std::size_t min_n);
+Result<std::vector<GroupCount>> PublishedCounts(const ReportInputs& inputs,
+                                                const std::vector<analysis::Filter>& where,
+                                                analysis::Variable by);
+Result<GroupCount> PublishedCount(const ReportInputs& inputs,
+                                  const std::vector<analysis::Filter>& where);
 
 // A difference in percentage points, hidden when either side is.
 Number PointsNumber(const std::optional<analysis::Difference>& difference);

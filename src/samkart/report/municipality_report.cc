@@ -117,11 +117,13 @@ Result<Document> BuildMunicipalityReport(const ReportInputs& inputs, int municip
   }
 
   const std::vector<Filter> local = {{Variable::kMunicipality, {municipality}, std::nullopt},
-                                     {Variable::kYear, {current.year}, std::nullopt}};
+                                     {Variable::kYear, {current.year}, std::nullopt},
+                                     {Variable::kRoundType, {current.round_type}, std::nullopt}};
   const std::vector<Filter> nation = {{Variable::kRoundType, {baseline_code}, std::nullopt}};
   std::vector<Filter> same_size = nation;
   same_size.push_back({Variable::kSizeGroup, {size_group}, std::nullopt});
-  const std::size_t respondents = CountRespondents(data, local);
+  auto respondents = PublishedCount(inputs, local);
+  if (!respondents.ok()) return respondents.error();
   const std::string size_label =
       analysis::GroupValueLabel(data, instrument, Variable::kSizeGroup, size_group);
 
@@ -129,8 +131,11 @@ Result<Document> BuildMunicipalityReport(const ReportInputs& inputs, int municip
   doc.title = fmt::format("Kompetanse og samhandling i {}", name);
   doc.subtitle = fmt::format("Kommunerapport – {}", RoundLabel(instrument, current));
   doc.front_matter = {
-      fmt::format("{} svar fra ansatte som møter barn, unge og familier.",
-                  FormatCount(respondents)),
+      respondents->suppressed
+          ? std::string("Svar fra ansatte som møter barn, unge og familier (antallet vises ikke "
+                        "etter publiseringsreglene).")
+          : fmt::format("{} svar fra ansatte som møter barn, unge og familier.",
+                        FormatCount(respondents->count)),
       fmt::format("Kommunestørrelse: {}. KORUS-region: {}.", size_label,
                   analysis::GroupValueLabel(data, instrument, Variable::kRegion, region)),
       "Landet og samme størrelsesgruppe er 0-punktsmålingene til alle kommunene i databasen.",
@@ -302,8 +307,9 @@ Result<Document> BuildMunicipalityReport(const ReportInputs& inputs, int municip
   // Response rate by service, where invited counts are known.
   Section response{"svarprosent", "Hvem har svart", 1, {}};
   {
-    std::vector<GroupCount> answered = CountRespondents(data, local, Variable::kService);
-    SuppressSmallCounts(answered, inputs.rules.min_n);
+    auto published = PublishedCounts(inputs, local, Variable::kService);
+    if (!published.ok()) return published.error();
+    const std::vector<GroupCount>& answered = *published;
     const std::string current_type = current.round_type == baseline_code ? "baseline" : "follow_up";
     std::map<std::string, int> invited;  // by service key, folded into stored groups below
     for (const auto& c : inputs.invited) {
@@ -327,10 +333,9 @@ Result<Document> BuildMunicipalityReport(const ReportInputs& inputs, int municip
     DataTable t;
     t.caption = fmt::format("Svar og svarprosent etter tjenestested i {}", name);
     t.columns = {"Tjenestested", "Inviterte", "Svar", "Svarprosent"};
-    std::size_t total_answered = 0;
+    const std::size_t total_answered = respondents->count;
     int total_invited = 0;
     for (const auto& a : answered) {
-      total_answered += a.count;
       const auto inv = invited_by_code.find(a.value);
       Number rate = Missing();
       if (a.suppressed) {
@@ -348,7 +353,9 @@ Result<Document> BuildMunicipalityReport(const ReportInputs& inputs, int municip
            CountCell(a.count, a.suppressed), PercentCell(rate)});
     }
     Number total_rate = Missing();
-    if (total_invited > 0) {
+    if (respondents->suppressed) {
+      total_rate = Hidden();
+    } else if (total_invited > 0) {
       total_rate = Number{};
       total_rate.value = std::min(1.0, static_cast<double>(total_answered) / total_invited);
       total_rate.n = static_cast<std::size_t>(total_invited);
@@ -356,24 +363,27 @@ Result<Document> BuildMunicipalityReport(const ReportInputs& inputs, int municip
     t.rows.push_back({TextCell("Alle", true),
                       total_invited > 0 ? CountCell(static_cast<std::size_t>(total_invited))
                                         : PercentCell(Missing()),
-                      CountCell(total_answered), PercentCell(total_rate)});
+                      CountCell(total_answered, respondents->suppressed), PercentCell(total_rate)});
     t.notes.push_back(
         "Tjenester med få svar er slått sammen med beslektede tjenester ved import "
         "(k-anonymitet); de inviterte følger med.");
     if (invited.empty()) {
       t.notes.push_back("Antall inviterte er ikke registrert for denne runden.");
     }
-    response.blocks.push_back(Paragraph{fmt::format(
-        "{} ansatte svarte på undersøkelsen{}.", FormatCount(respondents),
-        total_invited > 0 ? fmt::format(", av {} inviterte ({})", FormatCount(total_invited),
-                                        FormatPercent(total_rate.value))
-                          : "")});
+    if (!respondents->suppressed) {
+      response.blocks.push_back(Paragraph{fmt::format(
+          "{} ansatte svarte på undersøkelsen{}.", FormatCount(respondents->count),
+          total_invited > 0 ? fmt::format(", av {} inviterte ({})", FormatCount(total_invited),
+                                          FormatPercent(total_rate.value))
+                            : "")});
+    }
     response.blocks.push_back(std::move(t));
 
     // Summary first: key figures and the short lists.
     Section summary{"sammendrag", "Sammendrag", 1, {}};
     KeyFigures figures;
-    figures.figures.push_back({CountOf(respondents, false), CellFormat::kCount, "svar"});
+    figures.figures.push_back(
+        {CountOf(respondents->count, respondents->suppressed), CellFormat::kCount, "svar"});
     if (total_invited > 0) {
       figures.figures.push_back({total_rate, CellFormat::kPercent, "svarprosent"});
     }
@@ -420,8 +430,10 @@ Result<Document> BuildMunicipalityReport(const ReportInputs& inputs, int municip
 
   // Change since the baseline.
   if (earlier) {
-    const std::vector<Filter> before = {{Variable::kMunicipality, {municipality}, std::nullopt},
-                                        {Variable::kYear, {earlier->year}, std::nullopt}};
+    const std::vector<Filter> before = {
+        {Variable::kMunicipality, {municipality}, std::nullopt},
+        {Variable::kYear, {earlier->year}, std::nullopt},
+        {Variable::kRoundType, {earlier->round_type}, std::nullopt}};
     Section change{
         "utvikling", fmt::format("Utvikling fra {} til {}", earlier->year, current.year), 1, {}};
     std::vector<std::string> significant;

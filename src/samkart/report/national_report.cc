@@ -180,14 +180,16 @@ Result<Document> BuildNationalReport(const ReportInputs& inputs) {
       "{}–{}. Tabellene viser hvordan svarene fordeler seg på år, KORUS-region, "
       "kommunestørrelse og tjenestested.",
       FormatCount(respondents), municipalities.size(), *years.begin(), *years.rbegin())});
-  sample.blocks.push_back(
-      CountTable(inputs, baseline, Variable::kYear, "Tabell 4.1. Svar etter år"));
-  sample.blocks.push_back(
-      CountTable(inputs, baseline, Variable::kRegion, "Tabell 4.2. Svar etter KORUS-region"));
-  sample.blocks.push_back(CountTable(inputs, baseline, Variable::kSizeGroup,
-                                     "Tabell 4.3. Svar etter kommunestørrelse"));
-  sample.blocks.push_back(
-      CountTable(inputs, baseline, Variable::kService, "Tabell 4.4. Svar etter tjenestested"));
+  const std::pair<Variable, const char*> count_tables[] = {
+      {Variable::kYear, "Tabell 4.1. Svar etter år"},
+      {Variable::kRegion, "Tabell 4.2. Svar etter KORUS-region"},
+      {Variable::kSizeGroup, "Tabell 4.3. Svar etter kommunestørrelse"},
+      {Variable::kService, "Tabell 4.4. Svar etter tjenestested"}};
+  for (const auto& [by, caption] : count_tables) {
+    auto table = CountTable(inputs, baseline, by, caption);
+    if (!table.ok()) return table.error();
+    sample.blocks.push_back(std::move(*table));
+  }
 
   // Chapter 5: every family.
   std::vector<Section> results;
@@ -233,7 +235,9 @@ Result<Document> BuildNationalReport(const ReportInputs& inputs) {
                               scale->categories.size() > 2;
     if (distribution) {
       std::vector<Subset> subsets{{"Alle", baseline}};
-      for (const auto& c : CountRespondents(data, baseline, Variable::kService)) {
+      auto services = PublishedCounts(inputs, baseline, Variable::kService);
+      if (!services.ok()) return services.error();
+      for (const auto& c : *services) {
         if (IsCoarseService(instrument, c.value)) continue;
         std::vector<Filter> where = baseline;
         where.push_back({Variable::kService, {c.value}, std::nullopt});

@@ -38,6 +38,7 @@ class ReportBuilders : public ::testing::Test {
     inputs_->invited = *(*store)->InvitedCounts();
     inputs_->source = "syntetiske testdata";
     inputs_->generated_on = "23.11.2026";
+    *inputs_ = WithPublication(std::move(*inputs_));
   }
   static void TearDownTestSuite() {
     delete inputs_;

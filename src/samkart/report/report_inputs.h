@@ -3,6 +3,7 @@
 // threads that build municipality reports in parallel.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,8 +19,20 @@ struct ReportInputs {
   const instrument::Instrument* instrument = nullptr;
   std::vector<store::InvitedCount> invited;
   analysis::PublicationRules rules;
+  // The gate every number passes; made from data, instrument and rules by
+  // WithPublication when left empty.
+  std::shared_ptr<analysis::Publication> publication;
   std::string source;        // «SQLite-fil out/samkart.sqlite»
   std::string generated_on;  // «23.11.2026»
 };
+
+// The inputs with their publication gate (made once, shared by copies).
+inline ReportInputs WithPublication(ReportInputs inputs) {
+  if (!inputs.publication) {
+    inputs.publication =
+        std::make_shared<analysis::Publication>(*inputs.data, *inputs.instrument, inputs.rules);
+  }
+  return inputs;
+}
 
 }  // namespace samkart::report

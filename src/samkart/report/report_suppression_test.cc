@@ -94,6 +94,7 @@ class ReportSuppression : public ::testing::Test {
     data_ = std::move(*data);
     inputs_.data = &data_;
     inputs_.instrument = &instrument_;
+    inputs_ = WithPublication(std::move(inputs_));
     inputs_.invited = *(*store)->InvitedCounts();
     inputs_.source = "syntetiske testdata";
     inputs_.generated_on = "23.11.2026";

@@ -454,6 +454,7 @@ Result<std::string> BuildReport(App& app, ReportCache& cache,
   if (!invited.ok()) return invited.error();
   inputs.invited = std::move(*invited);
   inputs.rules = app.options().rules;
+  inputs.publication = app.publication(data, analysis::Audience::kFull);
   inputs.source = app.WithStore([](store::Store& store) { return store.Describe(); });
   inputs.generated_on = Today();
   auto document = municipality ? report::BuildMunicipalityReport(inputs, *municipality)

@@ -11,6 +11,24 @@ App::App(std::unique_ptr<store::Store> store, instrument::Instrument instrument,
       options_(std::move(options)),
       dataset_(std::make_shared<analysis::Dataset>()) {}
 
+std::shared_ptr<analysis::Publication> App::publication(
+    const std::shared_ptr<const analysis::Dataset>& data, analysis::Audience audience) {
+  std::lock_guard lock(publication_mutex_);
+  if (publication_data_ != data) {
+    publication_data_ = data;
+    publications_[0].reset();
+    publications_[1].reset();
+  }
+  auto& slot = publications_[audience == analysis::Audience::kFull ? 0 : 1];
+  if (!slot) {
+    // The publication refers to the dataset; the deleter keeps it alive.
+    auto* publication = new analysis::Publication(*data, instrument_, options_.rules, audience);
+    slot = std::shared_ptr<analysis::Publication>(
+        publication, [keep = data](analysis::Publication* p) { delete p; });
+  }
+  return slot;
+}
+
 std::shared_ptr<const analysis::Dataset> App::dataset() {
   ReloadIfChangedElsewhere();
   std::shared_lock lock(dataset_mutex_);

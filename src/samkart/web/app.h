@@ -68,6 +68,10 @@ class App {
   // is compared every ServeOptions::dataset_check_seconds, and the dataset
   // read again when it changed.
   std::shared_ptr<const analysis::Dataset> dataset();
+  // The publication gate over `data` for an audience, made once per
+  // dataset and shared by every request that reads it.
+  std::shared_ptr<analysis::Publication> publication(
+      const std::shared_ptr<const analysis::Dataset>& data, analysis::Audience audience);
   // Reads the store again (after an import or a closed round).
   Result<bool> ReloadDataset();
 
@@ -106,6 +110,9 @@ class App {
 
   mutable std::shared_mutex dataset_mutex_;
   std::shared_ptr<const analysis::Dataset> dataset_;
+  std::mutex publication_mutex_;
+  std::shared_ptr<const analysis::Dataset> publication_data_;
+  std::shared_ptr<analysis::Publication> publications_[2];
   std::mutex refresh_mutex_;  // one request checks; the others use what is loaded
   std::chrono::steady_clock::time_point last_check_;
   BatchSignature loaded_batches_{0, 0};

@@ -376,183 +376,51 @@ std::optional<std::string> ExplorerAccessDenied(const ExplorerQuery& q, const Pr
 
 namespace {
 
-struct Pattern {
-  bool total_hidden = false;
-  std::set<Group> hidden;
-};
-
 VarSet Sorted(std::vector<Variable> vars) {
   std::sort(vars.begin(), vars.end());
   vars.erase(std::unique(vars.begin(), vars.end()), vars.end());
   return vars;
 }
 
-// The canonical tables of one family in one round set, suppressed
-// consistently with each other (see explorer.h).
+// The canonical tables of one family in one round set, each through the
+// publication gate, which protects them together with every other table
+// Samkart publishes (see analysis/publication.h).
 class CanonicalTables {
  public:
   CanonicalTables(const analysis::Dataset& data, const instrument::Instrument& in,
-                  const analysis::PublicationRules& rules, std::string family, bool distribution,
-                  std::vector<analysis::Filter> universe, const Nesting& nesting)
+                  analysis::Publication& publication, std::string family, bool distribution,
+                  std::vector<analysis::Filter> universe)
       : data_(data),
         in_(in),
-        rules_(rules),
+        publication_(publication),
         family_(std::move(family)),
         distribution_(distribution),
-        universe_(std::move(universe)),
-        nesting_(nesting) {}
+        universe_(std::move(universe)) {}
 
   // The table by `vars` (sorted), of the kind asked for, with hidden cells
   // zeroed and marked.
   Result<const analysis::Table*> Get(const VarSet& vars) {
     if (const auto it = shown_.find(vars); it != shown_.end()) return &it->second;
-    auto pattern = PatternOf(vars);
-    if (!pattern.ok()) return pattern.error();
-    analysis::Table table = raw_.at(vars);
-    for (analysis::TableRow& row : table.rows) {
-      const bool hide =
-          row.group.empty() ? (*pattern)->total_hidden : (*pattern)->hidden.count(row.group) > 0;
-      if (hide) {
-        row.cell = analysis::Cell{};
-        row.cell.suppressed = true;
-      }
-    }
-    return &shown_.emplace(vars, std::move(table)).first->second;
-  }
-
- private:
-  Result<analysis::Table> Compute(const VarSet& vars, bool distribution) {
     analysis::TableRequest request;
     request.family = family_;
     request.by = vars;
     request.where = universe_;
-    request.distribution = distribution;
-    return analysis::ComputeTable(data_, in_, request);
+    request.distribution = distribution_;
+    auto table = analysis::ComputeTable(data_, in_, request);
+    if (!table.ok()) return table.error();
+    std::vector<analysis::Table> tables = {std::move(table).value()};
+    auto applied = publication_.Apply(tables);
+    if (!applied.ok()) return applied.error();
+    return &shown_.emplace(vars, std::move(tables[0])).first->second;
   }
 
-  static void CollectHidden(analysis::Table table, const analysis::Dataset& data,
-                            const analysis::PublicationRules& rules, Pattern& pattern) {
-    std::vector<analysis::Table> tables = {std::move(table)};
-    analysis::ApplyPublicationRules(tables, data, rules);
-    for (const analysis::TableRow& row : tables[0].rows) {
-      if (!row.cell.suppressed) continue;
-      if (row.group.empty()) {
-        pattern.total_hidden = true;
-      } else {
-        pattern.hidden.insert(row.group);
-      }
-    }
-  }
-
-  // Is the cell of the coarser table `vars` at these values hidden?
-  Result<bool> ParentHidden(const VarSet& vars, const std::map<Variable, int>& values) {
-    auto parent = PatternOf(vars);
-    if (!parent.ok()) return parent.error();
-    Group group;
-    for (const Variable v : vars) group.push_back(values.at(v));
-    return (*parent)->total_hidden || (*parent)->hidden.count(group) > 0;
-  }
-
-  Result<const Pattern*> PatternOf(const VarSet& vars) {
-    if (const auto it = patterns_.find(vars); it != patterns_.end()) return &it->second;
-    auto share = Compute(vars, false);
-    if (!share.ok()) return share.error();
-    Pattern pattern;
-    CollectHidden(*share, data_, rules_, pattern);
-    if (distribution_ || rules_.max_small_count) {
-      auto distribution = Compute(vars, true);
-      if (!distribution.ok()) return distribution.error();
-      // With a small-count rule the categories can hide more than the share.
-      if (rules_.max_small_count) CollectHidden(*distribution, data_, rules_, pattern);
-      if (distribution_) raw_.emplace(vars, std::move(distribution).value());
-    }
-    // n per group and item.
-    std::map<Group, std::map<std::size_t, std::size_t>> n;
-    std::set<std::size_t> items;
-    for (const analysis::TableRow& row : share->rows) {
-      items.insert(row.item);
-      if (!row.group.empty()) n[row.group][row.item] = row.cell.n;
-    }
-    if (!distribution_) raw_.emplace(vars, std::move(share).value());
-
-    // A group summing into a hidden cell of a coarser table is hidden too.
-    for (const auto& [group, per_item] : n) {
-      std::map<Variable, int> values;
-      for (std::size_t i = 0; i < vars.size(); ++i) values[vars[i]] = group[i];
-      std::vector<VarSet> parents;
-      if (vars.size() == 2) {
-        parents.push_back({vars[0]});
-        parents.push_back({vars[1]});
-      }
-      for (std::size_t i = 0; i < vars.size(); ++i) {
-        if (vars[i] != Variable::kMunicipality) continue;
-        const auto it = nesting_.find(group[i]);
-        if (it == nesting_.end()) continue;
-        values[Variable::kRegion] = it->second.first;
-        values[Variable::kSizeGroup] = it->second.second;
-        VarSet rest;
-        for (const Variable v : vars) {
-          if (v != Variable::kMunicipality) rest.push_back(v);
-        }
-        rest.push_back(Variable::kRegion);
-        parents.push_back(Sorted(rest));
-        rest.back() = Variable::kSizeGroup;
-        parents.push_back(Sorted(rest));
-      }
-      for (const VarSet& parent : parents) {
-        auto hidden = ParentHidden(parent, values);
-        if (!hidden.ok()) return hidden.error();
-        if (*hidden) pattern.hidden.insert(group);
-      }
-    }
-    if (pattern.total_hidden) {
-      for (const auto& [group, per_item] : n) pattern.hidden.insert(group);
-    }
-
-    // Complementary suppression per item: in every line, the groups with
-    // answers to the item that are hidden are none or at least two.
-    std::vector<Group> groups;
-    for (const auto& [group, per_item] : n) groups.push_back(group);
-    const auto lines = analysis::PublicationLines(groups, vars, nesting_);
-    auto n_of = [&](const Group& g, std::size_t item) -> std::size_t {
-      const auto& per_item = n.at(g);
-      const auto it = per_item.find(item);
-      return it == per_item.end() ? 0 : it->second;
-    };
-    for (bool changed = true; changed;) {
-      changed = false;
-      for (const auto& line : lines) {
-        for (const std::size_t item : items) {
-          std::size_t hidden = 0;
-          const Group* smallest = nullptr;
-          for (const Group& g : line) {
-            const std::size_t count = n_of(g, item);
-            if (count == 0) continue;
-            if (pattern.hidden.count(g)) {
-              ++hidden;
-            } else if (smallest == nullptr || count < n_of(*smallest, item)) {
-              smallest = &g;
-            }
-          }
-          if (hidden == 1 && smallest != nullptr) {
-            pattern.hidden.insert(*smallest);
-            changed = true;
-          }
-        }
-      }
-    }
-    return &patterns_.emplace(vars, std::move(pattern)).first->second;
-  }
-
+ private:
   const analysis::Dataset& data_;
   const instrument::Instrument& in_;
-  const analysis::PublicationRules& rules_;
+  analysis::Publication& publication_;
   std::string family_;
   bool distribution_;
   std::vector<analysis::Filter> universe_;
-  const Nesting& nesting_;
-  std::map<VarSet, Pattern> patterns_;
-  std::map<VarSet, analysis::Table> raw_;
   std::map<VarSet, analysis::Table> shown_;
 };
 
@@ -606,9 +474,9 @@ Result<std::vector<ExplorerRow>> ViewPartRows(const ExplorerQuery& q, std::optio
                                               const Principal& principal,
                                               const analysis::Dataset& data,
                                               const instrument::Instrument& in,
-                                              const analysis::PublicationRules& rules,
+                                              analysis::Publication& publication,
                                               const Nesting& nesting, std::size_t& left_out) {
-  CanonicalTables tables(data, in, rules, q.family, q.distribution, UniverseOf(q, in), nesting);
+  CanonicalTables tables(data, in, publication, q.family, q.distribution, UniverseOf(q, in));
   std::map<Variable, int> fixed;
   if (year) fixed[Variable::kYear] = *year;
   if (q.area) fixed[q.area->first] = q.area->second;
@@ -722,18 +590,18 @@ ExplorerCell Sum(const ExplorerCell& a, const ExplorerCell& b) {
 Result<std::vector<ExplorerRow>> ViewRows(const ExplorerQuery& q, const Principal& principal,
                                           const analysis::Dataset& data,
                                           const instrument::Instrument& in,
-                                          const analysis::PublicationRules& rules,
+                                          analysis::Publication& publication,
                                           const Nesting& nesting, std::size_t& left_out) {
   if (q.round != RoundSet::kYear) {
-    return ViewPartRows(q, std::nullopt, principal, data, in, rules, nesting, left_out);
+    return ViewPartRows(q, std::nullopt, principal, data, in, publication, nesting, left_out);
   }
   ExplorerQuery baseline = q, follow_up = q;
   baseline.round = RoundSet::kBaseline;
   follow_up.round = RoundSet::kFollowUp;
   std::size_t left_b = 0, left_f = 0;
-  auto rows = ViewPartRows(baseline, q.year, principal, data, in, rules, nesting, left_b);
+  auto rows = ViewPartRows(baseline, q.year, principal, data, in, publication, nesting, left_b);
   if (!rows.ok()) return rows.error();
-  auto more = ViewPartRows(follow_up, q.year, principal, data, in, rules, nesting, left_f);
+  auto more = ViewPartRows(follow_up, q.year, principal, data, in, publication, nesting, left_f);
   if (!more.ok()) return more.error();
   left_out = std::max(left_b, left_f);
   std::vector<ExplorerRow> out = std::move(rows).value();
@@ -780,7 +648,7 @@ std::string RoundLabel(const ExplorerQuery& q) {
 Result<ExplorerResult> EvaluateExplorerQuery(const ExplorerQuery& q, const Principal& principal,
                                              const analysis::Dataset& data,
                                              const instrument::Instrument& in,
-                                             const analysis::PublicationRules& rules) {
+                                             analysis::Publication& publication) {
   if (auto error = StructureError(q)) return Error{*error};
   const instrument::Family* family = in.FindFamily(q.family);
   if (!family) return Error{fmt::format("Ukjent verdi «{}» for «familie».", Shown(q.family))};
@@ -812,10 +680,15 @@ Result<ExplorerResult> EvaluateExplorerQuery(const ExplorerQuery& q, const Princ
       "tillegg så en skjult gruppe ikke kan regnes ut fra totalen. Et filter eller et område "
       "viser alltid samme tall som raden i tabellen fordelt på den variabelen, så skjulte tall "
       "kan ikke regnes ut ved å kombinere utvalg.",
-      rules.min_n);
+      publication.rules().min_n);
+  if (publication.audience() == analysis::Audience::kAggregatesOnly) {
+    result.rules_note +=
+        fmt::format(" Tall som bygger på færre enn {} kommuner, vises ikke for din rolle.",
+                    analysis::kMinMunicipalities);
+  }
 
   std::size_t left_out = 0;
-  auto rows = ViewRows(q, principal, data, in, rules, nesting, left_out);
+  auto rows = ViewRows(q, principal, data, in, publication, nesting, left_out);
   if (!rows.ok()) return rows.error();
   result.rows = std::move(rows).value();
   if (left_out > 0) {
@@ -849,7 +722,7 @@ Result<ExplorerResult> EvaluateExplorerQuery(const ExplorerQuery& q, const Princ
         break;
     }
     std::size_t ignored = 0;
-    auto reference_rows = ViewRows(reference, principal, data, in, rules, nesting, ignored);
+    auto reference_rows = ViewRows(reference, principal, data, in, publication, nesting, ignored);
     if (!reference_rows.ok()) return reference_rows.error();
     for (ExplorerRow& row : result.rows) {
       const ExplorerRow* match = nullptr;
@@ -877,6 +750,9 @@ namespace {
 
 nlohmann::json CellJson(const ExplorerCell& cell) {
   if (cell.hidden) return {{"skjult", true}, {"merke", ":"}};
+  if (cell.n == 0) {
+    return {{"skjult", false}, {"ingen_svar", true}, {"n", 0}, {"merke", analysis::kNoAnswersMark}};
+  }
   return {{"skjult", false},
           {"n", cell.n},
           {"antall", cell.count},
@@ -886,6 +762,11 @@ nlohmann::json CellJson(const ExplorerCell& cell) {
 }
 
 }  // namespace
+
+analysis::Audience AudienceOf(const Principal& principal) {
+  return principal.role == Role::kReader ? analysis::Audience::kAggregatesOnly
+                                         : analysis::Audience::kFull;
+}
 
 nlohmann::json ExplorerResultJson(const ExplorerResult& r) {
   nlohmann::json rows = nlohmann::json::array();
@@ -966,6 +847,10 @@ io::ExportTable ExplorerExportTable(const ExplorerResult& r) {
     const io::ExportCell hidden = io::ExportCell::Code(kHiddenCode);
     if (row.cell.hidden) {
       for (int i = 0; i < 5; ++i) cells.push_back(hidden);
+    } else if (row.cell.n == 0) {
+      cells.push_back(io::ExportCell::Number(0));
+      cells.push_back(io::ExportCell::Number(0));
+      for (int i = 0; i < 3; ++i) cells.push_back(text(analysis::kNoAnswersMark));
     } else {
       cells.push_back(io::ExportCell::Number(static_cast<double>(row.cell.n)));
       cells.push_back(io::ExportCell::Number(static_cast<double>(row.cell.count)));
@@ -981,6 +866,9 @@ io::ExportTable ExplorerExportTable(const ExplorerResult& r) {
       } else if (row.reference->hidden) {
         cells.push_back(hidden);
         cells.push_back(hidden);
+      } else if (row.reference->n == 0) {
+        cells.push_back(io::ExportCell::Number(0));
+        cells.push_back(text(analysis::kNoAnswersMark));
       } else {
         cells.push_back(io::ExportCell::Number(static_cast<double>(row.reference->n)));
         cells.push_back(percent(row.reference->share));

@@ -13,42 +13,15 @@
 //   tjeneste | stilling            a single-value filter (a key)
 //   sammenlign  landet|storrelse|0-punkt            fordeling  1: every category
 //
-// Consistent suppression. A number hidden in one view must not be
-// recoverable from others, so every view is a slice of a small set of
-// canonical tables, and a cell's fate is decided once, in its table:
-//  * The canonical table of a query is the family (all items — so choosing
-//    `sporsmal` never changes what is hidden) in the chosen round set,
-//    broken down by the sorted set of the query's variables: its area
-//    variable, its filters and its breakdown. There are no other filters.
-//  * Filters are single-valued, never «all but X». A filter is a slice of
-//    the table broken down by that variable: `tjeneste=T` shows exactly the
-//    row T of the breakdown by service, hidden if it is hidden there
-//    (primary or complementary).
-//  * An area is a slice of the nation-wide table broken down by that
-//    geography: a municipality is the row of the breakdown by municipality
-//    (whose complementary lines include each region and size group, as
-//    ApplyPublicationRules does), so a municipality hidden there is hidden
-//    in every view. A breakdown by municipality within a region lists that
-//    region's rows of the same table.
-//  * A canonical table has at most two variables (area + filters +
-//    breakdown), what ComputeTable and ApplyPublicationRules handle as one
-//    table; deeper combinations are refused with a message.
-//  * Each table first passes ApplyPublicationRules. Then, because its lines
-//    sum to cells other views publish, a group is also hidden when a cell it
-//    sums into is hidden in that coarser table (the row and the column
-//    margins; for municipalities the region × and size group × margins),
-//    and complementary suppression is repeated per item over every line,
-//    counting only groups that actually have answers to the item (hiding a
-//    group nobody answered protects nothing).
-//  * A view's total is the slice of the coarser table (without the
-//    breakdown); comparisons (the nation, the same size group, the
-//    baseline) are views of their own through the same tables.
-//  * Round sets are disjoint: the baseline rounds and the follow-up rounds,
-//    each suppressed on its own. One year is not a third set (it would
-//    overlap both, and a cell hidden in one set could be recovered from a
-//    year's total): `runde=YEAR` is a filter on the year (so it counts as
-//    a variable) evaluated in both sets and summed, hidden when either part
-//    is hidden. It shows only sums of cells the two sets already publish.
+// Consistent suppression. Every view is a slice of canonical tables (the
+// family in one round set broken down by at most two of the area, the
+// filters and the breakdown) that pass the publication gate
+// (analysis/publication.h), which protects them together with every table
+// of the reports: a cell hidden in one view is hidden in every other view
+// and every report, and no combination of views recovers it. One year
+// (`runde=YEAR`) is the sum of the year's slice of the baseline and the
+// follow-up set, hidden when either part is. Readers get the gate of their
+// audience, in which no cell is built from fewer than three municipalities.
 #pragma once
 
 #include <map>
@@ -148,7 +121,10 @@ struct ExplorerResult {
 Result<ExplorerResult> EvaluateExplorerQuery(const ExplorerQuery& query, const Principal& principal,
                                              const analysis::Dataset& data,
                                              const instrument::Instrument& instrument,
-                                             const analysis::PublicationRules& rules);
+                                             analysis::Publication& publication);
+
+// The publication a user's role may see: readers get aggregates only.
+analysis::Audience AudienceOf(const Principal& principal);
 
 nlohmann::json ExplorerResultJson(const ExplorerResult& result);
 // The download: one row per result row, hidden numbers as «:», every text

@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "samkart/analysis/table_format.h"
 #include "samkart/core/text.h"
 #include "samkart/web/explorer.h"
 #include "samkart/web/http.h"
@@ -85,8 +86,8 @@ Outcome Run(App& app, const QueryParams& params, const Principal& principal,
                                       RoleKey(principal.role), principal.region.value_or(""),
                                       principal.municipality.value_or(0));
   if (auto cached = cache.Find(data, key)) return {200, "", std::move(cached)};
-  auto result =
-      EvaluateExplorerQuery(*query, principal, *data, app.instrument(), app.options().rules);
+  const auto publication = app.publication(data, AudienceOf(principal));
+  auto result = EvaluateExplorerQuery(*query, principal, *data, app.instrument(), *publication);
   if (!result.ok()) return {400, result.error().message, nullptr};
   auto view = std::make_shared<View>();
   view->json =
@@ -245,6 +246,10 @@ std::string Chart(const ExplorerResult& r, const std::vector<const ExplorerRow*>
       body += fmt::format(R"(<text x="{:.0f}" y="{:.1f}" font-size="13">: (skjult)</text>)",
                           kLabel + 4, y + 15);
       description += "skjult";
+    } else if (row.cell.n == 0) {
+      body += fmt::format(R"(<text x="{:.0f}" y="{:.1f}" font-size="13">{}</text>)", kLabel + 4,
+                          y + 15, analysis::kNoAnswersMark);
+      description += analysis::kNoAnswersMark;
     } else {
       const double width = std::max(0.0, std::min(1.0, row.cell.share)) * kBars;
       body +=
@@ -254,7 +259,7 @@ std::string Chart(const ExplorerResult& r, const std::vector<const ExplorerRow*>
                           kLabel + width + 6, y + 15, Percent(row.cell.share));
       description += Percent(row.cell.share);
     }
-    if (row.reference && !row.reference->hidden) {
+    if (row.reference && !row.reference->hidden && row.reference->n > 0) {
       const double x = kLabel + std::max(0.0, std::min(1.0, row.reference->share)) * kBars;
       body += fmt::format(
           R"(<line x1="{0:.1f}" x2="{0:.1f}" y1="{1:.1f}" y2="{2:.1f}" stroke="#1b1b1b" stroke-width="3"/>)",
@@ -308,6 +313,9 @@ std::string ResultHtml(const ExplorerResult& r) {
       if (r.query.distribution) body += fmt::format("<td>{}</td>", Escape(row.category_label));
       if (row.cell.hidden) {
         body += R"(<td class="num">:</td><td class="num">:</td><td class="num">:</td>)";
+      } else if (row.cell.n == 0) {
+        body += fmt::format(R"(<td class="num">0</td><td class="num" colspan="2">{}</td>)",
+                            analysis::kNoAnswersMark);
       } else {
         body += fmt::format(
             R"(<td class="num">{}</td><td class="num">{}</td><td class="num">{}–{}</td>)",
@@ -319,6 +327,8 @@ std::string ResultHtml(const ExplorerResult& r) {
           body += R"(<td class="num"></td>)";
         } else if (row.reference->hidden) {
           body += R"(<td class="num">:</td>)";
+        } else if (row.reference->n == 0) {
+          body += fmt::format(R"(<td class="num">{}</td>)", analysis::kNoAnswersMark);
         } else {
           body += fmt::format(R"(<td class="num">{}</td>)", Percent(row.reference->share));
         }

@@ -317,7 +317,9 @@ TEST_F(ExplorerTest, JsonEqualsComputeTableWithThePublicationRules) {
   auto table = analysis::ComputeTable(*data, server_->app().instrument(), request);
   ASSERT_TRUE(table.ok());
   std::vector<analysis::Table> tables = {*table};
-  analysis::ApplyPublicationRules(tables, *data, server_->app().options().rules);
+  analysis::Publication publication(*data, server_->app().instrument(),
+                                    server_->app().options().rules);
+  ASSERT_TRUE(publication.Apply(tables).ok());
 
   const auto& rows = answer.body["rader"];
   ASSERT_EQ(rows.size(), tables[0].rows.size());
