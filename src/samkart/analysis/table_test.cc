@@ -381,5 +381,139 @@ TEST_F(PublicationTest, HiddenReferenceCellsHideTheDifference) {
   }
 }
 
+TEST_F(PublicationTest, RangesAndListsAreRefusedNotAnsweredFromUnprotectedCells) {
+  AddGroup(1, 30);
+  AddGroup(2, 25);
+  Publication publication(data_, in_, {});
+  TableRequest request{"risk_identification", "bullied", {}, {}, {}, false};
+  request.where = {{Variable::kRoundType, {1}, std::nullopt},
+                   {Variable::kYear, {}, std::make_pair(2015, 2023)}};
+  std::vector<Table> tables = {Compute(request)};
+  auto applied = publication.Apply(tables);
+  ASSERT_FALSE(applied.ok());
+  EXPECT_NE(applied.error().message.find("intervall"), std::string::npos)
+      << applied.error().message;
+  request.where = {{Variable::kRoundType, {1}, std::nullopt},
+                   {Variable::kService, {1, 2}, std::nullopt}};
+  EXPECT_TRUE(publication.NotPublishable(request.where, {}).has_value());
+  request.where = {{Variable::kRoundType, {1}, std::nullopt},
+                   {Variable::kGeneration, {5}, std::nullopt}};
+  EXPECT_TRUE(publication.NotPublishable(request.where, {}).has_value());
+  // Three canonical variables are not one canonical table.
+  EXPECT_TRUE(publication
+                  .NotPublishable({{Variable::kRoundType, {1}, std::nullopt}},
+                                  {Variable::kService, Variable::kPosition, Variable::kYear})
+                  .has_value());
+}
+
+TEST_F(PublicationTest, ARegionBySizeGroupCellRecoversNoMunicipality) {
+  // Region 1, size group 1 holds a large and a small municipality; the
+  // region × size-group table and the municipality table are published.
+  data_.municipality_names = {{9001, "A"}, {9002, "B"}, {9003, "C"}, {9004, "D"}};
+  AddGroup(1, 40, 9001, 1, 1);
+  AddGroup(1, 4, 9002, 1, 1);
+  AddGroup(1, 30, 9003, 1, 2);
+  AddGroup(1, 35, 9004, 2, 2);
+  const auto by_municipality =
+      Published({"risk_identification", "bullied", {Variable::kMunicipality}, {}, {}, false});
+  const auto grid = Published(
+      {"risk_identification", "bullied", {Variable::kRegion, Variable::kSizeGroup}, {}, {}, false});
+  std::size_t cell_n = 0;
+  bool cell_hidden = true;
+  for (const auto& row : grid[0].rows) {
+    if (row.group == std::vector<int>{1, 1}) {
+      cell_n = row.cell.n;
+      cell_hidden = row.cell.suppressed;
+    }
+  }
+  if (!cell_hidden) {
+    EXPECT_TRUE(Recover(by_municipality[0], cell_n, {{9001}, {9002}}).empty())
+        << "the small municipality is the region × size-group cell minus the large one";
+  }
+  for (const auto& row : by_municipality[0].rows) {
+    if (row.group == std::vector<int>{9002}) {
+      EXPECT_TRUE(row.cell.suppressed);
+    }
+  }
+}
+
+TEST_F(PublicationTest, ReadersGetNoCellBuiltFromFewerThanThreeMunicipalities) {
+  data_.municipality_names = {{9001, "A"}, {9002, "B"}, {9003, "C"}, {9004, "D"}, {9005, "E"}};
+  AddGroup(1, 300, 9001, 1, 1);  // alone in region 1 × size group 1
+  AddGroup(1, 40, 9002, 1, 2);
+  AddGroup(1, 45, 9003, 1, 2);
+  AddGroup(1, 50, 9004, 1, 2);
+  AddGroup(1, 60, 9005, 2, 1);
+  TableRequest request{"risk_identification", "bullied", {Variable::kSizeGroup}, {}, {}, false};
+  request.where = {{Variable::kRoundType, {1}, std::nullopt},
+                   {Variable::kRegion, {1}, std::nullopt}};
+  std::vector<Table> tables = {Compute(request)};
+  Publication readers(data_, in_, {}, Audience::kAggregatesOnly);
+  ASSERT_TRUE(readers.Apply(tables).ok());
+  std::size_t hidden = 0;
+  for (const auto& row : tables[0].rows) {
+    if (row.group == std::vector<int>{1}) {
+      EXPECT_TRUE(row.cell.suppressed) << "9001 alone";
+    }
+    if (!row.group.empty()) hidden += row.cell.suppressed ? 1 : 0;
+  }
+  // The region total minus the visible row must not give the hidden one.
+  if (!tables[0].rows[0].cell.suppressed) {
+    EXPECT_GE(hidden, 2u);
+  }
+  // A single municipality is refused outright.
+  request.where.push_back({Variable::kMunicipality, {9002}, std::nullopt});
+  EXPECT_TRUE(readers.NotPublishable(request.where, {}).has_value());
+  // The full audience (coordinators, analysts, reports) sees the row.
+  std::vector<Table> full_tables = {
+      Compute({"risk_identification",
+               "bullied",
+               {Variable::kSizeGroup},
+               {{Variable::kRoundType, {1}, std::nullopt}, {Variable::kRegion, {1}, std::nullopt}},
+               {},
+               false})};
+  Publication full(data_, in_, {});
+  ASSERT_TRUE(full.Apply(full_tables).ok());
+  for (const auto& row : full_tables[0].rows) {
+    if (row.group == std::vector<int>{1}) {
+      EXPECT_FALSE(row.cell.suppressed);
+    }
+  }
+}
+
+TEST_F(PublicationTest, AGroupWithoutAnswersIsNeverAShare) {
+  AddGroup(1, 30);
+  for (int i = 0; i < 15; ++i) Add("risk_identification.bullied", kNotAsked, 6);
+  const auto tables =
+      Published({"risk_identification", "bullied", {Variable::kService}, {}, {}, false});
+  const std::string csv = FormatTableCsv(tables[0], data_, in_);
+  // Service 6: n 0, no share, no interval, marked.
+  bool found = false;
+  for (const auto& row : tables[0].rows) {
+    if (row.group == std::vector<int>{6}) {
+      found = true;
+      EXPECT_EQ(row.cell.n, 0u);
+      EXPECT_FALSE(row.cell.suppressed);
+    }
+  }
+  ASSERT_TRUE(found);
+  EXPECT_NE(csv.find(",0,0,,,,0,1\n"), std::string::npos) << csv;
+  const std::string text = FormatTableText(tables[0], data_, in_);
+  EXPECT_NE(text.find(kNoAnswersMark), std::string::npos) << text;
+  EXPECT_EQ(text.find("0.0–100.0"), std::string::npos) << text;
+}
+
+TEST(InternalMark, EveryFormatCarriesIt) {
+  EXPECT_NE(MarkInternal("a\n", "text").find(kInternalMark), std::string::npos);
+  EXPECT_EQ(MarkInternal("x,y\n", "csv").rfind(std::string("# ") + kInternalMark, 0), 0u);
+  EXPECT_NE(MarkInternal("{\"a\": 1}", "json").find(kInternalMark), std::string::npos);
+  io::ExportTable table;
+  table.columns = {{"n", "N", true, {}}};
+  table.rows = {{io::ExportCell::Number(1)}};
+  MarkInternal(table);
+  ASSERT_EQ(table.columns.size(), 2u);
+  EXPECT_EQ(std::get<std::string>(table.rows[0][0].value), kInternalMark);
+}
+
 }  // namespace
 }  // namespace samkart::analysis

@@ -547,7 +547,9 @@ TEST_F(ExplorerTest, DifferencingCannotRecoverAHiddenCell) {
   const auto& cells = by_service.cells.at(first_item);
   ASSERT_TRUE(cells.count(t));
   EXPECT_TRUE(Hidden(cells.at(t)));
-  ASSERT_FALSE(Hidden(cells.at(-1)));
+  // The gate may hide the municipality's total too (to protect a linked
+  // table); then there is nothing to subtract from.
+  const bool total_visible = !Hidden(cells.at(-1));
   std::size_t visible_sum = 0;
   std::vector<int> hidden_services;
   for (const auto& [value, cell] : cells) {
@@ -558,8 +560,10 @@ TEST_F(ExplorerTest, DifferencingCannotRecoverAHiddenCell) {
       visible_sum += N(cell);
     }
   }
-  EXPECT_GE(hidden_services.size(), 2u);
-  EXPECT_NE(N(cells.at(-1)) - visible_sum, secret);
+  if (total_visible) {
+    EXPECT_GE(hidden_services.size(), 2u);
+    EXPECT_NE(N(cells.at(-1)) - visible_sum, secret);
+  }
   // The same holds for every item of the family.
   for (const auto& [item, item_cells] : by_service.cells) {
     std::size_t hidden_with_answers = 0;
