@@ -87,7 +87,11 @@ Result<Table> ComputeTable(const Dataset& data, const instrument::Instrument& in
                              request.item.value_or(""))};
   }
 
-  const auto [in_denominator, reported] = ShareRuleOf(instrument, *family);
+  // Named copies, not a structured binding: clang before 16 cannot capture
+  // a binding in the lambdas below.
+  const ShareRule share_rule = ShareRuleOf(instrument, *family);
+  const std::vector<bool>& in_denominator = share_rule.in_denominator;
+  const std::vector<bool>& reported = share_rule.reported;
 
   // The rows each side of the comparison counts.
   std::vector<Filter> primary = request.where;
