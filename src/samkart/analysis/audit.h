@@ -5,6 +5,16 @@
 // one through sums take part in its programs, so a publication is audited
 // as many small programs rather than one large one.
 //
+// A count and its denominator (an at-most pair) are audited as the count
+// and its complement (denominator minus count): the pair's constraints
+// then fall apart into two programs with no coupling rows, each half the
+// size, and the denominator's bounds are the sums of theirs.
+//
+// Most cells are proved safe without a program of their own: any feasible
+// point is a proof for every cell it moves far enough, so the audit first
+// solves a few programs whose objective is the sum of all undecided cells
+// and then one program per cell only for those still undecided.
+//
 // GLPK rather than COIN-OR CLP: both are in Debian; GLPK has a plain C API
 // that builds and re-solves one program with a changed objective from the
 // last basis (what an audit does thousands of times), and its licence
@@ -15,6 +25,7 @@
 #include <cstddef>
 #include <map>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "samkart/analysis/linked_cells.h"
@@ -34,37 +45,55 @@ class Auditor {
   // as one value is exactly one value for whole numbers too, and a bound
   // it reports is the bound of whole numbers up to rounding inwards.
   FeasibleRange Range(std::size_t layer, std::size_t cell);
-  // Only the largest value (one program instead of two).
   double Highest(std::size_t layer, std::size_t cell);
   double Lowest(std::size_t layer, std::size_t cell);
-
-  // Can the cell's value in `layer` be as large as `bound`? Answered from
-  // the last solution of the cell's program when that already reaches it
-  // (any feasible point is proof), else by maximising.
-  bool Reaches(std::size_t layer, std::size_t cell, double bound);
   // Is the cell's value in `layer` the only one the published numbers allow?
   bool Pinned(std::size_t layer, std::size_t cell);
+
+  // The sensitive hidden cells that the published numbers expose, as
+  // (layer, cell): a threshold layer whose upper bound stays below its
+  // threshold, or any other layer whose range is one value. Audits the
+  // (layer, cell) pairs in `only`, or every pair when it is empty.
+  std::vector<std::pair<std::size_t, std::size_t>> Exposed(
+      const Sensitivity& sensitivity, const std::vector<std::pair<std::size_t, std::size_t>>& only);
+
+  // The sums that bound the cell's value in `layer` (those whose constraint
+  // is binding, with a non-zero dual value, where its value is largest or
+  // smallest) and that have a visible member: hiding one of those members
+  // is what widens the cell's range.
+  std::vector<std::size_t> BindingSums(std::size_t layer, std::size_t cell);
 
   // Programs solved so far.
   std::size_t programs() const { return programs_; }
 
  private:
-  struct Component;
-  // The program of a cell's component over the layers linked to `layer`
-  // (an item's count and its denominator): other layers share no
-  // constraint with them, so each item is its own, smaller program.
-  Component& ComponentOf(std::size_t cell, std::size_t layer);
-  double Solve(std::size_t layer, std::size_t cell, bool maximise);
-  // The cell's value in the program's last solution.
-  double Current(Component& component, std::size_t layer, std::size_t cell) const;
+  struct Program;
+  // What the feasible points found so far prove about one base layer.
+  struct Bounds {
+    std::vector<double> low, high;   // per cell: the extreme values seen
+    std::vector<bool> exact_low, exact_high;  // proved extreme by a program of its own
+  };
+  Program& ProgramOf(std::size_t component, std::size_t base);
+  // Solves `program` for the sum of `targets` (its member indices) and
+  // records what the solution shows. Returns false when it proves nothing.
+  bool Solve(Program& program, const std::vector<std::size_t>& targets, bool maximise);
+  // Proves the cell's largest (or smallest) value in a base layer.
+  void Extreme(std::size_t base, std::size_t cell, bool maximise);
+  enum class Verdict { kProtected, kExposed, kOpen };
+  Verdict Judge(std::size_t layer, std::size_t cell, double threshold) const;
 
   const LinkedCells& cells_;
   const std::vector<bool>& hidden_;
+  // Base layers: a layer outside at-most pairs is its own base; a pair's
+  // denominator is the count's base plus the complement's.
+  std::vector<std::vector<double>> base_values_;
+  std::vector<std::vector<std::size_t>> bases_of_layer_;
+  std::vector<std::vector<bool>> base_known_zero_;
+  std::vector<Bounds> bounds_;
   std::vector<std::size_t> component_of_;  // per cell, SIZE_MAX when visible
   std::vector<std::vector<std::size_t>> members_;
   std::vector<std::vector<std::size_t>> sums_of_component_;
-  std::vector<std::vector<std::size_t>> layer_group_;  // per layer: its linked layers
-  std::map<std::pair<std::size_t, std::size_t>, std::unique_ptr<Component>> built_;
+  std::map<std::pair<std::size_t, std::size_t>, std::unique_ptr<Program>> built_;
   std::size_t programs_ = 0;
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 
 #include "samkart/analysis/audit.h"
 
@@ -9,12 +10,14 @@ namespace samkart::analysis {
 
 namespace {
 
-// The largest value of a cell over the layers: what hiding it costs.
+// What hiding a cell costs: the largest value over the layers, times its
+// weight.
 std::vector<double> Costs(const LinkedCells& cells) {
   std::vector<double> cost(cells.cells, 0);
   for (const auto& layer : cells.values) {
     for (std::size_t c = 0; c < cells.cells; ++c) cost[c] = std::max(cost[c], layer[c]);
   }
+  for (std::size_t c = 0; c < cells.weight.size() && c < cells.cells; ++c) cost[c] *= cells.weight[c];
   return cost;
 }
 
@@ -28,17 +31,19 @@ std::vector<std::vector<std::size_t>> SumsOfCells(const LinkedCells& cells) {
   return sums_of;
 }
 
-// The cheapest visible member of a sum with a value in `layer`, preferring
-// parts to the total: a part costs less and keeps the total readable.
+// The cheapest visible member of a sum with a value in `layer`. Unweighted,
+// a part always costs less than its total, and hiding it keeps the total
+// readable; a weight can make the total the cheaper one.
 std::size_t Partner(const LinkedCells& cells, const LinkedCells::Sum& sum, std::size_t layer,
                     const std::vector<bool>& hidden, const std::vector<double>& cost) {
   const std::vector<double>& v = cells.values[layer];
   std::size_t best = SIZE_MAX;
-  for (const std::size_t p : sum.parts) {
-    if (hidden[p] || v[p] <= 0) continue;
-    if (best == SIZE_MAX || cost[p] < cost[best]) best = p;
-  }
-  if (best == SIZE_MAX && !hidden[sum.total] && v[sum.total] > 0) best = sum.total;
+  auto consider = [&](std::size_t c) {
+    if (hidden[c] || v[c] <= 0) return;
+    if (best == SIZE_MAX || cost[c] < cost[best]) best = c;
+  };
+  for (const std::size_t p : sum.parts) consider(p);
+  consider(sum.total);
   return best;
 }
 
@@ -94,23 +99,8 @@ std::size_t ApplyLineRule(const LinkedCells& cells, std::vector<bool>& hidden) {
 std::vector<std::pair<std::size_t, std::size_t>> ExposedCells(const LinkedCells& cells,
                                                               const Sensitivity& sensitivity,
                                                               const std::vector<bool>& hidden) {
-  std::vector<std::pair<std::size_t, std::size_t>> exposed;
   Auditor auditor(cells, hidden);
-  for (std::size_t c = 0; c < cells.cells; ++c) {
-    if (!hidden[c] || !sensitivity.sensitive[c]) continue;
-    for (std::size_t layer = 0; layer < cells.values.size(); ++layer) {
-      if (KnownZero(cells, layer, c)) continue;
-      const double value = cells.values[layer][c];
-      const double threshold =
-          layer < sensitivity.threshold.size() ? sensitivity.threshold[layer] : 0;
-      // Below the threshold, the range must reach it; otherwise it must
-      // hold more than one value.
-      const bool protected_cell =
-          threshold > value ? auditor.Reaches(layer, c, threshold) : !auditor.Pinned(layer, c);
-      if (!protected_cell) exposed.emplace_back(layer, c);
-    }
-  }
-  return exposed;
+  return auditor.Exposed(sensitivity, {});
 }
 
 std::size_t ProtectLinkedCells(const LinkedCells& cells, const Sensitivity& sensitivity,
@@ -118,45 +108,43 @@ std::size_t ProtectLinkedCells(const LinkedCells& cells, const Sensitivity& sens
   std::size_t added = ApplyLineRule(cells, hidden);
   const std::vector<double> cost = Costs(cells);
   const auto sums_of = SumsOfCells(cells);
-  // Each round hides at least one more cell, so this ends.
-  while (true) {
-    const auto exposed = ExposedCells(cells, sensitivity, hidden);
-    if (exposed.empty()) break;
-    std::size_t before = added;
+  // The cheapest visible member of `sums` with a value in `layer`.
+  auto cheapest = [&](const std::vector<std::size_t>& sums, std::size_t layer) {
+    std::size_t best = SIZE_MAX;
+    for (const std::size_t s : sums) {
+      const std::size_t partner = Partner(cells, cells.sums[s], layer, hidden, cost);
+      if (partner != SIZE_MAX && (best == SIZE_MAX || cost[partner] < cost[best])) best = partner;
+    }
+    return best;
+  };
+  // Hiding more never narrows a range, so a cell the audit once found
+  // protected stays protected: after the first audit only the exposed
+  // (layer, cell) pairs are audited again. Each round hides at least one
+  // more cell, so this ends.
+  auto auditor = std::make_unique<Auditor>(cells, hidden);
+  auto exposed = auditor->Exposed(sensitivity, {});
+  while (!exposed.empty()) {
+    // Partners first, hidden after: the auditor reads `hidden`.
+    std::vector<std::size_t> partners;
     for (const auto& [layer, cell] : exposed) {
-      // The cheapest visible partner in any sum the exposed cell is in.
-      std::size_t best = SIZE_MAX;
-      for (const std::size_t s : sums_of[cell]) {
-        const std::size_t partner = Partner(cells, cells.sums[s], layer, hidden, cost);
-        if (partner != SIZE_MAX && (best == SIZE_MAX || cost[partner] < cost[best])) {
-          best = partner;
-        }
-      }
-      if (best != SIZE_MAX && !hidden[best]) {
-        hidden[best] = true;
+      // A member of a sum that bounds the cell where it is pinned, else of
+      // a sum it is in.
+      std::size_t partner = cheapest(auditor->BindingSums(layer, cell), layer);
+      if (partner == SIZE_MAX) partner = cheapest(sums_of[cell], layer);
+      if (partner != SIZE_MAX) partners.push_back(partner);
+    }
+    const std::size_t before = added;
+    for (const std::size_t partner : partners) {
+      if (!hidden[partner]) {
+        hidden[partner] = true;
         ++added;
       }
     }
-    if (added == before) {
-      // Nothing visible is left beside the exposed cells: hide every
-      // member of their sums (a last resort no real table reaches).
-      for (const auto& [layer, cell] : exposed) {
-        for (const std::size_t s : sums_of[cell]) {
-          for (const std::size_t member : cells.sums[s].parts) {
-            if (!hidden[member]) {
-              hidden[member] = true;
-              ++added;
-            }
-          }
-          if (!hidden[cells.sums[s].total]) {
-            hidden[cells.sums[s].total] = true;
-            ++added;
-          }
-        }
-      }
-      if (added == before) break;  // already everything: nothing more to hide
-    }
+    if (added == before) break;  // nothing visible bounds them: no hiding helps
     added += ApplyLineRule(cells, hidden);
+    const auto again = exposed;
+    auditor = std::make_unique<Auditor>(cells, hidden);
+    exposed = auditor->Exposed(sensitivity, again);
   }
   return added;
 }

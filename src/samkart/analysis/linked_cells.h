@@ -30,6 +30,10 @@ struct LinkedCells {
   // Layer pairs (a, b) with values[a][c] ≤ values[b][c] in every cell: a
   // count never exceeds its denominator.
   std::vector<std::pair<std::size_t, std::size_t>> at_most;
+  // Per cell, a factor on what hiding it costs (empty: 1 for every cell):
+  // secondary suppression picks the cheapest partner, so a heavy weight
+  // keeps a cell readers rely on visible while any other partner will do.
+  std::vector<double> weight;
 };
 
 // What the attacker can conclude about one hidden number: the smallest and
@@ -71,7 +75,8 @@ std::size_t ApplyLineRule(const LinkedCells& cells, std::vector<bool>& hidden);
 
 // The sensitive hidden cells the published numbers expose, as (layer, cell):
 // a threshold layer whose upper bound stays below its threshold, or any
-// layer whose range is one value.
+// layer whose range is one value. Zeros are not audited (Auditor::Exposed
+// says why).
 std::vector<std::pair<std::size_t, std::size_t>> ExposedCells(const LinkedCells& cells,
                                                               const Sensitivity& sensitivity,
                                                               const std::vector<bool>& hidden);

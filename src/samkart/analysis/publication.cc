@@ -1,14 +1,21 @@
 #include "samkart/analysis/publication.h"
 
 #include <algorithm>
+#include <atomic>
 #include <set>
 #include <unordered_map>
 
 #include <fmt/format.h>
 
+#include "samkart/core/parallel.h"
+
 namespace samkart::analysis {
 
 namespace {
+
+// How much more hiding a headline cell costs than hiding another of the
+// same size: enough that any other partner is cheaper.
+constexpr double kHeadlineWeight = 1000;
 
 bool IsCanonical(Variable v) {
   const auto& all = CanonicalVariables();
@@ -239,10 +246,36 @@ Result<const ProtectedFamily*> Publication::Family(const std::string& family, bo
   if (family != kRespondentsFamily && instrument_.FindFamily(family) == nullptr) {
     return Error{fmt::format("ukjent spørsmålsfamilie «{}»", family)};
   }
-  std::lock_guard<std::mutex> lock(mutex_);
-  auto& slot = families_[{family, follow_up}];
-  if (!slot) slot = std::make_unique<ProtectedFamily>(Protect(family, follow_up));
-  return slot.get();
+  std::shared_ptr<Slot> slot;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto& entry = families_[{family, follow_up}];
+    if (!entry) entry = std::make_shared<Slot>();
+    slot = entry;
+  }
+  std::call_once(slot->once, [&] {
+    slot->family = std::make_unique<ProtectedFamily>(Protect(family, follow_up));
+  });
+  return slot->family.get();
+}
+
+void Publication::ProtectAll(unsigned threads,
+                             const std::function<void(std::size_t, std::size_t)>& progress) {
+  std::vector<std::pair<std::string, bool>> work;
+  for (const bool follow_up : {false, true}) {
+    work.emplace_back(kRespondentsFamily, follow_up);
+    for (const auto& family : instrument_.families) work.emplace_back(family.id, follow_up);
+  }
+  std::atomic<std::size_t> done{0};
+  std::mutex progress_mutex;
+  ParallelFor(work.size(), threads, [&](std::size_t i) {
+    (void)Family(work[i].first, work[i].second);
+    const std::size_t finished = ++done;
+    if (progress) {
+      std::lock_guard<std::mutex> lock(progress_mutex);
+      progress(finished, work.size());
+    }
+  });
 }
 
 ProtectedFamily Publication::Protect(const std::string& family_id, bool follow_up) const {
@@ -348,6 +381,16 @@ ProtectedFamily Publication::Protect(const std::string& family_id, bool follow_u
     }
   }
   out.cells.cells = out.address.size();
+  // The numbers reports lead with — the nation's and each municipality's
+  // own, per round — are the last a secondary suppression should take.
+  out.cells.weight.assign(out.cells.cells, 1.0);
+  for (std::size_t cell = 0; cell < out.cells.cells; ++cell) {
+    const std::vector<Variable>& vars = out.tables[out.address[cell].first];
+    const bool headline = std::all_of(vars.begin(), vars.end(), [](Variable v) {
+      return v == Variable::kMunicipality || v == Variable::kYear;
+    });
+    if (headline) out.cells.weight[cell] = kHeadlineWeight;
+  }
   for (const auto& set : municipalities_of) out.municipalities.push_back(set.size());
   for (std::size_t i = 0; family != nullptr && i < out.items.size(); ++i) {
     out.cells.at_most.emplace_back(2 * i + 1, 2 * i);
@@ -408,7 +451,7 @@ ProtectedFamily Publication::Protect(const std::string& family_id, bool follow_u
   }
   out.sensitivity.sensitive = out.primary;
   out.hidden = out.primary;
-  ApplyLineRule(out.cells, out.hidden);
+  ProtectLinkedCells(out.cells, out.sensitivity, out.hidden);
   return out;
 }
 

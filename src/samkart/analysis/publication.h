@@ -34,6 +34,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -114,8 +115,15 @@ class Publication {
   Result<std::vector<std::pair<int, std::pair<std::size_t, bool>>>> Respondents(
       const std::vector<Filter>& where, std::optional<Variable> by);
 
-  // The protected family (computed once, then kept).
+  // The protected family (computed once, then kept). Threads may ask for
+  // different families at once; each is protected by the first that asks.
   Result<const ProtectedFamily*> Family(const std::string& family, bool follow_up);
+
+  // Protects every family (and the respondents) in both round sets on up to
+  // `threads` threads (0: one per core), so the channels that publish
+  // everything find them ready. `progress(done, total)` after each.
+  void ProtectAll(unsigned threads,
+                  const std::function<void(std::size_t, std::size_t)>& progress = {});
 
   // Why a request cannot be published (Norwegian), or nullopt.
   std::optional<std::string> NotPublishable(const std::vector<Filter>& where,
@@ -143,8 +151,12 @@ class Publication {
   // Years of each municipality per round set: a municipality with one round
   // in a set is the same cell with or without its year.
   std::map<int, std::vector<int>> years_[2];
-  std::mutex mutex_;
-  std::map<std::pair<std::string, bool>, std::unique_ptr<ProtectedFamily>> families_;
+  struct Slot {
+    std::once_flag once;
+    std::unique_ptr<ProtectedFamily> family;
+  };
+  std::mutex mutex_;  // guards the map, not the protection
+  std::map<std::pair<std::string, bool>, std::shared_ptr<Slot>> families_;
 };
 
 }  // namespace samkart::analysis

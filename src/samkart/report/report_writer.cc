@@ -1,11 +1,10 @@
 #include "samkart/report/report_writer.h"
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <mutex>
-#include <thread>
 
+#include "samkart/core/parallel.h"
 #include "samkart/core/text.h"
 #include "samkart/io/text_file.h"
 #include "samkart/report/html_renderer.h"
@@ -110,11 +109,9 @@ MunicipalityBatchResult WriteMunicipalityReports(const ReportInputs& inputs,
                                                  const MunicipalityBatch& batch) {
   MunicipalityBatchResult result;
   std::mutex mutex;
-  std::atomic<std::size_t> next{0};
   std::size_t done = 0;
   const std::size_t total = batch.municipalities.size();
-  auto work = [&] {
-    for (std::size_t i = next++; i < total; i = next++) {
+  ParallelFor(total, batch.threads, [&](std::size_t i) {
       const int number = batch.municipalities[i];
       const auto started = std::chrono::steady_clock::now();
       auto document = BuildMunicipalityReport(inputs, number);
@@ -139,15 +136,7 @@ MunicipalityBatchResult WriteMunicipalityReports(const ReportInputs& inputs,
       }
       ++done;
       if (batch.progress) batch.progress(done, total);
-    }
-  };
-  unsigned threads = batch.threads > 0 ? batch.threads : std::thread::hardware_concurrency();
-  threads = std::max(
-      1u, std::min<unsigned>(threads, static_cast<unsigned>(std::max<std::size_t>(total, 1))));
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
+  });
   std::sort(result.files.begin(), result.files.end());
   std::sort(result.errors.begin(), result.errors.end());
   return result;
