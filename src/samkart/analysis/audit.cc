@@ -260,7 +260,8 @@ std::vector<std::pair<std::size_t, std::size_t>> Auditor::Exposed(
     // says no more than a published group of that size would. Protecting
     // it would mean hiding every zero total above it.
     if (cells_.values[layer][c] <= 0) return;
-    const double threshold = layer < sensitivity.threshold.size() ? sensitivity.threshold[layer] : 0;
+    const double threshold =
+        layer < sensitivity.threshold.size() ? sensitivity.threshold[layer] : 0;
     open.push_back({layer, c, threshold});
   };
   if (only.empty()) {
@@ -341,10 +342,12 @@ std::vector<std::size_t> Auditor::BindingSums(std::size_t layer, std::size_t cel
       if (!Solve(program, {program.index_of.at(cell)}, maximise)) continue;
       if (glp_get_status(program.lp) != GLP_OPT) continue;
       for (std::size_t row = 0; row < program.sums.size(); ++row) {
-        if (std::abs(glp_get_row_dual(program.lp, static_cast<int>(row + 1))) < kTolerance) continue;
+        if (std::abs(glp_get_row_dual(program.lp, static_cast<int>(row + 1))) < kTolerance)
+          continue;
         const LinkedCells::Sum& sum = cells_.sums[program.sums[row]];
         bool visible = !hidden_[sum.total];
-        for (std::size_t i = 0; !visible && i < sum.parts.size(); ++i) visible = !hidden_[sum.parts[i]];
+        for (std::size_t i = 0; !visible && i < sum.parts.size(); ++i)
+          visible = !hidden_[sum.parts[i]];
         if (visible) binding.push_back(program.sums[row]);
       }
     }

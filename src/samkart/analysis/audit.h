@@ -70,7 +70,7 @@ class Auditor {
   struct Program;
   // What the feasible points found so far prove about one base layer.
   struct Bounds {
-    std::vector<double> low, high;   // per cell: the extreme values seen
+    std::vector<double> low, high;            // per cell: the extreme values seen
     std::vector<bool> exact_low, exact_high;  // proved extreme by a program of its own
   };
   Program& ProgramOf(std::size_t component, std::size_t base);

@@ -17,7 +17,8 @@ std::vector<double> Costs(const LinkedCells& cells) {
   for (const auto& layer : cells.values) {
     for (std::size_t c = 0; c < cells.cells; ++c) cost[c] = std::max(cost[c], layer[c]);
   }
-  for (std::size_t c = 0; c < cells.weight.size() && c < cells.cells; ++c) cost[c] *= cells.weight[c];
+  for (std::size_t c = 0; c < cells.weight.size() && c < cells.cells; ++c)
+    cost[c] *= cells.weight[c];
   return cost;
 }
 

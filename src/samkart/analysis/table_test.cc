@@ -355,10 +355,21 @@ TEST_F(PublicationTest, ARegionTotalFromASecondRequestRecoversNoMunicipality) {
       Published({"risk_identification", "bullied", {Variable::kMunicipality}, {}, {}, false});
   Filter region1{Variable::kRegion, {1}, std::nullopt};
   const auto region_total = Published({"risk_identification", "bullied", {}, {region1}, {}, false});
-  ASSERT_FALSE(region_total[0].rows[0].cell.suppressed);
-  const std::size_t region_n = region_total[0].rows[0].cell.n;
-  EXPECT_TRUE(Recover(by_municipality[0], region_n, {{9001}, {9002}, {9003}}).empty())
-      << "the small municipality's n follows from the region total";
+  // The small municipality needs a hidden partner in its region: the
+  // region's total (cheaper here, as municipalities are headline cells) or
+  // another municipality; a visible total must then recover nothing.
+  const bool region_hidden = region_total[0].rows[0].cell.suppressed;
+  std::size_t hidden_in_region = 0;
+  for (const auto& row : by_municipality[0].rows) {
+    if (!row.group.empty() && row.group[0] <= 9003 && row.cell.suppressed) ++hidden_in_region;
+  }
+  EXPECT_TRUE(region_hidden || hidden_in_region >= 2);
+  if (!region_hidden) {
+    EXPECT_TRUE(
+        Recover(by_municipality[0], region_total[0].rows[0].cell.n, {{9001}, {9002}, {9003}})
+            .empty())
+        << "the small municipality's n follows from the region total";
+  }
   EXPECT_TRUE(Recover(by_municipality[0], by_municipality[0].rows[0].cell.n,
                       {{9001}, {9002}, {9003}, {9004}, {9005}})
                   .empty());

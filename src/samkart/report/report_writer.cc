@@ -112,30 +112,30 @@ MunicipalityBatchResult WriteMunicipalityReports(const ReportInputs& inputs,
   std::size_t done = 0;
   const std::size_t total = batch.municipalities.size();
   ParallelFor(total, batch.threads, [&](std::size_t i) {
-      const int number = batch.municipalities[i];
-      const auto started = std::chrono::steady_clock::now();
-      auto document = BuildMunicipalityReport(inputs, number);
-      Result<std::vector<fs::path>> files = Error{""};
-      if (document.ok()) {
-        const auto name = inputs.data->municipality_names.find(number);
-        const std::string slug =
-            FileSlug(name != inputs.data->municipality_names.end() ? name->second : "");
-        files = WriteReportFiles(*document, batch.dir, fmt::format("kommune_{}_{}", number, slug),
-                                 batch.formats);
-      }
-      const double seconds =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      std::lock_guard lock(mutex);
-      if (!document.ok()) {
-        result.errors.push_back(fmt::format("kommune {}: {}", number, document.error().message));
-      } else if (!files.ok()) {
-        result.errors.push_back(fmt::format("kommune {}: {}", number, files.error().message));
-      } else {
-        result.files.insert(result.files.end(), files->begin(), files->end());
-        result.seconds.push_back(seconds);
-      }
-      ++done;
-      if (batch.progress) batch.progress(done, total);
+    const int number = batch.municipalities[i];
+    const auto started = std::chrono::steady_clock::now();
+    auto document = BuildMunicipalityReport(inputs, number);
+    Result<std::vector<fs::path>> files = Error{""};
+    if (document.ok()) {
+      const auto name = inputs.data->municipality_names.find(number);
+      const std::string slug =
+          FileSlug(name != inputs.data->municipality_names.end() ? name->second : "");
+      files = WriteReportFiles(*document, batch.dir, fmt::format("kommune_{}_{}", number, slug),
+                               batch.formats);
+    }
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::lock_guard lock(mutex);
+    if (!document.ok()) {
+      result.errors.push_back(fmt::format("kommune {}: {}", number, document.error().message));
+    } else if (!files.ok()) {
+      result.errors.push_back(fmt::format("kommune {}: {}", number, files.error().message));
+    } else {
+      result.files.insert(result.files.end(), files->begin(), files->end());
+      result.seconds.push_back(seconds);
+    }
+    ++done;
+    if (batch.progress) batch.progress(done, total);
   });
   std::sort(result.files.begin(), result.files.end());
   std::sort(result.errors.begin(), result.errors.end());
