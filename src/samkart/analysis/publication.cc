@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "samkart/analysis/protection_cache.h"
 #include "samkart/core/parallel.h"
 
 namespace samkart::analysis {
@@ -450,8 +451,7 @@ ProtectedFamily Publication::Protect(const std::string& family_id, bool follow_u
     out.primary[cell] = primary;
   }
   out.sensitivity.sensitive = out.primary;
-  out.hidden = out.primary;
-  ProtectLinkedCells(out.cells, out.sensitivity, out.hidden);
+  out.hidden = CachedProtection(out.cells, out.sensitivity, out.primary);
   return out;
 }
 
