@@ -45,8 +45,15 @@ struct Auditor::Program {
   }
 };
 
+namespace {
+// GLPK keeps an environment per thread; it is freed when the thread's last
+// auditor goes, so a worker thread that ends leaves nothing behind.
+thread_local int live_auditors = 0;
+}  // namespace
+
 Auditor::Auditor(const LinkedCells& cells, const std::vector<bool>& hidden)
     : cells_(cells), hidden_(hidden), component_of_(cells.cells, kVisible) {
+  if (live_auditors++ == 0) glp_term_out(GLP_OFF);
   // Base layers.
   bases_of_layer_.resize(cells.values.size());
   std::vector<bool> paired(cells.values.size(), false);
@@ -119,7 +126,10 @@ Auditor::Auditor(const LinkedCells& cells, const std::vector<bool>& hidden)
   }
 }
 
-Auditor::~Auditor() = default;
+Auditor::~Auditor() {
+  built_.clear();  // the programs first: they live in the environment
+  if (--live_auditors == 0) glp_free_env();
+}
 
 Auditor::Program& Auditor::ProgramOf(std::size_t component, std::size_t base) {
   auto& slot = built_[{component, base}];
@@ -165,7 +175,6 @@ Auditor::Program& Auditor::ProgramOf(std::size_t component, std::size_t base) {
   }
   // A triangular starting basis: the first solve of a large component
   // takes a third less time than from the all-slack basis.
-  glp_term_out(GLP_OFF);  // GLPK's terminal output is per thread
   glp_adv_basis(lp, 0);
   slot = std::move(program);
   return *slot;
@@ -262,6 +271,7 @@ std::vector<std::pair<std::size_t, std::size_t>> Auditor::Exposed(
     if (cells_.values[layer][c] <= 0) return;
     const double threshold =
         layer < sensitivity.threshold.size() ? sensitivity.threshold[layer] : 0;
+    if (threshold < 0) return;  // public
     open.push_back({layer, c, threshold});
   };
   if (only.empty()) {

@@ -10,15 +10,14 @@ namespace samkart::analysis {
 
 namespace {
 
-// What hiding a cell costs: the largest value over the layers, times its
-// weight.
+// What hiding a cell costs: as given, else its largest value over the
+// layers.
 std::vector<double> Costs(const LinkedCells& cells) {
+  if (cells.cost.size() == cells.cells) return cells.cost;
   std::vector<double> cost(cells.cells, 0);
   for (const auto& layer : cells.values) {
     for (std::size_t c = 0; c < cells.cells; ++c) cost[c] = std::max(cost[c], layer[c]);
   }
-  for (std::size_t c = 0; c < cells.weight.size() && c < cells.cells; ++c)
-    cost[c] *= cells.weight[c];
   return cost;
 }
 
@@ -32,9 +31,9 @@ std::vector<std::vector<std::size_t>> SumsOfCells(const LinkedCells& cells) {
   return sums_of;
 }
 
-// The cheapest visible member of a sum with a value in `layer`. Unweighted,
-// a part always costs less than its total, and hiding it keeps the total
-// readable; a weight can make the total the cheaper one.
+// The cheapest visible member of a sum with a value in `layer`. By value,
+// a part never costs more than its total, and hiding it keeps the total
+// readable; a given cost can make the total the cheaper one.
 std::size_t Partner(const LinkedCells& cells, const LinkedCells::Sum& sum, std::size_t layer,
                     const std::vector<bool>& hidden, const std::vector<double>& cost) {
   const std::vector<double>& v = cells.values[layer];
@@ -74,10 +73,11 @@ std::size_t ApplyLineRule(const LinkedCells& cells, std::vector<bool>& hidden) {
     queued[s] = false;
     const LinkedCells::Sum& sum = cells.sums[s];
     for (std::size_t layer = 0; layer < cells.values.size(); ++layer) {
-      const std::vector<double>& v = cells.values[layer];
       std::size_t hidden_members = 0;
+      // A hidden zero counts unless the attacker knows it is zero: a
+      // service nobody has answered yet is still an unknown beside another.
       auto count = [&](std::size_t c) {
-        if (v[c] > 0 && hidden[c]) ++hidden_members;
+        if (hidden[c] && !KnownZero(cells, layer, c)) ++hidden_members;
       };
       count(sum.total);
       for (const std::size_t p : sum.parts) count(p);

@@ -30,10 +30,10 @@ struct LinkedCells {
   // Layer pairs (a, b) with values[a][c] ≤ values[b][c] in every cell: a
   // count never exceeds its denominator.
   std::vector<std::pair<std::size_t, std::size_t>> at_most;
-  // Per cell, a factor on what hiding it costs (empty: 1 for every cell):
-  // secondary suppression picks the cheapest partner, so a heavy weight
-  // keeps a cell readers rely on visible while any other partner will do.
-  std::vector<double> weight;
+  // Per cell, what hiding it costs (empty: its largest value over the
+  // layers). Secondary suppression picks the cheapest partner, so a high
+  // cost keeps a cell readers rely on visible while any other will do.
+  std::vector<double> cost;
 };
 
 // What the attacker can conclude about one hidden number: the smallest and
@@ -56,17 +56,19 @@ struct Sensitivity {
   // Layers whose upper bound must reach `threshold[layer]` for a sensitive
   // cell to be protected (the denominators: the attacker must not be able
   // to prove that a group is smaller than the publication minimum).
-  // Layers with no threshold (0) must merely not be pinned to one value.
+  // Layers with no threshold (0) must merely not be pinned to one value;
+  // a negative threshold marks a layer whose values are public (not
+  // audited, only linked).
   std::vector<double> threshold;
 };
 
 // Hides further cells (in `hidden`, which holds the primary suppressions on
 // entry) until every sensitive cell is protected: first the line rule (no
-// sum whose members with a non-zero value include exactly one hidden cell;
-// the partner is the smallest visible part, else the total, as tau-Argus's
-// heuristics choose by cost), then the audit, adding a partner next to
-// every exposed cell until the audit finds none. Returns the number of
-// cells it hid.
+// sum has exactly one hidden member whose value is not known to be zero;
+// the partner is the cheapest visible member with a value, as tau-Argus's
+// heuristics choose by cost), then the audit, adding for every exposed
+// cell a partner from a sum that bounds it, until the audit finds none.
+// Returns the number of cells it hid.
 std::size_t ProtectLinkedCells(const LinkedCells& cells, const Sensitivity& sensitivity,
                                std::vector<bool>& hidden);
 

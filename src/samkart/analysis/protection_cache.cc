@@ -19,7 +19,7 @@ namespace {
 
 // Change whenever ProtectLinkedCells, the line rule or the audit would hide
 // other cells for the same input: old files then no longer match.
-constexpr std::string_view kProtectionVersion = "samkart-vern 3";
+constexpr std::string_view kProtectionVersion = "samkart-vern 4";
 
 template <typename T>
 void Feed(Sha256& hash, const std::vector<T>& values) {
@@ -47,7 +47,7 @@ std::string KeyOf(const LinkedCells& cells, const Sensitivity& sensitivity,
   }
   for (const auto& layer : cells.values) Feed(hash, layer);
   for (const auto& [low, high] : cells.at_most) Feed(hash, std::vector<std::size_t>{low, high});
-  Feed(hash, cells.weight);
+  Feed(hash, cells.cost);
   Feed(hash, sensitivity.sensitive);
   Feed(hash, sensitivity.threshold);
   Feed(hash, primary);

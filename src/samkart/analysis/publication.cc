@@ -174,7 +174,8 @@ Result<Publication::Address> Publication::AddressOf(const std::vector<Filter>& w
       return Error{fmt::format("publiserte tabeller kan ikke deles etter «{}»; bare etter {}",
                                VariableName(by[i]), VariableList())};
     }
-    fixed[by[i]] = i < group.size() ? group[i] : 0;
+    // A total row (no group) is the margin over the breakdown.
+    if (i < group.size()) fixed[by[i]] = group[i];
   }
   Address address;
   address.follow_up = *follow_up;
@@ -382,15 +383,19 @@ ProtectedFamily Publication::Protect(const std::string& family_id, bool follow_u
     }
   }
   out.cells.cells = out.address.size();
-  // The numbers reports lead with — the nation's and each municipality's
-  // own, per round — are the last a secondary suppression should take.
-  out.cells.weight.assign(out.cells.cells, 1.0);
+  // What hiding a cell costs: its size. The numbers reports lead with —
+  // the nation's and each municipality's own, per round — cost a thousand
+  // times more, the last a secondary suppression should take.
+  out.cells.cost.assign(out.cells.cells, 0.0);
   for (std::size_t cell = 0; cell < out.cells.cells; ++cell) {
+    for (const auto& layer : out.cells.values) {
+      out.cells.cost[cell] = std::max(out.cells.cost[cell], layer[cell]);
+    }
     const std::vector<Variable>& vars = out.tables[out.address[cell].first];
     const bool headline = std::all_of(vars.begin(), vars.end(), [](Variable v) {
       return v == Variable::kMunicipality || v == Variable::kYear;
     });
-    if (headline) out.cells.weight[cell] = kHeadlineWeight;
+    if (headline) out.cells.cost[cell] *= kHeadlineWeight;
   }
   for (const auto& set : municipalities_of) out.municipalities.push_back(set.size());
   for (std::size_t i = 0; family != nullptr && i < out.items.size(); ++i) {

@@ -267,8 +267,8 @@ std::string RoundPage(App& app, const httplib::Request& req, const RequestContex
   } else {
     body += fmt::format(
         R"(<h2>Svarprosent</h2><p>Tall for tjenester med færre enn {0} svar vises ikke, så ingen )"
-        R"(kan se hvem som har svart. Er bare én tjeneste skjult, skjules også den minste av de )"
-        R"(andre.</p><div class="table-wrap"><table><caption>Svar per tjeneste</caption><thead><tr>)"
+        R"(kan se hvem som har svart. Kunne de regnes ut fra totalen, skjules også de minste av )"
+        R"(de andre.</p><div class="table-wrap"><table><caption>Svar per tjeneste</caption><thead><tr>)"
         R"(<th scope="col">Tjeneste</th><th scope="col" class="num">Invitert</th>)"
         R"(<th scope="col" class="num">Svar</th><th scope="col" class="num">Svarprosent</th>)"
         R"(</tr></thead><tbody>)",
@@ -283,7 +283,8 @@ std::string RoundPage(App& app, const httplib::Request& req, const RequestContex
     }
     body += fmt::format(
         R"(</tbody><tfoot><tr><th scope="row">Totalt</th><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td></tr></tfoot></table></div>)",
-        rate->invited, rate->answered, FormatRate(rate->answered, rate->invited));
+        rate->invited, rate->answered_hidden ? "skjult" : std::to_string(rate->answered),
+        rate->answered_hidden ? "–" : FormatRate(rate->answered, rate->invited));
   }
 
   body += fmt::format(
@@ -441,8 +442,11 @@ void RegisterRoundRoutes(httplib::Server& server, App& app) {
               {"tjenester", services},
               {"totalt",
                {{"invitert", rate->invited},
-                {"svar", rate->answered},
-                {"svarprosent", percent(rate->answered, rate->invited)}}}});
+                {"svar",
+                 rate->answered_hidden ? nlohmann::json(nullptr) : nlohmann::json(rate->answered)},
+                {"svarprosent", rate->answered_hidden ? nlohmann::json(nullptr)
+                                                      : percent(rate->answered, rate->invited)},
+                {"skjult", rate->answered_hidden}}}});
   });
 
   server.Post(

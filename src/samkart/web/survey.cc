@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "samkart/analysis/linked_cells.h"
 #include "samkart/anonymise/k_anonymity.h"
 #include "samkart/core/sha256.h"
 #include "samkart/io/source_reader.h"
@@ -312,25 +313,49 @@ ResponseRate ComputeResponseRate(const instrument::Instrument& instrument,
       if (const auto it = counts.find(service->code); it != counts.end())
         rate.answered = it->second;
     }
-    rate.hidden = rate.answered < k;
     out.invited += s.invited;
     out.services.push_back(std::move(rate));
   }
-  const auto hidden = std::count_if(out.services.begin(), out.services.end(),
-                                    [](const ServiceRate& r) { return r.hidden; });
-  if (hidden == 1) {
-    ServiceRate* smallest = nullptr;
-    for (ServiceRate& r : out.services) {
-      if (!r.hidden && (smallest == nullptr || r.answered < smallest->answered)) smallest = &r;
-    }
-    if (smallest != nullptr) {
-      smallest->hidden = true;
-      smallest->hidden_complementary = true;
-    }
+  // The services and their total are linked cells like any published
+  // table, and the publication's engine protects them: a service below k
+  // is hidden, then partners until no hidden count can be worked out or
+  // bounded below k from the total. The answers (layer 0) are counted
+  // against the invited (layer 1), so a service nobody has answered yet is
+  // a hidden group with people in it, not an empty one: that nobody of
+  // those invited has answered is itself what must not show.
+  const std::size_t total = out.services.size();
+  analysis::LinkedCells cells;
+  cells.cells = total + 1;
+  cells.values.assign(2, std::vector<double>(cells.cells, 0));
+  cells.at_most = {{0, 1}};
+  analysis::LinkedCells::Sum sum{total, {}};
+  double invited = 0;
+  for (std::size_t i = 0; i < total; ++i) {
+    // Answers beyond the invited count (a link shared further) still count.
+    const double answered = static_cast<double>(out.services[i].answered);
+    cells.values[0][i] = answered;
+    cells.values[1][i] = std::max(answered, static_cast<double>(out.services[i].invited));
+    invited += cells.values[1][i];
+    sum.parts.push_back(i);
   }
-  for (ServiceRate& r : out.services) {
+  cells.values[0][total] = static_cast<double>(out.answered);
+  cells.cost = cells.values[0];  // hiding a service costs its answers
+  cells.values[1][total] = invited;
+  cells.sums.push_back(std::move(sum));
+  analysis::Sensitivity sensitivity;
+  sensitivity.sensitive.assign(cells.cells, false);
+  sensitivity.threshold = {static_cast<double>(k), -1};  // the invited are shown
+  for (std::size_t i = 0; i < total; ++i) sensitivity.sensitive[i] = out.services[i].answered < k;
+  std::vector<bool> hidden = sensitivity.sensitive;
+  analysis::ProtectLinkedCells(cells, sensitivity, hidden);
+  for (std::size_t i = 0; i < total; ++i) {
+    ServiceRate& r = out.services[i];
+    r.hidden = hidden[i];
+    r.hidden_complementary = hidden[i] && !sensitivity.sensitive[i];
     if (r.hidden) r.answered = 0;
   }
+  out.answered_hidden = hidden[total];
+  if (out.answered_hidden) out.answered = 0;
   return out;
 }
 

@@ -104,15 +104,16 @@ std::vector<std::string> RoundItemIds(const instrument::Instrument& instrument,
 std::string RoundTypeLabel(const instrument::Instrument& instrument, const std::string& key);
 
 // The response rate of a round as a coordinator may see it while the round
-// is open. The rule (publication of counts, not of answers):
+// is open. The rule (publication of counts, not of answers), applied by the
+// publication's engine for linked cells:
 //  1. A service with fewer than k answers (k = ServeOptions::k, 5 by
 //     default; 0 included) shows «færre enn k», not its count: a count of 1
 //     or 2 among a handful invited tells who has answered.
-//  2. When exactly one service is hidden, the smallest shown service is
-//     hidden too (complementary suppression), so the total minus the shown
-//     counts does not give the hidden one.
-//  3. The total and the overall rate are always shown: the coordinator
-//     needs them, and closing the round k-anonymises the answers anyway.
+//  2. Further services are hidden (complementary suppression, the smallest
+//     first) until the total minus the shown counts neither gives a hidden
+//     one nor proves it below k.
+//  3. The total is shown unless that alone would give a service away (a
+//     round with one service).
 // A service whose count is hidden also has its rate hidden.
 struct ServiceRate {
   std::string service;  // key
@@ -126,7 +127,8 @@ struct ServiceRate {
 struct ResponseRate {
   std::vector<ServiceRate> services;  // in the round's order
   int invited = 0;
-  std::size_t answered = 0;
+  std::size_t answered = 0;      // 0 when `answered_hidden`
+  bool answered_hidden = false;  // the total would give a service away
   std::size_t k = 0;
 };
 
