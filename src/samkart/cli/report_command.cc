@@ -90,6 +90,15 @@ void AddReportCommand(CLI::App& app, Context& context) {
     inputs.source = (*store)->Describe();
     inputs.generated_on = Today();
     inputs = report::WithPublication(std::move(inputs));
+    {
+      // Every family protected up front, on every core: the reports then
+      // only read the patterns (from the cache when the data are unchanged).
+      ProgressLine protecting("Publiseringsregler");
+      inputs.publication->ProtectAll(threads, [&](std::size_t done, std::size_t total) {
+        protecting.Update(fmt::format("{} familier", total),
+                          static_cast<double>(done) / static_cast<double>(total));
+      });
+    }
 
     const auto started = std::chrono::steady_clock::now();
     if (kind == "national") {

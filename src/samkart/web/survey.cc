@@ -318,8 +318,8 @@ ResponseRate ComputeResponseRate(const instrument::Instrument& instrument,
   }
   // The services and their total are linked cells like any published
   // table, and the publication's engine protects them: a service below k
-  // is hidden, then partners until no hidden count can be worked out or
-  // bounded below k from the total. The answers (layer 0) are counted
+  // is hidden, then partners until no hidden count can be worked out from
+  // the total. The answers (layer 0) are counted
   // against the invited (layer 1), so a service nobody has answered yet is
   // a hidden group with people in it, not an empty one: that nobody of
   // those invited has answered is itself what must not show.
@@ -344,7 +344,9 @@ ResponseRate ComputeResponseRate(const instrument::Instrument& instrument,
   cells.sums.push_back(std::move(sum));
   analysis::Sensitivity sensitivity;
   sensitivity.sensitive.assign(cells.cells, false);
-  sensitivity.threshold = {static_cast<double>(k), -1};  // the invited are shown
+  // «færre enn k» already says a hidden count is below k: what must not
+  // show is its value (threshold 0: not pinned). The invited are shown.
+  sensitivity.threshold = {0, -1};
   for (std::size_t i = 0; i < total; ++i) sensitivity.sensitive[i] = out.services[i].answered < k;
   std::vector<bool> hidden = sensitivity.sensitive;
   analysis::ProtectLinkedCells(cells, sensitivity, hidden);

@@ -110,8 +110,7 @@ std::string RoundTypeLabel(const instrument::Instrument& instrument, const std::
 //     default; 0 included) shows «færre enn k», not its count: a count of 1
 //     or 2 among a handful invited tells who has answered.
 //  2. Further services are hidden (complementary suppression, the smallest
-//     first) until the total minus the shown counts neither gives a hidden
-//     one nor proves it below k.
+//     first) until the total minus the shown counts gives no hidden one.
 //  3. The total is shown unless that alone would give a service away (a
 //     round with one service).
 // A service whose count is hidden also has its rate hidden.
