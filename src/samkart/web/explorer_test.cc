@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include "samkart/analysis/table_format.h"
+#include "samkart/report/blocks.h"
+#include "samkart/report/report_inputs.h"
 
 #include "support/web_server.h"
 
@@ -799,6 +801,69 @@ TEST_F(ExplorerTest, AHiddenMunicipalityIsHiddenInEveryView) {
 
 // Another process (the CLI, a second server on the same database) imports:
 // the running server notices the new batch without a restart.
+// A municipality report and the explorer, in two processes with a gate
+// each, hide the same services of the same municipality and round: both
+// publish the canonical cells with their one pattern.
+TEST_F(ExplorerTest, TheReportAndTheExplorerHideTheSameCells) {
+  const auto data = server_->app().dataset();
+  const auto& in = server_->app().instrument();
+  report::ReportInputs inputs;
+  inputs.data = data.get();
+  inputs.instrument = &in;
+  inputs = report::WithPublication(std::move(inputs));  // not the server's gate
+  // Municipalities with one baseline round: the explorer's «0-punkt» is then
+  // the round the report shows.
+  std::map<int, std::set<int>> years;
+  for (std::size_t r = 0; r < data->rows; ++r) {
+    if (data->round_type[r] == 1) years[data->municipality[r]].insert(data->year[r]);
+  }
+  WebClient admin = Client("admin");
+  std::size_t compared = 0, hidden_seen = 0;
+  for (const auto& [m, set] : years) {
+    if (set.size() != 1 || compared >= 12) continue;
+    const std::vector<analysis::Filter> local = {{Variable::kMunicipality, {m}, std::nullopt},
+                                                 {Variable::kYear, {*set.begin()}, std::nullopt},
+                                                 {Variable::kRoundType, {1}, std::nullopt}};
+    auto tables = report::BreakdownTables(inputs, *in.FindFamily(kFamily), local,
+                                          Variable::kService, "tjenester");
+    ASSERT_TRUE(tables.ok()) << tables.error().message;
+    // The report: a service row is hidden when none of its numbers shows;
+    // the services in code order, then «Alle». The labels differ (the
+    // report uses short ones), the order does not.
+    std::vector<bool> report_hidden;
+    for (const auto& row : tables->front().rows) {
+      bool shown = false, any = false;
+      for (std::size_t c = 1; c < row.size(); ++c) {
+        any = any || !row[c].number.missing;
+        shown = shown || row[c].number.Visible();
+      }
+      if (any) report_hidden.push_back(!shown);
+    }
+    const Answer answer =
+        GetJson(admin, "/api/tabell?familie=" + std::string(kFamily) +
+                           "&kommune=" + std::to_string(m) + "&runde=0-punkt&etter=tjeneste");
+    ASSERT_EQ(answer.status, 200);
+    // The explorer: the total first, then the services in code order.
+    std::map<int, bool> by_code;  // −1 for the total
+    for (const auto& row : answer.body["rader"]) {
+      if (!Hidden(row) && N(row) == 0) continue;  // «ingen svar»: no share in either
+      const int code = row["total"].get<bool>() ? -1 : row["verdi"].get<int>();
+      by_code[code] = by_code[code] || Hidden(row);
+    }
+    std::vector<bool> explorer_hidden;
+    for (const auto& [code, hidden] : by_code) {
+      if (code != -1) explorer_hidden.push_back(hidden);
+    }
+    if (by_code.count(-1)) explorer_hidden.push_back(by_code[-1]);
+    EXPECT_EQ(report_hidden, explorer_hidden) << "kommune " << m;
+    hidden_seen +=
+        static_cast<std::size_t>(std::count(report_hidden.begin(), report_hidden.end(), true));
+    ++compared;
+  }
+  EXPECT_GE(compared, 5u);
+  EXPECT_GT(hidden_seen, 0u) << "no hidden service among the municipalities compared";
+}
+
 TEST(ExplorerDataset, AnImportByAnotherProcessIsSeenWithoutARestart) {
   ServeOptions options;
   options.dataset_check_seconds = 0;  // check on every request, for the test
