@@ -801,6 +801,57 @@ TEST_F(ExplorerTest, AHiddenMunicipalityIsHiddenInEveryView) {
 
 // Another process (the CLI, a second server on the same database) imports:
 // the running server notices the new batch without a restart.
+// A reader's view of one service by position: a service whose only
+// position group is hidden once showed its total, and the total was that
+// group (Skole (samlet) × Lærer/lektor, n 6, from three views). In every
+// such view of every service, the hidden cells with answers — the total
+// among them — are none or at least two.
+TEST_F(ExplorerTest, AServiceByPositionNeverLeavesOneHiddenCellBesideItsTotal) {
+  const auto data = server_->app().dataset();
+  const auto& in = server_->app().instrument();
+  analysis::TableRequest request;
+  request.family = kFamily;
+  request.by = {Variable::kService, Variable::kPosition};
+  request.where = {{Variable::kRoundType, {1}, std::nullopt}};
+  auto truth = analysis::ComputeTable(*data, in, request);
+  ASSERT_TRUE(truth.ok());
+  // (service, item) → position → n
+  std::map<std::pair<int, std::string>, std::map<int, std::size_t>> n;
+  for (const auto& row : truth->rows) {
+    if (row.group.empty()) continue;
+    n[{row.group[0], data->item_refs[row.item].item->id}][row.group[1]] = row.cell.n;
+  }
+  WebClient reader = Client("leser");
+  std::size_t views = 0, with_hidden = 0;
+  for (const auto& service : in.services) {
+    const Answer answer =
+        GetJson(reader, "/api/tabell?familie=" + std::string(kFamily) + "&tjeneste=" + service.key +
+                            "&runde=0-punkt&etter=stilling");
+    if (answer.status != 200) continue;
+    ++views;
+    std::map<std::string, std::size_t> hidden_with_answers;
+    for (const auto& row : answer.body["rader"]) {
+      if (!Hidden(row)) continue;
+      const std::string item = row["sporsmal"];
+      const auto& positions = n[{service.code, item}];
+      if (row["total"].get<bool>()) {
+        std::size_t total = 0;
+        for (const auto& [position, count] : positions) total += count;
+        if (total > 0) ++hidden_with_answers[item];
+      } else if (positions.count(row["verdi"].get<int>()) &&
+                 positions.at(row["verdi"].get<int>()) > 0) {
+        ++hidden_with_answers[item];
+      }
+    }
+    for (const auto& [item, count] : hidden_with_answers) {
+      EXPECT_GE(count, 2u) << service.key << " " << item;
+    }
+    with_hidden += hidden_with_answers.empty() ? 0 : 1;
+  }
+  EXPECT_GT(views, 5u);
+  EXPECT_GT(with_hidden, 0u);
+}
+
 // A municipality report and the explorer, in two processes with a gate
 // each, hide the same services of the same municipality and round: both
 // publish the canonical cells with their one pattern.
