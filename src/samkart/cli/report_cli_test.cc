@@ -38,6 +38,8 @@ TEST_F(ReportCli, WritesTheNationalReportInTheFormatsAsked) {
   EXPECT_FALSE(fs::exists(out / "nasjonal_rapport.pdf"));
   EXPECT_NE(run.output.find("Skrev " + (out / "nasjonal_rapport.html").string()), std::string::npos)
       << run.output;
+  // What protection costs, said after every run.
+  EXPECT_NE(run.output.find("Skjult av publiseringsreglene: "), std::string::npos) << run.output;
 }
 
 TEST_F(ReportCli, WritesOneMunicipalityWithANameInTheFileName) {

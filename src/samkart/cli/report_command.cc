@@ -28,6 +28,23 @@ std::string Today() {
 
 }  // namespace
 
+namespace {
+
+// What the publication rules hid, so the cost of protection is seen.
+std::string HiddenLine(const report::NumberCount& numbers) {
+  const std::size_t all = numbers.shown + numbers.hidden;
+  std::string share = "–";
+  if (all > 0) {
+    share = fmt::format("{:.1f} %",
+                        100.0 * static_cast<double>(numbers.hidden) / static_cast<double>(all));
+    std::replace(share.begin(), share.end(), '.', ',');
+  }
+  return fmt::format("Skjult av publiseringsreglene: {} av {} tall ({})\n", numbers.hidden, all,
+                     share);
+}
+
+}  // namespace
+
 void AddReportCommand(CLI::App& app, Context& context) {
   auto* command = app.add_subcommand(
       "report", "Lag den nasjonale rapporten eller kommunerapporter (HTML, PDF, XLSX)");
@@ -107,6 +124,7 @@ void AddReportCommand(CLI::App& app, Context& context) {
       auto files = report::WriteReportFiles(*document, out, "nasjonal_rapport", *parsed_formats);
       if (!files.ok()) return fail(files.error().message);
       for (const auto& f : *files) std::cout << "Skrev " << f.string() << "\n";
+      std::cout << HiddenLine(report::CountNumbers(*document));
       return;
     }
 
@@ -138,6 +156,7 @@ void AddReportCommand(CLI::App& app, Context& context) {
           "kommune)\n",
           result.seconds.size(), result.files.size(), out, seconds, median);
     }
+    std::cout << HiddenLine(result.numbers);
     if (!result.errors.empty()) context.exit_code = 1;
   });
 }

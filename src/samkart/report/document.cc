@@ -124,4 +124,29 @@ DataTable ChartAsTable(const Chart& chart) {
   return table;
 }
 
+NumberCount CountNumbers(const Document& document) {
+  NumberCount count;
+  auto add = [&](const Number& number) {
+    if (number.suppressed) {
+      ++count.hidden;
+    } else if (!number.missing) {
+      ++count.shown;
+    }
+  };
+  for (const Section& section : document.sections) {
+    for (const Block& block : section.blocks) {
+      if (const auto* table = std::get_if<DataTable>(&block)) {
+        for (const auto& row : table->rows) {
+          for (const TableCell& cell : row) {
+            if (cell.format != CellFormat::kText) add(cell.number);
+          }
+        }
+      } else if (const auto* figures = std::get_if<KeyFigures>(&block)) {
+        for (const KeyFigure& figure : figures->figures) add(figure.number);
+      }
+    }
+  }
+  return count;
+}
+
 }  // namespace samkart::report

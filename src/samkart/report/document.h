@@ -130,4 +130,13 @@ struct Document {
   std::vector<Section> sections;
 };
 
+// What the publication rules cost a document: the numbers it shows and
+// those it hides (tables, key figures and chart values; a chart repeats a
+// table's numbers, so it is left out to count each number once).
+struct NumberCount {
+  std::size_t shown = 0;
+  std::size_t hidden = 0;
+};
+NumberCount CountNumbers(const Document& document);
+
 }  // namespace samkart::report

@@ -133,6 +133,9 @@ MunicipalityBatchResult WriteMunicipalityReports(const ReportInputs& inputs,
     } else {
       result.files.insert(result.files.end(), files->begin(), files->end());
       result.seconds.push_back(seconds);
+      const NumberCount numbers = CountNumbers(*document);
+      result.numbers.shown += numbers.shown;
+      result.numbers.hidden += numbers.hidden;
     }
     ++done;
     if (batch.progress) batch.progress(done, total);

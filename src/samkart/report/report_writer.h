@@ -41,6 +41,7 @@ struct MunicipalityBatchResult {
   std::vector<std::filesystem::path> files;
   std::vector<std::string> errors;  // one per municipality that failed, in Norwegian
   std::vector<double> seconds;      // build + render time per municipality written
+  NumberCount numbers;              // over every report written
 };
 
 MunicipalityBatchResult WriteMunicipalityReports(const ReportInputs& inputs,
