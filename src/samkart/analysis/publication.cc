@@ -1,6 +1,7 @@
 #include "samkart/analysis/publication.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <set>
 #include <unordered_map>
@@ -280,6 +281,111 @@ void Publication::ProtectAll(unsigned threads,
   });
 }
 
+const Publication::Atoms& Publication::AtomsOf(bool follow_up) const {
+  AtomSlot& slot = atoms_[follow_up ? 1 : 0];
+  std::call_once(slot.once, [&] {
+    const int baseline = instrument_.round_types.empty() ? 1 : instrument_.round_types[0].code;
+    Atoms& out = slot.atoms;
+    std::unordered_map<uint64_t, uint32_t> atom_of;
+    out.of_row.assign(data_.rows, UINT32_MAX);
+    for (std::size_t r = 0; r < data_.rows; ++r) {
+      if ((data_.round_type[r] == baseline) == follow_up) continue;
+      const uint64_t key = (uint64_t{data_.municipality[r]} << 32) |
+                           (uint64_t{data_.year[r]} << 16) | (uint64_t{data_.service[r]} << 8) |
+                           uint64_t{data_.position[r]};
+      auto [it, added] = atom_of.emplace(key, static_cast<uint32_t>(out.keys.size()));
+      if (added) {
+        out.keys.push_back(key);
+        out.respondents.push_back(0);
+      }
+      out.of_row[r] = it->second;
+      out.rows.push_back(static_cast<uint32_t>(r));
+      out.respondents[it->second] += 1;
+    }
+
+    // The canonical tables, coarse first.
+    const auto& all = CanonicalVariables();
+    out.tables.push_back({});
+    for (std::size_t a = 0; a < all.size(); ++a) out.tables.push_back({all[a]});
+    for (std::size_t a = 0; a < all.size(); ++a) {
+      for (std::size_t b = a + 1; b < all.size(); ++b) {
+        std::vector<Variable> vars = {all[a], all[b]};
+        if (IsCanonicalTable(vars)) out.tables.push_back(vars);
+      }
+    }
+    if (audience_ == Audience::kAggregatesOnly) {
+      std::erase_if(out.tables,
+                    [](const auto& vars) { return Has(vars, Variable::kMunicipality); });
+    }
+    out.cells_of_table.resize(out.tables.size());
+    std::vector<std::set<int>> municipalities_of;
+    auto value_of = [&](uint64_t atom, Variable v) -> int {
+      const int municipality = static_cast<int>(atom >> 32);
+      switch (v) {
+        case Variable::kMunicipality:
+          return municipality;
+        case Variable::kYear:
+          return static_cast<int>((atom >> 16) & 0xffff);
+        case Variable::kService:
+          return static_cast<int>((atom >> 8) & 0xff);
+        case Variable::kPosition:
+          return static_cast<int>(atom & 0xff);
+        case Variable::kRegion:
+          return nesting_.at(municipality).first;
+        case Variable::kSizeGroup:
+          return nesting_.at(municipality).second;
+        default:
+          return 0;
+      }
+    };
+    out.cells_of_atom.resize(out.keys.size());
+    for (std::size_t a = 0; a < out.keys.size(); ++a) {
+      for (std::size_t t = 0; t < out.tables.size(); ++t) {
+        std::vector<int> values;
+        for (const Variable v : out.tables[t]) values.push_back(value_of(out.keys[a], v));
+        auto [it, added] = out.cells_of_table[t].emplace(values, out.address.size());
+        if (added) {
+          out.address.emplace_back(t, values);
+          municipalities_of.emplace_back();
+          out.cell_respondents.push_back(0);
+        }
+        out.cells_of_atom[a].push_back(static_cast<uint32_t>(it->second));
+        out.cell_respondents[it->second] += out.respondents[a];
+        municipalities_of[it->second].insert(static_cast<int>(out.keys[a] >> 32));
+      }
+    }
+    for (const auto& set : municipalities_of) out.municipalities.push_back(set.size());
+
+    // Sums between each table and the tables that refine it directly.
+    for (std::size_t c = 0; c < out.tables.size(); ++c) {
+      for (std::size_t f = 0; f < out.tables.size(); ++f) {
+        if (!Refines(out.tables[f], out.tables[c])) continue;
+        bool direct = true;
+        for (std::size_t g = 0; g < out.tables.size() && direct; ++g) {
+          if (Refines(out.tables[f], out.tables[g]) && Refines(out.tables[g], out.tables[c])) {
+            direct = false;
+          }
+        }
+        if (!direct) continue;
+        std::map<std::size_t, std::vector<std::size_t>> parts;
+        for (const auto& [values, cell] : out.cells_of_table[f]) {
+          std::map<Variable, int> fixed;
+          for (std::size_t i = 0; i < values.size(); ++i) fixed[out.tables[f][i]] = values[i];
+          if (const auto m = fixed.find(Variable::kMunicipality); m != fixed.end()) {
+            fixed[Variable::kRegion] = nesting_.at(m->second).first;
+            fixed[Variable::kSizeGroup] = nesting_.at(m->second).second;
+          }
+          std::vector<int> coarse;
+          for (const Variable v : out.tables[c]) coarse.push_back(fixed.at(v));
+          parts[out.cells_of_table[c].at(coarse)].push_back(cell);
+        }
+        for (auto& [total, members] : parts) out.sums.push_back({total, std::move(members)});
+      }
+    }
+  });
+  return slot.atoms;
+}
+
 ProtectedFamily Publication::Protect(const std::string& family_id, bool follow_up) const {
   ProtectedFamily out;
   out.family = family_id;
@@ -295,94 +401,53 @@ ProtectedFamily Publication::Protect(const std::string& family_id, bool follow_u
   const std::size_t layers = family != nullptr ? 2 * out.items.size() : 1;
 
   // Atoms: municipality × year × service × position, with their numbers.
-  const int baseline = instrument_.round_types.empty() ? 1 : instrument_.round_types[0].code;
-  std::unordered_map<uint64_t, uint32_t> atom_of;
-  std::vector<uint64_t> atoms;
-  std::vector<std::vector<double>> atom_values(layers);
-  std::vector<double> atom_respondents;
-  std::vector<uint32_t> atom_of_row(data_.rows, UINT32_MAX);
-  for (std::size_t r = 0; r < data_.rows; ++r) {
-    if ((data_.round_type[r] == baseline) == follow_up) continue;
-    const uint64_t key = (uint64_t{data_.municipality[r]} << 32) | (uint64_t{data_.year[r]} << 16) |
-                         (uint64_t{data_.service[r]} << 8) | uint64_t{data_.position[r]};
-    auto [it, added] = atom_of.emplace(key, static_cast<uint32_t>(atoms.size()));
-    if (added) {
-      atoms.push_back(key);
-      for (auto& layer : atom_values) layer.push_back(0);
-      atom_respondents.push_back(0);
-    }
-    atom_of_row[r] = it->second;
-    atom_respondents[it->second] += 1;
-  }
+  const Atoms& atom_index = AtomsOf(follow_up);
+  const std::vector<uint64_t>& atoms = atom_index.keys;
+  const std::vector<double>& atom_respondents = atom_index.respondents;
+  const std::vector<uint32_t>& atom_of_row = atom_index.of_row;
+  std::vector<std::vector<double>> atom_values(layers, std::vector<double>(atoms.size(), 0));
   if (family == nullptr) {
     atom_values[0] = atom_respondents;
   } else {
+    // Per answer code: 0 outside the denominator, 1 in it, 2 also reported;
+    // a table lookup and two additions per row, with no branch.
+    std::array<uint8_t, 256> kind{};
+    for (std::size_t code = 0; code < kind.size(); ++code) {
+      const bool in = code < rule->in_denominator.size() && rule->in_denominator[code];
+      const bool reported = code < rule->reported.size() && rule->reported[code];
+      kind[code] = in ? (reported ? 2 : 1) : 0;
+    }
+    std::vector<uint32_t> n(atoms.size()), count(atoms.size());
     for (std::size_t i = 0; i < out.items.size(); ++i) {
       const std::vector<uint8_t>& answers = data_.items[out.items[i]];
-      std::vector<double>& n = atom_values[2 * i];
-      std::vector<double>& count = atom_values[2 * i + 1];
-      for (std::size_t r = 0; r < data_.rows; ++r) {
+      std::fill(n.begin(), n.end(), 0);
+      std::fill(count.begin(), count.end(), 0);
+      for (const uint32_t r : atom_index.rows) {
+        const uint8_t k = kind[answers[r]];
         const uint32_t a = atom_of_row[r];
-        if (a == UINT32_MAX || !rule->in_denominator[answers[r]]) continue;
-        n[a] += 1;
-        if (rule->reported[answers[r]]) count[a] += 1;
+        n[a] += k != 0;
+        count[a] += k >> 1;
       }
+      std::copy(n.begin(), n.end(), atom_values[2 * i].begin());
+      std::copy(count.begin(), count.end(), atom_values[2 * i + 1].begin());
     }
   }
 
-  // The canonical tables, coarse first.
-  const auto& all = CanonicalVariables();
-  out.tables.push_back({});
-  for (std::size_t a = 0; a < all.size(); ++a) out.tables.push_back({all[a]});
-  for (std::size_t a = 0; a < all.size(); ++a) {
-    for (std::size_t b = a + 1; b < all.size(); ++b) {
-      std::vector<Variable> vars = {all[a], all[b]};
-      if (IsCanonicalTable(vars)) out.tables.push_back(vars);
-    }
-  }
-  if (audience_ == Audience::kAggregatesOnly) {
-    std::erase_if(out.tables, [](const auto& vars) { return Has(vars, Variable::kMunicipality); });
-  }
-  out.cells_of_table.resize(out.tables.size());
-  out.cells.values.assign(layers, {});
-  std::vector<std::set<int>> municipalities_of;
-  std::vector<double> respondents;
-  auto value_of = [&](uint64_t atom, Variable v) -> int {
-    const int municipality = static_cast<int>(atom >> 32);
-    switch (v) {
-      case Variable::kMunicipality:
-        return municipality;
-      case Variable::kYear:
-        return static_cast<int>((atom >> 16) & 0xffff);
-      case Variable::kService:
-        return static_cast<int>((atom >> 8) & 0xff);
-      case Variable::kPosition:
-        return static_cast<int>(atom & 0xff);
-      case Variable::kRegion:
-        return nesting_.at(municipality).first;
-      case Variable::kSizeGroup:
-        return nesting_.at(municipality).second;
-      default:
-        return 0;
-    }
-  };
-  for (std::size_t a = 0; a < atoms.size(); ++a) {
-    for (std::size_t t = 0; t < out.tables.size(); ++t) {
-      std::vector<int> values;
-      for (const Variable v : out.tables[t]) values.push_back(value_of(atoms[a], v));
-      auto [it, added] = out.cells_of_table[t].emplace(values, out.address.size());
-      if (added) {
-        out.address.emplace_back(t, values);
-        for (auto& layer : out.cells.values) layer.push_back(0);
-        municipalities_of.emplace_back();
-        respondents.push_back(0);
-      }
-      respondents[it->second] += atom_respondents[a];
-      for (std::size_t l = 0; l < layers; ++l) out.cells.values[l][it->second] += atom_values[l][a];
-      municipalities_of[it->second].insert(static_cast<int>(atoms[a] >> 32));
-    }
-  }
+  // The canonical cells (the same for every family of the round set), and
+  // the family's numbers summed into them.
+  out.tables = atom_index.tables;
+  out.cells_of_table = atom_index.cells_of_table;
+  out.address = atom_index.address;
+  out.municipalities = atom_index.municipalities;
   out.cells.cells = out.address.size();
+  out.cells.sums = atom_index.sums;
+  const std::vector<double>& respondents = atom_index.cell_respondents;
+  out.cells.values.assign(layers, std::vector<double>(out.cells.cells, 0));
+  for (std::size_t a = 0; a < atoms.size(); ++a) {
+    for (const uint32_t cell : atom_index.cells_of_atom[a]) {
+      for (std::size_t l = 0; l < layers; ++l) out.cells.values[l][cell] += atom_values[l][a];
+    }
+  }
   // What hiding a cell costs: its size. The numbers reports lead with —
   // the nation's and each municipality's own, per round — cost a thousand
   // times more, the last a secondary suppression should take.
@@ -397,38 +462,8 @@ ProtectedFamily Publication::Protect(const std::string& family_id, bool follow_u
     });
     if (headline) out.cells.cost[cell] *= kHeadlineWeight;
   }
-  for (const auto& set : municipalities_of) out.municipalities.push_back(set.size());
   for (std::size_t i = 0; family != nullptr && i < out.items.size(); ++i) {
     out.cells.at_most.emplace_back(2 * i + 1, 2 * i);
-  }
-
-  // Sums between each table and the tables that refine it directly.
-  for (std::size_t c = 0; c < out.tables.size(); ++c) {
-    for (std::size_t f = 0; f < out.tables.size(); ++f) {
-      if (!Refines(out.tables[f], out.tables[c])) continue;
-      bool direct = true;
-      for (std::size_t g = 0; g < out.tables.size() && direct; ++g) {
-        if (Refines(out.tables[f], out.tables[g]) && Refines(out.tables[g], out.tables[c])) {
-          direct = false;
-        }
-      }
-      if (!direct) continue;
-      std::map<std::size_t, std::vector<std::size_t>> parts;
-      for (const auto& [values, cell] : out.cells_of_table[f]) {
-        std::map<Variable, int> fixed;
-        for (std::size_t i = 0; i < values.size(); ++i) fixed[out.tables[f][i]] = values[i];
-        if (const auto m = fixed.find(Variable::kMunicipality); m != fixed.end()) {
-          fixed[Variable::kRegion] = nesting_.at(m->second).first;
-          fixed[Variable::kSizeGroup] = nesting_.at(m->second).second;
-        }
-        std::vector<int> coarse;
-        for (const Variable v : out.tables[c]) coarse.push_back(fixed.at(v));
-        parts[out.cells_of_table[c].at(coarse)].push_back(cell);
-      }
-      for (auto& [total, members] : parts) {
-        out.cells.sums.push_back({total, std::move(members)});
-      }
-    }
   }
 
   // Primary suppression.

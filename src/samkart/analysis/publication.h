@@ -34,6 +34,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -143,6 +144,25 @@ class Publication {
   std::optional<std::size_t> CellOf(const ProtectedFamily& family, const Address& address) const;
   ProtectedFamily Protect(const std::string& family, bool follow_up) const;
 
+  // The atoms of a round set — municipality × year × service × position,
+  // packed in a key — with their respondents, each row's atom (UINT32_MAX
+  // outside the set), and the canonical cells they make up with the sums
+  // between them: the same for every family, so made once.
+  struct Atoms {
+    std::vector<uint64_t> keys;
+    std::vector<double> respondents;
+    std::vector<uint32_t> of_row;
+    std::vector<uint32_t> rows;  // the rows in the set
+    std::vector<std::vector<Variable>> tables;
+    std::vector<std::map<std::vector<int>, std::size_t>> cells_of_table;
+    std::vector<std::pair<std::size_t, std::vector<int>>> address;
+    std::vector<std::vector<uint32_t>> cells_of_atom;  // one cell per table
+    std::vector<double> cell_respondents;
+    std::vector<std::size_t> municipalities;
+    std::vector<LinkedCells::Sum> sums;
+  };
+  const Atoms& AtomsOf(bool follow_up) const;
+
   const Dataset& data_;
   const instrument::Instrument& instrument_;
   PublicationRules rules_;
@@ -155,6 +175,11 @@ class Publication {
     std::once_flag once;
     std::unique_ptr<ProtectedFamily> family;
   };
+  struct AtomSlot {
+    std::once_flag once;
+    Atoms atoms;
+  };
+  mutable AtomSlot atoms_[2];
   std::mutex mutex_;  // guards the map, not the protection
   std::map<std::pair<std::string, bool>, std::shared_ptr<Slot>> families_;
 };
