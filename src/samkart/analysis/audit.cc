@@ -367,23 +367,18 @@ std::vector<std::size_t> Auditor::BindingSums(std::size_t layer, std::size_t cel
   return binding;
 }
 
-double Auditor::Highest(std::size_t layer, std::size_t cell) {
+double Auditor::Bound(std::size_t layer, std::size_t cell, bool maximise) {
+  // The bases are independent programs: the layer's bound is the sum of theirs.
   double sum = 0;
   for (const std::size_t base : bases_of_layer_[layer]) {
-    Extreme(base, cell, true);
-    sum += bounds_[base].high[cell];
+    Extreme(base, cell, maximise);
+    sum += maximise ? bounds_[base].high[cell] : bounds_[base].low[cell];
   }
   return sum;
 }
 
-double Auditor::Lowest(std::size_t layer, std::size_t cell) {
-  double sum = 0;
-  for (const std::size_t base : bases_of_layer_[layer]) {
-    Extreme(base, cell, false);
-    sum += bounds_[base].low[cell];
-  }
-  return sum;
-}
+double Auditor::Highest(std::size_t layer, std::size_t cell) { return Bound(layer, cell, true); }
+double Auditor::Lowest(std::size_t layer, std::size_t cell) { return Bound(layer, cell, false); }
 
 FeasibleRange Auditor::Range(std::size_t layer, std::size_t cell) {
   return {Lowest(layer, cell), Highest(layer, cell)};

@@ -79,6 +79,7 @@ class Auditor {
   bool Solve(Program& program, const std::vector<std::size_t>& targets, bool maximise);
   // Proves the cell's largest (or smallest) value in a base layer.
   void Extreme(std::size_t base, std::size_t cell, bool maximise);
+  double Bound(std::size_t layer, std::size_t cell, bool maximise);
   enum class Verdict { kProtected, kExposed, kOpen };
   Verdict Judge(std::size_t layer, std::size_t cell, double threshold) const;
 
