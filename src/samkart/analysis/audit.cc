@@ -193,7 +193,6 @@ bool Auditor::Solve(Program& program, const std::vector<std::size_t>& targets, b
   glp_init_smcp(&parameters);
   parameters.msg_lev = GLP_MSG_OFF;
   parameters.presolve = GLP_OFF;  // keep the last basis: the next program starts from it
-  ++programs_;
   if (glp_simplex(lp, &parameters) != 0 || glp_get_prim_stat(lp) != GLP_FEAS) {
     glp_std_basis(lp);
     return false;

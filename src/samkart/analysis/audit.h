@@ -63,9 +63,6 @@ class Auditor {
   // is what widens the cell's range.
   std::vector<std::size_t> BindingSums(std::size_t layer, std::size_t cell);
 
-  // Programs solved so far.
-  std::size_t programs() const { return programs_; }
-
  private:
   struct Program;
   // What the feasible points found so far prove about one base layer.
@@ -95,7 +92,6 @@ class Auditor {
   std::vector<std::vector<std::size_t>> members_;
   std::vector<std::vector<std::size_t>> sums_of_component_;
   std::map<std::pair<std::size_t, std::size_t>, std::unique_ptr<Program>> built_;
-  std::size_t programs_ = 0;
 };
 
 }  // namespace samkart::analysis
