@@ -1,4 +1,4 @@
-// samkart_analysis_bench: the analysis engine's speed (issue 5) on a store
+// samkart_analysis_bench: the analysis engine's speed on a store
 // with about a million respondents (SAMKART_BENCH_DB; bench/analysis_bench.sh
 // builds one with `samkart synth --scale 40` and `samkart import`).
 //

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Analysis benchmark (issue 5, «Speed»): builds a store with about a million
+# Analysis benchmark: builds a store with about a million
 # respondents once (`samkart synth --scale 40` + `samkart import`, cached) and
 # runs samkart_analysis_bench on it: a bare counting loop (the peer), one
 # indicator × one breakdown through ComputeTable, the national report's full

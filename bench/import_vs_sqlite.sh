@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Import benchmark (issue 4): one large G5 export, imported by
+# Import benchmark: one large G5 export, imported by
 #   (a) the sqlite3 shell's own `.import --csv FILE answers` (parse + insert, nothing else), and
 #   (b) `samkart --db DB import FILE` (parse, harmonise, validate, anonymise, store),
 # in the same run, each RUNS times on a fresh database. Prints the median wall

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Report benchmark (issue 6, «Speed»): all municipality reports of the
+# Report benchmark: all municipality reports of the
 # default synthetic dataset in HTML, PDF and XLSX, on every core, timed as a
 # whole command (median of 3), with the per-report median that samkart
 # prints. The peer, in the same run on the same reports: headless Chromium

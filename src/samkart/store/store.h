@@ -1,5 +1,5 @@
 // The national database behind one interface: an embedded SQLite file by
-// default, PostgreSQL for shared installations (issue 8), with identical
+// default, PostgreSQL for shared installations, with identical
 // behaviour. A store holds the municipality register, one batch per imported
 // file (with its provenance and import report) and the anonymised
 // respondents. Writing a batch is all or nothing.
