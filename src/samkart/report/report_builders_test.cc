@@ -235,7 +235,7 @@ TEST_F(ReportBuilders, MunicipalityIndicatorsAgreeWithADirectCount) {
   }
 }
 
-TEST_F(ReportBuilders, MunicipalityReportHasEverySectionTheIssueAsksFor) {
+TEST_F(ReportBuilders, MunicipalityReportHasEverySection) {
   // A municipality with a baseline and a follow-up round.
   std::map<int, std::set<int>> rounds;
   for (std::size_t r = 0; r < data_->rows; ++r) {
