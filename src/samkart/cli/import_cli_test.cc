@@ -112,6 +112,22 @@ TEST(ImportCli, TheSyntheticDatasetImportsInOneCommand) {
   EXPECT_TRUE(service_labelled);
 }
 
+// Output that scripts and tests compare must not depend on the machine's
+// speed: without a terminal, progress lines come only with --progress.
+TEST(ImportCli, ProgressReachesALogOnlyWhenAskedFor) {
+  const testing_support::ScratchDir dir;
+  const fs::path data = dir / "syntetisk";
+  ASSERT_EQ(Samkart("synth --scale 0.2 --out " + data.string()).exit_code, 0);
+  const CommandRun quiet =
+      Samkart("--db " + (dir / "a.sqlite").string() + " import " + data.string());
+  ASSERT_EQ(quiet.exit_code, 0) << quiet.output;
+  EXPECT_EQ(quiet.output.find("Anonymiserer"), std::string::npos) << quiet.output;
+  const CommandRun shown =
+      Samkart("--progress --db " + (dir / "b.sqlite").string() + " import " + data.string());
+  ASSERT_EQ(shown.exit_code, 0) << shown.output;
+  EXPECT_NE(shown.output.find("Anonymiserer …"), std::string::npos) << shown.output;
+}
+
 TEST(ImportCli, BadInputExitsNonZeroAndStoresNothing) {
   const testing_support::ScratchDir dir;
   const fs::path db = dir / "db.sqlite";

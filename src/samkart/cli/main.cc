@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "samkart/cli/context.h"
+#include "samkart/cli/progress.h"
 
 namespace {
 
@@ -63,6 +64,8 @@ int main(int argc, char** argv) {
                  "postgresql://BRUKER@VERT:PORT/DATABASE (standard: $SAMKART_DB eller "
                  "samkart.sqlite; passord helst i $PGPASSWORD eller ~/.pgpass)")
       ->type_name("DB");
+  app.add_flag("--progress", samkart::cli::ProgressInLogs(),
+               "Vis framdrift linje for linje også når utdata går til en fil eller et rør");
   samkart::cli::AddInstrumentCommands(app, context);
   samkart::cli::AddSynthCommand(app, context);
   samkart::cli::AddStoreCommands(app, context);
