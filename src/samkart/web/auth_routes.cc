@@ -9,15 +9,6 @@ namespace samkart::web {
 
 namespace {
 
-// Only paths on this site, so the login form cannot be made to redirect away.
-std::string SafeNext(const std::string& next) {
-  if (next.empty() || next[0] != '/' || next.rfind("//", 0) == 0 ||
-      next.find('\\') != std::string::npos) {
-    return "/";
-  }
-  return next;
-}
-
 std::string ExpiresAt(int hours) {
   const auto at = std::chrono::system_clock::now() + std::chrono::hours(hours);
   const std::time_t t = std::chrono::system_clock::to_time_t(at);
@@ -132,12 +123,12 @@ void RegisterAuthRoutes(httplib::Server& server, App& app) {
     const std::string csrf = AnonymousCsrf(app, req, res);
     PageOptions page{"Logg inn"};
     SendHtml(res, 200,
-             RenderPage(page, LoginForm(csrf, SafeNext(req.get_param_value("videre")), "", "")));
+             RenderPage(page, LoginForm(csrf, SiteTarget(req.get_param_value("videre")), "", "")));
   });
 
   server.Post("/logg-inn", [&app](const httplib::Request& req, httplib::Response& res) {
     const std::string username = FormValue(req, "brukernavn");
-    const std::string next = SafeNext(FormValue(req, "videre"));
+    const std::string next = SiteTarget(FormValue(req, "videre"));
     if (!AnonymousCsrfMatches(req)) {
       const std::string csrf = AnonymousCsrf(app, req, res);
       SendHtml(res, 403,

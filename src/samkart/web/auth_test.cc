@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "samkart/core/text.h"
+#include "samkart/web/http.h"
 
 #include "support/web_server.h"
 
@@ -176,6 +177,47 @@ TEST(WebLogin, LoginFormNeedsItsCsrfCookieAndRedirectsOnlyWithinTheSite) {
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->status, 303);
   EXPECT_EQ(ok->get_header_value("Location"), "/");
+}
+
+TEST(SiteTarget, OnlyPathsOnThisSitePass) {
+  EXPECT_EQ(SiteTarget("/utforsk?familie=x&etter=tjeneste"), "/utforsk?familie=x&etter=tjeneste");
+  EXPECT_EQ(SiteTarget("/runder/3"), "/runder/3");
+  // Known bypasses: other hosts, schemes, and what browsers strip or
+  // rewrite before they resolve a Location.
+  const std::vector<std::string> bad_targets = {"",
+                                                "https://evil.example/",
+                                                "//evil.example/",
+                                                "/\\evil.example/",
+                                                "\\\\evil.example/",
+                                                "/\t/evil.example/",
+                                                "/\n/evil.example/",
+                                                "/\r/evil.example/",
+                                                " /evil.example/",
+                                                "/ /evil.example/",
+                                                std::string("/\0/evil.example/", 16),
+                                                "/\x7f/evil.example/",
+                                                "/\xe3\x80\x82/evil.example/",
+                                                "javascript:alert(1)",
+                                                "evil.example"};
+  for (const std::string& bad : bad_targets) {
+    EXPECT_EQ(SiteTarget(bad), "/") << bad;
+  }
+}
+
+TEST(WebLogin, ATabOrABackslashInTheTargetCannotLeaveTheSite) {
+  TestServer server(false);
+  const std::string password = server.AddUser("anne", "admin");
+  for (const std::string target : {"/\t/evil.example/phish", "/\\evil.example/phish"}) {
+    WebClient client(server.port());
+    auto form = client.Get("/logg-inn");
+    ASSERT_TRUE(form);
+    client.LearnCsrfFrom(form->body);
+    auto ok = client.PostForm("/logg-inn",
+                              {{"brukernavn", "anne"}, {"passord", password}, {"videre", target}});
+    ASSERT_TRUE(ok);
+    EXPECT_EQ(ok->status, 303);
+    EXPECT_EQ(ok->get_header_value("Location"), "/");
+  }
 }
 
 TEST(WebServer, EveryResponseCarriesTheSecurityHeaders) {

@@ -208,6 +208,15 @@ void SendError(const httplib::Request& req, httplib::Response& res, int status,
                      Escape(message))));
 }
 
+std::string SiteTarget(const std::string& target) {
+  if (target.empty() || target[0] != '/' || (target.size() > 1 && target[1] == '/')) return "/";
+  for (const char c : target) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20 || byte >= 0x7f || c == '\\') return "/";
+  }
+  return target;
+}
+
 void Redirect(httplib::Response& res, const std::string& to) {
   res.status = 303;
   res.set_header("Location", to);

@@ -71,6 +71,12 @@ void SendError(const httplib::Request& req, httplib::Response& res, int status,
                const std::string& message, const RequestContext* context = nullptr);
 void Redirect(httplib::Response& res, const std::string& to);
 
+// `target` (already URL-decoded) when it is a path on this site, else "/":
+// it must start with one slash and hold only printable ASCII without a
+// backslash, since browsers drop tabs and newlines and read «/\» like «//»,
+// which would make «/<TAB>/host» a link to another host.
+std::string SiteTarget(const std::string& target);
+
 // The logged-in principal, or nullopt after answering: a redirect to the
 // login page for pages, 401 for /api/.
 std::optional<Principal> RequireLogin(const httplib::Request& req, httplib::Response& res,
