@@ -174,11 +174,27 @@ std::string ImportForm(App& app, const RequestContext& context) {
       anonymise::kDefaultK);
 }
 
-std::string BatchTable(App& app) {
+// May the user see an import and its report? An import of one
+// municipality: whoever may see that municipality. An import that spans
+// several: administrators only, since it tells about municipalities
+// outside any one region.
+bool CanSeeBatch(const Principal& p, const store::BatchInfo& batch,
+                 const std::map<int, store::Municipality>& municipalities) {
+  if (p.IsAdmin()) return true;
+  if (!batch.municipality) return false;
+  const auto m = municipalities.find(*batch.municipality);
+  return m != municipalities.end() && p.CanSeeMunicipality(m->first, m->second.region);
+}
+
+std::string BatchTable(App& app, const Principal& p) {
   auto batches = app.WithStore([](store::Store& store) { return store.Batches(); });
   if (!batches.ok()) return Alert("Importene kunne ikke leses: " + batches.error().message);
-  if (batches->empty()) return R"(<p>Ingen filer er importert ennå.</p>)";
-  std::vector<store::BatchInfo> sorted = *batches;
+  const auto municipalities = Register(app);
+  std::vector<store::BatchInfo> sorted;
+  for (const auto& b : *batches) {
+    if (CanSeeBatch(p, b, municipalities)) sorted.push_back(b);
+  }
+  if (sorted.empty()) return R"(<p>Ingen filer er importert ennå.</p>)";
   std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.id > b.id; });
   std::string rows;
   for (const auto& b : sorted) {
@@ -202,7 +218,7 @@ std::string ImportPage(App& app, const RequestContext& context, const std::strin
       LimitText(app.options().max_upload_bytes));
   body += ImportForm(app, context);
   body += "<h2>Tidligere importer</h2>";
-  body += BatchTable(app);
+  body += BatchTable(app, *context.principal);
   return Page(context, "Import", body);
 }
 
@@ -345,25 +361,35 @@ void RegisterImportRoutes(httplib::Server& server, App& app) {
     SendHtml(res, result.status, ImportPage(app, context, result.html));
   });
 
-  server.Get(
-      R"(/admin/import/(\d{1,18}))", [&app](const httplib::Request& req, httplib::Response& res) {
-        const RequestContext context = Authenticate(app, req);
-        if (!Gate(req, res, context, &Principal::CanImport, kImportRefusal, false)) return;
-        const auto id = ParseId(req.matches[1]);
-        Result<std::string> report = Error{""};
-        if (id) {
-          report = app.WithStore([&](store::Store& store) { return store.BatchReport(*id); });
-        }
-        if (!report.ok()) {
-          SendError(req, res, 404, "Importen finnes ikke.", &context);
-          return;
-        }
-        SendHtml(res, 200,
-                 Page(context, fmt::format("Importrapport {}", *id),
-                      fmt::format(R"(<pre class="report">{}</pre>
+  server.Get(R"(/admin/import/(\d{1,18}))", [&app](const httplib::Request& req,
+                                                   httplib::Response& res) {
+    const RequestContext context = Authenticate(app, req);
+    const auto principal = Gate(req, res, context, &Principal::CanImport, kImportRefusal, false);
+    if (!principal) return;
+    const auto id = ParseId(req.matches[1]);
+    // Another region's import is answered as one that does not exist.
+    bool visible = false;
+    if (id) {
+      auto batches = app.WithStore([](store::Store& store) { return store.Batches(); });
+      const auto municipalities = Register(app);
+      for (const auto& b : batches.ok() ? *batches : std::vector<store::BatchInfo>{}) {
+        if (b.id == *id) visible = CanSeeBatch(*principal, b, municipalities);
+      }
+    }
+    Result<std::string> report = Error{""};
+    if (visible) {
+      report = app.WithStore([&](store::Store& store) { return store.BatchReport(*id); });
+    }
+    if (!report.ok()) {
+      SendError(req, res, 404, "Importen finnes ikke.", &context);
+      return;
+    }
+    SendHtml(res, 200,
+             Page(context, fmt::format("Importrapport {}", *id),
+                  fmt::format(R"(<pre class="report">{}</pre>
 <p><a href="/admin/import">Tilbake til import</a></p>)",
-                                  Escape(StripUploadDirs(*report)))));
-      });
+                              Escape(StripUploadDirs(*report)))));
+  });
 }
 
 // --------------------------------------------------------------- reports --

@@ -4,6 +4,7 @@
 // bodies, the wrong role, a missing CSRF token).
 #include "samkart/web/admin.h"
 
+#include <map>
 #include <memory>
 #include <set>
 
@@ -227,6 +228,55 @@ TEST(AdminImport, RegisterThenExportIsStoredAndTheSameFileAgainIsAlreadyImported
   EXPECT_EQ(AuditCount(server, "import"), 3u);
   EXPECT_TRUE(FilesBelow(work.path()).empty());
   EXPECT_TRUE(fs::is_empty(work / "arbeid"));
+}
+
+// An import is scoped like the municipality it holds: a regional analyst
+// sees the imports and reports of their own region's municipalities, and
+// another region's import is answered as one that does not exist (the same
+// 404 as an unknown number, so ids tell nothing).
+TEST(AdminImport, AnImportReportIsOnlyForThoseWhoMaySeeItsMunicipality) {
+  ScratchDir work;
+  ServeOptions options;
+  options.work_dir = (work / "arbeid").string();
+  TestServer server(false, options);
+  auto admin = LoggedIn(server, "anne", "admin");
+  const std::string regions =
+      "municipality,name_nb,region,size_group,population\n"
+      "9001,Vikheim (syntetisk),nord,1,2817\n9002,Sørby (syntetisk),sor,1,3100\n";
+  ASSERT_EQ(Upload(*admin, "kommuner.csv", regions)->status, 200);
+  for (const int m : {9001, 9002}) {
+    auto imported =
+        Upload(*admin, "eksport_" + std::to_string(m) + ".csv",
+               std::string(kExportHeader) + Rows(m, 6), {{"runde", "baseline", "", ""}});
+    ASSERT_EQ(imported->status, 200) << imported->body;
+  }
+  auto both =
+      Upload(*admin, "begge.csv", std::string(kExportHeader) + Rows(9001, 6) + Rows(9002, 6),
+             {{"runde", "follow_up", "", ""}});
+  ASSERT_EQ(both->status, 200) << both->body;
+  std::map<std::string, int64_t> id_of;
+  auto batches = server.app().WithStore([](store::Store& s) { return s.Batches(); });
+  ASSERT_TRUE(batches.ok());
+  for (const auto& b : *batches) id_of[b.file_name] = b.id;
+  ASSERT_EQ(id_of.size(), 3u);
+  auto link = [&](const std::string& file) {
+    return "/admin/import/" + std::to_string(id_of.at(file));
+  };
+
+  auto north = LoggedIn(server, "nils", "regional", std::string("nord"));
+  EXPECT_EQ(north->Get(link("eksport_9001.csv"))->status, 200);
+  const auto other = north->Get(link("eksport_9002.csv"));
+  EXPECT_EQ(other->status, 404);
+  EXPECT_FALSE(Contains(other->body, "eksport_9002.csv"));
+  EXPECT_EQ(north->Get(link("begge.csv"))->status, 404) << "it spans another region";
+  EXPECT_EQ(north->Get("/admin/import/987654")->status, 404);
+  const auto list = north->Get("/admin/import");
+  EXPECT_TRUE(Contains(list->body, "eksport_9001.csv"));
+  EXPECT_FALSE(Contains(list->body, "eksport_9002.csv"));
+  EXPECT_FALSE(Contains(list->body, "begge.csv"));
+  for (const auto& [file, id] : id_of) {
+    EXPECT_EQ(admin->Get(link(file))->status, 200) << file;
+  }
 }
 
 TEST(AdminImport, AFailingFileShowsTheImportersMessageEscapedAndStoresNothing) {
