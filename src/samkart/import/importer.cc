@@ -164,6 +164,12 @@ Result<ImportOutcome> ImportFile(store::Store& store, const instrument::Instrume
                       "kommuneregisteret (kommuner.csv) først",
                       name, r.source_row, r.municipality, store.Describe())};
     }
+    if (request.allowed_regions && !request.allowed_regions->count(known[r.municipality]->region)) {
+      return Error{fmt::format(
+          "{}: rad {}: kommune {} ligger utenfor regionen du kan importere for; ingenting fra "
+          "filen er lagret",
+          name, r.source_row, r.municipality)};
+    }
     rounds.insert({r.municipality, r.year});
   }
   std::vector<std::string> round_reasons;

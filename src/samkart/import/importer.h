@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,10 @@ struct ImportRequest {
   std::optional<std::string> generation;
   io::SourceOptions source;
   std::size_t k = anonymise::kDefaultK;
+  // When set, every row's municipality must lie in one of these regions
+  // (region keys); otherwise nothing is stored. A regional analyst imports
+  // for their own region only.
+  std::optional<std::set<std::string>> allowed_regions;
 };
 
 enum class ImportStatus { kImported, kAlreadyImported };

@@ -297,6 +297,16 @@ ImportResult RunImport(App& app, const Principal& principal, const httplib::Requ
   }
   if (import::IsMunicipalityRegister(header) || import::IsInvitedCounts(header)) {
     const bool is_register = import::IsMunicipalityRegister(header);
+    // The register and the invited counts span every region: a regional
+    // analyst could move or rename another region's municipality, or set
+    // its invited counts.
+    if (!principal.IsAdmin()) {
+      app.Audit(principal.username, "import_refused",
+                fmt::format("fil={}: {}", *name, is_register ? "kommuneregister" : "inviterte"));
+      return fail(403, is_register ? "Kommuneregisteret lastes opp av nasjonale administratorer."
+                                   : "Inviterte per tjeneste lastes opp av nasjonale "
+                                     "administratorer.");
+    }
     auto count = app.WithStore([&](store::Store& store) {
       return is_register ? import::ImportMunicipalityRegister(store, app.instrument(), request.path)
                          : import::ImportInvitedCounts(store, app.instrument(), request.path);
@@ -312,6 +322,9 @@ ImportResult RunImport(App& app, const Principal& principal, const httplib::Requ
             Status(fmt::format("{}: {}.", is_register ? "Kommuneregister" : "Inviterte", what))};
   }
 
+  if (principal.role == Role::kRegional && principal.region) {
+    request.allowed_regions = std::set<std::string>{*principal.region};
+  }
   auto outcome = app.WithStore([&](store::Store& store) {
     return import::ImportFile(store, app.instrument(), request, {});
   });

@@ -279,6 +279,55 @@ TEST(AdminImport, AnImportReportIsOnlyForThoseWhoMaySeeItsMunicipality) {
   }
 }
 
+// A regional analyst imports for their own region only: another region's
+// municipality in a file refuses the whole file, and the register and the
+// invited counts, which span every region, are for administrators.
+TEST(AdminImport, ARegionalAnalystImportsForTheirOwnRegionOnly) {
+  ScratchDir work;
+  ServeOptions options;
+  options.work_dir = (work / "arbeid").string();
+  TestServer server(false, options);
+  auto admin = LoggedIn(server, "anne", "admin");
+  const std::string regions =
+      "municipality,name_nb,region,size_group,population\n"
+      "9001,Vikheim (syntetisk),nord,1,2817\n9002,Sørby (syntetisk),sor,1,3100\n";
+  ASSERT_EQ(Upload(*admin, "kommuner.csv", regions)->status, 200);
+  auto north = LoggedIn(server, "nils", "regional", std::string("nord"));
+
+  // Moving 9002 into «nord» and renaming 9001 is refused; the register stays.
+  const std::string moved =
+      "municipality,name_nb,region,size_group,population\n"
+      "9001,X,nord,1,2817\n9002,Sørby (syntetisk),nord,1,3100\n";
+  const auto register_upload = Upload(*north, "kommuner.csv", moved);
+  EXPECT_EQ(register_upload->status, 403);
+  auto listed = server.app().WithStore([](store::Store& s) { return s.Municipalities(); });
+  ASSERT_TRUE(listed.ok());
+  for (const auto& m : *listed) {
+    if (m.number == 9001) {
+      EXPECT_EQ(m.name, "Vikheim (syntetisk)");
+    }
+    if (m.number == 9002) {
+      EXPECT_EQ(m.region, "sor");
+    }
+  }
+  const auto invited = Upload(*north, "inviterte.csv",
+                              "municipality,year,round_type,service,invited\n9002,2021,baseline,"
+                              "barnehage,20\n");
+  EXPECT_EQ(invited->status, 403);
+
+  // A file with a row for «sør» stores nothing, and says which row.
+  const auto mixed =
+      Upload(*north, "blandet.csv", std::string(kExportHeader) + Rows(9001, 6) + Rows(9002, 6),
+             {{"runde", "baseline", "", ""}});
+  EXPECT_EQ(mixed->status, 422);
+  EXPECT_TRUE(Contains(mixed->body, "kommune 9002 ligger utenfor regionen")) << mixed->body;
+  EXPECT_EQ(BatchCount(server), 0u);
+  const auto own = Upload(*north, "nord.csv", std::string(kExportHeader) + Rows(9001, 6),
+                          {{"runde", "baseline", "", ""}});
+  EXPECT_EQ(own->status, 200) << own->body;
+  EXPECT_EQ(BatchCount(server), 1u);
+}
+
 TEST(AdminImport, AFailingFileShowsTheImportersMessageEscapedAndStoresNothing) {
   TestServer server(false);
   auto admin = LoggedIn(server, "anne", "admin");
