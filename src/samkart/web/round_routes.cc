@@ -205,15 +205,12 @@ std::optional<store::SurveyRound> FindRound(App& app, const httplib::Request& re
     SendError(req, res, 500, "Rundene kunne ikke leses.", &context);
     return std::nullopt;
   }
+  // Another municipality's round gets the same answer as one that does not
+  // exist, so round numbers tell nothing about other municipalities.
   for (auto& r : *rounds) {
-    if (!id || r.id != *id) continue;
-    if (!principal.CanRunSurvey(r.municipality)) {
-      SendError(req, res, 403, "Du har ikke tilgang til denne runden.", &context);
-      return std::nullopt;
-    }
-    return std::move(r);
+    if (id && r.id == *id && principal.CanRunSurvey(r.municipality)) return std::move(r);
   }
-  SendError(req, res, 404, "Runden finnes ikke.", &context);
+  SendError(req, res, 404, "Runden finnes ikke, eller den er ikke din.", &context);
   return std::nullopt;
 }
 
