@@ -3,6 +3,8 @@
 #include <cctype>
 #include <charconv>
 
+#include <fmt/format.h>
+
 namespace samkart::text {
 
 std::string_view Trim(std::string_view s) {
@@ -166,6 +168,32 @@ std::string UrlEncode(std::string_view s) {
       out += hex[c >> 4];
       out += hex[c & 15];
     }
+  }
+  return out;
+}
+
+std::string EscapeControls(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    char32_t cp = 0;
+    const std::size_t used = DecodeUtf8(s, i, cp);
+    if (used == 0) {
+      out += fmt::format("\\x{:02X}", static_cast<unsigned char>(s[i]));
+      ++i;
+      continue;
+    }
+    if (cp == '\\') {
+      out += "\\\\";
+    } else if (cp < 0x20 || cp == 0x7F) {
+      out += fmt::format("\\x{:02X}", static_cast<unsigned>(cp));
+    } else if ((cp >= 0x80 && cp < 0xA0) || cp == 0x200E || cp == 0x200F ||
+               (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069)) {
+      out += fmt::format("\\u{{{:04X}}}", static_cast<unsigned>(cp));
+    } else {
+      out.append(s.substr(i, used));
+    }
+    i += used;
   }
   return out;
 }

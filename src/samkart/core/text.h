@@ -34,6 +34,11 @@ bool IsValidUtf8(std::string_view s);
 // Escapes &, <, >, " and ' for HTML text and attribute values.
 std::string HtmlEscape(std::string_view s);
 
+// `s` with control characters, the invisible direction marks that reorder
+// text and bytes that are not UTF-8 written as \xNN or \u{NNNN}, and a
+// backslash as two: for logs a reader must be able to trust.
+std::string EscapeControls(std::string_view s);
+
 // Percent-encodes all but unreserved characters (RFC 3986), for a URL's
 // path segment or query value.
 std::string UrlEncode(std::string_view s);

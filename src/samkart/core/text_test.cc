@@ -36,6 +36,16 @@ TEST(Text, HtmlEscapeNeutralisesMarkup) {
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;");
 }
 
+TEST(Text, EscapeControlsWritesWhatCannotBeShownAsEscapes) {
+  EXPECT_EQ(EscapeControls("Ålesund – «ok»"), "Ålesund – «ok»");
+  EXPECT_EQ(EscapeControls("a\tb\r\nc"), "a\\x09b\\x0D\\x0Ac");
+  EXPECT_EQ(EscapeControls("C:\\x09"), "C:\\\\x09");  // a backslash cannot fake an escape
+  EXPECT_EQ(EscapeControls("\xE2\x80\xAE"
+                           "abc"),
+            "\\u{202E}abc");
+  EXPECT_EQ(EscapeControls(std::string("\xFF\0", 2)), "\\xFF\\x00");
+}
+
 }  // namespace
 }  // namespace samkart::text
 

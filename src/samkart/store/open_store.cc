@@ -1,3 +1,4 @@
+#include "samkart/core/text.h"
 #include "samkart/store/store.h"
 
 namespace samkart::store {
@@ -13,6 +14,14 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& location, const Stor
     return Error{"--grant gjelder bare PostgreSQL; en SQLite-fil har ingen roller"};
   }
   return OpenSqliteStore(location, options);
+}
+
+Result<bool> Store::AppendAudit(const AuditEntry& entry) {
+  AuditEntry escaped = entry;
+  escaped.username = text::EscapeControls(entry.username);
+  escaped.action = text::EscapeControls(entry.action);
+  escaped.detail = text::EscapeControls(entry.detail);
+  return StoreAudit(escaped);
 }
 
 }  // namespace samkart::store

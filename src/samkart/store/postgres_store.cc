@@ -733,7 +733,7 @@ class PostgresStore final : public Store {
     });
   }
 
-  Result<bool> AppendAudit(const AuditEntry& entry) override {
+  Result<bool> StoreAudit(const AuditEntry& entry) override {
     return Guard("kan ikke skrive revisjonsloggen", [&]() -> Result<bool> {
       pqxx::work tx(db());
       tx.exec_params0(

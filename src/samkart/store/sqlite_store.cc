@@ -638,7 +638,7 @@ class SqliteStore final : public Store {
     return true;
   }
 
-  Result<bool> AppendAudit(const AuditEntry& entry) override {
+  Result<bool> StoreAudit(const AuditEntry& entry) override {
     Statement s(db_, "INSERT INTO audit_log (at, username, action, detail) VALUES (?, ?, ?, ?)");
     s.Bind(1, entry.at.empty() ? NowUtc() : entry.at)
         .Bind(2, entry.username)

@@ -61,6 +61,23 @@ TEST_F(SqliteStoreTest, ANewFileGetsTheLatestSchemaOnce) {
   EXPECT_EQ(Count("schema_migrations"), store->LatestSchemaVersion());
 }
 
+// A user name typed at the login is logged as typed, but a newline cannot
+// start a forged line and a direction mark cannot reorder what is shown.
+TEST_F(SqliteStoreTest, TheAuditLogEscapesControlCharacters) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store
+                  ->AppendAudit({0, "", "ola\nadmin login_ok", "login_failed",
+                                 "fra \xE2\x80\xAE"
+                                 "321 \\ \x01"})
+                  .ok());
+  auto log = store->AuditLog(10);
+  ASSERT_TRUE(log.ok());
+  ASSERT_EQ(log->size(), 1u);
+  EXPECT_EQ(log->front().username, "ola\\x0Aadmin login_ok");
+  EXPECT_EQ(log->front().detail, "fra \\u{202E}321 \\\\ \\x01");
+}
+
 TEST_F(SqliteStoreTest, ANewerSchemaIsRefused) {
   ASSERT_TRUE(Open());
   sqlite3* db = nullptr;

@@ -217,7 +217,10 @@ class Store {
   virtual Result<bool> DeleteSession(const std::string& token_sha256) = 0;
   virtual Result<bool> DeleteSessionsOfUser(int64_t user_id) = 0;
 
-  virtual Result<bool> AppendAudit(const AuditEntry& entry) = 0;
+  // Appends an entry with control characters, direction marks and bytes
+  // that are not UTF-8 escaped (\xNN, \u{NNNN}, a backslash doubled): a
+  // typed user name can neither forge a line nor hide what it was.
+  Result<bool> AppendAudit(const AuditEntry& entry);
   // The newest `limit` entries, newest first.
   virtual Result<std::vector<AuditEntry>> AuditLog(std::size_t limit) = 0;
 
@@ -268,6 +271,10 @@ class Store {
   using RowWriter = std::function<Result<bool>(const Row&)>;
   virtual Result<bool> LoadTables(
       const std::function<Result<bool>(const TableSpec&, const RowWriter& write)>& fill) = 0;
+
+ protected:
+  // The backend's write of an entry as given.
+  virtual Result<bool> StoreAudit(const AuditEntry& entry) = 0;
 };
 
 struct StoreOptions {
