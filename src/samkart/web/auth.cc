@@ -28,12 +28,68 @@ bool VerifyPassword(std::string_view password, const std::string& hash) {
   return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
 }
 
+namespace {
+
+// The words the most common passwords are made of (lists of leaked
+// passwords, English and Norwegian); a password that is one of them with
+// digits or signs around it is guessed among the first.
+constexpr std::string_view kCommonPasswordWords[] = {
+    "password",      "passord",  "passwort", "qwerty",   "qwertyuiop", "asdfgh",       "asdfghjkl",
+    "zxcvbn",        "abc",      "abcdef",   "letmein",  "welcome",    "velkommen",    "admin",
+    "administrator", "root",     "login",    "logginn",  "iloveyou",   "jegelskerdeg", "sommer",
+    "vinter",        "høst",     "vår",      "summer",   "winter",     "monkey",       "dragon",
+    "football",      "fotball",  "sunshine", "princess", "master",     "secret",       "hemmelig",
+    "changeme",      "samkart",  "kommune",  "norge",    "norway",     "oslo",         "bergen",
+    "trondheim",     "test",     "testing",  "superman", "batman",     "starwars",     "hello",
+    "hallo",         "trustno1", "baseball", "shadow",   "michael",    "charlie",      "freedom"};
+
+// `password` in lower case without the digits and signs around a word.
+std::string Stem(std::string_view password) {
+  std::string lower;
+  for (const char c : password) {
+    lower += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  auto filler = [](char c) {
+    return (c >= '0' && c <= '9') || c == '!' || c == '.' || c == '?' || c == '#' || c == '@' ||
+           c == '_' || c == '-' || c == '*' || c == ' ' || c == '$' || c == '&';
+  };
+  std::size_t first = 0, last = lower.size();
+  while (first < last && filler(lower[first])) ++first;
+  while (last > first && filler(lower[last - 1])) --last;
+  return lower.substr(first, last - first);
+}
+
+// «123456789012», «987654321098»: a run of digits up or down.
+bool DigitRun(std::string_view password) {
+  if (password.size() < 2) return false;
+  for (const int step : {1, -1}) {
+    bool run = true;
+    for (std::size_t i = 0; run && i < password.size(); ++i) {
+      const char c = password[i];
+      if (c < '0' || c > '9') run = false;
+      if (run && i > 0) run = (password[i - 1] - '0' + step + 10) % 10 == c - '0';
+    }
+    if (run) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 std::optional<std::string> WeakPasswordReason(std::string_view password) {
   if (password.size() < 12) return "passordet må ha minst 12 tegn";
   if (password.size() > 1024) return "passordet kan ha høyst 1024 tegn";
   if (std::all_of(password.begin(), password.end(),
                   [&](char c) { return c == password.front(); })) {
     return "passordet kan ikke være ett tegn gjentatt";
+  }
+  if (DigitRun(password)) return "passordet kan ikke være en rekke sifre";
+  const std::string stem = Stem(password);
+  for (const std::string_view word : kCommonPasswordWords) {
+    if (stem == word) {
+      return "passordet er et av de vanligste (et kjent ord med tall eller tegn rundt); velg en "
+             "setning eller flere ord";
+    }
   }
   return std::nullopt;
 }

@@ -28,6 +28,13 @@ TEST(Passwords, WeakPasswordsAreNamed) {
   EXPECT_TRUE(WeakPasswordReason("kort"));
   EXPECT_TRUE(WeakPasswordReason("aaaaaaaaaaaaaaaa"));
   EXPECT_FALSE(WeakPasswordReason("et langt nok passord"));
+  // Common passwords padded to the length, and runs of digits.
+  for (const char* common : {"password1234", "Passord2024!", "123456789012", "098765432109",
+                             "Velkommen123", "qwertyuiop12", "!!Sommer2026!!", "admin1234567"}) {
+    EXPECT_TRUE(WeakPasswordReason(common)) << common;
+  }
+  EXPECT_FALSE(WeakPasswordReason("sommer i Tromsø 2026"));
+  EXPECT_FALSE(WeakPasswordReason("913482765031"));
 }
 
 TEST(Tokens, AreLongRandomAndUrlSafe) {
