@@ -869,6 +869,24 @@ class SqliteStore final : public Store {
 
   Result<std::optional<BatchInfo>> CloseSurveyRound(int64_t round_id, const NewBatch& batch,
                                                     std::size_t held_responses) override {
+    auto closed = CloseSurveyRoundInTransaction(round_id, batch, held_responses);
+    if (!closed.ok() || !closed->has_value()) return closed;
+    // The drafts' and answers' rows are overwritten (secure_delete), but
+    // older copies of their pages stay in the write-ahead log until it is
+    // checkpointed: move it into the database and cut it to nothing. (After
+    // the transaction's statements are gone: they would hold the tables.)
+    if (auto scrubbed = Exec("PRAGMA wal_checkpoint(TRUNCATE)"); !scrubbed.ok()) {
+      return Error{
+          "runden er avsluttet, men kopier av utkastene kunne ikke fjernes fra "
+          "databasens logg: " +
+          scrubbed.error().message};
+    }
+    return closed;
+  }
+
+  Result<std::optional<BatchInfo>> CloseSurveyRoundInTransaction(int64_t round_id,
+                                                                 const NewBatch& batch,
+                                                                 std::size_t held_responses) {
     Transaction tx(db_);
     if (auto begun = tx.Begin(); !begun.ok()) return begun.error();
     Statement status(db_, "SELECT status FROM survey_rounds WHERE id = ?");
@@ -1025,8 +1043,10 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
   sqlite3_busy_timeout(db, kBusyTimeoutMs);
   // WAL: readers never block the writer, and a killed writer leaves only
   // uncommitted frames that the next open ignores.
-  for (const char* pragma :
-       {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON"}) {
+  // secure_delete: deleted rows (drafts, held answers) are overwritten
+  // with zeros, not left in free space.
+  for (const char* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL",
+                             "PRAGMA foreign_keys = ON", "PRAGMA secure_delete = ON"}) {
     if (auto ran = store->Exec(pragma); !ran.ok()) {
       return Error{fmt::format("{}: ikke en SQLite-database, eller den er skadet ({})", path,
                                ran.error().message)};

@@ -10,6 +10,8 @@
 namespace samkart::store {
 namespace {
 
+namespace fs = std::filesystem;
+
 class SqliteStoreTest : public ::testing::Test {
  protected:
   std::string Path() const { return (scratch_ / "db.sqlite").string(); }
@@ -76,6 +78,42 @@ TEST_F(SqliteStoreTest, TheAuditLogEscapesControlCharacters) {
   ASSERT_EQ(log->size(), 1u);
   EXPECT_EQ(log->front().username, "ola\\x0Aadmin login_ok");
   EXPECT_EQ(log->front().detail, "fra \\u{202E}321 \\\\ \\x01");
+}
+
+// Drafts hold a respondent's answers with their original service and
+// position. Once the round is closed and anonymised, no copy may remain in
+// the database file, its write-ahead log or its journal — also while the
+// server that wrote them still has the database open.
+TEST_F(SqliteStoreTest, AClosedRoundLeavesNoDraftInTheDatabaseFiles) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->UpsertMunicipalities({{9001, "Vikheim", "nord", "gruppe_1", 2817}}).ok());
+  SurveyRound round;
+  round.municipality = 9001;
+  round.year = 2021;
+  round.round_type = "baseline";
+  round.generation = "G5";
+  round.token = "rundelenke";
+  round.item_ids = {"family.a", "family.b"};
+  round.created_by = "test";
+  round.services = {{"barnehage", 10, "tjenestelenke"}};
+  const auto id = store->CreateSurveyRound(round);
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  const std::string secret = "UTKAST-MED-SVAR-7f3a9c";
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(
+        store->SaveSurveyDraft("utkast" + std::to_string(i), *id, "{\"merke\":\"" + secret + "\"}")
+            .ok());
+  }
+  NewBatch batch = Batch("lukket", 0);
+  auto closed = store->CloseSurveyRound(*id, batch, 0);
+  ASSERT_TRUE(closed.ok()) << closed.error().message;
+  ASSERT_TRUE(closed->has_value());
+  for (const char* suffix : {"", "-wal", "-journal"}) {
+    const std::string file = Path() + suffix;
+    if (!fs::exists(file)) continue;
+    EXPECT_EQ(testing_support::ReadWholeFile(file).find(secret), std::string::npos) << file;
+  }
 }
 
 TEST_F(SqliteStoreTest, ANewerSchemaIsRefused) {
