@@ -230,20 +230,33 @@ TEST(AdminImport, RegisterThenExportIsStoredAndTheSameFileAgainIsAlreadyImported
   EXPECT_TRUE(fs::is_empty(work / "arbeid"));
 }
 
+// A server with two municipalities in two regions (9001 «nord», 9002
+// «sor») and an administrator who registered them.
+class TwoRegions : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ServeOptions options;
+    options.work_dir = (work_ / "arbeid").string();
+    server_ = std::make_unique<TestServer>(false, options);
+    admin_ = LoggedIn(*server_, "anne", "admin");
+    const std::string regions =
+        "municipality,name_nb,region,size_group,population\n"
+        "9001,Vikheim (syntetisk),nord,1,2817\n9002,Sørby (syntetisk),sor,1,3100\n";
+    ASSERT_EQ(Upload(*admin_, "kommuner.csv", regions)->status, 200);
+  }
+
+  ScratchDir work_;
+  std::unique_ptr<TestServer> server_;
+  std::unique_ptr<WebClient> admin_;
+};
+
 // An import is scoped like the municipality it holds: a regional analyst
 // sees the imports and reports of their own region's municipalities, and
 // another region's import is answered as one that does not exist (the same
 // 404 as an unknown number, so ids tell nothing).
-TEST(AdminImport, AnImportReportIsOnlyForThoseWhoMaySeeItsMunicipality) {
-  ScratchDir work;
-  ServeOptions options;
-  options.work_dir = (work / "arbeid").string();
-  TestServer server(false, options);
-  auto admin = LoggedIn(server, "anne", "admin");
-  const std::string regions =
-      "municipality,name_nb,region,size_group,population\n"
-      "9001,Vikheim (syntetisk),nord,1,2817\n9002,Sørby (syntetisk),sor,1,3100\n";
-  ASSERT_EQ(Upload(*admin, "kommuner.csv", regions)->status, 200);
+TEST_F(TwoRegions, AnImportReportIsOnlyForThoseWhoMaySeeItsMunicipality) {
+  TestServer& server = *server_;
+  WebClient* admin = admin_.get();
   for (const int m : {9001, 9002}) {
     auto imported =
         Upload(*admin, "eksport_" + std::to_string(m) + ".csv",
@@ -282,16 +295,8 @@ TEST(AdminImport, AnImportReportIsOnlyForThoseWhoMaySeeItsMunicipality) {
 // A regional analyst imports for their own region only: another region's
 // municipality in a file refuses the whole file, and the register and the
 // invited counts, which span every region, are for administrators.
-TEST(AdminImport, ARegionalAnalystImportsForTheirOwnRegionOnly) {
-  ScratchDir work;
-  ServeOptions options;
-  options.work_dir = (work / "arbeid").string();
-  TestServer server(false, options);
-  auto admin = LoggedIn(server, "anne", "admin");
-  const std::string regions =
-      "municipality,name_nb,region,size_group,population\n"
-      "9001,Vikheim (syntetisk),nord,1,2817\n9002,Sørby (syntetisk),sor,1,3100\n";
-  ASSERT_EQ(Upload(*admin, "kommuner.csv", regions)->status, 200);
+TEST_F(TwoRegions, ARegionalAnalystImportsForTheirOwnRegionOnly) {
+  TestServer& server = *server_;
   auto north = LoggedIn(server, "nils", "regional", std::string("nord"));
 
   // Moving 9002 into «nord» and renaming 9001 is refused; the register stays.
