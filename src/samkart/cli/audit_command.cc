@@ -1,9 +1,10 @@
 // samkart audit [--family ID] [--round baseline|follow-up] [--audience full|aggregates]
-//               [--min-n N]
+//               [--min-n N] [--threads N]
 // Audits the publication: for every family (and the respondent counts), in
 // each round set and for each audience, the canonical tables as the gate
 // protects them, and for every sensitive hidden cell the range the
-// published numbers leave it (linear programs, GLPK).
+// published numbers leave it (linear programs, GLPK). Families run in
+// parallel; exits 1 when any cell is exposed.
 #include <chrono>
 #include <iostream>
 #include <set>
