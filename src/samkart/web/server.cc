@@ -1,13 +1,18 @@
 #include "samkart/web/server.h"
 
+#include <charconv>
+#include <cstdint>
 #include <iostream>
+#include <optional>
 
 #include <fmt/format.h>
 #include <httplib.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include "samkart/core/text.h"
 #include "samkart/web/assets.h"
+#include "samkart/web/connections.h"
 #include "samkart/web/http.h"
 #include "samkart/web/routes.h"
 
@@ -28,6 +33,31 @@ class ListeningServer : public Base {
 
 constexpr int kListenBacklog = 1024;
 
+// The plain-HTTP server: accepted connections wait for their request heads
+// in the waiting room (connections.h), not on a worker each.
+class GuardedServer : public ListeningServer<httplib::Server> {
+ public:
+  GuardedServer(std::size_t threads, const ConnectionLimits& limits, std::size_t max_upload_bytes) {
+    new_task_queue = [this, threads, limits, max_upload_bytes] {
+      dispatcher_ = new ConnectionDispatcher(
+          threads, limits, max_upload_bytes,
+          [this](httplib::Stream& stream, bool close_connection, bool& connection_closed) {
+            return process_request(stream, close_connection, connection_closed, nullptr);
+          });
+      return dispatcher_;
+    };
+  }
+
+ private:
+  // Runs inline on the listening thread (ConnectionDispatcher::enqueue).
+  bool process_and_close_socket(socket_t socket) override {
+    dispatcher_->Accept(socket);
+    return true;
+  }
+
+  ConnectionDispatcher* dispatcher_ = nullptr;  // owned by httplib while it listens
+};
+
 // Every response: no framing, no sniffing, no referrer (survey links carry
 // their token in the path), and scripts, styles and images only from here.
 httplib::Headers SecurityHeaders() {
@@ -42,6 +72,33 @@ httplib::Headers SecurityHeaders() {
   };
 }
 
+// Uploads (multipart forms) may be large; every other body is a form or a
+// small JSON object.
+std::size_t BodyLimit(const ServeOptions& options, const httplib::Request& req) {
+  return req.is_multipart_form_data() ? options.max_upload_bytes
+                                      : options.connections.max_form_bytes;
+}
+
+std::string TooLargeMessage(const ServeOptions& options, const httplib::Request& req) {
+  const std::size_t limit = BodyLimit(options, req);
+  return limit >= (1u << 20)
+             ? fmt::format("Forespørselen er for stor. Grensen er {} MB.", limit >> 20)
+             : fmt::format("Forespørselen er for stor. Grensen er {} kB.", limit >> 10);
+}
+
+// The Content-Length header as a number: 0 when absent, nothing when it is
+// not a number.
+std::optional<std::uint64_t> DeclaredLength(const httplib::Request& req) {
+  if (!req.has_header("Content-Length")) return 0;
+  const std::string value = req.get_header_value("Content-Length");
+  std::uint64_t length = 0;
+  const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), length);
+  if (error != std::errc() || end != value.data() + value.size() || value.empty()) {
+    return std::nullopt;
+  }
+  return length;
+}
+
 }  // namespace
 
 WebServer::WebServer(App& app) : app_(app) {
@@ -53,14 +110,17 @@ WebServer::WebServer(App& app) : app_(app) {
     tls_ = true;
   }
 #endif
-  if (!server_) server_ = std::make_unique<ListeningServer<httplib::Server>>();
+  const auto threads = static_cast<std::size_t>(options.threads);
+  if (!server_) {
+    server_ =
+        std::make_unique<GuardedServer>(threads, options.connections, options.max_upload_bytes);
+  } else {
+    // HTTPS keeps httplib's own thread per connection; in production a
+    // reverse proxy terminates TLS in front of the plain-HTTP server.
+    server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  }
   httplib::Server& server = *server_;
-
-  const int threads = options.threads;
-  server.new_task_queue = [threads] {
-    return new httplib::ThreadPool(static_cast<std::size_t>(threads));
-  };
-  // Refused from Content-Length before the body is read (413).
+  // The library's own check, behind the pre-routing one below.
   server.set_payload_max_length(options.max_upload_bytes);
   server.set_default_headers(SecurityHeaders());
   // Headers and body go out in separate writes; without this, Nagle's
@@ -70,9 +130,23 @@ WebServer::WebServer(App& app) : app_(app) {
   server.set_read_timeout(30, 0);
   server.set_write_timeout(30, 0);
 
-  server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+  server.set_pre_routing_handler([&app](const httplib::Request& req, httplib::Response& res) {
     // Logged-in pages and API answers are personal; never cache them.
     if (req.path.rfind("/static/", 0) != 0) res.set_header("Cache-Control", "no-store");
+    // A body over its limit is refused from its declared length, before any
+    // of it is read; a chunked one is cut when it passes the limit.
+    const std::size_t limit = BodyLimit(app.options(), req);
+    LimitRequestBody(limit);
+    if (const auto declared = DeclaredLength(req); !declared) {
+      CloseConnectionAfterAnswer();
+      SendError(req, res, 400, "Forespørselen har en ugyldig lengde (Content-Length).");
+      return httplib::Server::HandlerResponse::Handled;
+    } else if (*declared > limit) {
+      CloseConnectionAfterAnswer();
+      res.set_header("Connection", "close");
+      SendError(req, res, 413, TooLargeMessage(app.options(), req));
+      return httplib::Server::HandlerResponse::Handled;
+    }
     // Text must be UTF-8 before it reaches a store (PostgreSQL refuses
     // anything else; SQLite would keep it and show it garbled).
     bool valid = text::IsValidUtf8(req.path);
@@ -116,6 +190,19 @@ WebServer::WebServer(App& app) : app_(app) {
   // Statuses the library sets itself (no route, body too large, bad
   // request line) get a Norwegian explanation instead of an empty body.
   server.set_error_handler([&app](const httplib::Request& req, httplib::Response& res) {
+    // A body cut off by the connection limits is why the request failed.
+    switch (CurrentBodyFailure()) {
+      case BodyFailure::kTooLarge:
+        res.status = 413;
+        res.body.clear();
+        break;
+      case BodyFailure::kTooSlow:
+        res.status = 408;
+        res.body.clear();
+        break;
+      case BodyFailure::kNone:
+        break;
+    }
     if (!res.body.empty()) return;
     std::string message;
     switch (res.status) {
@@ -123,8 +210,10 @@ WebServer::WebServer(App& app) : app_(app) {
         message = "Siden finnes ikke.";
         break;
       case 413:
-        message = fmt::format("Forespørselen er for stor. Grensen er {} MB.",
-                              app.options().max_upload_bytes >> 20);
+        message = TooLargeMessage(app.options(), req);
+        break;
+      case 408:
+        message = "Forespørselen kom for sakte og ble avbrutt.";
         break;
       case 400:
         message = "Forespørselen kunne ikke leses.";
@@ -172,7 +261,16 @@ Result<int> WebServer::Bind(const std::string& host, int port) {
   return bound;
 }
 
-bool WebServer::Run() { return server_->listen_after_bind(); }
+bool WebServer::Run() {
+  // Every waiting connection is an open file; the usual soft limit of 1024
+  // would refuse clients long before the waiting room is full.
+  rlimit files{};
+  if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &files);
+  }
+  return server_->listen_after_bind();
+}
 
 void WebServer::Stop() { server_->stop(); }
 
