@@ -19,6 +19,10 @@ namespace samkart::import {
 
 namespace {
 
+constexpr const char* kCountsShownOnlyAtImport =
+    "Antall svar per verdi og per generalisert gruppe vises bare for den som importerer, når "
+    "filen importeres: de kan vise grupper som er for små til å publiseres.\n";
+
 namespace fs = std::filesystem;
 
 std::string RoundLabel(const instrument::Instrument& instrument, const std::string& key) {
@@ -180,7 +184,10 @@ Result<ImportOutcome> ImportFile(store::Store& store, const instrument::Instrume
   auto anonymised = anonymise::MakeKAnonymous(rows, instrument, request.k);
   if (!anonymised.ok()) return Error{name + ": " + anonymised.error().message};
 
-  // The report: every choice, in the order it was made.
+  // The report: every choice, in the order it was made. Two versions: the
+  // one stored with the batch (and shown later to anyone who may see the
+  // import) has no counts by answer or by generalised group, since those
+  // show groups smaller than k; the one the importer sees now has them all.
   std::string report = fmt::format("Importrapport for {}\n", name);
   report += fmt::format("Format: {} ({}), {} byte, SHA-256 {}\n", source.info().format,
                         source.info().details, Thousands(file_bytes), sha256);
@@ -204,29 +211,39 @@ Result<ImportOutcome> ImportFile(store::Store& store, const instrument::Instrume
   report +=
       fmt::format("Anonymisering (k = {}): {} rader fikk stillingen generalisert, {} tjenesten\n",
                   request.k, anonymised->positions_generalised, anonymised->services_generalised);
+  std::string stored = report;
   for (const auto& line : anonymised->details) report += "  " + line + "\n";
   if (!harmoniser.routed_away().empty()) {
-    report += "Svar på spørsmål som ikke stilles (lagret som «ikke spurt»):\n";
+    const std::string heading = "Svar på spørsmål som ikke stilles (lagret som «ikke spurt»):\n";
+    report += heading;
+    stored += heading;
     for (const auto& [reason, n] : harmoniser.routed_away()) {
       report += fmt::format("  {}: {}\n", reason, n);
+      stored += fmt::format("  {}\n", reason);
     }
   }
   report += "Kolonner og omkodinger (verdi i filen → kode i databasen, antall celler):\n";
+  stored += "Kolonner og omkodinger (verdi i filen → kode i databasen):\n";
   for (const auto& column : harmoniser.ColumnReports()) {
-    report += fmt::format("  {} → {}\n", column.source, column.target);
+    const std::string mapped = fmt::format("  {} → {}\n", column.source, column.target);
+    report += mapped;
+    stored += mapped;
     for (const auto& [from, count] : column.recodings) {
       const std::string label = CategoryLabel(instrument, column.target, from.second);
-      report += fmt::format("    «{}» → {}{}: {}\n", from.first, from.second,
-                            label.empty() ? "" : " " + label, count);
+      const std::string recoding =
+          fmt::format("    «{}» → {}{}", from.first, from.second, label.empty() ? "" : " " + label);
+      report += fmt::format("{}: {}\n", recoding, count);
+      stored += recoding + "\n";
     }
   }
+  stored += kCountsShownOnlyAtImport;
 
   store::NewBatch batch;
   batch.file_name = fs::path(name).filename().string();
   batch.content_sha256 = sha256;
   batch.format = fmt::format("{} ({})", source.info().format, source.info().details);
   batch.generation = crosswalk.generation;
-  batch.report = report;
+  batch.report = stored;
   batch.rows_read = rows_read;
   batch.rows_generalised = anonymised->rows_generalised;
   batch.rows_rejected = rejected_count;

@@ -292,6 +292,35 @@ TEST_F(TwoRegions, AnImportReportIsOnlyForThoseWhoMaySeeItsMunicipality) {
   }
 }
 
+// The importer sees every count of their own file once; the stored report,
+// which others who may see the import open later, has none that could show
+// a group smaller than k (a lone health nurse generalised away, say).
+TEST_F(TwoRegions, AStoredImportReportHasNoCountsThatShowASmallGroup) {
+  const std::string lone_nurse =
+      "9001,2021,Helsestasjon og skolehelsetjeneste,Helsesykepleier/jordmor,I svært stor grad,"
+      "Ganske mye\n";
+  auto imported =
+      Upload(*admin_, "eksport.csv", std::string(kExportHeader) + Rows(9001, 6) + lone_nurse,
+             {{"runde", "baseline", "", ""}});
+  ASSERT_EQ(imported->status, 200) << imported->body;
+  EXPECT_TRUE(Contains(imported->body, "I ganske stor grad: 6")) << imported->body;
+  EXPECT_TRUE(Contains(imported->body, "Helsestasjon og skolehelsetjeneste → ")) << imported->body;
+
+  auto batches = server_->app().WithStore([](store::Store& s) { return s.Batches(); });
+  ASSERT_TRUE(batches.ok());
+  ASSERT_EQ(batches->size(), 1u);
+  auto north = LoggedIn(*server_, "nils", "regional", std::string("nord"));
+  for (WebClient* viewer : {admin_.get(), north.get()}) {
+    auto report = viewer->Get("/admin/import/" + std::to_string((*batches)[0].id));
+    ASSERT_EQ(report->status, 200);
+    EXPECT_TRUE(Contains(report->body, "I ganske stor grad\n")) << report->body;
+    EXPECT_FALSE(Contains(report->body, "I ganske stor grad: ")) << report->body;
+    EXPECT_FALSE(Contains(report->body, "Helsestasjon og skolehelsetjeneste → ")) << report->body;
+    EXPECT_FALSE(Contains(report->body, "1 rader")) << report->body;
+    EXPECT_TRUE(Contains(report->body, "vises bare for den som importerer")) << report->body;
+  }
+}
+
 // A regional analyst imports for their own region only: another region's
 // municipality in a file refuses the whole file, and the register and the
 // invited counts, which span every region, are for administrators.

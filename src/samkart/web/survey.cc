@@ -431,7 +431,8 @@ Result<ClosedRound> CloseRound(App& app, int64_t round_id) {
     report +=
         fmt::format("Anonymisering (k = {}): {} rader fikk stillingen generalisert, {} tjenesten\n",
                     k, anonymised->positions_generalised, anonymised->services_generalised);
-    for (const auto& line : anonymised->details) report += "  " + line + "\n";
+    // Which groups were generalised, with their sizes, would show exactly
+    // the small groups k-anonymity removed; the report leaves them out.
 
     store::NewBatch batch;
     batch.file_name = fmt::format("Nettskjema: {} {} ({})", name, round.year, label);
