@@ -162,6 +162,10 @@ class WebClient {
   const std::string& csrf() const { return csrf_; }
   void set_csrf(std::string csrf) { csrf_ = std::move(csrf); }
   std::map<std::string, std::string>& cookies() { return cookies_; }
+  // Sends X-Forwarded-For, as a reverse proxy in front of the server would.
+  void ForwardedFor(std::string address) { forwarded_for_ = std::move(address); }
+  // Sends this Host header instead of the server's address.
+  void HostHeader(std::string host) { host_ = std::move(host); }
 
  private:
   httplib::Headers Headers() const {
@@ -172,6 +176,8 @@ class WebClient {
     }
     httplib::Headers headers;
     if (!cookie.empty()) headers.emplace("Cookie", cookie);
+    if (!forwarded_for_.empty()) headers.emplace("X-Forwarded-For", forwarded_for_);
+    if (!host_.empty()) headers.emplace("Host", host_);
     return headers;
   }
   void Remember(const httplib::Result& result) {
@@ -196,6 +202,8 @@ class WebClient {
   httplib::Client client_;
   std::map<std::string, std::string> cookies_;
   std::string csrf_;
+  std::string forwarded_for_;
+  std::string host_;
 };
 
 }  // namespace samkart::testing_support

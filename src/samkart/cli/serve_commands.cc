@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include <CLI/CLI.hpp>
+#include <arpa/inet.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -70,7 +71,9 @@ void AddServeCommands(CLI::App& app, Context& context) {
       ->type_name("N");
   serve->add_option("-k", options.k, "k-anonymitet når en runde avsluttes (standard: 5)")
       ->check(CLI::Range(2, 100));
-  serve->add_option("--threads", options.threads, "Samtidige forbindelser (standard: 256)")
+  serve
+      ->add_option("--threads", options.threads,
+                   "Forespørsler som behandles samtidig (standard: 256)")
       ->check(CLI::Range(1, 4096));
   serve->add_flag("--secure-cookies", options.secure_cookies,
                   "Informasjonskapsler bare over HTTPS (bak en HTTPS-proxy)");
@@ -81,6 +84,26 @@ void AddServeCommands(CLI::App& app, Context& context) {
       ->check(CLI::ExistingFile)
       ->needs(cert)
       ->type_name("FIL");
+  serve
+      ->add_option("--public-url", options.public_url,
+                   "Adressen brukerne når tjenesten på, f.eks. https://samkart.kommune.no; "
+                   "lenkene til spørreskjemaene bygges av den")
+      ->check([](const std::string& url) -> std::string {
+        if (url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0) return "";
+        return "må begynne med https:// eller http://";
+      })
+      ->type_name("URL");
+  serve
+      ->add_option("--trusted-proxy", options.trusted_proxies,
+                   "IP-adressen til en omvendt proxy (f.eks. nginx) som får sette "
+                   "X-Forwarded-For; kan gis flere ganger")
+      ->check([](const std::string& address) -> std::string {
+        unsigned char parsed[sizeof(in6_addr)];
+        const bool valid = ::inet_pton(AF_INET, address.c_str(), parsed) == 1 ||
+                           ::inet_pton(AF_INET6, address.c_str(), parsed) == 1;
+        return valid ? "" : "«" + address + "» er ikke en IP-adresse";
+      })
+      ->type_name("ADRESSE");
   serve->add_flag("--quiet", quiet, "Ikke skriv adressen ved oppstart");
   serve->callback([&context] {
     options.max_upload_bytes = max_upload_mb << 20;

@@ -9,6 +9,7 @@ App::App(std::unique_ptr<store::Store> store, instrument::Instrument instrument,
     : store_(std::move(store)),
       instrument_(std::move(instrument)),
       options_(std::move(options)),
+      survey_budget_(options_.survey_budget),
       dataset_(std::make_shared<analysis::Dataset>()) {}
 
 std::shared_ptr<analysis::Publication> App::publication(

@@ -14,6 +14,7 @@
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "samkart/analysis/dataset.h"
 #include "samkart/analysis/publication.h"
@@ -21,6 +22,8 @@
 #include "samkart/instrument/instrument.h"
 #include "samkart/store/store.h"
 #include "samkart/web/auth.h"
+#include "samkart/web/connection_limits.h"
+#include "samkart/web/survey_budget.h"
 
 namespace samkart::web {
 
@@ -36,11 +39,21 @@ struct ServeOptions {
   // HTTPS proxy.
   bool secure_cookies = false;
   std::string tls_cert, tls_key;  // both set: serve HTTPS
+  // Where users reach the server, e.g. https://samkart.example.no: survey
+  // links are built from it, never from the request's Host header (which
+  // the client chooses). Empty: the listening address.
+  std::string public_url;
+  // Reverse proxies whose X-Forwarded-For is believed, so the login
+  // throttle and the audit log see the client's address, not the proxy's.
+  std::vector<std::string> trusted_proxies;
   analysis::PublicationRules rules;
   std::size_t k = 5;  // k-anonymity when a survey round is closed
-  // Connections served at once: httplib gives each open (keep-alive)
-  // connection a thread, so this bounds concurrent clients.
+  // Requests served at once. A connection holds a worker only while its
+  // request is read and answered (over plain HTTP; with --tls-cert, for as
+  // long as it is open).
   int threads = 256;
+  ConnectionLimits connections;
+  SurveyBudgetRules survey_budget;
   std::string work_dir;  // uploads and generated reports; a temporary folder when empty
   // How often a request checks whether another process imported.
   int dataset_check_seconds = 10;
@@ -52,7 +65,8 @@ class App {
 
   const instrument::Instrument& instrument() const { return instrument_; }
   const ServeOptions& options() const { return options_; }
-  LoginThrottle& throttle() { return throttle_; }
+  LoginGuard& login_guard() { return login_guard_; }
+  SurveyBudget& survey_budget() { return survey_budget_; }
 
   // Runs `work` with the store to itself.
   template <typename Work>
@@ -100,7 +114,8 @@ class App {
   std::mutex store_mutex_;
   instrument::Instrument instrument_;
   ServeOptions options_;
-  LoginThrottle throttle_;
+  LoginGuard login_guard_;
+  SurveyBudget survey_budget_;
   std::mutex sessions_mutex_;
   std::unordered_map<std::string, CachedSession> sessions_;
   // Which batches the loaded dataset holds: their count and newest id.

@@ -214,4 +214,34 @@ void LoginThrottle::RecordSuccess(const std::string& key) {
   states_.erase(key);
 }
 
+std::size_t LoginThrottle::RecentFailures(const std::string& key, Clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  const auto it = states_.find(key);
+  if (it == states_.end() || now - it->second.last_failure > std::chrono::hours(24)) return 0;
+  return it->second.failures;
+}
+
+LoginGuard::Verdict LoginGuard::Check(const std::string& address, const std::string& username,
+                                      Clock::time_point now) {
+  Verdict verdict;
+  verdict.wait_seconds = std::max(pairs_.WaitSeconds(PairKey(address, username), now),
+                                  addresses_.WaitSeconds(address, now));
+  if (names_.RecentFailures(username, now) >= kFailuresBeforeSlowing) {
+    verdict.delay = kSlowedAttempt;
+  }
+  return verdict;
+}
+
+void LoginGuard::RecordFailure(const std::string& address, const std::string& username,
+                               Clock::time_point now) {
+  pairs_.RecordFailure(PairKey(address, username), now);
+  addresses_.RecordFailure(address, now);
+  names_.RecordFailure(username, now);
+}
+
+void LoginGuard::RecordSuccess(const std::string& address, const std::string& username) {
+  pairs_.RecordSuccess(PairKey(address, username));
+  names_.RecordSuccess(username);
+}
+
 }  // namespace samkart::web

@@ -55,8 +55,8 @@ struct Principal {
   bool CanManageUsers() const { return role == Role::kAdmin; }
 };
 
-// Refuses logins after repeated failures, per user name and per client
-// address, for a time that doubles with each further failure.
+// Counts failed logins per key, and refuses a key after its free attempts
+// for a time that doubles with each further failure.
 class LoginThrottle {
  public:
   using Clock = std::chrono::steady_clock;
@@ -68,6 +68,8 @@ class LoginThrottle {
   long WaitSeconds(const std::string& key, Clock::time_point now = Clock::now());
   void RecordFailure(const std::string& key, Clock::time_point now = Clock::now());
   void RecordSuccess(const std::string& key);
+  // Failures of `key` in the last day.
+  std::size_t RecentFailures(const std::string& key, Clock::time_point now = Clock::now());
 
  private:
   struct State {
@@ -79,6 +81,39 @@ class LoginThrottle {
   std::map<std::string, State> states_;
   std::size_t free_attempts_;
   std::chrono::seconds first_lockout_;
+};
+
+// Who may try to log in now, as OWASP advises against lockouts that others
+// can abuse. Failures lock the pair of client address and user name, so a
+// stranger elsewhere cannot keep a user out; they lock an address that
+// tries many names, at a higher count, since a municipality's staff may
+// share one address; and a name tried from many addresses is slowed by a
+// delay on every attempt, never locked.
+class LoginGuard {
+ public:
+  using Clock = LoginThrottle::Clock;
+  static constexpr std::size_t kFreeAttemptsPerPair = 5;
+  static constexpr std::size_t kFreeAttemptsPerAddress = 50;
+  static constexpr std::size_t kFailuresBeforeSlowing = 10;
+  static constexpr std::chrono::milliseconds kSlowedAttempt{2000};
+
+  struct Verdict {
+    long wait_seconds = 0;               // refused: try again after this
+    std::chrono::milliseconds delay{0};  // allowed, after this pause
+  };
+  Verdict Check(const std::string& address, const std::string& username,
+                Clock::time_point now = Clock::now());
+  void RecordFailure(const std::string& address, const std::string& username,
+                     Clock::time_point now = Clock::now());
+  void RecordSuccess(const std::string& address, const std::string& username);
+
+ private:
+  static std::string PairKey(const std::string& address, const std::string& username) {
+    return address + '\n' + username;
+  }
+  LoginThrottle pairs_{kFreeAttemptsPerPair, std::chrono::seconds(30)};
+  LoginThrottle addresses_{kFreeAttemptsPerAddress, std::chrono::seconds(30)};
+  LoginThrottle names_{kFailuresBeforeSlowing, std::chrono::seconds(0)};
 };
 
 }  // namespace samkart::web

@@ -1,4 +1,6 @@
 // Logging in and out, and the overview page each role lands on.
+#include <thread>
+
 #include <fmt/format.h>
 
 #include "samkart/core/sha256.h"
@@ -28,15 +30,17 @@ struct LoginResult {
 // Checks the password, throttles, audits, and on success sets the session cookie.
 LoginResult LogIn(App& app, const httplib::Request& req, httplib::Response& res,
                   const std::string& username, const std::string& password) {
-  const std::string user_key = "u:" + username;
-  const std::string address_key = "a:" + req.remote_addr;
-  const long wait =
-      std::max(app.throttle().WaitSeconds(user_key), app.throttle().WaitSeconds(address_key));
-  if (wait > 0) {
-    app.Audit(username, "login_throttled", fmt::format("fra {}", req.remote_addr));
-    return {429, fmt::format("For mange mislykkede forsøk. Vent {} sekunder og prøv igjen.", wait),
+  const std::string address = ClientAddress(app, req);
+  const auto verdict = app.login_guard().Check(address, username);
+  if (verdict.wait_seconds > 0) {
+    app.Audit(username, "login_throttled", fmt::format("fra {}", address));
+    return {429,
+            fmt::format("For mange mislykkede forsøk. Vent {} sekunder og prøv igjen.",
+                        verdict.wait_seconds),
             ""};
   }
+  // A name tried from many addresses: every attempt waits a little.
+  std::this_thread::sleep_for(verdict.delay);
   auto user = app.WithStore([&](store::Store& store) { return store.FindUser(username); });
   if (!user.ok()) return {500, "Brukerne kunne ikke leses.", ""};
   // A missing user costs the same hashing time as a wrong password, so the
@@ -46,12 +50,11 @@ LoginResult LogIn(App& app, const httplib::Request& req, httplib::Response& res,
   const std::optional<Principal> principal =
       verified && *user ? Principal::FromUser(**user) : std::nullopt;
   if (!principal) {
-    app.throttle().RecordFailure(user_key);
-    app.throttle().RecordFailure(address_key);
-    app.Audit(username, "login_failed", fmt::format("fra {}", req.remote_addr));
+    app.login_guard().RecordFailure(address, username);
+    app.Audit(username, "login_failed", fmt::format("fra {}", address));
     return {401, "Feil brukernavn eller passord.", ""};
   }
-  app.throttle().RecordSuccess(user_key);
+  app.login_guard().RecordSuccess(address, username);
   const std::string token = RandomToken();
   store::Session session{Sha256Hex(token), principal->user_id, RandomToken(),
                          ExpiresAt(app.options().session_hours)};
@@ -59,7 +62,7 @@ LoginResult LogIn(App& app, const httplib::Request& req, httplib::Response& res,
   if (!stored.ok()) return {500, "Økten kunne ikke lagres.", ""};
   SetCookie(app, res, kSessionCookie, token,
             {app.options().session_hours * 3600, true, "Lax", "/"});
-  app.Audit(username, "login", fmt::format("fra {}", req.remote_addr));
+  app.Audit(username, "login", fmt::format("fra {}", address));
   return {200, "", session.csrf_token};
 }
 

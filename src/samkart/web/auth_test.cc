@@ -1,5 +1,7 @@
 #include "samkart/web/auth.h"
 
+#include <set>
+
 #include <gtest/gtest.h>
 
 #include "samkart/core/text.h"
@@ -58,6 +60,91 @@ TEST(LoginThrottle, LocksAfterFreeAttemptsAndDoublesTheWait) {
   EXPECT_EQ(throttle.WaitSeconds("u:other", t0), 0);
   throttle.RecordSuccess("u:anne");
   EXPECT_EQ(throttle.WaitSeconds("u:anne", t0), 0);
+}
+
+TEST(LoginGuard, LocksThePairAndTheAddressButOnlySlowsTheName) {
+  LoginGuard guard;
+  const auto t0 = LoginGuard::Clock::now();
+  for (std::size_t i = 0; i < LoginGuard::kFreeAttemptsPerPair; ++i) {
+    guard.RecordFailure("203.0.113.9", "anne", t0);
+  }
+  EXPECT_GT(guard.Check("203.0.113.9", "anne", t0).wait_seconds, 0);
+  // The same name from elsewhere, and another name from the same address, may try.
+  EXPECT_EQ(guard.Check("198.51.100.4", "anne", t0).wait_seconds, 0);
+  EXPECT_EQ(guard.Check("203.0.113.9", "bjorn", t0).wait_seconds, 0);
+
+  // Many names from one address lock the address.
+  for (std::size_t i = 0; i < LoginGuard::kFreeAttemptsPerAddress; ++i) {
+    guard.RecordFailure("192.0.2.1", "navn" + std::to_string(i), t0);
+  }
+  EXPECT_GT(guard.Check("192.0.2.1", "ny", t0).wait_seconds, 0);
+
+  // One name from many addresses: slowed, never refused.
+  for (std::size_t i = 0; i < LoginGuard::kFailuresBeforeSlowing; ++i) {
+    guard.RecordFailure("10.0.0." + std::to_string(i), "kari", t0);
+  }
+  const auto verdict = guard.Check("198.51.100.4", "kari", t0);
+  EXPECT_EQ(verdict.wait_seconds, 0);
+  EXPECT_EQ(verdict.delay, LoginGuard::kSlowedAttempt);
+  guard.RecordSuccess("198.51.100.4", "kari");
+  EXPECT_EQ(guard.Check("198.51.100.4", "kari", t0).delay, std::chrono::milliseconds(0));
+}
+
+TEST(WebLogin, AStrangerElsewhereCannotKeepAUserOut) {
+  ServeOptions options;
+  options.trusted_proxies = {"127.0.0.1"};
+  TestServer server(false, options);
+  const std::string password = server.AddUser("anne", "admin");
+  // Someone who knows the name tries from one address until refused …
+  WebClient stranger(server.port());
+  stranger.ForwardedFor("203.0.113.9");
+  for (int i = 0; i < 5; ++i) EXPECT_FALSE(stranger.LogIn("anne", "gjetning " + std::to_string(i)));
+  auto refused =
+      stranger.PostJson("/api/logg-inn", {{"brukernavn", "anne"}, {"passord", password}}, false);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 429);
+  // … and from a few more addresses, never enough to lock any of them.
+  for (int address = 1; address <= 2; ++address) {
+    WebClient more(server.port());
+    more.ForwardedFor("203.0.113." + std::to_string(10 + address));
+    for (int i = 0; i < 4; ++i) EXPECT_FALSE(more.LogIn("anne", "gjetning"));
+  }
+  // Anne, from her own address, gets in: after a pause, since her name is under attack.
+  WebClient anne(server.port());
+  anne.ForwardedFor("198.51.100.4");
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(anne.LogIn("anne", password));
+  EXPECT_GE(std::chrono::steady_clock::now() - start, LoginGuard::kSlowedAttempt);
+
+  // The audit log has the clients' addresses, not the proxy's.
+  auto log = server.app().WithStore([](store::Store& s) { return s.AuditLog(100); });
+  ASSERT_TRUE(log.ok());
+  std::set<std::string> details;
+  for (const auto& entry : *log) details.insert(entry.action + " " + entry.detail);
+  EXPECT_TRUE(details.count("login_failed fra 203.0.113.9"));
+  EXPECT_TRUE(details.count("login_throttled fra 203.0.113.9"));
+  EXPECT_TRUE(details.count("login fra 198.51.100.4"));
+}
+
+TEST(WebLogin, XForwardedForCountsOnlyFromATrustedProxy) {
+  TestServer server(false);
+  const std::string password = server.AddUser("anne", "admin");
+  // Without a trusted proxy the header is the client's own claim: ignored,
+  // so a fresh «address» per attempt does not escape the throttle.
+  for (int i = 0; i < 5; ++i) {
+    WebClient client(server.port());
+    client.ForwardedFor("192.0.2." + std::to_string(i));
+    EXPECT_FALSE(client.LogIn("anne", "gjetning"));
+  }
+  WebClient again(server.port());
+  again.ForwardedFor("192.0.2.200");
+  auto refused =
+      again.PostJson("/api/logg-inn", {{"brukernavn", "anne"}, {"passord", password}}, false);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 429);
+  auto log = server.app().WithStore([](store::Store& s) { return s.AuditLog(100); });
+  ASSERT_TRUE(log.ok());
+  for (const auto& entry : *log) EXPECT_EQ(entry.detail, "fra 127.0.0.1") << entry.action;
 }
 
 TEST(Principal, ScopesFollowTheRole) {

@@ -1,5 +1,9 @@
 #include "samkart/web/http.h"
 
+#include <algorithm>
+#include <vector>
+
+#include <arpa/inet.h>
 #include <fmt/format.h>
 #include <sodium.h>
 
@@ -7,6 +11,16 @@
 #include "samkart/core/text.h"
 
 namespace samkart::web {
+
+namespace {
+
+bool IsIpAddress(const std::string& text) {
+  unsigned char address[sizeof(in6_addr)];
+  return ::inet_pton(AF_INET, text.c_str(), address) == 1 ||
+         ::inet_pton(AF_INET6, text.c_str(), address) == 1;
+}
+
+}  // namespace
 
 RequestContext Authenticate(App& app, const httplib::Request& req) {
   RequestContext context;
@@ -42,6 +56,28 @@ RequestContext Authenticate(App& app, const httplib::Request& req) {
     app.CacheSession(hash, {context.principal, context.csrf, std::chrono::steady_clock::now()});
   }
   return context;
+}
+
+std::string ClientAddress(const App& app, const httplib::Request& req) {
+  const auto& trusted = app.options().trusted_proxies;
+  auto is_trusted = [&](std::string_view address) {
+    return std::find(trusted.begin(), trusted.end(), address) != trusted.end();
+  };
+  if (!is_trusted(req.remote_addr)) return req.remote_addr;
+  // Proxies append; read from the nearest end, past the trusted ones. The
+  // header may come more than once.
+  std::vector<std::string> hops;
+  const std::size_t count = req.get_header_value_count("X-Forwarded-For");
+  for (std::size_t i = 0; i < count; ++i) {
+    for (const std::string& part : text::Split(req.get_header_value("X-Forwarded-For", i), ',')) {
+      hops.emplace_back(text::Trim(part));
+    }
+  }
+  for (auto hop = hops.rbegin(); hop != hops.rend(); ++hop) {
+    if (is_trusted(*hop)) continue;
+    return IsIpAddress(*hop) ? *hop : req.remote_addr;
+  }
+  return req.remote_addr;
 }
 
 std::optional<std::string> Cookie(const httplib::Request& req, std::string_view name) {

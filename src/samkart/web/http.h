@@ -31,6 +31,11 @@ RequestContext Authenticate(App& app, const httplib::Request& req);
 
 std::optional<std::string> Cookie(const httplib::Request& req, std::string_view name);
 
+// The client's address: the connection's, or, when that is a trusted
+// proxy (ServeOptions::trusted_proxies), the nearest address in
+// X-Forwarded-For that is not one.
+std::string ClientAddress(const App& app, const httplib::Request& req);
+
 struct CookieOptions {
   int max_age_seconds = -1;  // -1: a session cookie; 0: delete
   bool http_only = true;

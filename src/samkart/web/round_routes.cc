@@ -61,12 +61,21 @@ std::vector<const instrument::Service*> InvitableServices(
   return out;
 }
 
+// Where survey links point: the configured public address, else the
+// address the request reached; never the request's Host header, which
+// whoever sends the request chooses.
 std::string BaseUrl(App& app, const httplib::Request& req) {
-  const bool https = (!app.options().tls_cert.empty() && !app.options().tls_key.empty()) ||
-                     app.options().secure_cookies;
-  std::string host = req.get_header_value("Host");
-  if (host.empty()) host = fmt::format("{}:{}", app.options().host, app.options().port);
-  return fmt::format("{}://{}", https ? "https" : "http", host);
+  const ServeOptions& options = app.options();
+  if (!options.public_url.empty()) {
+    std::string url = options.public_url;
+    while (url.ends_with('/')) url.pop_back();
+    return url;
+  }
+  const bool https =
+      (!options.tls_cert.empty() && !options.tls_key.empty()) || options.secure_cookies;
+  const bool ipv6 = req.local_addr.find(':') != std::string::npos;
+  return fmt::format("{}://{}{}{}:{}", https ? "https" : "http", ipv6 ? "[" : "", req.local_addr,
+                     ipv6 ? "]" : "", req.local_port);
 }
 
 std::string MunicipalityName(const std::vector<store::Municipality>& register_, int number) {

@@ -82,6 +82,33 @@ void SendClosed(httplib::Response& res, const Link& link) {
                                   Escape(link.municipality_name), link.round.year)));
 }
 
+// Answers the round holds now; nullopt when the store does not answer.
+std::optional<std::size_t> HeldAnswers(App& app, const Link& link) {
+  auto counts =
+      app.WithStore([&](store::Store& store) { return store.SurveyResponseCounts(link.round.id); });
+  if (!counts.ok()) return std::nullopt;
+  std::size_t held = 0;
+  for (const auto& [service, count] : *counts) held += count;
+  return held;
+}
+
+// The round has taken all the answers it may (survey_budget.h).
+void SendBudgetSpent(App& app, httplib::Response& res, const Link& link) {
+  if (app.survey_budget().FirstRefusalToday(link.round.id)) {
+    app.Audit("(anonym)", "survey_budget_spent",
+              fmt::format("runde {} ({} {}): flere svar enn runden tar imot", link.round.id,
+                          link.municipality_name, link.round.year));
+  }
+  res.set_header("Retry-After", "86400");
+  SendHtml(res, 429,
+           RenderPage({"Kartleggingen tar ikke imot flere svar nå", nullptr, true, true},
+                      fmt::format("<p>Kartleggingen i {} {} har fått langt flere svar enn det er "
+                                  "inviterte, og tar ikke imot flere før den som har ansvaret "
+                                  "for kartleggingen, har sett på det. Si gjerne fra til den som "
+                                  "sendte deg lenken.</p>",
+                                  Escape(link.municipality_name), link.round.year)));
+}
+
 // The form of the link's round; a service link offers only its service.
 std::optional<SurveyForm> FormFor(App& app, const Link& link, httplib::Response& res) {
   std::vector<std::string> services;
@@ -487,6 +514,10 @@ void HandlePost(App& app, const httplib::Request& req, httplib::Response& res, b
     } else {
       const store::HeldResponse response{row->service, row->position,
                                          form->AnswersFor(*row, link->round.item_ids)};
+      const auto held = HeldAnswers(app, *link);
+      if (held && !app.survey_budget().MaySubmit(link->round, *held)) {
+        return SendBudgetSpent(app, res, *link);
+      }
       auto submitted = app.WithStore(
           [&](store::Store& s) { return s.SubmitSurveyResponse(*key, link->round.id, response); });
       if (!submitted.ok()) {
@@ -555,6 +586,10 @@ void RegisterSurveyRoutes(httplib::Server& server, App& app) {
     if (const auto key = DraftKey(req); key && LoadDraft(app, *key, link->round.id)) {
       Redirect(res, Base(*link) + "/side/1");
       return;
+    }
+    const auto held = HeldAnswers(app, *link);
+    if (held && !app.survey_budget().TryStart(link->round, *held)) {
+      return SendBudgetSpent(app, res, *link);
     }
     const std::string cookie = RandomToken();
     SurveyDraft draft;

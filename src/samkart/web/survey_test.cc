@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "samkart/instrument/loader.h"
+#include "samkart/web/survey_budget.h"
 
 #include "support/web_server.h"
 
@@ -582,6 +583,60 @@ TEST(SurveyWeb, StartWithoutCsrfIsRefused) {
   EXPECT_FALSE(respondent.cookies().count("samkart_utkast"));
 }
 
+TEST(SurveyWeb, FreshCookiesCannotStartMoreFormsThanTheRoundTakesAnswers) {
+  ServeOptions options;
+  options.survey_budget = {1, 2};  // three invited: five answers
+  TestServer server(false, options);
+  Staff coordinator(server);
+  ASSERT_TRUE(coordinator.logged_in);
+  const store::SurveyRound round =
+      RoundOf(server, CreateRound(coordinator.client, {{"helsestasjon", 3}}));
+  for (int i = 0; i < 5; ++i) QuickRespond(server, round.token, ServiceCode("helsestasjon"));
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    WebClient flood(server.port());
+    auto intro = flood.Get("/s/" + round.token);
+    ASSERT_TRUE(intro);
+    flood.LearnCsrfFrom(intro->body);
+    auto started = flood.PostForm("/s/" + round.token + "/start", {});
+    ASSERT_TRUE(started);
+    EXPECT_EQ(started->status, 429);
+    EXPECT_NE(started->body.find("tar ikke imot flere svar"), std::string::npos);
+    EXPECT_FALSE(flood.cookies().count("samkart_utkast"));
+  }
+  EXPECT_EQ(Counts(server, round.id),
+            (std::map<int, std::size_t>{{ServiceCode("helsestasjon"), 5}}));
+  // One audit entry tells the coordinator, not one per refused request.
+  auto log = server.app().WithStore([](store::Store& s) { return s.AuditLog(100); });
+  ASSERT_TRUE(log.ok());
+  EXPECT_EQ(
+      std::count_if(log->begin(), log->end(),
+                    [](const store::AuditEntry& e) { return e.action == "survey_budget_spent"; }),
+      1);
+}
+
+TEST(SurveyBudget, StartsAreCountedPerDayAndHeldAnswersCapTheRound) {
+  SurveyBudget budget({2, 1});
+  store::SurveyRound round;
+  round.id = 7;
+  round.services = {{"nav", 1, ""}, {"ppt", 1, ""}};
+  EXPECT_EQ(budget.AnswersAllowed(round), 5u);
+  const auto morning = SurveyBudget::Clock::now();
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(budget.TryStart(round, 0, morning)) << i;
+  EXPECT_FALSE(budget.TryStart(round, 0, morning));
+  // Another round has its own allowance.
+  store::SurveyRound other = round;
+  other.id = 8;
+  EXPECT_TRUE(budget.TryStart(other, 0, morning));
+  // A day later the starts are forgiven, the answers held are not.
+  const auto tomorrow = morning + std::chrono::hours(25);
+  EXPECT_FALSE(budget.TryStart(round, 5, tomorrow));
+  EXPECT_TRUE(budget.TryStart(round, 4, tomorrow));
+  EXPECT_TRUE(budget.MaySubmit(round, 4));
+  EXPECT_FALSE(budget.MaySubmit(round, 5));
+  EXPECT_TRUE(budget.FirstRefusalToday(7, tomorrow));
+  EXPECT_FALSE(budget.FirstRefusalToday(7, tomorrow));
+}
+
 TEST(RoundWeb, ResponseRateCountsPerServiceAndHidesSmallServices) {
   TestServer server(false);
   Staff coordinator(server);
@@ -626,6 +681,36 @@ TEST(RoundWeb, ResponseRateCountsPerServiceAndHidesSmallServices) {
   EXPECT_NE(page->body.find("/s/" + round.token), std::string::npos);
   EXPECT_NE(page->body.find("/s/" + ServiceToken(round, "ppt")), std::string::npos);
   EXPECT_NE(page->body.find("Avslutt runden"), std::string::npos);
+}
+
+TEST(RoundWeb, SurveyLinksComeFromThePublicUrlNeverFromTheHostHeader) {
+  {
+    ServeOptions options;
+    options.public_url = "https://samkart.example.no/";
+    TestServer server(false, options);
+    Staff coordinator(server);
+    ASSERT_TRUE(coordinator.logged_in);
+    const int64_t id = CreateRound(coordinator.client, {{"nav", 6}});
+    coordinator.client.HostHeader("phish.example");
+    auto page = coordinator.client.Get(fmt::format("/runder/{}", id));
+    ASSERT_TRUE(page);
+    ASSERT_EQ(page->status, 200);
+    EXPECT_NE(page->body.find("https://samkart.example.no/s/" + RoundOf(server, id).token),
+              std::string::npos);
+    EXPECT_EQ(page->body.find("phish.example"), std::string::npos);
+  }
+  // Without one, the address the request reached.
+  TestServer server(false);
+  Staff coordinator(server);
+  ASSERT_TRUE(coordinator.logged_in);
+  const int64_t id = CreateRound(coordinator.client, {{"nav", 6}});
+  coordinator.client.HostHeader("phish.example");
+  auto page = coordinator.client.Get(fmt::format("/runder/{}", id));
+  ASSERT_TRUE(page);
+  EXPECT_NE(page->body.find(
+                fmt::format("http://127.0.0.1:{}/s/{}", server.port(), RoundOf(server, id).token)),
+            std::string::npos);
+  EXPECT_EQ(page->body.find("phish.example"), std::string::npos);
 }
 
 TEST(RoundWeb, HtmlShowsFewerThanKForSmallServices) {
