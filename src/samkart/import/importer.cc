@@ -261,7 +261,23 @@ Result<ImportOutcome> ImportFile(store::Store& store, const instrument::Instrume
   auto written = store.WriteBatch(batch, [&](std::size_t done, std::size_t total) {
     if (progress) progress("Lagrer", static_cast<double>(done) / static_cast<double>(total));
   });
-  if (!written.ok()) return written.error();
+  if (!written.ok()) {
+    // Another process may have imported the same file while this one read
+    // it: that is the file imported, not a failure.
+    auto winner = store.FindBatchByHash(sha256);
+    if (winner.ok() && *winner) {
+      ImportOutcome outcome;
+      outcome.status = ImportStatus::kAlreadyImported;
+      outcome.batch = **winner;
+      outcome.report = fmt::format(
+          "{}: en annen prosess importerte den samme filen samtidig (import {}, {}); den er "
+          "importert én gang, og ingenting mer er endret",
+          name, outcome.batch.id, outcome.batch.imported_at);
+      return outcome;
+    }
+    return Error{
+        fmt::format("{}: ingenting fra filen er lagret: {}", name, written.error().message)};
+  }
   ImportOutcome outcome;
   outcome.batch = *written;
   outcome.report =

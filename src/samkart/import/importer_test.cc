@@ -147,6 +147,36 @@ TEST_F(ImporterTest, ReimportingTheSameBytesChangesNothing) {
   EXPECT_EQ(StoredRespondents(), 6u);
 }
 
+// Two processes import the same file at once: the one that writes second
+// finds the batch the other wrote, says so, and is not a failure.
+TEST_F(ImporterTest, TheSameFileImportedByAnotherProcessMeanwhileIsNotAFailure) {
+  Write("a.csv", std::string(kHeader) + Rows(9001, 6));
+  auto other = store::OpenStore(Path("db.sqlite"));
+  ASSERT_TRUE(other.ok()) << other.error().message;
+  ImportRequest request;
+  request.path = Path("a.csv");
+  bool raced = false;
+  // Just before this import writes, the other process imports the file.
+  auto progress = [&](const std::string& step, double) {
+    if (step != "Lagrer" || raced) return;
+    raced = true;
+    ImportRequest theirs;
+    theirs.path = Path("a.csv");
+    auto imported = ImportFile(**other, instrument_, theirs, {});
+    ASSERT_TRUE(imported.ok()) << imported.error().message;
+    EXPECT_EQ(imported->status, ImportStatus::kImported);
+  };
+  auto ours = ImportFile(*store_, instrument_, request, progress);
+  ASSERT_TRUE(raced);
+  ASSERT_TRUE(ours.ok()) << ours.error().message;
+  EXPECT_EQ(ours->status, ImportStatus::kAlreadyImported);
+  EXPECT_NE(ours->report.find("en annen prosess importerte den samme filen samtidig"),
+            std::string::npos)
+      << ours->report;
+  EXPECT_EQ(store_->Batches()->size(), 1u);
+  EXPECT_EQ(StoredRespondents(), 6u);
+}
+
 TEST_F(ImporterTest, ALaterRoundOfTheSameMunicipalityIsAFollowUp) {
   Write("2021.csv", std::string(kHeader) + Rows(9001, 6));
   ASSERT_TRUE(Import("2021.csv").ok());

@@ -17,8 +17,37 @@ namespace samkart::store {
 
 namespace {
 
-// How long a writer waits for another writer before giving up.
-constexpr int kBusyTimeoutMs = 10000;
+// SQLite's last error on `db`, said so an operator knows what to do: the
+// causes outside Samkart (rights, a read-only or full file system, another
+// process holding the lock) are named, with SQLite's own words after them.
+std::string Explain(sqlite3* db) {
+  const std::string detail = sqlite3_errmsg(db);
+  switch (sqlite3_errcode(db)) {
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+      return fmt::format(
+          "Samkart får ikke skrive til databasefilen eller mappen den ligger i (SQLite trenger "
+          "også å lage filer ved siden av den). Sjekk at brukeren som kjører Samkart har "
+          "skrivetilgang til begge, og at filsystemet ikke er skrivebeskyttet ({})",
+          detail);
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return fmt::format(
+          "databasen er låst av en annen prosess som skriver til den (en import, en migrering "
+          "eller en server); prøv igjen når den er ferdig ({})",
+          detail);
+    case SQLITE_FULL:
+      return fmt::format("disken er full; frigjør plass og prøv igjen ({})", detail);
+    case SQLITE_IOERR:
+      return fmt::format("lese- eller skrivefeil mot disken ({})", detail);
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+      return fmt::format("filen er ikke en SQLite-database, eller den er skadet ({})", detail);
+    default:
+      return detail;
+  }
+}
 
 std::string NowUtc() {
   const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -33,7 +62,7 @@ class Statement {
  public:
   Statement(sqlite3* db, const char* sql) : db_(db) {
     if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) {
-      error_ = sqlite3_errmsg(db);
+      error_ = Explain(db);
       stmt_ = nullptr;
     }
   }
@@ -70,7 +99,7 @@ class Statement {
   // SQLITE_ROW, SQLITE_DONE or an error code (then error() says why).
   int Step() {
     const int rc = sqlite3_step(stmt_);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) error_ = sqlite3_errmsg(db_);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) error_ = Explain(db_);
     return rc;
   }
   void Reset() {
@@ -120,14 +149,16 @@ class Transaction {
   // failing half-way.
   Result<bool> Begin() {
     if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
-      return Error{fmt::format("kan ikke starte en transaksjon: {}", sqlite3_errmsg(db_))};
+      return Error{fmt::format("{}: kan ikke starte en transaksjon: {}",
+                               sqlite3_db_filename(db_, "main"), Explain(db_))};
     }
     open_ = true;
     return true;
   }
   Result<bool> Commit() {
     if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
-      return Error{fmt::format("kan ikke fullføre transaksjonen: {}", sqlite3_errmsg(db_))};
+      return Error{fmt::format("{}: kan ikke fullføre transaksjonen: {}",
+                               sqlite3_db_filename(db_, "main"), Explain(db_))};
     }
     open_ = false;
     return true;
@@ -170,14 +201,13 @@ class SqliteStore final : public Store {
   Error Fail(const std::string& what, const std::string& detail) const {
     return Error{fmt::format("{}: {}: {}", path_, what, detail)};
   }
-  Error Fail(const std::string& what) const { return Fail(what, sqlite3_errmsg(db_)); }
+  Error Fail(const std::string& what) const { return Fail(what, Explain(db_)); }
 
   Result<bool> Exec(const char* sql) {
     char* message = nullptr;
     if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-      std::string detail = message ? message : "ukjent feil";
       sqlite3_free(message);
-      return Fail("SQL feilet", detail);
+      return Fail("SQL feilet", Explain(db_));
     }
     return true;
   }
@@ -211,6 +241,11 @@ class SqliteStore final : public Store {
       if (m.version <= *current) continue;
       Transaction tx(db_);
       if (auto begun = tx.Begin(); !begun.ok()) return begun.error();
+      // Another process may have migrated while this one waited for the
+      // lock: read the version again under it.
+      auto locked = SchemaVersion();
+      if (!locked.ok()) return locked.error();
+      if (m.version <= *locked) continue;
       if (auto ran = Exec(m.sql); !ran.ok()) {
         return Error{fmt::format("migrering {} ({}) feilet: {}", m.version, m.description,
                                  ran.error().message)};
@@ -1035,21 +1070,20 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
       sqlite3_open_v2(path.c_str(), &db,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
   if (rc != SQLITE_OK) {
-    std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    std::string message = db ? Explain(db) : sqlite3_errstr(rc);
     sqlite3_close(db);
-    return Error{fmt::format("{}: kan ikke åpne databasen ({})", path, message)};
+    return Error{fmt::format("{}: kan ikke åpne databasen: {}", path, message)};
   }
   auto store = std::make_unique<SqliteStore>(db, path);
-  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  sqlite3_busy_timeout(db, static_cast<int>(options.lock_wait.count()));
   // WAL: readers never block the writer, and a killed writer leaves only
   // uncommitted frames that the next open ignores.
   // secure_delete: deleted rows (drafts, held answers) are overwritten
   // with zeros, not left in free space.
   for (const char* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL",
                              "PRAGMA foreign_keys = ON", "PRAGMA secure_delete = ON"}) {
-    if (auto ran = store->Exec(pragma); !ran.ok()) {
-      return Error{fmt::format("{}: ikke en SQLite-database, eller den er skadet ({})", path,
-                               ran.error().message)};
+    if (sqlite3_exec(db, pragma, nullptr, nullptr, nullptr) != SQLITE_OK) {
+      return Error{fmt::format("{}: kan ikke åpne databasen: {}", path, Explain(db))};
     }
   }
   auto version = store->SchemaVersion();

@@ -206,6 +206,28 @@ TEST_F(SqliteStoreTest, AFailureHalfWayLeavesNothingBehind) {
   EXPECT_EQ(Count("respondents"), 2);
 }
 
+// Another process holds the write lock longer than a write will wait: the
+// error says so in words an operator can act on, and names the file.
+TEST_F(SqliteStoreTest, AWriteThatWaitsTooLongForAnotherProcessSaysTheDatabaseIsLocked) {
+  ASSERT_NE(Open(), nullptr);
+  sqlite3* holder = nullptr;
+  ASSERT_EQ(sqlite3_open(Path().c_str(), &holder), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(holder, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  StoreOptions options;
+  options.lock_wait = std::chrono::milliseconds(100);
+  auto store = OpenStore(Path(), options);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  auto written = (*store)->UpsertMunicipalities({{9001, "Vikheim (syntetisk)", "nord", "1", 2817}});
+  ASSERT_FALSE(written.ok());
+  EXPECT_NE(written.error().message.find(Path()), std::string::npos) << written.error().message;
+  EXPECT_NE(written.error().message.find("låst av en annen prosess"), std::string::npos)
+      << written.error().message;
+  sqlite3_exec(holder, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(holder);
+  EXPECT_TRUE(
+      (*store)->UpsertMunicipalities({{9001, "Vikheim (syntetisk)", "nord", "1", 2817}}).ok());
+}
+
 TEST_F(SqliteStoreTest, TheSameContentCannotBeStoredTwice) {
   auto store = Open();
   ASSERT_TRUE(store->UpsertMunicipalities({{9001, "Vikheim", "nord", "gruppe_1", {}}}).ok());

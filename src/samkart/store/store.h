@@ -5,6 +5,7 @@
 // respondents. Writing a batch is all or nothing.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -285,6 +286,9 @@ struct StoreOptions {
   // PostgreSQL: the role the application connects as. Migrate() grants it
   // what it needs to read and write, and nothing that alters the schema.
   std::string app_role;
+  // SQLite: how long a write waits for another process's write to finish
+  // before it gives up and says the database is locked.
+  std::chrono::milliseconds lock_wait{10'000};
 };
 
 // Opens the store at `location`: a file path (SQLite, created when missing)
