@@ -101,7 +101,8 @@ TEST(OperatorErrors, AFullDiskNamesTheFileAndStoresNothing) {
   {
     std::ofstream big(dir / "stor.csv");
     big << "kommunenummer,aar,tjenestested,stilling,risiko_bullied,minoritet\n";
-    for (int i = 0; i < 60000; ++i) big << "9001,2021,Barnehage,Assistent,I svært stor grad,Ganske mye\n";
+    for (int i = 0; i < 60000; ++i)
+      big << "9001,2021,Barnehage,Assistent,I svært stor grad,Ganske mye\n";
   }
   const fs::path mount = dir / "liten";
   fs::create_directories(mount);
