@@ -168,14 +168,25 @@ WebServer::WebServer(App& app) : app_(app) {
     res.status = 204;
     res.set_header("Cache-Control", "public, max-age=86400");
   });
-  // For a load balancer: 503 when the database does not answer, so a
-  // server that lost it is taken out of rotation. No detail is given away.
+  // For a load balancer: 503 when the database does not answer, or has a
+  // schema this server was not built for (a migration half-way through a
+  // rolling upgrade), so the server is taken out of rotation. The reason
+  // goes to the log; the answer gives nothing away.
   server.Get("/helse", [&app](const httplib::Request&, httplib::Response& res) {
     const auto version = app.WithStore([](store::Store& store) { return store.SchemaVersion(); });
+    const int expected =
+        app.WithStore([](store::Store& store) { return store.LatestSchemaVersion(); });
+    std::string problem;
     if (!version.ok()) {
-      std::cerr << "samkart serve: helsesjekk: " << version.error().message << "\n";
+      problem = version.error().message;
+    } else if (*version != expected) {
+      problem = fmt::format("databasen har skjemaversjon {}, denne serveren trenger {}", *version,
+                            expected);
+    }
+    if (!problem.empty()) {
+      std::cerr << "samkart serve: helsesjekk: " << problem << "\n";
       res.status = 503;
-      res.set_content("databasen svarer ikke\n", "text/plain; charset=utf-8");
+      res.set_content("databasen er ikke klar\n", "text/plain; charset=utf-8");
       return;
     }
     res.set_content("ok\n", "text/plain; charset=utf-8");
