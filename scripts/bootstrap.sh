@@ -22,6 +22,7 @@ packages=(
   libpqxx-dev  # the PostgreSQL store (libpqxx over libpq)
   postgresql  # the PostgreSQL tests' throwaway server (scripts/postgres_server.sh)
   libglpk-dev  # samkart audit: the linear programs that bound every hidden cell
+  nginx curl python3-minimal  # tests/nginx/proxy.sh: the reverse-proxy example, for real
 )
 
 missing=()
