@@ -3,6 +3,7 @@
 // (the first administrator is created here; there is no default password)
 #include <algorithm>
 #include <csignal>
+#include <fstream>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -104,9 +105,35 @@ void AddServeCommands(CLI::App& app, Context& context) {
         return valid ? "" : "«" + address + "» er ikke en IP-adresse";
       })
       ->type_name("ADRESSE");
+  static std::string log_level = "info";
+  serve
+      ->add_option("--log-level", log_level,
+                   "Hva feilloggen (standard feil) tar med: feil, advarsel eller info "
+                   "(standard: info)")
+      ->check(CLI::IsMember({"feil", "advarsel", "info"}))
+      ->type_name("NIVÅ");
+  static std::string access_log;
+  serve
+      ->add_option("--access-log", access_log,
+                   "Skriv en linje per forespørsel til denne filen (- for standard ut); lenkene "
+                   "til spørreskjemaene skrives aldri")
+      ->type_name("FIL");
   serve->add_flag("--quiet", quiet, "Ikke skriv adressen ved oppstart");
   serve->callback([&context] {
     options.max_upload_bytes = max_upload_mb << 20;
+    web::ParseLogLevel(log_level, options.log_level);
+    static std::ofstream access_file;
+    if (access_log == "-") {
+      options.access_log = &std::cout;
+    } else if (!access_log.empty()) {
+      access_file.open(access_log, std::ios::app);
+      if (!access_file) {
+        std::cerr << "feil: " << access_log << ": tilgangsloggen kan ikke skrives\n";
+        context.exit_code = 1;
+        return;
+      }
+      options.access_log = &access_file;
+    }
     if (!options.tls_cert.empty()) options.secure_cookies = true;
     auto instrument = context.LoadInstrumentOrReport();
     if (!instrument) return;

@@ -10,6 +10,8 @@ App::App(std::unique_ptr<store::Store> store, instrument::Instrument instrument,
       instrument_(std::move(instrument)),
       options_(std::move(options)),
       survey_budget_(options_.survey_budget),
+      log_(options_.log_level, options_.error_log ? options_.error_log : &std::cerr,
+           options_.access_log),
       dataset_(std::make_shared<analysis::Dataset>()) {}
 
 std::shared_ptr<analysis::Publication> App::publication(
@@ -56,8 +58,7 @@ void App::ReloadIfChangedElsewhere() {
   auto current = ReadBatchSignature();
   if (current.ok() && *current == loaded) return;
   if (auto reloaded = ReloadDataset(); !reloaded.ok()) {
-    std::cerr << "samkart serve: datasettet kunne ikke leses på nytt: " << reloaded.error().message
-              << "\n";
+    log_.Error("datasettet kunne ikke leses på nytt: " + reloaded.error().message);
   }
 }
 
@@ -117,8 +118,7 @@ void App::Audit(const std::string& username, const std::string& action, const st
     return store.AppendAudit({0, "", username, action, detail});
   });
   if (!written.ok()) {
-    std::cerr << "samkart serve: revisjonsloggen kunne ikke skrives: " << written.error().message
-              << "\n";
+    log_.Error("revisjonsloggen kunne ikke skrives: " + written.error().message);
   }
 }
 

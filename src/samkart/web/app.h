@@ -23,6 +23,7 @@
 #include "samkart/store/store.h"
 #include "samkart/web/auth.h"
 #include "samkart/web/connection_limits.h"
+#include "samkart/web/server_log.h"
 #include "samkart/web/survey_budget.h"
 
 namespace samkart::web {
@@ -54,6 +55,11 @@ struct ServeOptions {
   int threads = 256;
   ConnectionLimits connections;
   SurveyBudgetRules survey_budget;
+  // The error log (standard error unless set) and its level; the access
+  // log, one line per request, only when set. Streams outlive the App.
+  LogLevel log_level = LogLevel::kInfo;
+  std::ostream* error_log = nullptr;
+  std::ostream* access_log = nullptr;
   std::string work_dir;  // uploads and generated reports; a temporary folder when empty
   // How often a request checks whether another process imported.
   int dataset_check_seconds = 10;
@@ -67,12 +73,18 @@ class App {
   const ServeOptions& options() const { return options_; }
   LoginGuard& login_guard() { return login_guard_; }
   SurveyBudget& survey_budget() { return survey_budget_; }
+  ServerLog& log() { return log_; }
 
-  // Runs `work` with the store to itself.
+  // Runs `work` with the store to itself. A failure is logged here, once
+  // for every caller, so no database error on a page goes unrecorded.
   template <typename Work>
   auto WithStore(Work&& work) -> decltype(work(std::declval<store::Store&>())) {
     std::lock_guard lock(store_mutex_);
-    return work(*store_);
+    auto result = work(*store_);
+    if constexpr (requires { result.ok() ? 0 : result.error().message.size(); }) {
+      if (!result.ok()) log_.Warning("databasen: " + result.error().message);
+    }
+    return result;
   }
 
   // The dataset as of the last load; callers keep the pointer for the
@@ -116,6 +128,7 @@ class App {
   ServeOptions options_;
   LoginGuard login_guard_;
   SurveyBudget survey_budget_;
+  ServerLog log_;
   std::mutex sessions_mutex_;
   std::unordered_map<std::string, CachedSession> sessions_;
   // Which batches the loaded dataset holds: their count and newest id.

@@ -1,6 +1,7 @@
 #include "samkart/web/server.h"
 
 #include <charconv>
+#include <chrono>
 #include <cstdint>
 #include <iostream>
 #include <optional>
@@ -32,6 +33,10 @@ class ListeningServer : public Base {
 };
 
 constexpr int kListenBacklog = 1024;
+
+using Clock = std::chrono::steady_clock;
+// When the request this thread serves reached routing, for the access log.
+thread_local Clock::time_point request_started;
 
 // The plain-HTTP server: accepted connections wait for their request heads
 // in the waiting room (connections.h), not on a worker each.
@@ -130,7 +135,18 @@ WebServer::WebServer(App& app) : app_(app) {
   server.set_read_timeout(30, 0);
   server.set_write_timeout(30, 0);
 
+  server.set_logger([&app](const httplib::Request& req, const httplib::Response& res) {
+    const double milliseconds =
+        request_started == Clock::time_point{}
+            ? 0.0
+            : std::chrono::duration<double, std::milli>(Clock::now() - request_started).count();
+    request_started = {};
+    const std::string client = ClientAddress(app, req);
+    app.log().Access({client, req.method, req.path, res.status, milliseconds, res.body.size()});
+  });
+
   server.set_pre_routing_handler([&app](const httplib::Request& req, httplib::Response& res) {
+    request_started = Clock::now();
     // Logged-in pages and API answers are personal; never cache them.
     if (req.path.rfind("/static/", 0) != 0) res.set_header("Cache-Control", "no-store");
     // A body over its limit is refused from its declared length, before any
@@ -184,7 +200,7 @@ WebServer::WebServer(App& app) : app_(app) {
                             expected);
     }
     if (!problem.empty()) {
-      std::cerr << "samkart serve: helsesjekk: " << problem << "\n";
+      app.log().Error("helsesjekk: " + problem);
       res.status = 503;
       res.set_content("databasen er ikke klar\n", "text/plain; charset=utf-8");
       return;
@@ -235,18 +251,18 @@ WebServer::WebServer(App& app) : app_(app) {
     const int status = res.status;
     SendError(req, res, status, message);
   });
-  server.set_exception_handler(
-      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr error) {
-        std::string what = "ukjent feil";
-        try {
-          if (error) std::rethrow_exception(error);
-        } catch (const std::exception& e) {
-          what = e.what();
-        } catch (...) {
-        }
-        std::cerr << "samkart serve: " << req.method << " " << req.path << ": " << what << "\n";
-        SendError(req, res, 500, "Det oppstod en intern feil. Den er logget.");
-      });
+  server.set_exception_handler([&app](const httplib::Request& req, httplib::Response& res,
+                                      std::exception_ptr error) {
+    std::string what = "ukjent feil";
+    try {
+      if (error) std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    app.log().Error(fmt::format("{} {}: {}", req.method, ServerLog::LoggablePath(req.path), what));
+    SendError(req, res, 500, "Det oppstod en intern feil. Den er logget.");
+  });
 }
 
 WebServer::~WebServer() = default;

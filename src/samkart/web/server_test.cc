@@ -1,9 +1,16 @@
 // What every response shares, and the health check a load balancer asks.
 #include "samkart/web/server.h"
 
+#include <chrono>
+#include <fstream>
+#include <string>
+#include <thread>
+
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include "support/scratch_dir.h"
 #include "support/web_server.h"
 
 namespace samkart::web {
@@ -11,6 +18,41 @@ namespace {
 
 using testing_support::TestServer;
 using testing_support::WebClient;
+
+// The file's text once it holds `part` (the log is written just after the
+// answer is sent), or as it is after two seconds.
+std::string WhenItHolds(const std::filesystem::path& file, const std::string& part) {
+  std::string text;
+  for (int i = 0; i < 200; ++i) {
+    text = testing_support::ReadWholeFile(file);
+    if (text.find(part) != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return text;
+}
+
+// A log file outside the test server's own scratch folder (which is named
+// after the test and emptied when the server starts).
+class LogFile {
+ public:
+  explicit LogFile(const std::string& name)
+      : path_(std::filesystem::temp_directory_path() /
+              (name + "_" + std::to_string(::getpid()) + ".log")),
+        stream_(path_) {}
+  ~LogFile() { std::filesystem::remove(path_); }
+  const std::filesystem::path& path() const { return path_; }
+  std::ostream* stream() { return &stream_; }
+
+ private:
+  std::filesystem::path path_;
+  std::ofstream stream_;
+};
+
+sqlite3* OpenDatabaseOf(TestServer& server) {
+  sqlite3* db = nullptr;
+  sqlite3_open((server.dir() / "samkart.sqlite").c_str(), &db);
+  return db;
+}
 
 // A server whose database was migrated by another version (or is half-way
 // through a migration) must leave the load balancer's rotation.
@@ -37,6 +79,41 @@ TEST(HealthCheck, AnswersOkOnlyWhenTheDatabaseHasTheSchemaThisServerNeeds) {
   EXPECT_EQ(behind->body, "databasen er ikke klar\n");
   // Security headers on every answer, this one too.
   EXPECT_EQ(behind->get_header_value("X-Frame-Options"), "DENY");
+}
+
+// One access line per request, with the client, the request and the
+// status; a survey link's token (whoever has it can answer) never.
+TEST(ServerLogs, TheAccessLogHasEveryRequestButNoSurveyToken) {
+  LogFile access("samkart_tilgang");
+  ServeOptions options;
+  options.access_log = access.stream();
+  TestServer server(false, options);
+  WebClient client(server.port());
+  ASSERT_TRUE(client.Get("/helse"));
+  ASSERT_TRUE(client.Get("/s/HemmeligLenkeSomIkkeFinnes1234567890abcdef/side/2"));
+  const std::string log = WhenItHolds(access.path(), "/side/2");
+  EXPECT_NE(log.find(" 127.0.0.1 GET /helse 200 "), std::string::npos) << log;
+  EXPECT_NE(log.find(" 127.0.0.1 GET /s/…/side/2 404 "), std::string::npos) << log;
+  EXPECT_EQ(log.find("HemmeligLenke"), std::string::npos) << log;
+}
+
+// A database failure behind a page reaches the error log, at its level.
+TEST(ServerLogs, ADatabaseFailureOnAPageIsLoggedWithItsLevel) {
+  LogFile errors("samkart_feil");
+  ServeOptions options;
+  options.error_log = errors.stream();
+  options.log_level = LogLevel::kWarning;
+  TestServer server(false, options);
+  sqlite3* db = OpenDatabaseOf(server);
+  ASSERT_EQ(sqlite3_exec(db, "DROP TABLE survey_services", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  WebClient client(server.port());
+  auto page = client.Get("/s/EnLenkeSomIkkeFinnes1234567890abcdefghijk");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 500);
+  const std::string log = WhenItHolds(errors.path(), "advarsel: databasen: ");
+  EXPECT_NE(log.find("advarsel: databasen: "), std::string::npos) << log;
+  EXPECT_NE(log.find("survey_services"), std::string::npos) << log;
 }
 
 }  // namespace

@@ -1,0 +1,93 @@
+#include "samkart/web/server_log.h"
+
+#include <chrono>
+#include <ctime>
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "samkart/core/text.h"
+
+namespace samkart::web {
+
+namespace {
+
+std::string Timestamp() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+const char* LevelName(LogLevel level) {
+  switch (level) {
+    case LogLevel::kError:
+      return "feil";
+    case LogLevel::kWarning:
+      return "advarsel";
+    case LogLevel::kInfo:
+      break;
+  }
+  return "info";
+}
+
+}  // namespace
+
+bool ParseLogLevel(std::string_view text, LogLevel& level) {
+  for (const LogLevel candidate : {LogLevel::kError, LogLevel::kWarning, LogLevel::kInfo}) {
+    if (text == LevelName(candidate)) {
+      level = candidate;
+      return true;
+    }
+  }
+  return false;
+}
+
+struct ServerLog::State {
+  State(LogLevel l, std::ostream* e, std::ostream* a) : level(l), errors(e), access(a) {}
+  LogLevel level;
+  std::ostream* errors;
+  std::ostream* access;
+  std::mutex mutex;  // one line at a time from the workers
+};
+
+ServerLog::ServerLog(LogLevel level, std::ostream* errors, std::ostream* access)
+    : state_(std::make_unique<State>(level, errors, access)) {}
+
+ServerLog::~ServerLog() = default;
+
+void ServerLog::Error(std::string_view message) { Write(LogLevel::kError, message); }
+void ServerLog::Warning(std::string_view message) { Write(LogLevel::kWarning, message); }
+void ServerLog::Info(std::string_view message) { Write(LogLevel::kInfo, message); }
+
+void ServerLog::Write(LogLevel level, std::string_view message) {
+  if (!state_->errors || level > state_->level) return;
+  // One line per entry, whatever the message holds.
+  const std::string line =
+      fmt::format("{} {}: {}\n", Timestamp(), LevelName(level), text::EscapeControls(message));
+  std::lock_guard lock(state_->mutex);
+  *state_->errors << line << std::flush;
+}
+
+void ServerLog::Access(const AccessEntry& entry) {
+  if (!state_->access) return;
+  const std::string line = fmt::format("{} {} {} {} {} {:.1f} ms {} byte\n", Timestamp(),
+                                       entry.client, text::EscapeControls(entry.method),
+                                       text::EscapeControls(LoggablePath(entry.path)), entry.status,
+                                       entry.milliseconds, entry.bytes);
+  std::lock_guard lock(state_->mutex);
+  *state_->access << line << std::flush;
+}
+
+std::string ServerLog::LoggablePath(std::string_view path) {
+  constexpr std::string_view kSurvey = "/s/";
+  if (!path.starts_with(kSurvey)) return std::string(path);
+  const auto token_end = path.find('/', kSurvey.size());
+  return std::string(kSurvey) + "…" +
+         std::string(token_end == std::string_view::npos ? "" : path.substr(token_end));
+}
+
+}  // namespace samkart::web
