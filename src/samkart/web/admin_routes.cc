@@ -332,6 +332,12 @@ ImportResult RunImport(App& app, const Principal& principal, const httplib::Requ
   const store::BatchInfo& b = outcome->batch;
   const std::string report = StripUploadDirs(outcome->report);
   if (outcome->status == import::ImportStatus::kAlreadyImported) {
+    // A copy of an import the user may not see names nothing of it.
+    if (!CanSeeBatch(principal, b, Register(app))) {
+      return refused(fmt::format(
+          "{}: filen er allerede importert, men importen gjelder kommuner du ikke har tilgang til.",
+          *name));
+    }
     app.Audit(principal.username, "import",
               fmt::format("fil={}, allerede importert som import {}", *name, b.id));
     return {
@@ -635,8 +641,9 @@ void RegisterReportRoutes(httplib::Server& server, App& app) {
     }
     const store::Municipality& m = found->second;
     if (!principal->CanSeeMunicipality(m.number, m.region)) {
+      // The number only: the name is for those who may see the municipality.
       SendError(req, res, 403,
-                fmt::format("Du har ikke tilgang til rapporten for {} ({}).", m.name, m.number),
+                fmt::format("Du har ikke tilgang til rapporten for kommune {}.", m.number),
                 &context);
       return;
     }
