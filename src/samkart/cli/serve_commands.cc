@@ -1,5 +1,5 @@
 // samkart serve [--host H] [--port P] …   the web application
-// samkart user add|list|password|disable   users, from the command line
+// samkart user add|list|password|disable|delete   users, from the command line
 // (the first administrator is created here; there is no default password)
 #include <algorithm>
 #include <csignal>
@@ -170,7 +170,7 @@ void AddServeCommands(CLI::App& app, Context& context) {
   });
 
   // --- user ---
-  auto* user = app.add_subcommand("user", "Brukere: opprett, list, bytt passord, deaktiver");
+  auto* user = app.add_subcommand("user", "Brukere: opprett, list, bytt passord, deaktiver, slett");
   user->require_subcommand(1);
   static std::string name, role, region;
   static std::optional<int> municipality;
@@ -303,6 +303,31 @@ void AddServeCommands(CLI::App& app, Context& context) {
   };
   password->callback([change] { change(true); });
   disable->callback([change] { change(false); });
+
+  auto* remove = user->add_subcommand(
+      "delete", "Slett en bruker for godt, med øktene (revisjonsloggen beholder navnet)");
+  remove->add_option("name", target, "Brukernavn")->required()->type_name("NAVN");
+  remove->callback([&context] {
+    auto store = context.OpenStoreOrReport();
+    if (!store) return;
+    auto found = (*store)->FindUser(target);
+    if (!found.ok() || !*found) {
+      std::cerr << fmt::format("feil: ingen bruker heter «{}»\n", target);
+      context.exit_code = 1;
+      return;
+    }
+    if (auto deleted = (*store)->DeleteUser((*found)->id); !deleted.ok()) {
+      std::cerr << "feil: " << deleted.error().message << "\n";
+      context.exit_code = 1;
+      return;
+    }
+    std::cout << "Brukeren er slettet.\n";
+    if (auto audited = (*store)->AppendAudit({0, "", "(kommandolinjen)", "user_delete", target});
+        !audited.ok()) {
+      std::cerr << "feil: revisjonsloggen kunne ikke skrives: " << audited.error().message << "\n";
+      context.exit_code = 1;
+    }
+  });
 }
 
 }  // namespace samkart::cli

@@ -310,6 +310,76 @@ void AddStoreCommands(CLI::App& app, Context& context) {
     }
     std::cout << fmt::format("Skrev {} respondenter til {}\n", *rows, out);
   });
+
+  // --- delete ---
+  auto* remove = app.add_subcommand(
+      "delete",
+      "Slett data for godt: en import (feilimport) eller alt fra en kommunes runde "
+      "(kommunen trekker seg, eller en innsynsbegjæring); uten --bekreft vises bare hva som "
+      "ville blitt slettet (PostgreSQL: kjør som eierrollen)");
+  remove->require_subcommand(1);
+  static bool confirmed = false;
+  remove->add_flag("--bekreft", confirmed, "Slett (uten: vis bare hva som ville blitt slettet)");
+  static int64_t batch_id = 0;
+  auto* remove_batch = remove->add_subcommand("import", "Slett én import og svarene fra den");
+  remove_batch->add_option("nummer", batch_id, "Importens nummer (se samkart rounds)")
+      ->required()
+      ->type_name("NUMMER");
+  static int municipality = 0;
+  static int year = 0;
+  auto* remove_round = remove->add_subcommand(
+      "round",
+      "Slett alt fra en kommunes runde et år: svarene fra alle importer, runden i Samkart med "
+      "påbegynte og innsendte svar, og antall inviterte");
+  remove_round->add_option("kommune", municipality, "Kommunenummer")->required()->type_name("NR");
+  remove_round->add_option("år", year, "Året")->required()->type_name("ÅR");
+  const auto run = [&context](store::DeletionTarget target) {
+    auto store = context.OpenStoreOrReport();
+    if (!store) return;
+    const std::string what =
+        target.kind == store::DeletionTarget::Kind::kBatch
+            ? fmt::format("import {}", target.batch_id)
+            : fmt::format("runden til kommune {} i {}", target.municipality, target.year);
+    auto removed = (*store)->DeleteData(target, confirmed);
+    if (!removed.ok()) {
+      std::cerr << "samkart: " << removed.error().message << "\n";
+      context.exit_code = 1;
+      return;
+    }
+    const std::string described = store::DescribeRemoval(*removed);
+    if (described == "ingenting") {
+      std::cerr << fmt::format("samkart: fant ingenting å slette for {}\n", what);
+      context.exit_code = 1;
+      return;
+    }
+    if (!confirmed) {
+      std::cout << fmt::format(
+          "Ville slette {}: {}. Ingenting er slettet; kjør igjen med --bekreft for å slette.\n",
+          what, described);
+      return;
+    }
+    if (auto audited =
+            (*store)->AppendAudit({0, "", "(kommandolinjen)", "delete", what + ": " + described});
+        !audited.ok()) {
+      std::cerr << "samkart: slettet, men revisjonsloggen kunne ikke skrives: "
+                << audited.error().message << "\n";
+      context.exit_code = 1;
+    }
+    std::cout << fmt::format("Slettet {}: {}.\n", what, described);
+  };
+  remove_batch->callback([run] {
+    store::DeletionTarget target;
+    target.kind = store::DeletionTarget::Kind::kBatch;
+    target.batch_id = batch_id;
+    run(target);
+  });
+  remove_round->callback([run] {
+    store::DeletionTarget target;
+    target.kind = store::DeletionTarget::Kind::kRound;
+    target.municipality = municipality;
+    target.year = year;
+    run(target);
+  });
 }
 
 }  // namespace samkart::cli

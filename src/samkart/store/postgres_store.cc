@@ -724,6 +724,41 @@ class PostgresStore final : public Store {
     });
   }
 
+  Result<bool> DeleteUser(int64_t user_id) override {
+    return Guard("kan ikke slette brukeren", [&]() -> Result<bool> {
+      pqxx::work tx(db());
+      tx.exec_params0("DELETE FROM sessions WHERE user_id = $1", user_id);
+      const auto r = tx.exec_params("DELETE FROM users WHERE id = $1", user_id);
+      if (r.affected_rows() == 0) return Error{fmt::format("ingen bruker med id {}", user_id)};
+      tx.commit();
+      return true;
+    });
+  }
+
+  Result<Removal> DeleteData(const DeletionTarget& target, bool apply) override {
+    return Guard("kan ikke slette", [&]() -> Result<Removal> {
+      pqxx::work tx(db());
+      Removal removal;
+      for (const DeletionStep& step : DeletionSteps(target)) {
+        // ?1, ?2 → $1, $2
+        std::string sql = step.sql;
+        for (std::size_t at = sql.find('?'); at != std::string::npos; at = sql.find('?', at)) {
+          sql[at] = '$';
+        }
+        const int parameters = step.Parameters();
+        const pqxx::result r = parameters == 0 ? tx.exec(sql)
+                               : parameters == 1
+                                   ? (target.kind == DeletionTarget::Kind::kBatch
+                                          ? tx.exec_params(sql, target.batch_id)
+                                          : tx.exec_params(sql, target.municipality))
+                                   : tx.exec_params(sql, target.municipality, target.year);
+        if (step.counted) removal.*step.counted += static_cast<std::size_t>(r.affected_rows());
+      }
+      if (apply) tx.commit();  // else a preview: the transaction is aborted
+      return removal;
+    });
+  }
+
   Result<bool> DeleteSessionsOfUser(int64_t user_id) override {
     return Guard("kan ikke avslutte øktene", [&]() -> Result<bool> {
       pqxx::work tx(db());

@@ -666,6 +666,47 @@ class SqliteStore final : public Store {
     return true;
   }
 
+  Result<bool> DeleteUser(int64_t user_id) override {
+    Transaction tx(db_);
+    if (auto begun = tx.Begin(); !begun.ok()) return begun.error();
+    Statement sessions(db_, "DELETE FROM sessions WHERE user_id = ?");
+    sessions.Bind(1, user_id);
+    if (sessions.Step() != SQLITE_DONE) return Fail("kan ikke slette øktene", sessions.error());
+    Statement user(db_, "DELETE FROM users WHERE id = ?");
+    user.Bind(1, user_id);
+    if (user.Step() != SQLITE_DONE) return Fail("kan ikke slette brukeren", user.error());
+    if (sqlite3_changes(db_) == 0) return Error{fmt::format("ingen bruker med id {}", user_id)};
+    if (auto committed = tx.Commit(); !committed.ok()) return committed.error();
+    return true;
+  }
+
+  Result<Removal> DeleteData(const DeletionTarget& target, bool apply) override {
+    Removal removal;
+    {
+      Transaction tx(db_);
+      if (auto begun = tx.Begin(); !begun.ok()) return begun.error();
+      for (const DeletionStep& step : DeletionSteps(target)) {
+        Statement statement(db_, step.sql.c_str());
+        if (step.Parameters() >= 1) {
+          statement.Bind(1, target.kind == DeletionTarget::Kind::kBatch
+                                ? target.batch_id
+                                : int64_t{target.municipality});
+        }
+        if (step.Parameters() == 2) statement.Bind(2, int64_t{target.year});
+        if (statement.Step() != SQLITE_DONE) return Fail("kan ikke slette", statement.error());
+        if (step.counted) removal.*step.counted += static_cast<std::size_t>(sqlite3_changes(db_));
+      }
+      if (!apply) return removal;  // a preview: the transaction rolls back
+      if (auto committed = tx.Commit(); !committed.ok()) return committed.error();
+    }
+    // Deleted answers are overwritten (secure_delete); their older pages
+    // leave the write-ahead log too.
+    if (auto scrubbed = Exec("PRAGMA wal_checkpoint(TRUNCATE)"); !scrubbed.ok()) {
+      return scrubbed.error();
+    }
+    return removal;
+  }
+
   Result<bool> DeleteSessionsOfUser(int64_t user_id) override {
     Statement s(db_, "DELETE FROM sessions WHERE user_id = ?");
     s.Bind(1, user_id);

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "samkart/core/result.h"
+#include "samkart/store/deletion.h"
 #include "samkart/store/tables.h"
 
 namespace samkart::store {
@@ -210,6 +211,12 @@ class Store {
   virtual Result<std::optional<User>> FindUser(const std::string& username) = 0;
   virtual Result<std::optional<User>> FindUserById(int64_t id) = 0;
   virtual Result<std::vector<User>> Users() = 0;
+  // Deletes the user and their sessions; the audit log keeps the name.
+  virtual Result<bool> DeleteUser(int64_t user_id) = 0;
+
+  // Deletes a batch or a municipality's round for good (deletion.h), in
+  // one transaction; with `apply` false, counts what would go and keeps it.
+  virtual Result<Removal> DeleteData(const DeletionTarget& target, bool apply) = 0;
 
   // Sessions. FindSession returns only unexpired ones; AddSession also
   // removes the expired.

@@ -294,6 +294,83 @@ TEST_P(StoreContract, SurveyRoundsTakeEachAnswerOnceAndCloseIntoABatch) {
   EXPECT_FALSE(store->CloseSurveyRound(*id, Batch("round-again", 1), 0).ok());
 }
 
+// A withdrawn municipality's round goes from every import that holds it,
+// with the round run in Samkart (its drafts and held answers) and its
+// invited counts; an import emptied by it goes, one with other rounds stays.
+TEST_P(StoreContract, DeletingARoundOrAnImportRemovesAllOfItAndAPreviewNothing) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store
+                  ->UpsertMunicipalities(
+                      {{9001, "Vikheim", "nord", "s1", 900}, {9002, "Sørby", "sor", "s1", 800}})
+                  .ok());
+  NewBatch shared = Batch("delt", 4);
+  shared.round_types[{9002, 2021}] = "baseline";
+  for (int i = 0; i < 3; ++i) shared.respondents.push_back({9002, 2021, 1, 4, {3, 254}});
+  auto kept = store->WriteBatch(shared, {});
+  ASSERT_TRUE(kept.ok()) << kept.error().message;
+  ASSERT_TRUE(store->WriteBatch(Batch("bare-9001", 5), {}).ok());
+  SurveyRound round = Round("tok");
+  round.year = 2021;
+  round.round_type = "follow_up";
+  auto round_id = store->CreateSurveyRound(round);
+  ASSERT_TRUE(round_id.ok()) << round_id.error().message;
+  ASSERT_TRUE(store->SaveSurveyDraft("d1", *round_id, "{\"a\":1}").ok());
+  ASSERT_TRUE(store->SaveSurveyDraft("d2", *round_id, "{}").ok());
+  ASSERT_EQ(*store->SubmitSurveyResponse("d2", *round_id, {1, 4, {3, 2}}), SubmitStatus::kStored);
+
+  DeletionTarget target;
+  target.kind = DeletionTarget::Kind::kRound;
+  target.municipality = 9001;
+  target.year = 2021;
+  auto preview = store->DeleteData(target, false);
+  ASSERT_TRUE(preview.ok()) << preview.error().message;
+  EXPECT_EQ(preview->respondents, 9u);
+  EXPECT_EQ(preview->batches, 1u);
+  EXPECT_EQ(preview->survey_rounds, 1u);
+  EXPECT_EQ(preview->held_answers, 1u);
+  EXPECT_EQ(preview->drafts, 1u);
+  EXPECT_EQ(preview->invited, 2u);
+  EXPECT_EQ(Count(*store, "respondents"), 12u);
+  EXPECT_EQ(Count(*store, "survey_rounds"), 1u);
+
+  auto removed = store->DeleteData(target, true);
+  ASSERT_TRUE(removed.ok()) << removed.error().message;
+  EXPECT_EQ(DescribeRemoval(*removed),
+            "9 respondenter, 1 import, 1 runde i Samkart, 1 innsendt svar i en åpen runde, 1 "
+            "påbegynt svar, 2 antall inviterte");
+  EXPECT_EQ(Count(*store, "respondents"), 3u);
+  EXPECT_EQ(Count(*store, "survey_rounds") + Count(*store, "survey_services") +
+                Count(*store, "survey_drafts") + Count(*store, "survey_responses") +
+                Count(*store, "invited"),
+            0u);
+  auto batches = store->Batches();
+  ASSERT_TRUE(batches.ok());
+  ASSERT_EQ(batches->size(), 1u);
+  EXPECT_EQ((*batches)[0].id, kept->id);
+  EXPECT_EQ((*batches)[0].rows_imported, 3u);
+
+  target.kind = DeletionTarget::Kind::kBatch;
+  target.batch_id = kept->id;
+  auto batch_removed = store->DeleteData(target, true);
+  ASSERT_TRUE(batch_removed.ok()) << batch_removed.error().message;
+  EXPECT_EQ(batch_removed->respondents, 3u);
+  EXPECT_EQ(batch_removed->batches, 1u);
+  EXPECT_EQ(Count(*store, "respondents") + Count(*store, "batches"), 0u);
+
+  User user;
+  user.username = "kari";
+  user.password_hash = "x";
+  user.role = "reader";
+  auto user_id = store->AddUser(user);
+  ASSERT_TRUE(user_id.ok());
+  ASSERT_TRUE(store->AddSession({"hash", *user_id, "csrf", "2999-01-01T00:00:00Z"}).ok());
+  ASSERT_TRUE(store->DeleteUser(*user_id).ok());
+  EXPECT_FALSE(store->FindUser("kari")->has_value());
+  EXPECT_EQ(Count(*store, "sessions"), 0u);
+  EXPECT_FALSE(store->DeleteUser(*user_id).ok());
+}
+
 TEST_P(StoreContract, CopyToTheOtherBackendAndBackKeepsEveryRowAndChecksum) {
   auto store = Open();
   ASSERT_TRUE(store);
