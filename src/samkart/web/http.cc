@@ -50,6 +50,7 @@ RequestContext Authenticate(App& app, const httplib::Request& req) {
     context.session_hash = hash;
   } else {
     context.csrf.clear();
+    context.store_unavailable = !found.ok();
   }
   // Unknown tokens are cached too (as nobody), so guessing costs no store query.
   if (found.ok()) {
@@ -233,6 +234,7 @@ void SendError(const httplib::Request& req, httplib::Response& res, int status,
   page.title = status == 404   ? "Fant ikke siden"
                : status == 403 ? "Ingen tilgang"
                : status == 401 ? "Logg inn"
+               : status == 503 ? "Midlertidig utilgjengelig"
                : status >= 500 ? "Noe gikk galt"
                                : "Kan ikke utføre forespørselen";
   page.context = context;
@@ -258,9 +260,20 @@ void Redirect(httplib::Response& res, const std::string& to) {
   res.set_header("Location", to);
 }
 
+void SendUnavailable(const httplib::Request& req, httplib::Response& res) {
+  res.set_header("Retry-After", "30");
+  SendError(req, res, 503,
+            "Databasen svarer ikke akkurat nå, så siden kan ikke vises. Prøv igjen om litt; er du "
+            "logget inn, er du det fortsatt.");
+}
+
 std::optional<Principal> RequireLogin(const httplib::Request& req, httplib::Response& res,
                                       const RequestContext& context) {
   if (context.principal) return context.principal;
+  if (context.store_unavailable) {
+    SendUnavailable(req, res);
+    return std::nullopt;
+  }
   if (IsApi(req) || req.method != "GET") {
     SendError(req, res, 401, "Du må logge inn.");
   } else {

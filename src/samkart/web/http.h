@@ -24,12 +24,18 @@ struct RequestContext {
   std::optional<Principal> principal;
   std::string session_hash;  // SHA-256 of the session cookie; empty when not logged in
   std::string csrf;          // the token a form must send back; empty when not logged in
+  // The store did not answer, so whether anyone is logged in is unknown:
+  // pages answer 503, never the login page as if the session were gone.
+  bool store_unavailable = false;
 };
 
 // The logged-in user behind the session cookie, if any.
 RequestContext Authenticate(App& app, const httplib::Request& req);
 
 std::optional<std::string> Cookie(const httplib::Request& req, std::string_view name);
+
+// 503 with Retry-After: the database does not answer just now.
+void SendUnavailable(const httplib::Request& req, httplib::Response& res);
 
 // The client's address: the connection's, or, when that is a trusted
 // proxy (ServeOptions::trusted_proxies), the nearest address in

@@ -10,6 +10,9 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include "samkart/core/sha256.h"
+#include "samkart/web/app.h"
+
 #include "support/scratch_dir.h"
 #include "support/web_server.h"
 
@@ -110,10 +113,48 @@ TEST(ServerLogs, ADatabaseFailureOnAPageIsLoggedWithItsLevel) {
   WebClient client(server.port());
   auto page = client.Get("/s/EnLenkeSomIkkeFinnes1234567890abcdefghijk");
   ASSERT_TRUE(page);
-  EXPECT_EQ(page->status, 500);
+  EXPECT_EQ(page->status, 503);
   const std::string log = WhenItHolds(errors.path(), "advarsel: databasen: ");
   EXPECT_NE(log.find("advarsel: databasen: "), std::string::npos) << log;
   EXPECT_NE(log.find("survey_services"), std::string::npos) << log;
+}
+
+// While the database does not answer, a logged-in user gets «try again» —
+// not the login page, as if their session were gone — and the survey link
+// the same; both work again when the database does.
+TEST(DatabaseOutage, PagesAnswer503AndALoggedInUserStaysLoggedIn) {
+  TestServer server(false);
+  const std::string password = server.AddUser("anne", "admin");
+  WebClient client(server.port());
+  ASSERT_TRUE(client.LogIn("anne", password));
+  auto rename = [&](const char* sql) {
+    sqlite3* db = OpenDatabaseOf(server);
+    EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    sqlite3_close(db);
+  };
+  rename("ALTER TABLE sessions RENAME TO sessions_borte");
+  rename("ALTER TABLE survey_rounds RENAME TO survey_rounds_borte");
+  // Not the few seconds a session is remembered without asking the store.
+  server.app().ForgetSession(Sha256Hex(client.cookies().at("samkart_okt")));
+  for (const std::string path : {"/utforsk", "/admin/brukere"}) {
+    auto page = client.Get(path);
+    ASSERT_TRUE(page);
+    EXPECT_EQ(page->status, 503) << path;
+    EXPECT_EQ(page->get_header_value("Retry-After"), "30");
+    EXPECT_NE(page->body.find("Databasen svarer ikke akkurat nå"), std::string::npos) << page->body;
+  }
+  auto api = client.Get("/api/meg");
+  ASSERT_TRUE(api);
+  EXPECT_EQ(api->status, 503);
+  auto survey = client.Get("/s/EnLenkeSomIkkeFinnes1234567890abcdefghijk");
+  ASSERT_TRUE(survey);
+  EXPECT_EQ(survey->status, 503);
+
+  rename("ALTER TABLE sessions_borte RENAME TO sessions");
+  rename("ALTER TABLE survey_rounds_borte RENAME TO survey_rounds");
+  auto back = client.Get("/utforsk");
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->status, 200);
 }
 
 }  // namespace

@@ -36,7 +36,7 @@ struct Link {
   std::string municipality_name;
 };
 
-// Finds the round of the link in the request, or answers 404/500 and returns nullopt.
+// Finds the round of the link in the request, or answers 404/503 and returns nullopt.
 std::optional<Link> FindLink(App& app, const httplib::Request& req, httplib::Response& res) {
   const std::string token = req.matches[1];
   auto found = app.WithStore([&](store::Store& store) -> Result<std::optional<Link>> {
@@ -56,10 +56,11 @@ std::optional<Link> FindLink(App& app, const httplib::Request& req, httplib::Res
     return std::optional<Link>(std::move(link));
   });
   if (!found.ok()) {
-    SendHtml(res, 500,
-             RenderPage({"Noe gikk galt", nullptr, true, true},
-                        R"(<p class="error" role="alert">Skjemaet kunne ikke hentes. Prøv igjen )"
-                        R"(senere.</p>)"));
+    res.set_header("Retry-After", "30");
+    SendHtml(res, 503,
+             RenderPage({"Midlertidig utilgjengelig", nullptr, true, true},
+                        R"(<p class="error" role="alert">Skjemaet kan ikke hentes akkurat nå. )"
+                        R"(Prøv igjen om litt; svarene du har gitt, er tatt vare på.</p>)"));
     return std::nullopt;
   }
   if (!*found) {
