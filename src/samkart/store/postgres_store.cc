@@ -290,6 +290,18 @@ class PostgresStore final : public Store {
     return Guard(
         fmt::format("kan ikke gi rollen «{}» rettigheter", app_role_), [&]() -> Result<bool> {
           pqxx::work tx(db());
+          // GRANT and REVOKE by someone who does not own a table only warn,
+          // and a role that already has its rights would hide that: only an
+          // owner (or a member of the owning role) may go on.
+          const auto foreign = tx.exec(
+              "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND NOT "
+              "pg_has_role(current_user, tableowner, 'USAGE') ORDER BY tablename LIMIT 1");
+          if (!foreign.empty()) {
+            return Error{fmt::format(
+                "{}: bare eieren av tabellene kan gi rollen «{}» rettigheter, og {} eies av en "
+                "annen rolle (kjør migrate --grant som eierrollen)",
+                description_, app_role_, foreign[0][0].c_str())};
+          }
           const std::string role = tx.quote_name(app_role_);
           tx.exec0(fmt::format("GRANT USAGE ON SCHEMA {} TO {}",
                                tx.quote_name(tx.exec1("SELECT current_schema()")[0].c_str()),

@@ -526,6 +526,16 @@ TEST(PostgresRoles, TheAppRoleReadsAndWritesRowsButCannotChangeTheSchemaOrHistor
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.error().message.find("bare eieren"), std::string::npos)
       << refused.error().message;
+  // Granting itself what it already has changes nothing, and must not be
+  // reported as done either.
+  StoreOptions to_itself;
+  to_itself.app_role = "samkart_app";
+  auto self_grants = OpenStore(postgres.app_url(), to_itself);
+  ASSERT_TRUE(self_grants.ok()) << self_grants.error().message;
+  auto self_refused = (*self_grants)->Migrate();
+  ASSERT_FALSE(self_refused.ok());
+  EXPECT_NE(self_refused.error().message.find("bare eieren"), std::string::npos)
+      << self_refused.error().message;
 }
 
 // Terminates the store's connection to `postgres` and waits until its
