@@ -144,7 +144,14 @@ void AddServeCommands(CLI::App& app, Context& context) {
       context.exit_code = 1;
       return;
     }
-    web::App web_app(std::move(*store), std::move(*instrument), options);
+    // Further connections open as requests need them; the first one has
+    // already brought the schema up to date.
+    auto open_more = [db = context.db]() {
+      store::StoreOptions more;
+      more.migrate = false;
+      return store::OpenStore(db, more);
+    };
+    web::App web_app(std::move(*store), std::move(*instrument), options, open_more);
     if (auto loaded = web_app.ReloadDataset(); !loaded.ok()) {
       std::cerr << "feil: " << loaded.error().message << "\n";
       context.exit_code = 1;

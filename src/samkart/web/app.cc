@@ -5,8 +5,8 @@
 namespace samkart::web {
 
 App::App(std::unique_ptr<store::Store> store, instrument::Instrument instrument,
-         ServeOptions options)
-    : store_(std::move(store)),
+         ServeOptions options, StorePool::Opener open_more)
+    : store_pool_(std::move(store), std::move(open_more), options.store_connections),
       instrument_(std::move(instrument)),
       options_(std::move(options)),
       survey_budget_(options_.survey_budget),

@@ -1,5 +1,5 @@
-// The state `samkart serve` shares between requests: the store (behind one
-// lock, since a store connection serves one caller at a time), the
+// The state `samkart serve` shares between requests: the store connections
+// (a pool, since a connection serves one caller at a time), the
 // instrument, the publication rules and a snapshot of the analysis dataset
 // that is swapped, never changed, when an import or a closed survey round
 // adds respondents.
@@ -24,6 +24,7 @@
 #include "samkart/web/auth.h"
 #include "samkart/web/connection_limits.h"
 #include "samkart/web/server_log.h"
+#include "samkart/web/store_pool.h"
 #include "samkart/web/survey_budget.h"
 
 namespace samkart::web {
@@ -53,6 +54,8 @@ struct ServeOptions {
   // request is read and answered (over plain HTTP; with --tls-cert, for as
   // long as it is open).
   int threads = 256;
+  // Database connections the requests share, opened as they are needed.
+  std::size_t store_connections = 8;
   ConnectionLimits connections;
   SurveyBudgetRules survey_budget;
   // The error log (standard error unless set) and its level; the access
@@ -67,7 +70,10 @@ struct ServeOptions {
 
 class App {
  public:
-  App(std::unique_ptr<store::Store> store, instrument::Instrument instrument, ServeOptions options);
+  // `open_more` opens further connections to the same store, up to
+  // ServeOptions::store_connections; without it the one given is shared.
+  App(std::unique_ptr<store::Store> store, instrument::Instrument instrument, ServeOptions options,
+      StorePool::Opener open_more = {});
 
   const instrument::Instrument& instrument() const { return instrument_; }
   const ServeOptions& options() const { return options_; }
@@ -75,12 +81,13 @@ class App {
   SurveyBudget& survey_budget() { return survey_budget_; }
   ServerLog& log() { return log_; }
 
-  // Runs `work` with the store to itself. A failure is logged here, once
-  // for every caller, so no database error on a page goes unrecorded.
+  // Runs `work` with a store connection to itself. A failure is logged
+  // here, once for every caller, so no database error on a page goes
+  // unrecorded.
   template <typename Work>
   auto WithStore(Work&& work) -> decltype(work(std::declval<store::Store&>())) {
-    std::lock_guard lock(store_mutex_);
-    auto result = work(*store_);
+    const StorePool::Lease connection = store_pool_.Acquire();
+    auto result = work(*connection);
     if constexpr (requires { result.ok() ? 0 : result.error().message.size(); }) {
       if (!result.ok()) log_.Warning("databasen: " + result.error().message);
     }
@@ -102,7 +109,7 @@ class App {
   Result<bool> ReloadDataset();
 
   // Logged-in sessions seen in the last few seconds, so a busy explorer does
-  // not query the store (under its one lock) for every request. Logging out
+  // not query the store for every request. Logging out
   // and every user change on this server forget at once; a change made by
   // another process (the CLI, a second server) takes effect within
   // kSessionCacheSeconds.
@@ -122,8 +129,7 @@ class App {
   void Audit(const std::string& username, const std::string& action, const std::string& detail);
 
  private:
-  std::unique_ptr<store::Store> store_;
-  std::mutex store_mutex_;
+  StorePool store_pool_;
   instrument::Instrument instrument_;
   ServeOptions options_;
   LoginGuard login_guard_;

@@ -146,9 +146,10 @@ struct ClosedRound {
 // Closes an open round: k-anonymises its held answers (k from
 // ServeOptions::k), writes them as one batch and marks the round closed in
 // one transaction, then reloads the dataset. A round with fewer than k
-// answers is refused with a Norwegian message and stays open. Holds the
-// store for the whole close, so no answer arrives between reading the held
-// answers and deleting them.
+// answers is refused with a Norwegian message and stays open. An answer
+// submitted (on another connection or server) between reading the held
+// answers and closing makes the store refuse the close; the answers are
+// then read again.
 Result<ClosedRound> CloseRound(App& app, int64_t round_id);
 
 }  // namespace samkart::web
