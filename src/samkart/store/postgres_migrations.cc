@@ -130,6 +130,15 @@ CREATE INDEX survey_responses_by_round ON survey_responses (round_id);
       {4, "tjenestenes rekkefølge i en runde", R"sql(
 ALTER TABLE survey_services ADD COLUMN ordinal INTEGER NOT NULL DEFAULT 0;
 )sql"},
+      {5, "mislykkede innlogginger, delt av alle servere", R"sql(
+-- Failed logins per throttle key (an address, a user name, or the pair),
+-- counted here so every server on the database throttles together.
+CREATE TABLE login_failures (
+  throttle_key TEXT PRIMARY KEY,
+  failures INTEGER NOT NULL,
+  last_failure BIGINT NOT NULL
+);
+)sql"},
   };
   return migrations;
 }

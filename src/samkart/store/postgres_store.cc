@@ -139,6 +139,7 @@ constexpr TableGrant kAppGrants[] = {
     {"survey_services", "SELECT, INSERT"},
     {"survey_drafts", "SELECT, INSERT, UPDATE, DELETE"},
     {"survey_responses", "SELECT, INSERT, DELETE"},
+    {"login_failures", "SELECT, INSERT, UPDATE, DELETE"},
 };
 
 // Throws pqxx::broken_connection when the server cannot be reached.
@@ -775,6 +776,39 @@ class PostgresStore final : public Store {
     return Guard("kan ikke avslutte øktene", [&]() -> Result<bool> {
       pqxx::work tx(db());
       tx.exec_params0("DELETE FROM sessions WHERE user_id = $1", user_id);
+      tx.commit();
+      return true;
+    });
+  }
+
+  Result<LoginFailures> CountLoginFailure(const std::string& key, int64_t at) override {
+    return Guard("kan ikke telle mislykkede innlogginger", [&]() -> Result<LoginFailures> {
+      pqxx::work tx(db());
+      tx.exec_params0("DELETE FROM login_failures WHERE last_failure < $1", at - kQuietDay);
+      const auto row = tx.exec_params1(
+          "INSERT INTO login_failures (throttle_key, failures, last_failure) VALUES ($1, 1, $2) "
+          "ON CONFLICT (throttle_key) DO UPDATE SET failures = login_failures.failures + 1, "
+          "last_failure = $2 RETURNING failures, last_failure",
+          key, at);
+      tx.commit();
+      return LoginFailures{row[0].as<std::size_t>(), row[1].as<int64_t>()};
+    });
+  }
+
+  Result<LoginFailures> FindLoginFailures(const std::string& key) override {
+    return Guard("kan ikke lese mislykkede innlogginger", [&]() -> Result<LoginFailures> {
+      pqxx::read_transaction tx(db());
+      const auto r = tx.exec_params(
+          "SELECT failures, last_failure FROM login_failures WHERE throttle_key = $1", key);
+      if (r.empty()) return LoginFailures{};
+      return LoginFailures{r[0][0].as<std::size_t>(), r[0][1].as<int64_t>()};
+    });
+  }
+
+  Result<bool> ForgetLoginFailures(const std::string& key) override {
+    return Guard("kan ikke glemme mislykkede innlogginger", [&]() -> Result<bool> {
+      pqxx::work tx(db());
+      tx.exec_params0("DELETE FROM login_failures WHERE throttle_key = $1", key);
       tx.commit();
       return true;
     });

@@ -140,6 +140,15 @@ CREATE INDEX survey_responses_by_round ON survey_responses (round_id);
 ALTER TABLE survey_services ADD COLUMN ordinal INTEGER NOT NULL DEFAULT 0;
 UPDATE survey_services SET ordinal = rowid;
 )sql"},
+      {5, "mislykkede innlogginger, delt av alle servere", R"sql(
+-- Failed logins per throttle key (an address, a user name, or the pair),
+-- counted here so every server on the database throttles together.
+CREATE TABLE login_failures (
+  throttle_key TEXT PRIMARY KEY,
+  failures INTEGER NOT NULL,
+  last_failure INTEGER NOT NULL
+);
+)sql"},
   };
   return migrations;
 }

@@ -666,6 +666,49 @@ class SqliteStore final : public Store {
     return true;
   }
 
+  Result<LoginFailures> CountLoginFailure(const std::string& key, int64_t at) override {
+    Transaction tx(db_);
+    if (auto begun = tx.Begin(); !begun.ok()) return begun.error();
+    Statement quiet(db_, "DELETE FROM login_failures WHERE last_failure < ?");
+    quiet.Bind(1, at - kQuietDay);
+    if (quiet.Step() != SQLITE_DONE) {
+      return Fail("kan ikke telle mislykkede innlogginger", quiet.error());
+    }
+    LoginFailures failures;
+    {
+      Statement count(db_,
+                      "INSERT INTO login_failures (throttle_key, failures, last_failure) VALUES "
+                      "(?1, 1, ?2) ON CONFLICT (throttle_key) DO UPDATE SET failures = "
+                      "login_failures.failures + 1, last_failure = ?2 RETURNING failures, "
+                      "last_failure");
+      count.Bind(1, key).Bind(2, at);
+      if (count.Step() != SQLITE_ROW) {
+        return Fail("kan ikke telle mislykkede innlogginger", count.error());
+      }
+      failures = {static_cast<std::size_t>(count.Int(0)), count.Int(1)};
+    }
+    if (auto committed = tx.Commit(); !committed.ok()) return committed.error();
+    return failures;
+  }
+
+  Result<LoginFailures> FindLoginFailures(const std::string& key) override {
+    Statement find(db_, "SELECT failures, last_failure FROM login_failures WHERE throttle_key = ?");
+    find.Bind(1, key);
+    const int rc = find.Step();
+    if (rc == SQLITE_DONE) return LoginFailures{};
+    if (rc != SQLITE_ROW) return Fail("kan ikke lese mislykkede innlogginger", find.error());
+    return LoginFailures{static_cast<std::size_t>(find.Int(0)), find.Int(1)};
+  }
+
+  Result<bool> ForgetLoginFailures(const std::string& key) override {
+    Statement forget(db_, "DELETE FROM login_failures WHERE throttle_key = ?");
+    forget.Bind(1, key);
+    if (forget.Step() != SQLITE_DONE) {
+      return Fail("kan ikke glemme mislykkede innlogginger", forget.error());
+    }
+    return true;
+  }
+
   Result<bool> DeleteUser(int64_t user_id) override {
     Transaction tx(db_);
     if (auto begun = tx.Begin(); !begun.ok()) return begun.error();

@@ -109,6 +109,15 @@ struct User {
 
 // A logged-in browser. Only a hash of the cookie's token is stored, so a
 // copy of the database does not log anyone in.
+// A throttle key without failures this long (seconds) is forgotten.
+inline constexpr int64_t kQuietDay = 24 * 3600;
+
+// Failed logins of one throttle key (see web/auth.h): {0, 0} when none.
+struct LoginFailures {
+  std::size_t count = 0;
+  int64_t last = 0;  // seconds since 1970, UTC
+};
+
 struct Session {
   std::string token_sha256;
   int64_t user_id = 0;
@@ -224,6 +233,13 @@ class Store {
   virtual Result<std::optional<Session>> FindSession(const std::string& token_sha256) = 0;
   virtual Result<bool> DeleteSession(const std::string& token_sha256) = 0;
   virtual Result<bool> DeleteSessionsOfUser(int64_t user_id) = 0;
+
+  // Failed logins per throttle key, shared by every server on the store.
+  // CountLoginFailure adds one at `at` (seconds since 1970, UTC); a count
+  // quiet for a day starts again at one. Keys quiet for a day are removed.
+  virtual Result<LoginFailures> CountLoginFailure(const std::string& key, int64_t at) = 0;
+  virtual Result<LoginFailures> FindLoginFailures(const std::string& key) = 0;
+  virtual Result<bool> ForgetLoginFailures(const std::string& key) = 0;
 
   // Appends an entry with control characters, direction marks and bytes
   // that are not UTF-8 escaped (\xNN, \u{NNNN}, a backslash doubled): a

@@ -371,6 +371,24 @@ TEST_P(StoreContract, DeletingARoundOrAnImportRemovesAllOfItAndAPreviewNothing) 
   EXPECT_FALSE(store->DeleteUser(*user_id).ok());
 }
 
+TEST_P(StoreContract, LoginFailuresAreCountedForgottenAndStartAgainAfterAQuietDay) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  const int64_t noon = 1'800'000'000;
+  EXPECT_EQ(store->FindLoginFailures("navn:anne")->count, 0u);
+  EXPECT_EQ(store->CountLoginFailure("navn:anne", noon)->count, 1u);
+  const auto twice = store->CountLoginFailure("navn:anne", noon + 5);
+  ASSERT_TRUE(twice.ok()) << twice.error().message;
+  EXPECT_EQ(twice->count, 2u);
+  EXPECT_EQ(twice->last, noon + 5);
+  EXPECT_EQ(store->FindLoginFailures("navn:anne")->count, 2u);
+  EXPECT_EQ(store->FindLoginFailures("navn:bjorn")->count, 0u);
+  // A day and more later the count starts again.
+  EXPECT_EQ(store->CountLoginFailure("navn:anne", noon + kQuietDay + 10)->count, 1u);
+  ASSERT_TRUE(store->ForgetLoginFailures("navn:anne").ok());
+  EXPECT_EQ(store->FindLoginFailures("navn:anne")->count, 0u);
+}
+
 TEST_P(StoreContract, CopyToTheOtherBackendAndBackKeepsEveryRowAndChecksum) {
   auto store = Open();
   ASSERT_TRUE(store);

@@ -103,6 +103,9 @@ const std::vector<TableSpec>& PortableTables() {
         {"position", kInteger},
         {"answers", kBlob}},
        {"response_key"}},
+      {"login_failures",
+       {{"throttle_key", kText}, {"failures", kInteger}, {"last_failure", kInteger}},
+       {"throttle_key"}},
   };
   return tables;
 }

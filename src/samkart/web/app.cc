@@ -123,3 +123,35 @@ void App::Audit(const std::string& username, const std::string& action, const st
 }
 
 }  // namespace samkart::web
+
+namespace samkart::web {
+
+namespace {
+
+FailureLedger::Failures FromStore(const Result<store::LoginFailures>& stored) {
+  if (!stored.ok()) return {};
+  return {stored->count, FailureLedger::Clock::from_time_t(static_cast<std::time_t>(stored->last))};
+}
+
+int64_t Seconds(FailureLedger::Clock::time_point at) {
+  return static_cast<int64_t>(FailureLedger::Clock::to_time_t(at));
+}
+
+}  // namespace
+
+FailureLedger::Failures StoreFailureLedger::Count(const std::string& key, Clock::time_point now) {
+  return FromStore(app_.WithStore(
+      [&](store::Store& store) { return store.CountLoginFailure(key, Seconds(now)); }));
+}
+
+FailureLedger::Failures StoreFailureLedger::Find(const std::string& key) {
+  return FromStore(
+      app_.WithStore([&](store::Store& store) { return store.FindLoginFailures(key); }));
+}
+
+void StoreFailureLedger::Forget(const std::string& key) {
+  // A failure is logged by WithStore; the count then simply stays.
+  (void)app_.WithStore([&](store::Store& store) { return store.ForgetLoginFailures(key); });
+}
+
+}  // namespace samkart::web

@@ -68,6 +68,22 @@ struct ServeOptions {
   int dataset_check_seconds = 10;
 };
 
+class App;
+
+// Failed logins counted in the store, so every server on one database
+// throttles together. When the store does not answer, nothing is counted
+// (nobody can log in then anyway).
+class StoreFailureLedger final : public FailureLedger {
+ public:
+  explicit StoreFailureLedger(App& app) : app_(app) {}
+  Failures Count(const std::string& key, Clock::time_point now) override;
+  Failures Find(const std::string& key) override;
+  void Forget(const std::string& key) override;
+
+ private:
+  App& app_;
+};
+
 class App {
  public:
   // `open_more` opens further connections to the same store, up to
@@ -132,7 +148,8 @@ class App {
   StorePool store_pool_;
   instrument::Instrument instrument_;
   ServeOptions options_;
-  LoginGuard login_guard_;
+  StoreFailureLedger failure_ledger_{*this};
+  LoginGuard login_guard_{&failure_ledger_};
   SurveyBudget survey_budget_;
   ServerLog log_;
   std::mutex sessions_mutex_;

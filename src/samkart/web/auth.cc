@@ -182,51 +182,72 @@ bool Principal::CanRunSurvey(int number) const {
   return role == Role::kAdmin || (role == Role::kMunicipal && municipality == number);
 }
 
-long LoginThrottle::WaitSeconds(const std::string& key, Clock::time_point now) {
+FailureLedger::Failures MemoryFailureLedger::Count(const std::string& key, Clock::time_point now) {
   std::lock_guard lock(mutex_);
-  const auto it = states_.find(key);
-  if (it == states_.end() || it->second.locked_until <= now) return 0;
-  return static_cast<long>(
-      std::chrono::ceil<std::chrono::seconds>(it->second.locked_until - now).count());
+  // Keep the map from growing without bound: forget quiet keys.
+  if (failures_.size() > 100000) {
+    std::erase_if(failures_, [&](const auto& entry) {
+      return now - entry.second.last > std::chrono::hours(24);
+    });
+  }
+  Failures& failures = failures_[key];
+  if (now - failures.last > std::chrono::hours(24)) failures.count = 0;
+  failures.last = now;
+  ++failures.count;
+  return failures;
+}
+
+FailureLedger::Failures MemoryFailureLedger::Find(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  const auto it = failures_.find(key);
+  return it == failures_.end() ? Failures{} : it->second;
+}
+
+void MemoryFailureLedger::Forget(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  failures_.erase(key);
+}
+
+LoginThrottle::LoginThrottle(std::size_t free_attempts, std::chrono::seconds first_lockout,
+                             FailureLedger* ledger)
+    : own_ledger_(ledger ? nullptr : std::make_unique<MemoryFailureLedger>()),
+      ledger_(ledger ? ledger : own_ledger_.get()),
+      free_attempts_(free_attempts),
+      first_lockout_(first_lockout) {}
+
+long LoginThrottle::WaitSeconds(const std::string& key, Clock::time_point now) {
+  const FailureLedger::Failures failures = ledger_->Find(key);
+  if (failures.count < free_attempts_ || free_attempts_ == 0) return 0;
+  const std::size_t doublings = std::min<std::size_t>(failures.count - free_attempts_, 10);
+  const Clock::time_point locked_until = failures.last + first_lockout_ * (1L << doublings);
+  if (locked_until <= now) return 0;
+  return static_cast<long>(std::chrono::ceil<std::chrono::seconds>(locked_until - now).count());
 }
 
 void LoginThrottle::RecordFailure(const std::string& key, Clock::time_point now) {
-  std::lock_guard lock(mutex_);
-  // Forget failures after a quiet day, and keep the map from growing without bound.
-  if (states_.size() > 100000) {
-    std::erase_if(states_, [&](const auto& entry) {
-      return entry.second.locked_until <= now &&
-             now - entry.second.last_failure > std::chrono::hours(24);
-    });
-  }
-  State& state = states_[key];
-  if (now - state.last_failure > std::chrono::hours(24)) state.failures = 0;
-  state.last_failure = now;
-  ++state.failures;
-  if (state.failures >= free_attempts_) {
-    const std::size_t doublings = std::min<std::size_t>(state.failures - free_attempts_, 10);
-    state.locked_until = now + first_lockout_ * (1L << doublings);
-  }
+  ledger_->Count(key, now);
 }
 
-void LoginThrottle::RecordSuccess(const std::string& key) {
-  std::lock_guard lock(mutex_);
-  states_.erase(key);
-}
+void LoginThrottle::RecordSuccess(const std::string& key) { ledger_->Forget(key); }
 
 std::size_t LoginThrottle::RecentFailures(const std::string& key, Clock::time_point now) {
-  std::lock_guard lock(mutex_);
-  const auto it = states_.find(key);
-  if (it == states_.end() || now - it->second.last_failure > std::chrono::hours(24)) return 0;
-  return it->second.failures;
+  const FailureLedger::Failures failures = ledger_->Find(key);
+  return now - failures.last > std::chrono::hours(24) ? 0 : failures.count;
 }
+
+LoginGuard::LoginGuard(FailureLedger* ledger)
+    : own_ledger_(ledger ? nullptr : std::make_unique<MemoryFailureLedger>()),
+      ledger_(ledger ? ledger : own_ledger_.get()),
+      pairs_(kFreeAttemptsPerPair, std::chrono::seconds(30), ledger_),
+      addresses_(kFreeAttemptsPerAddress, std::chrono::seconds(30), ledger_),
+      names_(kFailuresBeforeSlowing, std::chrono::seconds(0), ledger_) {}
 
 LoginGuard::Verdict LoginGuard::Check(const std::string& address, const std::string& username,
                                       Clock::time_point now) {
   Verdict verdict;
   verdict.wait_seconds = std::max(pairs_.WaitSeconds(PairKey(address, username), now),
-                                  addresses_.WaitSeconds(address, now));
-  if (names_.RecentFailures(username, now) >= kFailuresBeforeSlowing) {
+                                  addresses_.WaitSeconds(AddressKey(address), now));
+  if (names_.RecentFailures(NameKey(username), now) >= kFailuresBeforeSlowing) {
     verdict.delay = kSlowedAttempt;
   }
   return verdict;
@@ -235,13 +256,13 @@ LoginGuard::Verdict LoginGuard::Check(const std::string& address, const std::str
 void LoginGuard::RecordFailure(const std::string& address, const std::string& username,
                                Clock::time_point now) {
   pairs_.RecordFailure(PairKey(address, username), now);
-  addresses_.RecordFailure(address, now);
-  names_.RecordFailure(username, now);
+  addresses_.RecordFailure(AddressKey(address), now);
+  names_.RecordFailure(NameKey(username), now);
 }
 
 void LoginGuard::RecordSuccess(const std::string& address, const std::string& username) {
   pairs_.RecordSuccess(PairKey(address, username));
-  names_.RecordSuccess(username);
+  names_.RecordSuccess(NameKey(username));
 }
 
 }  // namespace samkart::web

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -55,14 +56,43 @@ struct Principal {
   bool CanManageUsers() const { return role == Role::kAdmin; }
 };
 
-// Counts failed logins per key, and refuses a key after its free attempts
-// for a time that doubles with each further failure.
+// Where failed logins are counted: in this process (tests, a lone server)
+// or in the store, so every server on one database counts together.
+class FailureLedger {
+ public:
+  using Clock = std::chrono::system_clock;
+  struct Failures {
+    std::size_t count = 0;
+    Clock::time_point last{};
+  };
+  virtual ~FailureLedger() = default;
+  // One more failure of `key` at `now`; a count quiet for a day starts
+  // again at one. Returns the count with it.
+  virtual Failures Count(const std::string& key, Clock::time_point now) = 0;
+  virtual Failures Find(const std::string& key) = 0;
+  virtual void Forget(const std::string& key) = 0;
+};
+
+class MemoryFailureLedger final : public FailureLedger {
+ public:
+  Failures Count(const std::string& key, Clock::time_point now) override;
+  Failures Find(const std::string& key) override;
+  void Forget(const std::string& key) override;
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, Failures> failures_;
+};
+
+// Refuses a key after its free attempts, for a time that doubles with
+// each further failure (from the last one).
 class LoginThrottle {
  public:
-  using Clock = std::chrono::steady_clock;
+  using Clock = FailureLedger::Clock;
+  // Failures counted in `ledger`, or in a ledger of its own when null.
   explicit LoginThrottle(std::size_t free_attempts = 5,
-                         std::chrono::seconds first_lockout = std::chrono::seconds(30))
-      : free_attempts_(free_attempts), first_lockout_(first_lockout) {}
+                         std::chrono::seconds first_lockout = std::chrono::seconds(30),
+                         FailureLedger* ledger = nullptr);
 
   // Seconds to wait before `key` may try again; 0 when it may now.
   long WaitSeconds(const std::string& key, Clock::time_point now = Clock::now());
@@ -72,13 +102,8 @@ class LoginThrottle {
   std::size_t RecentFailures(const std::string& key, Clock::time_point now = Clock::now());
 
  private:
-  struct State {
-    std::size_t failures = 0;
-    Clock::time_point locked_until{};
-    Clock::time_point last_failure{};
-  };
-  std::mutex mutex_;
-  std::map<std::string, State> states_;
+  std::unique_ptr<MemoryFailureLedger> own_ledger_;
+  FailureLedger* ledger_;
   std::size_t free_attempts_;
   std::chrono::seconds first_lockout_;
 };
@@ -107,13 +132,22 @@ class LoginGuard {
                      Clock::time_point now = Clock::now());
   void RecordSuccess(const std::string& address, const std::string& username);
 
+  // Failures counted in `ledger` (shared by every server on a store), or
+  // in this process when null.
+  explicit LoginGuard(FailureLedger* ledger = nullptr);
+
  private:
+  // One ledger, three kinds of key.
   static std::string PairKey(const std::string& address, const std::string& username) {
-    return address + '\n' + username;
+    return "par:" + address + '\n' + username;
   }
-  LoginThrottle pairs_{kFreeAttemptsPerPair, std::chrono::seconds(30)};
-  LoginThrottle addresses_{kFreeAttemptsPerAddress, std::chrono::seconds(30)};
-  LoginThrottle names_{kFailuresBeforeSlowing, std::chrono::seconds(0)};
+  static std::string AddressKey(const std::string& address) { return "adresse:" + address; }
+  static std::string NameKey(const std::string& username) { return "navn:" + username; }
+  std::unique_ptr<MemoryFailureLedger> own_ledger_;
+  FailureLedger* ledger_;
+  LoginThrottle pairs_;
+  LoginThrottle addresses_;
+  LoginThrottle names_;
 };
 
 }  // namespace samkart::web
