@@ -130,7 +130,7 @@ CREATE INDEX survey_responses_by_round ON survey_responses (round_id);
       {4, "tjenestenes rekkefølge i en runde", R"sql(
 ALTER TABLE survey_services ADD COLUMN ordinal INTEGER NOT NULL DEFAULT 0;
 )sql"},
-      {5, "mislykkede innlogginger, delt av alle servere", R"sql(
+      {5, "mislykkede innlogginger, delt av alle servere; utkast ryddes straks", R"sql(
 -- Failed logins per throttle key (an address, a user name, or the pair),
 -- counted here so every server on the database throttles together.
 CREATE TABLE login_failures (
@@ -138,6 +138,13 @@ CREATE TABLE login_failures (
   failures INTEGER NOT NULL,
   last_failure BIGINT NOT NULL
 );
+-- Drafts and held answers are deleted when a round closes; PostgreSQL
+-- keeps the dead rows until a vacuum. Vacuum these tables as soon as any
+-- row is dead (autovacuum runs as the superuser, which the app role is not).
+ALTER TABLE survey_drafts SET (autovacuum_vacuum_threshold = 0,
+                               autovacuum_vacuum_scale_factor = 0);
+ALTER TABLE survey_responses SET (autovacuum_vacuum_threshold = 0,
+                                  autovacuum_vacuum_scale_factor = 0);
 )sql"},
   };
   return migrations;

@@ -140,7 +140,7 @@ CREATE INDEX survey_responses_by_round ON survey_responses (round_id);
 ALTER TABLE survey_services ADD COLUMN ordinal INTEGER NOT NULL DEFAULT 0;
 UPDATE survey_services SET ordinal = rowid;
 )sql"},
-      {5, "mislykkede innlogginger, delt av alle servere", R"sql(
+      {5, "mislykkede innlogginger, delt av alle servere; utkast ryddes straks", R"sql(
 -- Failed logins per throttle key (an address, a user name, or the pair),
 -- counted here so every server on the database throttles together.
 CREATE TABLE login_failures (

@@ -488,6 +488,23 @@ TEST(PostgresSchema, TablesAndColumnsAreTheCatalogueOnBothBackends) {
   EXPECT_EQ(in_postgres, expected);
 }
 
+// Deleted drafts and held answers stay as dead rows until a vacuum; the
+// tables that hold them are vacuumed as soon as any row is dead.
+TEST(PostgresSchema, TheTablesOfOpenRoundsAreVacuumedAsSoonAsARowIsDead) {
+  PostgresDatabase postgres;
+  ASSERT_TRUE(postgres.ok()) << postgres.why();
+  ASSERT_TRUE(OpenStore(postgres.owner_url()).ok());
+  pqxx::connection connection(postgres.owner_url());
+  pqxx::read_transaction tx(connection);
+  for (const std::string table : {"survey_drafts", "survey_responses"}) {
+    const auto options = tx.exec_params1(
+        "SELECT array_to_string(reloptions, ',') FROM pg_class WHERE relname = $1", table);
+    EXPECT_EQ(options[0].as<std::string>(""),
+              "autovacuum_vacuum_threshold=0,autovacuum_vacuum_scale_factor=0")
+        << table;
+  }
+}
+
 TEST(PostgresRoles, TheAppRoleReadsAndWritesRowsButCannotChangeTheSchemaOrHistory) {
   PostgresDatabase postgres;
   ASSERT_TRUE(postgres.ok()) << postgres.why();
