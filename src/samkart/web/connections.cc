@@ -166,8 +166,8 @@ class RequestStream final : public httplib::Stream {
  private:
   Clock::time_point BodyDeadline() const {
     const std::size_t body = delivered_ > head_end_ ? delivered_ - head_end_ : 0;
-    const auto earned = milliseconds(body * 1000 / std::max<std::size_t>(
-                                                       limits_.min_body_bytes_per_second, 1));
+    const auto earned =
+        milliseconds(body * 1000 / std::max<std::size_t>(limits_.min_body_bytes_per_second, 1));
     return started_ + limits_.body_grace + earned;
   }
 
