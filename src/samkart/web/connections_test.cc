@@ -199,9 +199,9 @@ TEST(Connections, ADeclaredBodyOverTheLimitIsRefusedBeforeItIsSent) {
   for (const Case& c : cases) {
     RawConnection client(server.port());
     const auto start = Clock::now();
-    ASSERT_TRUE(client.Send("POST /admin/import HTTP/1.1\r\nHost: localhost\r\nContent-Type: " +
-                            c.content_type + "\r\nContent-Length: " + std::to_string(c.length) +
-                            "\r\n\r\n"));
+    ASSERT_TRUE(client.Send(
+        "POST /admin/import HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + c.content_type +
+        "\r\nContent-Length: " + std::to_string(c.length) + "\r\n\r\n"));
     const auto received = client.ReadUntilClosed(milliseconds(5000));
     EXPECT_LT(SecondsSince(start), 1.0) << c.content_type;
     EXPECT_TRUE(received.closed) << c.content_type;
@@ -241,9 +241,9 @@ TEST(Connections, ABodyThatTricklesIsCutAfterTheGrace) {
   TestServer server(false, options);
   RawConnection client(server.port());
   const auto start = Clock::now();
-  ASSERT_TRUE(
-      client.Send("POST /admin/import HTTP/1.1\r\nHost: localhost\r\n"
-                  "Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 100000\r\n\r\n"));
+  ASSERT_TRUE(client.Send(
+      "POST /admin/import HTTP/1.1\r\nHost: localhost\r\n"
+      "Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 100000\r\n\r\n"));
   // Ten bytes every 100 ms is a tenth of the minimum rate.
   for (int i = 0; i < 50 && client.Send(std::string(10, 'a')); ++i) {
     std::this_thread::sleep_for(milliseconds(100));
@@ -276,9 +276,9 @@ TEST(Connections, KeptAliveAndPipelinedRequestsAreAllAnswered) {
 TEST(Connections, AnInvalidDeclaredLengthIsAnswered400) {
   TestServer server(false);
   RawConnection client(server.port());
-  ASSERT_TRUE(
-      client.Send("POST /logg-inn HTTP/1.1\r\nHost: localhost\r\n"
-                  "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 12x\r\n\r\n"));
+  ASSERT_TRUE(client.Send(
+      "POST /logg-inn HTTP/1.1\r\nHost: localhost\r\n"
+      "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 12x\r\n\r\n"));
   const auto received = client.ReadUntilClosed(milliseconds(5000));
   EXPECT_TRUE(received.closed);
   EXPECT_EQ(StatusLine(received.bytes), "HTTP/1.1 400 Bad Request");
