@@ -804,11 +804,14 @@ nlohmann::json ExplorerResultJson(const ExplorerResult& r) {
 }
 
 namespace {
+// Number columns also carry two marks, as labelled codes (a spreadsheet
+// cell is a number or a label, never text in a number column).
 constexpr int kHiddenCode = -1;
+constexpr int kNoAnswersCode = -2;
 
 io::ExportColumn Text(const char* name, const char* label) { return {name, label, false, {}}; }
 io::ExportColumn Number(const char* name, const char* label) {
-  return {name, label, true, {{kHiddenCode, ":"}}};
+  return {name, label, true, {{kHiddenCode, ":"}, {kNoAnswersCode, analysis::kNoAnswersMark}}};
 }
 }  // namespace
 
@@ -850,7 +853,7 @@ io::ExportTable ExplorerExportTable(const ExplorerResult& r) {
     } else if (row.cell.n == 0) {
       cells.push_back(io::ExportCell::Number(0));
       cells.push_back(io::ExportCell::Number(0));
-      for (int i = 0; i < 3; ++i) cells.push_back(text(analysis::kNoAnswersMark));
+      for (int i = 0; i < 3; ++i) cells.push_back(io::ExportCell::Code(kNoAnswersCode));
     } else {
       cells.push_back(io::ExportCell::Number(static_cast<double>(row.cell.n)));
       cells.push_back(io::ExportCell::Number(static_cast<double>(row.cell.count)));
@@ -868,7 +871,7 @@ io::ExportTable ExplorerExportTable(const ExplorerResult& r) {
         cells.push_back(hidden);
       } else if (row.reference->n == 0) {
         cells.push_back(io::ExportCell::Number(0));
-        cells.push_back(text(analysis::kNoAnswersMark));
+        cells.push_back(io::ExportCell::Code(kNoAnswersCode));
       } else {
         cells.push_back(io::ExportCell::Number(static_cast<double>(row.reference->n)));
         cells.push_back(percent(row.reference->share));
@@ -897,7 +900,9 @@ std::string ExplorerCsv(const ExplorerResult& r) {
     std::vector<std::string> fields;
     for (const auto& cell : row) {
       if (const auto* code = std::get_if<int>(&cell.value)) {
-        fields.push_back(*code == kHiddenCode ? ":" : std::to_string(*code));
+        fields.push_back(*code == kHiddenCode      ? ":"
+                         : *code == kNoAnswersCode ? analysis::kNoAnswersMark
+                                                   : std::to_string(*code));
       } else if (const auto* number = std::get_if<double>(&cell.value)) {
         fields.push_back(fmt::format("{}", *number));
       } else if (const auto* s = std::get_if<std::string>(&cell.value)) {

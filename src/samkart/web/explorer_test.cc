@@ -5,9 +5,11 @@
 #include <gtest/gtest.h>
 
 #include "samkart/analysis/table_format.h"
+#include "samkart/io/table_writer.h"
 #include "samkart/report/blocks.h"
 #include "samkart/report/report_inputs.h"
 
+#include "support/scratch_dir.h"
 #include "support/web_server.h"
 
 namespace samkart::web {
@@ -494,6 +496,35 @@ TEST(ExplorerExport, HostileLabelsAreNeutralised) {
   EXPECT_EQ(csv.find(",=Vikheim"), std::string::npos);
   // The hidden reference is «:».
   EXPECT_NE(csv.find(",:,:,"), std::string::npos) << csv;
+}
+
+// A group nobody in answered is «ingen svar» in the CSV and the
+// spreadsheet alike; the spreadsheet is written (text in a number column
+// made it fail).
+TEST(ExplorerExport, AGroupWithoutAnswersIsWrittenToBothFormats) {
+  ExplorerResult result;
+  result.area_label = "Vikheim";
+  result.reference_label = "Landet";
+  ExplorerRow row;
+  row.item = "bullied";
+  row.item_label = "Mobbing";
+  row.label = "Barnehage";
+  row.category_label = "andel";
+  row.cell = {false, 0, 0, 0, {}};
+  row.reference = ExplorerCell{false, 0, 0, 0, {}};
+  result.rows.push_back(row);
+  const std::string csv = ExplorerCsv(result);
+  EXPECT_NE(csv.find(",0,0,ingen svar,ingen svar,ingen svar,Landet,0,ingen svar,"),
+            std::string::npos)
+      << csv;
+  const testing_support::ScratchDir dir;
+  const std::string path = (dir / "utforsk.xlsx").string();
+  io::ExportWriteOptions options;
+  options.value_labels_as_text = true;  // as the download writes it
+  const auto written =
+      io::WriteExport(ExplorerExportTable(result), io::ExportFormat::kXlsx, path, options);
+  ASSERT_TRUE(written.ok()) << written.error().message;
+  EXPECT_GT(std::filesystem::file_size(path), 0u);
 }
 
 // ---------------------------------------------------------------- attacks
