@@ -7,13 +7,13 @@
 #include <iostream>
 
 #include <CLI/CLI.hpp>
-#include <arpa/inet.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
 #include "samkart/cli/context.h"
 #include "samkart/web/app.h"
 #include "samkart/web/auth.h"
+#include "samkart/web/http.h"
 #include "samkart/web/server.h"
 
 namespace samkart::cli {
@@ -99,10 +99,7 @@ void AddServeCommands(CLI::App& app, Context& context) {
                    "IP-adressen til en omvendt proxy (f.eks. nginx) som får sette "
                    "X-Forwarded-For; kan gis flere ganger")
       ->check([](const std::string& address) -> std::string {
-        unsigned char parsed[sizeof(in6_addr)];
-        const bool valid = ::inet_pton(AF_INET, address.c_str(), parsed) == 1 ||
-                           ::inet_pton(AF_INET6, address.c_str(), parsed) == 1;
-        return valid ? "" : "«" + address + "» er ikke en IP-adresse";
+        return web::IsIpAddress(address) ? "" : "«" + address + "» er ikke en IP-adresse";
       })
       ->type_name("ADRESSE");
   static std::string log_level = "info";

@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 #include <pqxx/pqxx>
 
+#include "samkart/core/utc_time.h"
 #include "samkart/store/migrations.h"
 #include "samkart/store/store.h"
 
@@ -30,14 +31,7 @@ constexpr int64_t kBatchWriteLock = 0x53414d4b00000002;
 // Rows fetched per round trip when scanning.
 constexpr int kFetchRows = 20000;
 
-std::string NowUtc() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
+std::string NowUtc() { return UtcTimestamp(); }
 
 // «postgresql://samkart_app@db.example:5432/samkart» without the password or
 // the query (which may hold one).

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include "samkart/core/utc_time.h"
 #include "samkart/store/migrations.h"
 #include "samkart/store/store.h"
 
@@ -49,14 +50,7 @@ std::string Explain(sqlite3* db) {
   }
 }
 
-std::string NowUtc() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
+std::string NowUtc() { return UtcTimestamp(); }
 
 class Statement {
  public:

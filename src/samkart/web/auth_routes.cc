@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "samkart/core/sha256.h"
+#include "samkart/core/utc_time.h"
 #include "samkart/web/http.h"
 #include "samkart/web/routes.h"
 
@@ -12,13 +13,7 @@ namespace samkart::web {
 namespace {
 
 std::string ExpiresAt(int hours) {
-  const auto at = std::chrono::system_clock::now() + std::chrono::hours(hours);
-  const std::time_t t = std::chrono::system_clock::to_time_t(at);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
+  return UtcTimestamp(std::chrono::system_clock::now() + std::chrono::hours(hours));
 }
 
 struct LoginResult {

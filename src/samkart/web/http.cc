@@ -12,15 +12,11 @@
 
 namespace samkart::web {
 
-namespace {
-
 bool IsIpAddress(const std::string& text) {
   unsigned char address[sizeof(in6_addr)];
   return ::inet_pton(AF_INET, text.c_str(), address) == 1 ||
          ::inet_pton(AF_INET6, text.c_str(), address) == 1;
 }
-
-}  // namespace
 
 RequestContext Authenticate(App& app, const httplib::Request& req) {
   RequestContext context;

@@ -37,6 +37,9 @@ std::optional<std::string> Cookie(const httplib::Request& req, std::string_view 
 // 503 with Retry-After: the database does not answer just now.
 void SendUnavailable(const httplib::Request& req, httplib::Response& res);
 
+// An IPv4 or IPv6 address in numeric form.
+bool IsIpAddress(const std::string& text);
+
 // The client's address: the connection's, or, when that is a trusted
 // proxy (ServeOptions::trusted_proxies), the nearest address in
 // X-Forwarded-For that is not one.

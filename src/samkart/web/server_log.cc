@@ -7,20 +7,11 @@
 #include <fmt/format.h>
 
 #include "samkart/core/text.h"
+#include "samkart/core/utc_time.h"
 
 namespace samkart::web {
 
 namespace {
-
-std::string Timestamp() {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
 
 const char* LevelName(LogLevel level) {
   switch (level) {
@@ -67,14 +58,14 @@ void ServerLog::Write(LogLevel level, std::string_view message) {
   if (!state_->errors || level > state_->level) return;
   // One line per entry, whatever the message holds.
   const std::string line =
-      fmt::format("{} {}: {}\n", Timestamp(), LevelName(level), text::EscapeControls(message));
+      fmt::format("{} {}: {}\n", UtcTimestamp(), LevelName(level), text::EscapeControls(message));
   std::lock_guard lock(state_->mutex);
   *state_->errors << line << std::flush;
 }
 
 void ServerLog::Access(const AccessEntry& entry) {
   if (!state_->access) return;
-  const std::string line = fmt::format("{} {} {} {} {} {:.1f} ms {} byte\n", Timestamp(),
+  const std::string line = fmt::format("{} {} {} {} {} {:.1f} ms {} byte\n", UtcTimestamp(),
                                        entry.client, text::EscapeControls(entry.method),
                                        text::EscapeControls(LoggablePath(entry.path)), entry.status,
                                        entry.milliseconds, entry.bytes);
