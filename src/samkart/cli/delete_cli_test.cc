@@ -6,10 +6,10 @@
 #include <string>
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include "support/run_samkart.h"
 #include "support/scratch_dir.h"
+#include "support/sqlite_query.h"
 
 namespace samkart {
 namespace {
@@ -20,18 +20,7 @@ using testing_support::RunShell;
 using testing_support::Samkart;
 
 int64_t Query(const fs::path& db_path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  int64_t value = -1;
-  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
-        sqlite3_step(stmt) == SQLITE_ROW) {
-      value = sqlite3_column_int64(stmt, 0);
-    }
-    sqlite3_finalize(stmt);
-  }
-  sqlite3_close(db);
-  return value;
+  return testing_support::QueryInteger(db_path, sql);
 }
 
 std::string Rows(int municipality, int year, int count) {

@@ -272,16 +272,27 @@ void AddServeCommands(CLI::App& app, Context& context) {
   password->add_flag("--generate-password", generate, "Lag et tilfeldig passord og skriv det ut");
   auto* disable = user->add_subcommand("disable", "Deaktiver en bruker og avslutt øktene");
   disable->add_option("name", target, "Brukernavn")->required()->type_name("NAVN");
-  const auto change = [&context](bool set_password) {
+  // The store and the user named on the command line, or why not.
+  struct Target {
+    std::unique_ptr<store::Store> store;
+    store::User user;
+  };
+  const auto open_target = [&context]() -> std::optional<Target> {
     auto store = context.OpenStoreOrReport();
-    if (!store) return;
+    if (!store) return std::nullopt;
     auto found = (*store)->FindUser(target);
     if (!found.ok() || !*found) {
       std::cerr << fmt::format("feil: ingen bruker heter «{}»\n", target);
       context.exit_code = 1;
-      return;
+      return std::nullopt;
     }
-    store::User u = **found;
+    return Target{std::move(*store), **found};
+  };
+  const auto change = [&context, open_target](bool set_password) {
+    auto opened = open_target();
+    if (!opened) return;
+    auto& store = opened->store;
+    store::User u = opened->user;
     if (set_password) {
       auto secret = ReadOrGeneratePassword(generate, context);
       if (!secret) return;
@@ -295,13 +306,13 @@ void AddServeCommands(CLI::App& app, Context& context) {
     } else {
       u.active = false;
     }
-    if (auto updated = (*store)->UpdateUser(u); !updated.ok()) {
+    if (auto updated = store->UpdateUser(u); !updated.ok()) {
       std::cerr << "feil: " << updated.error().message << "\n";
       context.exit_code = 1;
       return;
     }
-    (void)(*store)->DeleteSessionsOfUser(u.id);
-    (void)(*store)->AppendAudit(
+    (void)store->DeleteSessionsOfUser(u.id);
+    (void)store->AppendAudit(
         {0, "", "(kommandolinjen)", set_password ? "user_password" : "user_disable", target});
     std::cout << (set_password ? "Passordet er endret.\n" : "Brukeren er deaktivert.\n");
   };
@@ -311,22 +322,17 @@ void AddServeCommands(CLI::App& app, Context& context) {
   auto* remove = user->add_subcommand(
       "delete", "Slett en bruker for godt, med øktene (revisjonsloggen beholder navnet)");
   remove->add_option("name", target, "Brukernavn")->required()->type_name("NAVN");
-  remove->callback([&context] {
-    auto store = context.OpenStoreOrReport();
-    if (!store) return;
-    auto found = (*store)->FindUser(target);
-    if (!found.ok() || !*found) {
-      std::cerr << fmt::format("feil: ingen bruker heter «{}»\n", target);
-      context.exit_code = 1;
-      return;
-    }
-    if (auto deleted = (*store)->DeleteUser((*found)->id); !deleted.ok()) {
+  remove->callback([&context, open_target] {
+    auto opened = open_target();
+    if (!opened) return;
+    auto& store = opened->store;
+    if (auto deleted = store->DeleteUser(opened->user.id); !deleted.ok()) {
       std::cerr << "feil: " << deleted.error().message << "\n";
       context.exit_code = 1;
       return;
     }
     std::cout << "Brukeren er slettet.\n";
-    if (auto audited = (*store)->AppendAudit({0, "", "(kommandolinjen)", "user_delete", target});
+    if (auto audited = store->AppendAudit({0, "", "(kommandolinjen)", "user_delete", target});
         !audited.ok()) {
       std::cerr << "feil: revisjonsloggen kunne ikke skrives: " << audited.error().message << "\n";
       context.exit_code = 1;
