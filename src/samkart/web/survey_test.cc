@@ -683,34 +683,29 @@ TEST(RoundWeb, ResponseRateCountsPerServiceAndHidesSmallServices) {
   EXPECT_NE(page->body.find("Avslutt runden"), std::string::npos);
 }
 
-TEST(RoundWeb, SurveyLinksComeFromThePublicUrlNeverFromTheHostHeader) {
-  {
-    ServeOptions options;
-    options.public_url = "https://samkart.example.no/";
-    TestServer server(false, options);
-    Staff coordinator(server);
-    ASSERT_TRUE(coordinator.logged_in);
-    const int64_t id = CreateRound(coordinator.client, {{"nav", 6}});
-    coordinator.client.HostHeader("phish.example");
-    auto page = coordinator.client.Get(fmt::format("/runder/{}", id));
-    ASSERT_TRUE(page);
-    ASSERT_EQ(page->status, 200);
-    EXPECT_NE(page->body.find("https://samkart.example.no/s/" + RoundOf(server, id).token),
-              std::string::npos);
-    EXPECT_EQ(page->body.find("phish.example"), std::string::npos);
-  }
-  // Without one, the address the request reached.
-  TestServer server(false);
+// Creates a round and opens its page with a forged Host header: the page
+// links to `base(port)` + /s/token, and never to the forged host.
+void ExpectSurveyLinksFrom(ServeOptions options, const std::function<std::string(int)>& base) {
+  TestServer server(false, options);
   Staff coordinator(server);
   ASSERT_TRUE(coordinator.logged_in);
   const int64_t id = CreateRound(coordinator.client, {{"nav", 6}});
   coordinator.client.HostHeader("phish.example");
   auto page = coordinator.client.Get(fmt::format("/runder/{}", id));
   ASSERT_TRUE(page);
-  EXPECT_NE(page->body.find(
-                fmt::format("http://127.0.0.1:{}/s/{}", server.port(), RoundOf(server, id).token)),
-            std::string::npos);
+  ASSERT_EQ(page->status, 200);
+  EXPECT_NE(page->body.find(base(server.port()) + "/s/" + RoundOf(server, id).token),
+            std::string::npos)
+      << page->body;
   EXPECT_EQ(page->body.find("phish.example"), std::string::npos);
+}
+
+TEST(RoundWeb, SurveyLinksComeFromThePublicUrlNeverFromTheHostHeader) {
+  ServeOptions options;
+  options.public_url = "https://samkart.example.no/";
+  ExpectSurveyLinksFrom(options, [](int) { return std::string("https://samkart.example.no"); });
+  // Without one, the address the request reached.
+  ExpectSurveyLinksFrom({}, [](int port) { return fmt::format("http://127.0.0.1:{}", port); });
 }
 
 TEST(RoundWeb, HtmlShowsFewerThanKForSmallServices) {
