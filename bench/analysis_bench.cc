@@ -196,17 +196,23 @@ std::vector<TableRequest> ReportRequests() {
   const Filter baseline{Variable::kRoundType, {bench->baseline}, std::nullopt};
   const Filter barnehage{Variable::kService, {bench->barnehage}, std::nullopt};
   for (const auto& family : bench->instrument.families) {
-    requests.push_back({family.id, std::nullopt, {}, {baseline}, Comparison::kNone, false});
+    requests.push_back({family.id, std::nullopt, {}, {baseline}, Comparison::kNone, false, {}});
     requests.push_back(
-        {family.id, std::nullopt, {Variable::kService}, {baseline}, Comparison::kNone, false});
-    requests.push_back(
-        {family.id, std::nullopt, {Variable::kSizeGroup}, {baseline}, Comparison::kNone, false});
+        {family.id, std::nullopt, {Variable::kService}, {baseline}, Comparison::kNone, false, {}});
+    requests.push_back({family.id,
+                        std::nullopt,
+                        {Variable::kSizeGroup},
+                        {baseline},
+                        Comparison::kNone,
+                        false,
+                        {}});
     requests.push_back({family.id,
                         std::nullopt,
                         {Variable::kPosition},
                         {baseline, barnehage},
                         Comparison::kNone,
-                        false});
+                        false,
+                        {}});
   }
   return requests;
 }

@@ -1,6 +1,6 @@
-# Independent reference for Samkart's analysis engine: reported shares, Wilson
-# intervals and Newcombe differences computed with R's survey package from the
-# harmonised CSV export (`samkart export --format csv`).
+# Independent reference for Samkart's analysis engine: reported shares, their
+# intervals and the intervals of differences, computed with R's survey
+# package from the harmonised CSV export (`samkart export --format csv`).
 #
 #   Rscript tests/r_reference/reference.R EXPORT.csv SPEC.csv RESULT.csv
 #
@@ -15,32 +15,37 @@
 #   by                        a breakdown column (tjeneste, storrelse …) or none
 #   filter                    rows counted: empty, or COLUMN=V1|V2 joined by ';'
 #   filter2                   difference only: the reference side's rows
+#   exclude                   difference only: rows taken out of the reference
+#                             side (the rest of the nation or of the size
+#                             group): empty, COLUMN=V, or «group» for the
+#                             row's own value of the breakdown
+#
+# The design. Respondents come in survey rounds (municipality × year × round
+# type), the round is the cluster: svydesign(ids = ~round) over every row of
+# the export, no weights. A cell is a domain of that design (design[keep, ]),
+# so the variance uses all rounds of the survey in its m/(m − 1) factor and
+# the degrees of freedom are the domain's rounds − 1, as svymean and
+# svyciprop do on a subset.
+#
+# The interval of a cell. Pooled over two or more municipalities, with a
+# share strictly between 0 and 1: svyciprop(method = "xlogit"), the interval
+# for logit(p) from svymean's linearised variance with Student's t on the
+# domain's degrees of freedom, back-transformed. (method = "logit" fits the
+# same interval through svyglm, and agrees to the glm's convergence
+# tolerance; xlogit is the closed form.) Inside one municipality, or at 0 %
+# or 100 %: Wilson's score interval, prop.test(x, n, correct = FALSE), which
+# the script checks against the closed formula.
 #
 # RESULT.csv has one line per indicator and group («total», then each value
 # of the breakdown column present among the rows in the denominator):
 #   id, group, n, count            the denominator and the reported answers
-#   share, se                      svymean of the 0/1 indicator and its SE
-#   low, high                      the plain Wilson score interval (the reference)
-#   formula_low, formula_high      the same from the closed formula (a check)
-#   svy_low, svy_high              svyciprop(method = "wilson") when the installed
-#                                  survey package has it, else NA
-#   neff_low, neff_high            Wilson with the design's effective n (see below)
-# and for differences also, for the reference side and p1 - p2:
-#   n2, count2, share2, low2, high2, diff, diff_low, diff_high
-#
-# Why the plain formula and not svyciprop for the bounds: survey 4.1.1 (Debian
-# 12) has no method "wilson" in svyciprop at all (logit, likelihood, asin,
-# beta, mean, xlogit). Newer versions that have it, and any design-based
-# Wilson interval, put the effective sample size n_eff = p(1 - p) / var(p)
-# into the formula, where var(p) is svymean's variance. For a simple random
-# sample without a finite population correction that variance is
-# p(1 - p) / (n - 1) (the sample variance divides by n - 1), so n_eff = n - 1
-# and the interval is slightly wider than Wilson's: the neff_* columns show
-# that interval, which differs from the plain one in the fourth or fifth
-# decimal for the group sizes here. Samkart reports the plain Wilson score
-# interval with n, so the reference for the bounds is prop.test(x, n,
-# correct = FALSE)$conf.int, which is exactly Wilson's score interval, and
-# the script stops if that and the closed formula ever disagree.
+#   share, se                      svymean of the 0/1 indicator in the design and its SE
+#   method                         design | wilson
+#   low, high                      the interval described above
+#   deff                           design effect, se² / (p(1 − p)/n), design cells only
+# and for differences also, for the reference side and p1 − p2 with the
+# MOVER (square-and-add) interval from the two intervals:
+#   n2, count2, share2, se2, method2, low2, high2, diff, diff_low, diff_high
 
 suppressPackageStartupMessages(library(survey))
 
@@ -54,6 +59,7 @@ data <- read.csv(args[1], na.strings = "", check.names = FALSE, stringsAsFactors
                  encoding = "UTF-8")
 spec <- read.csv(args[2], na.strings = character(0), colClasses = "character",
                  check.names = FALSE)
+data$round <- paste(data$kommune, data$aar, data$runde)
 
 codes <- function(text) {
   if (is.na(text) || text == "") integer(0) else as.integer(strsplit(text, "|", fixed = TRUE)[[1]])
@@ -79,35 +85,31 @@ wilson <- function(x, n) {
   c(max(0, centre - half), min(1, centre + half))
 }
 
-has_svy_wilson <- "wilson" %in% eval(formals(svyciprop)$method)
-
-# One side of an indicator: the rows in the denominator, estimated with the
-# survey package as a simple random sample.
-estimate <- function(subset) {
-  n <- nrow(subset)
-  count <- sum(subset$y)
-  design <- suppressWarnings(svydesign(ids = ~1, data = subset))
-  m <- svymean(~y, design)
+# One side of an indicator: the rows `keep` of the design.
+estimate <- function(design, keep) {
+  n <- sum(keep)
+  count <- sum(design$variables$y[keep])
+  domain <- design[keep, ]
+  m <- svymean(~y, domain)
   share <- unname(coef(m)[1])
   se <- unname(SE(m)[1])
-  plain <- suppressWarnings(prop.test(count, n, correct = FALSE)$conf.int)
-  formula <- wilson(count, n)
-  if (max(abs(plain - formula)) > 1e-12) {
-    stop(sprintf("prop.test og Wilson-formelen er uenige for %d av %d", count, n))
-  }
   if (abs(share - count / n) > 1e-12) stop("svymean er ikke count/n")
-  svy <- c(NA_real_, NA_real_)
-  if (has_svy_wilson) {
-    svy <- as.numeric(attr(svyciprop(~y, design, method = "wilson"), "ci"))
+  municipalities <- length(unique(data$kommune[keep]))
+  pooled <- municipalities >= 2 && count > 0 && count < n
+  if (pooled) {
+    ci <- as.numeric(attr(svyciprop(~y, domain, method = "xlogit"), "ci"))
+    method <- "design"
+    deff <- se^2 / (share * (1 - share) / n)
+  } else {
+    ci <- suppressWarnings(prop.test(count, n, correct = FALSE)$conf.int)
+    if (max(abs(ci - wilson(count, n))) > 1e-12) {
+      stop(sprintf("prop.test og Wilson-formelen er uenige for %d av %d", count, n))
+    }
+    method <- "wilson"
+    deff <- NA_real_
   }
-  neff <- c(NA_real_, NA_real_)
-  if (n > 1 && se > 0) {
-    n_eff <- share * (1 - share) / se^2
-    neff <- wilson(share * n_eff, n_eff)
-  }
-  list(n = n, count = count, share = share, se = se, low = plain[1], high = plain[2],
-       formula_low = formula[1], formula_high = formula[2], svy_low = svy[1], svy_high = svy[2],
-       neff_low = neff[1], neff_high = neff[2])
+  list(n = n, count = count, share = share, se = se, method = method, low = ci[1], high = ci[2],
+       deff = deff)
 }
 
 results <- list()
@@ -122,41 +124,44 @@ for (i in seq_len(nrow(spec))) {
   stray <- setdiff(unique(values[!is.na(values)]), c(answers, dont_know))
   if (length(stray) > 0) stop(column, " har koder utenfor skalaen: ", paste(stray, collapse = " "))
   in_denominator <- !is.na(values) & values %in% valid
-  y <- as.numeric(values %in% codes(s$reported))
+  design <- suppressWarnings(
+    svydesign(ids = ~round, data = cbind(data, y = as.numeric(values %in% codes(s$reported)))))
 
-  side <- function(filter) {
-    keep <- filter_rows(filter) & in_denominator
-    subset <- data.frame(y = y[keep])
-    if (s$by != "none") subset$group <- data[[s$by]][keep]
-    subset
-  }
-  first <- side(s$filter)
-  second <- if (s$kind == "difference") side(s$filter2) else NULL
+  first <- filter_rows(s$filter) & in_denominator
+  second <- if (s$kind == "difference") filter_rows(s$filter2) & in_denominator else NULL
+  group_values <- if (s$by != "none") data[[s$by]] else NULL
 
   groups <- list(total = NULL)
   if (s$by != "none") {
-    present <- sort(unique(c(first$group, if (!is.null(second)) second$group)))
+    present <- sort(unique(group_values[first | (if (is.null(second)) FALSE else second)]))
     for (g in present) groups[[as.character(g)]] <- g
   }
   for (name in names(groups)) {
-    pick <- function(d) if (name == "total") d else d[!is.na(d$group) & d$group == groups[[name]], ]
-    a <- pick(first)
-    if (nrow(a) == 0) next
-    row <- c(list(id = s$id, group = name), estimate(a))
+    in_group <- if (name == "total") rep(TRUE, nrow(data)) else
+      !is.na(group_values) & group_values == groups[[name]]
+    a <- first & in_group
+    if (sum(a) == 0) next
+    row <- c(list(id = s$id, group = name), estimate(design, a))
     if (s$kind == "difference") {
-      b <- pick(second)
-      if (nrow(b) == 0) next
-      e <- estimate(b)
+      b <- second & in_group
+      if (!is.na(s$exclude) && s$exclude == "group") {
+        # Against the rest: every other group of the breakdown.
+        b <- second & !in_group
+        if (name == "total") b <- rep(FALSE, nrow(data))
+      } else if (!is.na(s$exclude) && s$exclude != "") {
+        b <- b & !filter_rows(s$exclude)
+      }
+      if (sum(b) == 0) next
+      e <- estimate(design, b)
       d <- row$share - e$share
-      row <- c(row, list(n2 = e$n, count2 = e$count, share2 = e$share, low2 = e$low,
-                         high2 = e$high, diff = d,
-                         # Newcombe (1998), method 10: the hybrid score interval
-                         # from the two Wilson intervals.
+      row <- c(row, list(n2 = e$n, count2 = e$count, share2 = e$share, se2 = e$se,
+                         method2 = e$method, low2 = e$low, high2 = e$high, diff = d,
+                         # MOVER: Newcombe's square-and-add from the two intervals.
                          diff_low = d - sqrt((row$share - row$low)^2 + (e$high - e$share)^2),
                          diff_high = d + sqrt((row$high - row$share)^2 + (e$share - e$low)^2)))
     } else {
-      row <- c(row, list(n2 = NA, count2 = NA, share2 = NA, low2 = NA, high2 = NA, diff = NA,
-                         diff_low = NA, diff_high = NA))
+      row <- c(row, list(n2 = NA, count2 = NA, share2 = NA, se2 = NA, method2 = "", low2 = NA,
+                         high2 = NA, diff = NA, diff_low = NA, diff_high = NA))
     }
     results[[length(results) + 1]] <- row
   }
@@ -168,12 +173,7 @@ out <- do.call(rbind, lapply(results, function(r) {
 }))
 out[out == "NA"] <- ""
 write.csv(out, args[3], row.names = FALSE, quote = FALSE, na = "")
-cat(sprintf("%d celler; svyciprop wilson %s; største avvik Wilson med n_eff mot vanlig: %.3g\n",
-            nrow(out), if (has_svy_wilson) "finnes" else "finnes ikke i denne survey-versjonen",
-            max(abs(as.numeric(c(out$neff_low, out$neff_high)) -
-                    as.numeric(c(out$low, out$high))), na.rm = TRUE)))
-if (has_svy_wilson) {
-  cat(sprintf("største avvik svyciprop wilson mot vanlig Wilson: %.3g\n",
-              max(abs(as.numeric(c(out$svy_low, out$svy_high)) -
-                      as.numeric(c(out$low, out$high))), na.rm = TRUE)))
-}
+deffs <- as.numeric(out$deff[out$method == "design"])
+cat(sprintf("%d celler, %d design-baserte; designeffekt %.2f–%.2f (median %.2f)\n", nrow(out),
+            sum(out$method == "design") + sum(out$method2 == "design"), min(deffs), max(deffs),
+            median(deffs)))

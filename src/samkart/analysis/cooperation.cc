@@ -47,7 +47,7 @@ Result<CooperationMatrix> ComputeCooperationMatrix(const Dataset& data,
     const auto* partner = instrument.FindService(item.partner_service);
     if (partner == nullptr) continue;
     auto table = ComputeTable(data, instrument,
-                              {family->id, item.id, {Variable::kService}, where, {}, false});
+                              {family->id, item.id, {Variable::kService}, where, {}, false, {}});
     if (!table.ok()) return table.error();
     matrix.rated.push_back(partner->code);
     tables.push_back(std::move(table.value()));

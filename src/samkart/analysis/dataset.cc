@@ -78,6 +78,42 @@ ColumnView Dataset::Column(Variable variable) const {
   return {};
 }
 
+RoundIndex IndexRounds(const Dataset& data) {
+  // A round's key sorts by municipality, then year, then round type.
+  auto key_of = [&](std::size_t r) {
+    return (static_cast<uint64_t>(data.municipality[r]) << 24) |
+           (static_cast<uint64_t>(data.year[r]) << 8) | data.round_type[r];
+  };
+  std::map<uint64_t, uint32_t> round_of_key;
+  for (std::size_t r = 0; r < data.rows; ++r) round_of_key.emplace(key_of(r), 0);
+  RoundIndex index;
+  for (auto& [key, round] : round_of_key) {
+    round = static_cast<uint32_t>(index.municipality.size());
+    index.municipality.push_back(static_cast<int>(key >> 24));
+  }
+  // Counting sort of the rows by round.
+  std::vector<uint32_t> round_of_row(data.rows);
+  index.starts.assign(index.Count() + 1, 0);
+  uint64_t last_key = UINT64_MAX;
+  uint32_t last_round = 0;
+  for (std::size_t r = 0; r < data.rows; ++r) {
+    const uint64_t key = key_of(r);
+    if (key != last_key) {
+      last_key = key;
+      last_round = round_of_key[key];
+    }
+    round_of_row[r] = last_round;
+    ++index.starts[last_round + 1];
+  }
+  for (std::size_t k = 0; k < index.Count(); ++k) index.starts[k + 1] += index.starts[k];
+  index.rows.resize(data.rows);
+  std::vector<uint32_t> next(index.starts.begin(), index.starts.end() - 1);
+  for (std::size_t r = 0; r < data.rows; ++r) {
+    index.rows[next[round_of_row[r]]++] = static_cast<uint32_t>(r);
+  }
+  return index;
+}
+
 Result<Dataset> LoadDataset(store::Store& store, const instrument::Instrument& instrument) {
   auto stored_ids = store.ItemIds();
   if (!stored_ids.ok()) return stored_ids.error();
@@ -142,6 +178,7 @@ Result<Dataset> LoadDataset(store::Store& store, const instrument::Instrument& i
       if (present[value]) values.push_back(static_cast<int>(value));
     }
   }
+  data.rounds = IndexRounds(data);
   return data;
 }
 

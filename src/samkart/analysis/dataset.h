@@ -42,6 +42,17 @@ struct ColumnView {
   int operator[](std::size_t row) const { return narrow ? narrow[row] : wide[row]; }
 };
 
+// The survey rounds (municipality × year × round type), the clusters of
+// design-based estimates: their rows, round after round, in municipality
+// order, so one pass visits each round's rows together.
+struct RoundIndex {
+  std::vector<uint32_t> rows;     // row numbers, round after round
+  std::vector<uint32_t> starts;   // round k's rows: rows[starts[k]] … rows[starts[k + 1] − 1]
+  std::vector<int> municipality;  // each round's municipality
+
+  std::size_t Count() const { return municipality.size(); }
+};
+
 struct Dataset {
   std::size_t rows = 0;
   // Background columns, one entry per respondent. Codes are the
@@ -64,10 +75,15 @@ struct Dataset {
   // The values each background variable takes, ascending (filled by
   // LoadDataset; ComputeTable finds them itself when absent).
   std::map<Variable, std::vector<int>> distinct_values;
+  // Filled by LoadDataset; ComputeTable indexes the rounds itself when empty.
+  RoundIndex rounds;
 
   ColumnView Column(Variable variable) const;
   int Value(Variable variable, std::size_t row) const { return Column(variable)[row]; }
 };
+
+// Groups the rows by survey round.
+RoundIndex IndexRounds(const Dataset& data);
 
 // Reads every respondent of the store. Items the store has but the
 // instrument lacks are left out; items the instrument has but no batch

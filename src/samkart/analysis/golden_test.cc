@@ -345,13 +345,14 @@ TEST_F(GoldenTest, EveryFamilyCanBeTabulatedByEveryBackgroundVariable) {
   ASSERT_GT(data_->rows, 20000u);
   for (const instrument::Family& family : instrument_->families) {
     // The totals without a breakdown, per item.
-    auto plain = ComputeTable(*data_, *instrument_, {family.id, std::nullopt, {}, {}, {}, false});
+    auto plain =
+        ComputeTable(*data_, *instrument_, {family.id, std::nullopt, {}, {}, {}, false, {}});
     ASSERT_TRUE(plain.ok()) << family.id << ": " << plain.error().message;
     ASSERT_EQ(plain->rows.size(), family.items.size()) << family.id;
     for (const Variable variable : kAllVariables) {
       const std::string what = family.id + " by " + VariableName(variable);
-      auto table =
-          ComputeTable(*data_, *instrument_, {family.id, std::nullopt, {variable}, {}, {}, false});
+      auto table = ComputeTable(*data_, *instrument_,
+                                {family.id, std::nullopt, {variable}, {}, {}, false, {}});
       ASSERT_TRUE(table.ok()) << what << ": " << table.error().message;
       EXPECT_EQ(table->family, instrument_->FindFamily(family.id)) << what;
       EXPECT_FALSE(table->denominator_rule.empty()) << what;

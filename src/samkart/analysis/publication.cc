@@ -504,9 +504,9 @@ Result<SuppressionSummary> Publication::Apply(std::vector<Table>& tables) {
   std::vector<std::vector<std::pair<Fate, std::optional<Fate>>>> fates(tables.size());
   for (std::size_t t = 0; t < tables.size(); ++t) {
     const Table& table = tables[t];
-    auto fate_of = [&](const std::vector<Filter>& where,
-                       const std::vector<int>& group) -> Result<Fate> {
-      auto address = AddressOf(where, table.by, group);
+    auto fate_of = [&](const std::vector<Filter>& where, const std::vector<int>& group,
+                       const std::vector<Variable>& by) -> Result<Fate> {
+      auto address = AddressOf(where, by, group);
       if (!address.ok()) return address.error();
       auto family = Family(table.family->id, address->follow_up);
       if (!family.ok()) return family.error();
@@ -514,12 +514,32 @@ Result<SuppressionSummary> Publication::Apply(std::vector<Table>& tables) {
       if (!cell) return Fate{};
       return Fate{(*family)->hidden[*cell], (*family)->primary[*cell]};
     };
+    // A rest is a whole less a part, both published cells: it is shown
+    // only when both are, so it tells nothing they do not. The whole has
+    // no geographic breakdown.
+    std::vector<Variable> whole_by;
+    for (const Variable v : table.by) {
+      if (!IsGeographic(v)) whole_by.push_back(v);
+    }
+    auto whole_group = [&](const std::vector<int>& group) {
+      std::vector<int> out;
+      for (std::size_t b = 0; b < group.size() && b < table.by.size(); ++b) {
+        if (!IsGeographic(table.by[b])) out.push_back(group[b]);
+      }
+      return out;
+    };
     for (const TableRow& row : table.rows) {
-      auto primary = fate_of(table.where, row.group);
+      auto primary = fate_of(table.where, row.group, table.by);
       if (!primary.ok()) return primary.error();
       std::optional<Fate> reference;
-      if (row.reference) {
-        auto fate = fate_of(table.reference_where, row.group);
+      if (row.reference && table.reference_is_rest) {
+        auto whole = fate_of(table.reference_where, whole_group(row.group), whole_by);
+        if (!whole.ok()) return whole.error();
+        auto part = fate_of(table.excluded_where, row.group, table.by);
+        if (!part.ok()) return part.error();
+        reference = Fate{whole->hidden || part->hidden, whole->primary || part->primary};
+      } else if (row.reference) {
+        auto fate = fate_of(table.reference_where, row.group, table.by);
         if (!fate.ok()) return fate.error();
         reference = *fate;
       }

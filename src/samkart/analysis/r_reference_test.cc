@@ -1,8 +1,11 @@
 // The analysis engine against an independent reference: the same shares,
-// Wilson intervals and Newcombe differences computed with R's survey package
-// (tests/r_reference/reference.R) from the harmonised CSV export of the same
-// synthetic data. Shares must agree to 1e-9, interval bounds to 1e-6, and n
-// and count exactly.
+// intervals (design-based with the survey round as the cluster when pooled
+// over municipalities, Wilson inside one), design effects and differences,
+// against the rest of the nation or the size group, computed with R's survey
+// package (tests/r_reference/reference.R) from the harmonised CSV export of
+// the same synthetic data. Shares must agree to 1e-9; standard errors,
+// design effects (relative) and interval bounds to 1e-6; n and count
+// exactly; and at least 100 design-based cells are compared.
 //
 // The indicator rules (reported codes, whether «vet ikke» stays in the
 // denominator) are written out here by hand, as the national report states
@@ -63,14 +66,17 @@ struct Indicator {
   std::optional<Variable> by;
   std::vector<Filter> where;
   Comparison compare = Comparison::kNone;
-  // The rows of the reference side of a comparison, in reference.R's syntax.
+  // The rows of the reference side of a comparison, in reference.R's syntax,
+  // and the rows taken out of it (the compared unit, for the rest).
   std::string reference_filter;
+  std::string exclude;
 };
 
 Indicator Make(std::string id, std::string family, std::string item, std::string answer_codes,
                std::string dont_know_code, bool dont_know_in_denominator, std::string reported,
                std::optional<Variable> by, std::vector<Filter> where = {},
-               Comparison compare = Comparison::kNone, std::string reference_filter = "") {
+               Comparison compare = Comparison::kNone, std::string reference_filter = "",
+               std::string exclude = "") {
   Indicator x;
   x.id = std::move(id);
   x.family = std::move(family);
@@ -83,6 +89,7 @@ Indicator Make(std::string id, std::string family, std::string item, std::string
   x.where = std::move(where);
   x.compare = compare;
   x.reference_filter = std::move(reference_filter);
+  x.exclude = std::move(exclude);
   return x;
 }
 
@@ -128,7 +135,8 @@ std::string SpecLine(const Indicator& x) {
   line << x.id << ',' << (difference ? "difference" : "share") << ',' << x.family << '_' << x.item
        << ',' << x.answer_codes << ',' << x.dont_know_code << ','
        << (x.dont_know_in_denominator ? 1 : 0) << ',' << x.reported << ','
-       << (x.by ? ColumnOf(*x.by) : "none") << ',' << filter << ',' << x.reference_filter << '\n';
+       << (x.by ? ColumnOf(*x.by) : "none") << ',' << filter << ',' << x.reference_filter << ','
+       << x.exclude << '\n';
   return line.str();
 }
 
@@ -170,7 +178,8 @@ struct MaxDifferences {
   double bound = 0;
   double difference = 0;
   double difference_bound = 0;
-  double neff_bound = 0;  // R only: Wilson with the design's effective n against plain Wilson
+  double se = 0;
+  double design_effect = 0;  // relative
 };
 
 void Track(double& max, double a, double b) {
@@ -249,21 +258,31 @@ TEST(RReference, EngineAgreesWithTheSurveyPackage) {
       // Multiple choice: a tick among those asked.
       Make("content_by_service", "concern_content", "bullied", "0|1", "", false, "1",
            Variable::kService),
-      // Differences with Newcombe's hybrid score interval.
+      Make("position_by_position", "parent_cooperation", "when_concern_identified", five, "9", true,
+           "4|5", Variable::kPosition, {baseline}),
+      Make("knows_by_region", "knows_other_services", "neglect", "1|2", "", false, "1",
+           Variable::kRegion),
+      // Differences: MOVER intervals from the two sides' intervals.
       Make("risk_follow_up_vs_baseline", "risk_identification", "bullied", five, "9", true, "4|5",
            Variable::kSizeGroup, {}, Comparison::kBaseline, "runde=1"),
-      Make("knows_municipality_vs_nation", "knows_other_services", "neglect", "1|2", "", false, "1",
-           std::nullopt, {in_municipality}, Comparison::kNation, ""),
-      Make("concern_municipality_vs_size_group", "concern_experienced", "concern_last_12_months",
-           "1|2|3|4", "9", true, "2|3|4", std::nullopt, {in_municipality}, Comparison::kSizeGroup,
-           "storrelse=" + std::to_string(size_group)),
+      Make("knows_municipality_vs_rest", "knows_other_services", "neglect", "1|2", "", false, "1",
+           std::nullopt, {in_municipality}, Comparison::kNation, "",
+           "kommune=" + std::to_string(municipality)),
+      Make("concern_municipality_vs_rest_of_size_group", "concern_experienced",
+           "concern_last_12_months", "1|2|3|4", "9", true, "2|3|4", std::nullopt, {in_municipality},
+           Comparison::kSizeGroup, "storrelse=" + std::to_string(size_group),
+           "kommune=" + std::to_string(municipality)),
+      Make("risk_size_groups_vs_rest", "risk_identification", "sexual_abuse", five, "9", true,
+           "4|5", Variable::kSizeGroup, {}, Comparison::kNation, "", "group"),
+      Make("cooperation_regions_vs_rest", "cooperation_with_services", "child_welfare", five, "9",
+           true, "4|5", Variable::kRegion, {baseline}, Comparison::kNation, "runde=1", "group"),
   };
 
   const auto spec = dir / "spec.csv";
   {
     std::ofstream out(spec);
     out << "id,kind,column,answer_codes,dont_know_code,dont_know_in_denominator,reported,by,"
-           "filter,filter2\n";
+           "filter,filter2,exclude\n";
     for (const Indicator& x : indicators) out << SpecLine(x);
   }
   const auto results_path = dir / "reference.csv";
@@ -281,8 +300,33 @@ TEST(RReference, EngineAgreesWithTheSurveyPackage) {
   for (const auto& row : reference) by_key[{row.at("id"), row.at("group")}] = &row;
 
   MaxDifferences max;
-  std::size_t cells = 0, difference_cells = 0;
+  std::size_t cells = 0, difference_cells = 0, design_cells = 0;
   std::set<std::pair<std::string, std::string>> compared;
+  // One side's cell against R's columns with `suffix` ("" or "2").
+  auto check = [&](const Cell& cell, const std::map<std::string, std::string>& ref,
+                   const std::string& suffix) {
+    EXPECT_EQ(cell.n, static_cast<std::size_t>(Number(ref, "n" + suffix)));
+    EXPECT_EQ(cell.count, static_cast<std::size_t>(Number(ref, "count" + suffix)));
+    EXPECT_NEAR(cell.share, Number(ref, "share" + suffix), kShareTolerance);
+    EXPECT_NEAR(cell.interval.low, Number(ref, "low" + suffix), kBoundTolerance);
+    EXPECT_NEAR(cell.interval.high, Number(ref, "high" + suffix), kBoundTolerance);
+    Track(max.share, cell.share, Number(ref, "share" + suffix));
+    Track(max.bound, cell.interval.low, Number(ref, "low" + suffix));
+    Track(max.bound, cell.interval.high, Number(ref, "high" + suffix));
+    const bool design = ref.at("method" + suffix) == "design";
+    EXPECT_EQ(cell.design_effect.has_value(), design);
+    if (design && cell.design_effect) {
+      ++design_cells;
+      const double se = std::sqrt(ShareVariance(SampleOf(cell)));
+      EXPECT_NEAR(se, Number(ref, "se" + suffix), kBoundTolerance);
+      Track(max.se, se, Number(ref, "se" + suffix));
+      if (suffix.empty()) {
+        const double deff = Number(ref, "deff");
+        EXPECT_NEAR(*cell.design_effect / deff, 1.0, kBoundTolerance);
+        Track(max.design_effect, *cell.design_effect / deff, 1.0);
+      }
+    }
+  };
   for (const Indicator& x : indicators) {
     SCOPED_TRACE(x.id);
     TableRequest request;
@@ -306,32 +350,14 @@ TEST(RReference, EngineAgreesWithTheSurveyPackage) {
       const auto& ref = *found->second;
       compared.insert(found->first);
       ++cells;
-      EXPECT_EQ(row.cell.n, static_cast<std::size_t>(Number(ref, "n")));
-      EXPECT_EQ(row.cell.count, static_cast<std::size_t>(Number(ref, "count")));
-      EXPECT_NEAR(row.cell.share, Number(ref, "share"), kShareTolerance);
-      EXPECT_NEAR(row.cell.interval.low, Number(ref, "low"), kBoundTolerance);
-      EXPECT_NEAR(row.cell.interval.high, Number(ref, "high"), kBoundTolerance);
-      Track(max.share, row.cell.share, Number(ref, "share"));
-      Track(max.bound, row.cell.interval.low, Number(ref, "low"));
-      Track(max.bound, row.cell.interval.high, Number(ref, "high"));
-      if (!std::isnan(Number(ref, "neff_low"))) {
-        Track(max.neff_bound, Number(ref, "neff_low"), Number(ref, "low"));
-        Track(max.neff_bound, Number(ref, "neff_high"), Number(ref, "high"));
-      }
+      check(row.cell, ref, "");
       if (x.compare == Comparison::kNone) continue;
       ASSERT_TRUE(row.reference && row.difference);
       ++difference_cells;
-      EXPECT_EQ(row.reference->n, static_cast<std::size_t>(Number(ref, "n2")));
-      EXPECT_EQ(row.reference->count, static_cast<std::size_t>(Number(ref, "count2")));
-      EXPECT_NEAR(row.reference->share, Number(ref, "share2"), kShareTolerance);
-      EXPECT_NEAR(row.reference->interval.low, Number(ref, "low2"), kBoundTolerance);
-      EXPECT_NEAR(row.reference->interval.high, Number(ref, "high2"), kBoundTolerance);
+      check(*row.reference, ref, "2");
       EXPECT_NEAR(row.difference->estimate, Number(ref, "diff"), kShareTolerance);
       EXPECT_NEAR(row.difference->interval.low, Number(ref, "diff_low"), kBoundTolerance);
       EXPECT_NEAR(row.difference->interval.high, Number(ref, "diff_high"), kBoundTolerance);
-      Track(max.share, row.reference->share, Number(ref, "share2"));
-      Track(max.bound, row.reference->interval.low, Number(ref, "low2"));
-      Track(max.bound, row.reference->interval.high, Number(ref, "high2"));
       Track(max.difference, row.difference->estimate, Number(ref, "diff"));
       Track(max.difference_bound, row.difference->interval.low, Number(ref, "diff_low"));
       Track(max.difference_bound, row.difference->interval.high, Number(ref, "diff_high"));
@@ -342,18 +368,21 @@ TEST(RReference, EngineAgreesWithTheSurveyPackage) {
     EXPECT_TRUE(compared.count({row.at("id"), row.at("group")}))
         << "motoren mangler " << row.at("id") << " / " << row.at("group");
   }
-  EXPECT_GE(cells, 40u);
-  EXPECT_GE(difference_cells, 3u);
+  EXPECT_GE(cells, 100u);
+  EXPECT_GE(design_cells, 100u);
+  EXPECT_GE(difference_cells, 10u);
   EXPECT_LE(max.share, kShareTolerance);
   EXPECT_LE(max.bound, kBoundTolerance);
   EXPECT_LE(max.difference, kShareTolerance);
   EXPECT_LE(max.difference_bound, kBoundTolerance);
+  EXPECT_LE(max.se, kBoundTolerance);
+  EXPECT_LE(max.design_effect, kBoundTolerance);
   std::printf(
-      "R-referanse: %zu celler (%zu differanser) sammenlignet; største avvik: andel %.3g, "
-      "grense %.3g, differanse %.3g, differansegrense %.3g; Wilson med effektiv n (n - 1) fra "
-      "svymean avviker inntil %.3g fra vanlig Wilson\n%s",
-      cells, difference_cells, max.share, max.bound, max.difference, max.difference_bound,
-      max.neff_bound, r.output.c_str());
+      "R-referanse: %zu celler (%zu differanser, %zu design-baserte sider) sammenlignet; største "
+      "avvik: andel %.3g, grense %.3g, standardfeil %.3g, designeffekt (relativt) %.3g, "
+      "differanse %.3g, differansegrense %.3g\n%s",
+      cells, difference_cells, design_cells, max.share, max.bound, max.se, max.design_effect,
+      max.difference, max.difference_bound, r.output.c_str());
   RecordProperty("cells", static_cast<int>(cells));
 }
 

@@ -11,10 +11,6 @@ namespace samkart::analysis {
 
 namespace {
 
-bool IsGeographic(Variable v) {
-  return v == Variable::kMunicipality || v == Variable::kRegion || v == Variable::kSizeGroup;
-}
-
 // Background values fit in 16 bits (municipality numbers, years, codes).
 constexpr std::size_t kValues = 1u << 16;
 
@@ -38,16 +34,37 @@ void CountItem(const std::vector<uint8_t>& answers, const std::vector<uint32_t>&
   }
 }
 
-Cell MakeCell(std::size_t count, std::size_t n) {
+}  // namespace
+
+bool IsGeographic(Variable v) {
+  return v == Variable::kMunicipality || v == Variable::kRegion || v == Variable::kSizeGroup;
+}
+
+Cell MakeCell(std::size_t count, std::size_t n, const ClusterSums& clusters,
+              std::size_t design_rounds) {
   Cell cell;
   cell.n = n;
   cell.count = count;
   cell.share = n ? static_cast<double>(count) / static_cast<double>(n) : 0;
-  cell.interval = WilsonInterval(count, n);
+  cell.clusters = clusters;
+  cell.design_rounds = design_rounds;
+  const ShareSample sample = SampleOf(cell);
+  cell.interval = ShareInterval(sample);
+  cell.design_effect = DesignEffect(sample);
   return cell;
 }
 
-}  // namespace
+ShareSample SampleOf(const Cell& cell) {
+  return {cell.count, cell.n, cell.clusters, cell.design_rounds};
+}
+
+Cell RestOf(const Cell& whole, const Cell& part) {
+  ClusterSums clusters = whole.clusters;
+  clusters -= part.clusters;
+  return MakeCell(whole.count - std::min(whole.count, part.count),
+                  whole.n - std::min(whole.n, part.n), clusters,
+                  std::max(whole.design_rounds, part.design_rounds));
+}
 
 ShareRule ShareRuleOf(const instrument::Instrument& instrument, const instrument::Family& family) {
   ShareRule rule{std::vector<bool>(256, false), std::vector<bool>(256, false)};
@@ -96,21 +113,39 @@ Result<Table> ComputeTable(const Dataset& data, const instrument::Instrument& in
   // The rows each side of the comparison counts.
   std::vector<Filter> primary = request.where;
   std::optional<std::vector<Filter>> reference;
+  // A comparison with the rest: the rows of the reference that are also in
+  // the compared unit, subtracted from the reference group by group.
+  std::optional<std::vector<Filter>> excluded;
   Table table;
   table.family = family;
   table.by = request.by;
   table.compare = request.compare;
   const int baseline = instrument.round_types.empty() ? 1 : instrument.round_types[0].code;
+  std::vector<Filter> geographic, other;
+  for (const auto& f : request.where) (IsGeographic(f.variable) ? geographic : other).push_back(f);
+  // The reference side's own rounds, when the request names them.
+  auto with_reference_rounds = [&](std::vector<Filter> filters) {
+    if (request.reference_rounds.empty()) return filters;
+    std::erase_if(filters, [](const Filter& f) {
+      return f.variable == Variable::kYear || f.variable == Variable::kRoundType;
+    });
+    filters.insert(filters.end(), request.reference_rounds.begin(), request.reference_rounds.end());
+    return filters;
+  };
   switch (request.compare) {
     case Comparison::kNone:
       break;
     case Comparison::kNation: {
-      std::vector<Filter> rest;
-      for (const auto& f : request.where) {
-        if (!IsGeographic(f.variable)) rest.push_back(f);
+      const bool geographic_breakdown =
+          std::any_of(request.by.begin(), request.by.end(), IsGeographic);
+      if (geographic.empty() && !geographic_breakdown) {
+        return Error{
+            "sammenligning med resten av landet krever en kommune, region eller "
+            "størrelsesgruppe å sammenligne: avgrens med --where eller del med --by "
+            "municipality, region eller size_group"};
       }
-      reference = rest;
-      table.reference_label = "Landet";
+      reference = with_reference_rounds(other);
+      table.reference_label = "Resten av landet";
       break;
     }
     case Comparison::kSizeGroup: {
@@ -122,7 +157,7 @@ Result<Table> ComputeTable(const Dataset& data, const instrument::Instrument& in
       }
       if (!municipality) {
         return Error{
-            "sammenligning med samme størrelsesgruppe krever nøyaktig én kommune "
+            "sammenligning med resten av størrelsesgruppen krever nøyaktig én kommune "
             "(--where municipality=NR)"};
       }
       std::optional<int> size_group;
@@ -130,13 +165,10 @@ Result<Table> ComputeTable(const Dataset& data, const instrument::Instrument& in
         if (data.municipality[r] == *municipality) size_group = data.size_group[r];
       }
       if (!size_group) return Error{fmt::format("kommune {} har ingen svar", *municipality)};
-      std::vector<Filter> rest;
-      for (const auto& f : request.where) {
-        if (!IsGeographic(f.variable)) rest.push_back(f);
-      }
+      std::vector<Filter> rest = with_reference_rounds(other);
       rest.push_back({Variable::kSizeGroup, {*size_group}, std::nullopt});
       reference = rest;
-      table.reference_label = "Kommuner i samme størrelsesgruppe";
+      table.reference_label = "Resten av størrelsesgruppen";
       break;
     }
     case Comparison::kBaseline: {
@@ -158,6 +190,17 @@ Result<Table> ComputeTable(const Dataset& data, const instrument::Instrument& in
       break;
     }
   }
+  const bool rest_comparison =
+      request.compare == Comparison::kNation || request.compare == Comparison::kSizeGroup;
+  if (rest_comparison) {
+    std::vector<Filter> part = *reference;
+    part.insert(part.end(), geographic.begin(), geographic.end());
+    excluded = part;
+    table.reference_is_rest = true;
+    table.excluded_where = part;
+  }
+  // Without its own rounds the excluded part is the compared unit itself.
+  const bool excluded_is_primary = rest_comparison && request.reference_rounds.empty();
   table.where = primary;
   if (reference) table.reference_where = *reference;
   // Filters as lookup tables over each column's values.
@@ -176,9 +219,12 @@ Result<Table> ComputeTable(const Dataset& data, const instrument::Instrument& in
     }
     return out;
   };
-  const std::vector<FilterTable> primary_filters = filter_tables(primary);
-  const std::vector<FilterTable> reference_filters =
-      reference ? filter_tables(*reference) : std::vector<FilterTable>();
+  // Sides: 0 the request, 1 the reference, 2 the excluded part when it is
+  // not the request's own rows.
+  std::vector<std::vector<FilterTable>> sides = {filter_tables(primary)};
+  if (reference) sides.push_back(filter_tables(*reference));
+  if (excluded && !excluded_is_primary) sides.push_back(filter_tables(*excluded));
+  const std::vector<FilterTable>& primary_filters = sides[0];
   auto passes = [](const std::vector<FilterTable>& filters, std::size_t r) {
     for (const auto& f : filters) {
       if (!f.allowed[static_cast<std::size_t>(f.column[r])]) return false;
@@ -233,61 +279,48 @@ Result<Table> ComputeTable(const Dataset& data, const instrument::Instrument& in
   // Counts per item and side. One item (the common interactive request) is
   // counted in the same pass that filters and groups; several items share
   // one pass that records each row's group.
-  std::vector<Counts> primary_counts(items.size()), reference_counts(items.size());
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    primary_counts[i].groups = groups;
-    primary_counts[i].by_group_and_code.assign(groups * 256, 0);
-    if (reference) {
-      reference_counts[i].groups = groups;
-      reference_counts[i].by_group_and_code.assign(groups * 256, 0);
+  std::vector<std::vector<Counts>> counts(sides.size(), std::vector<Counts>(items.size()));
+  for (auto& side : counts) {
+    for (Counts& c : side) {
+      c.groups = groups;
+      c.by_group_and_code.assign(groups * 256, 0);
     }
   }
   // The most common request — one item, at most one filter, one breakdown,
   // all on byte columns — is the bare counting loop with two lookups.
-  const bool byte_columns_only = items.size() == 1 && !reference && columns.size() == 1 &&
+  const bool byte_columns_only = items.size() == 1 && sides.size() == 1 && columns.size() == 1 &&
                                  columns[0].narrow && primary_filters.size() <= 1 &&
                                  (primary_filters.empty() || primary_filters[0].column.narrow);
   if (byte_columns_only) {
     const uint8_t* answers = data.items[items[0]].data();
     const uint8_t* breakdown = columns[0].narrow;
     const uint32_t* index = index_of[0].data();
-    uint32_t* counts = primary_counts[0].by_group_and_code.data();
+    uint32_t* out = counts[0][0].by_group_and_code.data();
     if (primary_filters.empty()) {
-      for (std::size_t r = 0; r < data.rows; ++r) ++counts[index[breakdown[r]] * 256u + answers[r]];
+      for (std::size_t r = 0; r < data.rows; ++r) ++out[index[breakdown[r]] * 256u + answers[r]];
     } else {
       const uint8_t* filter = primary_filters[0].column.narrow;
       const uint8_t* allowed = primary_filters[0].allowed.data();
       for (std::size_t r = 0; r < data.rows; ++r) {
-        if (allowed[filter[r]]) ++counts[index[breakdown[r]] * 256u + answers[r]];
+        if (allowed[filter[r]]) ++out[index[breakdown[r]] * 256u + answers[r]];
       }
-    }
-  } else if (items.size() == 1) {
-    const uint8_t* answers = data.items[items[0]].data();
-    uint32_t* counts = primary_counts[0].by_group_and_code.data();
-    uint32_t* reference_out = reference ? reference_counts[0].by_group_and_code.data() : nullptr;
-    for (std::size_t r = 0; r < data.rows; ++r) {
-      const bool in_primary = passes(primary_filters, r);
-      const bool in_reference = reference_out && passes(reference_filters, r);
-      if (!in_primary && !in_reference) continue;
-      const std::size_t slot = group_of(r) * 256u + answers[r];
-      if (in_primary) ++counts[slot];
-      if (in_reference) ++reference_out[slot];
     }
   } else {
     constexpr uint32_t kNoGroup = UINT32_MAX;
-    std::vector<uint32_t> primary_group(data.rows, kNoGroup);
-    std::vector<uint32_t> reference_group(reference ? data.rows : 0, kNoGroup);
+    std::vector<std::vector<uint32_t>> group_of_row(sides.size(),
+                                                    std::vector<uint32_t>(data.rows, kNoGroup));
     for (std::size_t r = 0; r < data.rows; ++r) {
-      const bool in_primary = passes(primary_filters, r);
-      const bool in_reference = reference && passes(reference_filters, r);
-      if (!in_primary && !in_reference) continue;
-      const uint32_t g = group_of(r);
-      if (in_primary) primary_group[r] = g;
-      if (in_reference) reference_group[r] = g;
+      std::optional<uint32_t> g;
+      for (std::size_t s = 0; s < sides.size(); ++s) {
+        if (!passes(sides[s], r)) continue;
+        if (!g) g = group_of(r);
+        group_of_row[s][r] = *g;
+      }
     }
-    for (std::size_t i = 0; i < items.size(); ++i) {
-      CountItem(data.items[items[i]], primary_group, primary_counts[i]);
-      if (reference) CountItem(data.items[items[i]], reference_group, reference_counts[i]);
+    for (std::size_t s = 0; s < sides.size(); ++s) {
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        CountItem(data.items[items[i]], group_of_row[s], counts[s][i]);
+      }
     }
   }
 
@@ -300,21 +333,127 @@ Result<Table> ComputeTable(const Dataset& data, const instrument::Instrument& in
   } else {
     categories.push_back(std::nullopt);
   }
-  auto cell_of = [&](const uint32_t* counts, std::optional<int> category) {
+
+  // Sums over rounds for the design-based intervals. A request inside one
+  // municipality without a comparison has no use for them.
+  std::optional<int> one_municipality;
+  for (const auto& f : primary) {
+    if (f.variable == Variable::kMunicipality && f.values.size() == 1 && !f.range) {
+      one_municipality = f.values[0];
+    }
+  }
+  const bool need_design = sides.size() > 1 || !one_municipality;
+  const RoundIndex local_rounds =
+      need_design && data.rounds.Count() == 0 ? IndexRounds(data) : RoundIndex{};
+  const RoundIndex& rounds = data.rounds.Count() > 0 ? data.rounds : local_rounds;
+  // Each answer code's slot: -1 outside the denominator, else 0 … slots−1
+  // (shares: 0 not reported, 1 reported; distributions: the category).
+  std::vector<int> slot_of_code(256, -1);
+  std::size_t slots = 0;
+  if (request.distribution) {
+    for (std::size_t k = 0; k < categories.size(); ++k) {
+      slot_of_code[static_cast<std::size_t>(*categories[k])] = static_cast<int>(k);
+    }
+    slots = categories.size();
+  } else {
+    for (std::size_t code = 0; code < 256; ++code) {
+      if (in_denominator[code]) slot_of_code[code] = reported[code] ? 1 : 0;
+    }
+    slots = 2;
+  }
+  // sums[side][(item · (groups + 1) + group) · categories + category]; the
+  // group number `groups` is the total.
+  const std::size_t slices = items.size() * (groups + 1);
+  std::vector<std::vector<ClusterSums>> sums(
+      sides.size(), std::vector<ClusterSums>(need_design ? slices * categories.size() : 0));
+  if (need_design) {
+    std::vector<std::vector<uint32_t>> scratch(sides.size(), std::vector<uint32_t>(slices * slots));
+    std::vector<std::vector<uint8_t>> touched(sides.size(), std::vector<uint8_t>(groups + 1));
+    std::vector<std::vector<uint32_t>> touched_list(sides.size());
+    std::vector<std::vector<int>> last_municipality(sides.size(), std::vector<int>(slices, -1));
+    for (std::size_t k = 0; k < rounds.Count(); ++k) {
+      for (uint32_t at = rounds.starts[k]; at < rounds.starts[k + 1]; ++at) {
+        const std::size_t r = rounds.rows[at];
+        std::optional<uint32_t> g;
+        for (std::size_t s = 0; s < sides.size(); ++s) {
+          if (!passes(sides[s], r)) continue;
+          if (!g) g = group_of(r);
+          for (const uint32_t group : {*g, static_cast<uint32_t>(groups)}) {
+            if (!touched[s][group]) {
+              touched[s][group] = 1;
+              touched_list[s].push_back(group);
+            }
+          }
+          for (std::size_t i = 0; i < items.size(); ++i) {
+            const int slot = slot_of_code[data.items[items[i]][r]];
+            if (slot < 0) continue;
+            uint32_t* base = scratch[s].data() + i * (groups + 1) * slots;
+            ++base[*g * slots + static_cast<std::size_t>(slot)];
+            ++base[groups * slots + static_cast<std::size_t>(slot)];
+          }
+        }
+      }
+      // The round's contribution to each group it touched.
+      for (std::size_t s = 0; s < sides.size(); ++s) {
+        for (const uint32_t group : touched_list[s]) {
+          touched[s][group] = 0;
+          for (std::size_t i = 0; i < items.size(); ++i) {
+            const std::size_t slice = i * (groups + 1) + group;
+            uint32_t* counted = scratch[s].data() + slice * slots;
+            uint32_t n = 0;
+            for (std::size_t slot = 0; slot < slots; ++slot) n += counted[slot];
+            if (n == 0) continue;
+            for (std::size_t c = 0; c < categories.size(); ++c) {
+              const uint32_t y = request.distribution ? counted[c] : counted[1];
+              ClusterSums& into = sums[s][slice * categories.size() + c];
+              into.Add(n, y);
+              if (last_municipality[s][slice] != rounds.municipality[k]) ++into.municipalities;
+            }
+            last_municipality[s][slice] = rounds.municipality[k];
+            std::fill(counted, counted + slots, 0);
+          }
+        }
+        touched_list[s].clear();
+      }
+    }
+  }
+  const std::size_t design_rounds = need_design ? rounds.Count() : 0;
+  auto cell_of = [&](const uint32_t* codes, std::optional<int> category, std::size_t side,
+                     std::size_t item_index, std::size_t group, std::size_t category_index) {
     std::size_t n = 0, count = 0;
     for (std::size_t code = 0; code < 256; ++code) {
       if (!in_denominator[code]) continue;
-      n += counts[code];
+      n += codes[code];
       const bool hit = category ? static_cast<int>(code) == *category : reported[code];
-      if (hit) count += counts[code];
+      if (hit) count += codes[code];
     }
-    return MakeCell(count, n);
+    const ClusterSums clusters =
+        need_design
+            ? sums[side][(item_index * (groups + 1) + group) * categories.size() + category_index]
+            : ClusterSums{};
+    return MakeCell(count, n, clusters, design_rounds);
   };
+
+  // Groups of a geographic breakdown that share the other breakdown
+  // values: the whole a rest is taken from sums over them.
+  std::vector<std::vector<std::size_t>> same_whole(groups);
+  if (rest_comparison) {
+    std::map<std::vector<int>, std::vector<std::size_t>> by_other_values;
+    for (std::size_t g = 0; g < groups; ++g) {
+      std::vector<int> key = key_of(g);
+      for (std::size_t b = 0; b < request.by.size(); ++b) {
+        if (IsGeographic(request.by[b])) key[b] = 0;
+      }
+      by_other_values[key].push_back(g);
+    }
+    for (const auto& [key, members] : by_other_values) {
+      for (const std::size_t g : members) same_whole[g] = members;
+    }
+  }
+  const std::size_t excluded_side = excluded_is_primary ? 0 : 2;
 
   for (std::size_t i = 0; i < items.size(); ++i) {
     const std::size_t item = items[i];
-    const Counts& counts = primary_counts[i];
-    const Counts& reference_side = reference_counts[i];
     auto total_of = [](const Counts& c) {
       std::vector<uint32_t> total(256, 0);
       for (std::size_t g = 0; g < c.groups; ++g) {
@@ -322,26 +461,51 @@ Result<Table> ComputeTable(const Dataset& data, const instrument::Instrument& in
       }
       return total;
     };
-    const std::vector<uint32_t> total = total_of(counts);
-    const std::vector<uint32_t> reference_total =
-        reference ? total_of(reference_side) : std::vector<uint32_t>();
-    auto emit = [&](const std::vector<int>& group, const uint32_t* primary_side,
-                    const uint32_t* reference_counts_or_null) {
-      for (const auto& category : categories) {
+    std::vector<std::vector<uint32_t>> totals;
+    for (std::size_t s = 0; s < sides.size(); ++s) totals.push_back(total_of(counts[s][i]));
+    // The reference cell of `group` (groups: the total).
+    auto reference_cell = [&](std::size_t group, std::optional<int> category,
+                              std::size_t category_index) -> Cell {
+      const uint32_t* codes = group == groups ? totals[1].data() : counts[1][i].Group(group);
+      if (!rest_comparison) return cell_of(codes, category, 1, i, group, category_index);
+      Cell whole;
+      if (group == groups) {
+        whole = cell_of(codes, category, 1, i, group, category_index);
+      } else {
+        // Over the geographic values: their rounds are disjoint, so the
+        // counts and the round sums add up.
+        std::vector<uint32_t> added(256, 0);
+        ClusterSums clusters;
+        for (const std::size_t g : same_whole[group]) {
+          const uint32_t* part = counts[1][i].Group(g);
+          for (std::size_t code = 0; code < 256; ++code) added[code] += part[code];
+          if (need_design) {
+            clusters += sums[1][(i * (groups + 1) + g) * categories.size() + category_index];
+          }
+        }
+        whole = cell_of(added.data(), category, 1, i, group, category_index);
+        whole = MakeCell(whole.count, whole.n, clusters, design_rounds);
+      }
+      const uint32_t* part_codes =
+          group == groups ? totals[excluded_side].data() : counts[excluded_side][i].Group(group);
+      return RestOf(whole, cell_of(part_codes, category, excluded_side, i, group, category_index));
+    };
+    auto emit = [&](const std::vector<int>& key, std::size_t group) {
+      const uint32_t* codes = group == groups ? totals[0].data() : counts[0][i].Group(group);
+      for (std::size_t c = 0; c < categories.size(); ++c) {
         TableRow row;
         row.item = item;
-        row.group = group;
-        row.category = category;
-        row.cell = cell_of(primary_side, category);
-        if (reference_counts_or_null != nullptr) {
-          row.reference = cell_of(reference_counts_or_null, category);
-          row.difference = NewcombeDifference(row.cell.count, row.cell.n, row.reference->count,
-                                              row.reference->n);
+        row.group = key;
+        row.category = categories[c];
+        row.cell = cell_of(codes, categories[c], 0, i, group, c);
+        if (reference) {
+          row.reference = reference_cell(group, categories[c], c);
+          row.difference = CompareShares(SampleOf(row.cell), SampleOf(*row.reference));
         }
         table.rows.push_back(std::move(row));
       }
     };
-    emit({}, total.data(), reference ? reference_total.data() : nullptr);
+    emit({}, groups);
     if (request.by.empty()) continue;
     auto rows_in = [](const uint32_t* c) {
       std::size_t n = 0;
@@ -349,12 +513,12 @@ Result<Table> ComputeTable(const Dataset& data, const instrument::Instrument& in
       return n;
     };
     for (std::size_t g = 0; g < groups; ++g) {
-      const uint32_t* reference_group = reference ? reference_side.Group(g) : nullptr;
-      // Combinations nobody is in are not groups.
-      if (rows_in(counts.Group(g)) == 0 && (!reference_group || rows_in(reference_group) == 0)) {
-        continue;
-      }
-      emit(key_of(g), counts.Group(g), reference_group);
+      const bool in_primary = rows_in(counts[0][i].Group(g)) > 0;
+      // Combinations nobody is in are not groups; nor, against the rest,
+      // are groups outside the compared unit.
+      const bool in_reference = reference && !rest_comparison && rows_in(counts[1][i].Group(g)) > 0;
+      if (!in_primary && !in_reference) continue;
+      emit(key_of(g), g);
     }
   }
   table.denominator_rule = instrument::DescribeDenominator(instrument, *family);

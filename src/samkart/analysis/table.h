@@ -1,9 +1,14 @@
 // Indicators as the instrument defines them, for any subset and breakdown:
 // the reported share of an item (top-two, a yes, a tick — whatever its
 // family says) or its full distribution, with n, count, share and a 95 %
-// Wilson interval per cell; optionally beside a reference (the nation, the
-// same size group, the baseline round) with Newcombe's interval for the
-// difference. Every table carries its denominator rule in words.
+// interval per cell (Wilson inside one municipality, design-based when
+// pooled over municipalities: statistics.h); optionally beside a reference
+// with the interval for the difference. A municipality, region or size
+// group is compared with the rest of the nation or the rest of its size
+// group — never with a whole that contains it, which would make the two
+// sides dependent and the test lean towards «no difference» — and a
+// follow-up round with the baseline round of the same filters. Every table
+// carries its denominator rule in words.
 #pragma once
 
 #include <cstddef>
@@ -30,9 +35,13 @@ struct Filter {
 
 enum class Comparison {
   kNone,
-  kNation,     // the same breakdown without geographic filters (municipality, region, size group)
-  kSizeGroup,  // municipalities of the filtered municipality's size group
-  kBaseline,   // the follow-up round against the baseline round of the same filters
+  // The rest of the nation: the same filters without the geographic ones,
+  // less the geographic unit itself (each group of a geographic breakdown
+  // against all the others).
+  kNation,
+  // The other municipalities of the filtered municipality's size group.
+  kSizeGroup,
+  kBaseline,  // the follow-up round against the baseline round of the same filters
 };
 
 struct TableRequest {
@@ -42,6 +51,11 @@ struct TableRequest {
   std::vector<Filter> where;
   Comparison compare = Comparison::kNone;
   bool distribution = false;  // every category instead of the reported share
+  // The rest of the nation or the size group from other rounds than the
+  // request's: its year and round-type filters (the reports compare a
+  // follow-up round with the other municipalities' baseline rounds). Empty:
+  // the request's own.
+  std::vector<Filter> reference_rounds;
 };
 
 struct Cell {
@@ -49,8 +63,20 @@ struct Cell {
   std::size_t count = 0;  // answers in the reported categories (or in the category)
   double share = 0;
   Interval interval;
-  bool suppressed = false;  // set by the publication rules; numbers are then zeroed
+  // The rounds the cell is pooled from, for its design-based interval.
+  ClusterSums clusters;
+  std::size_t design_rounds = 0;
+  std::optional<double> design_effect;  // when the interval is design-based
+  bool suppressed = false;              // set by the publication rules; numbers are then zeroed
 };
+
+// A cell from its counts and round sums, with its interval.
+Cell MakeCell(std::size_t count, std::size_t n, const ClusterSums& clusters = {},
+              std::size_t design_rounds = 0);
+ShareSample SampleOf(const Cell& cell);
+// The cell of the rows in `whole` but not in `part` (part ⊆ whole, made of
+// whole rounds of it): counts and round sums subtracted.
+Cell RestOf(const Cell& whole, const Cell& part);
 
 struct TableRow {
   std::size_t item = 0;         // index into Dataset::item_refs
@@ -68,9 +94,15 @@ struct Table {
   // follow-up rounds for a baseline comparison) and the reference's.
   std::vector<Filter> where;
   std::vector<Filter> reference_where;
+  // A comparison with the rest: the reference of a row is the cell of
+  // `reference_where` (without the geographic breakdown variables) less
+  // the cell of `excluded_where` in the row's group.
+  bool reference_is_rest = false;
+  std::vector<Filter> excluded_where;
   Comparison compare = Comparison::kNone;
   std::string denominator_rule;  // Norwegian, from the instrument
-  std::string reference_label;  // «Landet», «Kommuner i samme størrelsesgruppe», «0-punktsmåling»
+  // «Resten av landet», «Resten av størrelsesgruppen», «0-punktsmåling»
+  std::string reference_label;
   std::vector<TableRow> rows;  // per item: the total first, then each group in code order
 };
 
@@ -82,9 +114,12 @@ struct ShareRule {
 };
 ShareRule ShareRuleOf(const instrument::Instrument& instrument, const instrument::Family& family);
 
+bool IsGeographic(Variable variable);
+
 // Computes the table. Fails on an unknown family or item, more than two
 // breakdown variables, or a comparison the filters do not allow (a
-// size-group comparison needs exactly one municipality).
+// size-group comparison needs exactly one municipality; the rest of the
+// nation needs a geographic filter or breakdown).
 Result<Table> ComputeTable(const Dataset& data, const instrument::Instrument& instrument,
                            const TableRequest& request);
 

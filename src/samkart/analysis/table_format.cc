@@ -91,6 +91,15 @@ std::string GroupValueLabel(const Dataset& data, const instrument::Instrument& i
   return std::to_string(value);
 }
 
+namespace {
+
+constexpr const char* kIntervalNote =
+    "Intervallet er Wilsons for andeler i én kommune; for andeler fra flere kommuner er hver "
+    "kommunes runde en klynge (logit-intervall som i R-pakken survey), og designeffekten sier "
+    "hvor mye bredere det er enn om svarene var uavhengige.";
+
+}  // namespace
+
 std::string FormatTableText(const Table& table, const Dataset& data,
                             const instrument::Instrument& instrument) {
   std::string out =
@@ -104,8 +113,7 @@ std::string FormatTableText(const Table& table, const Dataset& data,
       out += fmt::format("  {:<44} {:<28} {:>6} {:>7} {:>15}", "Gruppe", "Svar", "N", "Andel",
                          "95 % KI");
       if (table.compare != Comparison::kNone) {
-        out += fmt::format("  {:>7} {:>8} {:>17}", table.reference_label.substr(0, 7), "Forskjell",
-                           "95 % KI");
+        out += fmt::format("  {:>7} {:>8} {:>17}", "Ref.", "Forskjell", "95 % KI");
       }
       out += "\n";
     }
@@ -141,8 +149,10 @@ std::string FormatTableText(const Table& table, const Dataset& data,
       "\nSkjult: færre svar enn publiseringsreglene tillater, eller skjult for at en annen "
       "skjult celle ikke skal kunne regnes ut. Ingen svar: ingen i gruppen ble spurt eller "
       "svarte, så det finnes ingen andel.";
-  if (table.compare != Comparison::kNone) out += " * = signifikant forskjell (95 %).";
-  out += "\n";
+  if (table.compare != Comparison::kNone) {
+    out += fmt::format(" Ref. = {}. * = signifikant forskjell (95 %).", table.reference_label);
+  }
+  out += fmt::format(" {}\n", kIntervalNote);
   return out;
 }
 
@@ -155,7 +165,7 @@ std::string FormatTableCsv(const Table& table, const Dataset& data,
         ",ref_n,ref_antall,ref_andel,ref_skjult,forskjell,forskjell_nedre,forskjell_øvre,"
         "signifikant";
   }
-  out += "\n";
+  out += ",designeffekt\n";
   for (const TableRow& row : table.rows) {
     const Cell& c = row.cell;
     const bool empty = !c.suppressed && c.n == 0;
@@ -177,7 +187,7 @@ std::string FormatTableCsv(const Table& table, const Dataset& data,
         out += fmt::format(",{},{},{},{},,,,", r.n, r.count, r.share, r.suppressed ? 1 : 0);
       }
     }
-    out += "\n";
+    out += c.design_effect ? fmt::format(",{}\n", *c.design_effect) : ",\n";
   }
   return out;
 }
@@ -191,6 +201,7 @@ std::string FormatTableJson(const Table& table, const Dataset& data,
   j["by"] = nlohmann::json::array();
   for (const Variable v : table.by) j["by"].push_back(VariableName(v));
   if (table.compare != Comparison::kNone) j["reference"] = table.reference_label;
+  j["interval_note"] = kIntervalNote;
   auto cell_json = [](const Cell& c) {
     nlohmann::json cell;
     cell["suppressed"] = c.suppressed;
@@ -213,6 +224,10 @@ std::string FormatTableJson(const Table& table, const Dataset& data,
       cell["share"] = c.share;
       cell["ci_low"] = c.interval.low;
       cell["ci_high"] = c.interval.high;
+      // Which interval it is: Wilson inside one municipality, else
+      // design-based with the rounds as clusters.
+      cell["interval_method"] = c.design_effect ? "design_logit" : "wilson";
+      if (c.design_effect) cell["design_effect"] = *c.design_effect;
     }
     return cell;
   };
@@ -235,7 +250,8 @@ std::string FormatTableJson(const Table& table, const Dataset& data,
       r["difference"] = {{"estimate", row.difference->estimate},
                          {"ci_low", row.difference->interval.low},
                          {"ci_high", row.difference->interval.high},
-                         {"significant", row.difference->significant}};
+                         {"significant", row.difference->significant},
+                         {"p_value", row.difference->p_value}};
     }
     j["rows"].push_back(std::move(r));
   }
@@ -252,7 +268,8 @@ io::ExportTable ToExportTable(const Table& table, const Dataset& data,
                  {"antall", "Antall", true, {}},
                  {"andel", "Andel", true, {}},
                  {"ki_nedre", "95 % KI nedre", true, {}},
-                 {"ki_ovre", "95 % KI øvre", true, {}}};
+                 {"ki_ovre", "95 % KI øvre", true, {}},
+                 {"designeffekt", "Designeffekt", true, {}}};
   if (table.compare != Comparison::kNone) {
     out.columns.push_back({"ref_andel", table.reference_label, true, {}});
     out.columns.push_back({"forskjell", "Forskjell", true, {}});
@@ -271,7 +288,9 @@ io::ExportTable ToExportTable(const Table& table, const Dataset& data,
         c.suppressed ? io::ExportCell::Missing() : io::ExportCell::Code(static_cast<int>(c.count)),
         number(c.share),
         number(c.interval.low),
-        number(c.interval.high)};
+        number(c.interval.high),
+        c.design_effect && !c.suppressed ? io::ExportCell::Number(*c.design_effect)
+                                         : io::ExportCell::Missing()};
     if (table.compare != Comparison::kNone) {
       const bool hidden = !row.reference || row.reference->suppressed || row.reference->n == 0;
       cells.push_back(hidden ? io::ExportCell::Missing()

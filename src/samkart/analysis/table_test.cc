@@ -64,7 +64,7 @@ TEST_F(TableTest, ReportedShareKeepsDontKnowAndDropsBlankAndNotAsked) {
   for (const int code : {4, 5, 3, 9, int{kBlank}, int{kNotAsked}}) {
     Add("risk_identification.bullied", code);
   }
-  const Table t = Compute({"risk_identification", "bullied", {}, {}, {}, false});
+  const Table t = Compute({"risk_identification", "bullied", {}, {}, {}, false, {}});
   ASSERT_EQ(t.rows.size(), 1u);
   const Cell& c = t.rows[0].cell;
   EXPECT_EQ(c.n, 4u);  // 4, 5, 3 and «vet ikke»
@@ -78,7 +78,8 @@ TEST_F(TableTest, ReportedShareKeepsDontKnowAndDropsBlankAndNotAsked) {
 TEST_F(TableTest, BreakdownGivesTheTotalThenEachGroupInCodeOrder) {
   for (int i = 0; i < 10; ++i) Add("risk_identification.bullied", 5, 2);
   for (int i = 0; i < 10; ++i) Add("risk_identification.bullied", i < 3 ? 4 : 1, 1);
-  const Table t = Compute({"risk_identification", "bullied", {Variable::kService}, {}, {}, false});
+  const Table t =
+      Compute({"risk_identification", "bullied", {Variable::kService}, {}, {}, false, {}});
   ASSERT_EQ(t.rows.size(), 3u);
   EXPECT_TRUE(t.rows[0].group.empty());
   EXPECT_EQ(t.rows[0].cell.count, 13u);
@@ -93,16 +94,18 @@ TEST_F(TableTest, FiltersSelectRespondentsByValueAndRange) {
     Add("risk_identification.bullied", 5, 1, 9001, 1, 1, 1, year);
   }
   Filter years{Variable::kYear, {}, std::make_pair(2017, 2019)};
-  const Table t = Compute({"risk_identification", "bullied", {}, {years}, {}, false});
+  const Table t = Compute({"risk_identification", "bullied", {}, {years}, {}, false, {}});
   EXPECT_EQ(t.rows[0].cell.n, 3u);
   Filter services{Variable::kService, {2, 3}, std::nullopt};
-  EXPECT_EQ(Compute({"risk_identification", "bullied", {}, {services}, {}, false}).rows[0].cell.n,
-            0u);
+  EXPECT_EQ(
+      Compute({"risk_identification", "bullied", {}, {services}, {}, false, {}}).rows[0].cell.n,
+      0u);
 }
 
 TEST_F(TableTest, DistributionHasOneRowPerCategoryInTheDenominator) {
   for (const int code : {1, 2, 2, 9}) Add("concern_experienced.concern_last_12_months", code);
-  const Table t = Compute({"concern_experienced", std::nullopt, {}, {}, Comparison::kNone, true});
+  const Table t =
+      Compute({"concern_experienced", std::nullopt, {}, {}, Comparison::kNone, true, {}});
   ASSERT_EQ(t.rows.size(), 5u);  // four answers and «ikke relevant»
   std::size_t total = 0;
   for (const auto& row : t.rows) {
@@ -116,8 +119,8 @@ TEST_F(TableTest, FollowUpIsComparedWithItsBaseline) {
   for (int i = 0; i < 40; ++i) Add("risk_identification.bullied", i < 20 ? 5 : 1, 1, 9001, 1);
   for (int i = 0; i < 40; ++i) Add("risk_identification.bullied", i < 36 ? 5 : 1, 1, 9001, 2);
   Filter municipality{Variable::kMunicipality, {9001}, std::nullopt};
-  const Table t =
-      Compute({"risk_identification", "bullied", {}, {municipality}, Comparison::kBaseline, false});
+  const Table t = Compute(
+      {"risk_identification", "bullied", {}, {municipality}, Comparison::kBaseline, false, {}});
   ASSERT_EQ(t.rows.size(), 1u);
   const auto& row = t.rows[0];
   EXPECT_EQ(row.cell.count, 36u);
@@ -133,14 +136,15 @@ TEST_F(TableTest, FollowUpIsComparedWithItsBaseline) {
 TEST_F(TableTest, SizeGroupComparisonNeedsOneMunicipality) {
   Add("risk_identification.bullied", 5);
   auto table = ComputeTable(
-      data_, in_, {"risk_identification", "bullied", {}, {}, Comparison::kSizeGroup, false});
+      data_, in_, {"risk_identification", "bullied", {}, {}, Comparison::kSizeGroup, false, {}});
   ASSERT_FALSE(table.ok());
   EXPECT_NE(table.error().message.find("nøyaktig én kommune"), std::string::npos);
 }
 
 TEST_F(TableTest, UnknownFamilyOrItemIsAnError) {
-  EXPECT_FALSE(ComputeTable(data_, in_, {"nope", std::nullopt, {}, {}, {}, false}).ok());
-  EXPECT_FALSE(ComputeTable(data_, in_, {"risk_identification", "nope", {}, {}, {}, false}).ok());
+  EXPECT_FALSE(ComputeTable(data_, in_, {"nope", std::nullopt, {}, {}, {}, false, {}}).ok());
+  EXPECT_FALSE(
+      ComputeTable(data_, in_, {"risk_identification", "nope", {}, {}, {}, false, {}}).ok());
 }
 
 TEST_F(TableTest, CooperationMatrixShowsBothDirectionsAndTheAsymmetry) {
@@ -232,7 +236,7 @@ TEST_F(PublicationTest, SmallGroupsAreHiddenAndTheirNumbersZeroed) {
   AddGroup(3, 4);
   AddGroup(5, 12);
   const auto tables =
-      Published({"risk_identification", "bullied", {Variable::kService}, {}, {}, false});
+      Published({"risk_identification", "bullied", {Variable::kService}, {}, {}, false, {}});
   const Table& t = tables[0];
   for (const auto& row : t.rows) {
     if (row.group == std::vector<int>{3}) {
@@ -258,7 +262,7 @@ TEST_F(PublicationTest, SubtractingVisibleGroupsFromTheTotalRecoversNothing) {
   AddGroup(3, 7);
   AddGroup(5, 40);
   const auto tables =
-      Published({"risk_identification", "bullied", {Variable::kService}, {}, {}, false});
+      Published({"risk_identification", "bullied", {Variable::kService}, {}, {}, false, {}});
   const Table& t = tables[0];
   ASSERT_FALSE(t.rows[0].cell.suppressed);
   std::vector<std::vector<int>> all = {{1}, {2}, {3}, {5}};
@@ -278,7 +282,7 @@ TEST_F(PublicationTest, AHiddenGroupNobodyAnsweredIsNoComplement) {
   AddGroup(5, 40);
   for (int i = 0; i < 15; ++i) Add("risk_identification.bullied", kNotAsked, 6);
   const auto tables =
-      Published({"risk_identification", "bullied", {Variable::kService}, {}, {}, false});
+      Published({"risk_identification", "bullied", {Variable::kService}, {}, {}, false, {}});
   const Table& t = tables[0];
   ASSERT_FALSE(t.rows[0].cell.suppressed);
   std::size_t visible = 0;
@@ -301,10 +305,10 @@ TEST_F(PublicationTest, TheSmallCountRuleHidesExtremesToo) {
   for (int i = 0; i < 20; ++i) Add("risk_identification.bullied", i < 2 ? 5 : 1, 2);
   AddGroup(3, 30);
   const auto without =
-      Published({"risk_identification", "bullied", {Variable::kService}, {}, {}, false});
+      Published({"risk_identification", "bullied", {Variable::kService}, {}, {}, false, {}});
   for (const auto& row : without[0].rows) EXPECT_FALSE(row.cell.suppressed);
-  const auto with =
-      Published({"risk_identification", "bullied", {Variable::kService}, {}, {}, false}, {10, 3});
+  const auto with = Published(
+      {"risk_identification", "bullied", {Variable::kService}, {}, {}, false, {}}, {10, 3});
   bool service_2_hidden = false;
   for (const auto& row : with[0].rows) {
     if (row.group == std::vector<int>{2}) service_2_hidden = row.cell.suppressed;
@@ -328,7 +332,8 @@ TEST_F(PublicationTest, TwoWayTablesLeaveNoLineWithASingleHiddenCell) {
                                  {Variable::kService, Variable::kSizeGroup},
                                  {},
                                  {},
-                                 false});
+                                 false,
+                                 {}});
   std::map<int, int> hidden_in_row, hidden_in_column;
   std::size_t hidden = 0;
   for (const auto& row : tables[0].rows) {
@@ -352,9 +357,10 @@ TEST_F(PublicationTest, ARegionTotalFromASecondRequestRecoversNoMunicipality) {
   AddGroup(1, 50, 9005, 2);
   // Request 1: every municipality. Request 2, overlapping: the region-1 total.
   const auto by_municipality =
-      Published({"risk_identification", "bullied", {Variable::kMunicipality}, {}, {}, false});
+      Published({"risk_identification", "bullied", {Variable::kMunicipality}, {}, {}, false, {}});
   Filter region1{Variable::kRegion, {1}, std::nullopt};
-  const auto region_total = Published({"risk_identification", "bullied", {}, {region1}, {}, false});
+  const auto region_total =
+      Published({"risk_identification", "bullied", {}, {region1}, {}, false, {}});
   // The small municipality needs a hidden partner in its region: the
   // region's total (cheaper here, as municipalities are headline cells) or
   // another municipality; a visible total must then recover nothing.
@@ -380,8 +386,13 @@ TEST_F(PublicationTest, HiddenReferenceCellsHideTheDifference) {
   AddGroup(2, 3, 9002);
   AddGroup(1, 30, 9002);
   Filter one{Variable::kMunicipality, {9001}, std::nullopt};
-  const auto tables = Published(
-      {"risk_identification", "bullied", {Variable::kService}, {one}, Comparison::kNation, false});
+  const auto tables = Published({"risk_identification",
+                                 "bullied",
+                                 {Variable::kService},
+                                 {one},
+                                 Comparison::kNation,
+                                 false,
+                                 {}});
   for (const auto& row : tables[0].rows) {
     if (row.reference && row.reference->suppressed) {
       EXPECT_FALSE(row.difference.has_value());
@@ -396,7 +407,7 @@ TEST_F(PublicationTest, RangesAndListsAreRefusedNotAnsweredFromUnprotectedCells)
   AddGroup(1, 30);
   AddGroup(2, 25);
   Publication publication(data_, in_, {});
-  TableRequest request{"risk_identification", "bullied", {}, {}, {}, false};
+  TableRequest request{"risk_identification", "bullied", {}, {}, {}, false, {}};
   request.where = {{Variable::kRoundType, {1}, std::nullopt},
                    {Variable::kYear, {}, std::make_pair(2015, 2023)}};
   std::vector<Table> tables = {Compute(request)};
@@ -426,9 +437,14 @@ TEST_F(PublicationTest, ARegionBySizeGroupCellRecoversNoMunicipality) {
   AddGroup(1, 30, 9003, 1, 2);
   AddGroup(1, 35, 9004, 2, 2);
   const auto by_municipality =
-      Published({"risk_identification", "bullied", {Variable::kMunicipality}, {}, {}, false});
-  const auto grid = Published(
-      {"risk_identification", "bullied", {Variable::kRegion, Variable::kSizeGroup}, {}, {}, false});
+      Published({"risk_identification", "bullied", {Variable::kMunicipality}, {}, {}, false, {}});
+  const auto grid = Published({"risk_identification",
+                               "bullied",
+                               {Variable::kRegion, Variable::kSizeGroup},
+                               {},
+                               {},
+                               false,
+                               {}});
   std::size_t cell_n = 0;
   bool cell_hidden = true;
   for (const auto& row : grid[0].rows) {
@@ -455,7 +471,7 @@ TEST_F(PublicationTest, ReadersGetNoCellBuiltFromFewerThanThreeMunicipalities) {
   AddGroup(1, 45, 9003, 1, 2);
   AddGroup(1, 50, 9004, 1, 2);
   AddGroup(1, 60, 9005, 2, 1);
-  TableRequest request{"risk_identification", "bullied", {Variable::kSizeGroup}, {}, {}, false};
+  TableRequest request{"risk_identification", "bullied", {Variable::kSizeGroup}, {}, {}, false, {}};
   request.where = {{Variable::kRoundType, {1}, std::nullopt},
                    {Variable::kRegion, {1}, std::nullopt}};
   std::vector<Table> tables = {Compute(request)};
@@ -482,7 +498,8 @@ TEST_F(PublicationTest, ReadersGetNoCellBuiltFromFewerThanThreeMunicipalities) {
                {Variable::kSizeGroup},
                {{Variable::kRoundType, {1}, std::nullopt}, {Variable::kRegion, {1}, std::nullopt}},
                {},
-               false})};
+               false,
+               {}})};
   Publication full(data_, in_, {});
   ASSERT_TRUE(full.Apply(full_tables).ok());
   for (const auto& row : full_tables[0].rows) {
@@ -496,7 +513,7 @@ TEST_F(PublicationTest, AGroupWithoutAnswersIsNeverAShare) {
   AddGroup(1, 30);
   for (int i = 0; i < 15; ++i) Add("risk_identification.bullied", kNotAsked, 6);
   const auto tables =
-      Published({"risk_identification", "bullied", {Variable::kService}, {}, {}, false});
+      Published({"risk_identification", "bullied", {Variable::kService}, {}, {}, false, {}});
   const std::string csv = FormatTableCsv(tables[0], data_, in_);
   // Service 6: n 0, no share, no interval, marked.
   bool found = false;
@@ -508,7 +525,7 @@ TEST_F(PublicationTest, AGroupWithoutAnswersIsNeverAShare) {
     }
   }
   ASSERT_TRUE(found);
-  EXPECT_NE(csv.find(",0,0,,,,0,1\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",0,0,,,,0,1,\n"), std::string::npos) << csv;
   const std::string text = FormatTableText(tables[0], data_, in_);
   EXPECT_NE(text.find(kNoAnswersMark), std::string::npos) << text;
   EXPECT_EQ(text.find("0.0–100.0"), std::string::npos) << text;

@@ -1,6 +1,7 @@
 #include "samkart/report/indicators.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "samkart/analysis/publication.h"
@@ -67,12 +68,63 @@ Result<std::vector<ItemComparison>> CompareFamily(const ReportInputs& inputs,
     ItemComparison c{item, s->cell, r->cell, std::nullopt};
     if (!s->cell.suppressed && !r->cell.suppressed && s->cell.n > 0 && r->cell.n > 0) {
       c.difference =
-          analysis::NewcombeDifference(s->cell.count, s->cell.n, r->cell.count, r->cell.n);
+          analysis::CompareShares(analysis::SampleOf(s->cell), analysis::SampleOf(r->cell));
     }
     out.push_back(c);
   }
   return out;
 }
+
+Result<std::vector<ItemComparison>> CompareFamilyWithRest(
+    const ReportInputs& inputs, const instrument::Family& family, const std::vector<Filter>& subset,
+    analysis::Comparison compare, const std::vector<Filter>& reference_rounds) {
+  analysis::TableRequest request;
+  request.family = family.id;
+  request.where = subset;
+  request.compare = compare;
+  request.reference_rounds = reference_rounds;
+  auto table = PublishedTable(inputs, request);
+  if (!table.ok()) return table.error();
+  std::vector<ItemComparison> out;
+  for (const std::size_t item : FamilyItems(*inputs.data, family)) {
+    const TableRow* row = FindRow(*table, item);
+    if (row == nullptr || !row->reference) continue;
+    out.push_back({item, row->cell, *row->reference, row->difference});
+  }
+  return out;
+}
+
+std::size_t MarkDiscoveries(const std::vector<std::optional<analysis::Difference>*>& tested) {
+  constexpr double kFalseDiscoveryRate = 0.05;
+  std::vector<double> p_values;
+  std::size_t before = 0;
+  for (const auto* d : tested) {
+    p_values.push_back((*d)->p_value);
+    if ((*d)->significant) ++before;
+  }
+  const std::vector<double> adjusted = analysis::BenjaminiHochberg(p_values);
+  for (std::size_t i = 0; i < tested.size(); ++i) {
+    auto& d = **tested[i];
+    d.significant = d.significant && adjusted[i] < kFalseDiscoveryRate;
+  }
+  return before;
+}
+
+std::size_t CountDiscoveries(const std::vector<std::optional<analysis::Difference>*>& tested) {
+  return static_cast<std::size_t>(
+      std::count_if(tested.begin(), tested.end(), [](const auto* d) { return (*d)->significant; }));
+}
+
+bool IsFinding(const std::optional<analysis::Difference>& difference) {
+  return difference && difference->significant &&
+         std::abs(difference->estimate) >= analysis::kMaterialDifference;
+}
+
+bool IsImprovement(const instrument::Family& family, double estimate) {
+  return family.polarity == instrument::Polarity::kHigherIsWorse ? estimate < 0 : estimate > 0;
+}
+
+std::string MaterialPoints() { return fmt::format("{:.0f}", analysis::kMaterialDifference * 100); }
 
 Result<std::vector<GroupCount>> PublishedCounts(const ReportInputs& inputs,
                                                 const std::vector<Filter>& where,
@@ -107,8 +159,13 @@ std::vector<std::string> Legend(const analysis::PublicationRules& rules) {
                   kSuppressedMark, rules.min_n),
       fmt::format("{}  Ikke noe å vise: spørsmålet ble ikke stilt, eller ingen svarte.",
                   kMissingMark),
-      fmt::format("{}  Statistisk signifikant forskjell (95 % konfidensintervall etter "
-                  "Newcombe som ikke omfatter 0).",
+      fmt::format("{}  Statistisk signifikant forskjell: 95 % konfidensintervallet for "
+                  "forskjellen omfatter ikke 0. En kommune sammenlignes med resten av landet "
+                  "eller størrelsesgruppen, ikke med en helhet den selv er med i. Andeler fra "
+                  "flere kommuner har intervaller der hver kommunes runde er en klynge (svarene "
+                  "i en kommune ligner hverandre); andeler i én kommune har Wilsons intervall. "
+                  "Kommunerapporter justerer i tillegg for mange sammenligninger "
+                  "(Benjamini–Hochberg).",
                   kSignificantMark),
       "Andeler er avrundet til hele prosent, forskjeller til hele prosentpoeng.",
   };

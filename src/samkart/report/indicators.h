@@ -39,11 +39,37 @@ struct ItemComparison {
   std::optional<analysis::Difference> difference;  // when both are visible
 };
 
-// The family's reported share in `subset` and in `reference`, item by item.
+// The family's reported share in `subset` and in `reference` (another
+// round of the same municipality), item by item.
 Result<std::vector<ItemComparison>> CompareFamily(const ReportInputs& inputs,
                                                   const instrument::Family& family,
                                                   const std::vector<analysis::Filter>& subset,
                                                   const std::vector<analysis::Filter>& reference);
+
+// The family's reported share in `subset` (one municipality's round) beside
+// the rest of the nation or the rest of its size group (`compare`), in the
+// rounds `reference_rounds` names, item by item.
+Result<std::vector<ItemComparison>> CompareFamilyWithRest(
+    const ReportInputs& inputs, const instrument::Family& family,
+    const std::vector<analysis::Filter>& subset, analysis::Comparison compare,
+    const std::vector<analysis::Filter>& reference_rounds);
+
+// Controls the false discovery rate over all the comparisons a report
+// makes: afterwards a difference is `significant` when it is so after
+// Benjamini–Hochberg at 5 %. Returns how many were significant before.
+std::size_t MarkDiscoveries(const std::vector<std::optional<analysis::Difference>*>& tested);
+std::size_t CountDiscoveries(const std::vector<std::optional<analysis::Difference>*>& tested);
+
+// A finding: significant (after MarkDiscoveries) and at least
+// analysis::kMaterialDifference in size.
+bool IsFinding(const std::optional<analysis::Difference>& difference);
+
+// Is a change of `estimate` (later minus earlier, or ours minus theirs) for
+// the better, by the family's polarity?
+bool IsImprovement(const instrument::Family& family, double estimate);
+
+// The material difference in whole percentage points, for text.
+std::string MaterialPoints();
 
 // Respondents the filters keep, per value of `by` (ascending), through the
 // publication gate: hidden counts are marked (and zeroed).

@@ -34,6 +34,41 @@ struct Deviation {
   std::string partner_service;  // cooperation items: the service rated
 };
 
+constexpr const char* kRestOfNation = "Resten av landet";
+constexpr const char* kRestOfSizeGroup = "Resten av størrelsesgruppen";
+
+// A visible share of the municipality, for its lowest and highest results.
+struct AbsoluteShare {
+  const instrument::Family* family = nullptr;
+  double share = 0;
+  std::string label;
+};
+
+struct AbsoluteExtremes {
+  std::vector<std::string> lowest, highest;
+};
+
+// The three lowest and three highest shares where a higher share is
+// better (barriers and descriptive items say something else).
+AbsoluteExtremes Extremes(std::vector<AbsoluteShare> shares) {
+  constexpr std::size_t kShown = 3;
+  std::erase_if(shares, [](const AbsoluteShare& s) {
+    return s.family->polarity != instrument::Polarity::kHigherIsBetter;
+  });
+  std::stable_sort(shares.begin(), shares.end(),
+                   [](const auto& a, const auto& b) { return a.share < b.share; });
+  auto line = [](const AbsoluteShare& s) {
+    return fmt::format("{} ({}): {}", Quoted(s.label), s.family->title, FormatPercent(s.share));
+  };
+  AbsoluteExtremes out;
+  const std::size_t shown = std::min(kShown, shares.size() / 2);
+  for (std::size_t k = 0; k < shown; ++k) {
+    out.lowest.push_back(line(shares[k]));
+    out.highest.push_back(line(shares[shares.size() - 1 - k]));
+  }
+  return out;
+}
+
 std::string RoundLabel(const instrument::Instrument& instrument, const Round& round) {
   for (const auto& r : instrument.round_types) {
     if (r.code == round.round_type) return fmt::format("{} {}", r.label, round.year);
@@ -63,19 +98,21 @@ std::string DiscussionQuestion(const instrument::Instrument& instrument, const D
   const std::string nation = FormatPercent(c.reference.share);
   if (d.family->polarity == instrument::Polarity::kHigherIsWorse) {
     return fmt::format(
-        "Flere hos oss enn i landet opplever {} som en barriere for å handle ({} mot {}). "
+        "Flere hos oss enn i resten av landet opplever {} som en barriere for å handle ({} mot "
+        "{}). "
         "Hvorfor er det slik, og hva kan vi gjøre for at det ikke skal hindre oss?",
         Quoted(d.label), local, nation);
   }
   if (!d.partner_service.empty()) {
     const instrument::Service* partner = instrument.FindService(d.partner_service);
     return fmt::format(
-        "Færre hos oss enn i landet vurderer samarbeidet med {} som godt ({} mot {}). "
+        "Færre hos oss enn i resten av landet vurderer samarbeidet med {} som godt ({} mot {}). "
         "Hva er deres erfaring med dette samarbeidet, og hvordan kan det styrkes?",
         partner != nullptr ? partner->label : d.label, local, nation);
   }
   return fmt::format(
-      "{} av oss mot {} i landet svarer {} på spørsmålet «{}». Hva mener dere er årsaken(e), "
+      "{} av oss mot {} i resten av landet svarer {} på spørsmålet «{}». Hva mener dere er "
+      "årsaken(e), "
       "og hva trenger vi for å bli bedre?",
       local, nation, instrument::DescribeReportedShare(instrument, *d.family), d.question);
 }
@@ -138,19 +175,61 @@ Result<Document> BuildMunicipalityReport(const ReportInputs& inputs, int municip
                         FormatCount(respondents->count)),
       fmt::format("Kommunestørrelse: {}. KORUS-region: {}.", size_label,
                   analysis::GroupValueLabel(data, instrument, Variable::kRegion, region)),
-      "Landet og samme størrelsesgruppe er 0-punktsmålingene til alle kommunene i databasen.",
+      fmt::format("{} sammenlignes med 0-punktsmålingene til de andre kommunene i databasen "
+                  "(resten av landet) og til de andre kommunene med samme størrelse (resten av "
+                  "størrelsesgruppen), ikke med en helhet der {} selv er med.",
+                  name, name),
       fmt::format("Laget av Samkart {} fra {}.", inputs.generated_on, inputs.source)};
   doc.legend = Legend(inputs.rules);
 
-  // Every family beside the nation and the size group.
+  // Every comparison the report makes, first, so the false discovery rate
+  // is controlled over all of them together: each family against the rest
+  // of the nation and the rest of the size group, and the change since the
+  // baseline round.
+  const std::vector<Filter> baseline_rounds = {
+      {Variable::kRoundType, {baseline_code}, std::nullopt}};
+  std::vector<Filter> before;
+  if (earlier) {
+    before = {{Variable::kMunicipality, {municipality}, std::nullopt},
+              {Variable::kYear, {earlier->year}, std::nullopt},
+              {Variable::kRoundType, {earlier->round_type}, std::nullopt}};
+  }
+  struct FamilyComparisons {
+    std::vector<ItemComparison> nation, size, change;
+  };
+  std::vector<FamilyComparisons> compared(instrument.families.size());
+  std::vector<std::optional<analysis::Difference>*> tested;
+  for (std::size_t f = 0; f < instrument.families.size(); ++f) {
+    const instrument::Family& family = instrument.families[f];
+    auto vs_nation = CompareFamilyWithRest(inputs, family, local, analysis::Comparison::kNation,
+                                           baseline_rounds);
+    if (!vs_nation.ok()) return vs_nation.error();
+    auto vs_size = CompareFamilyWithRest(inputs, family, local, analysis::Comparison::kSizeGroup,
+                                         baseline_rounds);
+    if (!vs_size.ok()) return vs_size.error();
+    compared[f].nation = std::move(vs_nation).value();
+    compared[f].size = std::move(vs_size).value();
+    if (earlier) {
+      auto change = CompareFamily(inputs, family, local, before);
+      if (!change.ok()) return change.error();
+      compared[f].change = std::move(change).value();
+    }
+    for (auto* list : {&compared[f].nation, &compared[f].size, &compared[f].change}) {
+      for (ItemComparison& c : *list) {
+        if (c.difference) tested.push_back(&c.difference);
+      }
+    }
+  }
+  const std::size_t raw_significant = MarkDiscoveries(tested);
+
   std::vector<Section> family_sections;
   std::vector<Deviation> deviations;
+  std::vector<AbsoluteShare> shares;
   std::optional<Number> concerned, acted;
-  for (const auto& family : instrument.families) {
-    auto vs_nation = CompareFamily(inputs, family, local, nation);
-    if (!vs_nation.ok()) return vs_nation.error();
-    auto vs_size = CompareFamily(inputs, family, local, same_size);
-    if (!vs_size.ok()) return vs_size.error();
+  for (std::size_t f = 0; f < instrument.families.size(); ++f) {
+    const instrument::Family& family = instrument.families[f];
+    const std::vector<ItemComparison>* vs_nation = &compared[f].nation;
+    const std::vector<ItemComparison>* vs_size = &compared[f].size;
     bool asked = false;
     std::size_t n_low = SIZE_MAX, n_high = 0;
     for (const auto& c : *vs_nation) {
@@ -166,11 +245,12 @@ Result<Document> BuildMunicipalityReport(const ReportInputs& inputs, int municip
     section.blocks.push_back(Paragraph{"Spørsmål: " + family.stem});
     Chart chart;
     chart.kind = ChartKind::kBars;
-    chart.title = fmt::format("{} – {} mot landet", family.title, name);
-    ChartSeries ours{name, {}}, national{"Landet", {}}, size{"Samme størrelsesgruppe", {}};
+    chart.title = fmt::format("{} – {} mot resten av landet", family.title, name);
+    ChartSeries ours{name, {}}, national{kRestOfNation, {}}, size{kRestOfSizeGroup, {}};
     DataTable table;
-    table.caption = fmt::format("{}: {}, samme størrelsesgruppe og landet", family.title, name);
-    table.columns = {"", name, "Samme størrelsesgruppe", "Landet", "Forskjell fra landet"};
+    table.caption =
+        fmt::format("{}: {}, resten av størrelsesgruppen og resten av landet", family.title, name);
+    table.columns = {"", name, kRestOfSizeGroup, kRestOfNation, "Forskjell fra resten av landet"};
     for (std::size_t i = 0; i < vs_nation->size(); ++i) {
       const ItemComparison& c = (*vs_nation)[i];
       const ItemComparison& s = (*vs_size)[i];
@@ -189,6 +269,10 @@ Result<Document> BuildMunicipalityReport(const ReportInputs& inputs, int municip
         deviations.push_back({&family, c, sign * c.difference->estimate * 100, label,
                               Question(family, item), item.partner_service});
       }
+      if (!c.subset.suppressed && c.subset.n > 0 &&
+          family.polarity != instrument::Polarity::kDescriptive) {
+        shares.push_back({&family, c.subset.share, label});
+      }
     }
     if (family.id == "concern_experienced" && !vs_nation->empty()) {
       concerned = ShareOf((*vs_nation)[0].subset);
@@ -199,9 +283,10 @@ Result<Document> BuildMunicipalityReport(const ReportInputs& inputs, int municip
     chart.series.push_back(std::move(ours));
     chart.markers.push_back(std::move(national));
     chart.markers.push_back(std::move(size));
-    chart.description =
-        fmt::format("Søylene viser {}, merkene landet og kommuner med {}. Tallene står i tabellen.",
-                    name, size_label);
+    chart.description = fmt::format(
+        "Søylene viser {}, merkene de andre kommunene i landet og de andre kommunene med {}. "
+        "Tallene står i tabellen.",
+        name, size_label);
     section.blocks.push_back(std::move(chart));
     table.notes.push_back(fmt::format("{} N i {} = {}.", ShareRule(instrument, family), name,
                                       n_high == 0 ? std::string(kSuppressedMark)
@@ -245,62 +330,74 @@ Result<Document> BuildMunicipalityReport(const ReportInputs& inputs, int municip
     family_sections.push_back(std::move(by_service));
   }
 
-  // Strengths and gaps: the largest deviations from the nation both ways.
+  // Strengths and gaps: the real deviations from the rest of the nation —
+  // significant after the false discovery control and at least a material
+  // size — largest first, both ways.
   std::stable_sort(deviations.begin(), deviations.end(), [](const auto& a, const auto& b) {
     return a.towards_better > b.towards_better;
   });
-  auto deviation_table = [&](const std::string& caption, bool strengths) {
+  std::vector<const Deviation*> better, worse;
+  for (const Deviation& d : deviations) {
+    if (!IsFinding(d.comparison.difference)) continue;
+    if (d.towards_better > 0) better.push_back(&d);
+  }
+  for (auto it = deviations.rbegin(); it != deviations.rend(); ++it) {
+    if (IsFinding(it->comparison.difference) && it->towards_better < 0) worse.push_back(&*it);
+  }
+  auto deviation_table = [&](const std::string& caption,
+                             const std::vector<const Deviation*>& list) {
     DataTable t;
     t.caption = caption;
-    t.columns = {"Spørsmål", "Tema", name, "Landet", "Forskjell"};
-    std::size_t shown = 0;
-    for (std::size_t k = 0; k < deviations.size() && shown < 5; ++k) {
-      const Deviation& d = strengths ? deviations[k] : deviations[deviations.size() - 1 - k];
-      if (strengths ? d.towards_better <= 0 : d.towards_better >= 0) break;
-      const auto& c = d.comparison;
-      t.rows.push_back({TextCell(d.label, true), TextCell(d.family->title),
+    t.columns = {"Spørsmål", "Tema", name, kRestOfNation, "Forskjell"};
+    for (const Deviation* d : list) {
+      const auto& c = d->comparison;
+      t.rows.push_back({TextCell(d->label, true), TextCell(d->family->title),
                         PercentCell(ShareOf(c.subset)), PercentCell(ShareOf(c.reference)),
                         PointsCell(PointsNumber(c.difference), c.difference->significant)});
-      ++shown;
     }
     t.notes.push_back(
-        "Forskjell i prosentpoeng fra landet. For barrierer er en lavere andel enn landet en "
-        "styrke.");
+        "Forskjell i prosentpoeng fra resten av landet. For barrierer er en lavere andel enn i "
+        "resten av landet en styrke.");
     return t;
   };
   Section strengths{"styrker", "Styrker og forbedringsområder", 1, {}};
   strengths.blocks.push_back(Paragraph{fmt::format(
-      "Tabellene viser spørsmålene der {} skiller seg mest fra landet, i begge retninger. "
-      "Forskjeller merket {} er statistisk signifikante.",
-      name, kSignificantMark)});
-  strengths.blocks.push_back(deviation_table("Styrker: mest over landet", true));
-  strengths.blocks.push_back(deviation_table("Forbedringsområder: mest under landet", false));
+      "Her står bare forskjeller fra resten av landet som både er statistisk signifikante og "
+      "minst {} prosentpoeng store. Med om lag {} sammenligninger i rapporten vil noen se "
+      "signifikante ut ved en tilfeldighet; derfor er signifikansen justert for mange "
+      "sammenligninger (Benjamini–Hochberg, falsk funnrate 5 %). {} sammenligninger var "
+      "signifikante før justeringen, {} etter.",
+      MaterialPoints(), tested.size(), raw_significant, CountDiscoveries(tested))});
+  if (better.empty()) {
+    strengths.blocks.push_back(Paragraph{
+        fmt::format("{} har ingen tydelige styrker sammenlignet med resten av landet.", name)});
+  } else {
+    strengths.blocks.push_back(deviation_table("Styrker: over resten av landet", better));
+  }
+  if (worse.empty()) {
+    strengths.blocks.push_back(Paragraph{fmt::format(
+        "{} har ingen tydelige forbedringsområder sammenlignet med resten av landet.", name)});
+  } else {
+    strengths.blocks.push_back(
+        deviation_table("Forbedringsområder: under resten av landet", worse));
+  }
 
-  // Questions for the group work, from the largest significant gaps first.
-  std::vector<const Deviation*> gaps;
-  for (auto it = deviations.rbegin(); it != deviations.rend() && gaps.size() < 3; ++it) {
-    if (it->towards_better < 0 && it->comparison.difference->significant) gaps.push_back(&*it);
-  }
-  for (auto it = deviations.rbegin(); it != deviations.rend() && gaps.size() < 3; ++it) {
-    if (it->towards_better < 0 && std::find(gaps.begin(), gaps.end(), &*it) == gaps.end()) {
-      gaps.push_back(&*it);
-    }
-  }
+  // Questions for the group work, from the largest real gaps only.
+  std::vector<const Deviation*> gaps(worse.begin(),
+                                     worse.begin() + std::min<std::size_t>(worse.size(), 3));
   Section discussion{"drofting", "Spørsmål til drøfting", 1, {}};
   if (gaps.empty()) {
     discussion.blocks.push_back(Paragraph{fmt::format(
-        "{} ligger ikke under landet på noen av spørsmålene. Drøft gjerne hva som gjør at dere "
-        "lykkes, og hvordan det kan holdes ved like.",
+        "{} ligger ikke tydelig under resten av landet på noen av spørsmålene. Drøft gjerne hva "
+        "som gjør at dere lykkes, og se på de laveste andelene i sammendraget: de kan være verdt "
+        "å arbeide med uansett hvordan landet ligger an.",
         name)});
   } else {
     discussion.blocks.push_back(
-        Paragraph{"Spørsmålene er laget ut fra de største forskjellene fra landet, til bruk i "
-                  "arbeidsgrupper i tjenestene."});
+        Paragraph{"Spørsmålene er laget ut fra de største tydelige forskjellene fra resten av "
+                  "landet, til bruk i arbeidsgrupper i tjenestene."});
     std::vector<std::string> questions;
-    for (const Deviation* d : gaps) {
-      questions.push_back(
-          fmt::format("{}. {}", questions.size() + 1, DiscussionQuestion(instrument, *d)));
-    }
+    for (const Deviation* d : gaps) questions.push_back(DiscussionQuestion(instrument, *d));
     discussion.blocks.push_back(BulletList{questions});
   }
 
@@ -396,31 +493,36 @@ Result<Document> BuildMunicipalityReport(const ReportInputs& inputs, int municip
           {*acted, CellFormat::kPercent, "av dem som var bekymret, handlet på bekymringen"});
     }
     summary.blocks.push_back(std::move(figures));
+    auto finding_line = [&](const Deviation* d) {
+      return fmt::format("{} ({}): {} mot {} i resten av landet", Quoted(d->label),
+                         d->family->title, FormatPercent(d->comparison.subset.share),
+                         FormatPercent(d->comparison.reference.share));
+    };
     std::vector<std::string> best, worst;
-    for (std::size_t k = 0; k < deviations.size() && best.size() < 3; ++k) {
-      const auto& d = deviations[k];
-      if (d.towards_better <= 0 || !d.comparison.difference->significant) break;
-      best.push_back(fmt::format("{} ({}): {} mot {} i landet", Quoted(d.label), d.family->title,
-                                 FormatPercent(d.comparison.subset.share),
-                                 FormatPercent(d.comparison.reference.share)));
-    }
-    for (std::size_t k = 0; k < deviations.size() && worst.size() < 3; ++k) {
-      const auto& d = deviations[deviations.size() - 1 - k];
-      if (d.towards_better >= 0 || !d.comparison.difference->significant) break;
-      worst.push_back(fmt::format("{} ({}): {} mot {} i landet", Quoted(d.label), d.family->title,
-                                  FormatPercent(d.comparison.subset.share),
-                                  FormatPercent(d.comparison.reference.share)));
-    }
+    for (const Deviation* d : better) best.push_back(finding_line(d));
+    for (const Deviation* d : worse) worst.push_back(finding_line(d));
     summary.blocks.push_back(Paragraph{
-        best.empty() ? fmt::format("{} er ikke signifikant bedre enn landet på noe spørsmål.", name)
-                     : "Styrker – signifikant bedre enn landet:"});
+        best.empty()
+            ? fmt::format("{} ligger ikke tydelig over resten av landet på noe spørsmål.", name)
+            : "Styrker – tydelig bedre enn resten av landet:"});
     if (!best.empty()) summary.blocks.push_back(BulletList{best});
     summary.blocks.push_back(Paragraph{
         worst.empty()
-            ? fmt::format("{} er ikke signifikant svakere enn landet på noe spørsmål.", name)
-            : "Forbedringsområder – signifikant svakere enn landet (for barrierer: flere "
+            ? fmt::format("{} ligger ikke tydelig under resten av landet på noe spørsmål.", name)
+            : "Forbedringsområder – tydelig svakere enn resten av landet (for barrierer: flere "
               "opplever barrieren):"});
     if (!worst.empty()) summary.blocks.push_back(BulletList{worst});
+    // The municipality's own lowest and highest results, whatever the
+    // rest of the nation does.
+    const AbsoluteExtremes extremes = Extremes(shares);
+    if (!extremes.lowest.empty()) {
+      summary.blocks.push_back(Paragraph{"Lavest hos oss – uansett hvordan landet ligger an:"});
+      summary.blocks.push_back(BulletList{extremes.lowest});
+    }
+    if (!extremes.highest.empty()) {
+      summary.blocks.push_back(Paragraph{"Høyest hos oss:"});
+      summary.blocks.push_back(BulletList{extremes.highest});
+    }
     doc.sections.push_back(std::move(summary));
   }
   doc.sections.push_back(std::move(response));
@@ -428,23 +530,19 @@ Result<Document> BuildMunicipalityReport(const ReportInputs& inputs, int municip
   doc.sections.push_back(std::move(strengths));
   doc.sections.push_back(std::move(discussion));
 
-  // Change since the baseline.
+  // Change since the baseline: the family's polarity says which way is
+  // better (fewer meeting a barrier is an improvement).
   if (earlier) {
-    const std::vector<Filter> before = {
-        {Variable::kMunicipality, {municipality}, std::nullopt},
-        {Variable::kYear, {earlier->year}, std::nullopt},
-        {Variable::kRoundType, {earlier->round_type}, std::nullopt}};
     Section change{
         "utvikling", fmt::format("Utvikling fra {} til {}", earlier->year, current.year), 1, {}};
-    std::vector<std::string> significant;
+    std::vector<std::string> improved, worsened;
     std::vector<DataTable> tables;
-    for (const auto& family : instrument.families) {
-      auto compared = CompareFamily(inputs, family, local, before);
-      if (!compared.ok()) return compared.error();
+    for (std::size_t f = 0; f < instrument.families.size(); ++f) {
+      const instrument::Family& family = instrument.families[f];
       DataTable t;
       t.caption = family.title;
       t.columns = {"", std::to_string(earlier->year), std::to_string(current.year), "Endring"};
-      for (const auto& c : *compared) {
+      for (const auto& c : compared[f].change) {
         if (c.subset.n == 0 && c.reference.n == 0 && !c.subset.suppressed &&
             !c.reference.suppressed) {
           continue;
@@ -454,25 +552,40 @@ Result<Document> BuildMunicipalityReport(const ReportInputs& inputs, int municip
             {TextCell(label, true), PercentCell(ShareOf(c.reference)),
              PercentCell(ShareOf(c.subset)),
              PointsCell(PointsNumber(c.difference), c.difference && c.difference->significant)});
-        if (c.difference && c.difference->significant &&
-            family.polarity != instrument::Polarity::kDescriptive) {
-          significant.push_back(fmt::format("{} ({}): fra {} til {}", Quoted(label), family.title,
-                                            FormatPercent(c.reference.share),
-                                            FormatPercent(c.subset.share)));
+        if (!IsFinding(c.difference) || family.polarity == instrument::Polarity::kDescriptive) {
+          continue;
         }
+        const std::string line =
+            fmt::format("{} ({}): fra {} til {}", Quoted(label), family.title,
+                        FormatPercent(c.reference.share), FormatPercent(c.subset.share));
+        (IsImprovement(family, c.difference->estimate) ? improved : worsened).push_back(line);
       }
       if (!t.rows.empty()) {
         t.notes.push_back(ShareRule(instrument, family));
+        if (family.polarity == instrument::Polarity::kHigherIsWorse) {
+          t.notes.push_back("Her er en nedgang en forbedring: færre opplever barrieren.");
+        }
         tables.push_back(std::move(t));
       }
     }
     change.blocks.push_back(Paragraph{fmt::format(
         "{} gjennomførte 0-punktsmålingen i {} og oppfølgingen i {}. {}", name, earlier->year,
         current.year,
-        significant.empty()
-            ? "Ingen av endringene er statistisk signifikante."
-            : fmt::format("{} endringer er statistisk signifikante:", significant.size()))});
-    if (!significant.empty()) change.blocks.push_back(BulletList{significant});
+        improved.empty() && worsened.empty()
+            ? fmt::format("Ingen endring er både statistisk signifikant og minst {} prosentpoeng "
+                          "stor.",
+                          MaterialPoints())
+            : fmt::format("{} av endringene er både statistisk signifikante og minst {} "
+                          "prosentpoeng store.",
+                          improved.size() + worsened.size(), MaterialPoints()))});
+    if (!improved.empty()) {
+      change.blocks.push_back(Paragraph{"Bedre enn ved 0-punktsmålingen:"});
+      change.blocks.push_back(BulletList{improved});
+    }
+    if (!worsened.empty()) {
+      change.blocks.push_back(Paragraph{"Svakere enn ved 0-punktsmålingen:"});
+      change.blocks.push_back(BulletList{worsened});
+    }
     for (auto& t : tables) change.blocks.push_back(std::move(t));
     doc.sections.push_back(std::move(change));
   }

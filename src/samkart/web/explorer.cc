@@ -49,9 +49,7 @@ const char* BreakdownName(Variable v) {
   return "";
 }
 
-bool IsGeographic(Variable v) {
-  return v == Variable::kMunicipality || v == Variable::kRegion || v == Variable::kSizeGroup;
-}
+using analysis::IsGeographic;
 
 // A user's value in a message: at most 60 bytes, cut on a character boundary.
 std::string Shown(const std::string& value) {
@@ -142,6 +140,11 @@ std::optional<std::string> StructureError(const ExplorerQuery& q) {
   if (q.compare == ExplorerComparison::kSizeGroup &&
       !(q.area && q.area->first == Variable::kMunicipality)) {
     return "«sammenlign=storrelse» krever én kommune («kommune=NUMMER»).";
+  }
+  if (q.compare == ExplorerComparison::kNation && !q.area && !(q.by && IsGeographic(*q.by))) {
+    return "«sammenlign=landet» sammenligner et område med resten av landet: velg en kommune, "
+           "en region eller en størrelsesgruppe som område, eller del etter kommune, region "
+           "eller størrelse.";
   }
   if (q.compare == ExplorerComparison::kBaseline && q.round == RoundSet::kBaseline) {
     return "«sammenlign=0-punkt» krever «runde=oppfolging» eller et år.";
@@ -450,8 +453,15 @@ ExplorerCell CellOf(const analysis::Cell& cell) {
     out.count = cell.count;
     out.share = cell.share;
     out.interval = cell.interval;
+    out.clusters = cell.clusters;
+    out.design_rounds = cell.design_rounds;
+    out.design_effect = cell.design_effect;
   }
   return out;
+}
+
+analysis::Cell AsCell(const ExplorerCell& cell) {
+  return analysis::MakeCell(cell.count, cell.n, cell.clusters, cell.design_rounds);
 }
 
 std::string CategoryLabelOf(const instrument::Instrument& in, const instrument::Family& family,
@@ -575,11 +585,11 @@ ExplorerCell Sum(const ExplorerCell& a, const ExplorerCell& b) {
     sum.hidden = true;
     return sum;
   }
-  sum.n = a.n + b.n;
-  sum.count = a.count + b.count;
-  sum.share = sum.n ? static_cast<double>(sum.count) / static_cast<double>(sum.n) : 0;
-  sum.interval = analysis::WilsonInterval(sum.count, sum.n);
-  return sum;
+  // The baseline and follow-up rounds are different rounds: their sums add.
+  analysis::ClusterSums clusters = a.clusters;
+  clusters += b.clusters;
+  return CellOf(analysis::MakeCell(a.count + b.count, a.n + b.n, clusters,
+                                   std::max(a.design_rounds, b.design_rounds)));
 }
 
 // The rows of one view (no comparison). One year is not a round set of
@@ -704,13 +714,13 @@ Result<ExplorerResult> EvaluateExplorerQuery(const ExplorerQuery& q, const Princ
     switch (q.compare) {
       case ExplorerComparison::kNation:
         reference.area.reset();
-        result.reference_label = "Landet";
+        result.reference_label = "Resten av landet";
         break;
       case ExplorerComparison::kSizeGroup: {
         const int size_group = nesting.at(q.area->second).second;
         reference.area = std::make_pair(Variable::kSizeGroup, size_group);
         result.reference_label =
-            fmt::format("Kommuner i samme størrelsesgruppe ({})",
+            fmt::format("Resten av størrelsesgruppen ({})",
                         analysis::GroupValueLabel(data, in, Variable::kSizeGroup, size_group));
         break;
       }
@@ -734,10 +744,21 @@ Result<ExplorerResult> EvaluateExplorerQuery(const ExplorerQuery& q, const Princ
       }
       if (!match && reference.by != q.by) match = total;
       if (!match) continue;
-      row.reference = match->cell;
-      if (!row.cell.hidden && !match->cell.hidden && row.cell.n > 0 && match->cell.n > 0) {
-        row.difference = analysis::NewcombeDifference(row.cell.count, row.cell.n, match->cell.count,
-                                                      match->cell.n);
+      if (q.compare == ExplorerComparison::kBaseline) {
+        row.reference = match->cell;
+      } else {
+        // The rest: the whole less the row's own rows, shown only when both
+        // are, so it tells nothing the two published cells do not.
+        ExplorerCell rest;
+        rest.hidden = true;
+        if (!row.cell.hidden && !match->cell.hidden) {
+          rest = CellOf(analysis::RestOf(AsCell(match->cell), AsCell(row.cell)));
+        }
+        row.reference = rest;
+      }
+      if (!row.cell.hidden && !row.reference->hidden && row.cell.n > 0 && row.reference->n > 0) {
+        row.difference = analysis::CompareShares(analysis::SampleOf(AsCell(row.cell)),
+                                                 analysis::SampleOf(AsCell(*row.reference)));
       }
     }
   }

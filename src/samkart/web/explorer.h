@@ -85,6 +85,10 @@ struct ExplorerCell {
   std::size_t count = 0;
   double share = 0;
   analysis::Interval interval;
+  // What the interval rests on (see analysis/statistics.h).
+  analysis::ClusterSums clusters;
+  std::size_t design_rounds = 0;
+  std::optional<double> design_effect;
 };
 
 struct ExplorerRow {

@@ -411,7 +411,7 @@ TEST_F(ExplorerTest, PagesShowTheFormTableAndChart) {
   EXPECT_EQ(empty->status, 200);
   EXPECT_NE(empty->body.find("<form method=\"get\" action=\"/utforsk\""), std::string::npos);
   for (const std::string& query :
-       {std::string("familie=") + kFamily + "&etter=tjeneste&fordeling=1&sammenlign=landet",
+       {std::string("familie=") + kFamily + "&etter=storrelse&fordeling=1&sammenlign=landet",
         std::string("familie=") + kFamily + "&etter=kommune&sammenlign=landet",
         std::string("familie=") + kFamily + "&sporsmal=finnes_ikke_her&etter=stilling"}) {
     auto page = admin.Get("/utforsk?" + query);
@@ -478,8 +478,8 @@ TEST(ExplorerExport, HostileLabelsAreNeutralised) {
   row.item_label = "\tTab";
   row.label = "=Vikheim";
   row.category_label = "andel";
-  row.cell = {false, 20, 10, 0.5, {0.3, 0.7}};
-  row.reference = ExplorerCell{true, 0, 0, 0, {}};
+  row.cell = {false, 20, 10, 0.5, {0.3, 0.7}, {}, 0, {}};
+  row.reference = ExplorerCell{true, 0, 0, 0, {}, {}, 0, {}};
   result.rows.push_back(row);
   const io::ExportTable table = ExplorerExportTable(result);
   ASSERT_EQ(table.rows.size(), 1u);
@@ -510,8 +510,8 @@ TEST(ExplorerExport, AGroupWithoutAnswersIsWrittenToBothFormats) {
   row.item_label = "Mobbing";
   row.label = "Barnehage";
   row.category_label = "andel";
-  row.cell = {false, 0, 0, 0, {}};
-  row.reference = ExplorerCell{false, 0, 0, 0, {}};
+  row.cell = {false, 0, 0, 0, {}, {}, 0, {}};
+  row.reference = ExplorerCell{false, 0, 0, 0, {}, {}, 0, {}};
   result.rows.push_back(row);
   const std::string csv = ExplorerCsv(result);
   EXPECT_NE(csv.find(",0,0,ingen svar,ingen svar,ingen svar,Landet,0,ingen svar,"),
