@@ -1,6 +1,7 @@
 #include "samkart/analysis/distributions.h"
 
 #include <cmath>
+#include <iterator>
 #include <limits>
 #include <utility>
 
@@ -13,8 +14,10 @@ constexpr double kInfinity = std::numeric_limits<double>::infinity();
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kHalfLogTwoPi = 0.91893853320467274178;  // log(2π) / 2
 
-// From here on the terms of Stirling's series used below reach log Γ(z) to
-// within 1e-16.
+// Stirling's series for log Γ(z): the coefficients B₂ₖ/(2k(2k − 1)) of
+// 1/z, 1/z³, …; from kStirlingFrom on, the terms left out are below 1e-16.
+constexpr double kStirlingSeries[] = {1.0 / 12,   -1.0 / 360,      1.0 / 1260, -1.0 / 1680,
+                                      1.0 / 1188, -691.0 / 360360, 1.0 / 156};
 constexpr double kStirlingFrom = 10;
 
 // The main terms of Stirling's formula for log Γ(z), less ½ log 2π.
@@ -30,13 +33,10 @@ double StirlingMain(double z) { return (z - 0.5) * std::log(z) - z; }
 double StirlingRemainder(double z) {
   double steps = 0;
   for (; z < kStirlingFrom; z += 1) steps += (z + 0.5) * std::log1p(1 / z) - 1;
-  const double r = 1 / z;
-  const double r2 = r * r;
-  return steps +
-         r * (1.0 / 12 +
-              r2 * (-1.0 / 360 +
-                    r2 * (1.0 / 1260 +
-                          r2 * (-1.0 / 1680 + r2 * (1.0 / 1188 + r2 * (-691.0 / 360360 + r2 / 156))))));
+  const double r2 = 1 / (z * z);
+  double series = 0;
+  for (auto k = std::size(kStirlingSeries); k-- > 0;) series = series * r2 + kStirlingSeries[k];
+  return steps + series / z;
 }
 
 double LogGamma(double z) { return StirlingMain(z) + kHalfLogTwoPi + StirlingRemainder(z); }
@@ -90,7 +90,7 @@ double LogPowerOverBeta(double a, double b, double x, double y, double lambda) {
 // up to the centre. Converges for x up to (a + 1)/(a + b + 2), in a few
 // terms far from it and about √max(a, b) terms next to it.
 double BetaContinuedFraction(double a, double b, double x, double y, double lambda) {
-  constexpr int kMaxTerms = 100000;  // a few hundred suffice at a, b = 5000
+  constexpr int kMaxTerms = 100000;  // about a hundred are needed at a = b = 5000
   constexpr double kTiny = 1e-300;   // stands in for a zero denominator
   auto guarded = [](double v) { return std::fabs(v) < kTiny ? kTiny : v; };
   const double c = lambda + 1;
@@ -132,8 +132,8 @@ double IncompleteBeta(double a, double b, double x, double y, bool upper) {
     upper = !upper;
   }
   const double lambda = Lambda(a, b, x, y);
-  const double direct = std::exp(LogPowerOverBeta(a, b, x, y, lambda)) *
-                        BetaContinuedFraction(a, b, x, y, lambda);
+  const double direct =
+      std::exp(LogPowerOverBeta(a, b, x, y, lambda)) * BetaContinuedFraction(a, b, x, y, lambda);
   return upper ? 1 - direct : direct;
 }
 
@@ -210,8 +210,8 @@ double StudentTQuantile(double p, double df) {
     (excess > 0 ? low : high) = q;
     double next = q + excess / StudentTDensity(q, df);
     if (!(next > low && next < high)) next = 0.5 * (low + high);
-    const bool converged = std::fabs(next - q) <= kRelativeTolerance * q ||
-                           high - low <= kRelativeTolerance * high;
+    const bool converged =
+        std::fabs(next - q) <= kRelativeTolerance * q || high - low <= kRelativeTolerance * high;
     q = next;
     if (converged) break;
   }
