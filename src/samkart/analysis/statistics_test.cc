@@ -1,9 +1,18 @@
 #include "samkart/analysis/statistics.h"
 
+#include <cstdlib>
+#include <sstream>
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
+
+#include "support/run_samkart.h"
 
 namespace samkart::analysis {
 namespace {
+
+using testing_support::CommandRun;
 
 // Reference values from Newcombe (1998), «Interval estimation for the
 // difference between independent proportions», Statistics in Medicine 17,
@@ -47,6 +56,48 @@ TEST(Newcombe, MatchesNewcombesTableII) {
   const Difference f = NewcombeDifference(10, 10, 0, 10);
   EXPECT_NEAR(f.interval.low, 0.6075, 5e-5);
   EXPECT_NEAR(f.interval.high, 1.0, 5e-5);
+}
+
+TEST(CompareShares, SignificantExactlyWhenThePValueIsBelowFivePercent) {
+  // Wilson on both sides: the same interval as Newcombe's.
+  for (std::size_t n1 : {12u, 40u, 250u}) {
+    for (std::size_t n2 : {15u, 90u, 1000u}) {
+      for (std::size_t c1 = 0; c1 <= n1; c1 += n1 / 6 + 1) {
+        for (std::size_t c2 = 0; c2 <= n2; c2 += n2 / 5 + 1) {
+          const Difference d = CompareShares({c1, n1, {}, 0}, {c2, n2, {}, 0});
+          const Difference newcombe = NewcombeDifference(c1, n1, c2, n2);
+          EXPECT_DOUBLE_EQ(d.interval.low, newcombe.interval.low);
+          EXPECT_DOUBLE_EQ(d.interval.high, newcombe.interval.high);
+          EXPECT_EQ(d.significant, d.p_value < 0.05) << c1 << "/" << n1 << " " << c2 << "/" << n2;
+        }
+      }
+    }
+  }
+  // Equal shares: nothing to find.
+  const Difference equal = CompareShares({46, 50, {}, 0}, {460, 500, {}, 0});
+  EXPECT_EQ(equal.estimate, 0);
+  EXPECT_EQ(equal.p_value, 1);
+  EXPECT_FALSE(equal.significant);
+}
+
+TEST(BenjaminiHochberg, AgreesWithRsPAdjust) {
+  const std::vector<double> p = {0.01,  0.04, 0.03,  0.005, 0.2,  0.5,  0.04,
+                                 0.001, 0.9,  0.049, 0.02,  0.03, 0.75, 1.0};
+  const CommandRun which = testing_support::RunShell("command -v Rscript");
+  ASSERT_EQ(which.exit_code, 0) << "Rscript finnes ikke. Kjør scripts/bootstrap.sh.";
+  std::ostringstream vector;
+  for (std::size_t i = 0; i < p.size(); ++i) vector << (i ? "," : "") << p[i];
+  const CommandRun r = testing_support::RunShell("Rscript -e 'cat(sprintf(\"%.17g\", p.adjust(c(" +
+                                                 vector.str() + "), \"BH\")), sep = \"\\n\")'");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::istringstream lines(r.output);
+  const std::vector<double> adjusted = BenjaminiHochberg(p);
+  ASSERT_EQ(adjusted.size(), p.size());
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    std::string line;
+    ASSERT_TRUE(std::getline(lines, line)) << r.output;
+    EXPECT_NEAR(adjusted[i], std::strtod(line.c_str(), nullptr), 1e-15) << i;
+  }
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "samkart/analysis/table.h"
 
+#include <map>
+
 #include <gtest/gtest.h>
 
 #include "samkart/analysis/cooperation.h"
@@ -133,6 +135,96 @@ TEST_F(TableTest, FollowUpIsComparedWithItsBaseline) {
   EXPECT_EQ(t.reference_label, "0-punktsmåling");
 }
 
+TEST_F(TableTest, AMunicipalityIsComparedWithTheRestOfTheNation) {
+  // 9001: 40 answers, 36 in the top two; 9002 and 9003: 40 each, 20 each.
+  for (const int m : {9001, 9002, 9003}) {
+    for (int i = 0; i < 40; ++i) {
+      Add("risk_identification.bullied", i < (m == 9001 ? 36 : 20) ? 5 : 1, 1, m);
+    }
+  }
+  Filter municipality{Variable::kMunicipality, {9001}, std::nullopt};
+  const Table t = Compute(
+      {"risk_identification", "bullied", {}, {municipality}, Comparison::kNation, false, {}});
+  ASSERT_EQ(t.rows.size(), 1u);
+  ASSERT_TRUE(t.rows[0].reference);
+  // The rest: 80 answers, 40 in the top two; 9001 itself is not in it.
+  EXPECT_EQ(t.rows[0].reference->n, 80u);
+  EXPECT_EQ(t.rows[0].reference->count, 40u);
+  EXPECT_DOUBLE_EQ(t.rows[0].difference->estimate, 0.9 - 0.5);
+  EXPECT_EQ(t.reference_label, "Resten av landet");
+}
+
+TEST_F(TableTest, EachGroupOfAGeographicBreakdownIsComparedWithTheOthers) {
+  // Size group 1 (9001): 30 of 40; size group 2 (9002, 9003): 10 of 40 each.
+  for (const int m : {9001, 9002, 9003}) {
+    for (int i = 0; i < 40; ++i) {
+      Add("risk_identification.bullied", i < (m == 9001 ? 30 : 10) ? 5 : 1, 1, m, 1,
+          m == 9001 ? 1 : 2);
+    }
+  }
+  const Table t = Compute({"risk_identification",
+                           "bullied",
+                           {Variable::kSizeGroup},
+                           {},
+                           Comparison::kNation,
+                           false,
+                           {}});
+  std::map<int, const TableRow*> by_group;
+  for (const auto& row : t.rows) {
+    if (!row.group.empty()) by_group[row.group[0]] = &row;
+  }
+  ASSERT_EQ(by_group.size(), 2u);
+  // Never itself: group 1 against group 2, and group 2 against group 1.
+  EXPECT_EQ(by_group[1]->reference->n, 80u);
+  EXPECT_EQ(by_group[1]->reference->count, 20u);
+  EXPECT_EQ(by_group[2]->reference->n, 40u);
+  EXPECT_EQ(by_group[2]->reference->count, 30u);
+  EXPECT_DOUBLE_EQ(by_group[1]->difference->estimate, 0.75 - 0.25);
+  EXPECT_TRUE(by_group[1]->difference->significant);
+}
+
+TEST_F(TableTest, TheRestOfTheNationNeedsAUnitToCompare) {
+  Add("risk_identification.bullied", 5);
+  auto table = ComputeTable(
+      data_, in_,
+      {"risk_identification", "bullied", {Variable::kService}, {}, Comparison::kNation, false, {}});
+  ASSERT_FALSE(table.ok());
+  EXPECT_NE(table.error().message.find("resten av landet"), std::string::npos)
+      << table.error().message;
+}
+
+TEST_F(TableTest, PooledSharesTreatEachRoundAsACluster) {
+  // Four municipalities that answer alike inside and differently between:
+  // 10, 30, 70 and 90 % in the top two, 50 answers each.
+  const std::vector<int> municipalities = {9001, 9002, 9003, 9004};
+  const std::vector<int> top_two = {5, 15, 35, 45};
+  for (std::size_t k = 0; k < municipalities.size(); ++k) {
+    const int yes = top_two[k];
+    for (int i = 0; i < 50; ++i) {
+      Add("risk_identification.bullied", i < yes ? 5 : 1, 1, municipalities[k]);
+    }
+  }
+  const Table nation =
+      Compute({"risk_identification", "bullied", {}, {}, Comparison::kNone, false, {}});
+  const Cell& pooled = nation.rows[0].cell;
+  EXPECT_EQ(pooled.n, 200u);
+  ASSERT_TRUE(pooled.design_effect);
+  // Σ (y_c − p n_c)² = 2 · (20² + 10²) = 1000; m = 4 rounds.
+  const double variance = 4.0 / 3.0 * 1000.0 / (200.0 * 200.0);
+  EXPECT_NEAR(ShareVariance(SampleOf(pooled)), variance, 1e-15);
+  EXPECT_NEAR(*pooled.design_effect, variance / (0.5 * 0.5 / 200), 1e-12);
+  const Interval wilson = WilsonInterval(100, 200);
+  EXPECT_LT(pooled.interval.low, wilson.low);
+  EXPECT_GT(pooled.interval.high, wilson.high);
+
+  // Inside one municipality: Wilson, no design effect.
+  Filter one{Variable::kMunicipality, {9002}, std::nullopt};
+  const Table local =
+      Compute({"risk_identification", "bullied", {}, {one}, Comparison::kNone, false, {}});
+  EXPECT_FALSE(local.rows[0].cell.design_effect);
+  EXPECT_DOUBLE_EQ(local.rows[0].cell.interval.low, WilsonInterval(15, 50).low);
+}
+
 TEST_F(TableTest, SizeGroupComparisonNeedsOneMunicipality) {
   Add("risk_identification.bullied", 5);
   auto table = ComputeTable(
@@ -179,6 +271,37 @@ TEST_F(TableTest, CooperationMatrixShowsBothDirectionsAndTheAsymmetry) {
                       "Barnevern: 55 % (+25 prosentpoeng)"),
             std::string::npos)
       << text;
+}
+
+TEST_F(TableTest, AMergedGroupNeverRatesAServiceItIncludes) {
+  const int barneskole = in_.FindService("barneskole")->code;
+  const int ungdomsskole = in_.FindService("ungdomsskole")->code;
+  const int kombinert = in_.FindService("kombinert_skole")->code;
+  const int skole_samlet = in_.FindService("skole_samlet")->code;
+  const int velferd_samlet = in_.FindService("velferd_samlet")->code;
+  const int barnevern = in_.FindService("barnevern")->code;
+  for (const int rater : {skole_samlet, kombinert, barnevern}) {
+    for (int i = 0; i < 20; ++i) {
+      Add("cooperation_with_services.primary_school", i < 12 ? 5 : 2, rater);
+      Add("cooperation_with_services.lower_secondary_school", i < 12 ? 5 : 2, rater);
+    }
+  }
+  for (int i = 0; i < 20; ++i) Add("cooperation_with_services.child_welfare", 5, velferd_samlet);
+  Publication publication(data_, in_, {});
+  auto matrix = ComputeCooperationMatrix(data_, in_, {{Variable::kRoundType, {1}, std::nullopt}},
+                                         publication);
+  ASSERT_TRUE(matrix.ok()) << matrix.error().message;
+  // Schools (merged) and the combined school would rate themselves.
+  EXPECT_EQ(matrix->Find(skole_samlet, barneskole), nullptr);
+  EXPECT_EQ(matrix->Find(skole_samlet, ungdomsskole), nullptr);
+  EXPECT_EQ(matrix->Find(kombinert, barneskole), nullptr);
+  EXPECT_EQ(matrix->Find(kombinert, ungdomsskole), nullptr);
+  EXPECT_EQ(matrix->Find(velferd_samlet, barnevern), nullptr);
+  // Child welfare rating the schools is a pair.
+  EXPECT_NE(matrix->Find(barnevern, barneskole), nullptr);
+  EXPECT_NE(matrix->Find(barnevern, ungdomsskole), nullptr);
+  EXPECT_NE(FormatCooperationText(*matrix, in_).find("vurderer ikke tjenester den selv"),
+            std::string::npos);
 }
 
 TEST(NeutraliseFormula, PrefixesWhatASpreadsheetWouldRun) {
@@ -254,6 +377,26 @@ TEST_F(PublicationTest, SmallGroupsAreHiddenAndTheirNumbersZeroed) {
       EXPECT_FALSE(row.cell.suppressed);
     }
   }
+}
+
+TEST_F(PublicationTest, TheRestIsHiddenWhenTheMunicipalityIs) {
+  // 9001 has too few answers; the nation minus a visible rest would give it.
+  AddGroup(1, 4, 9001);
+  AddGroup(1, 30, 9002);
+  AddGroup(1, 30, 9003);
+  const auto tables = Published({"risk_identification",
+                                 "bullied",
+                                 {},
+                                 {{Variable::kMunicipality, {9001}, std::nullopt}},
+                                 Comparison::kNation,
+                                 false,
+                                 {}});
+  ASSERT_EQ(tables[0].rows.size(), 1u);
+  EXPECT_TRUE(tables[0].rows[0].cell.suppressed);
+  ASSERT_TRUE(tables[0].rows[0].reference);
+  EXPECT_TRUE(tables[0].rows[0].reference->suppressed);
+  EXPECT_EQ(tables[0].rows[0].reference->n, 0u);
+  EXPECT_FALSE(tables[0].rows[0].difference);
 }
 
 TEST_F(PublicationTest, SubtractingVisibleGroupsFromTheTotalRecoversNothing) {
