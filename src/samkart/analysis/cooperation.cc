@@ -59,7 +59,9 @@ Result<CooperationMatrix> ComputeCooperationMatrix(const Dataset& data,
   std::vector<bool> is_rater(256, false);
   for (std::size_t t = 0; t < tables.size(); ++t) {
     for (const TableRow& row : tables[t].rows) {
-      if (row.group.empty() || row.group[0] == matrix.rated[t]) continue;
+      // A group never rates a service it includes: «Skole (samlet)» rating
+      // Barneskole would be schools rating themselves.
+      if (row.group.empty() || instrument.ServiceIncludes(row.group[0], matrix.rated[t])) continue;
       if (row.cell.n == 0 && !row.cell.suppressed) continue;
       CooperationPair pair;
       pair.rater = row.group[0];
@@ -89,7 +91,8 @@ std::string FormatCooperationText(const CooperationMatrix& matrix,
   std::string out =
       "Samarbeid mellom tjenestene: andel som vurderer samarbeidet som ganske eller svært godt\n"
       "(rad: tjenesten som vurderer; kolonne: tjenesten som vurderes; «–» skjult eller ikke "
-      "stilt)\n"
+      "stilt;\n en sammenslått gruppe eller en kombinert skole vurderer ikke tjenester den selv "
+      "består av)\n"
       "Nevner: " +
       matrix.denominator_rule + "\n\n";
   out += fmt::format("{:<22}", "");

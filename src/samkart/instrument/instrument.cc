@@ -139,6 +139,18 @@ const T& EndOfChain(const std::vector<T>& codes) {
 
 }  // namespace
 
+bool Instrument::ServiceIncludes(int group, int member) const {
+  const Service* g = FindServiceByCode(group);
+  if (g == nullptr) return group == member;
+  // The loader has checked that every chain ends and every key exists.
+  for (const Service* m = FindServiceByCode(member); m != nullptr;
+       m = m->generalises_to.empty() ? nullptr : FindService(m->generalises_to)) {
+    if (m->code == g->code) return true;
+    if (std::find(g->covers.begin(), g->covers.end(), m->key) != g->covers.end()) return true;
+  }
+  return false;
+}
+
 const Service& Instrument::UnstatedService() const { return EndOfChain(services); }
 const Position& Instrument::UnstatedPosition() const { return EndOfChain(positions); }
 

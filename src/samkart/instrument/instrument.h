@@ -89,6 +89,9 @@ struct Code {
 struct Service : Code {
   bool answers_survey = true;  // false for partners only rated (BUP)
   std::string generalises_to;  // key of the coarser service used for k-anonymity
+  // Services this one includes besides those that generalise to it: the
+  // combined school (1.–10. trinn) is a primary and a lower secondary school.
+  std::vector<std::string> covers;
 };
 
 struct Position : Code {
@@ -181,6 +184,10 @@ struct Instrument {
   const Item* FindItem(const std::string& qualified_id, const Family** family = nullptr) const;
   const Service* FindService(const std::string& key) const;
   const Service* FindServiceByCode(int code) const;
+  // Does the service `group` include the service `member`: the same
+  // service, a merged group its chain of generalisations reaches, or a
+  // service it covers (with everything that generalises to those)?
+  bool ServiceIncludes(int group, int member) const;
   const Position* FindPosition(const std::string& key) const;
   const Position* FindPositionByCode(int code) const;
   const Generation* FindGeneration(const std::string& id) const;

@@ -279,9 +279,11 @@ class Loader {
   // Reads code, key, label_nb and short_nb; extra columns go to `extra`.
   template <typename T>
   std::vector<T> LoadCodeTable(const std::string& name, const std::vector<std::string>& extra,
-                               const std::function<void(T&, const Table::Row&, Fields&)>& fill) {
+                               const std::function<void(T&, const Table::Row&, Fields&)>& fill,
+                               const std::vector<std::string>& extra_optional = {}) {
     std::vector<T> codes;
     std::vector<std::string> optional = {"short_nb", "note"};
+    optional.insert(optional.end(), extra_optional.begin(), extra_optional.end());
     auto table = Table::Open(
         File(name), name,
         [&] {
@@ -324,9 +326,21 @@ class Loader {
                                [&](Service& s, const Table::Row& row, Fields& f) {
                                  s.answers_survey = f.YesNo(row, "answers_survey").value_or(true);
                                  s.generalises_to = row.Get("generalises_to");
+                                 for (const auto& key : text::Split(row.Get("covers"), '|')) {
+                                   if (!key.empty()) s.covers.push_back(key);
+                                 }
                                  lines[s.key] = row.line();
-                               });
+                               },
+                               {"covers"});
     CheckGeneralisationChains(name, instrument_.services, lines, "tjeneste");
+    for (const Service& s : instrument_.services) {
+      for (const std::string& key : s.covers) {
+        if (instrument_.FindService(key) == nullptr) {
+          problems_.Add(name, lines[s.key],
+                        fmt::format("«covers» = «{}» er ingen tjeneste i filen", key));
+        }
+      }
+    }
   }
 
   void LoadPositions() {

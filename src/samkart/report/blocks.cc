@@ -234,6 +234,9 @@ Result<DataTable> CooperationPairsTable(const ReportInputs& inputs,
                         matrix->denominator_rule);
   table.notes.push_back(
       "Forskjell = A om B minus B om A, i prosentpoeng; sortert etter størst forskjell.");
+  table.notes.push_back(
+      "En sammenslått gruppe (som «Skole (samlet)») eller en kombinert skole vurderer ikke "
+      "tjenester den selv består av: de ansatte ville da vurdert sitt eget samarbeid.");
   if (summary != nullptr) {
     summary->clear();
     if (!pairs.empty() && pairs[0]->asymmetry_pp) {
