@@ -6,7 +6,8 @@
 #
 # SPEC.csv has one indicator per line (comma separated, no quoting):
 #   id                        a name for the indicator
-#   kind                      share | difference
+#   kind                      share | difference | chisq (is there any difference
+#                             across the breakdown: svychisq(~y + by, statistic = "F"))
 #   column                    the item's column in the export, family_item
 #   answer_codes              the scale's answer codes, e.g. 1|2|3|4|5
 #   dont_know_code            the «vet ikke» code (9), or empty when the scale has none
@@ -46,6 +47,8 @@
 # and for differences also, for the reference side and p1 − p2 with the
 # MOVER (square-and-add) interval from the two intervals:
 #   n2, count2, share2, se2, method2, low2, high2, diff, diff_low, diff_high
+# A chisq indicator has one line, group «test», with the Rao–Scott F, its
+# degrees of freedom and p-value: f, ndf, ddf, p.
 
 suppressPackageStartupMessages(library(survey))
 
@@ -127,6 +130,17 @@ for (i in seq_len(nrow(spec))) {
   design <- suppressWarnings(
     svydesign(ids = ~round, data = cbind(data, y = as.numeric(values %in% codes(s$reported)))))
 
+  if (s$kind == "chisq") {
+    keep <- filter_rows(s$filter) & in_denominator
+    test <- svychisq(as.formula(paste0("~y + ", s$by)), design[keep, ], statistic = "F")
+    results[[length(results) + 1]] <- list(
+      id = s$id, group = "test", n = sum(keep), count = sum(design$variables$y[keep]),
+      share = NA, se = NA, method = "", low = NA, high = NA, deff = NA, n2 = NA, count2 = NA,
+      share2 = NA, se2 = NA, method2 = "", low2 = NA, high2 = NA, diff = NA, diff_low = NA,
+      diff_high = NA, f = unname(test$statistic), ndf = unname(test$parameter[1]),
+      ddf = unname(test$parameter[2]), p = unname(test$p.value))
+    next
+  }
   first <- filter_rows(s$filter) & in_denominator
   second <- if (s$kind == "difference") filter_rows(s$filter2) & in_denominator else NULL
   group_values <- if (s$by != "none") data[[s$by]] else NULL
@@ -163,7 +177,7 @@ for (i in seq_len(nrow(spec))) {
       row <- c(row, list(n2 = NA, count2 = NA, share2 = NA, se2 = NA, method2 = "", low2 = NA,
                          high2 = NA, diff = NA, diff_low = NA, diff_high = NA))
     }
-    results[[length(results) + 1]] <- row
+    results[[length(results) + 1]] <- c(row, list(f = NA, ndf = NA, ddf = NA, p = NA))
   }
 }
 
@@ -174,6 +188,7 @@ out <- do.call(rbind, lapply(results, function(r) {
 out[out == "NA"] <- ""
 write.csv(out, args[3], row.names = FALSE, quote = FALSE, na = "")
 deffs <- as.numeric(out$deff[out$method == "design"])
+out$method2[is.na(out$method2)] <- ""
 cat(sprintf("%d celler, %d design-baserte; designeffekt %.2f–%.2f (median %.2f)\n", nrow(out),
             sum(out$method == "design") + sum(out$method2 == "design"), min(deffs), max(deffs),
             median(deffs)))

@@ -30,6 +30,7 @@
 #include <sys/wait.h>
 
 #include "samkart/analysis/dataset.h"
+#include "samkart/analysis/group_differences.h"
 #include "samkart/analysis/table.h"
 #include "samkart/instrument/loader.h"
 #include "samkart/store/store.h"
@@ -70,6 +71,8 @@ struct Indicator {
   // and the rows taken out of it (the compared unit, for the rest).
   std::string reference_filter;
   std::string exclude;
+  // Is there any difference across `by`: the Rao–Scott test, not a table.
+  bool across = false;
 };
 
 Indicator Make(std::string id, std::string family, std::string item, std::string answer_codes,
@@ -132,9 +135,12 @@ std::string SpecLine(const Indicator& x) {
   std::string filter = FilterText(x.where);
   if (x.compare == Comparison::kBaseline) filter = "runde=2";  // the follow-up rounds
   std::ostringstream line;
-  line << x.id << ',' << (difference ? "difference" : "share") << ',' << x.family << '_' << x.item
-       << ',' << x.answer_codes << ',' << x.dont_know_code << ','
-       << (x.dont_know_in_denominator ? 1 : 0) << ',' << x.reported << ','
+  line << x.id << ','
+       << (x.across     ? "chisq"
+           : difference ? "difference"
+                        : "share")
+       << ',' << x.family << '_' << x.item << ',' << x.answer_codes << ',' << x.dont_know_code
+       << ',' << (x.dont_know_in_denominator ? 1 : 0) << ',' << x.reported << ','
        << (x.by ? ColumnOf(*x.by) : "none") << ',' << filter << ',' << x.reference_filter << ','
        << x.exclude << '\n';
   return line.str();
@@ -278,12 +284,28 @@ TEST(RReference, EngineAgreesWithTheSurveyPackage) {
            true, "4|5", Variable::kRegion, {baseline}, Comparison::kNation, "runde=1", "group"),
   };
 
+  // Is there any difference across regions, size groups or services?
+  std::vector<Indicator> across_tests;
+  for (const char* item :
+       {"bullied", "sexual_abuse", "neglect", "parents_mental_health_difficulties"}) {
+    for (const Variable by : {Variable::kRegion, Variable::kSizeGroup}) {
+      across_tests.push_back(Make(std::string("across_") + item + "_" + ColumnOf(by),
+                                  "risk_identification", item, five, "9", true, "4|5", by,
+                                  {baseline}));
+    }
+  }
+  across_tests.push_back(Make("across_concern_services", "concern_experienced",
+                              "concern_last_12_months", "1|2|3|4", "9", true, "2|3|4",
+                              Variable::kService, {baseline}));
+  for (Indicator& x : across_tests) x.across = true;
+
   const auto spec = dir / "spec.csv";
   {
     std::ofstream out(spec);
     out << "id,kind,column,answer_codes,dont_know_code,dont_know_in_denominator,reported,by,"
            "filter,filter2,exclude\n";
     for (const Indicator& x : indicators) out << SpecLine(x);
+    for (const Indicator& x : across_tests) out << SpecLine(x);
   }
   const auto results_path = dir / "reference.csv";
   const std::filesystem::path script =
@@ -363,6 +385,27 @@ TEST(RReference, EngineAgreesWithTheSurveyPackage) {
       Track(max.difference_bound, row.difference->interval.high, Number(ref, "diff_high"));
     }
   }
+  double max_test = 0;
+  for (const Indicator& x : across_tests) {
+    SCOPED_TRACE(x.id);
+    const auto found = by_key.find({x.id, "test"});
+    ASSERT_NE(found, by_key.end());
+    compared.insert(found->first);
+    std::size_t item = 0;
+    while (data.item_refs[item].QualifiedId() != x.family + "." + x.item) ++item;
+    auto test = DifferencesAcross(data, in, item, *x.by, x.where);
+    ASSERT_TRUE(test.ok()) << test.error().message;
+    const auto& ref = *found->second;
+    for (const auto& [ours, column] :
+         {std::pair{test->f, "f"}, {test->ndf, "ndf"}, {test->ddf, "ddf"}}) {
+      EXPECT_NEAR(ours / Number(ref, column), 1.0, kBoundTolerance) << column;
+      Track(max_test, ours / Number(ref, column), 1.0);
+    }
+    EXPECT_NEAR(test->p_value, Number(ref, "p"), kBoundTolerance);
+    Track(max_test, test->p_value, Number(ref, "p"));
+  }
+  EXPECT_LE(max_test, kBoundTolerance);
+
   // Every line R computed has its cell in the engine's tables.
   for (const auto& row : reference) {
     EXPECT_TRUE(compared.count({row.at("id"), row.at("group")}))
@@ -380,9 +423,9 @@ TEST(RReference, EngineAgreesWithTheSurveyPackage) {
   std::printf(
       "R-referanse: %zu celler (%zu differanser, %zu design-baserte sider) sammenlignet; største "
       "avvik: andel %.3g, grense %.3g, standardfeil %.3g, designeffekt (relativt) %.3g, "
-      "differanse %.3g, differansegrense %.3g\n%s",
+      "differanse %.3g, differansegrense %.3g; %zu Rao-Scott-tester, største avvik %.3g\n%s",
       cells, difference_cells, design_cells, max.share, max.bound, max.se, max.design_effect,
-      max.difference, max.difference_bound, r.output.c_str());
+      max.difference, max.difference_bound, across_tests.size(), max_test, r.output.c_str());
   RecordProperty("cells", static_cast<int>(cells));
 }
 

@@ -101,7 +101,8 @@ void AddTableCommand(CLI::App& app, Context& context) {
       ->type_name("VAR=VERDI");
   command
       ->add_option("--compare", compare,
-                   "Sammenlign med landet, samme størrelsesgruppe eller 0-punktsmålingen")
+                   "Sammenlign med resten av landet, resten av størrelsesgruppen eller "
+                   "0-punktsmålingen")
       ->check(CLI::IsMember({"none", "nation", "size-group", "baseline"}))
       ->type_name("nation|size-group|baseline");
   command->add_option("--format", format, "Utdata")

@@ -4,7 +4,9 @@
 #include <cmath>
 #include <set>
 
+#include "samkart/analysis/group_differences.h"
 #include "samkart/analysis/table_format.h"
+#include "samkart/core/text.h"
 #include "samkart/instrument/codebook.h"
 #include "samkart/report/blocks.h"
 #include "samkart/report/indicators.h"
@@ -139,6 +141,104 @@ Chart NationalBars(const ReportInputs& inputs, const instrument::Family& family,
   chart.description = fmt::format("Andel som svarer {}, per spørsmål, i hele landet.",
                                   instrument::DescribeReportedShare(*inputs.instrument, family));
   return chart;
+}
+
+// «p = 0,03», «p < 0,001».
+std::string PValueText(double p) {
+  if (p < 0.001) return "p < 0,001";
+  std::string text = fmt::format("p = {:.3f}", p);
+  std::replace(text.begin(), text.end(), '.', ',');
+  return text;
+}
+
+// Are there differences between the regions, the size groups and the
+// services at all? A Rao–Scott test per item and breakdown, the false
+// discovery rate controlled over the whole section, stated family by family.
+Result<Section> DifferencesSection(const ReportInputs& inputs, const std::vector<Filter>& where) {
+  const analysis::Dataset& data = *inputs.data;
+  const std::vector<std::pair<Variable, std::string>> breakdowns = {
+      {Variable::kRegion, "KORUS-regionene"},
+      {Variable::kSizeGroup, "kommunestørrelsene"},
+      {Variable::kService, "tjenestestedene"}};
+  struct Tested {
+    const instrument::Family* family;
+    std::size_t item;
+    std::vector<std::optional<analysis::RaoScottResult>> results;  // per breakdown
+  };
+  std::vector<Tested> tested;
+  std::vector<double> p_values;
+  for (const auto& family : inputs.instrument->families) {
+    if (family.polarity == instrument::Polarity::kDescriptive) continue;
+    for (const std::size_t item : FamilyItems(data, family)) {
+      Tested t{&family, item, {}};
+      bool any = false;
+      for (const auto& [by, name] : breakdowns) {
+        auto result = analysis::DifferencesAcross(data, *inputs.instrument, item, by, where);
+        // Too few groups or rounds (an item one generation asked): no test.
+        t.results.push_back(result.ok() ? std::optional(*result) : std::nullopt);
+        if (result.ok()) {
+          p_values.push_back(result->p_value);
+          any = true;
+        }
+      }
+      if (any) tested.push_back(std::move(t));
+    }
+  }
+  const std::vector<double> adjusted = analysis::BenjaminiHochberg(p_values);
+  constexpr double kFalseDiscoveryRate = 0.05;
+
+  Section section{
+      "forskjeller", "Er det forskjeller mellom regioner, kommunestørrelser og tjenester?", 1, {}};
+  section.blocks.push_back(Paragraph{
+      "For hvert spørsmål er det testet om andelen varierer mellom KORUS-regionene, mellom "
+      "kommunestørrelsene og mellom tjenestestedene i det hele tatt (Rao–Scotts korrigerte "
+      "kjikvadrattest, der hver kommunes runde er en klynge fordi svarene i en kommune ligner "
+      "hverandre). Med så mange tester er signifikansen justert for mange sammenligninger "
+      "(Benjamini–Hochberg, falsk funnrate 5 %)."});
+  std::size_t at = 0;
+  const instrument::Family* current = nullptr;
+  DataTable table;
+  std::vector<std::size_t> significant(breakdowns.size()), counted(breakdowns.size());
+  auto finish_family = [&]() {
+    if (current == nullptr) return;
+    std::vector<std::string> parts;
+    for (std::size_t b = 0; b < breakdowns.size(); ++b) {
+      if (counted[b] == 0) continue;
+      parts.push_back(fmt::format("mellom {} for {} av {} spørsmål", breakdowns[b].second,
+                                  significant[b], counted[b]));
+    }
+    section.blocks.push_back(Paragraph{fmt::format("{}: forskjellene er signifikante {}.",
+                                                   current->title, text::Join(parts, ", "))});
+    section.blocks.push_back(std::move(table));
+    table = DataTable{};
+    significant.assign(breakdowns.size(), 0);
+    counted.assign(breakdowns.size(), 0);
+  };
+  for (const Tested& t : tested) {
+    if (t.family != current) {
+      finish_family();
+      current = t.family;
+      table.caption = fmt::format("{}: forskjeller mellom grupper (p-verdier)", t.family->title);
+      table.columns = {"Spørsmål", "KORUS-region", "Kommunestørrelse", "Tjenestested"};
+      table.notes.push_back(fmt::format(
+          "{} markerer signifikante forskjeller etter justering for mange sammenligninger.",
+          kSignificantMark));
+    }
+    std::vector<TableCell> row = {TextCell(ItemLabel(data, t.item), true)};
+    for (std::size_t b = 0; b < breakdowns.size(); ++b) {
+      if (!t.results[b]) {
+        row.push_back(TextCell("–"));
+        continue;
+      }
+      const bool real = adjusted[at++] < kFalseDiscoveryRate;
+      ++counted[b];
+      if (real) ++significant[b];
+      row.push_back(TextCell(PValueText(t.results[b]->p_value) + (real ? kSignificantMark : "")));
+    }
+    table.rows.push_back(std::move(row));
+  }
+  finish_family();
+  return section;
 }
 
 }  // namespace
@@ -292,8 +392,12 @@ Result<Document> BuildNationalReport(const ReportInputs& inputs) {
   summary.blocks.push_back(Paragraph{"Største forskjeller mellom kommunestørrelser:"});
   summary.blocks.push_back(BulletList{*sizes});
 
+  auto differences = DifferencesSection(inputs, baseline);
+  if (!differences.ok()) return differences.error();
+
   doc.sections.push_back(std::move(summary));
   doc.sections.push_back(std::move(sample));
+  doc.sections.push_back(std::move(*differences));
   for (auto& s : results) doc.sections.push_back(std::move(s));
   return doc;
 }

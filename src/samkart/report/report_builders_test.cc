@@ -115,6 +115,20 @@ TEST_F(ReportBuilders, NationalReportFollowsTheChaptersAndCountsEveryBaselineRes
   EXPECT_GE(families.size(), 19u);
   EXPECT_EQ(families.front(), "risk_identification");
 
+  // Whether regions, size groups and services differ at all, family by
+  // family, computed: the twelve risk areas first.
+  const Section* differences = FindSection(*doc, "forskjeller");
+  ASSERT_NE(differences, nullptr);
+  bool risk_statement = false;
+  for (const auto& b : differences->blocks) {
+    const auto* p = std::get_if<Paragraph>(&b);
+    if (p != nullptr && p->text.starts_with("Kunnskap om risikofaktorer:")) {
+      risk_statement = p->text.find("mellom KORUS-regionene for ") != std::string::npos &&
+                       p->text.find(" av 12 spørsmål") != std::string::npos;
+    }
+  }
+  EXPECT_TRUE(risk_statement);
+
   // The service table's total is the number of baseline respondents.
   std::size_t baseline = 0;
   for (std::size_t r = 0; r < data_->rows; ++r) baseline += data_->round_type[r] == 1 ? 1 : 0;
