@@ -498,9 +498,21 @@ Result<Document> BuildMunicipalityReport(const ReportInputs& inputs, int municip
                          d->family->title, FormatPercent(d->comparison.subset.share),
                          FormatPercent(d->comparison.reference.share));
     };
-    std::vector<std::string> best, worst;
-    for (const Deviation* d : better) best.push_back(finding_line(d));
-    for (const Deviation* d : worse) worst.push_back(finding_line(d));
+    // The largest few here; the section «Styrker og forbedringsområder»
+    // lists them all.
+    constexpr std::size_t kSummaryFindings = 5;
+    auto lines_of = [&](const std::vector<const Deviation*>& list) {
+      std::vector<std::string> lines;
+      for (std::size_t k = 0; k < list.size() && k < kSummaryFindings; ++k) {
+        lines.push_back(finding_line(list[k]));
+      }
+      if (list.size() > kSummaryFindings) {
+        lines.push_back(fmt::format("… og {} til (se «Styrker og forbedringsområder»)",
+                                    list.size() - kSummaryFindings));
+      }
+      return lines;
+    };
+    const std::vector<std::string> best = lines_of(better), worst = lines_of(worse);
     summary.blocks.push_back(Paragraph{
         best.empty()
             ? fmt::format("{} ligger ikke tydelig over resten av landet på noe spørsmål.", name)
