@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -276,54 +277,6 @@ Result<Table> ComputeTable(const Dataset& data, const instrument::Instrument& in
     return key;
   };
 
-  // Counts per item and side. One item (the common interactive request) is
-  // counted in the same pass that filters and groups; several items share
-  // one pass that records each row's group.
-  std::vector<std::vector<Counts>> counts(sides.size(), std::vector<Counts>(items.size()));
-  for (auto& side : counts) {
-    for (Counts& c : side) {
-      c.groups = groups;
-      c.by_group_and_code.assign(groups * 256, 0);
-    }
-  }
-  // The most common request — one item, at most one filter, one breakdown,
-  // all on byte columns — is the bare counting loop with two lookups.
-  const bool byte_columns_only = items.size() == 1 && sides.size() == 1 && columns.size() == 1 &&
-                                 columns[0].narrow && primary_filters.size() <= 1 &&
-                                 (primary_filters.empty() || primary_filters[0].column.narrow);
-  if (byte_columns_only) {
-    const uint8_t* answers = data.items[items[0]].data();
-    const uint8_t* breakdown = columns[0].narrow;
-    const uint32_t* index = index_of[0].data();
-    uint32_t* out = counts[0][0].by_group_and_code.data();
-    if (primary_filters.empty()) {
-      for (std::size_t r = 0; r < data.rows; ++r) ++out[index[breakdown[r]] * 256u + answers[r]];
-    } else {
-      const uint8_t* filter = primary_filters[0].column.narrow;
-      const uint8_t* allowed = primary_filters[0].allowed.data();
-      for (std::size_t r = 0; r < data.rows; ++r) {
-        if (allowed[filter[r]]) ++out[index[breakdown[r]] * 256u + answers[r]];
-      }
-    }
-  } else {
-    constexpr uint32_t kNoGroup = UINT32_MAX;
-    std::vector<std::vector<uint32_t>> group_of_row(sides.size(),
-                                                    std::vector<uint32_t>(data.rows, kNoGroup));
-    for (std::size_t r = 0; r < data.rows; ++r) {
-      std::optional<uint32_t> g;
-      for (std::size_t s = 0; s < sides.size(); ++s) {
-        if (!passes(sides[s], r)) continue;
-        if (!g) g = group_of(r);
-        group_of_row[s][r] = *g;
-      }
-    }
-    for (std::size_t s = 0; s < sides.size(); ++s) {
-      for (std::size_t i = 0; i < items.size(); ++i) {
-        CountItem(data.items[items[i]], group_of_row[s], counts[s][i]);
-      }
-    }
-  }
-
   // The categories a row reports: the reported share, or each category.
   std::vector<std::optional<int>> categories;
   if (request.distribution) {
@@ -361,6 +314,56 @@ Result<Table> ComputeTable(const Dataset& data, const instrument::Instrument& in
     }
     slots = 2;
   }
+  // Counts per item and side. One item (the common interactive request) is
+  // counted in the same pass that filters and groups; several items share
+  // one pass that records each row's group.
+  std::vector<std::vector<Counts>> counts(sides.size(), std::vector<Counts>(items.size()));
+  for (auto& side : counts) {
+    for (Counts& c : side) {
+      c.groups = groups;
+      c.by_group_and_code.assign(groups * 256, 0);
+    }
+  }
+  // With design sums the pass over rounds below counts as well. Without:
+  // the most common request — one item, at most one filter, one breakdown,
+  // all on byte columns — is the bare counting loop with two lookups.
+  const bool byte_columns_only = !need_design && items.size() == 1 && sides.size() == 1 &&
+                                 columns.size() == 1 && columns[0].narrow &&
+                                 primary_filters.size() <= 1 &&
+                                 (primary_filters.empty() || primary_filters[0].column.narrow);
+  if (byte_columns_only) {
+    const uint8_t* answers = data.items[items[0]].data();
+    const uint8_t* breakdown = columns[0].narrow;
+    const uint32_t* index = index_of[0].data();
+    uint32_t* out = counts[0][0].by_group_and_code.data();
+    if (primary_filters.empty()) {
+      for (std::size_t r = 0; r < data.rows; ++r) ++out[index[breakdown[r]] * 256u + answers[r]];
+    } else {
+      const uint8_t* filter = primary_filters[0].column.narrow;
+      const uint8_t* allowed = primary_filters[0].allowed.data();
+      for (std::size_t r = 0; r < data.rows; ++r) {
+        if (allowed[filter[r]]) ++out[index[breakdown[r]] * 256u + answers[r]];
+      }
+    }
+  } else if (!need_design) {
+    constexpr uint32_t kNoGroup = UINT32_MAX;
+    std::vector<std::vector<uint32_t>> group_of_row(sides.size(),
+                                                    std::vector<uint32_t>(data.rows, kNoGroup));
+    for (std::size_t r = 0; r < data.rows; ++r) {
+      std::optional<uint32_t> g;
+      for (std::size_t s = 0; s < sides.size(); ++s) {
+        if (!passes(sides[s], r)) continue;
+        if (!g) g = group_of(r);
+        group_of_row[s][r] = *g;
+      }
+    }
+    for (std::size_t s = 0; s < sides.size(); ++s) {
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        CountItem(data.items[items[i]], group_of_row[s], counts[s][i]);
+      }
+    }
+  }
+
   // sums[side][(item · (groups + 1) + group) · categories + category]; the
   // group number `groups` is the total.
   const std::size_t slices = items.size() * (groups + 1);
@@ -385,7 +388,9 @@ Result<Table> ComputeTable(const Dataset& data, const instrument::Instrument& in
             }
           }
           for (std::size_t i = 0; i < items.size(); ++i) {
-            const int slot = slot_of_code[data.items[items[i]][r]];
+            const uint8_t code = data.items[items[i]][r];
+            ++counts[s][i].by_group_and_code[*g * 256u + code];
+            const int slot = slot_of_code[code];
             if (slot < 0) continue;
             uint32_t* base = scratch[s].data() + i * (groups + 1) * slots;
             ++base[*g * slots + static_cast<std::size_t>(slot)];
@@ -418,20 +423,28 @@ Result<Table> ComputeTable(const Dataset& data, const instrument::Instrument& in
     }
   }
   const std::size_t design_rounds = need_design ? rounds.Count() : 0;
-  auto cell_of = [&](const uint32_t* codes, std::optional<int> category, std::size_t side,
-                     std::size_t item_index, std::size_t group, std::size_t category_index) {
-    std::size_t n = 0, count = 0;
+  // The denominator and the count of a category (or the reported share).
+  auto counted = [&](const uint32_t* codes, std::optional<int> category) {
+    std::pair<std::size_t, std::size_t> n_and_count{0, 0};
     for (std::size_t code = 0; code < 256; ++code) {
       if (!in_denominator[code]) continue;
-      n += codes[code];
+      n_and_count.first += codes[code];
       const bool hit = category ? static_cast<int>(code) == *category : reported[code];
-      if (hit) count += codes[code];
+      if (hit) n_and_count.second += codes[code];
     }
-    const ClusterSums clusters =
-        need_design
-            ? sums[side][(item_index * (groups + 1) + group) * categories.size() + category_index]
-            : ClusterSums{};
-    return MakeCell(count, n, clusters, design_rounds);
+    return n_and_count;
+  };
+  auto sums_of = [&](std::size_t side, std::size_t item_index, std::size_t group,
+                     std::size_t category_index) {
+    return need_design
+               ? sums[side]
+                     [(item_index * (groups + 1) + group) * categories.size() + category_index]
+               : ClusterSums{};
+  };
+  auto cell_of = [&](const uint32_t* codes, std::optional<int> category, std::size_t side,
+                     std::size_t item_index, std::size_t group, std::size_t category_index) {
+    const auto [n, count] = counted(codes, category);
+    return MakeCell(count, n, sums_of(side, item_index, group, category_index), design_rounds);
   };
 
   // Groups of a geographic breakdown that share the other breakdown
@@ -479,12 +492,10 @@ Result<Table> ComputeTable(const Dataset& data, const instrument::Instrument& in
         for (const std::size_t g : same_whole[group]) {
           const uint32_t* part = counts[1][i].Group(g);
           for (std::size_t code = 0; code < 256; ++code) added[code] += part[code];
-          if (need_design) {
-            clusters += sums[1][(i * (groups + 1) + g) * categories.size() + category_index];
-          }
+          clusters += sums_of(1, i, g, category_index);
         }
-        whole = cell_of(added.data(), category, 1, i, group, category_index);
-        whole = MakeCell(whole.count, whole.n, clusters, design_rounds);
+        const auto [n, count] = counted(added.data(), category);
+        whole = MakeCell(count, n, clusters, design_rounds);
       }
       const uint32_t* part_codes =
           group == groups ? totals[excluded_side].data() : counts[excluded_side][i].Group(group);
