@@ -21,6 +21,7 @@
 
 #include <gtest/gtest.h>
 
+#include "support/r_reference.h"
 #include "support/run_samkart.h"
 #include "support/scratch_dir.h"
 
@@ -39,8 +40,6 @@ constexpr double kTolerance = 1e-12;
 constexpr double kSmallestTail = 1e-15;
 constexpr double kSmallTail = 1e-3;
 constexpr double kRelativeTolerance = 1e-12;
-
-std::string Quoted(const std::filesystem::path& path) { return "'" + path.string() + "'"; }
 
 // %.17g: enough digits that R reads back the very same double.
 std::string Exact(double value) {
@@ -120,10 +119,9 @@ std::vector<Evaluation> Grid() {
 }
 
 TEST(Distributions, AgreeWithRToTwelveDigits) {
-  const CommandRun which = RunShell("command -v Rscript");
-  ASSERT_EQ(which.exit_code, 0)
-      << "Rscript finnes ikke. Kjør scripts/bootstrap.sh, som installerer r-base-core (testen "
-         "sammenligner med Rs pt, qt, pf og pbeta).";
+  const auto missing = testing_support::RscriptMissing(
+      "r-base-core (testen sammenligner med Rs pt, qt, pf og pbeta)");
+  ASSERT_FALSE(missing) << *missing;
 
   const std::vector<Evaluation> grid = Grid();
   ScratchDir dir;
@@ -135,10 +133,7 @@ TEST(Distributions, AgreeWithRToTwelveDigits) {
       out << e.function << ',' << Exact(e.u) << ',' << Exact(e.v) << ',' << Exact(e.w) << '\n';
     }
   }
-  const std::filesystem::path script =
-      std::filesystem::path(SAMKART_SOURCE_DIR) / "tests" / "r_reference" / "distributions.R";
-  const CommandRun r =
-      RunShell("Rscript " + Quoted(script) + " " + Quoted(grid_path) + " " + Quoted(result_path));
+  const CommandRun r = testing_support::RunRReference("distributions.R", {grid_path, result_path});
   ASSERT_EQ(r.exit_code, 0) << r.output;
 
   std::vector<double> reference;

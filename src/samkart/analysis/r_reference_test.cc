@@ -12,6 +12,8 @@
 // them, rather than read from the instrument, so a wrong rule in the
 // instrument or the engine shows up as a disagreement.
 
+#include "support/r_reference.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -48,9 +50,7 @@ using testing_support::ScratchDir;
 constexpr double kShareTolerance = 1e-9;
 constexpr double kBoundTolerance = 1e-6;
 
-CommandRun Shell(const std::string& command) { return testing_support::RunShell(command); }
-
-std::string Quoted(const std::filesystem::path& path) { return "'" + path.string() + "'"; }
+using testing_support::ShellQuoted;
 
 // One indicator, as the engine is asked for it and as reference.R's spec
 // line describes it.
@@ -197,20 +197,20 @@ void Track(double& max, double a, double b) {
 }
 
 TEST(RReference, EngineAgreesWithTheSurveyPackage) {
-  const CommandRun which = Shell("command -v Rscript");
-  ASSERT_EQ(which.exit_code, 0)
-      << "Rscript finnes ikke. Kjør scripts/bootstrap.sh, som installerer r-base-core og "
-         "r-cran-survey (R-referansetesten trenger dem).";
+  const auto missing = testing_support::RscriptMissing(
+      "r-base-core og r-cran-survey (R-referansetesten trenger dem)");
+  ASSERT_FALSE(missing) << *missing;
 
   ScratchDir dir;
   const auto db = dir / "samkart.sqlite";
   const auto exported = dir / "nasjonalt.csv";
-  const CommandRun synth = Samkart("synth --scale 0.3 --out " + Quoted(dir / "synth"));
+  const CommandRun synth = Samkart("synth --scale 0.3 --out " + ShellQuoted(dir / "synth"));
   ASSERT_EQ(synth.exit_code, 0) << synth.output;
-  const CommandRun imported = Samkart("--db " + Quoted(db) + " import " + Quoted(dir / "synth"));
+  const CommandRun imported =
+      Samkart("--db " + ShellQuoted(db) + " import " + ShellQuoted(dir / "synth"));
   ASSERT_EQ(imported.exit_code, 0) << imported.output;
   const CommandRun exporting =
-      Samkart("--db " + Quoted(db) + " export --format csv --out " + Quoted(exported));
+      Samkart("--db " + ShellQuoted(db) + " export --format csv --out " + ShellQuoted(exported));
   ASSERT_EQ(exporting.exit_code, 0) << exporting.output;
 
   auto loaded = instrument::LoadEmbeddedInstrument();
@@ -308,10 +308,8 @@ TEST(RReference, EngineAgreesWithTheSurveyPackage) {
     for (const Indicator& x : across_tests) out << SpecLine(x);
   }
   const auto results_path = dir / "reference.csv";
-  const std::filesystem::path script =
-      std::filesystem::path(SAMKART_SOURCE_DIR) / "tests" / "r_reference" / "reference.R";
-  const CommandRun r = Shell("Rscript " + Quoted(script) + " " + Quoted(exported) + " " +
-                             Quoted(spec) + " " + Quoted(results_path));
+  const CommandRun r =
+      testing_support::RunRReference("reference.R", {exported, spec, results_path});
   ASSERT_EQ(r.exit_code, 0) << r.output
                             << "\n(Mangler R-pakken survey? Kjør scripts/bootstrap.sh.)";
   const auto reference = ReadResults(results_path);

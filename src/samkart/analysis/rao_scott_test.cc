@@ -25,6 +25,7 @@
 
 #include <gtest/gtest.h>
 
+#include "support/r_reference.h"
 #include "support/run_samkart.h"
 #include "support/scratch_dir.h"
 
@@ -36,8 +37,6 @@ using testing_support::RunShell;
 using testing_support::ScratchDir;
 
 constexpr double kTolerance = 1e-9;
-
-std::string Quoted(const std::filesystem::path& path) { return "'" + path.string() + "'"; }
 
 // Random draws that are the same with every standard library: the output of
 // std::mt19937 is fixed by the standard, that of the std::*_distribution
@@ -230,10 +229,9 @@ double RelativeDeviation(double ours, double reference) {
 }
 
 TEST(RaoScott, AgreesWithSvychisqOfTheSurveyPackage) {
-  const CommandRun which = RunShell("command -v Rscript");
-  ASSERT_EQ(which.exit_code, 0)
-      << "Rscript finnes ikke. Kjør scripts/bootstrap.sh, som installerer r-base-core og "
-         "r-cran-survey (testen sammenligner med svychisq i R-pakken survey).";
+  const auto missing = testing_support::RscriptMissing(
+      "r-base-core og r-cran-survey (testen sammenligner med svychisq i R-pakken survey)");
+  ASSERT_FALSE(missing) << *missing;
 
   const std::vector<Survey> surveys = Surveys();
   std::vector<std::vector<Respondent>> drawn;
@@ -251,10 +249,7 @@ TEST(RaoScott, AgreesWithSvychisqOfTheSurveyPackage) {
       }
     }
   }
-  const std::filesystem::path script =
-      std::filesystem::path(SAMKART_SOURCE_DIR) / "tests" / "r_reference" / "rao_scott.R";
-  const CommandRun r =
-      RunShell("Rscript " + Quoted(script) + " " + Quoted(input) + " " + Quoted(output));
+  const CommandRun r = testing_support::RunRReference("rao_scott.R", {input, output});
   ASSERT_EQ(r.exit_code, 0) << r.output
                             << "\n(Mangler R-pakken survey? Kjør scripts/bootstrap.sh.)";
   const auto reference = ReadCsv(output);

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "support/r_reference.h"
 #include "support/run_samkart.h"
 
 namespace samkart::analysis {
@@ -83,8 +84,9 @@ TEST(CompareShares, SignificantExactlyWhenThePValueIsBelowFivePercent) {
 TEST(BenjaminiHochberg, AgreesWithRsPAdjust) {
   const std::vector<double> p = {0.01,  0.04, 0.03,  0.005, 0.2,  0.5,  0.04,
                                  0.001, 0.9,  0.049, 0.02,  0.03, 0.75, 1.0};
-  const CommandRun which = testing_support::RunShell("command -v Rscript");
-  ASSERT_EQ(which.exit_code, 0) << "Rscript finnes ikke. Kjør scripts/bootstrap.sh.";
+  const auto missing =
+      testing_support::RscriptMissing("r-base-core (testen sammenligner med p.adjust)");
+  ASSERT_FALSE(missing) << *missing;
   std::ostringstream vector;
   for (std::size_t i = 0; i < p.size(); ++i) vector << (i ? "," : "") << p[i];
   const CommandRun r = testing_support::RunShell("Rscript -e 'cat(sprintf(\"%.17g\", p.adjust(c(" +
