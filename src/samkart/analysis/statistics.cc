@@ -122,22 +122,6 @@ Difference CompareShares(const ShareSample& first, const ShareSample& second) {
   return d;
 }
 
-Difference NewcombeDifference(std::size_t count1, std::size_t n1, std::size_t count2,
-                              std::size_t n2, double z) {
-  Difference d;
-  const double p1 = Share(count1, n1);
-  const double p2 = Share(count2, n2);
-  const Interval w1 = WilsonInterval(count1, n1, z);
-  const Interval w2 = WilsonInterval(count2, n2, z);
-  d.estimate = p1 - p2;
-  d.interval.low =
-      d.estimate - std::sqrt((p1 - w1.low) * (p1 - w1.low) + (w2.high - p2) * (w2.high - p2));
-  d.interval.high =
-      d.estimate + std::sqrt((w1.high - p1) * (w1.high - p1) + (p2 - w2.low) * (p2 - w2.low));
-  d.significant = n1 > 0 && n2 > 0 && (d.interval.low > 0 || d.interval.high < 0);
-  return d;
-}
-
 std::vector<double> BenjaminiHochberg(const std::vector<double>& p_values) {
   const std::size_t m = p_values.size();
   std::vector<std::size_t> order(m);

@@ -98,10 +98,6 @@ struct Difference {
 // own interval, at 95 %, and its p-value.
 Difference CompareShares(const ShareSample& first, const ShareSample& second);
 
-// Newcombe's hybrid score interval for p1 - p2 from the two Wilson intervals.
-Difference NewcombeDifference(std::size_t count1, std::size_t n1, std::size_t count2,
-                              std::size_t n2, double z = kZ95);
-
 // The smallest difference between two shares worth reporting as a finding
 // (a strength, a gap, a change, a question for discussion): 5 percentage
 // points. A smaller difference can be significant with many respondents,

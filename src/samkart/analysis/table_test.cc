@@ -129,7 +129,7 @@ TEST_F(TableTest, FollowUpIsComparedWithItsBaseline) {
   ASSERT_TRUE(row.reference);
   EXPECT_EQ(row.reference->count, 20u);
   ASSERT_TRUE(row.difference);
-  const Difference expected = NewcombeDifference(36, 40, 20, 40);
+  const Difference expected = CompareShares({36, 40, {}, 0}, {20, 40, {}, 0});
   EXPECT_DOUBLE_EQ(row.difference->interval.low, expected.interval.low);
   EXPECT_TRUE(row.difference->significant);
   EXPECT_EQ(t.reference_label, "0-punktsmåling");

@@ -228,11 +228,11 @@ Result<Document> BuildMunicipalityReport(const ReportInputs& inputs, int municip
   std::optional<Number> concerned, acted;
   for (std::size_t f = 0; f < instrument.families.size(); ++f) {
     const instrument::Family& family = instrument.families[f];
-    const std::vector<ItemComparison>* vs_nation = &compared[f].nation;
-    const std::vector<ItemComparison>* vs_size = &compared[f].size;
+    const std::vector<ItemComparison>& vs_nation = compared[f].nation;
+    const std::vector<ItemComparison>& vs_size = compared[f].size;
     bool asked = false;
     std::size_t n_low = SIZE_MAX, n_high = 0;
-    for (const auto& c : *vs_nation) {
+    for (const auto& c : vs_nation) {
       if (c.subset.n > 0 || c.subset.suppressed) asked = true;
       if (c.subset.n > 0) {
         n_low = std::min(n_low, c.subset.n);
@@ -251,9 +251,9 @@ Result<Document> BuildMunicipalityReport(const ReportInputs& inputs, int municip
     table.caption =
         fmt::format("{}: {}, resten av størrelsesgruppen og resten av landet", family.title, name);
     table.columns = {"", name, kRestOfSizeGroup, kRestOfNation, "Forskjell fra resten av landet"};
-    for (std::size_t i = 0; i < vs_nation->size(); ++i) {
-      const ItemComparison& c = (*vs_nation)[i];
-      const ItemComparison& s = (*vs_size)[i];
+    for (std::size_t i = 0; i < vs_nation.size(); ++i) {
+      const ItemComparison& c = vs_nation[i];
+      const ItemComparison& s = vs_size[i];
       const std::string label = ItemLabel(data, c.item);
       chart.labels.push_back(label);
       ours.values.push_back(ShareOf(c.subset));
@@ -274,11 +274,11 @@ Result<Document> BuildMunicipalityReport(const ReportInputs& inputs, int municip
         shares.push_back({&family, c.subset.share, label});
       }
     }
-    if (family.id == "concern_experienced" && !vs_nation->empty()) {
-      concerned = ShareOf((*vs_nation)[0].subset);
+    if (family.id == "concern_experienced" && !vs_nation.empty()) {
+      concerned = ShareOf(vs_nation[0].subset);
     }
-    if (family.id == "acted_on_concern" && !vs_nation->empty()) {
-      acted = ShareOf((*vs_nation)[0].subset);
+    if (family.id == "acted_on_concern" && !vs_nation.empty()) {
+      acted = ShareOf(vs_nation[0].subset);
     }
     chart.series.push_back(std::move(ours));
     chart.markers.push_back(std::move(national));

@@ -363,7 +363,7 @@ std::string ResultHtml(const ExplorerResult& r) {
                      Escape(r.denominator_rule), Escape(r.rules_note));
   if (compare) {
     out +=
-        R"(<p class="hint">* = signifikant forskjell (95 % konfidensintervall for forskjellen, Newcombe). Forskjellen vises bare når begge tallene er synlige.</p>)";
+        R"(<p class="hint">* = signifikant forskjell: 95 % konfidensintervallet for forskjellen omfatter ikke 0. Andeler fra flere kommuner har intervaller der hver kommunes runde er en klynge. Forskjellen vises bare når begge tallene er synlige.</p>)";
   }
   return out + "</section>";
 }
