@@ -52,11 +52,6 @@ class Sheet {
   io::CsvTable table_;
 };
 
-#define SAMKART_TRY(var, expr)                    \
-  auto var##_result = (expr);                     \
-  if (!var##_result) return var##_result.error(); \
-  auto var = std::move(var##_result.value())
-
 }  // namespace
 
 Result<std::vector<BreakdownPart>> ParseBreakdown(const std::string& breakdown) {
@@ -112,17 +107,17 @@ Result<Parameters> LoadParameters(const std::vector<io::TextFile>& files) {
   Parameters p;
   p.files = files;
   {
-    SAMKART_TRY(sheet, Sheet::Open(files, "municipalities.csv"));
+    SAMKART_ASSIGN_OR_RETURN(auto sheet, Sheet::Open(files, "municipalities.csv"));
     for (const auto& row : sheet.rows()) {
       Municipality m;
-      SAMKART_TRY(number, sheet.Number(row, "municipality"));
-      SAMKART_TRY(name, sheet.Text(row, "name_nb"));
-      SAMKART_TRY(region, sheet.Text(row, "region"));
-      SAMKART_TRY(size, sheet.Number(row, "size_group"));
-      SAMKART_TRY(population, sheet.Number(row, "population"));
-      SAMKART_TRY(year, sheet.Number(row, "baseline_year"));
-      SAMKART_TRY(respondents, sheet.Number(row, "baseline_respondents"));
-      SAMKART_TRY(follow_up, sheet.Text(row, "follow_up_year"));
+      SAMKART_ASSIGN_OR_RETURN(auto number, sheet.Number(row, "municipality"));
+      SAMKART_ASSIGN_OR_RETURN(auto name, sheet.Text(row, "name_nb"));
+      SAMKART_ASSIGN_OR_RETURN(auto region, sheet.Text(row, "region"));
+      SAMKART_ASSIGN_OR_RETURN(auto size, sheet.Number(row, "size_group"));
+      SAMKART_ASSIGN_OR_RETURN(auto population, sheet.Number(row, "population"));
+      SAMKART_ASSIGN_OR_RETURN(auto year, sheet.Number(row, "baseline_year"));
+      SAMKART_ASSIGN_OR_RETURN(auto respondents, sheet.Number(row, "baseline_respondents"));
+      SAMKART_ASSIGN_OR_RETURN(auto follow_up, sheet.Text(row, "follow_up_year"));
       m.number = static_cast<int>(number);
       m.name = name;
       m.region = region;
@@ -135,15 +130,15 @@ Result<Parameters> LoadParameters(const std::vector<io::TextFile>& files) {
     }
   }
   {
-    SAMKART_TRY(sheet, Sheet::Open(files, "targets.csv"));
+    SAMKART_ASSIGN_OR_RETURN(auto sheet, Sheet::Open(files, "targets.csv"));
     for (const auto& row : sheet.rows()) {
       Target t;
-      SAMKART_TRY(indicator, sheet.Text(row, "indicator"));
-      SAMKART_TRY(breakdown, sheet.Text(row, "breakdown"));
-      SAMKART_TRY(value, sheet.Number(row, "value_pct"));
-      SAMKART_TRY(tolerance, sheet.Number(row, "tolerance_pp"));
-      SAMKART_TRY(source, sheet.Text(row, "source"));
-      SAMKART_TRY(confidence, sheet.Text(row, "confidence"));
+      SAMKART_ASSIGN_OR_RETURN(auto indicator, sheet.Text(row, "indicator"));
+      SAMKART_ASSIGN_OR_RETURN(auto breakdown, sheet.Text(row, "breakdown"));
+      SAMKART_ASSIGN_OR_RETURN(auto value, sheet.Number(row, "value_pct"));
+      SAMKART_ASSIGN_OR_RETURN(auto tolerance, sheet.Number(row, "tolerance_pp"));
+      SAMKART_ASSIGN_OR_RETURN(auto source, sheet.Text(row, "source"));
+      SAMKART_ASSIGN_OR_RETURN(auto confidence, sheet.Text(row, "confidence"));
       auto parts = ParseBreakdown(breakdown);
       if (!parts) {
         return Error{fmt::format("data/synth/targets.csv:{}: {}", row.line, parts.error().message)};
@@ -153,28 +148,28 @@ Result<Parameters> LoadParameters(const std::vector<io::TextFile>& files) {
     }
   }
   {
-    SAMKART_TRY(sheet, Sheet::Open(files, "service_mix.csv"));
+    SAMKART_ASSIGN_OR_RETURN(auto sheet, Sheet::Open(files, "service_mix.csv"));
     for (const auto& row : sheet.rows()) {
-      SAMKART_TRY(service, sheet.Text(row, "service"));
-      SAMKART_TRY(share, sheet.Number(row, "share"));
+      SAMKART_ASSIGN_OR_RETURN(auto service, sheet.Text(row, "service"));
+      SAMKART_ASSIGN_OR_RETURN(auto share, sheet.Number(row, "share"));
       p.service_mix.emplace_back(service, share);
     }
   }
   {
-    SAMKART_TRY(sheet, Sheet::Open(files, "position_mix.csv"));
+    SAMKART_ASSIGN_OR_RETURN(auto sheet, Sheet::Open(files, "position_mix.csv"));
     for (const auto& row : sheet.rows()) {
-      SAMKART_TRY(service, sheet.Text(row, "service"));
-      SAMKART_TRY(position, sheet.Text(row, "position"));
-      SAMKART_TRY(weight, sheet.Number(row, "weight"));
+      SAMKART_ASSIGN_OR_RETURN(auto service, sheet.Text(row, "service"));
+      SAMKART_ASSIGN_OR_RETURN(auto position, sheet.Text(row, "position"));
+      SAMKART_ASSIGN_OR_RETURN(auto weight, sheet.Number(row, "weight"));
       p.positions[service].emplace_back(position, weight);
     }
   }
   {
-    SAMKART_TRY(sheet, Sheet::Open(files, "effects.csv"));
+    SAMKART_ASSIGN_OR_RETURN(auto sheet, Sheet::Open(files, "effects.csv"));
     for (const auto& row : sheet.rows()) {
-      SAMKART_TRY(kind, sheet.Text(row, "kind"));
-      SAMKART_TRY(key, sheet.Text(row, "key"));
-      SAMKART_TRY(effect, sheet.Number(row, "effect"));
+      SAMKART_ASSIGN_OR_RETURN(auto kind, sheet.Text(row, "kind"));
+      SAMKART_ASSIGN_OR_RETURN(auto key, sheet.Text(row, "key"));
+      SAMKART_ASSIGN_OR_RETURN(auto effect, sheet.Number(row, "effect"));
       if (kind == "position") {
         p.position_effects[key] = effect;
       } else if (kind == "position_item") {
@@ -196,31 +191,31 @@ Result<Parameters> LoadParameters(const std::vector<io::TextFile>& files) {
     }
   }
   {
-    SAMKART_TRY(sheet, Sheet::Open(files, "service_profiles.csv"));
+    SAMKART_ASSIGN_OR_RETURN(auto sheet, Sheet::Open(files, "service_profiles.csv"));
     for (const auto& row : sheet.rows()) {
-      SAMKART_TRY(family, sheet.Text(row, "family"));
-      SAMKART_TRY(service, sheet.Text(row, "service"));
-      SAMKART_TRY(offset, sheet.Number(row, "offset"));
+      SAMKART_ASSIGN_OR_RETURN(auto family, sheet.Text(row, "family"));
+      SAMKART_ASSIGN_OR_RETURN(auto service, sheet.Text(row, "service"));
+      SAMKART_ASSIGN_OR_RETURN(auto offset, sheet.Number(row, "offset"));
       p.service_offsets[family][service] = offset;
     }
   }
   {
-    SAMKART_TRY(sheet, Sheet::Open(files, "families.csv"));
+    SAMKART_ASSIGN_OR_RETURN(auto sheet, Sheet::Open(files, "families.csv"));
     for (const auto& row : sheet.rows()) {
-      SAMKART_TRY(family, sheet.Text(row, "family"));
-      SAMKART_TRY(loading, sheet.Number(row, "loading"));
-      SAMKART_TRY(response, sheet.Number(row, "response_rate"));
-      SAMKART_TRY(shift, sheet.Number(row, "follow_up_shift"));
-      SAMKART_TRY(sign, sheet.Number(row, "size_sign"));
+      SAMKART_ASSIGN_OR_RETURN(auto family, sheet.Text(row, "family"));
+      SAMKART_ASSIGN_OR_RETURN(auto loading, sheet.Number(row, "loading"));
+      SAMKART_ASSIGN_OR_RETURN(auto response, sheet.Number(row, "response_rate"));
+      SAMKART_ASSIGN_OR_RETURN(auto shift, sheet.Number(row, "follow_up_shift"));
+      SAMKART_ASSIGN_OR_RETURN(auto sign, sheet.Number(row, "size_sign"));
       p.families[family] = {loading, response, shift, static_cast<int>(sign)};
     }
   }
   {
-    SAMKART_TRY(sheet, Sheet::Open(files, "category_weights.csv"));
+    SAMKART_ASSIGN_OR_RETURN(auto sheet, Sheet::Open(files, "category_weights.csv"));
     for (const auto& row : sheet.rows()) {
-      SAMKART_TRY(key, sheet.Text(row, "key"));
-      SAMKART_TRY(code, sheet.Number(row, "code"));
-      SAMKART_TRY(weight, sheet.Number(row, "weight"));
+      SAMKART_ASSIGN_OR_RETURN(auto key, sheet.Text(row, "key"));
+      SAMKART_ASSIGN_OR_RETURN(auto code, sheet.Number(row, "code"));
+      SAMKART_ASSIGN_OR_RETURN(auto weight, sheet.Number(row, "weight"));
       p.category_weights[key].push_back({static_cast<int>(code), weight});
     }
   }
