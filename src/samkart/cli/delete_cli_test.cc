@@ -105,5 +105,21 @@ TEST(DeleteCli, AUserIsDeletedWithTheirSessionsAndTheAuditLogKeepsTheName) {
   EXPECT_TRUE(Contains(again.output, "ingen bruker heter «kari»")) << again.output;
 }
 
+TEST(DeleteCli, UserNamesAndScopesFollowTheSameRulesAsTheAdministrationPages) {
+  const testing_support::ScratchDir dir;
+  const std::string at = "--db " + (dir / "db.sqlite").string() + " ";
+  // A vertical tab is white space to the administration pages, so here too.
+  const CommandRun tab =
+      Samkart(at + "user add \"$(printf 'a\\vb')\" --role reader --generate-password");
+  EXPECT_EQ(tab.exit_code, 2) << tab.output;
+  EXPECT_TRUE(Contains(tab.output, "Brukernavnet må ha 1–64 tegn")) << tab.output;
+  // A coordinator's municipality must be in the register.
+  const CommandRun unknown =
+      Samkart(at + "user add ola --role municipal --municipality 9999 --generate-password");
+  EXPECT_EQ(unknown.exit_code, 1) << unknown.output;
+  EXPECT_TRUE(Contains(unknown.output, "finnes ikke i kommuneregisteret")) << unknown.output;
+  EXPECT_EQ(Query(dir / "db.sqlite", "SELECT count(*) FROM users"), 0);
+}
+
 }  // namespace
 }  // namespace samkart

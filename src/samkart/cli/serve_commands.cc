@@ -5,12 +5,14 @@
 #include <csignal>
 #include <fstream>
 #include <iostream>
+#include <map>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <unistd.h>
 
 #include "samkart/cli/context.h"
+#include "samkart/web/accounts.h"
 #include "samkart/web/app.h"
 #include "samkart/web/auth.h"
 #include "samkart/web/http.h"
@@ -190,59 +192,43 @@ void AddServeCommands(CLI::App& app, Context& context) {
   add->add_option("--municipality", municipality, "Kommunenummer (for municipal)")->type_name("NR");
   add->add_flag("--generate-password", generate, "Lag et tilfeldig passord og skriv det ut");
   add->callback([&context] {
-    if (name.empty() || name.size() > 64 ||
-        name.find_first_of(" \t\r\n<>\"'&") != std::string::npos) {
-      std::cerr << "feil: brukernavnet må ha 1–64 tegn uten mellomrom, <, >, \", ' eller &\n";
-      context.exit_code = 2;
-      return;
-    }
-    store::User u;
-    u.username = name;
-    u.role = role;
-    if (role == "regional") {
-      if (region.empty()) {
-        std::cerr << "feil: en regional analytiker trenger --region\n";
-        context.exit_code = 2;
-        return;
-      }
-      auto instrument = context.LoadInstrumentOrReport();
+    auto fail = [&context](const Error& error) {
+      std::cerr << "feil: " << error.message << "\n";
+      context.exit_code = error.code == ErrorCode::kInvalidInput ? 2 : ExitCodeFor(error.code);
+    };
+    if (auto valid = web::CheckUsername(name); !valid.ok()) return fail(valid.error());
+    std::optional<instrument::Instrument> instrument;
+    if (role == "regional" && !region.empty()) {
+      instrument = context.LoadInstrumentOrReport();
       if (!instrument) return;
-      const auto& regions = instrument->regions;
-      if (std::none_of(regions.begin(), regions.end(),
-                       [](const instrument::Code& r) { return r.key == region; })) {
-        std::cerr << fmt::format("feil: ukjent region «{}»\n", region);
-        context.exit_code = 2;
-        return;
-      }
-      u.region = region;
     }
-    if (role == "municipal") {
-      if (!municipality) {
-        std::cerr << "feil: en kommunekoordinator trenger --municipality\n";
-        context.exit_code = 2;
-        return;
-      }
-      u.municipality = municipality;
-    }
-    auto password = ReadOrGeneratePassword(generate, context);
-    if (!password) return;
-    auto hash = web::HashPassword(*password);
-    if (!hash.ok()) {
-      std::cerr << "feil: " << hash.error().message << "\n";
-      context.exit_code = 1;
-      return;
-    }
-    u.password_hash = *hash;
     auto store = context.OpenStoreOrReport();
     if (!store) return;
-    auto added = (*store)->AddUser(u);
-    if (!added.ok()) {
+    std::map<int, store::Municipality> register_;
+    if (role == "municipal" && municipality) {
+      auto listed = (*store)->Municipalities();
+      if (!listed.ok()) return fail(listed.error());
+      for (auto& m : *listed) register_.emplace(m.number, std::move(m));
+    }
+    const instrument::Instrument no_regions;
+    auto scoped = web::ScopedUser({role, region, municipality},
+                                  instrument ? *instrument : no_regions, register_);
+    if (!scoped.ok()) return fail(scoped.error());
+    auto password = ReadOrGeneratePassword(generate, context);
+    if (!password) return;
+    store::User u = *scoped;
+    u.username = name;
+    if (auto added = web::CreateAccount(**store, u, *password); !added.ok()) {
       std::cerr << "feil: " << added.error().message << "\n";
-      context.exit_code = 1;
+      context.exit_code = ExitCodeFor(added.error().code);
       return;
     }
-    (void)(*store)->AppendAudit(
-        {0, "", "(kommandolinjen)", "user_add", fmt::format("{} ({})", name, role)});
+    if (auto audited = (*store)->AppendAudit(
+            {0, "", "(kommandolinjen)", "user_add", fmt::format("{} ({})", name, role)});
+        !audited.ok()) {
+      std::cerr << "feil: revisjonsloggen kunne ikke skrives: " << audited.error().message << "\n";
+      context.exit_code = ExitCodeFor(audited.error().code);
+    }
     std::cout << fmt::format("Brukeren {} ({}) er opprettet.\n", name, role);
   });
 
@@ -296,24 +282,27 @@ void AddServeCommands(CLI::App& app, Context& context) {
     if (set_password) {
       auto secret = ReadOrGeneratePassword(generate, context);
       if (!secret) return;
-      auto hash = web::HashPassword(*secret);
-      if (!hash.ok()) {
-        std::cerr << "feil: " << hash.error().message << "\n";
-        context.exit_code = 1;
+      if (auto set = web::SetPassword(u, *secret); !set.ok()) {
+        std::cerr << "feil: " << set.error().message << "\n";
+        context.exit_code = ExitCodeFor(set.error().code);
         return;
       }
-      u.password_hash = *hash;
     } else {
       u.active = false;
     }
-    if (auto updated = store->UpdateUser(u); !updated.ok()) {
-      std::cerr << "feil: " << updated.error().message << "\n";
-      context.exit_code = 1;
+    // The sessions end with the change: a disabled user or an old password
+    // must not stay logged in.
+    if (auto saved = web::SaveAccount(*store, u, true); !saved.ok()) {
+      std::cerr << "feil: " << saved.error().message << "\n";
+      context.exit_code = ExitCodeFor(saved.error().code);
       return;
     }
-    (void)store->DeleteSessionsOfUser(u.id);
-    (void)store->AppendAudit(
-        {0, "", "(kommandolinjen)", set_password ? "user_password" : "user_disable", target});
+    if (auto audited = store->AppendAudit(
+            {0, "", "(kommandolinjen)", set_password ? "user_password" : "user_disable", target});
+        !audited.ok()) {
+      std::cerr << "feil: revisjonsloggen kunne ikke skrives: " << audited.error().message << "\n";
+      context.exit_code = ExitCodeFor(audited.error().code);
+    }
     std::cout << (set_password ? "Passordet er endret.\n" : "Brukeren er deaktivert.\n");
   };
   password->callback([change] { change(true); });

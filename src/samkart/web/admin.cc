@@ -90,11 +90,6 @@ Result<std::string> SanitiseUploadName(std::string_view name) {
   return std::string(name);
 }
 
-bool ValidUsername(std::string_view name) {
-  return !name.empty() && name.size() <= 64 &&
-         name.find_first_of(std::string_view(" \t\r\n\v\f<>\"'&\0", 13)) == std::string_view::npos;
-}
-
 Result<PrivateTempDir> PrivateTempDir::Create(const std::string& parent,
                                               const std::string& prefix) {
   std::error_code ec;

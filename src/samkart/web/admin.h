@@ -1,6 +1,6 @@
 // What the administration pages need that is not HTTP: checking an uploaded
 // file's name before it touches the disk, a private temporary folder per
-// request, user names, and removing that folder's path from the messages
+// request, and removing that folder's path from the messages
 // and reports the importer writes.
 #pragma once
 
@@ -24,9 +24,6 @@ Result<std::string> SanitiseUploadName(std::string_view name);
 
 // `name` with control characters as «?» and at most 80 characters, for messages.
 std::string PrintableName(std::string_view name);
-
-// 1–64 characters, no whitespace and none of <>"'& (as `samkart user add`).
-bool ValidUsername(std::string_view name);
 
 // A folder only this process may use (mkdtemp, mode 0700), removed with
 // everything in it on destruction.

@@ -27,6 +27,7 @@
 #include "samkart/report/pdf_renderer.h"
 #include "samkart/report/report_writer.h"
 #include "samkart/report/xlsx_renderer.h"
+#include "samkart/web/accounts.h"
 #include "samkart/web/admin.h"
 #include "samkart/web/http.h"
 #include "samkart/web/routes.h"
@@ -127,7 +128,7 @@ std::string Alert(const std::string& message) {
   return fmt::format(R"(<p class="error" role="alert">{}</p>)", Escape(message));
 }
 
-std::string Status(const std::string& message) {
+std::string StatusNotice(const std::string& message) {
   return fmt::format(R"(<p class="ok" role="status">{}</p>)", Escape(message));
 }
 
@@ -318,8 +319,8 @@ ImportResult RunImport(App& app, const Principal& principal, const httplib::Requ
     app.Audit(
         principal.username, "import",
         fmt::format("fil={}, {}: {}", *name, is_register ? "kommuneregister" : "inviterte", what));
-    return {200,
-            Status(fmt::format("{}: {}.", is_register ? "Kommuneregister" : "Inviterte", what))};
+    return {200, StatusNotice(
+                     fmt::format("{}: {}.", is_register ? "Kommuneregister" : "Inviterte", what))};
   }
 
   if (principal.role == Role::kRegional && principal.region) {
@@ -355,7 +356,7 @@ ImportResult RunImport(App& app, const Principal& principal, const httplib::Requ
   app.Audit(principal.username, "import",
             fmt::format("fil={}, rader={}, import={}", *name, b.rows_imported, b.id));
   return {200,
-          Status(fmt::format(
+          StatusNotice(fmt::format(
               "Import {}: {} er lagret ({}, {}). Lest {}, importert {}, "
               "generalisert {}, avvist {}.",
               b.id, b.file_name, b.generation,
@@ -735,32 +736,16 @@ std::string PasswordFields(const std::string& id_prefix) {
 // Role and scope from the form, checked against the instrument and the register.
 Result<store::User> ReadScope(App& app, const httplib::Request& req,
                               const std::map<int, store::Municipality>& register_) {
-  store::User user;
-  const std::string role_key = FormValue(req, "rolle");
-  const auto role = ParseRole(role_key);
-  if (!role) return Error{fmt::format("Ukjent rolle «{}».", PrintableName(role_key))};
-  user.role = RoleKey(*role);
-  if (*role == Role::kRegional) {
-    const std::string region = FormValue(req, "region");
-    const auto& regions = app.instrument().regions;
-    if (region.empty()) return Error{"En regional analytiker trenger en KORUS-region."};
-    if (std::none_of(regions.begin(), regions.end(),
-                     [&](const instrument::Code& r) { return r.key == region; })) {
-      return Error{fmt::format("Ukjent KORUS-region «{}».", PrintableName(region))};
-    }
-    user.region = region;
-  }
-  if (*role == Role::kMunicipal) {
-    const std::string value = FormValue(req, "kommune");
-    if (value.empty()) return Error{"En kommunekoordinator trenger en kommune."};
+  AccountScope scope{FormValue(req, "rolle"), FormValue(req, "region"), std::nullopt};
+  if (const std::string value = FormValue(req, "kommune"); !value.empty()) {
     const auto number = text::ParseInt(value);
-    if (!number || !register_.count(*number)) {
+    if (!number) {
       return Error{
           fmt::format("Kommunen «{}» finnes ikke i kommuneregisteret.", PrintableName(value))};
     }
-    user.municipality = *number;
+    scope.municipality = *number;
   }
-  return user;
+  return ScopedUser(scope, app.instrument(), register_);
 }
 
 struct NewPassword {
@@ -888,31 +873,22 @@ void RegisterUserRoutes(httplib::Server& server, App& app) {
       SendHtml(res, 400, UsersPage(app, context, Alert(message)));
     };
     const std::string username = FormValue(req, "brukernavn");
-    if (!ValidUsername(username)) {
-      return fail("Brukernavnet må ha 1–64 tegn uten mellomrom, <, >, \", ' eller &.");
-    }
+    if (auto valid = CheckUsername(username); !valid.ok()) return fail(valid.error().message);
     const auto register_ = Register(app);
     auto scope = ReadScope(app, req, register_);
     if (!scope.ok()) return fail(scope.error().message);
     auto password = ReadPassword(req);
     if (!password.ok()) return fail(password.error().message);
-    auto hash = HashPassword(password->password);
-    if (!hash.ok()) return fail(hash.error().message);
     store::User user = *scope;
     user.username = username;
-    user.password_hash = *hash;
-    auto added = app.WithStore([&](store::Store& store) -> Result<int64_t> {
-      auto existing = store.FindUser(username);
-      if (!existing.ok()) return existing.error();
-      if (*existing) return Error{fmt::format("Brukernavnet «{}» finnes fra før.", username)};
-      return store.AddUser(user);
-    });
+    auto added = app.WithStore(
+        [&](store::Store& store) { return CreateAccount(store, user, password->password); });
     if (!added.ok()) return fail(added.error().message);
     app.Audit(principal->username, "user_add",
               fmt::format("{} ({}, {})", username, user.role, ScopeText(app, user, register_)));
     SendHtml(res, 200,
              UsersPage(app, context,
-                       Status(fmt::format("Brukeren {} er opprettet.", username)) +
+                       StatusNotice(fmt::format("Brukeren {} er opprettet.", username)) +
                            GeneratedPasswordNotice(username, *password)));
   });
 
@@ -941,13 +917,9 @@ void RegisterUserRoutes(httplib::Server& server, App& app) {
         auto fail = [&](const std::string& message) {
           SendHtml(res, 400, UserPage(app, context, *user, Alert(message)));
         };
-        auto save = [&](bool end_sessions) -> Result<bool> {
-          auto saved = app.WithStore([&](store::Store& store) -> Result<bool> {
-            auto updated = store.UpdateUser(*user);
-            if (!updated.ok()) return updated.error();
-            if (end_sessions) return store.DeleteSessionsOfUser(user->id);
-            return true;
-          });
+        auto save = [&](bool end_sessions) {
+          auto saved = app.WithStore(
+              [&](store::Store& store) { return SaveAccount(store, *user, end_sessions); });
           // Role, scope and status apply to the next request, not after the cache's seconds.
           app.ForgetSessionsOf(user->id);
           return saved;
@@ -975,9 +947,9 @@ void RegisterUserRoutes(httplib::Server& server, App& app) {
           auto read = ReadPassword(req);
           if (!read.ok()) return fail(read.error().message);
           password = *read;
-          auto hash = HashPassword(password.password);
-          if (!hash.ok()) return fail(hash.error().message);
-          user->password_hash = *hash;
+          if (auto set = SetPassword(*user, password.password); !set.ok()) {
+            return fail(set.error().message);
+          }
           if (auto saved = save(!self); !saved.ok()) return fail(saved.error().message);
           app.Audit(
               principal->username, "user_password",
@@ -995,7 +967,7 @@ void RegisterUserRoutes(httplib::Server& server, App& app) {
         }
         SendHtml(res, 200,
                  UserPage(app, context, *user,
-                          Status(done) + GeneratedPasswordNotice(user->username, password)));
+                          StatusNotice(done) + GeneratedPasswordNotice(user->username, password)));
       });
 
   server.Get("/admin/logg", [&app](const httplib::Request& req, httplib::Response& res) {

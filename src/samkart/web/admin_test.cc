@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include "samkart/web/accounts.h"
+
 #include "support/scratch_dir.h"
 #include "support/web_server.h"
 
@@ -131,6 +133,13 @@ TEST(AdminNames, UsernamesFollowTheCliRule) {
     EXPECT_FALSE(ValidUsername(bad)) << bad;
   }
   EXPECT_FALSE(ValidUsername(std::string(65, 'a')));
+  for (const std::string& bad :
+       {std::string("a\vb"), std::string("a\fb"), std::string("a\0b", 3)}) {
+    EXPECT_FALSE(ValidUsername(bad));
+    const Status checked = CheckUsername(bad);
+    ASSERT_FALSE(checked.ok());
+    EXPECT_TRUE(Contains(checked.error().message, "1–64 tegn")) << checked.error().message;
+  }
 }
 
 TEST(AdminNames, UploadFoldersAreRemovedFromMessages) {
