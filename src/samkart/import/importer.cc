@@ -12,6 +12,7 @@
 #include "samkart/core/sha256.h"
 #include "samkart/core/text.h"
 #include "samkart/harmonise/harmoniser.h"
+#include "samkart/import/batch_builder.h"
 #include "samkart/io/csv_reader.h"
 #include "samkart/io/text_file.h"
 
@@ -180,9 +181,27 @@ Result<ImportOutcome> ImportFile(store::Store& store, const instrument::Instrume
   auto round_types = DecideRoundTypes(store, rounds, request.round_type, round_reasons);
   if (!round_types.ok()) return round_types.error();
 
+  const std::size_t rows_kept = rows.size();
+  const auto& rejected = harmoniser.rejected();
+  std::size_t rejected_count = 0;
+  for (const auto& [reason, n] : rejected) rejected_count += n;
+
+  store::NewBatch provenance;
+  provenance.file_name = fs::path(name).filename().string();
+  provenance.content_sha256 = sha256;
+  provenance.format = fmt::format("{} ({})", source.info().format, source.info().details);
+  provenance.generation = crosswalk.generation;
+  provenance.rows_read = rows_read;
+  provenance.rows_rejected = rejected_count;
+  provenance.round_types = *round_types;
+  for (const auto& item : instrument.ItemsInOrder()) {
+    provenance.item_ids.push_back(item.QualifiedId());
+  }
   if (progress) progress("Anonymiserer", 0);
-  auto anonymised = anonymise::MakeKAnonymous(rows, instrument, request.k);
-  if (!anonymised.ok()) return Error{name + ": " + anonymised.error().message};
+  auto built = BuildBatch(std::move(rows), instrument, request.k, std::move(provenance));
+  if (!built.ok()) return Error{name + ": " + built.error().message};
+  const anonymise::AnonymisationReport& anonymised = built->anonymisation;
+  store::NewBatch& batch = built.value().batch;
 
   // The report: every choice, in the order it was made. Two versions: the
   // one stored with the batch (and shown later to anyone who may see the
@@ -198,21 +217,16 @@ Result<ImportOutcome> ImportFile(store::Store& store, const instrument::Instrume
     report += fmt::format("  {} {} {}: {}\n", key.first, m->name, key.second,
                           RoundLabel(instrument, type));
   }
-  const auto& rejected = harmoniser.rejected();
-  std::size_t rejected_count = 0;
-  for (const auto& [reason, n] : rejected) rejected_count += n;
   report += fmt::format("Rader: lest {}, importert {}, generalisert {}, avvist {}\n",
-                        Thousands(rows_read), Thousands(rows.size()),
-                        Thousands(anonymised->rows_generalised), Thousands(rejected_count));
+                        Thousands(rows_read), Thousands(rows_kept),
+                        Thousands(anonymised.rows_generalised), Thousands(rejected_count));
   for (const auto& [reason, n] : rejected) report += fmt::format("  avvist: {}: {}\n", reason, n);
   const auto identifiers = harmoniser.dropped_identifiers();
   report += fmt::format("Identifiserende kolonner fjernet og aldri lagret: {}\n",
                         identifiers.empty() ? "ingen" : text::Join(identifiers, ", "));
-  report +=
-      fmt::format("Anonymisering (k = {}): {} rader fikk stillingen generalisert, {} tjenesten\n",
-                  request.k, anonymised->positions_generalised, anonymised->services_generalised);
+  report += AnonymisationLine(request.k, anonymised);
   std::string stored = report;
-  for (const auto& line : anonymised->details) report += "  " + line + "\n";
+  for (const auto& line : anonymised.details) report += "  " + line + "\n";
   if (!harmoniser.routed_away().empty()) {
     const std::string heading = "Svar på spørsmål som ikke stilles (lagret som «ikke spurt»):\n";
     report += heading;
@@ -238,24 +252,7 @@ Result<ImportOutcome> ImportFile(store::Store& store, const instrument::Instrume
   }
   stored += kCountsShownOnlyAtImport;
 
-  store::NewBatch batch;
-  batch.file_name = fs::path(name).filename().string();
-  batch.content_sha256 = sha256;
-  batch.format = fmt::format("{} ({})", source.info().format, source.info().details);
-  batch.generation = crosswalk.generation;
   batch.report = stored;
-  batch.rows_read = rows_read;
-  batch.rows_generalised = anonymised->rows_generalised;
-  batch.rows_rejected = rejected_count;
-  batch.round_types = *round_types;
-  for (const auto& item : instrument.ItemsInOrder()) batch.item_ids.push_back(item.QualifiedId());
-  batch.respondents.reserve(rows.size());
-  for (auto& r : rows) {
-    batch.respondents.push_back(
-        {r.municipality, r.year, r.service, r.position, std::move(r.answers)});
-  }
-  rows.clear();
-  rows.shrink_to_fit();
 
   if (progress) progress("Lagrer", 0);
   auto written = store.WriteBatch(batch, [&](std::size_t done, std::size_t total) {

@@ -9,6 +9,7 @@
 #include "samkart/analysis/linked_cells.h"
 #include "samkart/anonymise/k_anonymity.h"
 #include "samkart/core/sha256.h"
+#include "samkart/import/batch_builder.h"
 #include "samkart/io/source_reader.h"
 #include "samkart/web/app.h"
 
@@ -405,51 +406,45 @@ Result<ClosedRound> CloseRound(App& app, int64_t round_id) {
       rows.push_back({i + 1, round.municipality, round.year, (*held)[i].service,
                       (*held)[i].position, std::move((*held)[i].answers)});
     }
-    auto anonymised = anonymise::MakeKAnonymous(rows, instrument, k);
-    if (!anonymised.ok()) {
-      return Error{"Svarene kunne ikke anonymiseres: " + anonymised.error().message +
+    const std::string label = RoundTypeLabel(instrument, round.round_type);
+    store::NewBatch provenance;
+    provenance.file_name = fmt::format("Nettskjema: {} {} ({})", name, round.year, label);
+    provenance.format = "Samkart nettskjema";
+    provenance.generation = round.generation;
+    provenance.rows_read = rows.size();
+    provenance.rows_rejected = 0;
+    provenance.round_types[{round.municipality, round.year}] = round.round_type;
+    provenance.item_ids = round.item_ids;
+    auto built = import::BuildBatch(std::move(rows), instrument, k, std::move(provenance));
+    if (!built.ok()) {
+      return Error{"Svarene kunne ikke anonymiseres: " + built.error().message +
                    ". Runden er fortsatt åpen."};
     }
+    store::NewBatch& batch = built.value().batch;
+    const anonymise::AnonymisationReport& anonymised = built->anonymisation;
 
-    const std::string label = RoundTypeLabel(instrument, round.round_type);
+    // The answers after anonymisation identify the batch, as a file's bytes do.
     std::string hashed = fmt::format("Samkart nettskjema\nrunde {}\n", round.id);
-    for (const auto& r : rows) {
+    for (const auto& r : batch.respondents) {
       hashed += fmt::format("{};{};{};{};", r.municipality, r.year, r.service, r.position);
       for (const uint8_t a : r.answers) hashed += fmt::format("{:02x}", a);
       hashed += '\n';
     }
+    batch.content_sha256 = Sha256Hex(hashed);
 
     std::string report = fmt::format("Rapport for nettskjema: {} ({}) {}, {}\n", name,
                                      round.municipality, round.year, label);
     report += fmt::format("Runde {}, opprettet av {} {}; spørreskjema {}\n", round.id,
                           round.created_by, round.created_at, round.generation);
-    report += fmt::format("Svar: {} mottatt og lagret, {} generalisert\n", rows.size(),
-                          anonymised->rows_generalised);
+    report += fmt::format("Svar: {} mottatt og lagret, {} generalisert\n", batch.respondents.size(),
+                          anonymised.rows_generalised);
     report +=
         "Identifiserende opplysninger: ingen samlet inn (ikke navn, e-postadresse, IP-adresse "
         "eller tidspunkt)\n";
-    report +=
-        fmt::format("Anonymisering (k = {}): {} rader fikk stillingen generalisert, {} tjenesten\n",
-                    k, anonymised->positions_generalised, anonymised->services_generalised);
+    report += import::AnonymisationLine(k, anonymised);
     // Which groups were generalised, with their sizes, would show exactly
     // the small groups k-anonymity removed; the report leaves them out.
-
-    store::NewBatch batch;
-    batch.file_name = fmt::format("Nettskjema: {} {} ({})", name, round.year, label);
-    batch.content_sha256 = Sha256Hex(hashed);
-    batch.format = "Samkart nettskjema";
-    batch.generation = round.generation;
     batch.report = report;
-    batch.rows_read = rows.size();
-    batch.rows_generalised = anonymised->rows_generalised;
-    batch.rows_rejected = 0;
-    batch.round_types[{round.municipality, round.year}] = round.round_type;
-    batch.item_ids = round.item_ids;
-    batch.respondents.reserve(rows.size());
-    for (auto& r : rows) {
-      batch.respondents.push_back(
-          {r.municipality, r.year, r.service, r.position, std::move(r.answers)});
-    }
     auto written = store.CloseSurveyRound(round_id, batch, held_count);
     if (!written.ok()) return written.error();
     if (!*written) return std::optional<ClosedRound>();  // answers came in meanwhile
