@@ -44,22 +44,27 @@ struct Job {
 // then invited counts, which refer to the register.
 Result<std::vector<Job>> PlanJobs(const ImportArguments& args) {
   std::vector<Job> registers, invited, exports;
-  auto add_file = [&](const std::string& path) -> Result<bool> {
-    const auto header = import::PeekCsvHeader(path);
-    if (import::IsMunicipalityRegister(header)) {
-      registers.push_back({Job::kRegister, path, {}, {}, {}});
-    } else if (import::IsInvitedCounts(header)) {
-      invited.push_back({Job::kInvited, path, {}, {}, {}});
-    } else if (import::IsManifest(header)) {
-      auto manifest = import::ReadManifest(path);
-      if (!manifest.ok()) return manifest.error();
-      for (const auto& e : *manifest) {
-        exports.push_back({Job::kExport, e.path, e.municipality, e.year, e.round_type});
+  auto add_file = [&](const std::string& path) -> Status {
+    switch (import::ClassifyFile(path)) {
+      case import::FileKind::kMunicipalityRegister:
+        registers.push_back({Job::kRegister, path, {}, {}, {}});
+        break;
+      case import::FileKind::kInvitedCounts:
+        invited.push_back({Job::kInvited, path, {}, {}, {}});
+        break;
+      case import::FileKind::kManifest: {
+        auto manifest = import::ReadManifest(path);
+        if (!manifest.ok()) return manifest.error();
+        for (const auto& e : *manifest) {
+          exports.push_back({Job::kExport, e.path, e.municipality, e.year, e.round_type});
+        }
+        break;
       }
-    } else {
-      exports.push_back({Job::kExport, path, {}, {}, {}});
+      case import::FileKind::kExport:
+        exports.push_back({Job::kExport, path, {}, {}, {}});
+        break;
     }
-    return true;
+    return Ok();
   };
   for (const std::string& arg : args.files) {
     std::error_code ec;
@@ -73,30 +78,26 @@ Result<std::vector<Job>> PlanJobs(const ImportArguments& args) {
         invited.push_back({Job::kInvited, (dir / "inviterte.csv").string(), {}, {}, {}});
       }
       if (has_manifest) {
-        if (auto added = add_file((dir / "manifest.csv").string()); !added.ok()) {
-          return added.error();
-        }
+        SAMKART_TRY(add_file((dir / "manifest.csv").string()));
       }
       if (!has_manifest) {
         std::vector<std::string> found;
         for (const auto& entry : fs::recursive_directory_iterator(dir, ec)) {
-          const std::string ext = entry.path().extension().string();
           if (entry.is_regular_file() && entry.path().filename() != "kommuner.csv" &&
               entry.path().filename() != "inviterte.csv" &&
-              (ext == ".csv" || ext == ".xlsx" || ext == ".sav" || ext == ".zsav" ||
-               ext == ".dta")) {
+              import::HasImportableEnding(entry.path().string())) {
             found.push_back(entry.path().string());
           }
         }
         std::sort(found.begin(), found.end());
         for (const auto& f : found) {
-          if (auto added = add_file(f); !added.ok()) return added.error();
+          SAMKART_TRY(add_file(f));
         }
       }
       continue;
     }
     if (!fs::exists(arg, ec)) return Error{arg + ": finnes ikke"};
-    if (auto added = add_file(arg); !added.ok()) return added.error();
+    SAMKART_TRY(add_file(arg));
   }
   registers.insert(registers.end(), invited.begin(), invited.end());
   registers.insert(registers.end(), exports.begin(), exports.end());

@@ -293,6 +293,20 @@ std::vector<std::string> PeekCsvHeader(const std::string& path) {
   return out;
 }
 
+FileKind ClassifyFile(const std::string& path) {
+  const auto header = PeekCsvHeader(path);
+  if (IsMunicipalityRegister(header)) return FileKind::kMunicipalityRegister;
+  if (IsInvitedCounts(header)) return FileKind::kInvitedCounts;
+  if (IsManifest(header)) return FileKind::kManifest;
+  return FileKind::kExport;
+}
+
+bool HasImportableEnding(const std::string& path) {
+  const std::string ending = fs::path(path).extension().string();
+  return ending == ".csv" || ending == ".xlsx" || ending == ".sav" || ending == ".zsav" ||
+         ending == ".dta";
+}
+
 bool IsMunicipalityRegister(const std::vector<std::string>& header) {
   return header.size() >= 4 && header[0] == "municipality" && header[1] == "name_nb" &&
          header[2] == "region" && header[3] == "size_group";

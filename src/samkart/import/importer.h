@@ -80,4 +80,13 @@ Result<std::vector<ManifestEntry>> ReadManifest(const std::string& path);
 // The first line of a CSV file as column names ("" when not CSV or unreadable).
 std::vector<std::string> PeekCsvHeader(const std::string& path);
 
+// What a file given to the import is, from its header: the one decision the
+// CLI and the upload page share.
+enum class FileKind { kMunicipalityRegister, kInvitedCounts, kManifest, kExport };
+FileKind ClassifyFile(const std::string& path);
+
+// Whether a file found in a folder is one the import reads (by its ending:
+// .csv, .xlsx, .sav, .zsav, .dta).
+bool HasImportableEnding(const std::string& path);
+
 }  // namespace samkart::import

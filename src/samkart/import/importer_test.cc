@@ -472,3 +472,29 @@ TEST_F(ImporterTest, ABadRegisterOrManifestRowIsNamedWithFileAndLine) {
 
 }  // namespace
 }  // namespace samkart::import
+
+namespace samkart::import {
+namespace {
+
+TEST(FileKinds, TheHeaderDecidesWhatAFileIs) {
+  const testing_support::ScratchDir dir;
+  const auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir / name, std::ios::binary) << text;
+    return (dir / name).string();
+  };
+  EXPECT_EQ(ClassifyFile(write("a.csv", "\xEF\xBB\xBFmunicipality,name_nb,region,size_group\r\n")),
+            FileKind::kMunicipalityRegister);
+  EXPECT_EQ(ClassifyFile(write("b.csv", "municipality,year,round_type,service,invited\n")),
+            FileKind::kInvitedCounts);
+  EXPECT_EQ(ClassifyFile(write("c.csv", "file,municipality,year,round_type\n")),
+            FileKind::kManifest);
+  EXPECT_EQ(ClassifyFile(write("d.csv", "Kommune;Tjeneste;Stilling\n")), FileKind::kExport);
+  EXPECT_EQ(ClassifyFile((dir / "finnes-ikke.sav").string()), FileKind::kExport);
+  EXPECT_TRUE(HasImportableEnding("x/eksport.zsav"));
+  EXPECT_TRUE(HasImportableEnding("eksport.dta"));
+  EXPECT_FALSE(HasImportableEnding("notater.txt"));
+  EXPECT_FALSE(HasImportableEnding("csv"));
+}
+
+}  // namespace
+}  // namespace samkart::import

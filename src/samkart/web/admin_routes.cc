@@ -285,19 +285,19 @@ ImportResult RunImport(App& app, const Principal& principal, const httplib::Requ
   request.path = path.string();
   request.display_name = *name;
 
-  const auto header = import::PeekCsvHeader(request.path);
+  const import::FileKind kind = import::ClassifyFile(request.path);
   auto refused = [&](const std::string& message) {
     const std::string shown = StripUploadDirs(message);
     app.Audit(principal.username, "import_failed", fmt::format("fil={}: {}", *name, shown));
     return ImportResult{422, Alert(shown) + R"(<p>Ingenting fra denne filen er lagret.</p>)"};
   };
-  if (import::IsManifest(header)) {
+  if (kind == import::FileKind::kManifest) {
     return fail(400,
                 "Et manifest kan ikke lastes opp i nettleseren. Last opp eksportfilene én og én, "
                 "med kommune, år og rundetype i skjemaet.");
   }
-  if (import::IsMunicipalityRegister(header) || import::IsInvitedCounts(header)) {
-    const bool is_register = import::IsMunicipalityRegister(header);
+  if (kind == import::FileKind::kMunicipalityRegister || kind == import::FileKind::kInvitedCounts) {
+    const bool is_register = kind == import::FileKind::kMunicipalityRegister;
     // The register and the invited counts span every region: a regional
     // analyst could move or rename another region's municipality, or set
     // its invited counts.
