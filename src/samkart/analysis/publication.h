@@ -50,8 +50,11 @@
 
 namespace samkart::analysis {
 
+// The smallest group a published share may rest on, unless the user sets another.
+inline constexpr std::size_t kDefaultMinN = 10;
+
 struct PublicationRules {
-  std::size_t min_n = 10;
+  std::size_t min_n = kDefaultMinN;
   // Also hide when count ≤ this or n − count ≤ this (off when empty).
   std::optional<std::size_t> max_small_count;
 };

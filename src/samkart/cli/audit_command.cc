@@ -27,7 +27,7 @@ void AddAuditCommand(CLI::App& app, Context& context) {
   static std::string family_filter;
   static std::string round = "both";
   static std::string audience = "both";
-  static std::size_t min_n = 10;
+  static std::size_t min_n = analysis::kDefaultMinN;
   static unsigned threads = 0;
   command->add_option("--family", family_filter, "Bare denne familien")->type_name("FAMILIE");
   command->add_option("--round", round, "Rundesett")

@@ -53,7 +53,7 @@ void AddReportCommand(CLI::App& app, Context& context) {
   static bool all = false;
   static std::string formats = "html,pdf,xlsx";
   static std::string out = "rapporter";
-  static std::size_t min_n = 10;
+  static std::size_t min_n = analysis::kDefaultMinN;
   static std::optional<std::size_t> small_count;
   static unsigned threads = 0;
   command->add_option("type", kind, "national eller municipality")

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -72,8 +73,18 @@ void AddServeCommands(CLI::App& app, Context& context) {
   serve->add_option("--min-n", options.rules.min_n, "Publiseringsregel: minste N per gruppe")
       ->check(CLI::Range(1, 1000))
       ->type_name("N");
-  serve->add_option("-k", options.k, "k-anonymitet når en runde avsluttes (standard: 5)")
+  serve
+      ->add_option(
+          "-k", options.k,
+          fmt::format("k-anonymitet når en runde avsluttes (standard: {})", anonymise::kDefaultK))
       ->check(CLI::Range(2, 100));
+  static std::vector<std::string> limits;
+  serve
+      ->add_option("--limit", limits,
+                   "Sett en grense for hva klienter kan sende eller holde, NAVN=VERDI (kan "
+                   "gjentas). Grensene og standardverdiene:\n" +
+                       web::DescribeLimits(options))
+      ->type_name("NAVN=VERDI");
   serve
       ->add_option("--threads", options.threads,
                    "Forespørsler som behandles samtidig (standard: 256)")
@@ -120,6 +131,13 @@ void AddServeCommands(CLI::App& app, Context& context) {
   serve->add_flag("--quiet", quiet, "Ikke skriv adressen ved oppstart");
   serve->callback([&context] {
     options.max_upload_bytes = max_upload_mb << 20;
+    for (const std::string& limit : limits) {
+      if (auto set = web::SetLimit(options, limit); !set.ok()) {
+        std::cerr << "feil: " << set.error().message << "\n";
+        context.exit_code = 2;
+        return;
+      }
+    }
     web::ParseLogLevel(log_level, options.log_level);
     static std::ofstream access_file;
     if (access_log == "-") {

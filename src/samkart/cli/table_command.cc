@@ -87,7 +87,7 @@ void AddTableCommand(CLI::App& app, Context& context) {
   static std::string format = "text";
   static std::string out;
   static bool distribution = false;
-  static std::size_t min_n = 10;
+  static std::size_t min_n = analysis::kDefaultMinN;
   static std::optional<std::size_t> small_count;
   static bool matrix = false;
   static bool internal = false;

@@ -198,4 +198,14 @@ std::string EscapeControls(std::string_view s) {
   return out;
 }
 
+std::string Thousands(std::size_t n) {
+  const std::string digits = std::to_string(n);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += "\u00A0";
+    out += digits[i];
+  }
+  return out;
+}
+
 }  // namespace samkart::text

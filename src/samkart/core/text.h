@@ -18,6 +18,9 @@ std::string Join(const std::vector<std::string>& parts, std::string_view separat
 // Parses a whole-string base-10 integer; no sign or space tolerance beyond Trim.
 std::optional<int> ParseInt(std::string_view s);
 
+// «1 234 567»: groups of three digits joined by no-break spaces, as Norwegian writes numbers.
+std::string Thousands(std::size_t n);
+
 // Folds a category label for matching: trims, collapses inner white space and
 // lower-cases ASCII and the Norwegian letters Æ Ø Å (UTF-8), so
 // "  I Ganske  stor grad" matches "i ganske stor grad".

@@ -50,16 +50,6 @@ std::string CategoryLabel(const instrument::Instrument& instrument, const std::s
   return category ? category->label : "";
 }
 
-std::string Thousands(std::size_t n) {
-  std::string digits = std::to_string(n);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += "\u00A0";
-    out += digits[i];
-  }
-  return out;
-}
-
 // Round types per (municipality, year): the one requested, else a follow-up
 // when the store already has an earlier round of the municipality.
 Result<std::map<std::pair<int, int>, std::string>> DecideRoundTypes(
@@ -209,7 +199,7 @@ Result<ImportOutcome> ImportFile(store::Store& store, const instrument::Instrume
   // show groups smaller than k; the one the importer sees now has them all.
   std::string report = fmt::format("Importrapport for {}\n", name);
   report += fmt::format("Format: {} ({}), {} byte, SHA-256 {}\n", source.info().format,
-                        source.info().details, Thousands(file_bytes), sha256);
+                        source.info().details, text::Thousands(file_bytes), sha256);
   report += fmt::format("Generasjon: {}\n", choice->reason);
   for (const auto& reason : round_reasons) report += fmt::format("Runde: {}\n", reason);
   for (const auto& [key, type] : *round_types) {
@@ -217,9 +207,10 @@ Result<ImportOutcome> ImportFile(store::Store& store, const instrument::Instrume
     report += fmt::format("  {} {} {}: {}\n", key.first, m->name, key.second,
                           RoundLabel(instrument, type));
   }
-  report += fmt::format("Rader: lest {}, importert {}, generalisert {}, avvist {}\n",
-                        Thousands(rows_read), Thousands(rows_kept),
-                        Thousands(anonymised.rows_generalised), Thousands(rejected_count));
+  report +=
+      fmt::format("Rader: lest {}, importert {}, generalisert {}, avvist {}\n",
+                  text::Thousands(rows_read), text::Thousands(rows_kept),
+                  text::Thousands(anonymised.rows_generalised), text::Thousands(rejected_count));
   for (const auto& [reason, n] : rejected) report += fmt::format("  avvist: {}: {}\n", reason, n);
   const auto identifiers = harmoniser.dropped_identifiers();
   report += fmt::format("Identifiserende kolonner fjernet og aldri lagret: {}\n",

@@ -18,11 +18,13 @@
 
 #include "samkart/analysis/dataset.h"
 #include "samkart/analysis/publication.h"
+#include "samkart/anonymise/k_anonymity.h"
 #include "samkart/core/result.h"
 #include "samkart/instrument/instrument.h"
 #include "samkart/store/store.h"
 #include "samkart/web/auth.h"
 #include "samkart/web/connection_limits.h"
+#include "samkart/web/input_limits.h"
 #include "samkart/web/server_log.h"
 #include "samkart/web/store_pool.h"
 #include "samkart/web/survey_budget.h"
@@ -49,7 +51,7 @@ struct ServeOptions {
   // throttle and the audit log see the client's address, not the proxy's.
   std::vector<std::string> trusted_proxies;
   analysis::PublicationRules rules;
-  std::size_t k = 5;  // k-anonymity when a survey round is closed
+  std::size_t k = anonymise::kDefaultK;  // k-anonymity when a survey round is closed
   // Requests served at once. A connection holds a worker only while its
   // request is read and answered (over plain HTTP; with --tls-cert, for as
   // long as it is open).
@@ -57,6 +59,7 @@ struct ServeOptions {
   // Database connections the requests share, opened as they are needed.
   std::size_t store_connections = 8;
   ConnectionLimits connections;
+  InputLimits limits;
   SurveyBudgetRules survey_budget;
   // The error log (standard error unless set) and its level; the access
   // log, one line per request, only when set. Streams outlive the App.
@@ -122,7 +125,7 @@ class App {
   std::shared_ptr<analysis::Publication> publication(
       const std::shared_ptr<const analysis::Dataset>& data, analysis::Audience audience);
   // Reads the store again (after an import or a closed round).
-  Result<bool> ReloadDataset();
+  Status ReloadDataset();
 
   // Logged-in sessions seen in the last few seconds, so a busy explorer does
   // not query the store for every request. Logging out

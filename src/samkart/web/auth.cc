@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include <fmt/format.h>
 #include <sodium.h>
 
 namespace samkart::web {
@@ -77,8 +78,12 @@ bool DigitRun(std::string_view password) {
 }  // namespace
 
 std::optional<std::string> WeakPasswordReason(std::string_view password) {
-  if (password.size() < 12) return "passordet må ha minst 12 tegn";
-  if (password.size() > 1024) return "passordet kan ha høyst 1024 tegn";
+  if (password.size() < kMinPasswordChars) {
+    return fmt::format("passordet må ha minst {} tegn", kMinPasswordChars);
+  }
+  if (password.size() > kMaxPasswordBytes) {
+    return fmt::format("passordet kan ha høyst {} tegn", kMaxPasswordBytes);
+  }
   if (std::all_of(password.begin(), password.end(),
                   [&](char c) { return c == password.front(); })) {
     return "passordet kan ikke være ett tegn gjentatt";
@@ -185,7 +190,7 @@ bool Principal::CanRunSurvey(int number) const {
 FailureLedger::Failures MemoryFailureLedger::Count(const std::string& key, Clock::time_point now) {
   std::lock_guard lock(mutex_);
   // Keep the map from growing without bound: forget quiet keys.
-  if (failures_.size() > 100000) {
+  if (failures_.size() > kMaxRememberedKeys) {
     std::erase_if(failures_, [&](const auto& entry) {
       return now - entry.second.last > std::chrono::hours(24);
     });

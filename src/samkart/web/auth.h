@@ -24,6 +24,9 @@ bool InitialiseCrypto();
 Result<std::string> HashPassword(std::string_view password);
 bool VerifyPassword(std::string_view password, const std::string& hash);
 // Why a password is not accepted, in Norwegian; nullopt when it is.
+inline constexpr std::size_t kMinPasswordChars = 12;
+inline constexpr std::size_t kMaxPasswordBytes =
+    1024;  // argon2id hashes what it gets: keep it short
 std::optional<std::string> WeakPasswordReason(std::string_view password);
 
 // `bytes` random bytes from the OS as URL-safe base64 (no padding).
@@ -80,6 +83,8 @@ class MemoryFailureLedger final : public FailureLedger {
   void Forget(const std::string& key) override;
 
  private:
+  // Beyond this many keys, those quiet for a day are forgotten.
+  static constexpr std::size_t kMaxRememberedKeys = 100'000;
   std::mutex mutex_;
   std::map<std::string, Failures> failures_;
 };

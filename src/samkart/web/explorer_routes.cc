@@ -52,9 +52,9 @@ class ResultCache {
     return it->second;
   }
   void Store(const std::shared_ptr<const analysis::Dataset>& data, const std::string& key,
-             std::shared_ptr<const View> result) {
+             std::shared_ptr<const View> result, std::size_t most) {
     std::lock_guard lock(mutex_);
-    if (data_ != data || results_.size() >= kMaxResults) {
+    if (data_ != data || results_.size() >= most) {
       results_.clear();
       data_ = data;
     }
@@ -62,7 +62,6 @@ class ResultCache {
   }
 
  private:
-  static constexpr std::size_t kMaxResults = 4096;
   std::mutex mutex_;
   std::shared_ptr<const analysis::Dataset> data_;
   std::unordered_map<std::string, std::shared_ptr<const View>> results_;
@@ -93,7 +92,7 @@ Outcome Run(App& app, const QueryParams& params, const Principal& principal,
   view->json =
       ExplorerResultJson(*result).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   view->result = std::move(result).value();
-  cache.Store(data, key, view);
+  cache.Store(data, key, view, app.options().limits.max_cached_views);
   return {200, "", std::move(view)};
 }
 
@@ -107,7 +106,8 @@ std::string SafeFileName(const ExplorerResult& r, const std::string& extension) 
                     c == '-' || c == '_';
     safe += ok ? c : '_';
   }
-  if (safe.size() > 100) safe.resize(100);
+  constexpr std::size_t kMaxFileNameChars = 100;
+  if (safe.size() > kMaxFileNameChars) safe.resize(kMaxFileNameChars);
   return safe + "." + extension;
 }
 

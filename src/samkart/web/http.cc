@@ -21,7 +21,8 @@ bool IsIpAddress(const std::string& text) {
 RequestContext Authenticate(App& app, const httplib::Request& req) {
   RequestContext context;
   const auto token = Cookie(req, kSessionCookie);
-  if (!token || token->empty() || token->size() > 200) return context;
+  if (!token || token->empty() || token->size() > app.options().limits.max_session_token_bytes)
+    return context;
   const std::string hash = Sha256Hex(*token);
   if (auto cached = app.FindCachedSession(hash)) {
     if (cached->principal) {

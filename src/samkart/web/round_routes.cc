@@ -172,9 +172,9 @@ std::string RoundsPage(App& app, const RequestContext& context, const CreateForm
   for (const auto* s : InvitableServices(instrument)) {
     const auto typed = form.invited.find(s->key);
     body += fmt::format(
-        R"(<div><label for="inviterte-{0}">{1}</label><input type="number" id="inviterte-{0}" name="inviterte_{0}" min="0" max="100000" value="{2}"></div>)",
-        Escape(s->key), Escape(s->label),
-        Escape(typed == form.invited.end() ? "0" : typed->second));
+        R"(<div><label for="inviterte-{0}">{1}</label><input type="number" id="inviterte-{0}" name="inviterte_{0}" min="0" max="{3}" value="{2}"></div>)",
+        Escape(s->key), Escape(s->label), Escape(typed == form.invited.end() ? "0" : typed->second),
+        app.options().limits.max_invited_per_service);
   }
   body +=
       R"(</div></fieldset><div class="actions"><button type="submit">Opprett runden</button></div></form>)";
@@ -365,9 +365,10 @@ void RegisterRoundRoutes(httplib::Server& server, App& app) {
       form.invited[s->key] = typed;
       if (typed.empty()) continue;
       const auto invited = text::ParseInt(typed);
-      if (!invited || *invited < 0 || *invited > 100000) {
-        errors.push_back(fmt::format(
-            "Antall invitert for {} må være et helt tall fra 0 til 100 000.", s->label));
+      const std::size_t most = app.options().limits.max_invited_per_service;
+      if (!invited || *invited < 0 || static_cast<std::size_t>(*invited) > most) {
+        errors.push_back(fmt::format("Antall invitert for {} må være et helt tall fra 0 til {}.",
+                                     s->label, text::Thousands(most)));
       } else if (*invited > 0) {
         round.services.push_back({s->key, *invited, RandomToken()});
       }
