@@ -313,7 +313,15 @@ ImportResult RunImport(App& app, const Principal& principal, const httplib::Requ
                          : import::ImportInvitedCounts(store, app.instrument(), request.path);
     });
     if (!count.ok()) return refused(count.error().message);
-    (void)app.ReloadDataset();
+    // Region and size group come from the register: the dataset must be read again.
+    if (auto reloaded = app.ReloadDataset(); !reloaded.ok()) {
+      app.Audit(principal.username, "import",
+                fmt::format("fil={}, {}: lagret, datasettet ikke lest på nytt", *name,
+                            is_register ? "kommuneregister" : "inviterte"));
+      return {HttpStatusFor(reloaded.error().code),
+              Alert("Filen er lagret, men datasettet kunne ikke lastes på nytt: " +
+                    reloaded.error().message)};
+    }
     const std::string what = is_register ? fmt::format("{} kommuner lagret", *count)
                                          : fmt::format("{} tjenester i runder lagret", *count);
     app.Audit(
@@ -350,8 +358,9 @@ ImportResult RunImport(App& app, const Principal& principal, const httplib::Requ
   if (auto reloaded = app.ReloadDataset(); !reloaded.ok()) {
     app.Audit(principal.username, "import",
               fmt::format("fil={}, rader={}, import={}", *name, b.rows_imported, b.id));
-    return {500, Alert("Filen er lagret, men datasettet kunne ikke lastes på nytt: " +
-                       reloaded.error().message)};
+    return {HttpStatusFor(reloaded.error().code),
+            Alert("Filen er lagret, men datasettet kunne ikke lastes på nytt: " +
+                  reloaded.error().message)};
   }
   app.Audit(principal.username, "import",
             fmt::format("fil={}, rader={}, import={}", *name, b.rows_imported, b.id));
@@ -456,9 +465,9 @@ class ReportCache {
     return found->second;
   }
   void Put(const std::shared_ptr<const analysis::Dataset>& data, const std::string& key,
-           const std::string& bytes) {
+           const std::string& bytes, std::size_t most) {
     std::lock_guard lock(mutex_);
-    if (data != data_ || files_.size() >= 48) {
+    if (data != data_ || files_.size() >= most) {
       files_.clear();
       data_ = data;
     }
@@ -508,7 +517,7 @@ Result<std::string> BuildReport(App& app, ReportCache& cache,
   if (!document.ok()) return document.error();
   auto bytes = RenderReport(app, *document, format);
   if (!bytes.ok()) return bytes.error();
-  cache.Put(data, key, *bytes);
+  cache.Put(data, key, *bytes, app.options().limits.max_cached_reports);
   return bytes;
 }
 

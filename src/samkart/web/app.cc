@@ -62,18 +62,23 @@ void App::ReloadIfChangedElsewhere() {
   }
 }
 
-Result<bool> App::ReloadDataset() {
+Status App::ReloadDataset() {
+  // A dataset that cannot be read is the server's failure, never the user's.
+  const auto failure = [](Error error) {
+    if (error.code == ErrorCode::kInvalidInput) error.code = ErrorCode::kInternal;
+    return error;
+  };
   // The signature first: a batch written while loading makes the next check reload.
   auto signature = ReadBatchSignature();
-  if (!signature.ok()) return signature.error();
+  if (!signature.ok()) return failure(signature.error());
   auto loaded =
       WithStore([&](store::Store& store) { return analysis::LoadDataset(store, instrument_); });
-  if (!loaded.ok()) return loaded.error();
+  if (!loaded.ok()) return failure(loaded.error());
   auto fresh = std::make_shared<const analysis::Dataset>(std::move(loaded).value());
   std::unique_lock lock(dataset_mutex_);
   dataset_ = std::move(fresh);
   loaded_batches_ = *signature;
-  return true;
+  return Ok();
 }
 
 std::optional<App::CachedSession> App::FindCachedSession(const std::string& token_sha256) {
@@ -91,12 +96,13 @@ std::optional<App::CachedSession> App::FindCachedSession(const std::string& toke
 void App::CacheSession(const std::string& token_sha256, CachedSession session) {
   std::lock_guard lock(sessions_mutex_);
   // Bounded: stale entries go first, then everything (they are only a cache).
-  if (sessions_.size() >= 100000) {
+  const std::size_t most = options_.limits.max_cached_sessions;
+  if (sessions_.size() >= most) {
     const auto now = std::chrono::steady_clock::now();
     std::erase_if(sessions_, [&](const auto& entry) {
       return now - entry.second.fetched > std::chrono::seconds(kSessionCacheSeconds);
     });
-    if (sessions_.size() >= 100000) sessions_.clear();
+    if (sessions_.size() >= most) sessions_.clear();
   }
   sessions_[token_sha256] = std::move(session);
 }
