@@ -81,6 +81,7 @@ TEST_P(LoaderErrors, ReportsTheExpectedProblems) {
   std::string pending_replace;  // the file of a «replace» waiting for its «with»
   std::string pending_from;
 
+  // The edits, applied in table order, and the expected problems.
   for (const CaseLine& l : test_case.lines) {
     SCOPED_TRACE(std::string(kTable) + ":" + std::to_string(l.number));
     const auto unescaped = testing_support::Unescape(l.rest);
@@ -144,6 +145,7 @@ TEST_P(LoaderErrors, ReportsTheExpectedProblems) {
     ASSERT_EQ(e.match == Match::kAll, exhaustive) << "mix of «expect» and «expect-first/any»";
   }
 
+  // Load the broken instrument and find each expected problem.
   const auto result = LoadInstrument(files, "data/");
   EXPECT_FALSE(result.ok());
   if (exhaustive) {
