@@ -32,7 +32,11 @@ for target in "${targets[@]}"; do
   mkdir -p "$corpus"
   rm -rf "$artifacts" && mkdir -p "$artifacts"
   cp -R "fuzz/corpus/$target/." "$corpus/"
-  if [[ -n ${case_tables[$target]:-} ]]; then fuzz/write_case_seeds.sh "${case_tables[$target]}" "$corpus"; fi
+  from_table=""
+  if [[ -n ${case_tables[$target]:-} ]]; then
+    fuzz/write_case_seeds.sh "${case_tables[$target]}" "$corpus"
+    from_table=" og $(grep -c '^case ' "${case_tables[$target]}") fra tabellen"
+  fi
   log="$work/$target.log"
   # -timeout: an input slower than this counts as a hang and fails the run.
   if ! "build/fuzz/fuzz/${target}_fuzzer" -max_total_time="$seconds" -timeout=10 \
@@ -43,5 +47,5 @@ for target in "${targets[@]}"; do
   fi
   grep -E '^(Done|stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb))' \
     "$log" || true
-  echo "korpus: $(find "fuzz/corpus/$target" -type f | wc -l) filer inn (og tabellens tilfeller), $(find "$corpus" -type f | wc -l) ut"
+  echo "korpus: $(find "fuzz/corpus/$target" -type f | wc -l) filer inn$from_table, $(find "$corpus" -type f | wc -l) ut"
 done
