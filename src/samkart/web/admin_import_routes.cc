@@ -1,0 +1,315 @@
+// Import through the browser: the same pipeline as `samkart import`, with
+// the upload checked before it touches the disk; every attempt is audited.
+#include <algorithm>
+#include <charconv>
+#include <ctime>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "samkart/anonymise/k_anonymity.h"
+#include "samkart/core/text.h"
+#include "samkart/import/importer.h"
+#include "samkart/io/text_file.h"
+#include "samkart/report/html_renderer.h"
+#include "samkart/report/municipality_report.h"
+#include "samkart/report/national_report.h"
+#include "samkart/report/pdf_renderer.h"
+#include "samkart/report/report_writer.h"
+#include "samkart/report/xlsx_renderer.h"
+#include "samkart/web/accounts.h"
+#include "samkart/web/admin.h"
+#include "samkart/web/admin_pages.h"
+#include "samkart/web/http.h"
+#include "samkart/web/routes.h"
+
+namespace samkart::web::admin {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kImportRefusal =
+    "Du har ikke tilgang til import. Import gjøres av nasjonale administratorer og regionale "
+    "analytikere.";
+
+std::string ImportForm(App& app, const RequestContext& context) {
+  std::string rounds = R"(<option value="">Finn ut fra filen og databasen</option>)";
+  for (const auto& r : app.instrument().round_types) {
+    rounds += fmt::format(R"(<option value="{}">{}</option>)", Escape(r.key), Escape(r.label));
+  }
+  return fmt::format(
+      R"(<form method="post" action="/admin/import" enctype="multipart/form-data">{}
+<label for="fil">Fil <span class="hint">(CSV, XLSX, SPSS .sav/.zsav, Stata .dta, kommuner.csv eller inviterte.csv; høyst {})</span></label>
+<input type="file" id="fil" name="fil" required accept=".csv,.xlsx,.sav,.zsav,.dta">
+<label for="kommune">Kommunenummer <span class="hint">(valgfritt: når filen ikke har kommunenummer)</span></label>
+<input type="number" id="kommune" name="kommune" min="1" max="9999" inputmode="numeric">
+<label for="aar">År <span class="hint">(valgfritt: når filen ikke har år)</span></label>
+<input type="number" id="aar" name="aar" min="1990" max="2100" inputmode="numeric">
+<label for="runde">Rundetype</label>
+<select id="runde" name="runde">{}</select>
+<label for="k">k for anonymisering <span class="hint">(minst så mange i hver gruppe av tjeneste og stilling)</span></label>
+<input type="number" id="k" name="k" min="2" max="50" value="{}" inputmode="numeric">
+<div class="actions"><button type="submit">Importer filen</button></div>
+</form>)",
+      CsrfInput(context.csrf), LimitText(app.options().max_upload_bytes), rounds,
+      anonymise::kDefaultK);
+}
+
+// May the user see an import and its report? An import of one
+// municipality: whoever may see that municipality. An import that spans
+// several: administrators only, since it tells about municipalities
+// outside any one region.
+bool CanSeeBatch(const Principal& p, const store::BatchInfo& batch,
+                 const std::map<int, store::Municipality>& municipalities) {
+  if (p.IsAdmin()) return true;
+  if (!batch.municipality) return false;
+  const auto m = municipalities.find(*batch.municipality);
+  return m != municipalities.end() && p.CanSeeMunicipality(m->first, m->second.region);
+}
+
+std::string BatchTable(App& app, const Principal& p) {
+  auto batches = app.WithStore([](store::Store& store) { return store.Batches(); });
+  if (!batches.ok()) return Alert("Importene kunne ikke leses: " + batches.error().message);
+  const auto municipalities = Register(app);
+  std::vector<store::BatchInfo> sorted;
+  for (const auto& b : *batches) {
+    if (CanSeeBatch(p, b, municipalities)) sorted.push_back(b);
+  }
+  if (sorted.empty()) return R"(<p>Ingen filer er importert ennå.</p>)";
+  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.id > b.id; });
+  std::string rows;
+  for (const auto& b : sorted) {
+    rows += fmt::format(
+        R"(<tr><td class="num"><a href="/admin/import/{0}">{0}</a></td><td>{1}</td><td>{2}</td><td>{3}</td><td class="num">{4}</td><td class="num">{5}</td><td>{6}</td><td class="num">{7}</td><td class="num">{8}</td><td class="num">{9}</td><td class="num">{10}</td><td>{11}</td></tr>)",
+        b.id, Escape(b.file_name), Escape(b.format), Escape(b.generation),
+        b.municipality ? std::to_string(*b.municipality) : "flere",
+        b.year ? std::to_string(*b.year) : "flere", Escape(b.round_type.value_or("flere")),
+        b.rows_read, b.rows_imported, b.rows_generalised, b.rows_rejected, Escape(b.imported_at));
+  }
+  return fmt::format(
+      R"(<div class="table-wrap"><table><caption>Importerte filer, nyeste først</caption><thead><tr><th scope="col" class="num">Nr.</th><th scope="col">Fil</th><th scope="col">Format</th><th scope="col">Generasjon</th><th scope="col" class="num">Kommune</th><th scope="col" class="num">År</th><th scope="col">Runde</th><th scope="col" class="num">Lest</th><th scope="col" class="num">Importert</th><th scope="col" class="num">Generalisert</th><th scope="col" class="num">Avvist</th><th scope="col">Tidspunkt (UTC)</th></tr></thead><tbody>{}</tbody></table></div>)",
+      rows);
+}
+
+std::string ImportPage(App& app, const RequestContext& context, const std::string& result_html) {
+  std::string body = result_html;
+  body += fmt::format(
+      R"(<p>Last opp en eksportfil fra et spørreverktøy, et kommuneregister eller en oversikt over inviterte per tjeneste. Filen går gjennom den samme kontrollen som <code>samkart import</code>: blir noe i filen avvist, lagres ingenting fra den.</p>
+<p class="hint">Filer over {} avvises.</p>)",
+      LimitText(app.options().max_upload_bytes));
+  body += ImportForm(app, context);
+  body += "<h2>Tidligere importer</h2>";
+  body += BatchTable(app, *context.principal);
+  return Page(context, "Import", body);
+}
+
+struct ImportResult {
+  int status = 200;
+  std::string html;  // the result shown above the form
+};
+
+// The uploaded file through the same calls as `samkart import`.
+ImportResult RunImport(App& app, const Principal& principal, const httplib::Request& req) {
+  auto fail = [](int status, const std::string& message) {
+    return ImportResult{status, Alert(message)};
+  };
+  if (!req.has_file("fil")) return fail(400, "Velg en fil å laste opp.");
+  const httplib::MultipartFormData file = req.get_file_value("fil");
+  if (file.filename.empty() && file.content.empty()) return fail(400, "Velg en fil å laste opp.");
+  auto name = SanitiseUploadName(file.filename);
+  if (!name.ok()) {
+    app.Audit(principal.username, "import_refused", name.error().message);
+    return fail(400, name.error().message);
+  }
+
+  import::ImportRequest request;
+  auto municipality = OptionalNumber(FormValue(req, "kommune"), "Kommunenummeret", 1, 9999);
+  if (!municipality.ok()) return fail(400, municipality.error().message);
+  auto year = OptionalNumber(FormValue(req, "aar"), "Året", 1990, 2100);
+  if (!year.ok()) return fail(400, year.error().message);
+  auto k = OptionalNumber(FormValue(req, "k"), "k", 2, 50);
+  if (!k.ok()) return fail(400, k.error().message);
+  const std::string round = std::string(text::Trim(FormValue(req, "runde")));
+  if (!round.empty()) {
+    const auto& types = app.instrument().round_types;
+    if (std::none_of(types.begin(), types.end(),
+                     [&](const instrument::Code& c) { return c.key == round; })) {
+      return fail(400, fmt::format("Ukjent rundetype «{}».", PrintableName(round)));
+    }
+    request.round_type = round;
+  }
+  request.municipality = *municipality;
+  request.year = *year;
+  request.k = k->has_value() ? static_cast<std::size_t>(**k) : anonymise::kDefaultK;
+
+  auto dir = PrivateTempDir::Create(app.options().work_dir, kUploadDirPrefix);
+  if (!dir.ok()) return fail(500, "Filen kunne ikke mellomlagres: " + dir.error().message);
+  const fs::path path = dir->path() / *name;
+  if (path.parent_path() != dir->path() || path.filename() != *name) {
+    return fail(400, "Filnavnet kan ikke brukes.");  // SanitiseUploadName already refuses this
+  }
+  {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) return fail(500, "Filen kunne ikke mellomlagres.");
+    std::size_t written = 0;
+    while (written < file.content.size()) {
+      const ssize_t n = ::write(fd, file.content.data() + written, file.content.size() - written);
+      if (n <= 0) {
+        ::close(fd);
+        return fail(500, "Filen kunne ikke mellomlagres (disken kan være full).");
+      }
+      written += static_cast<std::size_t>(n);
+    }
+    if (::close(fd) != 0) return fail(500, "Filen kunne ikke mellomlagres.");
+  }
+  request.path = path.string();
+  request.display_name = *name;
+
+  const import::FileKind kind = import::ClassifyFile(request.path);
+  auto refused = [&](const std::string& message) {
+    const std::string shown = StripUploadDirs(message);
+    app.Audit(principal.username, "import_failed", fmt::format("fil={}: {}", *name, shown));
+    return ImportResult{422, Alert(shown) + R"(<p>Ingenting fra denne filen er lagret.</p>)"};
+  };
+  if (kind == import::FileKind::kManifest) {
+    return fail(400,
+                "Et manifest kan ikke lastes opp i nettleseren. Last opp eksportfilene én og én, "
+                "med kommune, år og rundetype i skjemaet.");
+  }
+  if (kind == import::FileKind::kMunicipalityRegister || kind == import::FileKind::kInvitedCounts) {
+    const bool is_register = kind == import::FileKind::kMunicipalityRegister;
+    // The register and the invited counts span every region: a regional
+    // analyst could move or rename another region's municipality, or set
+    // its invited counts.
+    if (!principal.IsAdmin()) {
+      app.Audit(principal.username, "import_refused",
+                fmt::format("fil={}: {}", *name, is_register ? "kommuneregister" : "inviterte"));
+      return fail(403, is_register ? "Kommuneregisteret lastes opp av nasjonale administratorer."
+                                   : "Inviterte per tjeneste lastes opp av nasjonale "
+                                     "administratorer.");
+    }
+    auto count = app.WithStore([&](store::Store& store) {
+      return is_register ? import::ImportMunicipalityRegister(store, app.instrument(), request.path)
+                         : import::ImportInvitedCounts(store, app.instrument(), request.path);
+    });
+    if (!count.ok()) return refused(count.error().message);
+    // Region and size group come from the register: the dataset must be read again.
+    if (auto reloaded = app.ReloadDataset(); !reloaded.ok()) {
+      app.Audit(principal.username, "import",
+                fmt::format("fil={}, {}: lagret, datasettet ikke lest på nytt", *name,
+                            is_register ? "kommuneregister" : "inviterte"));
+      return {HttpStatusFor(reloaded.error().code),
+              Alert("Filen er lagret, men datasettet kunne ikke lastes på nytt: " +
+                    reloaded.error().message)};
+    }
+    const std::string what = is_register ? fmt::format("{} kommuner lagret", *count)
+                                         : fmt::format("{} tjenester i runder lagret", *count);
+    app.Audit(
+        principal.username, "import",
+        fmt::format("fil={}, {}: {}", *name, is_register ? "kommuneregister" : "inviterte", what));
+    return {200, StatusNotice(
+                     fmt::format("{}: {}.", is_register ? "Kommuneregister" : "Inviterte", what))};
+  }
+
+  if (principal.role == Role::kRegional && principal.region) {
+    request.allowed_regions = std::set<std::string>{*principal.region};
+  }
+  auto outcome = app.WithStore([&](store::Store& store) {
+    return import::ImportFile(store, app.instrument(), request, {});
+  });
+  if (!outcome.ok()) return refused(outcome.error().message);
+  const store::BatchInfo& b = outcome->batch;
+  const std::string report = StripUploadDirs(outcome->report);
+  if (outcome->status == import::ImportStatus::kAlreadyImported) {
+    // A copy of an import the user may not see names nothing of it.
+    if (!CanSeeBatch(principal, b, Register(app))) {
+      return refused(fmt::format(
+          "{}: filen er allerede importert, men importen gjelder kommuner du ikke har tilgang til.",
+          *name));
+    }
+    app.Audit(principal.username, "import",
+              fmt::format("fil={}, allerede importert som import {}", *name, b.id));
+    return {
+        200,
+        fmt::format(
+            R"(<div class="notice" role="status"><p>{}</p><p><a href="/admin/import/{}">Se importrapporten</a></p></div>)",
+            Escape(report), b.id)};
+  }
+  if (auto reloaded = app.ReloadDataset(); !reloaded.ok()) {
+    app.Audit(principal.username, "import",
+              fmt::format("fil={}, rader={}, import={}", *name, b.rows_imported, b.id));
+    return {HttpStatusFor(reloaded.error().code),
+            Alert("Filen er lagret, men datasettet kunne ikke lastes på nytt: " +
+                  reloaded.error().message)};
+  }
+  app.Audit(principal.username, "import",
+            fmt::format("fil={}, rader={}, import={}", *name, b.rows_imported, b.id));
+  return {200,
+          StatusNotice(fmt::format(
+              "Import {}: {} er lagret ({}, {}). Lest {}, importert {}, "
+              "generalisert {}, avvist {}.",
+              b.id, b.file_name, b.generation,
+              b.municipality ? "kommune " + std::to_string(*b.municipality) : "flere kommuner",
+              b.rows_read, b.rows_imported, b.rows_generalised, b.rows_rejected)) +
+              fmt::format(R"(<h2>Importrapport</h2><pre class="report">{}</pre>)", Escape(report))};
+}
+
+}  // namespace
+
+void RegisterImportRoutes(httplib::Server& server, App& app) {
+  server.Get("/admin/import", [&app](const httplib::Request& req, httplib::Response& res) {
+    const RequestContext context = Authenticate(app, req);
+    if (!Gate(req, res, context, &Principal::CanImport, kImportRefusal, false)) return;
+    SendHtml(res, 200, ImportPage(app, context, ""));
+  });
+
+  server.Post("/admin/import", [&app](const httplib::Request& req, httplib::Response& res) {
+    const RequestContext context = Authenticate(app, req);
+    const auto principal =
+        Gate(req, res, context, &Principal::CanImport, kImportRefusal, true, true);
+    if (!principal) return;
+    const ImportResult result = RunImport(app, *principal, req);
+    SendHtml(res, result.status, ImportPage(app, context, result.html));
+  });
+
+  server.Get(R"(/admin/import/(\d{1,18}))", [&app](const httplib::Request& req,
+                                                   httplib::Response& res) {
+    const RequestContext context = Authenticate(app, req);
+    const auto principal = Gate(req, res, context, &Principal::CanImport, kImportRefusal, false);
+    if (!principal) return;
+    const auto id = ParseId(req.matches[1]);
+    // Another region's import is answered as one that does not exist.
+    bool visible = false;
+    if (id) {
+      auto batches = app.WithStore([](store::Store& store) { return store.Batches(); });
+      const auto municipalities = Register(app);
+      for (const auto& b : batches.ok() ? *batches : std::vector<store::BatchInfo>{}) {
+        if (b.id == *id) visible = CanSeeBatch(*principal, b, municipalities);
+      }
+    }
+    Result<std::string> report = Error{""};
+    if (visible) {
+      report = app.WithStore([&](store::Store& store) { return store.BatchReport(*id); });
+    }
+    if (!report.ok()) {
+      SendError(req, res, 404, "Importen finnes ikke.", &context);
+      return;
+    }
+    SendHtml(res, 200,
+             Page(context, fmt::format("Importrapport {}", *id),
+                  fmt::format(R"(<pre class="report">{}</pre>
+<p><a href="/admin/import">Tilbake til import</a></p>)",
+                              Escape(StripUploadDirs(*report)))));
+  });
+}
+
+}  // namespace samkart::web::admin
