@@ -5,8 +5,8 @@
 #include <map>
 #include <set>
 
-#include "samkart/analysis/table_format.h"
 #include "samkart/instrument/codebook.h"
+#include "samkart/present/table_format.h"
 #include "samkart/report/blocks.h"
 #include "samkart/report/indicators.h"
 
@@ -174,7 +174,7 @@ Result<MunicipalityContext> ResolveMunicipality(const ReportInputs& inputs, int 
       .current = current,
       .earlier = earlier,
       .region = region,
-      .size_label = analysis::GroupValueLabel(data, instrument, Variable::kSizeGroup, size_group),
+      .size_label = present::GroupValueLabel(data, instrument, Variable::kSizeGroup, size_group),
       .local = std::move(local),
       .respondents = respondents,
   };
@@ -188,7 +188,7 @@ std::vector<std::string> FrontMatter(const MunicipalityContext& m) {
           : fmt::format("{} svar fra ansatte som møter barn, unge og familier.",
                         FormatCount(m.respondents.count)),
       fmt::format("Kommunestørrelse: {}. KORUS-region: {}.", m.size_label,
-                  analysis::GroupValueLabel(m.data, m.instrument, Variable::kRegion, m.region)),
+                  present::GroupValueLabel(m.data, m.instrument, Variable::kRegion, m.region)),
       fmt::format("{} sammenlignes med 0-punktsmålingene til de andre kommunene i databasen "
                   "(resten av landet) og til de andre kommunene med samme størrelse (resten av "
                   "størrelsesgruppen), ikke med en helhet der {} selv er med.",
@@ -524,7 +524,7 @@ Result<ResponseChapter> ResponseSection(const MunicipalityContext& m) {
     }
     if (inv != invited_by_code.end()) total_invited += inv->second;
     t.rows.push_back(
-        {TextCell(analysis::GroupValueLabel(m.data, m.instrument, Variable::kService, a.value),
+        {TextCell(present::GroupValueLabel(m.data, m.instrument, Variable::kService, a.value),
                   true),
          inv != invited_by_code.end() ? CountCell(static_cast<std::size_t>(inv->second))
                                       : PercentCell(Missing()),

@@ -5,9 +5,9 @@
 #include <set>
 
 #include "samkart/analysis/group_differences.h"
-#include "samkart/analysis/table_format.h"
 #include "samkart/core/text.h"
 #include "samkart/instrument/codebook.h"
+#include "samkart/present/table_format.h"
 #include "samkart/report/blocks.h"
 #include "samkart/report/indicators.h"
 
@@ -83,9 +83,9 @@ Result<std::vector<std::string>> LargestSpreads(const ReportInputs& inputs,
     lines.push_back(
         fmt::format("{} ({}): {} {} mot {} {} – {} prosentpoeng.",
                     Quoted(ItemLabel(*inputs.data, s.item)), ref.family->title,
-                    analysis::GroupValueLabel(*inputs.data, *inputs.instrument, by, s.high.group),
+                    present::GroupValueLabel(*inputs.data, *inputs.instrument, by, s.high.group),
                     FormatPercent(s.high.share),
-                    analysis::GroupValueLabel(*inputs.data, *inputs.instrument, by, s.low.group),
+                    present::GroupValueLabel(*inputs.data, *inputs.instrument, by, s.low.group),
                     FormatPercent(s.low.share), std::lround((s.high.share - s.low.share) * 100)));
   }
   return lines;
@@ -323,7 +323,7 @@ Result<Chart> ServiceDistribution(const NationalContext& n, const instrument::Fa
     std::vector<Filter> where = n.baseline;
     where.push_back({Variable::kService, {c.value}, std::nullopt});
     subsets.push_back(
-        {analysis::GroupValueLabel(n.data, n.instrument, Variable::kService, c.value), where});
+        {present::GroupValueLabel(n.data, n.instrument, Variable::kService, c.value), where});
   }
   return DistributionChart(n.inputs, family, subsets,
                            fmt::format("{} – fordeling etter tjenestested", family.title));
