@@ -113,49 +113,58 @@ Publication::Publication(const Dataset& data, const instrument::Instrument& inst
   }
 }
 
-Result<Publication::Address> Publication::AddressOf(const std::vector<Filter>& where,
-                                                    const std::vector<Variable>& by,
-                                                    const std::vector<int>& group) const {
-  const int baseline = instrument_.round_types.empty() ? 1 : instrument_.round_types[0].code;
+namespace {
+
+// One value of a filter on a canonical variable.
+Result<int> SingleValue(const Filter& f) {
+  if (f.range) {
+    if (f.range->first != f.range->second) {
+      return Error{fmt::format(
+          "publiserte tabeller tar én verdi per avgrensning, ikke et intervall ({}={}..{}): "
+          "to intervaller trukket fra hverandre ville vise celler som er skjult",
+          VariableName(f.variable), f.range->first, f.range->second)};
+    }
+    return f.range->first;
+  }
+  if (f.values.size() != 1) {
+    return Error{fmt::format(
+        "publiserte tabeller tar én verdi per avgrensning, ikke flere ({}): bruk en inndeling "
+        "(--by {}) i stedet",
+        VariableName(f.variable), VariableName(f.variable))};
+  }
+  return f.values[0];
+}
+
+// Whether a round-type filter asks for follow-ups; the two are published
+// apart, never together.
+Result<bool> FollowUpOf(const Filter& f, int baseline) {
+  if (f.range || f.values.empty()) {
+    return Error{"rundetype må gis som én verdi: 0-punktsmåling eller oppfølging"};
+  }
+  const bool all_baseline =
+      std::all_of(f.values.begin(), f.values.end(), [&](int v) { return v == baseline; });
+  const bool none_baseline =
+      std::none_of(f.values.begin(), f.values.end(), [&](int v) { return v == baseline; });
+  if (!all_baseline && !none_baseline) {
+    return Error{"0-punktsmålinger og oppfølgingsmålinger publiseres hver for seg, ikke sammen"};
+  }
+  return none_baseline;
+}
+
+// The filters' values into `fixed`; whether the round set is the follow-ups.
+Result<bool> FixByFilters(const std::vector<Filter>& where, int baseline,
+                          std::map<Variable, int>& fixed) {
   std::optional<bool> follow_up;
-  std::map<Variable, int> fixed;
   for (const Filter& f : where) {
     if (f.variable == Variable::kRoundType) {
-      if (f.range || f.values.empty()) {
-        return Error{"rundetype må gis som én verdi: 0-punktsmåling eller oppfølging"};
-      }
-      const bool all_baseline =
-          std::all_of(f.values.begin(), f.values.end(), [&](int v) { return v == baseline; });
-      const bool none_baseline =
-          std::none_of(f.values.begin(), f.values.end(), [&](int v) { return v == baseline; });
-      if (!all_baseline && !none_baseline) {
-        return Error{
-            "0-punktsmålinger og oppfølgingsmålinger publiseres hver for seg, ikke sammen"};
-      }
-      follow_up = none_baseline;
+      SAMKART_ASSIGN_OR_RETURN(follow_up, FollowUpOf(f, baseline));
       continue;
     }
     if (!IsCanonical(f.variable)) {
       return Error{fmt::format("publiserte tabeller kan ikke avgrenses etter «{}»; bare etter {}",
                                VariableName(f.variable), VariableList())};
     }
-    int value = 0;
-    if (f.range) {
-      if (f.range->first != f.range->second) {
-        return Error{fmt::format(
-            "publiserte tabeller tar én verdi per avgrensning, ikke et intervall ({}={}..{}): "
-            "to intervaller trukket fra hverandre ville vise celler som er skjult",
-            VariableName(f.variable), f.range->first, f.range->second)};
-      }
-      value = f.range->first;
-    } else if (f.values.size() != 1) {
-      return Error{fmt::format(
-          "publiserte tabeller tar én verdi per avgrensning, ikke flere ({}): bruk en inndeling "
-          "(--by {}) i stedet",
-          VariableName(f.variable), VariableName(f.variable))};
-    } else {
-      value = f.values[0];
-    }
+    SAMKART_ASSIGN_OR_RETURN(const int value, SingleValue(f));
     if (const auto it = fixed.find(f.variable); it != fixed.end() && it->second != value) {
       return Error{fmt::format("«{}» er avgrenset to ganger", VariableName(f.variable))};
     }
@@ -165,6 +174,12 @@ Result<Publication::Address> Publication::AddressOf(const std::vector<Filter>& w
     return Error{
         "velg 0-punktsmålinger eller oppfølgingsmålinger (round_type); de publiseres hver for seg"};
   }
+  return *follow_up;
+}
+
+// The group's values of the breakdown into `fixed`.
+Status FixByBreakdown(const std::vector<Variable>& by, const std::vector<int>& group,
+                      std::map<Variable, int>& fixed) {
   for (std::size_t i = 0; i < by.size(); ++i) {
     if (by[i] == Variable::kRoundType) {
       return Error{
@@ -178,36 +193,54 @@ Result<Publication::Address> Publication::AddressOf(const std::vector<Filter>& w
     // A total row (no group) is the margin over the breakdown.
     if (i < group.size()) fixed[by[i]] = group[i];
   }
-  Address address;
-  address.follow_up = *follow_up;
+  return Ok();
+}
+
+}  // namespace
+
+Result<bool> Publication::FoldIntoMunicipality(std::map<Variable, int>& fixed,
+                                               bool follow_up) const {
+  const auto m = fixed.find(Variable::kMunicipality);
+  if (m == fixed.end()) return false;
+  if (audience_ == Audience::kAggregatesOnly) {
+    return Error{"enkeltkommuner vises ikke for denne rollen"};
+  }
   bool empty = false;
-  if (const auto m = fixed.find(Variable::kMunicipality); m != fixed.end()) {
-    if (audience_ == Audience::kAggregatesOnly) {
-      return Error{"enkeltkommuner vises ikke for denne rollen"};
+  const auto nest = nesting_.find(m->second);
+  for (const Variable v : {Variable::kRegion, Variable::kSizeGroup}) {
+    const auto it = fixed.find(v);
+    if (it == fixed.end()) continue;
+    if (nest == nesting_.end() ||
+        it->second != (v == Variable::kRegion ? nest->second.first : nest->second.second)) {
+      empty = true;
     }
-    const auto nest = nesting_.find(m->second);
-    for (const Variable v : {Variable::kRegion, Variable::kSizeGroup}) {
-      const auto it = fixed.find(v);
-      if (it == fixed.end()) continue;
-      if (nest == nesting_.end() ||
-          it->second != (v == Variable::kRegion ? nest->second.first : nest->second.second)) {
-        empty = true;
-      }
-      fixed.erase(it);
-    }
-    // One round in the set: the municipality with its year is the municipality.
-    const auto& years = years_[*follow_up ? 1 : 0];
-    if (const auto y = fixed.find(Variable::kYear); y != fixed.end()) {
-      const auto rounds = years.find(m->second);
-      if (rounds == years.end() || std::find(rounds->second.begin(), rounds->second.end(),
-                                             y->second) == rounds->second.end()) {
-        empty = true;
-        fixed.erase(y);
-      } else if (rounds->second.size() == 1) {
-        fixed.erase(y);
-      }
+    fixed.erase(it);
+  }
+  // One round in the set: the municipality with its year is the municipality.
+  const auto& years = years_[follow_up ? 1 : 0];
+  if (const auto y = fixed.find(Variable::kYear); y != fixed.end()) {
+    const auto rounds = years.find(m->second);
+    if (rounds == years.end() || std::find(rounds->second.begin(), rounds->second.end(),
+                                           y->second) == rounds->second.end()) {
+      empty = true;
+      fixed.erase(y);
+    } else if (rounds->second.size() == 1) {
+      fixed.erase(y);
     }
   }
+  return empty;
+}
+
+Result<Publication::Address> Publication::AddressOf(const std::vector<Filter>& where,
+                                                    const std::vector<Variable>& by,
+                                                    const std::vector<int>& group) const {
+  const int baseline = instrument_.round_types.empty() ? 1 : instrument_.round_types[0].code;
+  std::map<Variable, int> fixed;
+  SAMKART_ASSIGN_OR_RETURN(const bool follow_up, FixByFilters(where, baseline, fixed));
+  SAMKART_TRY(FixByBreakdown(by, group, fixed));
+  Address address;
+  address.follow_up = follow_up;
+  SAMKART_ASSIGN_OR_RETURN(const bool empty, FoldIntoMunicipality(fixed, follow_up));
   for (const auto& [v, value] : fixed) address.vars.push_back(v);
   SortVariables(address.vars);
   if (!IsCanonicalTable(address.vars)) {
@@ -281,6 +314,29 @@ void Publication::ProtectAll(unsigned threads,
   });
 }
 
+namespace {
+
+// The canonical tables, coarse first; an audience of aggregates only gets
+// none by municipality.
+std::vector<std::vector<Variable>> CanonicalTables(bool aggregates_only) {
+  const auto& all = CanonicalVariables();
+  std::vector<std::vector<Variable>> tables;
+  tables.push_back({});
+  for (std::size_t a = 0; a < all.size(); ++a) tables.push_back({all[a]});
+  for (std::size_t a = 0; a < all.size(); ++a) {
+    for (std::size_t b = a + 1; b < all.size(); ++b) {
+      std::vector<Variable> vars = {all[a], all[b]};
+      if (IsCanonicalTable(vars)) tables.push_back(vars);
+    }
+  }
+  if (aggregates_only) {
+    std::erase_if(tables, [](const auto& vars) { return Has(vars, Variable::kMunicipality); });
+  }
+  return tables;
+}
+
+}  // namespace
+
 const Publication::Atoms& Publication::AtomsOf(bool follow_up) const {
   AtomSlot& slot = atoms_[follow_up ? 1 : 0];
   std::call_once(slot.once, [&] {
@@ -303,20 +359,7 @@ const Publication::Atoms& Publication::AtomsOf(bool follow_up) const {
       out.respondents[it->second] += 1;
     }
 
-    // The canonical tables, coarse first.
-    const auto& all = CanonicalVariables();
-    out.tables.push_back({});
-    for (std::size_t a = 0; a < all.size(); ++a) out.tables.push_back({all[a]});
-    for (std::size_t a = 0; a < all.size(); ++a) {
-      for (std::size_t b = a + 1; b < all.size(); ++b) {
-        std::vector<Variable> vars = {all[a], all[b]};
-        if (IsCanonicalTable(vars)) out.tables.push_back(vars);
-      }
-    }
-    if (audience_ == Audience::kAggregatesOnly) {
-      std::erase_if(out.tables,
-                    [](const auto& vars) { return Has(vars, Variable::kMunicipality); });
-    }
+    out.tables = CanonicalTables(audience_ == Audience::kAggregatesOnly);
     out.cells_of_table.resize(out.tables.size());
     std::vector<std::set<int>> municipalities_of;
     auto value_of = [&](uint64_t atom, Variable v) -> int {
@@ -386,6 +429,92 @@ const Publication::Atoms& Publication::AtomsOf(bool follow_up) const {
   return slot.atoms;
 }
 
+std::vector<std::vector<double>> Publication::AtomValues(const Atoms& atom_index,
+                                                         const std::vector<std::size_t>& items,
+                                                         const ShareRule* rule) const {
+  const std::size_t layers = rule != nullptr ? 2 * items.size() : 1;
+  const std::size_t atoms = atom_index.keys.size();
+  std::vector<std::vector<double>> atom_values(layers, std::vector<double>(atoms, 0));
+  if (rule == nullptr) {
+    atom_values[0] = atom_index.respondents;
+    return atom_values;
+  }
+  // Per answer code: 0 outside the denominator, 1 in it, 2 also reported;
+  // a table lookup and two additions per row, with no branch.
+  std::array<uint8_t, 256> kind{};
+  for (std::size_t code = 0; code < kind.size(); ++code) {
+    const bool in = code < rule->in_denominator.size() && rule->in_denominator[code];
+    const bool reported = code < rule->reported.size() && rule->reported[code];
+    kind[code] = in ? (reported ? 2 : 1) : 0;
+  }
+  std::vector<uint32_t> n(atoms), count(atoms);
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const std::vector<uint8_t>& answers = data_.items[items[i]];
+    std::fill(n.begin(), n.end(), 0);
+    std::fill(count.begin(), count.end(), 0);
+    for (const uint32_t r : atom_index.rows) {
+      const uint8_t k = kind[answers[r]];
+      const uint32_t a = atom_index.of_row[r];
+      n[a] += k != 0;
+      count[a] += k >> 1;
+    }
+    std::copy(n.begin(), n.end(), atom_values[2 * i].begin());
+    std::copy(count.begin(), count.end(), atom_values[2 * i + 1].begin());
+  }
+  return atom_values;
+}
+
+namespace {
+
+// What hiding a cell costs: its size. The numbers reports lead with —
+// the nation's and each municipality's own, per round — cost a thousand
+// times more, the last a secondary suppression should take.
+void SetCosts(ProtectedFamily& out) {
+  out.cells.cost.assign(out.cells.cells, 0.0);
+  for (std::size_t cell = 0; cell < out.cells.cells; ++cell) {
+    for (const auto& layer : out.cells.values) {
+      out.cells.cost[cell] = std::max(out.cells.cost[cell], layer[cell]);
+    }
+    const std::vector<Variable>& vars = out.tables[out.address[cell].first];
+    const bool headline = std::all_of(vars.begin(), vars.end(), [](Variable v) {
+      return v == Variable::kMunicipality || v == Variable::kYear;
+    });
+    if (headline) out.cells.cost[cell] *= kHeadlineWeight;
+  }
+}
+
+}  // namespace
+
+// Primary suppression: small groups, small counts, and for an audience of
+// aggregates only, cells of too few municipalities.
+void Publication::MarkPrimary(ProtectedFamily& out, const std::vector<double>& respondents,
+                              bool by_share) const {
+  const std::size_t layers = out.cells.values.size();
+  out.primary.assign(out.cells.cells, false);
+  out.sensitivity.threshold.assign(layers, 0);
+  for (std::size_t l = 0; l < layers; l += by_share ? 2 : 1) {
+    out.sensitivity.threshold[l] = static_cast<double>(rules_.min_n);
+  }
+  for (std::size_t cell = 0; cell < out.cells.cells; ++cell) {
+    // A small group is hidden whole, also where nobody in it answered: «ingen
+    // svar» would tell that none of a few people reached a question.
+    bool primary = respondents[cell] < static_cast<double>(rules_.min_n);
+    for (std::size_t l = 0; l < layers; l += by_share ? 2 : 1) {
+      const double n = out.cells.values[l][cell];
+      if (n > 0 && n < static_cast<double>(rules_.min_n)) primary = true;
+      if (by_share && n > 0 && rules_.max_small_count) {
+        const double count = out.cells.values[l + 1][cell];
+        const auto small = static_cast<double>(*rules_.max_small_count);
+        if (count <= small || n - count <= small) primary = true;
+      }
+    }
+    if (audience_ == Audience::kAggregatesOnly && out.municipalities[cell] < kMinMunicipalities) {
+      primary = true;
+    }
+    out.primary[cell] = primary;
+  }
+}
+
 ProtectedFamily Publication::Protect(const std::string& family_id, bool follow_up) const {
   ProtectedFamily out;
   out.family = family_id;
@@ -398,40 +527,11 @@ ProtectedFamily Publication::Protect(const std::string& family_id, bool follow_u
       if (data_.item_refs[i].family == family) out.items.push_back(i);
     }
   }
-  const std::size_t layers = family != nullptr ? 2 * out.items.size() : 1;
-
   // Atoms: municipality × year × service × position, with their numbers.
   const Atoms& atom_index = AtomsOf(follow_up);
-  const std::vector<uint64_t>& atoms = atom_index.keys;
-  const std::vector<double>& atom_respondents = atom_index.respondents;
-  const std::vector<uint32_t>& atom_of_row = atom_index.of_row;
-  std::vector<std::vector<double>> atom_values(layers, std::vector<double>(atoms.size(), 0));
-  if (family == nullptr) {
-    atom_values[0] = atom_respondents;
-  } else {
-    // Per answer code: 0 outside the denominator, 1 in it, 2 also reported;
-    // a table lookup and two additions per row, with no branch.
-    std::array<uint8_t, 256> kind{};
-    for (std::size_t code = 0; code < kind.size(); ++code) {
-      const bool in = code < rule->in_denominator.size() && rule->in_denominator[code];
-      const bool reported = code < rule->reported.size() && rule->reported[code];
-      kind[code] = in ? (reported ? 2 : 1) : 0;
-    }
-    std::vector<uint32_t> n(atoms.size()), count(atoms.size());
-    for (std::size_t i = 0; i < out.items.size(); ++i) {
-      const std::vector<uint8_t>& answers = data_.items[out.items[i]];
-      std::fill(n.begin(), n.end(), 0);
-      std::fill(count.begin(), count.end(), 0);
-      for (const uint32_t r : atom_index.rows) {
-        const uint8_t k = kind[answers[r]];
-        const uint32_t a = atom_of_row[r];
-        n[a] += k != 0;
-        count[a] += k >> 1;
-      }
-      std::copy(n.begin(), n.end(), atom_values[2 * i].begin());
-      std::copy(count.begin(), count.end(), atom_values[2 * i + 1].begin());
-    }
-  }
+  const std::vector<std::vector<double>> atom_values =
+      AtomValues(atom_index, out.items, rule ? &*rule : nullptr);
+  const std::size_t layers = atom_values.size();
 
   // The canonical cells (the same for every family of the round set), and
   // the family's numbers summed into them.
@@ -441,55 +541,17 @@ ProtectedFamily Publication::Protect(const std::string& family_id, bool follow_u
   out.municipalities = atom_index.municipalities;
   out.cells.cells = out.address.size();
   out.cells.sums = atom_index.sums;
-  const std::vector<double>& respondents = atom_index.cell_respondents;
   out.cells.values.assign(layers, std::vector<double>(out.cells.cells, 0));
-  for (std::size_t a = 0; a < atoms.size(); ++a) {
+  for (std::size_t a = 0; a < atom_index.keys.size(); ++a) {
     for (const uint32_t cell : atom_index.cells_of_atom[a]) {
       for (std::size_t l = 0; l < layers; ++l) out.cells.values[l][cell] += atom_values[l][a];
     }
   }
-  // What hiding a cell costs: its size. The numbers reports lead with —
-  // the nation's and each municipality's own, per round — cost a thousand
-  // times more, the last a secondary suppression should take.
-  out.cells.cost.assign(out.cells.cells, 0.0);
-  for (std::size_t cell = 0; cell < out.cells.cells; ++cell) {
-    for (const auto& layer : out.cells.values) {
-      out.cells.cost[cell] = std::max(out.cells.cost[cell], layer[cell]);
-    }
-    const std::vector<Variable>& vars = out.tables[out.address[cell].first];
-    const bool headline = std::all_of(vars.begin(), vars.end(), [](Variable v) {
-      return v == Variable::kMunicipality || v == Variable::kYear;
-    });
-    if (headline) out.cells.cost[cell] *= kHeadlineWeight;
-  }
+  SetCosts(out);
   for (std::size_t i = 0; family != nullptr && i < out.items.size(); ++i) {
     out.cells.at_most.emplace_back(2 * i + 1, 2 * i);
   }
-
-  // Primary suppression.
-  out.primary.assign(out.cells.cells, false);
-  out.sensitivity.threshold.assign(layers, 0);
-  for (std::size_t l = 0; l < layers; l += family != nullptr ? 2 : 1) {
-    out.sensitivity.threshold[l] = static_cast<double>(rules_.min_n);
-  }
-  for (std::size_t cell = 0; cell < out.cells.cells; ++cell) {
-    // A small group is hidden whole, also where nobody in it answered: «ingen
-    // svar» would tell that none of a few people reached a question.
-    bool primary = respondents[cell] < static_cast<double>(rules_.min_n);
-    for (std::size_t l = 0; l < layers; l += family != nullptr ? 2 : 1) {
-      const double n = out.cells.values[l][cell];
-      if (n > 0 && n < static_cast<double>(rules_.min_n)) primary = true;
-      if (family != nullptr && n > 0 && rules_.max_small_count) {
-        const double count = out.cells.values[l + 1][cell];
-        const auto small = static_cast<double>(*rules_.max_small_count);
-        if (count <= small || n - count <= small) primary = true;
-      }
-    }
-    if (audience_ == Audience::kAggregatesOnly && out.municipalities[cell] < kMinMunicipalities) {
-      primary = true;
-    }
-    out.primary[cell] = primary;
-  }
+  MarkPrimary(out, atom_index.cell_respondents, family != nullptr);
   out.sensitivity.sensitive = out.primary;
   out.hidden = CachedProtection(out.cells, out.sensitivity, out.primary);
   return out;

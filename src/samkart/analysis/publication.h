@@ -165,6 +165,16 @@ class Publication {
     std::vector<LinkedCells::Sum> sums;
   };
   const Atoms& AtomsOf(bool follow_up) const;
+  // Per layer (n and count per item, or respondents without a family) and atom.
+  std::vector<std::vector<double>> AtomValues(const Atoms& atoms,
+                                              const std::vector<std::size_t>& items,
+                                              const ShareRule* rule) const;
+  void MarkPrimary(ProtectedFamily& family, const std::vector<double>& respondents,
+                   bool by_share) const;
+  // A municipality makes its region, size group and (with one round in
+  // the set) year redundant in `fixed`; true when they contradict it and
+  // the cell is one nobody is in.
+  Result<bool> FoldIntoMunicipality(std::map<Variable, int>& fixed, bool follow_up) const;
 
   const Dataset& data_;
   const instrument::Instrument& instrument_;

@@ -6,14 +6,20 @@
 
 #include "samkart/analysis/cooperation.h"
 #include "samkart/analysis/publication.h"
-#include "samkart/analysis/table_format.h"
 #include "samkart/instrument/loader.h"
+#include "samkart/present/table_format.h"
 
 namespace samkart::analysis {
 namespace {
 
 using instrument::kBlank;
 using instrument::kNotAsked;
+using present::FormatTableCsv;
+using present::FormatTableText;
+using present::kInternalMark;
+using present::kNoAnswersMark;
+using present::MarkInternal;
+using present::NeutraliseFormula;
 
 class TableTest : public ::testing::Test {
  protected:

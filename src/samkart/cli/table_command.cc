@@ -9,10 +9,10 @@
 #include "samkart/analysis/dataset.h"
 #include "samkart/analysis/publication.h"
 #include "samkart/analysis/table.h"
-#include "samkart/analysis/table_format.h"
 #include "samkart/cli/context.h"
 #include "samkart/core/text.h"
 #include "samkart/io/text_file.h"
+#include "samkart/present/table_format.h"
 
 namespace samkart::cli {
 
@@ -122,7 +122,7 @@ void AddTableCommand(CLI::App& app, Context& context) {
   command->add_flag("--internt", internal,
                     "Intern modus: alle celler, også de publiseringsreglene skjuler, og alle "
                     "avgrensninger; hver utskrift merkes «" +
-                        std::string(analysis::kInternalMark) + "»");
+                        std::string(present::kInternalMark) + "»");
   command->callback([&context] {
     auto fail = [&](const std::string& message) {
       std::cerr << "samkart: " << message << "\n";
@@ -206,17 +206,17 @@ void AddTableCommand(CLI::App& app, Context& context) {
     const analysis::Table& result = tables[0];
 
     if (format == "xlsx") {
-      io::ExportTable export_table = analysis::ToExportTable(result, *data, *in);
-      if (internal) analysis::MarkInternal(export_table);
+      io::ExportTable export_table = present::ToExportTable(result, *data, *in);
+      if (internal) present::MarkInternal(export_table);
       auto written = io::WriteExport(export_table, io::ExportFormat::kXlsx, out);
       if (!written.ok()) return fail(written.error().message);
       std::cout << fmt::format("Skrev {}\n", out);
       return;
     }
-    std::string text = format == "csv"    ? analysis::FormatTableCsv(result, *data, *in)
-                       : format == "json" ? analysis::FormatTableJson(result, *data, *in)
-                                          : analysis::FormatTableText(result, *data, *in);
-    if (internal) text = analysis::MarkInternal(text, format);
+    std::string text = format == "csv"    ? present::FormatTableCsv(result, *data, *in)
+                       : format == "json" ? present::FormatTableJson(result, *data, *in)
+                                          : present::FormatTableText(result, *data, *in);
+    if (internal) text = present::MarkInternal(text, format);
     if (out.empty()) {
       std::cout << text;
     } else {

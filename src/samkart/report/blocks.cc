@@ -5,7 +5,7 @@
 #include <set>
 
 #include "samkart/analysis/cooperation.h"
-#include "samkart/analysis/table_format.h"
+#include "samkart/present/table_format.h"
 #include "samkart/report/indicators.h"
 
 #include "fmt/format.h"
@@ -22,7 +22,7 @@ std::string GroupLabel(const ReportInputs& inputs, Variable by, int value) {
     const instrument::Service* s = inputs.instrument->FindServiceByCode(value);
     if (s != nullptr) return s->short_label.empty() ? s->label : s->short_label;
   }
-  return analysis::GroupValueLabel(*inputs.data, *inputs.instrument, by, value);
+  return present::GroupValueLabel(*inputs.data, *inputs.instrument, by, value);
 }
 
 std::string ServiceName(const instrument::Instrument& instrument, int code) {

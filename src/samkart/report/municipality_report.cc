@@ -5,8 +5,8 @@
 #include <map>
 #include <set>
 
-#include "samkart/analysis/table_format.h"
 #include "samkart/instrument/codebook.h"
+#include "samkart/present/table_format.h"
 #include "samkart/report/blocks.h"
 #include "samkart/report/indicators.h"
 
@@ -117,19 +117,28 @@ std::string DiscussionQuestion(const instrument::Instrument& instrument, const D
       local, nation, instrument::DescribeReportedShare(instrument, *d.family), d.question);
 }
 
-}  // namespace
+// What every chapter of one municipality's report needs to know.
+struct MunicipalityContext {
+  const ReportInputs& inputs;
+  const analysis::Dataset& data;
+  const instrument::Instrument& instrument;
+  int baseline_code = 0;
+  int municipality = 0;
+  std::string name;
+  Round current;
+  std::optional<Round> earlier;  // the baseline round before a follow-up
+  int region = 0;
+  std::string size_label;
+  std::vector<Filter> local;  // the municipality's current round
+  GroupCount respondents;
+};
 
-std::vector<int> MunicipalitiesWithData(const ReportInputs& inputs) {
-  std::set<int> seen(inputs.data->municipality.begin(), inputs.data->municipality.end());
-  return {seen.begin(), seen.end()};
-}
-
-Result<Document> BuildMunicipalityReport(const ReportInputs& inputs, int municipality) {
+// The municipality's rounds, name, size group and region, and its
+// published number of respondents.
+Result<MunicipalityContext> ResolveMunicipality(const ReportInputs& inputs, int municipality) {
   const analysis::Dataset& data = *inputs.data;
   const instrument::Instrument& instrument = *inputs.instrument;
   const int baseline_code = BaselineCode(instrument);
-
-  // The municipality's rounds, its size group and region.
   std::map<int, Round> rounds;  // by year
   int size_group = 0, region = 0;
   const analysis::ColumnView round_type = data.Column(Variable::kRoundType);
@@ -143,8 +152,6 @@ Result<Document> BuildMunicipalityReport(const ReportInputs& inputs, int municip
     return Error{fmt::format("kommune {} har ingen svar i databasen", municipality)};
   }
   const auto name_it = data.municipality_names.find(municipality);
-  const std::string name =
-      name_it != data.municipality_names.end() ? name_it->second : std::to_string(municipality);
   const Round current = rounds.rbegin()->second;
   std::optional<Round> earlier;
   if (current.round_type != baseline_code) {
@@ -152,214 +159,255 @@ Result<Document> BuildMunicipalityReport(const ReportInputs& inputs, int municip
       if (round.round_type == baseline_code && year < current.year) earlier = round;
     }
   }
+  std::vector<Filter> local = {{Variable::kMunicipality, {municipality}, std::nullopt},
+                               {Variable::kYear, {current.year}, std::nullopt},
+                               {Variable::kRoundType, {current.round_type}, std::nullopt}};
+  SAMKART_ASSIGN_OR_RETURN(const GroupCount respondents, PublishedCount(inputs, local));
+  return MunicipalityContext{
+      .inputs = inputs,
+      .data = data,
+      .instrument = instrument,
+      .baseline_code = baseline_code,
+      .municipality = municipality,
+      .name =
+          name_it != data.municipality_names.end() ? name_it->second : std::to_string(municipality),
+      .current = current,
+      .earlier = earlier,
+      .region = region,
+      .size_label = present::GroupValueLabel(data, instrument, Variable::kSizeGroup, size_group),
+      .local = std::move(local),
+      .respondents = respondents,
+  };
+}
 
-  const std::vector<Filter> local = {{Variable::kMunicipality, {municipality}, std::nullopt},
-                                     {Variable::kYear, {current.year}, std::nullopt},
-                                     {Variable::kRoundType, {current.round_type}, std::nullopt}};
-  const std::vector<Filter> nation = {{Variable::kRoundType, {baseline_code}, std::nullopt}};
-  std::vector<Filter> same_size = nation;
-  same_size.push_back({Variable::kSizeGroup, {size_group}, std::nullopt});
-  auto respondents = PublishedCount(inputs, local);
-  if (!respondents.ok()) return respondents.error();
-  const std::string size_label =
-      analysis::GroupValueLabel(data, instrument, Variable::kSizeGroup, size_group);
-
-  Document doc;
-  doc.title = fmt::format("Kompetanse og samhandling i {}", name);
-  doc.subtitle = fmt::format("Kommunerapport – {}", RoundLabel(instrument, current));
-  doc.front_matter = {
-      respondents->suppressed
+std::vector<std::string> FrontMatter(const MunicipalityContext& m) {
+  return {
+      m.respondents.suppressed
           ? std::string("Svar fra ansatte som møter barn, unge og familier (antallet vises ikke "
                         "etter publiseringsreglene).")
           : fmt::format("{} svar fra ansatte som møter barn, unge og familier.",
-                        FormatCount(respondents->count)),
-      fmt::format("Kommunestørrelse: {}. KORUS-region: {}.", size_label,
-                  analysis::GroupValueLabel(data, instrument, Variable::kRegion, region)),
+                        FormatCount(m.respondents.count)),
+      fmt::format("Kommunestørrelse: {}. KORUS-region: {}.", m.size_label,
+                  present::GroupValueLabel(m.data, m.instrument, Variable::kRegion, m.region)),
       fmt::format("{} sammenlignes med 0-punktsmålingene til de andre kommunene i databasen "
                   "(resten av landet) og til de andre kommunene med samme størrelse (resten av "
                   "størrelsesgruppen), ikke med en helhet der {} selv er med.",
-                  name, name),
-      fmt::format("Laget av Samkart {} fra {}.", inputs.generated_on, inputs.source)};
-  doc.legend = Legend(inputs.rules);
+                  m.name, m.name),
+      fmt::format("Laget av Samkart {} fra {}.", m.inputs.generated_on, m.inputs.source)};
+}
 
-  // Every comparison the report makes, first, so the false discovery rate
-  // is controlled over all of them together: each family against the rest
-  // of the nation and the rest of the size group, and the change since the
-  // baseline round.
-  const std::vector<Filter> baseline_rounds = {
-      {Variable::kRoundType, {baseline_code}, std::nullopt}};
-  std::vector<Filter> before;
-  if (earlier) {
-    before = {{Variable::kMunicipality, {municipality}, std::nullopt},
-              {Variable::kYear, {earlier->year}, std::nullopt},
-              {Variable::kRoundType, {earlier->round_type}, std::nullopt}};
-  }
-  struct FamilyComparisons {
-    std::vector<ItemComparison> nation, size, change;
-  };
-  std::vector<FamilyComparisons> compared(instrument.families.size());
+struct FamilyComparisons {
+  std::vector<ItemComparison> nation, size, change;
+};
+
+// Every comparison the report makes, so the false discovery rate is
+// controlled over all of them together.
+struct Comparisons {
+  std::vector<FamilyComparisons> families;  // in the instrument's order
   std::vector<std::optional<analysis::Difference>*> tested;
-  for (std::size_t f = 0; f < instrument.families.size(); ++f) {
-    const instrument::Family& family = instrument.families[f];
-    auto vs_nation = CompareFamilyWithRest(inputs, family, local, analysis::Comparison::kNation,
-                                           baseline_rounds);
-    if (!vs_nation.ok()) return vs_nation.error();
-    auto vs_size = CompareFamilyWithRest(inputs, family, local, analysis::Comparison::kSizeGroup,
-                                         baseline_rounds);
-    if (!vs_size.ok()) return vs_size.error();
-    compared[f].nation = std::move(vs_nation).value();
-    compared[f].size = std::move(vs_size).value();
-    if (earlier) {
-      auto change = CompareFamily(inputs, family, local, before);
-      if (!change.ok()) return change.error();
-      compared[f].change = std::move(change).value();
+  std::size_t raw_significant = 0;  // before the false discovery control
+};
+
+// Each family against the rest of the nation and the rest of the size
+// group, and the change since the baseline round. `out` owns the
+// differences `tested` points into.
+Status CompareAll(const MunicipalityContext& m, Comparisons& out) {
+  const std::vector<Filter> baseline_rounds = {
+      {Variable::kRoundType, {m.baseline_code}, std::nullopt}};
+  std::vector<Filter> before;
+  if (m.earlier) {
+    before = {{Variable::kMunicipality, {m.municipality}, std::nullopt},
+              {Variable::kYear, {m.earlier->year}, std::nullopt},
+              {Variable::kRoundType, {m.earlier->round_type}, std::nullopt}};
+  }
+  out.families.resize(m.instrument.families.size());
+  for (std::size_t f = 0; f < m.instrument.families.size(); ++f) {
+    const instrument::Family& family = m.instrument.families[f];
+    FamilyComparisons& compared = out.families[f];
+    SAMKART_ASSIGN_OR_RETURN(compared.nation,
+                             CompareFamilyWithRest(m.inputs, family, m.local,
+                                                   analysis::Comparison::kNation, baseline_rounds));
+    SAMKART_ASSIGN_OR_RETURN(
+        compared.size, CompareFamilyWithRest(m.inputs, family, m.local,
+                                             analysis::Comparison::kSizeGroup, baseline_rounds));
+    if (m.earlier) {
+      SAMKART_ASSIGN_OR_RETURN(compared.change, CompareFamily(m.inputs, family, m.local, before));
     }
-    for (auto* list : {&compared[f].nation, &compared[f].size, &compared[f].change}) {
+    for (auto* list : {&compared.nation, &compared.size, &compared.change}) {
       for (ItemComparison& c : *list) {
-        if (c.difference) tested.push_back(&c.difference);
+        if (c.difference) out.tested.push_back(&c.difference);
       }
     }
   }
-  const std::size_t raw_significant = MarkDiscoveries(tested);
+  out.raw_significant = MarkDiscoveries(out.tested);
+  return Ok();
+}
 
-  std::vector<Section> family_sections;
+// What the family chapters find, for the summary and the strengths.
+struct Findings {
   std::vector<Deviation> deviations;
   std::vector<AbsoluteShare> shares;
   std::optional<Number> concerned, acted;
-  for (std::size_t f = 0; f < instrument.families.size(); ++f) {
-    const instrument::Family& family = instrument.families[f];
-    const std::vector<ItemComparison>& vs_nation = compared[f].nation;
-    const std::vector<ItemComparison>& vs_size = compared[f].size;
-    bool asked = false;
-    std::size_t n_low = SIZE_MAX, n_high = 0;
-    for (const auto& c : vs_nation) {
-      if (c.subset.n > 0 || c.subset.suppressed) asked = true;
-      if (c.subset.n > 0) {
-        n_low = std::min(n_low, c.subset.n);
-        n_high = std::max(n_high, c.subset.n);
-      }
-    }
-    if (!asked) continue;  // not in this round's questionnaire
+};
 
-    Section section{family.id, family.title, 1, {}};
-    section.blocks.push_back(Paragraph{"Spørsmål: " + family.stem});
-    Chart chart;
-    chart.kind = ChartKind::kBars;
-    chart.title = fmt::format("{} – {} mot resten av landet", family.title, name);
-    ChartSeries ours{name, {}}, national{kRestOfNation, {}}, size{kRestOfSizeGroup, {}};
-    DataTable table;
-    table.caption =
-        fmt::format("{}: {}, resten av størrelsesgruppen og resten av landet", family.title, name);
-    table.columns = {"", name, kRestOfSizeGroup, kRestOfNation, "Forskjell fra resten av landet"};
-    for (std::size_t i = 0; i < vs_nation.size(); ++i) {
-      const ItemComparison& c = vs_nation[i];
-      const ItemComparison& s = vs_size[i];
-      const std::string label = ItemLabel(data, c.item);
-      chart.labels.push_back(label);
-      ours.values.push_back(ShareOf(c.subset));
-      national.values.push_back(ShareOf(c.reference));
-      size.values.push_back(ShareOf(s.reference));
-      table.rows.push_back(
-          {TextCell(label, true), PercentCell(ShareOf(c.subset)), PercentCell(ShareOf(s.reference)),
-           PercentCell(ShareOf(c.reference)),
-           PointsCell(PointsNumber(c.difference), c.difference && c.difference->significant)});
-      if (c.difference && family.polarity != instrument::Polarity::kDescriptive) {
-        const double sign = family.polarity == instrument::Polarity::kHigherIsWorse ? -1 : 1;
-        const instrument::Item& item = *data.item_refs[c.item].item;
-        deviations.push_back({&family, c, sign * c.difference->estimate * 100, label,
-                              Question(family, item), item.partner_service});
-      }
-      if (!c.subset.suppressed && c.subset.n > 0 &&
-          family.polarity != instrument::Polarity::kDescriptive) {
-        shares.push_back({&family, c.subset.share, label});
-      }
-    }
-    if (family.id == "concern_experienced" && !vs_nation.empty()) {
-      concerned = ShareOf(vs_nation[0].subset);
-    }
-    if (family.id == "acted_on_concern" && !vs_nation.empty()) {
-      acted = ShareOf(vs_nation[0].subset);
-    }
-    chart.series.push_back(std::move(ours));
-    chart.markers.push_back(std::move(national));
-    chart.markers.push_back(std::move(size));
-    chart.description = fmt::format(
-        "Søylene viser {}, merkene de andre kommunene i landet og de andre kommunene med {}. "
-        "Tallene står i tabellen.",
-        name, size_label);
-    section.blocks.push_back(std::move(chart));
-    table.notes.push_back(fmt::format("{} N i {} = {}.", ShareRule(instrument, family), name,
-                                      n_high == 0 ? std::string(kSuppressedMark)
-                                      : n_low == n_high
-                                          ? FormatCount(n_high)
-                                          : FormatCount(n_low) + "–" + FormatCount(n_high)));
-    section.blocks.push_back(std::move(table));
+// Whether the round's questionnaire asked the family at all.
+bool WasAsked(const std::vector<ItemComparison>& vs_nation) {
+  return std::any_of(vs_nation.begin(), vs_nation.end(),
+                     [](const ItemComparison& c) { return c.subset.n > 0 || c.subset.suppressed; });
+}
 
-    // Inside the municipality, by service, as far as the rules allow.
-    const std::string too_few = fmt::format(
-        "Ingen tjeneste i {} har nok svar på disse spørsmålene til at tallene kan vises per "
-        "tjeneste (publiseringsreglene krever minst {} svar i hver gruppe).",
-        name, inputs.rules.min_n);
-    Section by_service{family.id + "_tjeneste", family.title + " etter tjenestested", 2, {}};
-    if (family.id == "cooperation_with_services") {
-      std::string summary;
-      auto pairs = CooperationPairsTable(
-          inputs, local, fmt::format("Samarbeid mellom tjenestene i {}, begge retninger", name),
-          &summary);
-      if (!pairs.ok()) return pairs.error();
-      by_service.title = "Samarbeid mellom tjenestene i kommunen";
-      if (!summary.empty()) by_service.blocks.push_back(Paragraph{summary});
-      if (HasVisibleNumber(*pairs)) {
-        by_service.blocks.push_back(std::move(*pairs));
-      } else {
-        by_service.blocks.push_back(Paragraph{too_few});
-      }
-    } else {
-      auto tables = BreakdownTables(inputs, family, local, Variable::kService,
-                                    fmt::format("{} etter tjenestested i {}", family.title, name));
-      if (!tables.ok()) return tables.error();
-      // The «Alle» row repeats the municipality's own figures above.
-      const bool any = std::any_of(tables->begin(), tables->end(),
-                                   [](const DataTable& t) { return HasVisibleNumber(t, 1); });
-      if (!any) by_service.blocks.push_back(Paragraph{too_few});
-      for (auto& t : *tables) {
-        if (any) by_service.blocks.push_back(std::move(t));
-      }
+// «N i Meløy = 40–52»: the range of the municipality's visible n.
+std::string NRange(const std::vector<ItemComparison>& vs_nation) {
+  std::size_t n_low = SIZE_MAX, n_high = 0;
+  for (const auto& c : vs_nation) {
+    if (c.subset.n > 0) {
+      n_low = std::min(n_low, c.subset.n);
+      n_high = std::max(n_high, c.subset.n);
     }
-    family_sections.push_back(std::move(section));
-    family_sections.push_back(std::move(by_service));
   }
+  if (n_high == 0) return std::string(kSuppressedMark);
+  return n_low == n_high ? FormatCount(n_high) : FormatCount(n_low) + "–" + FormatCount(n_high);
+}
 
-  // Strengths and gaps: the real deviations from the rest of the nation —
-  // significant after the false discovery control and at least a material
-  // size — largest first, both ways.
+// The family's items in the municipality against the rest of the nation
+// and of the size group, as a chart and a table; records the deviations
+// and visible shares in `findings`.
+Section FamilySection(const MunicipalityContext& m, const instrument::Family& family,
+                      const FamilyComparisons& compared, Findings& findings) {
+  const std::vector<ItemComparison>& vs_nation = compared.nation;
+  const std::vector<ItemComparison>& vs_size = compared.size;
+  Section section{family.id, family.title, 1, {}};
+  section.blocks.push_back(Paragraph{"Spørsmål: " + family.stem});
+  Chart chart;
+  chart.kind = ChartKind::kBars;
+  chart.title = fmt::format("{} – {} mot resten av landet", family.title, m.name);
+  ChartSeries ours{m.name, {}}, national{kRestOfNation, {}}, size{kRestOfSizeGroup, {}};
+  DataTable table;
+  table.caption =
+      fmt::format("{}: {}, resten av størrelsesgruppen og resten av landet", family.title, m.name);
+  table.columns = {"", m.name, kRestOfSizeGroup, kRestOfNation, "Forskjell fra resten av landet"};
+  for (std::size_t i = 0; i < vs_nation.size(); ++i) {
+    const ItemComparison& c = vs_nation[i];
+    const ItemComparison& s = vs_size[i];
+    const std::string label = ItemLabel(m.data, c.item);
+    chart.labels.push_back(label);
+    ours.values.push_back(ShareOf(c.subset));
+    national.values.push_back(ShareOf(c.reference));
+    size.values.push_back(ShareOf(s.reference));
+    table.rows.push_back(
+        {TextCell(label, true), PercentCell(ShareOf(c.subset)), PercentCell(ShareOf(s.reference)),
+         PercentCell(ShareOf(c.reference)),
+         PointsCell(PointsNumber(c.difference), c.difference && c.difference->significant)});
+    if (c.difference && family.polarity != instrument::Polarity::kDescriptive) {
+      const double sign = family.polarity == instrument::Polarity::kHigherIsWorse ? -1 : 1;
+      const instrument::Item& item = *m.data.item_refs[c.item].item;
+      findings.deviations.push_back({&family, c, sign * c.difference->estimate * 100, label,
+                                     Question(family, item), item.partner_service});
+    }
+    if (!c.subset.suppressed && c.subset.n > 0 &&
+        family.polarity != instrument::Polarity::kDescriptive) {
+      findings.shares.push_back({&family, c.subset.share, label});
+    }
+  }
+  if (family.id == "concern_experienced" && !vs_nation.empty()) {
+    findings.concerned = ShareOf(vs_nation[0].subset);
+  }
+  if (family.id == "acted_on_concern" && !vs_nation.empty()) {
+    findings.acted = ShareOf(vs_nation[0].subset);
+  }
+  chart.series.push_back(std::move(ours));
+  chart.markers.push_back(std::move(national));
+  chart.markers.push_back(std::move(size));
+  chart.description = fmt::format(
+      "Søylene viser {}, merkene de andre kommunene i landet og de andre kommunene med {}. "
+      "Tallene står i tabellen.",
+      m.name, m.size_label);
+  section.blocks.push_back(std::move(chart));
+  table.notes.push_back(
+      fmt::format("{} N i {} = {}.", ShareRule(m.instrument, family), m.name, NRange(vs_nation)));
+  section.blocks.push_back(std::move(table));
+  return section;
+}
+
+// Inside the municipality, by service, as far as the rules allow; the
+// cooperation family as the matrix of pairs of services.
+Result<Section> ServiceSection(const MunicipalityContext& m, const instrument::Family& family) {
+  const std::string too_few = fmt::format(
+      "Ingen tjeneste i {} har nok svar på disse spørsmålene til at tallene kan vises per "
+      "tjeneste (publiseringsreglene krever minst {} svar i hver gruppe).",
+      m.name, m.inputs.rules.min_n);
+  Section by_service{family.id + "_tjeneste", family.title + " etter tjenestested", 2, {}};
+  if (family.id == "cooperation_with_services") {
+    std::string summary;
+    SAMKART_ASSIGN_OR_RETURN(
+        DataTable pairs,
+        CooperationPairsTable(
+            m.inputs, m.local,
+            fmt::format("Samarbeid mellom tjenestene i {}, begge retninger", m.name), &summary));
+    by_service.title = "Samarbeid mellom tjenestene i kommunen";
+    if (!summary.empty()) by_service.blocks.push_back(Paragraph{summary});
+    if (HasVisibleNumber(pairs)) {
+      by_service.blocks.push_back(std::move(pairs));
+    } else {
+      by_service.blocks.push_back(Paragraph{too_few});
+    }
+    return by_service;
+  }
+  SAMKART_ASSIGN_OR_RETURN(
+      std::vector<DataTable> tables,
+      BreakdownTables(m.inputs, family, m.local, Variable::kService,
+                      fmt::format("{} etter tjenestested i {}", family.title, m.name)));
+  // The «Alle» row repeats the municipality's own figures above.
+  const bool any = std::any_of(tables.begin(), tables.end(),
+                               [](const DataTable& t) { return HasVisibleNumber(t, 1); });
+  if (!any) by_service.blocks.push_back(Paragraph{too_few});
+  for (auto& t : tables) {
+    if (any) by_service.blocks.push_back(std::move(t));
+  }
+  return by_service;
+}
+
+// The real deviations from the rest of the nation — significant after the
+// false discovery control and at least a material size — largest first.
+struct StrengthsAndGaps {
+  std::vector<const Deviation*> better, worse;
+};
+
+// Sorts `deviations` (which the result points into) by size.
+StrengthsAndGaps SortedFindings(std::vector<Deviation>& deviations) {
   std::stable_sort(deviations.begin(), deviations.end(), [](const auto& a, const auto& b) {
     return a.towards_better > b.towards_better;
   });
-  std::vector<const Deviation*> better, worse;
+  StrengthsAndGaps out;
   for (const Deviation& d : deviations) {
     if (!IsFinding(d.comparison.difference)) continue;
-    if (d.towards_better > 0) better.push_back(&d);
+    if (d.towards_better > 0) out.better.push_back(&d);
   }
   for (auto it = deviations.rbegin(); it != deviations.rend(); ++it) {
-    if (IsFinding(it->comparison.difference) && it->towards_better < 0) worse.push_back(&*it);
+    if (IsFinding(it->comparison.difference) && it->towards_better < 0) out.worse.push_back(&*it);
   }
-  auto deviation_table = [&](const std::string& caption,
-                             const std::vector<const Deviation*>& list) {
-    DataTable t;
-    t.caption = caption;
-    t.columns = {"Spørsmål", "Tema", name, kRestOfNation, "Forskjell"};
-    for (const Deviation* d : list) {
-      const auto& c = d->comparison;
-      t.rows.push_back({TextCell(d->label, true), TextCell(d->family->title),
-                        PercentCell(ShareOf(c.subset)), PercentCell(ShareOf(c.reference)),
-                        PointsCell(PointsNumber(c.difference), c.difference->significant)});
-    }
-    t.notes.push_back(
-        "Forskjell i prosentpoeng fra resten av landet. For barrierer er en lavere andel enn i "
-        "resten av landet en styrke.");
-    return t;
-  };
+  return out;
+}
+
+DataTable DeviationTable(const MunicipalityContext& m, const std::string& caption,
+                         const std::vector<const Deviation*>& list) {
+  DataTable t;
+  t.caption = caption;
+  t.columns = {"Spørsmål", "Tema", m.name, kRestOfNation, "Forskjell"};
+  for (const Deviation* d : list) {
+    const auto& c = d->comparison;
+    t.rows.push_back({TextCell(d->label, true), TextCell(d->family->title),
+                      PercentCell(ShareOf(c.subset)), PercentCell(ShareOf(c.reference)),
+                      PointsCell(PointsNumber(c.difference), c.difference->significant)});
+  }
+  t.notes.push_back(
+      "Forskjell i prosentpoeng fra resten av landet. For barrierer er en lavere andel enn i "
+      "resten av landet en styrke.");
+  return t;
+}
+
+Section StrengthsSection(const MunicipalityContext& m, const Comparisons& comparisons,
+                         const StrengthsAndGaps& found) {
   Section strengths{"styrker", "Styrker og forbedringsområder", 1, {}};
   strengths.blocks.push_back(Paragraph{fmt::format(
       "Her står bare forskjeller fra resten av landet som både er statistisk signifikante og "
@@ -367,22 +415,27 @@ Result<Document> BuildMunicipalityReport(const ReportInputs& inputs, int municip
       "signifikante ut ved en tilfeldighet; derfor er signifikansen justert for mange "
       "sammenligninger (Benjamini–Hochberg, falsk funnrate 5 %). {} sammenligninger var "
       "signifikante før justeringen, {} etter.",
-      MaterialPoints(), tested.size(), raw_significant, CountDiscoveries(tested))});
-  if (better.empty()) {
+      MaterialPoints(), comparisons.tested.size(), comparisons.raw_significant,
+      CountDiscoveries(comparisons.tested))});
+  if (found.better.empty()) {
     strengths.blocks.push_back(Paragraph{
-        fmt::format("{} har ingen tydelige styrker sammenlignet med resten av landet.", name)});
+        fmt::format("{} har ingen tydelige styrker sammenlignet med resten av landet.", m.name)});
   } else {
-    strengths.blocks.push_back(deviation_table("Styrker: over resten av landet", better));
+    strengths.blocks.push_back(DeviationTable(m, "Styrker: over resten av landet", found.better));
   }
-  if (worse.empty()) {
+  if (found.worse.empty()) {
     strengths.blocks.push_back(Paragraph{fmt::format(
-        "{} har ingen tydelige forbedringsområder sammenlignet med resten av landet.", name)});
+        "{} har ingen tydelige forbedringsområder sammenlignet med resten av landet.", m.name)});
   } else {
     strengths.blocks.push_back(
-        deviation_table("Forbedringsområder: under resten av landet", worse));
+        DeviationTable(m, "Forbedringsområder: under resten av landet", found.worse));
   }
+  return strengths;
+}
 
-  // Questions for the group work, from the largest real gaps only.
+// Questions for the group work, from the largest real gaps only.
+Section DiscussionSection(const MunicipalityContext& m,
+                          const std::vector<const Deviation*>& worse) {
   std::vector<const Deviation*> gaps(worse.begin(),
                                      worse.begin() + std::min<std::size_t>(worse.size(), 3));
   Section discussion{"drofting", "Spørsmål til drøfting", 1, {}};
@@ -391,216 +444,293 @@ Result<Document> BuildMunicipalityReport(const ReportInputs& inputs, int municip
         "{} ligger ikke tydelig under resten av landet på noen av spørsmålene. Drøft gjerne hva "
         "som gjør at dere lykkes, og se på de laveste andelene i sammendraget: de kan være verdt "
         "å arbeide med uansett hvordan landet ligger an.",
-        name)});
+        m.name)});
   } else {
     discussion.blocks.push_back(
         Paragraph{"Spørsmålene er laget ut fra de største tydelige forskjellene fra resten av "
                   "landet, til bruk i arbeidsgrupper i tjenestene."});
     std::vector<std::string> questions;
-    for (const Deviation* d : gaps) questions.push_back(DiscussionQuestion(instrument, *d));
+    for (const Deviation* d : gaps) questions.push_back(DiscussionQuestion(m.instrument, *d));
     discussion.blocks.push_back(BulletList{questions});
   }
+  return discussion;
+}
 
-  // Response rate by service, where invited counts are known.
-  Section response{"svarprosent", "Hvem har svart", 1, {}};
-  {
-    auto published = PublishedCounts(inputs, local, Variable::kService);
-    if (!published.ok()) return published.error();
-    const std::vector<GroupCount>& answered = *published;
-    const std::string current_type = current.round_type == baseline_code ? "baseline" : "follow_up";
-    std::map<std::string, int> invited;  // by service key, folded into stored groups below
-    for (const auto& c : inputs.invited) {
-      if (c.municipality == municipality && c.year == current.year &&
-          c.round_type == current_type) {
-        invited[c.service] += c.invited;
-      }
+// Invited employees of the current round, by service key.
+std::map<std::string, int> InvitedByService(const MunicipalityContext& m) {
+  const std::string current_type =
+      m.current.round_type == m.baseline_code ? "baseline" : "follow_up";
+  std::map<std::string, int> invited;
+  for (const auto& c : m.inputs.invited) {
+    if (c.municipality == m.municipality && c.year == m.current.year &&
+        c.round_type == current_type) {
+      invited[c.service] += c.invited;
     }
-    // k-anonymity may have moved a small service into a coarser group: its
-    // invited employees go with it, up the chain, to a group that answered.
-    std::set<int> answered_codes;
-    for (const auto& a : answered) answered_codes.insert(a.value);
-    std::map<int, int> invited_by_code;
-    for (const auto& [key, count] : invited) {
-      const instrument::Service* s = instrument.FindService(key);
-      while (s != nullptr && !answered_codes.contains(s->code) && !s->generalises_to.empty()) {
-        s = instrument.FindService(s->generalises_to);
-      }
-      if (s != nullptr) invited_by_code[s->code] += count;
-    }
-    DataTable t;
-    t.caption = fmt::format("Svar og svarprosent etter tjenestested i {}", name);
-    t.columns = {"Tjenestested", "Inviterte", "Svar", "Svarprosent"};
-    const std::size_t total_answered = respondents->count;
-    int total_invited = 0;
-    for (const auto& a : answered) {
-      const auto inv = invited_by_code.find(a.value);
-      Number rate = Missing();
-      if (a.suppressed) {
-        rate = Hidden();
-      } else if (inv != invited_by_code.end() && inv->second > 0) {
-        rate = Number{};
-        rate.value = std::min(1.0, static_cast<double>(a.count) / inv->second);
-        rate.n = static_cast<std::size_t>(inv->second);
-      }
-      if (inv != invited_by_code.end()) total_invited += inv->second;
-      t.rows.push_back(
-          {TextCell(analysis::GroupValueLabel(data, instrument, Variable::kService, a.value), true),
-           inv != invited_by_code.end() ? CountCell(static_cast<std::size_t>(inv->second))
-                                        : PercentCell(Missing()),
-           CountCell(a.count, a.suppressed), PercentCell(rate)});
-    }
-    Number total_rate = Missing();
-    if (respondents->suppressed) {
-      total_rate = Hidden();
-    } else if (total_invited > 0) {
-      total_rate = Number{};
-      total_rate.value = std::min(1.0, static_cast<double>(total_answered) / total_invited);
-      total_rate.n = static_cast<std::size_t>(total_invited);
-    }
-    t.rows.push_back({TextCell("Alle", true),
-                      total_invited > 0 ? CountCell(static_cast<std::size_t>(total_invited))
-                                        : PercentCell(Missing()),
-                      CountCell(total_answered, respondents->suppressed), PercentCell(total_rate)});
-    t.notes.push_back(
-        "Tjenester med få svar er slått sammen med beslektede tjenester ved import "
-        "(k-anonymitet); de inviterte følger med.");
-    if (invited.empty()) {
-      t.notes.push_back("Antall inviterte er ikke registrert for denne runden.");
-    }
-    if (!respondents->suppressed) {
-      response.blocks.push_back(Paragraph{fmt::format(
-          "{} ansatte svarte på undersøkelsen{}.", FormatCount(respondents->count),
-          total_invited > 0 ? fmt::format(", av {} inviterte ({})", FormatCount(total_invited),
-                                          FormatPercent(total_rate.value))
-                            : "")});
-    }
-    response.blocks.push_back(std::move(t));
-
-    // Summary first: key figures and the short lists.
-    Section summary{"sammendrag", "Sammendrag", 1, {}};
-    KeyFigures figures;
-    figures.figures.push_back(
-        {CountOf(respondents->count, respondents->suppressed), CellFormat::kCount, "svar"});
-    if (total_invited > 0) {
-      figures.figures.push_back({total_rate, CellFormat::kPercent, "svarprosent"});
-    }
-    if (concerned) {
-      figures.figures.push_back({*concerned, CellFormat::kPercent,
-                                 "har vært bekymret for et barn eller en ungdom det siste året"});
-    }
-    if (acted) {
-      figures.figures.push_back(
-          {*acted, CellFormat::kPercent, "av dem som var bekymret, handlet på bekymringen"});
-    }
-    summary.blocks.push_back(std::move(figures));
-    auto finding_line = [&](const Deviation* d) {
-      return fmt::format("{} ({}): {} mot {} i resten av landet", Quoted(d->label),
-                         d->family->title, FormatPercent(d->comparison.subset.share),
-                         FormatPercent(d->comparison.reference.share));
-    };
-    // The largest few here; the section «Styrker og forbedringsområder»
-    // lists them all.
-    constexpr std::size_t kSummaryFindings = 5;
-    auto lines_of = [&](const std::vector<const Deviation*>& list) {
-      std::vector<std::string> lines;
-      for (std::size_t k = 0; k < list.size() && k < kSummaryFindings; ++k) {
-        lines.push_back(finding_line(list[k]));
-      }
-      if (list.size() > kSummaryFindings) {
-        lines.push_back(fmt::format("… og {} til (se «Styrker og forbedringsområder»)",
-                                    list.size() - kSummaryFindings));
-      }
-      return lines;
-    };
-    const std::vector<std::string> best = lines_of(better), worst = lines_of(worse);
-    summary.blocks.push_back(Paragraph{
-        best.empty()
-            ? fmt::format("{} ligger ikke tydelig over resten av landet på noe spørsmål.", name)
-            : "Styrker – tydelig bedre enn resten av landet:"});
-    if (!best.empty()) summary.blocks.push_back(BulletList{best});
-    summary.blocks.push_back(Paragraph{
-        worst.empty()
-            ? fmt::format("{} ligger ikke tydelig under resten av landet på noe spørsmål.", name)
-            : "Forbedringsområder – tydelig svakere enn resten av landet (for barrierer: flere "
-              "opplever barrieren):"});
-    if (!worst.empty()) summary.blocks.push_back(BulletList{worst});
-    // The municipality's own lowest and highest results, whatever the
-    // rest of the nation does.
-    const AbsoluteExtremes extremes = Extremes(shares);
-    if (!extremes.lowest.empty()) {
-      summary.blocks.push_back(Paragraph{"Lavest hos oss – uansett hvordan landet ligger an:"});
-      summary.blocks.push_back(BulletList{extremes.lowest});
-    }
-    if (!extremes.highest.empty()) {
-      summary.blocks.push_back(Paragraph{"Høyest hos oss:"});
-      summary.blocks.push_back(BulletList{extremes.highest});
-    }
-    doc.sections.push_back(std::move(summary));
   }
-  doc.sections.push_back(std::move(response));
+  return invited;
+}
+
+// k-anonymity may have moved a small service into a coarser group: its
+// invited employees go with it, up the chain, to a group that answered.
+std::map<int, int> InvitedByAnsweredGroup(const instrument::Instrument& instrument,
+                                          const std::map<std::string, int>& invited,
+                                          const std::vector<GroupCount>& answered) {
+  std::set<int> answered_codes;
+  for (const auto& a : answered) answered_codes.insert(a.value);
+  std::map<int, int> invited_by_code;
+  for (const auto& [key, count] : invited) {
+    const instrument::Service* s = instrument.FindService(key);
+    while (s != nullptr && !answered_codes.contains(s->code) && !s->generalises_to.empty()) {
+      s = instrument.FindService(s->generalises_to);
+    }
+    if (s != nullptr) invited_by_code[s->code] += count;
+  }
+  return invited_by_code;
+}
+
+Number ResponseRate(std::size_t answered, int invited) {
+  Number rate{};
+  rate.value = std::min(1.0, static_cast<double>(answered) / invited);
+  rate.n = static_cast<std::size_t>(invited);
+  return rate;
+}
+
+// Response rate by service, where invited counts are known; the totals
+// go to the summary's key figures.
+struct ResponseChapter {
+  Section section;
+  int total_invited = 0;
+  Number total_rate;
+};
+
+Result<ResponseChapter> ResponseSection(const MunicipalityContext& m) {
+  SAMKART_ASSIGN_OR_RETURN(const std::vector<GroupCount> answered,
+                           PublishedCounts(m.inputs, m.local, Variable::kService));
+  const std::map<std::string, int> invited = InvitedByService(m);
+  const std::map<int, int> invited_by_code =
+      InvitedByAnsweredGroup(m.instrument, invited, answered);
+  DataTable t;
+  t.caption = fmt::format("Svar og svarprosent etter tjenestested i {}", m.name);
+  t.columns = {"Tjenestested", "Inviterte", "Svar", "Svarprosent"};
+  const GroupCount& respondents = m.respondents;
+  int total_invited = 0;
+  for (const auto& a : answered) {
+    const auto inv = invited_by_code.find(a.value);
+    Number rate = Missing();
+    if (a.suppressed) {
+      rate = Hidden();
+    } else if (inv != invited_by_code.end() && inv->second > 0) {
+      rate = ResponseRate(a.count, inv->second);
+    }
+    if (inv != invited_by_code.end()) total_invited += inv->second;
+    t.rows.push_back(
+        {TextCell(present::GroupValueLabel(m.data, m.instrument, Variable::kService, a.value),
+                  true),
+         inv != invited_by_code.end() ? CountCell(static_cast<std::size_t>(inv->second))
+                                      : PercentCell(Missing()),
+         CountCell(a.count, a.suppressed), PercentCell(rate)});
+  }
+  Number total_rate = Missing();
+  if (respondents.suppressed) {
+    total_rate = Hidden();
+  } else if (total_invited > 0) {
+    total_rate = ResponseRate(respondents.count, total_invited);
+  }
+  t.rows.push_back({TextCell("Alle", true),
+                    total_invited > 0 ? CountCell(static_cast<std::size_t>(total_invited))
+                                      : PercentCell(Missing()),
+                    CountCell(respondents.count, respondents.suppressed), PercentCell(total_rate)});
+  t.notes.push_back(
+      "Tjenester med få svar er slått sammen med beslektede tjenester ved import "
+      "(k-anonymitet); de inviterte følger med.");
+  if (invited.empty()) t.notes.push_back("Antall inviterte er ikke registrert for denne runden.");
+  ResponseChapter out{Section{"svarprosent", "Hvem har svart", 1, {}}, total_invited, total_rate};
+  if (!respondents.suppressed) {
+    out.section.blocks.push_back(Paragraph{fmt::format(
+        "{} ansatte svarte på undersøkelsen{}.", FormatCount(respondents.count),
+        total_invited > 0 ? fmt::format(", av {} inviterte ({})", FormatCount(total_invited),
+                                        FormatPercent(total_rate.value))
+                          : "")});
+  }
+  out.section.blocks.push_back(std::move(t));
+  return out;
+}
+
+KeyFigures SummaryFigures(const MunicipalityContext& m, const ResponseChapter& response,
+                          const Findings& findings) {
+  KeyFigures figures;
+  figures.figures.push_back(
+      {CountOf(m.respondents.count, m.respondents.suppressed), CellFormat::kCount, "svar"});
+  if (response.total_invited > 0) {
+    figures.figures.push_back({response.total_rate, CellFormat::kPercent, "svarprosent"});
+  }
+  if (findings.concerned) {
+    figures.figures.push_back({*findings.concerned, CellFormat::kPercent,
+                               "har vært bekymret for et barn eller en ungdom det siste året"});
+  }
+  if (findings.acted) {
+    figures.figures.push_back(
+        {*findings.acted, CellFormat::kPercent, "av dem som var bekymret, handlet på bekymringen"});
+  }
+  return figures;
+}
+
+// The largest few findings as lines; the section «Styrker og
+// forbedringsområder» lists them all.
+std::vector<std::string> SummaryLines(const std::vector<const Deviation*>& list) {
+  constexpr std::size_t kSummaryFindings = 5;
+  std::vector<std::string> lines;
+  for (std::size_t k = 0; k < list.size() && k < kSummaryFindings; ++k) {
+    const Deviation* d = list[k];
+    lines.push_back(fmt::format("{} ({}): {} mot {} i resten av landet", Quoted(d->label),
+                                d->family->title, FormatPercent(d->comparison.subset.share),
+                                FormatPercent(d->comparison.reference.share)));
+  }
+  if (list.size() > kSummaryFindings) {
+    lines.push_back(fmt::format("… og {} til (se «Styrker og forbedringsområder»)",
+                                list.size() - kSummaryFindings));
+  }
+  return lines;
+}
+
+// Summary first: key figures and the short lists.
+Section SummarySection(const MunicipalityContext& m, const ResponseChapter& response,
+                       const Findings& findings, const StrengthsAndGaps& found) {
+  Section summary{"sammendrag", "Sammendrag", 1, {}};
+  summary.blocks.push_back(SummaryFigures(m, response, findings));
+  const std::vector<std::string> best = SummaryLines(found.better),
+                                 worst = SummaryLines(found.worse);
+  summary.blocks.push_back(Paragraph{
+      best.empty()
+          ? fmt::format("{} ligger ikke tydelig over resten av landet på noe spørsmål.", m.name)
+          : "Styrker – tydelig bedre enn resten av landet:"});
+  if (!best.empty()) summary.blocks.push_back(BulletList{best});
+  summary.blocks.push_back(Paragraph{
+      worst.empty()
+          ? fmt::format("{} ligger ikke tydelig under resten av landet på noe spørsmål.", m.name)
+          : "Forbedringsområder – tydelig svakere enn resten av landet (for barrierer: flere "
+            "opplever barrieren):"});
+  if (!worst.empty()) summary.blocks.push_back(BulletList{worst});
+  // The municipality's own lowest and highest results, whatever the
+  // rest of the nation does.
+  const AbsoluteExtremes extremes = Extremes(findings.shares);
+  if (!extremes.lowest.empty()) {
+    summary.blocks.push_back(Paragraph{"Lavest hos oss – uansett hvordan landet ligger an:"});
+    summary.blocks.push_back(BulletList{extremes.lowest});
+  }
+  if (!extremes.highest.empty()) {
+    summary.blocks.push_back(Paragraph{"Høyest hos oss:"});
+    summary.blocks.push_back(BulletList{extremes.highest});
+  }
+  return summary;
+}
+
+// One family's change since the baseline; the real changes go to
+// `improved` or `worsened` by the family's polarity (fewer meeting a
+// barrier is an improvement).
+DataTable ChangeTable(const MunicipalityContext& m, const instrument::Family& family,
+                      const std::vector<ItemComparison>& changes,
+                      std::vector<std::string>& improved, std::vector<std::string>& worsened) {
+  DataTable t;
+  t.caption = family.title;
+  t.columns = {"", std::to_string(m.earlier->year), std::to_string(m.current.year), "Endring"};
+  for (const auto& c : changes) {
+    if (c.subset.n == 0 && c.reference.n == 0 && !c.subset.suppressed && !c.reference.suppressed) {
+      continue;
+    }
+    const std::string label = ItemLabel(m.data, c.item);
+    t.rows.push_back(
+        {TextCell(label, true), PercentCell(ShareOf(c.reference)), PercentCell(ShareOf(c.subset)),
+         PointsCell(PointsNumber(c.difference), c.difference && c.difference->significant)});
+    if (!IsFinding(c.difference) || family.polarity == instrument::Polarity::kDescriptive) {
+      continue;
+    }
+    const std::string line =
+        fmt::format("{} ({}): fra {} til {}", Quoted(label), family.title,
+                    FormatPercent(c.reference.share), FormatPercent(c.subset.share));
+    (IsImprovement(family, c.difference->estimate) ? improved : worsened).push_back(line);
+  }
+  if (!t.rows.empty()) {
+    t.notes.push_back(ShareRule(m.instrument, family));
+    if (family.polarity == instrument::Polarity::kHigherIsWorse) {
+      t.notes.push_back("Her er en nedgang en forbedring: færre opplever barrieren.");
+    }
+  }
+  return t;
+}
+
+// Change since the baseline round, for a follow-up.
+Section ChangeSection(const MunicipalityContext& m, const Comparisons& comparisons) {
+  Section change{
+      "utvikling", fmt::format("Utvikling fra {} til {}", m.earlier->year, m.current.year), 1, {}};
+  std::vector<std::string> improved, worsened;
+  std::vector<DataTable> tables;
+  for (std::size_t f = 0; f < m.instrument.families.size(); ++f) {
+    DataTable t = ChangeTable(m, m.instrument.families[f], comparisons.families[f].change, improved,
+                              worsened);
+    if (!t.rows.empty()) tables.push_back(std::move(t));
+  }
+  change.blocks.push_back(Paragraph{fmt::format(
+      "{} gjennomførte 0-punktsmålingen i {} og oppfølgingen i {}. {}", m.name, m.earlier->year,
+      m.current.year,
+      improved.empty() && worsened.empty()
+          ? fmt::format("Ingen endring er både statistisk signifikant og minst {} prosentpoeng "
+                        "stor.",
+                        MaterialPoints())
+          : fmt::format("{} av endringene er både statistisk signifikante og minst {} "
+                        "prosentpoeng store.",
+                        improved.size() + worsened.size(), MaterialPoints()))});
+  if (!improved.empty()) {
+    change.blocks.push_back(Paragraph{"Bedre enn ved 0-punktsmålingen:"});
+    change.blocks.push_back(BulletList{improved});
+  }
+  if (!worsened.empty()) {
+    change.blocks.push_back(Paragraph{"Svakere enn ved 0-punktsmålingen:"});
+    change.blocks.push_back(BulletList{worsened});
+  }
+  for (auto& t : tables) change.blocks.push_back(std::move(t));
+  return change;
+}
+
+}  // namespace
+
+std::vector<int> MunicipalitiesWithData(const ReportInputs& inputs) {
+  std::set<int> seen(inputs.data->municipality.begin(), inputs.data->municipality.end());
+  return {seen.begin(), seen.end()};
+}
+
+Result<Document> BuildMunicipalityReport(const ReportInputs& inputs, int municipality) {
+  SAMKART_ASSIGN_OR_RETURN(const MunicipalityContext m, ResolveMunicipality(inputs, municipality));
+  Document doc;
+  doc.title = fmt::format("Kompetanse og samhandling i {}", m.name);
+  doc.subtitle = fmt::format("Kommunerapport – {}", RoundLabel(m.instrument, m.current));
+  doc.front_matter = FrontMatter(m);
+  doc.legend = Legend(inputs.rules);
+
+  // Every comparison first, so the false discovery control covers them all.
+  Comparisons comparisons;
+  SAMKART_TRY(CompareAll(m, comparisons));
+
+  std::vector<Section> family_sections;
+  Findings findings;
+  for (std::size_t f = 0; f < m.instrument.families.size(); ++f) {
+    const instrument::Family& family = m.instrument.families[f];
+    if (!WasAsked(comparisons.families[f].nation)) continue;  // not in this round's questionnaire
+    family_sections.push_back(FamilySection(m, family, comparisons.families[f], findings));
+    SAMKART_ASSIGN_OR_RETURN(Section by_service, ServiceSection(m, family));
+    family_sections.push_back(std::move(by_service));
+  }
+  const StrengthsAndGaps found = SortedFindings(findings.deviations);
+  Section strengths = StrengthsSection(m, comparisons, found);
+  Section discussion = DiscussionSection(m, found.worse);
+  SAMKART_ASSIGN_OR_RETURN(ResponseChapter response, ResponseSection(m));
+
+  doc.sections.push_back(SummarySection(m, response, findings, found));
+  doc.sections.push_back(std::move(response.section));
   for (auto& s : family_sections) doc.sections.push_back(std::move(s));
   doc.sections.push_back(std::move(strengths));
   doc.sections.push_back(std::move(discussion));
-
-  // Change since the baseline: the family's polarity says which way is
-  // better (fewer meeting a barrier is an improvement).
-  if (earlier) {
-    Section change{
-        "utvikling", fmt::format("Utvikling fra {} til {}", earlier->year, current.year), 1, {}};
-    std::vector<std::string> improved, worsened;
-    std::vector<DataTable> tables;
-    for (std::size_t f = 0; f < instrument.families.size(); ++f) {
-      const instrument::Family& family = instrument.families[f];
-      DataTable t;
-      t.caption = family.title;
-      t.columns = {"", std::to_string(earlier->year), std::to_string(current.year), "Endring"};
-      for (const auto& c : compared[f].change) {
-        if (c.subset.n == 0 && c.reference.n == 0 && !c.subset.suppressed &&
-            !c.reference.suppressed) {
-          continue;
-        }
-        const std::string label = ItemLabel(data, c.item);
-        t.rows.push_back(
-            {TextCell(label, true), PercentCell(ShareOf(c.reference)),
-             PercentCell(ShareOf(c.subset)),
-             PointsCell(PointsNumber(c.difference), c.difference && c.difference->significant)});
-        if (!IsFinding(c.difference) || family.polarity == instrument::Polarity::kDescriptive) {
-          continue;
-        }
-        const std::string line =
-            fmt::format("{} ({}): fra {} til {}", Quoted(label), family.title,
-                        FormatPercent(c.reference.share), FormatPercent(c.subset.share));
-        (IsImprovement(family, c.difference->estimate) ? improved : worsened).push_back(line);
-      }
-      if (!t.rows.empty()) {
-        t.notes.push_back(ShareRule(instrument, family));
-        if (family.polarity == instrument::Polarity::kHigherIsWorse) {
-          t.notes.push_back("Her er en nedgang en forbedring: færre opplever barrieren.");
-        }
-        tables.push_back(std::move(t));
-      }
-    }
-    change.blocks.push_back(Paragraph{fmt::format(
-        "{} gjennomførte 0-punktsmålingen i {} og oppfølgingen i {}. {}", name, earlier->year,
-        current.year,
-        improved.empty() && worsened.empty()
-            ? fmt::format("Ingen endring er både statistisk signifikant og minst {} prosentpoeng "
-                          "stor.",
-                          MaterialPoints())
-            : fmt::format("{} av endringene er både statistisk signifikante og minst {} "
-                          "prosentpoeng store.",
-                          improved.size() + worsened.size(), MaterialPoints()))});
-    if (!improved.empty()) {
-      change.blocks.push_back(Paragraph{"Bedre enn ved 0-punktsmålingen:"});
-      change.blocks.push_back(BulletList{improved});
-    }
-    if (!worsened.empty()) {
-      change.blocks.push_back(Paragraph{"Svakere enn ved 0-punktsmålingen:"});
-      change.blocks.push_back(BulletList{worsened});
-    }
-    for (auto& t : tables) change.blocks.push_back(std::move(t));
-    doc.sections.push_back(std::move(change));
-  }
+  if (m.earlier) doc.sections.push_back(ChangeSection(m, comparisons));
   return doc;
 }
 

@@ -5,9 +5,9 @@
 #include <set>
 
 #include "samkart/analysis/group_differences.h"
-#include "samkart/analysis/table_format.h"
 #include "samkart/core/text.h"
 #include "samkart/instrument/codebook.h"
+#include "samkart/present/table_format.h"
 #include "samkart/report/blocks.h"
 #include "samkart/report/indicators.h"
 
@@ -83,9 +83,9 @@ Result<std::vector<std::string>> LargestSpreads(const ReportInputs& inputs,
     lines.push_back(
         fmt::format("{} ({}): {} {} mot {} {} – {} prosentpoeng.",
                     Quoted(ItemLabel(*inputs.data, s.item)), ref.family->title,
-                    analysis::GroupValueLabel(*inputs.data, *inputs.instrument, by, s.high.group),
+                    present::GroupValueLabel(*inputs.data, *inputs.instrument, by, s.high.group),
                     FormatPercent(s.high.share),
-                    analysis::GroupValueLabel(*inputs.data, *inputs.instrument, by, s.low.group),
+                    present::GroupValueLabel(*inputs.data, *inputs.instrument, by, s.low.group),
                     FormatPercent(s.low.share), std::lround((s.high.share - s.low.share) * 100)));
   }
   return lines;
@@ -241,14 +241,21 @@ Result<Section> DifferencesSection(const ReportInputs& inputs, const std::vector
   return section;
 }
 
-}  // namespace
+// What every chapter of the national report needs to know: the baseline
+// rounds it is built on.
+struct NationalContext {
+  const ReportInputs& inputs;
+  const analysis::Dataset& data;
+  const instrument::Instrument& instrument;
+  std::vector<Filter> baseline;
+  std::size_t respondents = 0;
+  std::size_t municipalities = 0;
+  int first_year = 0, last_year = 0;
+};
 
-Result<Document> BuildNationalReport(const ReportInputs& inputs) {
+Result<NationalContext> ResolveNation(const ReportInputs& inputs) {
   const analysis::Dataset& data = *inputs.data;
-  const instrument::Instrument& instrument = *inputs.instrument;
-  const int baseline_code = BaselineCode(instrument);
-  const std::vector<Filter> baseline = {{Variable::kRoundType, {baseline_code}, std::nullopt}};
-
+  const int baseline_code = BaselineCode(*inputs.instrument);
   std::set<int> municipalities, years;
   std::size_t respondents = 0;
   const analysis::ColumnView round = data.Column(Variable::kRoundType);
@@ -259,12 +266,163 @@ Result<Document> BuildNationalReport(const ReportInputs& inputs) {
     years.insert(data.year[r]);
   }
   if (respondents == 0) return Error{"databasen har ingen svar fra 0-punktsmålinger"};
+  return NationalContext{
+      .inputs = inputs,
+      .data = data,
+      .instrument = *inputs.instrument,
+      .baseline = {{Variable::kRoundType, {baseline_code}, std::nullopt}},
+      .respondents = respondents,
+      .municipalities = municipalities.size(),
+      .first_year = *years.begin(),
+      .last_year = *years.rbegin(),
+  };
+}
 
+// Chapter 4: who answered.
+Result<Section> SampleSection(const NationalContext& n) {
+  Section sample{"utvalg", "Hvem har svart", 1, {}};
+  sample.blocks.push_back(Paragraph{fmt::format(
+      "Databasen har {} svar fra ansatte i {} kommuner som har gjennomført kartleggingen i årene "
+      "{}–{}. Tabellene viser hvordan svarene fordeler seg på år, KORUS-region, "
+      "kommunestørrelse og tjenestested.",
+      FormatCount(n.respondents), n.municipalities, n.first_year, n.last_year)});
+  const std::pair<Variable, const char*> count_tables[] = {
+      {Variable::kYear, "Tabell 4.1. Svar etter år"},
+      {Variable::kRegion, "Tabell 4.2. Svar etter KORUS-region"},
+      {Variable::kSizeGroup, "Tabell 4.3. Svar etter kommunestørrelse"},
+      {Variable::kService, "Tabell 4.4. Svar etter tjenestested"}};
+  for (const auto& [by, caption] : count_tables) {
+    SAMKART_ASSIGN_OR_RETURN(DataTable table, CountTable(n.inputs, n.baseline, by, caption));
+    sample.blocks.push_back(std::move(table));
+  }
+  return sample;
+}
+
+// «N = 1 200–1 450» over the family's visible totals; empty when the
+// family was never asked in this material.
+std::optional<std::string> NRange(const analysis::Table& total) {
+  std::size_t n_low = SIZE_MAX, n_high = 0;
+  for (const auto& row : total.rows) {
+    if (row.group.empty() && !row.cell.suppressed) {
+      n_low = std::min(n_low, row.cell.n);
+      n_high = std::max(n_high, row.cell.n);
+    }
+  }
+  if (n_high == 0) return std::nullopt;
+  return n_low == n_high ? FormatCount(n_high) : FormatCount(n_low) + "–" + FormatCount(n_high);
+}
+
+// A single question with several categories: its distribution, overall
+// and in every service that is not a coarse group.
+Result<Chart> ServiceDistribution(const NationalContext& n, const instrument::Family& family) {
+  std::vector<Subset> subsets{{"Alle", n.baseline}};
+  SAMKART_ASSIGN_OR_RETURN(const std::vector<GroupCount> services,
+                           PublishedCounts(n.inputs, n.baseline, Variable::kService));
+  for (const auto& c : services) {
+    if (IsCoarseService(n.instrument, c.value)) continue;
+    std::vector<Filter> where = n.baseline;
+    where.push_back({Variable::kService, {c.value}, std::nullopt});
+    subsets.push_back(
+        {present::GroupValueLabel(n.data, n.instrument, Variable::kService, c.value), where});
+  }
+  return DistributionChart(n.inputs, family, subsets,
+                           fmt::format("{} – fordeling etter tjenestested", family.title));
+}
+
+// The family's charts and its tables by service and by size group.
+Status AddFamilyResults(const NationalContext& n, const instrument::Family& family,
+                        const analysis::Table& total, int& table_number, Section& section) {
+  const instrument::Scale* scale = n.instrument.FindScale(family.scale);
+  const bool distribution = family.type == instrument::FamilyType::kSingleChoice &&
+                            family.items.size() == 1 && scale != nullptr &&
+                            scale->categories.size() > 2;
+  if (distribution) {
+    SAMKART_ASSIGN_OR_RETURN(Chart chart, ServiceDistribution(n, family));
+    section.blocks.push_back(std::move(chart));
+  } else {
+    section.blocks.push_back(NationalBars(n.inputs, family, total));
+  }
+  SAMKART_ASSIGN_OR_RETURN(Chart by_size,
+                           GroupedChart(n.inputs, family, n.baseline, Variable::kSizeGroup,
+                                        fmt::format("{} etter kommunestørrelse", family.title)));
+  if (family.items.size() > 1) section.blocks.push_back(std::move(by_size));
+  for (const Variable by : {Variable::kService, Variable::kSizeGroup}) {
+    const char* by_text = by == Variable::kService ? "tjenestested" : "kommunestørrelse";
+    SAMKART_ASSIGN_OR_RETURN(std::vector<DataTable> tables,
+                             BreakdownTables(n.inputs, family, n.baseline, by,
+                                             fmt::format("Tabell 5.{}. {} etter {}", table_number++,
+                                                         family.title, by_text)));
+    for (auto& t : tables) section.blocks.push_back(std::move(t));
+  }
+  return Ok();
+}
+
+// Chapter 5: one family; none when it was never asked.
+Result<std::optional<Section>> FamilySection(const NationalContext& n,
+                                             const instrument::Family& family, int& table_number) {
+  analysis::TableRequest request;
+  request.family = family.id;
+  request.where = n.baseline;
+  SAMKART_ASSIGN_OR_RETURN(const analysis::Table total, PublishedTable(n.inputs, request));
+  const std::optional<std::string> n_range = NRange(total);
+  if (!n_range) return std::optional<Section>();  // never asked in this material
+  Section section{family.id, family.title, 1, {}};
+  section.blocks.push_back(Paragraph{"Spørsmål: " + family.stem});
+  if (!family.note.empty()) section.blocks.push_back(Paragraph{family.note});
+  section.blocks.push_back(
+      Paragraph{fmt::format("{} N = {}.", ShareRule(n.instrument, family), *n_range)});
+
+  if (family.id == "cooperation_with_services") {
+    std::string summary;
+    SAMKART_ASSIGN_OR_RETURN(
+        DataTable pairs,
+        CooperationPairsTable(
+            n.inputs, n.baseline,
+            fmt::format("Tabell 5.{}. Samarbeid mellom tjenestene, begge retninger",
+                        table_number++),
+            &summary));
+    section.blocks.push_back(NationalBars(n.inputs, family, total));
+    if (!summary.empty()) section.blocks.push_back(Paragraph{summary});
+    section.blocks.push_back(std::move(pairs));
+    return std::optional<Section>(std::move(section));
+  }
+  SAMKART_TRY(AddFamilyResults(n, family, total, table_number, section));
+  return std::optional<Section>(std::move(section));
+}
+
+// The summary, computed from the same published numbers.
+Result<Section> SummarySection(const NationalContext& n) {
+  Section summary{"sammendrag", "Sammendrag", 1, {}};
+  SAMKART_ASSIGN_OR_RETURN(const auto extremes, Extremes(n.inputs, n.baseline, 3));
+  SAMKART_ASSIGN_OR_RETURN(const std::vector<std::string> services,
+                           LargestSpreads(n.inputs, n.baseline, Variable::kService, 3));
+  SAMKART_ASSIGN_OR_RETURN(const std::vector<std::string> sizes,
+                           LargestSpreads(n.inputs, n.baseline, Variable::kSizeGroup, 3));
+  summary.blocks.push_back(Paragraph{fmt::format(
+      "Rapporten bygger på {} svar fra {} kommuner. Funnene under er regnet ut fra tallene i "
+      "rapporten; andelene er andelen som svarer i ganske eller svært stor grad (eller ja) på "
+      "spørsmålene om kunnskap, trygghet, rutiner og samarbeid.",
+      FormatCount(n.respondents), n.municipalities)});
+  summary.blocks.push_back(Paragraph{"Høyest andel:"});
+  summary.blocks.push_back(BulletList{extremes.first});
+  summary.blocks.push_back(Paragraph{"Lavest andel:"});
+  summary.blocks.push_back(BulletList{extremes.second});
+  summary.blocks.push_back(Paragraph{"Største forskjeller mellom tjenestesteder:"});
+  summary.blocks.push_back(BulletList{services});
+  summary.blocks.push_back(Paragraph{"Største forskjeller mellom kommunestørrelser:"});
+  summary.blocks.push_back(BulletList{sizes});
+  return summary;
+}
+
+}  // namespace
+
+Result<Document> BuildNationalReport(const ReportInputs& inputs) {
+  SAMKART_ASSIGN_OR_RETURN(const NationalContext n, ResolveNation(inputs));
   Document doc;
   doc.title = "Kompetanse og samhandling i kommunenes arbeid med utsatte barn, unge og familier";
   doc.subtitle =
-      fmt::format("Nasjonal rapport – {} svar fra {} kommuner, {}–{}", FormatCount(respondents),
-                  municipalities.size(), *years.begin(), *years.rbegin());
+      fmt::format("Nasjonal rapport – {} svar fra {} kommuner, {}–{}", FormatCount(n.respondents),
+                  n.municipalities, n.first_year, n.last_year);
   doc.front_matter = {
       fmt::format("Laget av Samkart {} fra {}.", inputs.generated_on, inputs.source),
       "Grunnlaget er 0-punktsmålingene (kartleggingene) i databasen; oppfølgingsmålinger er "
@@ -273,131 +431,20 @@ Result<Document> BuildNationalReport(const ReportInputs& inputs) {
                   inputs.rules.min_n)};
   doc.legend = Legend(inputs.rules);
 
-  // Chapter 4: who answered.
-  Section sample{"utvalg", "Hvem har svart", 1, {}};
-  sample.blocks.push_back(Paragraph{fmt::format(
-      "Databasen har {} svar fra ansatte i {} kommuner som har gjennomført kartleggingen i årene "
-      "{}–{}. Tabellene viser hvordan svarene fordeler seg på år, KORUS-region, "
-      "kommunestørrelse og tjenestested.",
-      FormatCount(respondents), municipalities.size(), *years.begin(), *years.rbegin())});
-  const std::pair<Variable, const char*> count_tables[] = {
-      {Variable::kYear, "Tabell 4.1. Svar etter år"},
-      {Variable::kRegion, "Tabell 4.2. Svar etter KORUS-region"},
-      {Variable::kSizeGroup, "Tabell 4.3. Svar etter kommunestørrelse"},
-      {Variable::kService, "Tabell 4.4. Svar etter tjenestested"}};
-  for (const auto& [by, caption] : count_tables) {
-    auto table = CountTable(inputs, baseline, by, caption);
-    if (!table.ok()) return table.error();
-    sample.blocks.push_back(std::move(*table));
-  }
-
-  // Chapter 5: every family.
+  SAMKART_ASSIGN_OR_RETURN(Section sample, SampleSection(n));
   std::vector<Section> results;
   int table_number = 1;
-  for (const auto& family : instrument.families) {
-    analysis::TableRequest request;
-    request.family = family.id;
-    request.where = baseline;
-    auto total = PublishedTable(inputs, request);
-    if (!total.ok()) return total.error();
-    std::size_t n_low = SIZE_MAX, n_high = 0;
-    for (const auto& row : total->rows) {
-      if (row.group.empty() && !row.cell.suppressed) {
-        n_low = std::min(n_low, row.cell.n);
-        n_high = std::max(n_high, row.cell.n);
-      }
-    }
-    if (n_high == 0) continue;  // never asked in this material
-    Section section{family.id, family.title, 1, {}};
-    section.blocks.push_back(Paragraph{"Spørsmål: " + family.stem});
-    if (!family.note.empty()) section.blocks.push_back(Paragraph{family.note});
-    section.blocks.push_back(Paragraph{fmt::format(
-        "{} N = {}.", ShareRule(instrument, family),
-        n_low == n_high ? FormatCount(n_high) : FormatCount(n_low) + "–" + FormatCount(n_high))});
-
-    if (family.id == "cooperation_with_services") {
-      std::string summary;
-      auto pairs = CooperationPairsTable(
-          inputs, baseline,
-          fmt::format("Tabell 5.{}. Samarbeid mellom tjenestene, begge retninger", table_number++),
-          &summary);
-      if (!pairs.ok()) return pairs.error();
-      section.blocks.push_back(NationalBars(inputs, family, *total));
-      if (!summary.empty()) section.blocks.push_back(Paragraph{summary});
-      section.blocks.push_back(std::move(*pairs));
-      results.push_back(std::move(section));
-      continue;
-    }
-
-    const instrument::Scale* scale = instrument.FindScale(family.scale);
-    const bool distribution = family.type == instrument::FamilyType::kSingleChoice &&
-                              family.items.size() == 1 && scale != nullptr &&
-                              scale->categories.size() > 2;
-    if (distribution) {
-      std::vector<Subset> subsets{{"Alle", baseline}};
-      auto services = PublishedCounts(inputs, baseline, Variable::kService);
-      if (!services.ok()) return services.error();
-      for (const auto& c : *services) {
-        if (IsCoarseService(instrument, c.value)) continue;
-        std::vector<Filter> where = baseline;
-        where.push_back({Variable::kService, {c.value}, std::nullopt});
-        subsets.push_back(
-            {analysis::GroupValueLabel(data, instrument, Variable::kService, c.value), where});
-      }
-      auto chart = DistributionChart(
-          inputs, family, subsets, fmt::format("{} – fordeling etter tjenestested", family.title));
-      if (!chart.ok()) return chart.error();
-      section.blocks.push_back(std::move(*chart));
-    } else {
-      section.blocks.push_back(NationalBars(inputs, family, *total));
-    }
-
-    auto by_size = GroupedChart(inputs, family, baseline, Variable::kSizeGroup,
-                                fmt::format("{} etter kommunestørrelse", family.title));
-    if (!by_size.ok()) return by_size.error();
-    if (family.items.size() > 1) section.blocks.push_back(std::move(*by_size));
-
-    auto by_service = BreakdownTables(
-        inputs, family, baseline, Variable::kService,
-        fmt::format("Tabell 5.{}. {} etter tjenestested", table_number++, family.title));
-    if (!by_service.ok()) return by_service.error();
-    for (auto& t : *by_service) section.blocks.push_back(std::move(t));
-    auto by_size_table = BreakdownTables(
-        inputs, family, baseline, Variable::kSizeGroup,
-        fmt::format("Tabell 5.{}. {} etter kommunestørrelse", table_number++, family.title));
-    if (!by_size_table.ok()) return by_size_table.error();
-    for (auto& t : *by_size_table) section.blocks.push_back(std::move(t));
-    results.push_back(std::move(section));
+  for (const auto& family : n.instrument.families) {
+    SAMKART_ASSIGN_OR_RETURN(std::optional<Section> section,
+                             FamilySection(n, family, table_number));
+    if (section) results.push_back(std::move(*section));
   }
-
-  // The summary, computed from the same published numbers.
-  Section summary{"sammendrag", "Sammendrag", 1, {}};
-  auto extremes = Extremes(inputs, baseline, 3);
-  if (!extremes.ok()) return extremes.error();
-  auto services = LargestSpreads(inputs, baseline, Variable::kService, 3);
-  if (!services.ok()) return services.error();
-  auto sizes = LargestSpreads(inputs, baseline, Variable::kSizeGroup, 3);
-  if (!sizes.ok()) return sizes.error();
-  summary.blocks.push_back(Paragraph{fmt::format(
-      "Rapporten bygger på {} svar fra {} kommuner. Funnene under er regnet ut fra tallene i "
-      "rapporten; andelene er andelen som svarer i ganske eller svært stor grad (eller ja) på "
-      "spørsmålene om kunnskap, trygghet, rutiner og samarbeid.",
-      FormatCount(respondents), municipalities.size())});
-  summary.blocks.push_back(Paragraph{"Høyest andel:"});
-  summary.blocks.push_back(BulletList{extremes->first});
-  summary.blocks.push_back(Paragraph{"Lavest andel:"});
-  summary.blocks.push_back(BulletList{extremes->second});
-  summary.blocks.push_back(Paragraph{"Største forskjeller mellom tjenestesteder:"});
-  summary.blocks.push_back(BulletList{*services});
-  summary.blocks.push_back(Paragraph{"Største forskjeller mellom kommunestørrelser:"});
-  summary.blocks.push_back(BulletList{*sizes});
-
-  auto differences = DifferencesSection(inputs, baseline);
-  if (!differences.ok()) return differences.error();
+  SAMKART_ASSIGN_OR_RETURN(Section summary, SummarySection(n));
+  SAMKART_ASSIGN_OR_RETURN(Section differences, DifferencesSection(inputs, n.baseline));
 
   doc.sections.push_back(std::move(summary));
   doc.sections.push_back(std::move(sample));
-  doc.sections.push_back(std::move(*differences));
+  doc.sections.push_back(std::move(differences));
   for (auto& s : results) doc.sections.push_back(std::move(s));
   return doc;
 }

@@ -230,6 +230,19 @@ class Composer {
   void AddBlock(const KeyFigures& figures);
   void AddBlock(const DataTable& table);
   void AddBlock(const Chart& chart);
+  struct TableLayout;
+  TableLayout LayOutTable(const DataTable& table) const;
+  void DrawTableRow(const TableLayout& layout, std::size_t r);
+  struct ChartLayout;
+  ChartLayout LayOutChart(const Chart& chart) const;
+  void LayOutLegend(const Chart& chart, ChartLayout& layout) const;
+  void DrawChartPart(const Chart& chart, const ChartLayout& layout, std::size_t first,
+                     std::size_t last, bool continued, bool final_part);
+  void DrawStackedRow(const Chart& chart, const ChartLayout& layout, std::size_t i, double centre);
+  void DrawGroupedRow(const Chart& chart, const ChartLayout& layout, std::size_t i, double centre);
+  void DrawBarRow(const Chart& chart, const ChartLayout& layout, std::size_t i, double centre);
+  void DrawChartAxisAndLegend(const ChartLayout& layout);
+  void ValueText(const std::string& text, double x, double cy, Rgb colour);
   void FillContents(const Document& document);
   void Footers(const Document& document);
 
@@ -509,52 +522,26 @@ double WidestWord(PangoLayout* layout, double natural) {
   return std::max(widest, natural - start);
 }
 
-void Composer::AddBlock(const DataTable& table) {
-  constexpr double kPadX = 4;
-  constexpr double kPadY = 3;
-  const std::size_t columns = table.columns.size();
+constexpr double kCellPadX = 4;
+constexpr double kCellPadY = 3;
 
-  // A column of numbers is right-aligned, headings included.
-  std::vector<bool> numeric(columns, false);
-  for (const auto& row : table.rows) {
-    for (std::size_t c = 1; c < columns && c < row.size(); ++c) {
-      if (row[c].format != CellFormat::kText) numeric[c] = true;
-    }
-  }
+// A table measured and wrapped to its columns: cells[0] is the header row.
+struct Composer::TableLayout {
+  std::vector<std::vector<Layout>> cells;
+  std::vector<double> lefts, heights;
+  double width = 0;
+};
 
-  // Every cell laid out once, unwrapped, to measure; then wrapped to its column.
-  std::vector<std::vector<Layout>> cells;  // [0] is the header row
-  std::vector<double> natural(columns, 0), narrowest(columns, 0);
-  auto measure = [&](std::vector<Layout>& out, std::size_t c, const std::string& text, bool bold,
-                     bool may_wrap) {
-    Layout layout = MakeLayout(text, bold ? fonts_.table_bold : fonts_.table);
-    const double width = Width(layout);
-    natural[c] = std::max(natural[c], width);
-    narrowest[c] = std::max(narrowest[c], may_wrap ? WidestWord(layout.get(), width) : width);
-    out.push_back(std::move(layout));
-  };
-  if (columns > 0) {
-    cells.emplace_back();
-    for (std::size_t c = 0; c < columns; ++c) measure(cells[0], c, table.columns[c], true, true);
-    for (const auto& row : table.rows) {
-      cells.emplace_back();
-      for (std::size_t c = 0; c < columns; ++c) {
-        const TableCell empty;
-        const TableCell& cell = c < row.size() ? row[c] : empty;
-        const bool bold = cell.header && c > 0;
-        measure(cells.back(), c, FormatCell(cell), bold, cell.format == CellFormat::kText);
-      }
-    }
-  }
-
-  // Column widths as a browser fits an automatic table: natural widths if
-  // they fit, else each column shrinks towards its widest word in proportion
-  // to how much it can give, and only then are words broken.
+// Column widths as a browser fits an automatic table: natural widths if
+// they fit, else each column shrinks towards its widest word in proportion
+// to how much it can give, and only then are words broken.
+std::vector<double> ColumnWidths(std::vector<double> natural, std::vector<double> narrowest) {
+  const std::size_t columns = natural.size();
   std::vector<double> widths(columns);
   double natural_sum = 0, narrowest_sum = 0;
   for (std::size_t c = 0; c < columns; ++c) {
-    natural[c] = std::ceil(natural[c]) + 2 * kPadX + 1;
-    narrowest[c] = std::min(std::ceil(narrowest[c]) + 2 * kPadX + 1, natural[c]);
+    natural[c] = std::ceil(natural[c]) + 2 * kCellPadX + 1;
+    narrowest[c] = std::min(std::ceil(narrowest[c]) + 2 * kCellPadX + 1, natural[c]);
     narrowest[c] = std::min(narrowest[c], 0.45 * kWidth);
     natural_sum += natural[c];
     narrowest_sum += narrowest[c];
@@ -574,36 +561,82 @@ void Composer::AddBlock(const DataTable& table) {
     const double extra = (0.55 * kWidth - natural_sum) / static_cast<double>(columns);
     for (double& width : widths) width += extra;
   }
-  double table_width = 0;
-  std::vector<double> lefts(columns);
-  for (std::size_t c = 0; c < columns; ++c) {
-    lefts[c] = kMarginX + table_width;
-    table_width += widths[c];
-  }
+  return widths;
+}
 
-  std::vector<double> heights(cells.size(), 0);
-  for (std::size_t r = 0; r < cells.size(); ++r) {
+// A column of numbers is right-aligned, headings included.
+std::vector<bool> NumericColumns(const DataTable& table) {
+  const std::size_t columns = table.columns.size();
+  std::vector<bool> numeric(columns, false);
+  for (const auto& row : table.rows) {
+    for (std::size_t c = 1; c < columns && c < row.size(); ++c) {
+      if (row[c].format != CellFormat::kText) numeric[c] = true;
+    }
+  }
+  return numeric;
+}
+
+Composer::TableLayout Composer::LayOutTable(const DataTable& table) const {
+  const std::size_t columns = table.columns.size();
+  const std::vector<bool> numeric = NumericColumns(table);
+  // Every cell laid out once, unwrapped, to measure; then wrapped to its column.
+  TableLayout out;
+  std::vector<double> natural(columns, 0), narrowest(columns, 0);
+  auto measure = [&](std::vector<Layout>& row, std::size_t c, const std::string& text, bool bold,
+                     bool may_wrap) {
+    Layout layout = MakeLayout(text, bold ? fonts_.table_bold : fonts_.table);
+    const double width = Width(layout);
+    natural[c] = std::max(natural[c], width);
+    narrowest[c] = std::max(narrowest[c], may_wrap ? WidestWord(layout.get(), width) : width);
+    row.push_back(std::move(layout));
+  };
+  if (columns > 0) {
+    out.cells.emplace_back();
+    for (std::size_t c = 0; c < columns; ++c)
+      measure(out.cells[0], c, table.columns[c], true, true);
+    for (const auto& row : table.rows) {
+      out.cells.emplace_back();
+      for (std::size_t c = 0; c < columns; ++c) {
+        const TableCell empty;
+        const TableCell& cell = c < row.size() ? row[c] : empty;
+        const bool bold = cell.header && c > 0;
+        measure(out.cells.back(), c, FormatCell(cell), bold, cell.format == CellFormat::kText);
+      }
+    }
+  }
+  const std::vector<double> widths = ColumnWidths(natural, narrowest);
+  out.lefts.resize(columns);
+  for (std::size_t c = 0; c < columns; ++c) {
+    out.lefts[c] = kMarginX + out.width;
+    out.width += widths[c];
+  }
+  out.heights.assign(out.cells.size(), 0);
+  for (std::size_t r = 0; r < out.cells.size(); ++r) {
     for (std::size_t c = 0; c < columns; ++c) {
-      PangoLayout* layout = cells[r][c].get();
-      pango_layout_set_width(layout, ToPango(widths[c] - 2 * kPadX));
+      PangoLayout* layout = out.cells[r][c].get();
+      pango_layout_set_width(layout, ToPango(widths[c] - 2 * kCellPadX));
       pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
       pango_layout_set_alignment(layout, numeric[c] ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
       pango_layout_set_height(layout, -kMaxCellLines);
       pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_END);
-      heights[r] = std::max(heights[r], Height(cells[r][c]) + 2 * kPadY);
+      out.heights[r] = std::max(out.heights[r], Height(out.cells[r][c]) + 2 * kCellPadY);
     }
   }
+  return out;
+}
 
-  auto draw_row = [&](std::size_t r) {
-    if (r == 0) Rect(kMarginX, y_, table_width, heights[0], kHeaderFill);
-    for (std::size_t c = 0; c < columns; ++c) {
-      Text(cells[r][c], lefts[c] + kPadX, y_ + kPadY, kInk);
-    }
-    y_ += heights[r];
-    const bool edge = r == 0 || r + 1 == cells.size();
-    Line(kMarginX, y_, kMarginX + table_width, y_, edge ? 0.8 : 0.4, edge ? kAccent : kRule);
-  };
+void Composer::DrawTableRow(const TableLayout& layout, std::size_t r) {
+  if (r == 0) Rect(kMarginX, y_, layout.width, layout.heights[0], kHeaderFill);
+  for (std::size_t c = 0; c < layout.lefts.size(); ++c) {
+    Text(layout.cells[r][c], layout.lefts[c] + kCellPadX, y_ + kCellPadY, kInk);
+  }
+  y_ += layout.heights[r];
+  const bool edge = r == 0 || r + 1 == layout.cells.size();
+  Line(kMarginX, y_, kMarginX + layout.width, y_, edge ? 0.8 : 0.4, edge ? kAccent : kRule);
+}
 
+void Composer::AddBlock(const DataTable& table) {
+  const TableLayout layout = LayOutTable(table);
   Layout caption;
   double caption_height = 0;
   if (!table.caption.empty()) {
@@ -612,18 +645,20 @@ void Composer::AddBlock(const DataTable& table) {
   }
   // The caption stays with the header and the first row.
   double opening = caption_height;
-  for (std::size_t r = 0; r < std::min<std::size_t>(2, cells.size()); ++r) opening += heights[r];
+  for (std::size_t r = 0; r < std::min<std::size_t>(2, layout.cells.size()); ++r) {
+    opening += layout.heights[r];
+  }
   EnsureRoom(opening);
   if (caption.get() != nullptr) {
     Text(std::move(caption), kMarginX, y_, kInk);
     y_ += caption_height;
   }
-  if (!cells.empty()) {
-    Line(kMarginX, y_, kMarginX + table_width, y_, 0.8, kAccent);
-    draw_row(0);
+  if (!layout.cells.empty()) {
+    Line(kMarginX, y_, kMarginX + layout.width, y_, 0.8, kAccent);
+    DrawTableRow(layout, 0);
   }
-  for (std::size_t r = 1; r < cells.size(); ++r) {
-    if (heights[r] > Room()) {
+  for (std::size_t r = 1; r < layout.cells.size(); ++r) {
+    if (layout.heights[r] > Room()) {
       NewPage();
       if (!table.caption.empty()) {
         Layout continued = MakeLayout(table.caption + " (forts.)", fonts_.caption, kWidth);
@@ -631,10 +666,10 @@ void Composer::AddBlock(const DataTable& table) {
         Text(std::move(continued), kMarginX, y_, kMuted);
         y_ += h + 5;
       }
-      Line(kMarginX, y_, kMarginX + table_width, y_, 0.8, kAccent);
-      draw_row(0);  // the header row again on every page of the table
+      Line(kMarginX, y_, kMarginX + layout.width, y_, 0.8, kAccent);
+      DrawTableRow(layout, 0);  // the header row again on every page of the table
     }
-    draw_row(r);
+    DrawTableRow(layout, r);
   }
   if (!table.notes.empty()) y_ += 4;
   for (const auto& note : table.notes) {
@@ -667,22 +702,75 @@ Number ValueAt(const ChartSeries& series, std::size_t i) {
 
 double Clamp01(double v) { return std::clamp(v, 0.0, 1.0); }
 
-void Composer::AddBlock(const Chart& chart) {
-  constexpr double kLabelGap = 8;
-  constexpr double kRowGap = 7;
-  constexpr double kAxisGap = 3;
-  const std::size_t rows = chart.labels.size();
-  const std::size_t series = chart.series.size();
+constexpr double kChartLabelGap = 8;
+constexpr double kChartRowGap = 7;
+constexpr double kChartAxisGap = 3;
 
-  // Label column: as wide as the labels need, at most about a third.
+// A chart measured once: its label column, plot, bars and legend, drawn
+// in one part or split between pages.
+struct Composer::ChartLayout {
   std::vector<Layout> labels;
+  double x0 = 0, plot_width = 0;
+  // A bar's thickness, and the distance from one bar of a group to the next.
+  double bar = 16, pitch = 0, group = 0;
+  std::vector<double> row_heights;
+  struct Placed {
+    double x, dy;
+  };
+  std::vector<LegendItem> items;
+  std::vector<Placed> placed;
+  double legend_height = 0;
+  Layout axis_probe;
+  double axis_height = 0;
+  Layout description;
+  double description_height = 0;
+  Layout title;
+  double title_height = 0;  // room for the longer «(forts.)» title, should the chart split
+  double frame = 0;         // everything but the rows
+};
+
+// Legend, flowed in lines across the text width.
+void Composer::LayOutLegend(const Chart& chart, ChartLayout& out) const {
+  const std::size_t series = chart.series.size();
+  const std::size_t legend_series =
+      chart.kind == ChartKind::kBars ? std::min<std::size_t>(1, series) : series;
+  for (std::size_t s = 0; s < legend_series; ++s) {
+    out.items.push_back(
+        {MakeLayout(chart.series[s].name, fonts_.chart), false, Shape::kTick, SeriesColour(s)});
+  }
+  if (chart.kind == ChartKind::kBars) {
+    for (std::size_t m = 0; m < chart.markers.size(); ++m) {
+      out.items.push_back(
+          {MakeLayout(chart.markers[m].name, fonts_.chart), true, MarkerShape(m), MarkerColour(m)});
+    }
+  }
+  double x = kMarginX, line_top = 0, line_height = 0;
+  for (auto& item : out.items) {
+    pango_layout_set_width(item.name.get(), ToPango(kWidth - 16));
+    pango_layout_set_wrap(item.name.get(), PANGO_WRAP_WORD_CHAR);
+    const double w = 14 + Width(item.name);
+    if (x > kMarginX && x + w > kMarginX + kWidth) {
+      x = kMarginX;
+      line_top += line_height + 3;
+      line_height = 0;
+    }
+    out.placed.push_back({x, line_top});
+    line_height = std::max(line_height, Height(item.name));
+    x += w + 16;
+  }
+  out.legend_height = out.items.empty() ? 0 : line_top + line_height;
+}
+
+Composer::ChartLayout Composer::LayOutChart(const Chart& chart) const {
+  ChartLayout out;
+  // Label column: as wide as the labels need, at most about a third.
   double label_width = 40;
   for (const auto& text : chart.labels) {
-    labels.push_back(MakeLayout(text, fonts_.chart));
-    label_width = std::max(label_width, std::ceil(Width(labels.back())) + 1);
+    out.labels.push_back(MakeLayout(text, fonts_.chart));
+    label_width = std::max(label_width, std::ceil(Width(out.labels.back())) + 1);
   }
   label_width = std::min(label_width, 0.34 * kWidth);
-  for (auto& label : labels) {
+  for (auto& label : out.labels) {
     pango_layout_set_width(label.get(), ToPango(label_width));
     pango_layout_set_wrap(label.get(), PANGO_WRAP_WORD_CHAR);
     pango_layout_set_height(label.get(), -4);
@@ -690,221 +778,202 @@ void Composer::AddBlock(const Chart& chart) {
   }
   // Room after the plot for «100 %» pushed past a marker.
   const double value_room = std::ceil(Width(MakeLayout(FormatPercent(1), fonts_.value))) + 12;
-  const double x0 = kMarginX + label_width + kLabelGap;
-  const double plot_width = kMarginX + kWidth - value_room - x0;
-
-  // A bar's thickness, and the distance from one bar of a group to the next.
-  double bar = 16;
-  double pitch = 0;
+  out.x0 = kMarginX + label_width + kChartLabelGap;
+  out.plot_width = kMarginX + kWidth - value_room - out.x0;
   std::size_t bars_per_row = 1;
   if (chart.kind == ChartKind::kBars) {
-    bar = 13;
+    out.bar = 13;
   } else if (chart.kind == ChartKind::kGroupedBars) {
-    bar = 8;
-    pitch = 10;
-    bars_per_row = std::max<std::size_t>(1, series);
+    out.bar = 8;
+    out.pitch = 10;
+    bars_per_row = std::max<std::size_t>(1, chart.series.size());
   }
-  const double group = bar + pitch * static_cast<double>(bars_per_row - 1);
-  std::vector<double> row_heights(rows);
-  for (std::size_t i = 0; i < rows; ++i) {
-    row_heights[i] = std::max({Height(labels[i]), group, bar + 6}) + kRowGap;
+  out.group = out.bar + out.pitch * static_cast<double>(bars_per_row - 1);
+  out.row_heights.resize(chart.labels.size());
+  for (std::size_t i = 0; i < chart.labels.size(); ++i) {
+    out.row_heights[i] = std::max({Height(out.labels[i]), out.group, out.bar + 6}) + kChartRowGap;
   }
-
-  // Legend, flowed in lines across the text width.
-  std::vector<LegendItem> items;
-  const std::size_t legend_series =
-      chart.kind == ChartKind::kBars ? std::min<std::size_t>(1, series) : series;
-  for (std::size_t s = 0; s < legend_series; ++s) {
-    items.push_back(
-        {MakeLayout(chart.series[s].name, fonts_.chart), false, Shape::kTick, SeriesColour(s)});
-  }
-  if (chart.kind == ChartKind::kBars) {
-    for (std::size_t m = 0; m < chart.markers.size(); ++m) {
-      items.push_back(
-          {MakeLayout(chart.markers[m].name, fonts_.chart), true, MarkerShape(m), MarkerColour(m)});
-    }
-  }
-  struct Placed {
-    double x, dy;
-  };
-  std::vector<Placed> placed;
-  double legend_height = 0;
-  {
-    double x = kMarginX, line_top = 0, line_height = 0;
-    for (auto& item : items) {
-      pango_layout_set_width(item.name.get(), ToPango(kWidth - 16));
-      pango_layout_set_wrap(item.name.get(), PANGO_WRAP_WORD_CHAR);
-      const double w = 14 + Width(item.name);
-      if (x > kMarginX && x + w > kMarginX + kWidth) {
-        x = kMarginX;
-        line_top += line_height + 3;
-        line_height = 0;
-      }
-      placed.push_back({x, line_top});
-      line_height = std::max(line_height, Height(item.name));
-      x += w + 16;
-    }
-    legend_height = items.empty() ? 0 : line_top + line_height;
-  }
-
-  Layout axis_probe = MakeLayout(FormatPercent(0), fonts_.value);
-  const double axis_height = Height(axis_probe) + kAxisGap;
-  Layout description;
-  double description_height = 0;
+  LayOutLegend(chart, out);
+  out.axis_probe = MakeLayout(FormatPercent(0), fonts_.value);
+  out.axis_height = Height(out.axis_probe) + kChartAxisGap;
   if (!chart.description.empty()) {
-    description = MakeLayout(chart.description, fonts_.small, kWidth);
-    description_height = Height(description) + 5;
+    out.description = MakeLayout(chart.description, fonts_.small, kWidth);
+    out.description_height = Height(out.description) + 5;
   }
-  Layout title;
-  double title_height = 0;  // room for the longer «(forts.)» title, should the chart split
   if (!chart.title.empty()) {
-    title = MakeLayout(chart.title, fonts_.caption, kWidth);
-    title_height = Height(MakeLayout(chart.title + " (forts.)", fonts_.caption, kWidth)) + 6;
+    out.title = MakeLayout(chart.title, fonts_.caption, kWidth);
+    out.title_height = Height(MakeLayout(chart.title + " (forts.)", fonts_.caption, kWidth)) + 6;
   }
-  const double frame =
-      title_height + axis_height + (items.empty() ? 0 : legend_height + 8) + description_height + 2;
+  out.frame = out.title_height + out.axis_height + (out.items.empty() ? 0 : out.legend_height + 8) +
+              out.description_height + 2;
+  return out;
+}
 
-  // Draws rows [first, last) with the title, axis and legend.
-  auto draw = [&](std::size_t first, std::size_t last, bool continued, bool final_part) {
-    if (title.get() != nullptr) {
-      const Layout heading =
-          continued ? MakeLayout(chart.title + " (forts.)", fonts_.caption, kWidth) : title;
-      Text(heading, kMarginX, y_, kInk);
-      y_ += Height(heading) + 6;
-    }
-    double plot_height = 0;
-    for (std::size_t i = first; i < last; ++i) plot_height += row_heights[i];
-    const double top = y_;
-    const double bottom = top + plot_height - kRowGap / 2;
-    for (int t = 0; t <= 5; ++t) {
-      const double x = x0 + plot_width * t / 5.0;
-      Line(x, top, x, bottom, t == 0 ? 0.8 : 0.5, t == 0 ? kAxis : kGrid);
-    }
-    for (std::size_t i = first; i < last; ++i) {
-      const double content = row_heights[i] - kRowGap;
-      const double centre = y_ + content / 2;
-      Text(labels[i], kMarginX, y_ + (content - Height(labels[i])) / 2, kInk);
-      auto value_text = [&](const std::string& text, double x, double cy, Rgb colour) {
-        Layout layout = MakeLayout(text, fonts_.value);
-        Text(layout, x, cy - Height(layout) / 2, colour);
-      };
-      if (chart.kind == ChartKind::kStackedBars) {
-        const double bar_top = centre - bar / 2;
-        double cumulative = 0;
-        bool any = false;
-        for (std::size_t s = 0; s < series; ++s) {
-          const Number v = ValueAt(chart.series[s], i);
-          if (!v.Visible()) continue;
-          const double from = Clamp01(cumulative);
-          const double to = Clamp01(cumulative + v.value);
-          cumulative += v.value;
-          if (to <= from) continue;
-          any = true;
-          const Rgb colour = SeriesColour(s);
-          const double x = x0 + from * plot_width;
-          const double w = (to - from) * plot_width;
-          Rect(x, bar_top, w, bar, colour);
-          if (s > 0) Line(x, bar_top, x, bar_top + bar, 0.75, kWhite);
-          Layout text = MakeLayout(FormatPercent(v.value), fonts_.value);
-          const double tw = Width(text);
-          if (tw + 4 <= w) {
-            Text(text, x + (w - tw) / 2, centre - Height(text) / 2, IsDark(colour) ? kWhite : kInk);
-          }
-        }
-        if (!any) {
-          const Number first_value = series > 0 ? ValueAt(chart.series[0], i) : Missing();
-          value_text(MarkFor(first_value), x0 + 3, centre, kInk);
-        }
-      } else if (chart.kind == ChartKind::kGroupedBars) {
-        const double group_top = centre - group / 2;
-        for (std::size_t s = 0; s < series; ++s) {
-          const Number v = ValueAt(chart.series[s], i);
-          const double bar_top = group_top + pitch * static_cast<double>(s);
-          if (!v.Visible()) {
-            value_text(MarkFor(v), x0 + 3, bar_top + bar / 2, kInk);
-            continue;
-          }
-          const double w = Clamp01(v.value) * plot_width;
-          Rect(x0, bar_top, w, bar, SeriesColour(s));
-          value_text(FormatPercent(v.value), x0 + w + 3, bar_top + bar / 2, kInk);
-        }
-      } else {
-        const Number v = series > 0 ? ValueAt(chart.series[0], i) : Missing();
-        double end = x0;
-        if (v.Visible()) {
-          const double w = Clamp01(v.value) * plot_width;
-          Rect(x0, centre - bar / 2, w, bar, SeriesColour(0));
-          end = x0 + w;
-        }
-        // Markers are drawn over the bar; the value text steps past any in its way.
-        std::vector<double> marker_x;
-        for (std::size_t m = 0; m < chart.markers.size(); ++m) {
-          const Number mv = ValueAt(chart.markers[m], i);
-          if (!mv.Visible()) continue;
-          const double x = x0 + Clamp01(mv.value) * plot_width;
-          marker_x.push_back(x);
-          Ops().push_back(MarkerOp{MarkerShape(m), x, centre, bar / 2 + 3, MarkerColour(m)});
-        }
-        std::sort(marker_x.begin(), marker_x.end());
-        Layout text = MakeLayout(v.Visible() ? FormatPercent(v.value) : MarkFor(v), fonts_.value);
-        const double tw = Width(text);
-        double x = end + 3;
-        for (double mx : marker_x) {
-          if (mx + 5 > x && mx - 5 < x + tw) x = mx + 6;
-        }
-        x = std::min(x, kMarginX + kWidth - tw);
-        Text(std::move(text), x, centre - Height(axis_probe) / 2, kInk);
-      }
-      y_ += row_heights[i];
-    }
-    y_ = bottom + kAxisGap;
-    for (int t = 0; t <= 5; ++t) {
-      Layout tick = MakeLayout(FormatPercent(t / 5.0), fonts_.value);
-      const double x = x0 + plot_width * t / 5.0 - Width(tick) / 2;
-      Text(std::move(tick), x, y_, kMuted);
-    }
-    y_ += axis_height - kAxisGap;
-    if (!items.empty()) {
-      y_ += 8;
-      for (std::size_t k = 0; k < items.size(); ++k) {
-        const LegendItem& item = items[k];
-        const double item_top = y_ + placed[k].dy;
-        const double cy = item_top + Height(axis_probe) / 2 + 1;
-        if (item.marker) {
-          Ops().push_back(MarkerOp{item.shape, placed[k].x + 5, cy, 7, item.colour});
-        } else {
-          Rect(placed[k].x, cy - 4.5, 10, 9, item.colour);
-        }
-        Text(item.name, placed[k].x + 14, item_top, kInk);
-      }
-      y_ += legend_height;
-    }
-    if (final_part && description.get() != nullptr) {
-      y_ += 5;
-      Text(description, kMarginX, y_, kMuted);
-      y_ += description_height - 5;
-    }
-  };
+void Composer::ValueText(const std::string& text, double x, double cy, Rgb colour) {
+  Layout layout = MakeLayout(text, fonts_.value);
+  Text(layout, x, cy - Height(layout) / 2, colour);
+}
 
-  double total = frame;
-  for (double h : row_heights) total += h;
+void Composer::DrawStackedRow(const Chart& chart, const ChartLayout& layout, std::size_t i,
+                              double centre) {
+  const double bar_top = centre - layout.bar / 2;
+  double cumulative = 0;
+  bool any = false;
+  for (std::size_t s = 0; s < chart.series.size(); ++s) {
+    const Number v = ValueAt(chart.series[s], i);
+    if (!v.Visible()) continue;
+    const double from = Clamp01(cumulative);
+    const double to = Clamp01(cumulative + v.value);
+    cumulative += v.value;
+    if (to <= from) continue;
+    any = true;
+    const Rgb colour = SeriesColour(s);
+    const double x = layout.x0 + from * layout.plot_width;
+    const double w = (to - from) * layout.plot_width;
+    Rect(x, bar_top, w, layout.bar, colour);
+    if (s > 0) Line(x, bar_top, x, bar_top + layout.bar, 0.75, kWhite);
+    Layout text = MakeLayout(FormatPercent(v.value), fonts_.value);
+    const double tw = Width(text);
+    if (tw + 4 <= w) {
+      Text(text, x + (w - tw) / 2, centre - Height(text) / 2, IsDark(colour) ? kWhite : kInk);
+    }
+  }
+  if (!any) {
+    const Number first_value = !chart.series.empty() ? ValueAt(chart.series[0], i) : Missing();
+    ValueText(MarkFor(first_value), layout.x0 + 3, centre, kInk);
+  }
+}
+
+void Composer::DrawGroupedRow(const Chart& chart, const ChartLayout& layout, std::size_t i,
+                              double centre) {
+  const double group_top = centre - layout.group / 2;
+  for (std::size_t s = 0; s < chart.series.size(); ++s) {
+    const Number v = ValueAt(chart.series[s], i);
+    const double bar_top = group_top + layout.pitch * static_cast<double>(s);
+    if (!v.Visible()) {
+      ValueText(MarkFor(v), layout.x0 + 3, bar_top + layout.bar / 2, kInk);
+      continue;
+    }
+    const double w = Clamp01(v.value) * layout.plot_width;
+    Rect(layout.x0, bar_top, w, layout.bar, SeriesColour(s));
+    ValueText(FormatPercent(v.value), layout.x0 + w + 3, bar_top + layout.bar / 2, kInk);
+  }
+}
+
+void Composer::DrawBarRow(const Chart& chart, const ChartLayout& layout, std::size_t i,
+                          double centre) {
+  const Number v = !chart.series.empty() ? ValueAt(chart.series[0], i) : Missing();
+  double end = layout.x0;
+  if (v.Visible()) {
+    const double w = Clamp01(v.value) * layout.plot_width;
+    Rect(layout.x0, centre - layout.bar / 2, w, layout.bar, SeriesColour(0));
+    end = layout.x0 + w;
+  }
+  // Markers are drawn over the bar; the value text steps past any in its way.
+  std::vector<double> marker_x;
+  for (std::size_t m = 0; m < chart.markers.size(); ++m) {
+    const Number mv = ValueAt(chart.markers[m], i);
+    if (!mv.Visible()) continue;
+    const double x = layout.x0 + Clamp01(mv.value) * layout.plot_width;
+    marker_x.push_back(x);
+    Ops().push_back(MarkerOp{MarkerShape(m), x, centre, layout.bar / 2 + 3, MarkerColour(m)});
+  }
+  std::sort(marker_x.begin(), marker_x.end());
+  Layout text = MakeLayout(v.Visible() ? FormatPercent(v.value) : MarkFor(v), fonts_.value);
+  const double tw = Width(text);
+  double x = end + 3;
+  for (double mx : marker_x) {
+    if (mx + 5 > x && mx - 5 < x + tw) x = mx + 6;
+  }
+  x = std::min(x, kMarginX + kWidth - tw);
+  Text(std::move(text), x, centre - Height(layout.axis_probe) / 2, kInk);
+}
+
+// The percent ticks under the plot, then the legend.
+void Composer::DrawChartAxisAndLegend(const ChartLayout& layout) {
+  for (int t = 0; t <= 5; ++t) {
+    Layout tick = MakeLayout(FormatPercent(t / 5.0), fonts_.value);
+    const double x = layout.x0 + layout.plot_width * t / 5.0 - Width(tick) / 2;
+    Text(std::move(tick), x, y_, kMuted);
+  }
+  y_ += layout.axis_height - kChartAxisGap;
+  if (layout.items.empty()) return;
+  y_ += 8;
+  for (std::size_t k = 0; k < layout.items.size(); ++k) {
+    const LegendItem& item = layout.items[k];
+    const double item_top = y_ + layout.placed[k].dy;
+    const double cy = item_top + Height(layout.axis_probe) / 2 + 1;
+    if (item.marker) {
+      Ops().push_back(MarkerOp{item.shape, layout.placed[k].x + 5, cy, 7, item.colour});
+    } else {
+      Rect(layout.placed[k].x, cy - 4.5, 10, 9, item.colour);
+    }
+    Text(item.name, layout.placed[k].x + 14, item_top, kInk);
+  }
+  y_ += layout.legend_height;
+}
+
+// Draws rows [first, last) with the title, axis and legend.
+void Composer::DrawChartPart(const Chart& chart, const ChartLayout& layout, std::size_t first,
+                             std::size_t last, bool continued, bool final_part) {
+  if (layout.title.get() != nullptr) {
+    const Layout heading =
+        continued ? MakeLayout(chart.title + " (forts.)", fonts_.caption, kWidth) : layout.title;
+    Text(heading, kMarginX, y_, kInk);
+    y_ += Height(heading) + 6;
+  }
+  double plot_height = 0;
+  for (std::size_t i = first; i < last; ++i) plot_height += layout.row_heights[i];
+  const double top = y_;
+  const double bottom = top + plot_height - kChartRowGap / 2;
+  for (int t = 0; t <= 5; ++t) {
+    const double x = layout.x0 + layout.plot_width * t / 5.0;
+    Line(x, top, x, bottom, t == 0 ? 0.8 : 0.5, t == 0 ? kAxis : kGrid);
+  }
+  for (std::size_t i = first; i < last; ++i) {
+    const double content = layout.row_heights[i] - kChartRowGap;
+    const double centre = y_ + content / 2;
+    Text(layout.labels[i], kMarginX, y_ + (content - Height(layout.labels[i])) / 2, kInk);
+    if (chart.kind == ChartKind::kStackedBars) {
+      DrawStackedRow(chart, layout, i, centre);
+    } else if (chart.kind == ChartKind::kGroupedBars) {
+      DrawGroupedRow(chart, layout, i, centre);
+    } else {
+      DrawBarRow(chart, layout, i, centre);
+    }
+    y_ += layout.row_heights[i];
+  }
+  y_ = bottom + kChartAxisGap;
+  DrawChartAxisAndLegend(layout);
+  if (final_part && layout.description.get() != nullptr) {
+    y_ += 5;
+    Text(layout.description, kMarginX, y_, kMuted);
+    y_ += layout.description_height - 5;
+  }
+}
+
+void Composer::AddBlock(const Chart& chart) {
+  const ChartLayout layout = LayOutChart(chart);
+  const std::size_t rows = chart.labels.size();
+  double total = layout.frame;
+  for (double h : layout.row_heights) total += h;
   // Kept on one page when it can be; otherwise split between rows.
   if (total <= kBottom - kTop) {
     EnsureRoom(total);
-    draw(0, rows, false, true);
+    DrawChartPart(chart, layout, 0, rows, false, true);
     return;
   }
   std::size_t first = 0;
   bool continued = false;
   while (true) {
-    EnsureRoom(frame + (rows > 0 ? row_heights[first] : 0));
-    double room = Room() - frame;
+    EnsureRoom(layout.frame + (rows > 0 ? layout.row_heights[first] : 0));
+    double room = Room() - layout.frame;
     std::size_t last = first;
-    while (last < rows && (last == first || row_heights[last] <= room)) {
-      room -= row_heights[last];
+    while (last < rows && (last == first || layout.row_heights[last] <= room)) {
+      room -= layout.row_heights[last];
       ++last;
     }
-    draw(first, last, continued, last == rows);
+    DrawChartPart(chart, layout, first, last, continued, last == rows);
     if (last == rows) break;
     NewPage();
     first = last;

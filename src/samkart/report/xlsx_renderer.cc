@@ -14,8 +14,8 @@
 #include <fmt/format.h>
 #include <xlsxwriter.h>
 
-#include "samkart/analysis/table_format.h"
 #include "samkart/core/text.h"
+#include "samkart/present/table_format.h"
 
 namespace samkart::report {
 
@@ -60,7 +60,7 @@ std::string TruncateUtf8(std::string s, std::size_t max_bytes) {
 
 // Every text cell: valid, within Excel's limit, and never read as a formula.
 std::string CellText(std::string_view s) {
-  return analysis::NeutraliseFormula(TruncateUtf8(ValidUtf8(s), kCellTextMax));
+  return present::NeutraliseFormula(TruncateUtf8(ValidUtf8(s), kCellTextMax));
 }
 
 // Width in Excel's units (characters of the default font), roughly.

@@ -7,9 +7,9 @@
 
 #include <fmt/format.h>
 
-#include "samkart/analysis/table_format.h"
 #include "samkart/core/text.h"
 #include "samkart/instrument/codebook.h"
+#include "samkart/present/table_format.h"
 
 namespace samkart::web {
 
@@ -565,7 +565,7 @@ Result<std::vector<ExplorerRow>> ViewPartRows(const ExplorerQuery& q, std::optio
       }
       ExplorerRow row = make_row(r);
       row.value = value;
-      row.label = analysis::GroupValueLabel(data, in, *q.by, value);
+      row.label = present::GroupValueLabel(data, in, *q.by, value);
       if (!per_item.count(r.item)) item_order.push_back(r.item);
       per_item[r.item].push_back(std::move(row));
     }
@@ -670,18 +670,18 @@ Result<ExplorerResult> EvaluateExplorerQuery(const ExplorerQuery& q, const Princ
   result.family_title = family->title;
   result.family_stem = family->stem;
   result.area_label =
-      q.area ? analysis::GroupValueLabel(data, in, q.area->first, q.area->second) : "Landet";
+      q.area ? present::GroupValueLabel(data, in, q.area->first, q.area->second) : "Landet";
   result.round_label = RoundLabel(q);
   std::vector<std::string> filters;
   if (q.service) {
     filters.push_back(
         fmt::format("{}: {}", analysis::VariableLabel(Variable::kService),
-                    analysis::GroupValueLabel(data, in, Variable::kService, *q.service)));
+                    present::GroupValueLabel(data, in, Variable::kService, *q.service)));
   }
   if (q.position) {
     filters.push_back(
         fmt::format("{}: {}", analysis::VariableLabel(Variable::kPosition),
-                    analysis::GroupValueLabel(data, in, Variable::kPosition, *q.position)));
+                    present::GroupValueLabel(data, in, Variable::kPosition, *q.position)));
   }
   result.filter_label = text::Join(filters, "; ");
   if (q.by) result.breakdown_label = analysis::VariableLabel(*q.by);
@@ -721,7 +721,7 @@ Result<ExplorerResult> EvaluateExplorerQuery(const ExplorerQuery& q, const Princ
         reference.area = std::make_pair(Variable::kSizeGroup, size_group);
         result.reference_label =
             fmt::format("Resten av størrelsesgruppen ({})",
-                        analysis::GroupValueLabel(data, in, Variable::kSizeGroup, size_group));
+                        present::GroupValueLabel(data, in, Variable::kSizeGroup, size_group));
         break;
       }
       case ExplorerComparison::kBaseline:
@@ -772,7 +772,7 @@ namespace {
 nlohmann::json CellJson(const ExplorerCell& cell) {
   if (cell.hidden) return {{"skjult", true}, {"merke", ":"}};
   if (cell.n == 0) {
-    return {{"skjult", false}, {"ingen_svar", true}, {"n", 0}, {"merke", analysis::kNoAnswersMark}};
+    return {{"skjult", false}, {"ingen_svar", true}, {"n", 0}, {"merke", present::kNoAnswersMark}};
   }
   return {{"skjult", false},
           {"n", cell.n},
@@ -832,7 +832,7 @@ constexpr int kNoAnswersCode = -2;
 
 io::ExportColumn Text(const char* name, const char* label) { return {name, label, false, {}}; }
 io::ExportColumn Number(const char* name, const char* label) {
-  return {name, label, true, {{kHiddenCode, ":"}, {kNoAnswersCode, analysis::kNoAnswersMark}}};
+  return {name, label, true, {{kHiddenCode, ":"}, {kNoAnswersCode, present::kNoAnswersMark}}};
 }
 }  // namespace
 
@@ -859,7 +859,7 @@ io::ExportTable ExplorerExportTable(const ExplorerResult& r) {
     table.columns.push_back(Text("signifikant", "Signifikant (95 %)"));
   }
   auto text = [](const std::string& s) {
-    return io::ExportCell::Text(analysis::NeutraliseFormula(s));
+    return io::ExportCell::Text(present::NeutraliseFormula(s));
   };
   auto percent = [](double share) {
     return io::ExportCell::Number(static_cast<double>(std::lround(share * 1000)) / 10);
@@ -922,7 +922,7 @@ std::string ExplorerCsv(const ExplorerResult& r) {
     for (const auto& cell : row) {
       if (const auto* code = std::get_if<int>(&cell.value)) {
         fields.push_back(*code == kHiddenCode      ? ":"
-                         : *code == kNoAnswersCode ? analysis::kNoAnswersMark
+                         : *code == kNoAnswersCode ? present::kNoAnswersMark
                                                    : std::to_string(*code));
       } else if (const auto* number = std::get_if<double>(&cell.value)) {
         fields.push_back(fmt::format("{}", *number));
@@ -977,7 +977,7 @@ nlohmann::json ExplorerOptionsJson(const Principal& p, const analysis::Dataset& 
     if (!CanSeeArea(p, home, nesting, Variable::kMunicipality, number)) continue;
     municipalities.push_back(
         {{"id", number},
-         {"tekst", analysis::GroupValueLabel(data, in, Variable::kMunicipality, number)}});
+         {"tekst", present::GroupValueLabel(data, in, Variable::kMunicipality, number)}});
   }
   nlohmann::json rounds = nlohmann::json::array(
       {{{"id", "0-punkt"}, {"tekst", "0-punktsmålinger (alle år)"}},

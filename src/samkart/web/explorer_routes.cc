@@ -13,8 +13,8 @@
 
 #include <fmt/format.h>
 
-#include "samkart/analysis/table_format.h"
 #include "samkart/core/text.h"
+#include "samkart/present/table_format.h"
 #include "samkart/web/explorer.h"
 #include "samkart/web/http.h"
 #include "samkart/web/routes.h"
@@ -248,8 +248,8 @@ std::string Chart(const ExplorerResult& r, const std::vector<const ExplorerRow*>
       description += "skjult";
     } else if (row.cell.n == 0) {
       body += fmt::format(R"(<text x="{:.0f}" y="{:.1f}" font-size="13">{}</text>)", kLabel + 4,
-                          y + 15, analysis::kNoAnswersMark);
-      description += analysis::kNoAnswersMark;
+                          y + 15, present::kNoAnswersMark);
+      description += present::kNoAnswersMark;
     } else {
       const double width = std::max(0.0, std::min(1.0, row.cell.share)) * kBars;
       body +=
@@ -315,7 +315,7 @@ std::string ResultHtml(const ExplorerResult& r) {
         body += R"(<td class="num">:</td><td class="num">:</td><td class="num">:</td>)";
       } else if (row.cell.n == 0) {
         body += fmt::format(R"(<td class="num">0</td><td class="num" colspan="2">{}</td>)",
-                            analysis::kNoAnswersMark);
+                            present::kNoAnswersMark);
       } else {
         body += fmt::format(
             R"(<td class="num">{}</td><td class="num">{}</td><td class="num">{}–{}</td>)",
@@ -328,7 +328,7 @@ std::string ResultHtml(const ExplorerResult& r) {
         } else if (row.reference->hidden) {
           body += R"(<td class="num">:</td>)";
         } else if (row.reference->n == 0) {
-          body += fmt::format(R"(<td class="num">{}</td>)", analysis::kNoAnswersMark);
+          body += fmt::format(R"(<td class="num">{}</td>)", present::kNoAnswersMark);
         } else {
           body += fmt::format(R"(<td class="num">{}</td>)", Percent(row.reference->share));
         }

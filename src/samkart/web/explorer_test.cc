@@ -4,8 +4,8 @@
 
 #include <gtest/gtest.h>
 
-#include "samkart/analysis/table_format.h"
 #include "samkart/io/table_writer.h"
+#include "samkart/present/table_format.h"
 #include "samkart/report/blocks.h"
 #include "samkart/report/report_inputs.h"
 

@@ -10,19 +10,19 @@
 #include "samkart/instrument/instrument.h"
 #include "samkart/io/table_writer.h"
 
-namespace samkart::analysis {
+namespace samkart::present {
 
 // Label of a breakdown value: «Barnehage», «Vikheim (syntetisk)», «2021».
-std::string GroupValueLabel(const Dataset& data, const instrument::Instrument& instrument,
-                            Variable variable, int value);
+std::string GroupValueLabel(const analysis::Dataset& data, const instrument::Instrument& instrument,
+                            analysis::Variable variable, int value);
 
-std::string FormatTableText(const Table& table, const Dataset& data,
+std::string FormatTableText(const analysis::Table& table, const analysis::Dataset& data,
                             const instrument::Instrument& instrument);
-std::string FormatTableCsv(const Table& table, const Dataset& data,
+std::string FormatTableCsv(const analysis::Table& table, const analysis::Dataset& data,
                            const instrument::Instrument& instrument);
-std::string FormatTableJson(const Table& table, const Dataset& data,
+std::string FormatTableJson(const analysis::Table& table, const analysis::Dataset& data,
                             const instrument::Instrument& instrument);
-io::ExportTable ToExportTable(const Table& table, const Dataset& data,
+io::ExportTable ToExportTable(const analysis::Table& table, const analysis::Dataset& data,
                               const instrument::Instrument& instrument);
 
 // What every output of the internal mode (all cells, unprotected) says.
@@ -39,4 +39,4 @@ inline constexpr const char* kNoAnswersMark = "ingen svar";
 // gets a leading apostrophe.
 std::string NeutraliseFormula(std::string text);
 
-}  // namespace samkart::analysis
+}  // namespace samkart::present

@@ -1,11 +1,19 @@
-#include "samkart/analysis/table_format.h"
+#include "samkart/present/table_format.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "samkart/core/text.h"
 
-namespace samkart::analysis {
+namespace samkart::present {
+
+using analysis::Cell;
+using analysis::Comparison;
+using analysis::Dataset;
+using analysis::Table;
+using analysis::TableRow;
+using analysis::Variable;
+using analysis::VariableName;
 
 namespace {
 
@@ -320,4 +328,4 @@ void MarkInternal(io::ExportTable& table) {
   for (auto& row : table.rows) row.insert(row.begin(), io::ExportCell::Text(kInternalMark));
 }
 
-}  // namespace samkart::analysis
+}  // namespace samkart::present
