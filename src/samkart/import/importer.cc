@@ -92,50 +92,30 @@ Result<std::map<std::pair<int, int>, std::string>> DecideRoundTypes(
 
 }  // namespace
 
-Result<ImportOutcome> ImportFile(store::Store& store, const instrument::Instrument& instrument,
-                                 const ImportRequest& request, const ImportProgress& progress) {
-  const std::string& name = request.display_name.empty() ? request.path : request.display_name;
-  auto bytes = io::ReadFileBytes(request.path, io::kMaxSourceFileBytes);
-  if (!bytes.ok()) return bytes.error();
-  const std::string sha256 = Sha256Hex(*bytes);
-  auto existing = store.FindBatchByHash(sha256);
-  if (!existing.ok()) return existing.error();
-  if (*existing) {
-    ImportOutcome outcome;
-    outcome.status = ImportStatus::kAlreadyImported;
-    outcome.batch = **existing;
-    outcome.report = fmt::format(
-        "{}: allerede importert (import {} fra {}, {}, samme innhold); ingenting er endret", name,
-        outcome.batch.id, outcome.batch.file_name, outcome.batch.imported_at);
-    return outcome;
-  }
+namespace {
 
-  const io::SourceFormat format = io::DetectSourceFormat(*bytes, name);
-  const std::size_t file_bytes = bytes->size();
-  auto opened = io::OpenSource(std::move(bytes.value()), format, name, request.source);
-  if (!opened.ok()) return opened.error();
-  io::SourceReader& source = *opened.value();
+ImportOutcome AlreadyImported(const store::BatchInfo& batch, std::string report) {
+  ImportOutcome outcome;
+  outcome.status = ImportStatus::kAlreadyImported;
+  outcome.batch = batch;
+  outcome.report = std::move(report);
+  return outcome;
+}
 
-  auto choice = harmonise::ChooseGeneration(instrument, source.columns(), name, request.generation,
-                                            request.year);
-  if (!choice.ok()) return choice.error();
-  const instrument::Crosswalk& crosswalk = *choice->crosswalk;
-  auto created = harmonise::Harmoniser::Create(instrument, crosswalk, source, name,
-                                               {request.municipality, request.year});
-  if (!created.ok()) return created.error();
-  harmonise::Harmoniser& harmoniser = created.value();
-
-  // Read and harmonise every row before touching the store.
+// Reads every row through the harmoniser before the store is touched.
+Result<std::vector<harmonise::HarmonisedRow>> ReadRows(io::SourceReader& source,
+                                                       harmonise::Harmoniser& harmoniser,
+                                                       const std::string& name,
+                                                       const ImportProgress& progress,
+                                                       std::size_t& rows_read) {
   std::vector<harmonise::HarmonisedRow> rows;
-  std::size_t rows_read = 0;
   io::SourceRow source_row;
   harmonise::HarmonisedRow row;
   if (progress) progress("Leser", 0);
   while (source.Next(source_row)) {
     ++rows_read;
-    auto converted = harmoniser.Convert(source_row, row);
-    if (!converted.ok()) return converted.error();
-    if (*converted) rows.push_back(std::move(row));
+    SAMKART_ASSIGN_OR_RETURN(const bool kept, harmoniser.Convert(source_row, row));
+    if (kept) rows.push_back(std::move(row));
     if (progress && rows_read % 4096 == 0) progress("Leser", source.progress());
   }
   if (!source.error().empty()) return Error{source.error()};
@@ -145,21 +125,26 @@ Result<ImportOutcome> ImportFile(store::Store& store, const instrument::Instrume
     return Error{
         fmt::format("{}: ingen av de {} radene har svar; ingenting å importere", name, rows_read)};
   }
+  return rows;
+}
 
-  // Every municipality must be in the register: it gives region and size group.
-  auto municipalities = store.Municipalities();
-  if (!municipalities.ok()) return municipalities.error();
-  std::map<int, const store::Municipality*> known;
-  for (const auto& m : *municipalities) known[m.number] = &m;
+// Every municipality must be in the register (it gives region and size
+// group) and, for a regional analyst, in their region. Returns the rounds
+// (municipality, year) the rows belong to.
+Result<std::set<std::pair<int, int>>> CheckMunicipalities(
+    store::Store& store, const std::vector<harmonise::HarmonisedRow>& rows,
+    const std::map<int, const store::Municipality*>& known, const ImportRequest& request,
+    const std::string& name) {
   std::set<std::pair<int, int>> rounds;
   for (const auto& r : rows) {
-    if (!known.count(r.municipality)) {
+    const auto found = known.find(r.municipality);
+    if (found == known.end()) {
       return Error{
           fmt::format("{}: rad {}: kommune {} finnes ikke i kommuneregisteret i {}; importer "
                       "kommuneregisteret (kommuner.csv) først",
                       name, r.source_row, r.municipality, store.Describe())};
     }
-    if (request.allowed_regions && !request.allowed_regions->count(known[r.municipality]->region)) {
+    if (request.allowed_regions && !request.allowed_regions->count(found->second->region)) {
       return Error{fmt::format(
           "{}: rad {}: kommune {} ligger utenfor regionen du kan importere for; ingenting fra "
           "filen er lagret",
@@ -167,55 +152,57 @@ Result<ImportOutcome> ImportFile(store::Store& store, const instrument::Instrume
     }
     rounds.insert({r.municipality, r.year});
   }
+  return rounds;
+}
+
+// What the report needs to know besides the harmoniser.
+struct ReportFacts {
+  std::string name;
+  std::string format;
+  std::size_t file_bytes = 0;
+  std::string sha256;
+  std::string generation_reason;
   std::vector<std::string> round_reasons;
-  auto round_types = DecideRoundTypes(store, rounds, request.round_type, round_reasons);
-  if (!round_types.ok()) return round_types.error();
+  std::size_t rows_read = 0;
+  std::size_t rows_kept = 0;
+  std::size_t rows_rejected = 0;
+  std::size_t k = 0;
+};
 
-  const std::size_t rows_kept = rows.size();
-  const auto& rejected = harmoniser.rejected();
-  std::size_t rejected_count = 0;
-  for (const auto& [reason, n] : rejected) rejected_count += n;
+struct ImportReports {
+  std::string full;    // for the importer, now: with counts by answer and by generalised group
+  std::string stored;  // with the batch, for anyone who may see it later: without them
+};
 
-  store::NewBatch provenance;
-  provenance.file_name = fs::path(name).filename().string();
-  provenance.content_sha256 = sha256;
-  provenance.format = fmt::format("{} ({})", source.info().format, source.info().details);
-  provenance.generation = crosswalk.generation;
-  provenance.rows_read = rows_read;
-  provenance.rows_rejected = rejected_count;
-  provenance.round_types = *round_types;
-  for (const auto& item : instrument.ItemsInOrder()) {
-    provenance.item_ids.push_back(item.QualifiedId());
-  }
-  if (progress) progress("Anonymiserer", 0);
-  auto built = BuildBatch(std::move(rows), instrument, request.k, std::move(provenance));
-  if (!built.ok()) return Error{name + ": " + built.error().message};
-  const anonymise::AnonymisationReport& anonymised = built->anonymisation;
-  store::NewBatch& batch = built.value().batch;
-
-  // The report: every choice, in the order it was made. Two versions: the
-  // one stored with the batch (and shown later to anyone who may see the
-  // import) has no counts by answer or by generalised group, since those
-  // show groups smaller than k; the one the importer sees now has them all.
-  std::string report = fmt::format("Importrapport for {}\n", name);
-  report += fmt::format("Format: {} ({}), {} byte, SHA-256 {}\n", source.info().format,
-                        source.info().details, text::Thousands(file_bytes), sha256);
-  report += fmt::format("Generasjon: {}\n", choice->reason);
-  for (const auto& reason : round_reasons) report += fmt::format("Runde: {}\n", reason);
-  for (const auto& [key, type] : *round_types) {
-    const auto* m = known[key.first];
+// The report: every choice, in the order it was made. The stored version
+// has no counts by answer or by generalised group, since those show groups
+// smaller than k.
+ImportReports ComposeReports(const instrument::Instrument& instrument, const ReportFacts& facts,
+                             const std::map<std::pair<int, int>, std::string>& round_types,
+                             const std::map<int, const store::Municipality*>& known,
+                             const harmonise::Harmoniser& harmoniser,
+                             const anonymise::AnonymisationReport& anonymised) {
+  std::string report = fmt::format("Importrapport for {}\n", facts.name);
+  report += fmt::format("Format: {}, {} byte, SHA-256 {}\n", facts.format,
+                        text::Thousands(facts.file_bytes), facts.sha256);
+  report += fmt::format("Generasjon: {}\n", facts.generation_reason);
+  for (const auto& reason : facts.round_reasons) report += fmt::format("Runde: {}\n", reason);
+  for (const auto& [key, type] : round_types) {
+    const auto* m = known.at(key.first);
     report += fmt::format("  {} {} {}: {}\n", key.first, m->name, key.second,
                           RoundLabel(instrument, type));
   }
-  report +=
-      fmt::format("Rader: lest {}, importert {}, generalisert {}, avvist {}\n",
-                  text::Thousands(rows_read), text::Thousands(rows_kept),
-                  text::Thousands(anonymised.rows_generalised), text::Thousands(rejected_count));
-  for (const auto& [reason, n] : rejected) report += fmt::format("  avvist: {}: {}\n", reason, n);
+  report += fmt::format("Rader: lest {}, importert {}, generalisert {}, avvist {}\n",
+                        text::Thousands(facts.rows_read), text::Thousands(facts.rows_kept),
+                        text::Thousands(anonymised.rows_generalised),
+                        text::Thousands(facts.rows_rejected));
+  for (const auto& [reason, n] : harmoniser.rejected()) {
+    report += fmt::format("  avvist: {}: {}\n", reason, n);
+  }
   const auto identifiers = harmoniser.dropped_identifiers();
   report += fmt::format("Identifiserende kolonner fjernet og aldri lagret: {}\n",
                         identifiers.empty() ? "ingen" : text::Join(identifiers, ", "));
-  report += AnonymisationLine(request.k, anonymised);
+  report += AnonymisationLine(facts.k, anonymised);
   std::string stored = report;
   for (const auto& line : anonymised.details) report += "  " + line + "\n";
   if (!harmoniser.routed_away().empty()) {
@@ -242,34 +229,109 @@ Result<ImportOutcome> ImportFile(store::Store& store, const instrument::Instrume
     }
   }
   stored += kCountsShownOnlyAtImport;
+  return {std::move(report), std::move(stored)};
+}
 
-  batch.report = stored;
-
+// Writes the batch in one transaction. Another process may have imported
+// the same file while this one read it: that is the file imported, not a
+// failure.
+Result<ImportOutcome> WriteOrFindTheWinner(store::Store& store, const store::NewBatch& batch,
+                                           const std::string& name,
+                                           const ImportProgress& progress) {
   if (progress) progress("Lagrer", 0);
   auto written = store.WriteBatch(batch, [&](std::size_t done, std::size_t total) {
     if (progress) progress("Lagrer", static_cast<double>(done) / static_cast<double>(total));
   });
-  if (!written.ok()) {
-    // Another process may have imported the same file while this one read
-    // it: that is the file imported, not a failure.
-    auto winner = store.FindBatchByHash(sha256);
-    if (winner.ok() && *winner) {
-      ImportOutcome outcome;
-      outcome.status = ImportStatus::kAlreadyImported;
-      outcome.batch = **winner;
-      outcome.report = fmt::format(
-          "{}: en annen prosess importerte den samme filen samtidig (import {}, {}); den er "
-          "importert én gang, og ingenting mer er endret",
-          name, outcome.batch.id, outcome.batch.imported_at);
-      return outcome;
-    }
-    return Error{
-        fmt::format("{}: ingenting fra filen er lagret: {}", name, written.error().message)};
+  if (written.ok()) {
+    ImportOutcome outcome;
+    outcome.batch = *written;
+    return outcome;
   }
-  ImportOutcome outcome;
-  outcome.batch = *written;
-  outcome.report =
-      fmt::format("Import {} ({})\n", outcome.batch.id, outcome.batch.imported_at) + report;
+  auto winner = store.FindBatchByHash(batch.content_sha256);
+  if (winner.ok() && *winner) {
+    return AlreadyImported(
+        **winner,
+        fmt::format("{}: en annen prosess importerte den samme filen samtidig (import {}, {}); den "
+                    "er importert én gang, og ingenting mer er endret",
+                    name, (*winner)->id, (*winner)->imported_at));
+  }
+  return Error{fmt::format("{}: ingenting fra filen er lagret: {}", name, written.error().message),
+               written.error().code};
+}
+
+}  // namespace
+
+Result<ImportOutcome> ImportFile(store::Store& store, const instrument::Instrument& instrument,
+                                 const ImportRequest& request, const ImportProgress& progress) {
+  const std::string& name = request.display_name.empty() ? request.path : request.display_name;
+  SAMKART_ASSIGN_OR_RETURN(std::string bytes,
+                           io::ReadFileBytes(request.path, io::kMaxSourceFileBytes));
+  const std::string sha256 = Sha256Hex(bytes);
+  SAMKART_ASSIGN_OR_RETURN(const auto existing, store.FindBatchByHash(sha256));
+  if (existing) {
+    return AlreadyImported(
+        *existing,
+        fmt::format("{}: allerede importert (import {} fra {}, {}, samme innhold); ingenting er "
+                    "endret",
+                    name, existing->id, existing->file_name, existing->imported_at));
+  }
+
+  const io::SourceFormat format = io::DetectSourceFormat(bytes, name);
+  ReportFacts facts;
+  facts.name = name;
+  facts.file_bytes = bytes.size();
+  facts.sha256 = sha256;
+  facts.k = request.k;
+  SAMKART_ASSIGN_OR_RETURN(auto opened,
+                           io::OpenSource(std::move(bytes), format, name, request.source));
+  io::SourceReader& source = *opened;
+  SAMKART_ASSIGN_OR_RETURN(auto choice,
+                           harmonise::ChooseGeneration(instrument, source.columns(), name,
+                                                       request.generation, request.year));
+  facts.generation_reason = choice.reason;
+  const instrument::Crosswalk& crosswalk = *choice.crosswalk;
+  SAMKART_ASSIGN_OR_RETURN(auto harmoniser,
+                           harmonise::Harmoniser::Create(instrument, crosswalk, source, name,
+                                                         {request.municipality, request.year}));
+  SAMKART_ASSIGN_OR_RETURN(auto rows,
+                           ReadRows(source, harmoniser, name, progress, facts.rows_read));
+  facts.rows_kept = rows.size();
+  for (const auto& [reason, n] : harmoniser.rejected()) facts.rows_rejected += n;
+  facts.format = fmt::format("{} ({})", source.info().format, source.info().details);
+
+  SAMKART_ASSIGN_OR_RETURN(const auto municipalities, store.Municipalities());
+  std::map<int, const store::Municipality*> known;
+  for (const auto& m : municipalities) known[m.number] = &m;
+  SAMKART_ASSIGN_OR_RETURN(const auto rounds,
+                           CheckMunicipalities(store, rows, known, request, name));
+  SAMKART_ASSIGN_OR_RETURN(
+      const auto round_types,
+      DecideRoundTypes(store, rounds, request.round_type, facts.round_reasons));
+
+  store::NewBatch provenance;
+  provenance.file_name = fs::path(name).filename().string();
+  provenance.content_sha256 = sha256;
+  provenance.format = facts.format;
+  provenance.generation = crosswalk.generation;
+  provenance.rows_read = facts.rows_read;
+  provenance.rows_rejected = facts.rows_rejected;
+  provenance.round_types = round_types;
+  for (const auto& item : instrument.ItemsInOrder()) {
+    provenance.item_ids.push_back(item.QualifiedId());
+  }
+  if (progress) progress("Anonymiserer", 0);
+  auto built = BuildBatch(std::move(rows), instrument, request.k, std::move(provenance));
+  if (!built.ok()) return Error{name + ": " + built.error().message};
+  ImportReports reports =
+      ComposeReports(instrument, facts, round_types, known, harmoniser, built->anonymisation);
+  built.value().batch.report = std::move(reports.stored);
+
+  SAMKART_ASSIGN_OR_RETURN(ImportOutcome outcome,
+                           WriteOrFindTheWinner(store, built->batch, name, progress));
+  if (outcome.status == ImportStatus::kImported) {
+    outcome.report =
+        fmt::format("Import {} ({})\n", outcome.batch.id, outcome.batch.imported_at) + reports.full;
+  }
   return outcome;
 }
 
