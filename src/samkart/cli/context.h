@@ -32,6 +32,7 @@ void AddTableCommand(CLI::App& app, Context& context);
 void AddAuditCommand(CLI::App& app, Context& context);
 void AddReportCommand(CLI::App& app, Context& context);
 void AddServeCommands(CLI::App& app, Context& context);
+void AddUserCommands(CLI::App& app, Context& context);
 void AddDatabaseCommands(CLI::App& app, Context& context);
 
 }  // namespace samkart::cli

@@ -73,6 +73,7 @@ int main(int argc, char** argv) {
   samkart::cli::AddAuditCommand(app, context);
   samkart::cli::AddReportCommand(app, context);
   samkart::cli::AddServeCommands(app, context);
+  samkart::cli::AddUserCommands(app, context);
   samkart::cli::AddDatabaseCommands(app, context);
   UseNorwegianGroups(app);
 
