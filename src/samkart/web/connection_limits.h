@@ -23,6 +23,9 @@ struct ConnectionLimits {
   // Bodies that are not file uploads (forms, the JSON login): a declared
   // length above this is answered 413 before any of it is read.
   std::size_t max_form_bytes = 64u << 10;
+  // Over HTTPS, where the library reads the request itself: a read that
+  // waits longer than this ends the connection.
+  std::chrono::milliseconds read_timeout{30'000};
   // A blocked client that stops reading the answer is dropped after this.
   std::chrono::milliseconds write_timeout{30'000};
   // Connections waiting for a head at once; more are answered 503.

@@ -52,6 +52,8 @@ const std::vector<NamedLimit>& Limits() {
        [](ServeOptions& o) -> Ms& { return o.connections.head_deadline; }},
       {"body_grace_ms", "tid før hastighetskravet til innholdet gjelder (ms)", nullptr,
        [](ServeOptions& o) -> Ms& { return o.connections.body_grace; }},
+      {"read_timeout_ms", "tid en lesing over HTTPS kan vente (ms)", nullptr,
+       [](ServeOptions& o) -> Ms& { return o.connections.read_timeout; }},
       {"write_timeout_ms", "tid en klient kan la svaret ligge ulest (ms)", nullptr,
        [](ServeOptions& o) -> Ms& { return o.connections.write_timeout; }},
   };

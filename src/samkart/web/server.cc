@@ -104,37 +104,8 @@ std::optional<std::uint64_t> DeclaredLength(const httplib::Request& req) {
   return length;
 }
 
-}  // namespace
-
-WebServer::WebServer(App& app) : app_(app) {
-  const ServeOptions& options = app.options();
-#ifdef CPPHTTPLIB_OPENSSL_SUPPORT
-  if (!options.tls_cert.empty() && !options.tls_key.empty()) {
-    server_ =
-        std::make_unique<httplib::SSLServer>(options.tls_cert.c_str(), options.tls_key.c_str());
-    tls_ = true;
-  }
-#endif
-  const auto threads = static_cast<std::size_t>(options.threads);
-  if (!server_) {
-    server_ =
-        std::make_unique<GuardedServer>(threads, options.connections, options.max_upload_bytes);
-  } else {
-    // HTTPS keeps httplib's own thread per connection; in production a
-    // reverse proxy terminates TLS in front of the plain-HTTP server.
-    server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  }
-  httplib::Server& server = *server_;
-  // The library's own check, behind the pre-routing one below.
-  server.set_payload_max_length(options.max_upload_bytes);
-  server.set_default_headers(SecurityHeaders());
-  // Headers and body go out in separate writes; without this, Nagle's
-  // algorithm and the client's delayed ACK hold small answers back ~40 ms.
-  server.set_tcp_nodelay(true);
-  server.set_keep_alive_max_count(1000);
-  server.set_read_timeout(30, 0);
-  server.set_write_timeout(30, 0);
-
+// One access-log line per request, with the time it took.
+void InstallAccessLog(httplib::Server& server, App& app) {
   server.set_logger([&app](const httplib::Request& req, const httplib::Response& res) {
     const double milliseconds =
         request_started == Clock::time_point{}
@@ -144,7 +115,11 @@ WebServer::WebServer(App& app) : app_(app) {
     const std::string client = ClientAddress(app, req);
     app.log().Access({client, req.method, req.path, res.status, milliseconds, res.body.size()});
   });
+}
 
+// Before any route: no caching of personal pages, the body limit from the
+// declared length, and UTF-8 in the path and parameters.
+void InstallRequestChecks(httplib::Server& server, App& app) {
   server.set_pre_routing_handler([&app](const httplib::Request& req, httplib::Response& res) {
     request_started = Clock::now();
     // Logged-in pages and API answers are personal; never cache them.
@@ -174,7 +149,10 @@ WebServer::WebServer(App& app) : app_(app) {
     }
     return httplib::Server::HandlerResponse::Unhandled;
   });
+}
 
+// The style sheet, the missing icon and the health check.
+void RegisterSiteRoutes(httplib::Server& server, App& app) {
   server.Get("/static/samkart.css", [](const httplib::Request&, httplib::Response& res) {
     res.set_header("Cache-Control", "public, max-age=3600");
     res.set_content(StyleSheet(), "text/css; charset=utf-8");
@@ -207,13 +185,11 @@ WebServer::WebServer(App& app) : app_(app) {
     }
     res.set_content("ok\n", "text/plain; charset=utf-8");
   });
+}
 
-  RegisterAuthRoutes(server, app);
-  RegisterSurveyRoutes(server, app);
-  RegisterRoundRoutes(server, app);
-  RegisterExplorerRoutes(server, app);
-  RegisterAdminRoutes(server, app);
-
+// Norwegian answers for the statuses the library sets itself, and for
+// exceptions (logged, never shown).
+void InstallErrorHandlers(httplib::Server& server, App& app) {
   // Statuses the library sets itself (no route, body too large, bad
   // request line) get a Norwegian explanation instead of an empty body.
   server.set_error_handler([&app](const httplib::Request& req, httplib::Response& res) {
@@ -263,6 +239,50 @@ WebServer::WebServer(App& app) : app_(app) {
     app.log().Error(fmt::format("{} {}: {}", req.method, ServerLog::LoggablePath(req.path), what));
     SendError(req, res, 500, "Det oppstod en intern feil. Den er logget.");
   });
+}
+
+}  // namespace
+
+WebServer::WebServer(App& app) : app_(app) {
+  const ServeOptions& options = app.options();
+#ifdef CPPHTTPLIB_OPENSSL_SUPPORT
+  if (!options.tls_cert.empty() && !options.tls_key.empty()) {
+    server_ =
+        std::make_unique<httplib::SSLServer>(options.tls_cert.c_str(), options.tls_key.c_str());
+    tls_ = true;
+  }
+#endif
+  const auto threads = static_cast<std::size_t>(options.threads);
+  if (!server_) {
+    server_ =
+        std::make_unique<GuardedServer>(threads, options.connections, options.max_upload_bytes);
+  } else {
+    // HTTPS keeps httplib's own thread per connection; in production a
+    // reverse proxy terminates TLS in front of the plain-HTTP server.
+    server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  }
+  httplib::Server& server = *server_;
+  // The library's own check, behind the pre-routing one below.
+  server.set_payload_max_length(options.max_upload_bytes);
+  server.set_default_headers(SecurityHeaders());
+  // Headers and body go out in separate writes; without this, Nagle's
+  // algorithm and the client's delayed ACK hold small answers back ~40 ms.
+  server.set_tcp_nodelay(true);
+  const ConnectionLimits& limits = options.connections;
+  server.set_keep_alive_max_count(limits.max_requests_per_connection);
+  server.set_read_timeout(limits.read_timeout);
+  server.set_write_timeout(limits.write_timeout);
+
+  InstallAccessLog(server, app);
+  InstallRequestChecks(server, app);
+  RegisterSiteRoutes(server, app);
+
+  RegisterAuthRoutes(server, app);
+  RegisterSurveyRoutes(server, app);
+  RegisterRoundRoutes(server, app);
+  RegisterExplorerRoutes(server, app);
+  RegisterAdminRoutes(server, app);
+  InstallErrorHandlers(server, app);
 }
 
 WebServer::~WebServer() = default;
