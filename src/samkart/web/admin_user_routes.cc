@@ -222,138 +222,156 @@ std::optional<store::User> PathUser(App& app, const httplib::Request& req, httpl
 
 }  // namespace
 
-void RegisterUserRoutes(httplib::Server& server, App& app) {
-  server.Get("/admin/brukere", [&app](const httplib::Request& req, httplib::Response& res) {
-    const RequestContext context = Authenticate(app, req);
-    if (!Gate(req, res, context, &Principal::CanManageUsers, kUsersRefusal, false)) return;
-    SendHtml(res, 200, UsersPage(app, context, ""));
-  });
+namespace {
 
-  server.Post("/admin/brukere", [&app](const httplib::Request& req, httplib::Response& res) {
-    const RequestContext context = Authenticate(app, req);
-    const auto principal = Gate(req, res, context, &Principal::CanManageUsers, kUsersRefusal, true);
-    if (!principal) return;
-    auto fail = [&](const std::string& message) {
-      SendHtml(res, 400, UsersPage(app, context, Alert(message)));
-    };
-    const std::string username = FormValue(req, "brukernavn");
-    if (auto valid = CheckUsername(username); !valid.ok()) return fail(valid.error().message);
+void ShowUsers(App& app, const httplib::Request& req, httplib::Response& res) {
+  const RequestContext context = Authenticate(app, req);
+  if (!Gate(req, res, context, &Principal::CanManageUsers, kUsersRefusal, false)) return;
+  SendHtml(res, 200, UsersPage(app, context, ""));
+}
+
+void CreateUser(App& app, const httplib::Request& req, httplib::Response& res) {
+  const RequestContext context = Authenticate(app, req);
+  const auto principal = Gate(req, res, context, &Principal::CanManageUsers, kUsersRefusal, true);
+  if (!principal) return;
+  auto fail = [&](const std::string& message) {
+    SendHtml(res, 400, UsersPage(app, context, Alert(message)));
+  };
+  const std::string username = FormValue(req, "brukernavn");
+  if (auto valid = CheckUsername(username); !valid.ok()) return fail(valid.error().message);
+  const auto register_ = Register(app);
+  auto scope = ReadScope(app, req, register_);
+  if (!scope.ok()) return fail(scope.error().message);
+  auto password = ReadPassword(req);
+  if (!password.ok()) return fail(password.error().message);
+  store::User user = *scope;
+  user.username = username;
+  auto added = app.WithStore(
+      [&](store::Store& store) { return CreateAccount(store, user, password->password); });
+  if (!added.ok()) return fail(added.error().message);
+  app.Audit(principal->username, "user_add",
+            fmt::format("{} ({}, {})", username, user.role, ScopeText(app, user, register_)));
+  SendHtml(res, 200,
+           UsersPage(app, context,
+                     StatusNotice(fmt::format("Brukeren {} er opprettet.", username)) +
+                         GeneratedPasswordNotice(username, *password)));
+}
+
+void ShowUser(App& app, const httplib::Request& req, httplib::Response& res) {
+  const RequestContext context = Authenticate(app, req);
+  if (!Gate(req, res, context, &Principal::CanManageUsers, kUsersRefusal, false)) {
+    return;
+  }
+  const auto user = PathUser(app, req, res, context);
+  if (!user) return;
+  SendHtml(res, 200, UserPage(app, context, *user, ""));
+}
+
+void ChangeUser(App& app, const httplib::Request& req, httplib::Response& res) {
+  const RequestContext context = Authenticate(app, req);
+  const auto principal = Gate(req, res, context, &Principal::CanManageUsers, kUsersRefusal, true);
+  if (!principal) return;
+  auto user = PathUser(app, req, res, context);
+  if (!user) return;
+  const std::string what = req.matches[2];
+  const bool self = user->id == principal->user_id;
+  auto fail = [&](const std::string& message) {
+    SendHtml(res, 400, UserPage(app, context, *user, Alert(message)));
+  };
+  auto save = [&](bool end_sessions) {
+    auto saved =
+        app.WithStore([&](store::Store& store) { return SaveAccount(store, *user, end_sessions); });
+    // Role, scope and status apply to the next request, not after the cache's seconds.
+    app.ForgetSessionsOf(user->id);
+    return saved;
+  };
+  std::string done;
+  NewPassword password;
+  if (what == "rolle") {
     const auto register_ = Register(app);
     auto scope = ReadScope(app, req, register_);
     if (!scope.ok()) return fail(scope.error().message);
-    auto password = ReadPassword(req);
-    if (!password.ok()) return fail(password.error().message);
-    store::User user = *scope;
-    user.username = username;
-    auto added = app.WithStore(
-        [&](store::Store& store) { return CreateAccount(store, user, password->password); });
-    if (!added.ok()) return fail(added.error().message);
-    app.Audit(principal->username, "user_add",
-              fmt::format("{} ({}, {})", username, user.role, ScopeText(app, user, register_)));
-    SendHtml(res, 200,
-             UsersPage(app, context,
-                       StatusNotice(fmt::format("Brukeren {} er opprettet.", username)) +
-                           GeneratedPasswordNotice(username, *password)));
+    if (self && scope->role != user->role) {
+      return fail("Du kan ikke endre din egen rolle. Be en annen administrator om det.");
+    }
+    const std::string before = fmt::format("{}, {}", user->role, ScopeText(app, *user, register_));
+    user->role = scope->role;
+    user->region = scope->region;
+    user->municipality = scope->municipality;
+    if (auto saved = save(false); !saved.ok()) return fail(saved.error().message);
+    app.Audit(principal->username, "user_change",
+              fmt::format("{}: {} → {}, {}", user->username, before, user->role,
+                          ScopeText(app, *user, register_)));
+    done = "Rollen og omfanget er lagret.";
+  } else if (what == "passord") {
+    auto read = ReadPassword(req);
+    if (!read.ok()) return fail(read.error().message);
+    password = *read;
+    if (auto set = SetPassword(*user, password.password); !set.ok()) {
+      return fail(set.error().message);
+    }
+    if (auto saved = save(!self); !saved.ok()) return fail(saved.error().message);
+    app.Audit(principal->username, "user_password",
+              fmt::format("{} ({})", user->username, password.generated ? "generert" : "satt"));
+    done = "Passordet er endret.";
+  } else {
+    const std::string value = FormValue(req, "aktiv");
+    if (value != "0" && value != "1") return fail("Ugyldig verdi for «aktiv».");
+    const bool active = value == "1";
+    if (self && !active) return fail("Du kan ikke deaktivere deg selv.");
+    user->active = active;
+    if (auto saved = save(!active); !saved.ok()) return fail(saved.error().message);
+    app.Audit(principal->username, active ? "user_enable" : "user_disable", user->username);
+    done = active ? "Brukeren er aktivert igjen." : "Brukeren er deaktivert og logget ut.";
+  }
+  SendHtml(res, 200,
+           UserPage(app, context, *user,
+                    StatusNotice(done) + GeneratedPasswordNotice(user->username, password)));
+}
+
+void ShowAuditLog(App& app, const httplib::Request& req, httplib::Response& res) {
+  const RequestContext context = Authenticate(app, req);
+  if (!Gate(req, res, context, &Principal::CanManageUsers, kLogRefusal, false)) return;
+  auto log = app.WithStore([](store::Store& store) { return store.AuditLog(500); });
+  if (!log.ok()) {
+    SendError(req, res, 500, "Revisjonsloggen kunne ikke leses.", &context);
+    return;
+  }
+  std::string rows;
+  for (const auto& e : *log) {
+    rows += fmt::format(R"(<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>)", Escape(e.at),
+                        Escape(e.username), Escape(e.action), Escape(e.detail));
+  }
+  SendHtml(
+      res, 200,
+      Page(
+          context, "Revisjonslogg",
+          fmt::format(
+              R"(<p>De siste {} hendelsene, nyeste først.</p><div class="table-wrap"><table><caption>Revisjonslogg</caption><thead><tr><th scope="col">Tidspunkt (UTC)</th><th scope="col">Bruker</th><th scope="col">Handling</th><th scope="col">Detaljer</th></tr></thead><tbody>{}</tbody></table></div>)",
+              log->size(), rows)));
+}
+
+}  // namespace
+
+void RegisterUserRoutes(httplib::Server& server, App& app) {
+  server.Get("/admin/brukere", [&app](const httplib::Request& req, httplib::Response& res) {
+    ShowUsers(app, req, res);
   });
 
-  server.Get(R"(/admin/brukere/(\d{1,18}))",
-             [&app](const httplib::Request& req, httplib::Response& res) {
-               const RequestContext context = Authenticate(app, req);
-               if (!Gate(req, res, context, &Principal::CanManageUsers, kUsersRefusal, false)) {
-                 return;
-               }
-               const auto user = PathUser(app, req, res, context);
-               if (!user) return;
-               SendHtml(res, 200, UserPage(app, context, *user, ""));
-             });
+  server.Post("/admin/brukere", [&app](const httplib::Request& req, httplib::Response& res) {
+    CreateUser(app, req, res);
+  });
+
+  server.Get(
+      R"(/admin/brukere/(\d{1,18}))",
+      [&app](const httplib::Request& req, httplib::Response& res) { ShowUser(app, req, res); });
 
   server.Post(
       R"(/admin/brukere/(\d{1,18})/(rolle|passord|status))",
-      [&app](const httplib::Request& req, httplib::Response& res) {
-        const RequestContext context = Authenticate(app, req);
-        const auto principal =
-            Gate(req, res, context, &Principal::CanManageUsers, kUsersRefusal, true);
-        if (!principal) return;
-        auto user = PathUser(app, req, res, context);
-        if (!user) return;
-        const std::string what = req.matches[2];
-        const bool self = user->id == principal->user_id;
-        auto fail = [&](const std::string& message) {
-          SendHtml(res, 400, UserPage(app, context, *user, Alert(message)));
-        };
-        auto save = [&](bool end_sessions) {
-          auto saved = app.WithStore(
-              [&](store::Store& store) { return SaveAccount(store, *user, end_sessions); });
-          // Role, scope and status apply to the next request, not after the cache's seconds.
-          app.ForgetSessionsOf(user->id);
-          return saved;
-        };
-        std::string done;
-        NewPassword password;
-        if (what == "rolle") {
-          const auto register_ = Register(app);
-          auto scope = ReadScope(app, req, register_);
-          if (!scope.ok()) return fail(scope.error().message);
-          if (self && scope->role != user->role) {
-            return fail("Du kan ikke endre din egen rolle. Be en annen administrator om det.");
-          }
-          const std::string before =
-              fmt::format("{}, {}", user->role, ScopeText(app, *user, register_));
-          user->role = scope->role;
-          user->region = scope->region;
-          user->municipality = scope->municipality;
-          if (auto saved = save(false); !saved.ok()) return fail(saved.error().message);
-          app.Audit(principal->username, "user_change",
-                    fmt::format("{}: {} → {}, {}", user->username, before, user->role,
-                                ScopeText(app, *user, register_)));
-          done = "Rollen og omfanget er lagret.";
-        } else if (what == "passord") {
-          auto read = ReadPassword(req);
-          if (!read.ok()) return fail(read.error().message);
-          password = *read;
-          if (auto set = SetPassword(*user, password.password); !set.ok()) {
-            return fail(set.error().message);
-          }
-          if (auto saved = save(!self); !saved.ok()) return fail(saved.error().message);
-          app.Audit(
-              principal->username, "user_password",
-              fmt::format("{} ({})", user->username, password.generated ? "generert" : "satt"));
-          done = "Passordet er endret.";
-        } else {
-          const std::string value = FormValue(req, "aktiv");
-          if (value != "0" && value != "1") return fail("Ugyldig verdi for «aktiv».");
-          const bool active = value == "1";
-          if (self && !active) return fail("Du kan ikke deaktivere deg selv.");
-          user->active = active;
-          if (auto saved = save(!active); !saved.ok()) return fail(saved.error().message);
-          app.Audit(principal->username, active ? "user_enable" : "user_disable", user->username);
-          done = active ? "Brukeren er aktivert igjen." : "Brukeren er deaktivert og logget ut.";
-        }
-        SendHtml(res, 200,
-                 UserPage(app, context, *user,
-                          StatusNotice(done) + GeneratedPasswordNotice(user->username, password)));
-      });
+      [&app](const httplib::Request& req, httplib::Response& res) { ChangeUser(app, req, res); });
 
   server.Get("/admin/logg", [&app](const httplib::Request& req, httplib::Response& res) {
-    const RequestContext context = Authenticate(app, req);
-    if (!Gate(req, res, context, &Principal::CanManageUsers, kLogRefusal, false)) return;
-    auto log = app.WithStore([](store::Store& store) { return store.AuditLog(500); });
-    if (!log.ok()) {
-      SendError(req, res, 500, "Revisjonsloggen kunne ikke leses.", &context);
-      return;
-    }
-    std::string rows;
-    for (const auto& e : *log) {
-      rows += fmt::format(R"(<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>)", Escape(e.at),
-                          Escape(e.username), Escape(e.action), Escape(e.detail));
-    }
-    SendHtml(
-        res, 200,
-        Page(
-            context, "Revisjonslogg",
-            fmt::format(
-                R"(<p>De siste {} hendelsene, nyeste først.</p><div class="table-wrap"><table><caption>Revisjonslogg</caption><thead><tr><th scope="col">Tidspunkt (UTC)</th><th scope="col">Bruker</th><th scope="col">Handling</th><th scope="col">Detaljer</th></tr></thead><tbody>{}</tbody></table></div>)",
-                log->size(), rows)));
+    ShowAuditLog(app, req, res);
   });
 }
 

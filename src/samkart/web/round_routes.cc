@@ -320,171 +320,195 @@ void SendRoundPage(App& app, const httplib::Request& req, httplib::Response& res
 
 }  // namespace
 
+namespace {
+
+void ShowRounds(App& app, const httplib::Request& req, httplib::Response& res) {
+  const RequestContext context = Authenticate(app, req);
+  if (!RequireSurveyRole(req, res, context, false)) return;
+  SendRoundsPage(app, res, context, 200, {}, {});
+}
+
+void CreateRound(App& app, const httplib::Request& req, httplib::Response& res) {
+  const RequestContext context = Authenticate(app, req);
+  const auto principal = RequireSurveyRole(req, res, context, true);
+  if (!principal) return;
+  const instrument::Instrument& instrument = app.instrument();
+  CreateForm form;
+  form.municipality = FormValue(req, "kommune");
+  form.year = FormValue(req, "aar");
+  form.round_type = FormValue(req, "type");
+  std::vector<std::string> errors;
+
+  store::SurveyRound round;
+  const auto municipality = text::ParseInt(form.municipality);
+  if (!municipality) {
+    errors.push_back("Velg en kommune.");
+  } else if (!principal->CanRunSurvey(*municipality)) {
+    SendError(req, res, 403, "Du kan bare opprette runder for din egen kommune.", &context);
+    return;
+  } else {
+    round.municipality = *municipality;
+  }
+  const auto year = text::ParseInt(form.year);
+  const int now = CurrentYear();
+  if (!year || *year < now - 1 || *year > now + 1) {
+    errors.push_back(fmt::format("Året må være mellom {} og {}.", now - 1, now + 1));
+  } else {
+    round.year = *year;
+  }
+  if (std::none_of(instrument.round_types.begin(), instrument.round_types.end(),
+                   [&](const auto& r) { return r.key == form.round_type; })) {
+    errors.push_back("Velg type runde (0-punktsmåling eller oppfølging).");
+  }
+  round.round_type = form.round_type;
+  for (const auto* s : InvitableServices(instrument)) {
+    const std::string typed(text::Trim(FormValue(req, "inviterte_" + s->key)));
+    form.invited[s->key] = typed;
+    if (typed.empty()) continue;
+    const auto invited = text::ParseInt(typed);
+    const std::size_t most = app.options().limits.max_invited_per_service;
+    if (!invited || *invited < 0 || static_cast<std::size_t>(*invited) > most) {
+      errors.push_back(fmt::format("Antall invitert for {} må være et helt tall fra 0 til {}.",
+                                   s->label, text::Thousands(most)));
+    } else if (*invited > 0) {
+      round.services.push_back({s->key, *invited, RandomToken()});
+    }
+  }
+  if (round.services.empty() && errors.empty()) {
+    errors.push_back("Inviter ansatte fra minst én tjeneste (antall større enn 0).");
+  }
+  const auto* generation = instrument.CurrentGeneration();
+  if (generation == nullptr) errors.push_back("Instrumentet har ingen gjeldende spørreskjema.");
+  if (!errors.empty()) {
+    SendRoundsPage(app, res, context, 400, form, errors);
+    return;
+  }
+  round.generation = generation->id;
+  round.token = RandomToken();
+  round.status = "open";
+  round.item_ids = RoundItemIds(instrument, generation->id);
+  round.created_by = principal->username;
+  auto created = app.WithStore([&](store::Store& s) { return s.CreateSurveyRound(round); });
+  if (!created.ok()) {
+    SendRoundsPage(app, res, context, 400, form,
+                   {"Runden kunne ikke opprettes: " + created.error().message + "."});
+    return;
+  }
+  app.Audit(principal->username, "round_create",
+            fmt::format("runde {}: kommune {} {} {}, {} tjenester", *created, round.municipality,
+                        round.year, round.round_type, round.services.size()));
+  Redirect(res, fmt::format("/runder/{}", *created));
+}
+
+void ShowRound(App& app, const httplib::Request& req, httplib::Response& res) {
+  const RequestContext context = Authenticate(app, req);
+  const auto principal = RequireSurveyRole(req, res, context, false);
+  if (!principal) return;
+  const auto round = FindRound(app, req, res, context, *principal);
+  if (!round) return;
+  SendRoundPage(app, req, res, context, *round, 200, "");
+}
+
+void SendResponseRate(App& app, const httplib::Request& req, httplib::Response& res) {
+  const RequestContext context = Authenticate(app, req);
+  const auto principal = RequireSurveyRole(req, res, context, false);
+  if (!principal) return;
+  const auto round = FindRound(app, req, res, context, *principal);
+  if (!round) return;
+  auto rate = RateOf(app, *round);
+  if (!rate.ok()) {
+    SendError(req, res, 500, "Svarprosenten kunne ikke beregnes.", &context);
+    return;
+  }
+  auto percent = [](std::size_t answered, int invited) -> nlohmann::json {
+    if (invited <= 0) return nullptr;
+    return 100.0 * static_cast<double>(answered) / static_cast<double>(invited);
+  };
+  nlohmann::json services = nlohmann::json::array();
+  for (const auto& s : rate->services) {
+    services.push_back({
+        {"tjeneste", s.service},
+        {"navn", s.label},
+        {"invitert", s.invited},
+        {"svar", s.hidden ? nlohmann::json(nullptr) : nlohmann::json(s.answered)},
+        {"svarprosent", s.hidden ? nlohmann::json(nullptr) : percent(s.answered, s.invited)},
+        {"skjult", s.hidden},
+        {"skjult_fordi", s.hidden
+                             ? (s.hidden_complementary ? "komplementær skjuling"
+                                                       : fmt::format("færre enn {} svar", rate->k))
+                             : ""},
+    });
+  }
+  SendJson(
+      res, 200,
+      {{"runde", round->id},
+       {"kommune", round->municipality},
+       {"aar", round->year},
+       {"type", round->round_type},
+       {"status", round->status},
+       {"k", rate->k},
+       {"tjenester", services},
+       {"totalt",
+        {{"invitert", rate->invited},
+         {"svar", rate->answered_hidden ? nlohmann::json(nullptr) : nlohmann::json(rate->answered)},
+         {"svarprosent",
+          rate->answered_hidden ? nlohmann::json(nullptr) : percent(rate->answered, rate->invited)},
+         {"skjult", rate->answered_hidden}}}});
+}
+
+void HandleCloseRound(App& app, const httplib::Request& req, httplib::Response& res) {
+  const RequestContext context = Authenticate(app, req);
+  const auto principal = RequireSurveyRole(req, res, context, true);
+  if (!principal) return;
+  const auto round = FindRound(app, req, res, context, *principal);
+  if (!round) return;
+  if (round->status != "open") {
+    SendRoundPage(app, req, res, context, *round, 409, "Runden er allerede avsluttet.");
+    return;
+  }
+  if (FormValue(req, "bekreft") != "ja") {
+    SendRoundPage(app, req, res, context, *round, 400,
+                  "Kryss av for at du vil avslutte runden, og prøv igjen.");
+    return;
+  }
+  auto closed = CloseRound(app, round->id);
+  if (!closed.ok()) {
+    app.Audit(principal->username, "round_close_refused",
+              fmt::format("runde {}: {}", round->id, closed.error().message));
+    SendRoundPage(app, req, res, context, *round, 409, closed.error().message);
+    return;
+  }
+  app.Audit(
+      principal->username, "round_close",
+      fmt::format("runde {}: kommune {} {} {}, import {}, {} svar", round->id, round->municipality,
+                  round->year, round->round_type, closed->batch.id, closed->batch.rows_imported));
+  Redirect(res, fmt::format("/runder/{}", round->id));
+}
+
+}  // namespace
+
 void RegisterRoundRoutes(httplib::Server& server, App& app) {
   server.Get("/runder", [&app](const httplib::Request& req, httplib::Response& res) {
-    const RequestContext context = Authenticate(app, req);
-    if (!RequireSurveyRole(req, res, context, false)) return;
-    SendRoundsPage(app, res, context, 200, {}, {});
+    ShowRounds(app, req, res);
   });
 
   server.Post("/runder", [&app](const httplib::Request& req, httplib::Response& res) {
-    const RequestContext context = Authenticate(app, req);
-    const auto principal = RequireSurveyRole(req, res, context, true);
-    if (!principal) return;
-    const instrument::Instrument& instrument = app.instrument();
-    CreateForm form;
-    form.municipality = FormValue(req, "kommune");
-    form.year = FormValue(req, "aar");
-    form.round_type = FormValue(req, "type");
-    std::vector<std::string> errors;
-
-    store::SurveyRound round;
-    const auto municipality = text::ParseInt(form.municipality);
-    if (!municipality) {
-      errors.push_back("Velg en kommune.");
-    } else if (!principal->CanRunSurvey(*municipality)) {
-      SendError(req, res, 403, "Du kan bare opprette runder for din egen kommune.", &context);
-      return;
-    } else {
-      round.municipality = *municipality;
-    }
-    const auto year = text::ParseInt(form.year);
-    const int now = CurrentYear();
-    if (!year || *year < now - 1 || *year > now + 1) {
-      errors.push_back(fmt::format("Året må være mellom {} og {}.", now - 1, now + 1));
-    } else {
-      round.year = *year;
-    }
-    if (std::none_of(instrument.round_types.begin(), instrument.round_types.end(),
-                     [&](const auto& r) { return r.key == form.round_type; })) {
-      errors.push_back("Velg type runde (0-punktsmåling eller oppfølging).");
-    }
-    round.round_type = form.round_type;
-    for (const auto* s : InvitableServices(instrument)) {
-      const std::string typed(text::Trim(FormValue(req, "inviterte_" + s->key)));
-      form.invited[s->key] = typed;
-      if (typed.empty()) continue;
-      const auto invited = text::ParseInt(typed);
-      const std::size_t most = app.options().limits.max_invited_per_service;
-      if (!invited || *invited < 0 || static_cast<std::size_t>(*invited) > most) {
-        errors.push_back(fmt::format("Antall invitert for {} må være et helt tall fra 0 til {}.",
-                                     s->label, text::Thousands(most)));
-      } else if (*invited > 0) {
-        round.services.push_back({s->key, *invited, RandomToken()});
-      }
-    }
-    if (round.services.empty() && errors.empty()) {
-      errors.push_back("Inviter ansatte fra minst én tjeneste (antall større enn 0).");
-    }
-    const auto* generation = instrument.CurrentGeneration();
-    if (generation == nullptr) errors.push_back("Instrumentet har ingen gjeldende spørreskjema.");
-    if (!errors.empty()) {
-      SendRoundsPage(app, res, context, 400, form, errors);
-      return;
-    }
-    round.generation = generation->id;
-    round.token = RandomToken();
-    round.status = "open";
-    round.item_ids = RoundItemIds(instrument, generation->id);
-    round.created_by = principal->username;
-    auto created = app.WithStore([&](store::Store& s) { return s.CreateSurveyRound(round); });
-    if (!created.ok()) {
-      SendRoundsPage(app, res, context, 400, form,
-                     {"Runden kunne ikke opprettes: " + created.error().message + "."});
-      return;
-    }
-    app.Audit(principal->username, "round_create",
-              fmt::format("runde {}: kommune {} {} {}, {} tjenester", *created, round.municipality,
-                          round.year, round.round_type, round.services.size()));
-    Redirect(res, fmt::format("/runder/{}", *created));
+    CreateRound(app, req, res);
   });
 
   server.Get(R"(/runder/(\d{1,12}))", [&app](const httplib::Request& req, httplib::Response& res) {
-    const RequestContext context = Authenticate(app, req);
-    const auto principal = RequireSurveyRole(req, res, context, false);
-    if (!principal) return;
-    const auto round = FindRound(app, req, res, context, *principal);
-    if (!round) return;
-    SendRoundPage(app, req, res, context, *round, 200, "");
+    ShowRound(app, req, res);
   });
 
-  server.Get(R"(/api/runder/(\d{1,12})/svarprosent)", [&app](const httplib::Request& req,
-                                                             httplib::Response& res) {
-    const RequestContext context = Authenticate(app, req);
-    const auto principal = RequireSurveyRole(req, res, context, false);
-    if (!principal) return;
-    const auto round = FindRound(app, req, res, context, *principal);
-    if (!round) return;
-    auto rate = RateOf(app, *round);
-    if (!rate.ok()) {
-      SendError(req, res, 500, "Svarprosenten kunne ikke beregnes.", &context);
-      return;
-    }
-    auto percent = [](std::size_t answered, int invited) -> nlohmann::json {
-      if (invited <= 0) return nullptr;
-      return 100.0 * static_cast<double>(answered) / static_cast<double>(invited);
-    };
-    nlohmann::json services = nlohmann::json::array();
-    for (const auto& s : rate->services) {
-      services.push_back({
-          {"tjeneste", s.service},
-          {"navn", s.label},
-          {"invitert", s.invited},
-          {"svar", s.hidden ? nlohmann::json(nullptr) : nlohmann::json(s.answered)},
-          {"svarprosent", s.hidden ? nlohmann::json(nullptr) : percent(s.answered, s.invited)},
-          {"skjult", s.hidden},
-          {"skjult_fordi",
-           s.hidden ? (s.hidden_complementary ? "komplementær skjuling"
-                                              : fmt::format("færre enn {} svar", rate->k))
-                    : ""},
-      });
-    }
-    SendJson(res, 200,
-             {{"runde", round->id},
-              {"kommune", round->municipality},
-              {"aar", round->year},
-              {"type", round->round_type},
-              {"status", round->status},
-              {"k", rate->k},
-              {"tjenester", services},
-              {"totalt",
-               {{"invitert", rate->invited},
-                {"svar",
-                 rate->answered_hidden ? nlohmann::json(nullptr) : nlohmann::json(rate->answered)},
-                {"svarprosent", rate->answered_hidden ? nlohmann::json(nullptr)
-                                                      : percent(rate->answered, rate->invited)},
-                {"skjult", rate->answered_hidden}}}});
-  });
+  server.Get(R"(/api/runder/(\d{1,12})/svarprosent)",
+             [&app](const httplib::Request& req, httplib::Response& res) {
+               SendResponseRate(app, req, res);
+             });
 
-  server.Post(
-      R"(/runder/(\d{1,12})/avslutt)", [&app](const httplib::Request& req, httplib::Response& res) {
-        const RequestContext context = Authenticate(app, req);
-        const auto principal = RequireSurveyRole(req, res, context, true);
-        if (!principal) return;
-        const auto round = FindRound(app, req, res, context, *principal);
-        if (!round) return;
-        if (round->status != "open") {
-          SendRoundPage(app, req, res, context, *round, 409, "Runden er allerede avsluttet.");
-          return;
-        }
-        if (FormValue(req, "bekreft") != "ja") {
-          SendRoundPage(app, req, res, context, *round, 400,
-                        "Kryss av for at du vil avslutte runden, og prøv igjen.");
-          return;
-        }
-        auto closed = CloseRound(app, round->id);
-        if (!closed.ok()) {
-          app.Audit(principal->username, "round_close_refused",
-                    fmt::format("runde {}: {}", round->id, closed.error().message));
-          SendRoundPage(app, req, res, context, *round, 409, closed.error().message);
-          return;
-        }
-        app.Audit(principal->username, "round_close",
-                  fmt::format("runde {}: kommune {} {} {}, import {}, {} svar", round->id,
-                              round->municipality, round->year, round->round_type, closed->batch.id,
-                              closed->batch.rows_imported));
-        Redirect(res, fmt::format("/runder/{}", round->id));
-      });
+  server.Post(R"(/runder/(\d{1,12})/avslutt)",
+              [&app](const httplib::Request& req, httplib::Response& res) {
+                HandleCloseRound(app, req, res);
+              });
 }
 
 }  // namespace samkart::web
