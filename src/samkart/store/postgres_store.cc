@@ -31,8 +31,6 @@ constexpr int64_t kBatchWriteLock = 0x53414d4b00000002;
 // Rows fetched per round trip when scanning.
 constexpr int kFetchRows = 20000;
 
-std::string NowUtc() { return UtcTimestamp(); }
-
 // «postgresql://samkart_app@db.example:5432/samkart» without the password or
 // the query (which may hold one).
 std::string RedactedUrl(const std::string& url) {
@@ -181,14 +179,17 @@ class PostgresStore final : public Store {
         return work();
       }
     } catch (const pqxx::integrity_constraint_violation& e) {
-      if (!conflict.empty()) return Error{conflict};
-      return Fail(what, e.what());
+      if (!conflict.empty()) return Error{conflict, ErrorCode::kConflict};
+      return Fail(what, e.what(), ErrorCode::kConflict);
     } catch (const pqxx::insufficient_privilege& e) {
-      return Fail(what, fmt::format("mangler rettighet ({}); sjekk rollen i tilkoblingen",
-                                    FirstLine(e.what())));
+      return Fail(
+          what,
+          fmt::format("mangler rettighet ({}); sjekk rollen i tilkoblingen", FirstLine(e.what())),
+          ErrorCode::kPermission);
     } catch (const pqxx::broken_connection& e) {
       return Fail(what,
-                  fmt::format("forbindelsen til databasen er brutt ({})", FirstLine(e.what())));
+                  fmt::format("forbindelsen til databasen er brutt ({})", FirstLine(e.what())),
+                  ErrorCode::kUnavailable);
     } catch (const std::exception& e) {
       return Fail(what, e.what());
     }
@@ -215,8 +216,9 @@ class PostgresStore final : public Store {
     return line;
   }
 
-  Error Fail(const std::string& what, const std::string& detail) const {
-    return Error{fmt::format("{}: {}: {}", description_, what, FirstLine(detail))};
+  Error Fail(const std::string& what, const std::string& detail,
+             ErrorCode code = ErrorCode::kInvalidInput) const {
+    return Error{fmt::format("{}: {}: {}", description_, what, FirstLine(detail)), code};
   }
 
   pqxx::connection& db() { return *connection_; }
@@ -263,15 +265,16 @@ class PostgresStore final : public Store {
             tx.exec_params0(
                 "INSERT INTO schema_migrations (version, description, applied_at) VALUES ($1, $2, "
                 "$3)",
-                m.version, std::string(m.description), NowUtc());
+                m.version, std::string(m.description), UtcTimestamp());
             tx.commit();
             return true;
           });
       if (!ran.ok()) {
-        if (ran.error().message.find("mangler rettighet") == std::string::npos) return ran.error();
+        if (ran.error().code != ErrorCode::kPermission) return ran.error();
         return Error{ran.error().message +
-                     "\n(migreringer kjøres som eierrollen: samkart --db postgresql://EIER@… "
-                     "migrate)"};
+                         "\n(migreringer kjøres som eierrollen: samkart --db postgresql://EIER@… "
+                         "migrate)",
+                     ErrorCode::kPermission};
       }
       if (*ran) applied.push_back(fmt::format("{}: {}", m.version, m.description));
     }
@@ -281,60 +284,58 @@ class PostgresStore final : public Store {
     return applied;
   }
 
-  Result<bool> GrantAppRole() {
-    return Guard(
-        fmt::format("kan ikke gi rollen «{}» rettigheter", app_role_), [&]() -> Result<bool> {
-          pqxx::work tx(db());
-          // GRANT and REVOKE by someone who does not own a table only warn,
-          // and a role that already has its rights would hide that: only an
-          // owner (or a member of the owning role) may go on.
-          const auto foreign = tx.exec(
-              "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND NOT "
-              "pg_has_role(current_user, tableowner, 'USAGE') ORDER BY tablename LIMIT 1");
-          if (!foreign.empty()) {
-            return Error{fmt::format(
-                "{}: bare eieren av tabellene kan gi rollen «{}» rettigheter, og {} eies av en "
-                "annen rolle (kjør migrate --grant som eierrollen)",
-                description_, app_role_, foreign[0][0].c_str())};
-          }
-          const std::string role = tx.quote_name(app_role_);
-          tx.exec0(fmt::format("GRANT USAGE ON SCHEMA {} TO {}",
-                               tx.quote_name(tx.exec1("SELECT current_schema()")[0].c_str()),
-                               role));
-          for (const TableGrant& g : kAppGrants) {
-            tx.exec0(fmt::format("REVOKE ALL ON {} FROM {}", g.table, role));
-            tx.exec0(fmt::format("GRANT {} ON {} TO {}", g.privileges, g.table, role));
-          }
-          // Identity columns: the sequences behind them.
-          for (const TableSpec& t : PortableTables()) {
-            if (!t.identity) continue;
-            const auto sequence =
-                tx.exec_params1("SELECT pg_get_serial_sequence($1, 'id')", std::string(t.name));
-            tx.exec0(
-                fmt::format("GRANT USAGE, SELECT ON SEQUENCE {} TO {}", sequence[0].c_str(), role));
-          }
-          // GRANT by someone who does not own the tables only warns; check
-          // that it took.
-          for (const TableGrant& g : kAppGrants) {
-            const bool granted = tx.exec_params1("SELECT has_table_privilege($1, $2, 'SELECT')",
-                                                 app_role_, std::string(g.table))[0]
-                                     .as<bool>();
-            if (!granted) {
-              return Error{fmt::format(
-                  "{}: rollen «{}» fikk ikke rettigheter til tabellen {}; bare eieren av "
-                  "tabellene kan gi dem (kjør migrate som eierrollen)",
-                  description_, app_role_, g.table)};
-            }
-          }
-          tx.commit();
-          return true;
-        });
+  Status GrantAppRole() {
+    return Guard(fmt::format("kan ikke gi rollen «{}» rettigheter", app_role_), [&]() -> Status {
+      pqxx::work tx(db());
+      // GRANT and REVOKE by someone who does not own a table only warn,
+      // and a role that already has its rights would hide that: only an
+      // owner (or a member of the owning role) may go on.
+      const auto foreign = tx.exec(
+          "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND NOT "
+          "pg_has_role(current_user, tableowner, 'USAGE') ORDER BY tablename LIMIT 1");
+      if (!foreign.empty()) {
+        return Error{fmt::format(
+            "{}: bare eieren av tabellene kan gi rollen «{}» rettigheter, og {} eies av en "
+            "annen rolle (kjør migrate --grant som eierrollen)",
+            description_, app_role_, foreign[0][0].c_str())};
+      }
+      const std::string role = tx.quote_name(app_role_);
+      tx.exec0(fmt::format("GRANT USAGE ON SCHEMA {} TO {}",
+                           tx.quote_name(tx.exec1("SELECT current_schema()")[0].c_str()), role));
+      for (const TableGrant& g : kAppGrants) {
+        tx.exec0(fmt::format("REVOKE ALL ON {} FROM {}", g.table, role));
+        tx.exec0(fmt::format("GRANT {} ON {} TO {}", g.privileges, g.table, role));
+      }
+      // Identity columns: the sequences behind them.
+      for (const TableSpec& t : PortableTables()) {
+        if (!t.identity) continue;
+        const auto sequence =
+            tx.exec_params1("SELECT pg_get_serial_sequence($1, 'id')", std::string(t.name));
+        tx.exec0(
+            fmt::format("GRANT USAGE, SELECT ON SEQUENCE {} TO {}", sequence[0].c_str(), role));
+      }
+      // GRANT by someone who does not own the tables only warns; check
+      // that it took.
+      for (const TableGrant& g : kAppGrants) {
+        const bool granted = tx.exec_params1("SELECT has_table_privilege($1, $2, 'SELECT')",
+                                             app_role_, std::string(g.table))[0]
+                                 .as<bool>();
+        if (!granted) {
+          return Error{
+              fmt::format("{}: rollen «{}» fikk ikke rettigheter til tabellen {}; bare eieren av "
+                          "tabellene kan gi dem (kjør migrate som eierrollen)",
+                          description_, app_role_, g.table)};
+        }
+      }
+      tx.commit();
+      return Ok();
+    });
   }
 
   // --- Register, invited counts ---
 
-  Result<bool> UpsertMunicipalities(const std::vector<Municipality>& municipalities) override {
-    return Guard("kan ikke lagre kommuneregisteret", [&]() -> Result<bool> {
+  Status UpsertMunicipalities(const std::vector<Municipality>& municipalities) override {
+    return Guard("kan ikke lagre kommuneregisteret", [&]() -> Status {
       pqxx::work tx(db());
       for (const Municipality& m : municipalities) {
         tx.exec_params0(
@@ -345,7 +346,7 @@ class PostgresStore final : public Store {
             m.number, m.name, m.region, m.size_group, m.population);
       }
       tx.commit();
-      return true;
+      return Ok();
     });
   }
 
@@ -366,8 +367,8 @@ class PostgresStore final : public Store {
     return out;
   }
 
-  Result<bool> UpsertInvitedCounts(const std::vector<InvitedCount>& counts) override {
-    return Guard("kan ikke lagre inviterte", [&]() -> Result<bool> {
+  Status UpsertInvitedCounts(const std::vector<InvitedCount>& counts) override {
+    return Guard("kan ikke lagre inviterte", [&]() -> Status {
       pqxx::work tx(db());
       for (const InvitedCount& c : counts) {
         if (tx.exec_params("SELECT 1 FROM municipalities WHERE number = $1", c.municipality)
@@ -381,7 +382,7 @@ class PostgresStore final : public Store {
             c.municipality, c.year, c.round_type, c.service, c.invited);
       }
       tx.commit();
-      return true;
+      return Ok();
     });
   }
 
@@ -453,7 +454,8 @@ class PostgresStore final : public Store {
     tx.exec_params("SELECT pg_advisory_xact_lock($1)", kBatchWriteLock);
     if (auto existing = FindBatch(tx, batch.content_sha256)) {
       return Error{fmt::format("{}: filen er allerede importert (import {}, {})", batch.file_name,
-                               existing->id, existing->imported_at)};
+                               existing->id, existing->imported_at),
+                   ErrorCode::kConflict};
     }
 
     // The item registry only grows; answers are stored in its order.
@@ -482,7 +484,7 @@ class PostgresStore final : public Store {
       year = batch.round_types.begin()->first.second;
       round_type = batch.round_types.begin()->second;
     }
-    const std::string imported_at = NowUtc();
+    const std::string imported_at = UtcTimestamp();
     const int64_t batch_id =
         tx.exec_params1(
               "INSERT INTO batches (file_name, content_sha256, format, generation, municipality, "
@@ -559,7 +561,8 @@ class PostgresStore final : public Store {
       pqxx::read_transaction tx(db());
       const auto r = tx.exec_params("SELECT report FROM batches WHERE id = $1", batch_id);
       if (r.empty())
-        return Error{fmt::format("{}: ingen import med nummer {}", description_, batch_id)};
+        return Error{fmt::format("{}: ingen import med nummer {}", description_, batch_id),
+                     ErrorCode::kNotFound};
       return Text(r[0][0]);
     });
   }
@@ -598,13 +601,13 @@ class PostgresStore final : public Store {
     }
   }
 
-  Result<bool> ScanRespondents(const std::function<bool(const RespondentRecord&, const std::string&,
-                                                        const std::string&)>& visit) override {
+  Status ScanRespondents(const std::function<bool(const RespondentRecord&, const std::string&,
+                                                  const std::string&)>& visit) override {
     bool visited = false;
-    return Guard("kan ikke lese svarene", [&]() -> Result<bool> {
+    return Guard("kan ikke lese svarene", [&]() -> Status {
       // Guard retries after a lost connection; rows already handed out
       // must not be handed out twice.
-      if (visited) return Error{LostMidRead()};
+      if (visited) return Error{LostMidRead(), ErrorCode::kUnavailable};
       pqxx::read_transaction tx(db());
       // Binary: the answers come as bytes, not hex, which halves the time
       // the analyses take to load on this backend.
@@ -627,7 +630,7 @@ class PostgresStore final : public Store {
             return visit(record, round_type, generation);
           },
           true);
-      return true;
+      return Ok();
     });
   }
 
@@ -643,7 +646,8 @@ class PostgresStore final : public Store {
                     "INSERT INTO users (username, password_hash, role, region, municipality, "
                     "active, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
                     user.username, user.password_hash, user.role, user.region, user.municipality,
-                    user.active ? 1 : 0, user.created_at.empty() ? NowUtc() : user.created_at)[0]
+                    user.active ? 1 : 0,
+                    user.created_at.empty() ? UtcTimestamp() : user.created_at)[0]
                   .as<int64_t>();
           tx.commit();
           return id;
@@ -651,17 +655,18 @@ class PostgresStore final : public Store {
         fmt::format("brukernavnet «{}» finnes fra før, eller kommunen finnes ikke", user.username));
   }
 
-  Result<bool> UpdateUser(const User& user) override {
-    return Guard("kan ikke endre brukeren", [&]() -> Result<bool> {
+  Status UpdateUser(const User& user) override {
+    return Guard("kan ikke endre brukeren", [&]() -> Status {
       pqxx::work tx(db());
       const auto r = tx.exec_params(
           "UPDATE users SET password_hash = $1, role = $2, region = $3, municipality = $4, active "
           "= $5 WHERE id = $6",
           user.password_hash, user.role, user.region, user.municipality, user.active ? 1 : 0,
           user.id);
-      if (r.affected_rows() == 0) return Error{fmt::format("ingen bruker med id {}", user.id)};
+      if (r.affected_rows() == 0)
+        return Error{fmt::format("ingen bruker med id {}", user.id), ErrorCode::kNotFound};
       tx.commit();
-      return true;
+      return Ok();
     });
   }
 
@@ -696,16 +701,16 @@ class PostgresStore final : public Store {
     });
   }
 
-  Result<bool> AddSession(const Session& session) override {
-    return Guard("kan ikke lagre økten", [&]() -> Result<bool> {
+  Status AddSession(const Session& session) override {
+    return Guard("kan ikke lagre økten", [&]() -> Status {
       pqxx::work tx(db());
-      tx.exec_params0("DELETE FROM sessions WHERE expires_at COLLATE \"C\" <= $1", NowUtc());
+      tx.exec_params0("DELETE FROM sessions WHERE expires_at COLLATE \"C\" <= $1", UtcTimestamp());
       tx.exec_params0(
           "INSERT INTO sessions (token_sha256, user_id, csrf_token, expires_at) VALUES ($1, $2, "
           "$3, $4)",
           session.token_sha256, session.user_id, session.csrf_token, session.expires_at);
       tx.commit();
-      return true;
+      return Ok();
     });
   }
 
@@ -715,30 +720,31 @@ class PostgresStore final : public Store {
       const auto r = tx.exec_params(
           "SELECT token_sha256, user_id, csrf_token, expires_at FROM sessions WHERE token_sha256 "
           "= $1 AND expires_at COLLATE \"C\" > $2",
-          token_sha256, NowUtc());
+          token_sha256, UtcTimestamp());
       if (r.empty()) return std::optional<Session>();
       return std::optional<Session>(
           Session{Text(r[0][0]), r[0][1].as<int64_t>(), Text(r[0][2]), Text(r[0][3])});
     });
   }
 
-  Result<bool> DeleteSession(const std::string& token_sha256) override {
-    return Guard("kan ikke avslutte økten", [&]() -> Result<bool> {
+  Status DeleteSession(const std::string& token_sha256) override {
+    return Guard("kan ikke avslutte økten", [&]() -> Status {
       pqxx::work tx(db());
       tx.exec_params0("DELETE FROM sessions WHERE token_sha256 = $1", token_sha256);
       tx.commit();
-      return true;
+      return Ok();
     });
   }
 
-  Result<bool> DeleteUser(int64_t user_id) override {
-    return Guard("kan ikke slette brukeren", [&]() -> Result<bool> {
+  Status DeleteUser(int64_t user_id) override {
+    return Guard("kan ikke slette brukeren", [&]() -> Status {
       pqxx::work tx(db());
       tx.exec_params0("DELETE FROM sessions WHERE user_id = $1", user_id);
       const auto r = tx.exec_params("DELETE FROM users WHERE id = $1", user_id);
-      if (r.affected_rows() == 0) return Error{fmt::format("ingen bruker med id {}", user_id)};
+      if (r.affected_rows() == 0)
+        return Error{fmt::format("ingen bruker med id {}", user_id), ErrorCode::kNotFound};
       tx.commit();
-      return true;
+      return Ok();
     });
   }
 
@@ -766,12 +772,12 @@ class PostgresStore final : public Store {
     });
   }
 
-  Result<bool> DeleteSessionsOfUser(int64_t user_id) override {
-    return Guard("kan ikke avslutte øktene", [&]() -> Result<bool> {
+  Status DeleteSessionsOfUser(int64_t user_id) override {
+    return Guard("kan ikke avslutte øktene", [&]() -> Status {
       pqxx::work tx(db());
       tx.exec_params0("DELETE FROM sessions WHERE user_id = $1", user_id);
       tx.commit();
-      return true;
+      return Ok();
     });
   }
 
@@ -799,23 +805,23 @@ class PostgresStore final : public Store {
     });
   }
 
-  Result<bool> ForgetLoginFailures(const std::string& key) override {
-    return Guard("kan ikke glemme mislykkede innlogginger", [&]() -> Result<bool> {
+  Status ForgetLoginFailures(const std::string& key) override {
+    return Guard("kan ikke glemme mislykkede innlogginger", [&]() -> Status {
       pqxx::work tx(db());
       tx.exec_params0("DELETE FROM login_failures WHERE throttle_key = $1", key);
       tx.commit();
-      return true;
+      return Ok();
     });
   }
 
-  Result<bool> StoreAudit(const AuditEntry& entry) override {
-    return Guard("kan ikke skrive revisjonsloggen", [&]() -> Result<bool> {
+  Status StoreAudit(const AuditEntry& entry) override {
+    return Guard("kan ikke skrive revisjonsloggen", [&]() -> Status {
       pqxx::work tx(db());
       tx.exec_params0(
           "INSERT INTO audit_log (at, username, action, detail) VALUES ($1, $2, $3, $4)",
-          entry.at.empty() ? NowUtc() : entry.at, entry.username, entry.action, entry.detail);
+          entry.at.empty() ? UtcTimestamp() : entry.at, entry.username, entry.action, entry.detail);
       tx.commit();
-      return true;
+      return Ok();
     });
   }
 
@@ -856,7 +862,7 @@ class PostgresStore final : public Store {
                     "'open', $6, $7, $8) RETURNING id",
                     round.municipality, round.year, round.round_type, round.generation, round.token,
                     item_ids, round.created_by,
-                    round.created_at.empty() ? NowUtc() : round.created_at)[0]
+                    round.created_at.empty() ? UtcTimestamp() : round.created_at)[0]
                   .as<int64_t>();
           int ordinal = 0;
           for (const SurveyService& s : round.services) {
@@ -969,17 +975,17 @@ class PostgresStore final : public Store {
     });
   }
 
-  Result<bool> SaveSurveyDraft(const std::string& draft_key, int64_t round_id,
-                               const std::string& answers_json) override {
-    return Guard("kan ikke lagre svarutkastet", [&]() -> Result<bool> {
+  Status SaveSurveyDraft(const std::string& draft_key, int64_t round_id,
+                         const std::string& answers_json) override {
+    return Guard("kan ikke lagre svarutkastet", [&]() -> Status {
       pqxx::work tx(db());
       tx.exec_params0(
           "INSERT INTO survey_drafts (draft_key, round_id, answers, updated_on) VALUES ($1, $2, "
           "$3, $4) ON CONFLICT (draft_key) DO UPDATE SET answers = excluded.answers, updated_on "
           "= excluded.updated_on WHERE survey_drafts.round_id = excluded.round_id",
-          draft_key, round_id, answers_json, NowUtc().substr(0, 10));
+          draft_key, round_id, answers_json, UtcTimestamp().substr(0, 10));
       tx.commit();
-      return true;
+      return Ok();
     });
   }
 
@@ -990,7 +996,7 @@ class PostgresStore final : public Store {
       const auto r = tx.exec_params(
           "UPDATE survey_drafts SET answers = $1, updated_on = $2 WHERE draft_key = $3 AND "
           "round_id = $4",
-          answers_json, NowUtc().substr(0, 10), draft_key, round_id);
+          answers_json, UtcTimestamp().substr(0, 10), draft_key, round_id);
       tx.commit();
       return r.affected_rows() > 0;
     });
@@ -1038,8 +1044,10 @@ class PostgresStore final : public Store {
           pqxx::work tx(db());
           const auto status =
               tx.exec_params("SELECT status FROM survey_rounds WHERE id = $1 FOR UPDATE", round_id);
-          if (status.empty()) return Error{fmt::format("ingen runde med id {}", round_id)};
-          if (Text(status[0][0]) != "open") return Error{"runden er allerede avsluttet"};
+          if (status.empty())
+            return Error{fmt::format("ingen runde med id {}", round_id), ErrorCode::kNotFound};
+          if (Text(status[0][0]) != "open")
+            return Error{"runden er allerede avsluttet", ErrorCode::kConflict};
           // The lock above keeps new submissions out (they take FOR SHARE);
           // one that committed before it is counted here.
           const auto held = tx.exec_params1(
@@ -1066,11 +1074,10 @@ class PostgresStore final : public Store {
     return out;
   }
 
-  Result<bool> ScanTable(const TableSpec& table,
-                         const std::function<bool(const Row&)>& visit) override {
+  Status ScanTable(const TableSpec& table, const std::function<bool(const Row&)>& visit) override {
     bool visited = false;
-    return Guard(fmt::format("kan ikke lese tabellen {}", table.name), [&]() -> Result<bool> {
-      if (visited) return Error{LostMidRead()};  // see ScanRespondents
+    return Guard(fmt::format("kan ikke lese tabellen {}", table.name), [&]() -> Status {
+      if (visited) return Error{LostMidRead(), ErrorCode::kUnavailable};  // see ScanRespondents
       pqxx::read_transaction tx(db());
       std::string key;
       for (const std::string& k : table.key) {
@@ -1095,13 +1102,13 @@ class PostgresStore final : public Store {
               visited = true;
               return visit(row);
             });
-      return true;
+      return Ok();
     });
   }
 
-  Result<bool> LoadTables(
-      const std::function<Result<bool>(const TableSpec&, const RowWriter&)>& fill) override {
-    return Guard("kan ikke fylle databasen", [&]() -> Result<bool> {
+  Status LoadTables(
+      const std::function<Status(const TableSpec&, const RowWriter&)>& fill) override {
+    return Guard("kan ikke fylle databasen", [&]() -> Status {
       pqxx::work tx(db());
       tx.exec_params("SELECT pg_advisory_xact_lock($1)", kBatchWriteLock);
       for (const TableSpec& table : PortableTables()) {
@@ -1132,7 +1139,7 @@ class PostgresStore final : public Store {
           pending.clear();
           pending_rows = 0;
         };
-        auto write = [&](const Row& row) -> Result<bool> {
+        auto write = [&](const Row& row) -> Status {
           if (row.size() != width) {
             return Error{
                 fmt::format("{}: rad med {} verdier, ventet {}", table.name, row.size(), width)};
@@ -1145,7 +1152,7 @@ class PostgresStore final : public Store {
             }
           }
           if (++pending_rows == rows_per_insert) flush();
-          return true;
+          return Ok();
         };
         if (auto filled = fill(table, write); !filled.ok()) return filled.error();
         flush();
@@ -1159,7 +1166,7 @@ class PostgresStore final : public Store {
         }
       }
       tx.commit();
-      return true;
+      return Ok();
     });
   }
 
@@ -1181,7 +1188,8 @@ Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url,
     std::string message = e.what();
     while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
       message.pop_back();
-    return Error{fmt::format("{}: kan ikke koble til PostgreSQL ({})", RedactedUrl(url), message)};
+    return Error{fmt::format("{}: kan ikke koble til PostgreSQL ({})", RedactedUrl(url), message),
+                 ErrorCode::kUnavailable};
   }
   auto store = std::make_unique<PostgresStore>(std::move(connection), url, options.app_role);
   auto version = store->SchemaVersion();

@@ -941,12 +941,11 @@ void RegisterUserRoutes(httplib::Server& server, App& app) {
         auto fail = [&](const std::string& message) {
           SendHtml(res, 400, UserPage(app, context, *user, Alert(message)));
         };
-        auto save = [&](bool end_sessions) -> Result<bool> {
-          auto saved = app.WithStore([&](store::Store& store) -> Result<bool> {
-            auto updated = store.UpdateUser(*user);
-            if (!updated.ok()) return updated.error();
+        auto save = [&](bool end_sessions) -> samkart::Status {
+          auto saved = app.WithStore([&](store::Store& store) -> samkart::Status {
+            SAMKART_TRY(store.UpdateUser(*user));
             if (end_sessions) return store.DeleteSessionsOfUser(user->id);
-            return true;
+            return samkart::Ok();
           });
           // Role, scope and status apply to the next request, not after the cache's seconds.
           app.ForgetSessionsOf(user->id);
