@@ -18,7 +18,9 @@
 #include <pqxx/pqxx>
 
 #include "samkart/core/utc_time.h"
+#include "samkart/store/batch_writer.h"
 #include "samkart/store/migrations.h"
+#include "samkart/store/postgres_session.h"
 #include "samkart/store/store.h"
 
 namespace samkart::store {
@@ -59,8 +61,6 @@ int BinaryInt(const pqxx::field& field) {
                           uint32_t{b[3]});
 }
 
-std::string ByteaParameter(const std::vector<uint8_t>& bytes) { return "\\x" + HexEncode(bytes); }
-
 std::optional<int> OptionalInt(const pqxx::field& field) {
   if (field.is_null()) return std::nullopt;
   return field.as<int>();
@@ -72,28 +72,6 @@ std::optional<std::string> OptionalText(const pqxx::field& field) {
 }
 
 std::string Text(const pqxx::field& field) { return std::string(field.c_str(), field.size()); }
-
-BatchInfo ReadBatch(const pqxx::row& r) {
-  BatchInfo b;
-  b.id = r[0].as<int64_t>();
-  b.file_name = Text(r[1]);
-  b.content_sha256 = Text(r[2]);
-  b.format = Text(r[3]);
-  b.generation = Text(r[4]);
-  b.municipality = OptionalInt(r[5]);
-  b.year = OptionalInt(r[6]);
-  b.round_type = OptionalText(r[7]);
-  b.rows_read = r[8].as<std::size_t>();
-  b.rows_imported = r[9].as<std::size_t>();
-  b.rows_generalised = r[10].as<std::size_t>();
-  b.rows_rejected = r[11].as<std::size_t>();
-  b.imported_at = Text(r[12]);
-  return b;
-}
-
-constexpr const char* kBatchColumns =
-    "id, file_name, content_sha256, format, generation, municipality, year, round_type, "
-    "rows_read, rows_imported, rows_generalised, rows_rejected, imported_at";
 
 User ReadUser(const pqxx::row& r) {
   User u;
@@ -401,32 +379,17 @@ class PostgresStore final : public Store {
 
   // --- Batches and respondents ---
 
-  static std::optional<BatchInfo> FindBatch(pqxx::transaction_base& tx, const std::string& sha256) {
-    const auto r = tx.exec_params(
-        fmt::format("SELECT {} FROM batches WHERE content_sha256 = $1", kBatchColumns), sha256);
-    if (r.empty()) return std::nullopt;
-    return ReadBatch(r[0]);
-  }
-
   Result<std::optional<BatchInfo>> FindBatchByHash(const std::string& sha256) override {
     return Guard("kan ikke lese importene", [&]() -> Result<std::optional<BatchInfo>> {
       pqxx::read_transaction tx(db());
-      return FindBatch(tx, sha256);
+      return FindBatch(*MakePostgresSession(tx, description_), sha256);
     });
-  }
-
-  static std::vector<std::string> ReadItemIds(pqxx::transaction_base& tx) {
-    std::vector<std::string> out;
-    for (const auto& r : tx.exec("SELECT item_id FROM items ORDER BY position")) {
-      out.push_back(Text(r[0]));
-    }
-    return out;
   }
 
   Result<std::vector<std::string>> ItemIds() override {
     return Guard("kan ikke lese spørsmålsregisteret", [&]() -> Result<std::vector<std::string>> {
       pqxx::read_transaction tx(db());
-      return ReadItemIds(tx);
+      return ReadItemIds(*MakePostgresSession(tx, description_));
     });
   }
 
@@ -452,107 +415,13 @@ class PostgresStore final : public Store {
   Result<BatchInfo> WriteBatchInTransaction(pqxx::work& tx, const NewBatch& batch,
                                             const WriteProgress& progress) {
     tx.exec_params("SELECT pg_advisory_xact_lock($1)", kBatchWriteLock);
-    if (auto existing = FindBatch(tx, batch.content_sha256)) {
-      return Error{fmt::format("{}: filen er allerede importert (import {}, {})", batch.file_name,
-                               existing->id, existing->imported_at),
-                   ErrorCode::kConflict};
-    }
-
-    // The item registry only grows; answers are stored in its order.
-    std::vector<std::string> registry = ReadItemIds(tx);
-    for (const std::string& id : batch.item_ids) {
-      if (std::find(registry.begin(), registry.end(), id) != registry.end()) continue;
-      tx.exec_params0("INSERT INTO items (position, item_id) VALUES ($1, $2)",
-                      static_cast<int64_t>(registry.size()), id);
-      registry.push_back(id);
-    }
-    std::vector<std::size_t> slot(batch.item_ids.size());
-    for (std::size_t i = 0; i < batch.item_ids.size(); ++i) {
-      slot[i] = static_cast<std::size_t>(
-          std::find(registry.begin(), registry.end(), batch.item_ids[i]) - registry.begin());
-    }
-
-    std::map<int, std::pair<std::string, std::string>> register_by_number;
-    for (const auto& m : ReadMunicipalities(tx)) {
-      register_by_number[m.number] = {m.region, m.size_group};
-    }
-
-    std::optional<int> municipality, year;
-    std::optional<std::string> round_type;
-    if (batch.round_types.size() == 1) {
-      municipality = batch.round_types.begin()->first.first;
-      year = batch.round_types.begin()->first.second;
-      round_type = batch.round_types.begin()->second;
-    }
-    const std::string imported_at = UtcTimestamp();
-    const int64_t batch_id =
-        tx.exec_params1(
-              "INSERT INTO batches (file_name, content_sha256, format, generation, municipality, "
-              "year, round_type, rows_read, rows_imported, rows_generalised, rows_rejected, "
-              "imported_at, report) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
-              "$13) RETURNING id",
-              batch.file_name, batch.content_sha256, batch.format, batch.generation, municipality,
-              year, round_type, static_cast<int64_t>(batch.rows_read),
-              static_cast<int64_t>(batch.respondents.size()),
-              static_cast<int64_t>(batch.rows_generalised),
-              static_cast<int64_t>(batch.rows_rejected), imported_at, batch.report)[0]
-            .as<int64_t>();
-
-    // COPY: one stream instead of a round trip per respondent.
-    const std::size_t total = batch.respondents.size();
-    {
-      pqxx::stream_to copy(
-          tx, "respondents",
-          std::vector<std::string>{"batch_id", "municipality", "year", "round_type", "generation",
-                                   "region", "size_group", "service", "position", "answers"});
-      std::vector<uint8_t> answers;
-      for (std::size_t r = 0; r < total; ++r) {
-        const RespondentRecord& row = batch.respondents[r];
-        const auto round = batch.round_types.find({row.municipality, row.year});
-        const auto where = register_by_number.find(row.municipality);
-        if (round == batch.round_types.end() || where == register_by_number.end()) {
-          copy.complete();
-          return Error{fmt::format("{}: kommune {} i {} mangler i kommuneregisteret eller runden",
-                                   batch.file_name, row.municipality, row.year)};
-        }
-        answers.assign(registry.size(), 255);  // instrument::kNotAsked
-        for (std::size_t i = 0; i < slot.size() && i < row.answers.size(); ++i) {
-          answers[slot[i]] = row.answers[i];
-        }
-        copy << std::make_tuple(batch_id, row.municipality, row.year, round->second,
-                                batch.generation, where->second.first, where->second.second,
-                                row.service, row.position, ByteaParameter(answers));
-        if (progress && (r % 8192 == 0 || r + 1 == total)) progress(r + 1, total);
-      }
-      copy.complete();
-    }
-
-    BatchInfo info;
-    info.id = batch_id;
-    info.file_name = batch.file_name;
-    info.content_sha256 = batch.content_sha256;
-    info.format = batch.format;
-    info.generation = batch.generation;
-    info.municipality = municipality;
-    info.year = year;
-    info.round_type = round_type;
-    info.rows_read = batch.rows_read;
-    info.rows_imported = total;
-    info.rows_generalised = batch.rows_generalised;
-    info.rows_rejected = batch.rows_rejected;
-    info.imported_at = imported_at;
-    return info;
+    return WriteBatchInSession(*MakePostgresSession(tx, description_), batch, progress);
   }
 
   Result<std::vector<BatchInfo>> Batches() override {
     return Guard("kan ikke lese importene", [&]() -> Result<std::vector<BatchInfo>> {
       pqxx::read_transaction tx(db());
-      std::vector<BatchInfo> out;
-      for (const auto& r :
-           tx.exec(fmt::format("SELECT {} FROM batches ORDER BY id", kBatchColumns))) {
-        out.push_back(ReadBatch(r));
-      }
-      return out;
+      return ReadBatches(*MakePostgresSession(tx, description_));
     });
   }
 
@@ -1030,7 +899,7 @@ class PostgresStore final : public Store {
       tx.exec_params0(
           "INSERT INTO survey_responses (response_key, round_id, service, position, answers) "
           "VALUES (replace(gen_random_uuid()::text, '-', ''), $1, $2, $3, $4)",
-          round_id, response.service, response.position, ByteaParameter(response.answers));
+          round_id, response.service, response.position, "\\x" + HexEncode(response.answers));
       tx.commit();
       return SubmitStatus::kStored;
     });

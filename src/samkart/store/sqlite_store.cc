@@ -11,64 +11,14 @@
 #include <sqlite3.h>
 
 #include "samkart/core/utc_time.h"
+#include "samkart/store/batch_writer.h"
 #include "samkart/store/migrations.h"
+#include "samkart/store/sqlite_session.h"
 #include "samkart/store/store.h"
 
 namespace samkart::store {
 
 namespace {
-
-// SQLite's last error on `db`, said so an operator knows what to do: the
-// causes outside Samkart (rights, a read-only or full file system, another
-// process holding the lock) are named, with SQLite's own words after them.
-std::string Explain(sqlite3* db) {
-  const std::string detail = sqlite3_errmsg(db);
-  switch (sqlite3_errcode(db)) {
-    case SQLITE_READONLY:
-    case SQLITE_CANTOPEN:
-    case SQLITE_PERM:
-      return fmt::format(
-          "Samkart får ikke skrive til databasefilen eller mappen den ligger i (SQLite trenger "
-          "også å lage filer ved siden av den). Sjekk at brukeren som kjører Samkart har "
-          "skrivetilgang til begge, og at filsystemet ikke er skrivebeskyttet ({})",
-          detail);
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return fmt::format(
-          "databasen er låst av en annen prosess som skriver til den (en import, en migrering "
-          "eller en server); prøv igjen når den er ferdig ({})",
-          detail);
-    case SQLITE_FULL:
-      return fmt::format("disken er full; frigjør plass og prøv igjen ({})", detail);
-    case SQLITE_IOERR:
-      return fmt::format("lese- eller skrivefeil mot disken ({})", detail);
-    case SQLITE_NOTADB:
-    case SQLITE_CORRUPT:
-      return fmt::format("filen er ikke en SQLite-database, eller den er skadet ({})", detail);
-    default:
-      return detail;
-  }
-}
-
-// What kind of failure SQLite's last error on `db` is.
-ErrorCode CodeOf(sqlite3* db) {
-  switch (sqlite3_errcode(db) & 0xff) {
-    case SQLITE_READONLY:
-    case SQLITE_PERM:
-    case SQLITE_AUTH:
-      return ErrorCode::kPermission;
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-    case SQLITE_CANTOPEN:
-    case SQLITE_FULL:
-    case SQLITE_IOERR:
-      return ErrorCode::kUnavailable;
-    case SQLITE_CONSTRAINT:
-      return ErrorCode::kConflict;
-    default:
-      return ErrorCode::kInvalidInput;
-  }
-}
 
 class Statement {
  public:
@@ -182,28 +132,6 @@ class Transaction {
   sqlite3* db_;
   bool open_ = false;
 };
-
-BatchInfo ReadBatch(const Statement& s) {
-  BatchInfo b;
-  b.id = s.Int(0);
-  b.file_name = s.Text(1);
-  b.content_sha256 = s.Text(2);
-  b.format = s.Text(3);
-  b.generation = s.Text(4);
-  b.municipality = s.OptionalInt(5);
-  b.year = s.OptionalInt(6);
-  b.round_type = s.OptionalText(7);
-  b.rows_read = static_cast<std::size_t>(s.Int(8));
-  b.rows_imported = static_cast<std::size_t>(s.Int(9));
-  b.rows_generalised = static_cast<std::size_t>(s.Int(10));
-  b.rows_rejected = static_cast<std::size_t>(s.Int(11));
-  b.imported_at = s.Text(12);
-  return b;
-}
-
-constexpr const char* kBatchColumns =
-    "id, file_name, content_sha256, format, generation, municipality, year, round_type, "
-    "rows_read, rows_imported, rows_generalised, rows_rejected, imported_at";
 
 class SqliteStore final : public Store {
  public:
@@ -358,25 +286,11 @@ class SqliteStore final : public Store {
   }
 
   Result<std::optional<BatchInfo>> FindBatchByHash(const std::string& sha256) override {
-    const std::string sql =
-        fmt::format("SELECT {} FROM batches WHERE content_sha256 = ?", kBatchColumns);
-    Statement s(db_, sql.c_str());
-    if (!s.ok()) return Fail("kan ikke lese importene", s.error());
-    s.Bind(1, sha256);
-    const int rc = s.Step();
-    if (rc == SQLITE_ROW) return std::optional<BatchInfo>(ReadBatch(s));
-    if (rc != SQLITE_DONE) return Fail("kan ikke lese importene", s.error());
-    return std::optional<BatchInfo>();
+    return FindBatch(*MakeSqliteSession(db_, path_), sha256);
   }
 
   Result<std::vector<std::string>> ItemIds() override {
-    Statement s(db_, "SELECT item_id FROM items ORDER BY position");
-    if (!s.ok()) return Fail("kan ikke lese spørsmålsregisteret", s.error());
-    std::vector<std::string> out;
-    int rc;
-    while ((rc = s.Step()) == SQLITE_ROW) out.push_back(s.Text(0));
-    if (rc != SQLITE_DONE) return Fail("kan ikke lese spørsmålsregisteret", s.error());
-    return out;
+    return ReadItemIds(*MakeSqliteSession(db_, path_));
   }
 
   Result<BatchInfo> WriteBatch(const NewBatch& batch, const WriteProgress& progress) override {
@@ -390,133 +304,11 @@ class SqliteStore final : public Store {
 
   // The body of WriteBatch, inside a transaction the caller holds.
   Result<BatchInfo> WriteBatchInTransaction(const NewBatch& batch, const WriteProgress& progress) {
-    // Checked again inside the transaction: another import may have won the race.
-    auto existing = FindBatchByHash(batch.content_sha256);
-    if (!existing.ok()) return existing.error();
-    if (*existing) {
-      return Error{fmt::format("{}: filen er allerede importert (import {}, {})", batch.file_name,
-                               (*existing)->id, (*existing)->imported_at),
-                   ErrorCode::kConflict};
-    }
-
-    // The item registry only grows; answers are stored in its order.
-    auto registered = ItemIds();
-    if (!registered.ok()) return registered.error();
-    std::vector<std::string> registry = std::move(registered.value());
-    {
-      Statement add(db_, "INSERT INTO items (position, item_id) VALUES (?, ?)");
-      for (const std::string& id : batch.item_ids) {
-        if (std::find(registry.begin(), registry.end(), id) != registry.end()) continue;
-        add.Reset();
-        add.Bind(1, static_cast<int64_t>(registry.size())).Bind(2, id);
-        if (add.Step() != SQLITE_DONE) return Fail("kan ikke registrere spørsmål", add.error());
-        registry.push_back(id);
-      }
-    }
-    std::vector<std::size_t> slot(batch.item_ids.size());
-    for (std::size_t i = 0; i < batch.item_ids.size(); ++i) {
-      slot[i] = static_cast<std::size_t>(
-          std::find(registry.begin(), registry.end(), batch.item_ids[i]) - registry.begin());
-    }
-
-    // Region and size group are copied from the register as they are at import.
-    std::map<int, std::pair<std::string, std::string>> register_by_number;
-    {
-      auto municipalities = Municipalities();
-      if (!municipalities.ok()) return municipalities.error();
-      for (const auto& m : *municipalities) register_by_number[m.number] = {m.region, m.size_group};
-    }
-
-    std::optional<int> municipality, year;
-    std::optional<std::string> round_type;
-    if (batch.round_types.size() == 1) {
-      municipality = batch.round_types.begin()->first.first;
-      year = batch.round_types.begin()->first.second;
-      round_type = batch.round_types.begin()->second;
-    }
-    const std::string imported_at = UtcTimestamp();
-    Statement insert_batch(
-        db_,
-        "INSERT INTO batches (file_name, content_sha256, format, generation, municipality, year, "
-        "round_type, rows_read, rows_imported, rows_generalised, rows_rejected, imported_at, "
-        "report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    insert_batch.Bind(1, batch.file_name)
-        .Bind(2, batch.content_sha256)
-        .Bind(3, batch.format)
-        .Bind(4, batch.generation)
-        .Bind(5, municipality)
-        .Bind(6, year)
-        .Bind(7, round_type)
-        .Bind(8, static_cast<int64_t>(batch.rows_read))
-        .Bind(9, static_cast<int64_t>(batch.respondents.size()))
-        .Bind(10, static_cast<int64_t>(batch.rows_generalised))
-        .Bind(11, static_cast<int64_t>(batch.rows_rejected))
-        .Bind(12, imported_at)
-        .Bind(13, batch.report);
-    if (insert_batch.Step() != SQLITE_DONE)
-      return Fail("kan ikke lagre importen", insert_batch.error());
-    const int64_t batch_id = sqlite3_last_insert_rowid(db_);
-
-    Statement insert(db_,
-                     "INSERT INTO respondents (batch_id, municipality, year, round_type, "
-                     "generation, region, size_group, service, position, answers) VALUES (?, ?, "
-                     "?, ?, ?, ?, ?, ?, ?, ?)");
-    if (!insert.ok()) return Fail("kan ikke lagre svar", insert.error());
-    std::vector<uint8_t> answers;
-    const std::size_t total = batch.respondents.size();
-    for (std::size_t r = 0; r < total; ++r) {
-      const RespondentRecord& row = batch.respondents[r];
-      const auto round = batch.round_types.find({row.municipality, row.year});
-      const auto where = register_by_number.find(row.municipality);
-      if (round == batch.round_types.end() || where == register_by_number.end()) {
-        return Error{fmt::format("{}: kommune {} i {} mangler i kommuneregisteret eller runden",
-                                 batch.file_name, row.municipality, row.year)};
-      }
-      answers.assign(registry.size(), 255);  // instrument::kNotAsked
-      for (std::size_t i = 0; i < slot.size() && i < row.answers.size(); ++i) {
-        answers[slot[i]] = row.answers[i];
-      }
-      insert.Reset();
-      insert.Bind(1, batch_id)
-          .Bind(2, int64_t{row.municipality})
-          .Bind(3, int64_t{row.year})
-          .Bind(4, round->second)
-          .Bind(5, batch.generation)
-          .Bind(6, where->second.first)
-          .Bind(7, where->second.second)
-          .Bind(8, int64_t{row.service})
-          .Bind(9, int64_t{row.position})
-          .BindBlob(10, answers);
-      if (insert.Step() != SQLITE_DONE) return Fail("kan ikke lagre svar", insert.error());
-      if (progress && (r % 8192 == 0 || r + 1 == total)) progress(r + 1, total);
-    }
-
-    BatchInfo info;
-    info.id = batch_id;
-    info.file_name = batch.file_name;
-    info.content_sha256 = batch.content_sha256;
-    info.format = batch.format;
-    info.generation = batch.generation;
-    info.municipality = municipality;
-    info.year = year;
-    info.round_type = round_type;
-    info.rows_read = batch.rows_read;
-    info.rows_imported = total;
-    info.rows_generalised = batch.rows_generalised;
-    info.rows_rejected = batch.rows_rejected;
-    info.imported_at = imported_at;
-    return info;
+    return WriteBatchInSession(*MakeSqliteSession(db_, path_), batch, progress);
   }
 
   Result<std::vector<BatchInfo>> Batches() override {
-    const std::string sql = fmt::format("SELECT {} FROM batches ORDER BY id", kBatchColumns);
-    Statement s(db_, sql.c_str());
-    if (!s.ok()) return Fail("kan ikke lese importene", s.error());
-    std::vector<BatchInfo> out;
-    int rc;
-    while ((rc = s.Step()) == SQLITE_ROW) out.push_back(ReadBatch(s));
-    if (rc != SQLITE_DONE) return Fail("kan ikke lese importene", s.error());
-    return out;
+    return ReadBatches(*MakeSqliteSession(db_, path_));
   }
 
   Result<std::string> BatchReport(int64_t batch_id) override {
