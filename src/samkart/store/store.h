@@ -174,18 +174,14 @@ enum class SubmitStatus { kStored, kAlreadySubmitted, kRoundClosed };
 // Called now and then while a batch is written: rows written so far.
 using WriteProgress = std::function<void(std::size_t written, std::size_t total)>;
 
-class Store {
- public:
-  virtual ~Store() = default;
+// The store is split by what it holds, so code that needs one part takes
+// that interface; Store is all of them.
 
-  // «SQLite-fil out/samkart.sqlite», for messages.
-  virtual std::string Describe() const = 0;
-  // The schema version the store has, and the one this build knows.
-  virtual Result<int> SchemaVersion() = 0;
-  virtual int LatestSchemaVersion() const = 0;
-  // Applies the migrations the store lacks, each in its own transaction.
-  // Returns the descriptions of those applied.
-  virtual Result<std::vector<std::string>> Migrate() = 0;
+// The survey's data: the municipality register, invited counts, imported
+// batches and their respondents.
+class RespondentStore {
+ public:
+  virtual ~RespondentStore() = default;
 
   virtual Status UpsertMunicipalities(const std::vector<Municipality>& municipalities) = 0;
   virtual Result<std::vector<Municipality>> Municipalities() = 0;
@@ -213,6 +209,16 @@ class Store {
       const std::function<bool(const RespondentRecord&, const std::string& round_type,
                                const std::string& generation)>& visit) = 0;
 
+  // Deletes a batch or a municipality's round for good (deletion.h), in
+  // one transaction; with `apply` false, counts what would go and keeps it.
+  virtual Result<Removal> DeleteData(const DeletionTarget& target, bool apply) = 0;
+};
+
+// Who may log in, their sessions, failed logins and the audit log.
+class AccountStore {
+ public:
+  virtual ~AccountStore() = default;
+
   // Users. AddUser fails on a username that exists.
   virtual Result<int64_t> AddUser(const User& user) = 0;
   // Replaces role, scope, active and password hash of the user with user.id.
@@ -222,10 +228,6 @@ class Store {
   virtual Result<std::vector<User>> Users() = 0;
   // Deletes the user and their sessions; the audit log keeps the name.
   virtual Status DeleteUser(int64_t user_id) = 0;
-
-  // Deletes a batch or a municipality's round for good (deletion.h), in
-  // one transaction; with `apply` false, counts what would go and keeps it.
-  virtual Result<Removal> DeleteData(const DeletionTarget& target, bool apply) = 0;
 
   // Sessions. FindSession returns only unexpired ones; AddSession also
   // removes the expired.
@@ -247,6 +249,16 @@ class Store {
   Status AppendAudit(const AuditEntry& entry);
   // The newest `limit` entries, newest first.
   virtual Result<std::vector<AuditEntry>> AuditLog(std::size_t limit) = 0;
+
+ protected:
+  // The backend's write of an entry as given.
+  virtual Status StoreAudit(const AuditEntry& entry) = 0;
+};
+
+// Surveys collected in Samkart: rounds, drafts and held answers.
+class SurveyRoundStore {
+ public:
+  virtual ~SurveyRoundStore() = default;
 
   // Creates an open round with its services, and stores their invited
   // counts, in one transaction. Fails when the municipality already has a
@@ -282,6 +294,22 @@ class Store {
   // returned, so the caller reads the answers again.
   virtual Result<std::optional<BatchInfo>> CloseSurveyRound(int64_t round_id, const NewBatch& batch,
                                                             std::size_t held_responses) = 0;
+};
+
+// The database itself: what it is, its schema version and migrations, and
+// the whole-database copy.
+class SchemaStore {
+ public:
+  virtual ~SchemaStore() = default;
+
+  // «SQLite-fil out/samkart.sqlite», for messages.
+  virtual std::string Describe() const = 0;
+  // The schema version the store has, and the one this build knows.
+  virtual Result<int> SchemaVersion() = 0;
+  virtual int LatestSchemaVersion() const = 0;
+  // Applies the migrations the store lacks, each in its own transaction.
+  // Returns the descriptions of those applied.
+  virtual Result<std::vector<std::string>> Migrate() = 0;
 
   // --- Whole-database copy (samkart copy, store/copy.h) ---
 
@@ -295,10 +323,14 @@ class Store {
   using RowWriter = std::function<Status(const Row&)>;
   virtual Status LoadTables(
       const std::function<Status(const TableSpec&, const RowWriter& write)>& fill) = 0;
+};
 
- protected:
-  // The backend's write of an entry as given.
-  virtual Status StoreAudit(const AuditEntry& entry) = 0;
+class Store : public RespondentStore,
+              public AccountStore,
+              public SurveyRoundStore,
+              public SchemaStore {
+ public:
+  ~Store() override = default;
 };
 
 struct StoreOptions {
