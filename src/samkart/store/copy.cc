@@ -68,11 +68,11 @@ Result<CopyResult> CopyStore(Store& from, Store& to, const CopyProgress& progres
       ++rows;
       return true;
     });
-    if (!scanned.ok()) return Result<bool>(scanned.error());
-    if (failed) return Result<bool>(*failed);
+    if (!scanned.ok()) return Status(scanned.error());
+    if (failed) return Status(*failed);
     result.source.push_back({table.name, rows, hash.FinishHex()});
     if (progress) progress(table.name, rows);
-    return Result<bool>(true);
+    return Ok();
   });
   if (!loaded.ok()) return loaded.error();
 

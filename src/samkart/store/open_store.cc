@@ -16,7 +16,7 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& location, const Stor
   return OpenSqliteStore(location, options);
 }
 
-Result<bool> Store::AppendAudit(const AuditEntry& entry) {
+Status AccountStore::AppendAudit(const AuditEntry& entry) {
   AuditEntry escaped = entry;
   escaped.username = text::EscapeControls(entry.username);
   escaped.action = text::EscapeControls(entry.action);

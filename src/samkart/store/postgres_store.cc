@@ -18,7 +18,9 @@
 #include <pqxx/pqxx>
 
 #include "samkart/core/utc_time.h"
+#include "samkart/store/batch_writer.h"
 #include "samkart/store/migrations.h"
+#include "samkart/store/postgres_session.h"
 #include "samkart/store/store.h"
 
 namespace samkart::store {
@@ -30,8 +32,6 @@ constexpr int64_t kMigrationLock = 0x53414d4b00000001;  // "SAMK" 1
 constexpr int64_t kBatchWriteLock = 0x53414d4b00000002;
 // Rows fetched per round trip when scanning.
 constexpr int kFetchRows = 20000;
-
-std::string NowUtc() { return UtcTimestamp(); }
 
 // «postgresql://samkart_app@db.example:5432/samkart» without the password or
 // the query (which may hold one).
@@ -61,8 +61,6 @@ int BinaryInt(const pqxx::field& field) {
                           uint32_t{b[3]});
 }
 
-std::string ByteaParameter(const std::vector<uint8_t>& bytes) { return "\\x" + HexEncode(bytes); }
-
 std::optional<int> OptionalInt(const pqxx::field& field) {
   if (field.is_null()) return std::nullopt;
   return field.as<int>();
@@ -74,28 +72,6 @@ std::optional<std::string> OptionalText(const pqxx::field& field) {
 }
 
 std::string Text(const pqxx::field& field) { return std::string(field.c_str(), field.size()); }
-
-BatchInfo ReadBatch(const pqxx::row& r) {
-  BatchInfo b;
-  b.id = r[0].as<int64_t>();
-  b.file_name = Text(r[1]);
-  b.content_sha256 = Text(r[2]);
-  b.format = Text(r[3]);
-  b.generation = Text(r[4]);
-  b.municipality = OptionalInt(r[5]);
-  b.year = OptionalInt(r[6]);
-  b.round_type = OptionalText(r[7]);
-  b.rows_read = r[8].as<std::size_t>();
-  b.rows_imported = r[9].as<std::size_t>();
-  b.rows_generalised = r[10].as<std::size_t>();
-  b.rows_rejected = r[11].as<std::size_t>();
-  b.imported_at = Text(r[12]);
-  return b;
-}
-
-constexpr const char* kBatchColumns =
-    "id, file_name, content_sha256, format, generation, municipality, year, round_type, "
-    "rows_read, rows_imported, rows_generalised, rows_rejected, imported_at";
 
 User ReadUser(const pqxx::row& r) {
   User u;
@@ -181,14 +157,17 @@ class PostgresStore final : public Store {
         return work();
       }
     } catch (const pqxx::integrity_constraint_violation& e) {
-      if (!conflict.empty()) return Error{conflict};
-      return Fail(what, e.what());
+      if (!conflict.empty()) return Error{conflict, ErrorCode::kConflict};
+      return Fail(what, e.what(), ErrorCode::kConflict);
     } catch (const pqxx::insufficient_privilege& e) {
-      return Fail(what, fmt::format("mangler rettighet ({}); sjekk rollen i tilkoblingen",
-                                    FirstLine(e.what())));
+      return Fail(
+          what,
+          fmt::format("mangler rettighet ({}); sjekk rollen i tilkoblingen", FirstLine(e.what())),
+          ErrorCode::kPermission);
     } catch (const pqxx::broken_connection& e) {
       return Fail(what,
-                  fmt::format("forbindelsen til databasen er brutt ({})", FirstLine(e.what())));
+                  fmt::format("forbindelsen til databasen er brutt ({})", FirstLine(e.what())),
+                  ErrorCode::kUnavailable);
     } catch (const std::exception& e) {
       return Fail(what, e.what());
     }
@@ -215,8 +194,9 @@ class PostgresStore final : public Store {
     return line;
   }
 
-  Error Fail(const std::string& what, const std::string& detail) const {
-    return Error{fmt::format("{}: {}: {}", description_, what, FirstLine(detail))};
+  Error Fail(const std::string& what, const std::string& detail,
+             ErrorCode code = ErrorCode::kInvalidInput) const {
+    return Error{fmt::format("{}: {}: {}", description_, what, FirstLine(detail)), code};
   }
 
   pqxx::connection& db() { return *connection_; }
@@ -263,15 +243,16 @@ class PostgresStore final : public Store {
             tx.exec_params0(
                 "INSERT INTO schema_migrations (version, description, applied_at) VALUES ($1, $2, "
                 "$3)",
-                m.version, std::string(m.description), NowUtc());
+                m.version, std::string(m.description), UtcTimestamp());
             tx.commit();
             return true;
           });
       if (!ran.ok()) {
-        if (ran.error().message.find("mangler rettighet") == std::string::npos) return ran.error();
+        if (ran.error().code != ErrorCode::kPermission) return ran.error();
         return Error{ran.error().message +
-                     "\n(migreringer kjøres som eierrollen: samkart --db postgresql://EIER@… "
-                     "migrate)"};
+                         "\n(migreringer kjøres som eierrollen: samkart --db postgresql://EIER@… "
+                         "migrate)",
+                     ErrorCode::kPermission};
       }
       if (*ran) applied.push_back(fmt::format("{}: {}", m.version, m.description));
     }
@@ -281,60 +262,58 @@ class PostgresStore final : public Store {
     return applied;
   }
 
-  Result<bool> GrantAppRole() {
-    return Guard(
-        fmt::format("kan ikke gi rollen «{}» rettigheter", app_role_), [&]() -> Result<bool> {
-          pqxx::work tx(db());
-          // GRANT and REVOKE by someone who does not own a table only warn,
-          // and a role that already has its rights would hide that: only an
-          // owner (or a member of the owning role) may go on.
-          const auto foreign = tx.exec(
-              "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND NOT "
-              "pg_has_role(current_user, tableowner, 'USAGE') ORDER BY tablename LIMIT 1");
-          if (!foreign.empty()) {
-            return Error{fmt::format(
-                "{}: bare eieren av tabellene kan gi rollen «{}» rettigheter, og {} eies av en "
-                "annen rolle (kjør migrate --grant som eierrollen)",
-                description_, app_role_, foreign[0][0].c_str())};
-          }
-          const std::string role = tx.quote_name(app_role_);
-          tx.exec0(fmt::format("GRANT USAGE ON SCHEMA {} TO {}",
-                               tx.quote_name(tx.exec1("SELECT current_schema()")[0].c_str()),
-                               role));
-          for (const TableGrant& g : kAppGrants) {
-            tx.exec0(fmt::format("REVOKE ALL ON {} FROM {}", g.table, role));
-            tx.exec0(fmt::format("GRANT {} ON {} TO {}", g.privileges, g.table, role));
-          }
-          // Identity columns: the sequences behind them.
-          for (const TableSpec& t : PortableTables()) {
-            if (!t.identity) continue;
-            const auto sequence =
-                tx.exec_params1("SELECT pg_get_serial_sequence($1, 'id')", std::string(t.name));
-            tx.exec0(
-                fmt::format("GRANT USAGE, SELECT ON SEQUENCE {} TO {}", sequence[0].c_str(), role));
-          }
-          // GRANT by someone who does not own the tables only warns; check
-          // that it took.
-          for (const TableGrant& g : kAppGrants) {
-            const bool granted = tx.exec_params1("SELECT has_table_privilege($1, $2, 'SELECT')",
-                                                 app_role_, std::string(g.table))[0]
-                                     .as<bool>();
-            if (!granted) {
-              return Error{fmt::format(
-                  "{}: rollen «{}» fikk ikke rettigheter til tabellen {}; bare eieren av "
-                  "tabellene kan gi dem (kjør migrate som eierrollen)",
-                  description_, app_role_, g.table)};
-            }
-          }
-          tx.commit();
-          return true;
-        });
+  Status GrantAppRole() {
+    return Guard(fmt::format("kan ikke gi rollen «{}» rettigheter", app_role_), [&]() -> Status {
+      pqxx::work tx(db());
+      // GRANT and REVOKE by someone who does not own a table only warn,
+      // and a role that already has its rights would hide that: only an
+      // owner (or a member of the owning role) may go on.
+      const auto foreign = tx.exec(
+          "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND NOT "
+          "pg_has_role(current_user, tableowner, 'USAGE') ORDER BY tablename LIMIT 1");
+      if (!foreign.empty()) {
+        return Error{fmt::format(
+            "{}: bare eieren av tabellene kan gi rollen «{}» rettigheter, og {} eies av en "
+            "annen rolle (kjør migrate --grant som eierrollen)",
+            description_, app_role_, foreign[0][0].c_str())};
+      }
+      const std::string role = tx.quote_name(app_role_);
+      tx.exec0(fmt::format("GRANT USAGE ON SCHEMA {} TO {}",
+                           tx.quote_name(tx.exec1("SELECT current_schema()")[0].c_str()), role));
+      for (const TableGrant& g : kAppGrants) {
+        tx.exec0(fmt::format("REVOKE ALL ON {} FROM {}", g.table, role));
+        tx.exec0(fmt::format("GRANT {} ON {} TO {}", g.privileges, g.table, role));
+      }
+      // Identity columns: the sequences behind them.
+      for (const TableSpec& t : PortableTables()) {
+        if (!t.identity) continue;
+        const auto sequence =
+            tx.exec_params1("SELECT pg_get_serial_sequence($1, 'id')", std::string(t.name));
+        tx.exec0(
+            fmt::format("GRANT USAGE, SELECT ON SEQUENCE {} TO {}", sequence[0].c_str(), role));
+      }
+      // GRANT by someone who does not own the tables only warns; check
+      // that it took.
+      for (const TableGrant& g : kAppGrants) {
+        const bool granted = tx.exec_params1("SELECT has_table_privilege($1, $2, 'SELECT')",
+                                             app_role_, std::string(g.table))[0]
+                                 .as<bool>();
+        if (!granted) {
+          return Error{
+              fmt::format("{}: rollen «{}» fikk ikke rettigheter til tabellen {}; bare eieren av "
+                          "tabellene kan gi dem (kjør migrate som eierrollen)",
+                          description_, app_role_, g.table)};
+        }
+      }
+      tx.commit();
+      return Ok();
+    });
   }
 
   // --- Register, invited counts ---
 
-  Result<bool> UpsertMunicipalities(const std::vector<Municipality>& municipalities) override {
-    return Guard("kan ikke lagre kommuneregisteret", [&]() -> Result<bool> {
+  Status UpsertMunicipalities(const std::vector<Municipality>& municipalities) override {
+    return Guard("kan ikke lagre kommuneregisteret", [&]() -> Status {
       pqxx::work tx(db());
       for (const Municipality& m : municipalities) {
         tx.exec_params0(
@@ -345,7 +324,7 @@ class PostgresStore final : public Store {
             m.number, m.name, m.region, m.size_group, m.population);
       }
       tx.commit();
-      return true;
+      return Ok();
     });
   }
 
@@ -366,8 +345,8 @@ class PostgresStore final : public Store {
     return out;
   }
 
-  Result<bool> UpsertInvitedCounts(const std::vector<InvitedCount>& counts) override {
-    return Guard("kan ikke lagre inviterte", [&]() -> Result<bool> {
+  Status UpsertInvitedCounts(const std::vector<InvitedCount>& counts) override {
+    return Guard("kan ikke lagre inviterte", [&]() -> Status {
       pqxx::work tx(db());
       for (const InvitedCount& c : counts) {
         if (tx.exec_params("SELECT 1 FROM municipalities WHERE number = $1", c.municipality)
@@ -381,7 +360,7 @@ class PostgresStore final : public Store {
             c.municipality, c.year, c.round_type, c.service, c.invited);
       }
       tx.commit();
-      return true;
+      return Ok();
     });
   }
 
@@ -400,32 +379,17 @@ class PostgresStore final : public Store {
 
   // --- Batches and respondents ---
 
-  static std::optional<BatchInfo> FindBatch(pqxx::transaction_base& tx, const std::string& sha256) {
-    const auto r = tx.exec_params(
-        fmt::format("SELECT {} FROM batches WHERE content_sha256 = $1", kBatchColumns), sha256);
-    if (r.empty()) return std::nullopt;
-    return ReadBatch(r[0]);
-  }
-
   Result<std::optional<BatchInfo>> FindBatchByHash(const std::string& sha256) override {
     return Guard("kan ikke lese importene", [&]() -> Result<std::optional<BatchInfo>> {
       pqxx::read_transaction tx(db());
-      return FindBatch(tx, sha256);
+      return FindBatch(*MakePostgresSession(tx, description_), sha256);
     });
-  }
-
-  static std::vector<std::string> ReadItemIds(pqxx::transaction_base& tx) {
-    std::vector<std::string> out;
-    for (const auto& r : tx.exec("SELECT item_id FROM items ORDER BY position")) {
-      out.push_back(Text(r[0]));
-    }
-    return out;
   }
 
   Result<std::vector<std::string>> ItemIds() override {
     return Guard("kan ikke lese spørsmålsregisteret", [&]() -> Result<std::vector<std::string>> {
       pqxx::read_transaction tx(db());
-      return ReadItemIds(tx);
+      return ReadItemIds(*MakePostgresSession(tx, description_));
     });
   }
 
@@ -451,106 +415,13 @@ class PostgresStore final : public Store {
   Result<BatchInfo> WriteBatchInTransaction(pqxx::work& tx, const NewBatch& batch,
                                             const WriteProgress& progress) {
     tx.exec_params("SELECT pg_advisory_xact_lock($1)", kBatchWriteLock);
-    if (auto existing = FindBatch(tx, batch.content_sha256)) {
-      return Error{fmt::format("{}: filen er allerede importert (import {}, {})", batch.file_name,
-                               existing->id, existing->imported_at)};
-    }
-
-    // The item registry only grows; answers are stored in its order.
-    std::vector<std::string> registry = ReadItemIds(tx);
-    for (const std::string& id : batch.item_ids) {
-      if (std::find(registry.begin(), registry.end(), id) != registry.end()) continue;
-      tx.exec_params0("INSERT INTO items (position, item_id) VALUES ($1, $2)",
-                      static_cast<int64_t>(registry.size()), id);
-      registry.push_back(id);
-    }
-    std::vector<std::size_t> slot(batch.item_ids.size());
-    for (std::size_t i = 0; i < batch.item_ids.size(); ++i) {
-      slot[i] = static_cast<std::size_t>(
-          std::find(registry.begin(), registry.end(), batch.item_ids[i]) - registry.begin());
-    }
-
-    std::map<int, std::pair<std::string, std::string>> register_by_number;
-    for (const auto& m : ReadMunicipalities(tx)) {
-      register_by_number[m.number] = {m.region, m.size_group};
-    }
-
-    std::optional<int> municipality, year;
-    std::optional<std::string> round_type;
-    if (batch.round_types.size() == 1) {
-      municipality = batch.round_types.begin()->first.first;
-      year = batch.round_types.begin()->first.second;
-      round_type = batch.round_types.begin()->second;
-    }
-    const std::string imported_at = NowUtc();
-    const int64_t batch_id =
-        tx.exec_params1(
-              "INSERT INTO batches (file_name, content_sha256, format, generation, municipality, "
-              "year, round_type, rows_read, rows_imported, rows_generalised, rows_rejected, "
-              "imported_at, report) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
-              "$13) RETURNING id",
-              batch.file_name, batch.content_sha256, batch.format, batch.generation, municipality,
-              year, round_type, static_cast<int64_t>(batch.rows_read),
-              static_cast<int64_t>(batch.respondents.size()),
-              static_cast<int64_t>(batch.rows_generalised),
-              static_cast<int64_t>(batch.rows_rejected), imported_at, batch.report)[0]
-            .as<int64_t>();
-
-    // COPY: one stream instead of a round trip per respondent.
-    const std::size_t total = batch.respondents.size();
-    {
-      pqxx::stream_to copy(
-          tx, "respondents",
-          std::vector<std::string>{"batch_id", "municipality", "year", "round_type", "generation",
-                                   "region", "size_group", "service", "position", "answers"});
-      std::vector<uint8_t> answers;
-      for (std::size_t r = 0; r < total; ++r) {
-        const RespondentRecord& row = batch.respondents[r];
-        const auto round = batch.round_types.find({row.municipality, row.year});
-        const auto where = register_by_number.find(row.municipality);
-        if (round == batch.round_types.end() || where == register_by_number.end()) {
-          copy.complete();
-          return Error{fmt::format("{}: kommune {} i {} mangler i kommuneregisteret eller runden",
-                                   batch.file_name, row.municipality, row.year)};
-        }
-        answers.assign(registry.size(), 255);  // instrument::kNotAsked
-        for (std::size_t i = 0; i < slot.size() && i < row.answers.size(); ++i) {
-          answers[slot[i]] = row.answers[i];
-        }
-        copy << std::make_tuple(batch_id, row.municipality, row.year, round->second,
-                                batch.generation, where->second.first, where->second.second,
-                                row.service, row.position, ByteaParameter(answers));
-        if (progress && (r % 8192 == 0 || r + 1 == total)) progress(r + 1, total);
-      }
-      copy.complete();
-    }
-
-    BatchInfo info;
-    info.id = batch_id;
-    info.file_name = batch.file_name;
-    info.content_sha256 = batch.content_sha256;
-    info.format = batch.format;
-    info.generation = batch.generation;
-    info.municipality = municipality;
-    info.year = year;
-    info.round_type = round_type;
-    info.rows_read = batch.rows_read;
-    info.rows_imported = total;
-    info.rows_generalised = batch.rows_generalised;
-    info.rows_rejected = batch.rows_rejected;
-    info.imported_at = imported_at;
-    return info;
+    return WriteBatchInSession(*MakePostgresSession(tx, description_), batch, progress);
   }
 
   Result<std::vector<BatchInfo>> Batches() override {
     return Guard("kan ikke lese importene", [&]() -> Result<std::vector<BatchInfo>> {
       pqxx::read_transaction tx(db());
-      std::vector<BatchInfo> out;
-      for (const auto& r :
-           tx.exec(fmt::format("SELECT {} FROM batches ORDER BY id", kBatchColumns))) {
-        out.push_back(ReadBatch(r));
-      }
-      return out;
+      return ReadBatches(*MakePostgresSession(tx, description_));
     });
   }
 
@@ -559,7 +430,8 @@ class PostgresStore final : public Store {
       pqxx::read_transaction tx(db());
       const auto r = tx.exec_params("SELECT report FROM batches WHERE id = $1", batch_id);
       if (r.empty())
-        return Error{fmt::format("{}: ingen import med nummer {}", description_, batch_id)};
+        return Error{fmt::format("{}: ingen import med nummer {}", description_, batch_id),
+                     ErrorCode::kNotFound};
       return Text(r[0][0]);
     });
   }
@@ -598,13 +470,13 @@ class PostgresStore final : public Store {
     }
   }
 
-  Result<bool> ScanRespondents(const std::function<bool(const RespondentRecord&, const std::string&,
-                                                        const std::string&)>& visit) override {
+  Status ScanRespondents(const std::function<bool(const RespondentRecord&, const std::string&,
+                                                  const std::string&)>& visit) override {
     bool visited = false;
-    return Guard("kan ikke lese svarene", [&]() -> Result<bool> {
+    return Guard("kan ikke lese svarene", [&]() -> Status {
       // Guard retries after a lost connection; rows already handed out
       // must not be handed out twice.
-      if (visited) return Error{LostMidRead()};
+      if (visited) return Error{LostMidRead(), ErrorCode::kUnavailable};
       pqxx::read_transaction tx(db());
       // Binary: the answers come as bytes, not hex, which halves the time
       // the analyses take to load on this backend.
@@ -627,7 +499,7 @@ class PostgresStore final : public Store {
             return visit(record, round_type, generation);
           },
           true);
-      return true;
+      return Ok();
     });
   }
 
@@ -643,7 +515,8 @@ class PostgresStore final : public Store {
                     "INSERT INTO users (username, password_hash, role, region, municipality, "
                     "active, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
                     user.username, user.password_hash, user.role, user.region, user.municipality,
-                    user.active ? 1 : 0, user.created_at.empty() ? NowUtc() : user.created_at)[0]
+                    user.active ? 1 : 0,
+                    user.created_at.empty() ? UtcTimestamp() : user.created_at)[0]
                   .as<int64_t>();
           tx.commit();
           return id;
@@ -651,17 +524,18 @@ class PostgresStore final : public Store {
         fmt::format("brukernavnet «{}» finnes fra før, eller kommunen finnes ikke", user.username));
   }
 
-  Result<bool> UpdateUser(const User& user) override {
-    return Guard("kan ikke endre brukeren", [&]() -> Result<bool> {
+  Status UpdateUser(const User& user) override {
+    return Guard("kan ikke endre brukeren", [&]() -> Status {
       pqxx::work tx(db());
       const auto r = tx.exec_params(
           "UPDATE users SET password_hash = $1, role = $2, region = $3, municipality = $4, active "
           "= $5 WHERE id = $6",
           user.password_hash, user.role, user.region, user.municipality, user.active ? 1 : 0,
           user.id);
-      if (r.affected_rows() == 0) return Error{fmt::format("ingen bruker med id {}", user.id)};
+      if (r.affected_rows() == 0)
+        return Error{fmt::format("ingen bruker med id {}", user.id), ErrorCode::kNotFound};
       tx.commit();
-      return true;
+      return Ok();
     });
   }
 
@@ -696,16 +570,16 @@ class PostgresStore final : public Store {
     });
   }
 
-  Result<bool> AddSession(const Session& session) override {
-    return Guard("kan ikke lagre økten", [&]() -> Result<bool> {
+  Status AddSession(const Session& session) override {
+    return Guard("kan ikke lagre økten", [&]() -> Status {
       pqxx::work tx(db());
-      tx.exec_params0("DELETE FROM sessions WHERE expires_at COLLATE \"C\" <= $1", NowUtc());
+      tx.exec_params0("DELETE FROM sessions WHERE expires_at COLLATE \"C\" <= $1", UtcTimestamp());
       tx.exec_params0(
           "INSERT INTO sessions (token_sha256, user_id, csrf_token, expires_at) VALUES ($1, $2, "
           "$3, $4)",
           session.token_sha256, session.user_id, session.csrf_token, session.expires_at);
       tx.commit();
-      return true;
+      return Ok();
     });
   }
 
@@ -715,30 +589,31 @@ class PostgresStore final : public Store {
       const auto r = tx.exec_params(
           "SELECT token_sha256, user_id, csrf_token, expires_at FROM sessions WHERE token_sha256 "
           "= $1 AND expires_at COLLATE \"C\" > $2",
-          token_sha256, NowUtc());
+          token_sha256, UtcTimestamp());
       if (r.empty()) return std::optional<Session>();
       return std::optional<Session>(
           Session{Text(r[0][0]), r[0][1].as<int64_t>(), Text(r[0][2]), Text(r[0][3])});
     });
   }
 
-  Result<bool> DeleteSession(const std::string& token_sha256) override {
-    return Guard("kan ikke avslutte økten", [&]() -> Result<bool> {
+  Status DeleteSession(const std::string& token_sha256) override {
+    return Guard("kan ikke avslutte økten", [&]() -> Status {
       pqxx::work tx(db());
       tx.exec_params0("DELETE FROM sessions WHERE token_sha256 = $1", token_sha256);
       tx.commit();
-      return true;
+      return Ok();
     });
   }
 
-  Result<bool> DeleteUser(int64_t user_id) override {
-    return Guard("kan ikke slette brukeren", [&]() -> Result<bool> {
+  Status DeleteUser(int64_t user_id) override {
+    return Guard("kan ikke slette brukeren", [&]() -> Status {
       pqxx::work tx(db());
       tx.exec_params0("DELETE FROM sessions WHERE user_id = $1", user_id);
       const auto r = tx.exec_params("DELETE FROM users WHERE id = $1", user_id);
-      if (r.affected_rows() == 0) return Error{fmt::format("ingen bruker med id {}", user_id)};
+      if (r.affected_rows() == 0)
+        return Error{fmt::format("ingen bruker med id {}", user_id), ErrorCode::kNotFound};
       tx.commit();
-      return true;
+      return Ok();
     });
   }
 
@@ -766,12 +641,12 @@ class PostgresStore final : public Store {
     });
   }
 
-  Result<bool> DeleteSessionsOfUser(int64_t user_id) override {
-    return Guard("kan ikke avslutte øktene", [&]() -> Result<bool> {
+  Status DeleteSessionsOfUser(int64_t user_id) override {
+    return Guard("kan ikke avslutte øktene", [&]() -> Status {
       pqxx::work tx(db());
       tx.exec_params0("DELETE FROM sessions WHERE user_id = $1", user_id);
       tx.commit();
-      return true;
+      return Ok();
     });
   }
 
@@ -799,23 +674,23 @@ class PostgresStore final : public Store {
     });
   }
 
-  Result<bool> ForgetLoginFailures(const std::string& key) override {
-    return Guard("kan ikke glemme mislykkede innlogginger", [&]() -> Result<bool> {
+  Status ForgetLoginFailures(const std::string& key) override {
+    return Guard("kan ikke glemme mislykkede innlogginger", [&]() -> Status {
       pqxx::work tx(db());
       tx.exec_params0("DELETE FROM login_failures WHERE throttle_key = $1", key);
       tx.commit();
-      return true;
+      return Ok();
     });
   }
 
-  Result<bool> StoreAudit(const AuditEntry& entry) override {
-    return Guard("kan ikke skrive revisjonsloggen", [&]() -> Result<bool> {
+  Status StoreAudit(const AuditEntry& entry) override {
+    return Guard("kan ikke skrive revisjonsloggen", [&]() -> Status {
       pqxx::work tx(db());
       tx.exec_params0(
           "INSERT INTO audit_log (at, username, action, detail) VALUES ($1, $2, $3, $4)",
-          entry.at.empty() ? NowUtc() : entry.at, entry.username, entry.action, entry.detail);
+          entry.at.empty() ? UtcTimestamp() : entry.at, entry.username, entry.action, entry.detail);
       tx.commit();
-      return true;
+      return Ok();
     });
   }
 
@@ -856,7 +731,7 @@ class PostgresStore final : public Store {
                     "'open', $6, $7, $8) RETURNING id",
                     round.municipality, round.year, round.round_type, round.generation, round.token,
                     item_ids, round.created_by,
-                    round.created_at.empty() ? NowUtc() : round.created_at)[0]
+                    round.created_at.empty() ? UtcTimestamp() : round.created_at)[0]
                   .as<int64_t>();
           int ordinal = 0;
           for (const SurveyService& s : round.services) {
@@ -969,17 +844,17 @@ class PostgresStore final : public Store {
     });
   }
 
-  Result<bool> SaveSurveyDraft(const std::string& draft_key, int64_t round_id,
-                               const std::string& answers_json) override {
-    return Guard("kan ikke lagre svarutkastet", [&]() -> Result<bool> {
+  Status SaveSurveyDraft(const std::string& draft_key, int64_t round_id,
+                         const std::string& answers_json) override {
+    return Guard("kan ikke lagre svarutkastet", [&]() -> Status {
       pqxx::work tx(db());
       tx.exec_params0(
           "INSERT INTO survey_drafts (draft_key, round_id, answers, updated_on) VALUES ($1, $2, "
           "$3, $4) ON CONFLICT (draft_key) DO UPDATE SET answers = excluded.answers, updated_on "
           "= excluded.updated_on WHERE survey_drafts.round_id = excluded.round_id",
-          draft_key, round_id, answers_json, NowUtc().substr(0, 10));
+          draft_key, round_id, answers_json, UtcTimestamp().substr(0, 10));
       tx.commit();
-      return true;
+      return Ok();
     });
   }
 
@@ -990,7 +865,7 @@ class PostgresStore final : public Store {
       const auto r = tx.exec_params(
           "UPDATE survey_drafts SET answers = $1, updated_on = $2 WHERE draft_key = $3 AND "
           "round_id = $4",
-          answers_json, NowUtc().substr(0, 10), draft_key, round_id);
+          answers_json, UtcTimestamp().substr(0, 10), draft_key, round_id);
       tx.commit();
       return r.affected_rows() > 0;
     });
@@ -1024,7 +899,7 @@ class PostgresStore final : public Store {
       tx.exec_params0(
           "INSERT INTO survey_responses (response_key, round_id, service, position, answers) "
           "VALUES (replace(gen_random_uuid()::text, '-', ''), $1, $2, $3, $4)",
-          round_id, response.service, response.position, ByteaParameter(response.answers));
+          round_id, response.service, response.position, "\\x" + HexEncode(response.answers));
       tx.commit();
       return SubmitStatus::kStored;
     });
@@ -1038,8 +913,10 @@ class PostgresStore final : public Store {
           pqxx::work tx(db());
           const auto status =
               tx.exec_params("SELECT status FROM survey_rounds WHERE id = $1 FOR UPDATE", round_id);
-          if (status.empty()) return Error{fmt::format("ingen runde med id {}", round_id)};
-          if (Text(status[0][0]) != "open") return Error{"runden er allerede avsluttet"};
+          if (status.empty())
+            return Error{fmt::format("ingen runde med id {}", round_id), ErrorCode::kNotFound};
+          if (Text(status[0][0]) != "open")
+            return Error{"runden er allerede avsluttet", ErrorCode::kConflict};
           // The lock above keeps new submissions out (they take FOR SHARE);
           // one that committed before it is counted here.
           const auto held = tx.exec_params1(
@@ -1066,11 +943,10 @@ class PostgresStore final : public Store {
     return out;
   }
 
-  Result<bool> ScanTable(const TableSpec& table,
-                         const std::function<bool(const Row&)>& visit) override {
+  Status ScanTable(const TableSpec& table, const std::function<bool(const Row&)>& visit) override {
     bool visited = false;
-    return Guard(fmt::format("kan ikke lese tabellen {}", table.name), [&]() -> Result<bool> {
-      if (visited) return Error{LostMidRead()};  // see ScanRespondents
+    return Guard(fmt::format("kan ikke lese tabellen {}", table.name), [&]() -> Status {
+      if (visited) return Error{LostMidRead(), ErrorCode::kUnavailable};  // see ScanRespondents
       pqxx::read_transaction tx(db());
       std::string key;
       for (const std::string& k : table.key) {
@@ -1095,13 +971,13 @@ class PostgresStore final : public Store {
               visited = true;
               return visit(row);
             });
-      return true;
+      return Ok();
     });
   }
 
-  Result<bool> LoadTables(
-      const std::function<Result<bool>(const TableSpec&, const RowWriter&)>& fill) override {
-    return Guard("kan ikke fylle databasen", [&]() -> Result<bool> {
+  Status LoadTables(
+      const std::function<Status(const TableSpec&, const RowWriter&)>& fill) override {
+    return Guard("kan ikke fylle databasen", [&]() -> Status {
       pqxx::work tx(db());
       tx.exec_params("SELECT pg_advisory_xact_lock($1)", kBatchWriteLock);
       for (const TableSpec& table : PortableTables()) {
@@ -1132,7 +1008,7 @@ class PostgresStore final : public Store {
           pending.clear();
           pending_rows = 0;
         };
-        auto write = [&](const Row& row) -> Result<bool> {
+        auto write = [&](const Row& row) -> Status {
           if (row.size() != width) {
             return Error{
                 fmt::format("{}: rad med {} verdier, ventet {}", table.name, row.size(), width)};
@@ -1145,7 +1021,7 @@ class PostgresStore final : public Store {
             }
           }
           if (++pending_rows == rows_per_insert) flush();
-          return true;
+          return Ok();
         };
         if (auto filled = fill(table, write); !filled.ok()) return filled.error();
         flush();
@@ -1159,7 +1035,7 @@ class PostgresStore final : public Store {
         }
       }
       tx.commit();
-      return true;
+      return Ok();
     });
   }
 
@@ -1181,7 +1057,8 @@ Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url,
     std::string message = e.what();
     while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
       message.pop_back();
-    return Error{fmt::format("{}: kan ikke koble til PostgreSQL ({})", RedactedUrl(url), message)};
+    return Error{fmt::format("{}: kan ikke koble til PostgreSQL ({})", RedactedUrl(url), message),
+                 ErrorCode::kUnavailable};
   }
   auto store = std::make_unique<PostgresStore>(std::move(connection), url, options.app_role);
   auto version = store->SchemaVersion();

@@ -11,46 +11,14 @@
 #include <sqlite3.h>
 
 #include "samkart/core/utc_time.h"
+#include "samkart/store/batch_writer.h"
 #include "samkart/store/migrations.h"
+#include "samkart/store/sqlite_session.h"
 #include "samkart/store/store.h"
 
 namespace samkart::store {
 
 namespace {
-
-// SQLite's last error on `db`, said so an operator knows what to do: the
-// causes outside Samkart (rights, a read-only or full file system, another
-// process holding the lock) are named, with SQLite's own words after them.
-std::string Explain(sqlite3* db) {
-  const std::string detail = sqlite3_errmsg(db);
-  switch (sqlite3_errcode(db)) {
-    case SQLITE_READONLY:
-    case SQLITE_CANTOPEN:
-    case SQLITE_PERM:
-      return fmt::format(
-          "Samkart får ikke skrive til databasefilen eller mappen den ligger i (SQLite trenger "
-          "også å lage filer ved siden av den). Sjekk at brukeren som kjører Samkart har "
-          "skrivetilgang til begge, og at filsystemet ikke er skrivebeskyttet ({})",
-          detail);
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return fmt::format(
-          "databasen er låst av en annen prosess som skriver til den (en import, en migrering "
-          "eller en server); prøv igjen når den er ferdig ({})",
-          detail);
-    case SQLITE_FULL:
-      return fmt::format("disken er full; frigjør plass og prøv igjen ({})", detail);
-    case SQLITE_IOERR:
-      return fmt::format("lese- eller skrivefeil mot disken ({})", detail);
-    case SQLITE_NOTADB:
-    case SQLITE_CORRUPT:
-      return fmt::format("filen er ikke en SQLite-database, eller den er skadet ({})", detail);
-    default:
-      return detail;
-  }
-}
-
-std::string NowUtc() { return UtcTimestamp(); }
 
 class Statement {
  public:
@@ -141,49 +109,29 @@ class Transaction {
 
   // IMMEDIATE takes the write lock at once, so two writers queue instead of
   // failing half-way.
-  Result<bool> Begin() {
+  Status Begin() {
     if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
       return Error{fmt::format("{}: kan ikke starte en transaksjon: {}",
-                               sqlite3_db_filename(db_, "main"), Explain(db_))};
+                               sqlite3_db_filename(db_, "main"), Explain(db_)),
+                   CodeOf(db_)};
     }
     open_ = true;
-    return true;
+    return Ok();
   }
-  Result<bool> Commit() {
+  Status Commit() {
     if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
       return Error{fmt::format("{}: kan ikke fullføre transaksjonen: {}",
-                               sqlite3_db_filename(db_, "main"), Explain(db_))};
+                               sqlite3_db_filename(db_, "main"), Explain(db_)),
+                   CodeOf(db_)};
     }
     open_ = false;
-    return true;
+    return Ok();
   }
 
  private:
   sqlite3* db_;
   bool open_ = false;
 };
-
-BatchInfo ReadBatch(const Statement& s) {
-  BatchInfo b;
-  b.id = s.Int(0);
-  b.file_name = s.Text(1);
-  b.content_sha256 = s.Text(2);
-  b.format = s.Text(3);
-  b.generation = s.Text(4);
-  b.municipality = s.OptionalInt(5);
-  b.year = s.OptionalInt(6);
-  b.round_type = s.OptionalText(7);
-  b.rows_read = static_cast<std::size_t>(s.Int(8));
-  b.rows_imported = static_cast<std::size_t>(s.Int(9));
-  b.rows_generalised = static_cast<std::size_t>(s.Int(10));
-  b.rows_rejected = static_cast<std::size_t>(s.Int(11));
-  b.imported_at = s.Text(12);
-  return b;
-}
-
-constexpr const char* kBatchColumns =
-    "id, file_name, content_sha256, format, generation, municipality, year, round_type, "
-    "rows_read, rows_imported, rows_generalised, rows_rejected, imported_at";
 
 class SqliteStore final : public Store {
  public:
@@ -193,17 +141,17 @@ class SqliteStore final : public Store {
   std::string Describe() const override { return "SQLite-fil " + path_; }
 
   Error Fail(const std::string& what, const std::string& detail) const {
-    return Error{fmt::format("{}: {}: {}", path_, what, detail)};
+    return Error{fmt::format("{}: {}: {}", path_, what, detail), CodeOf(db_)};
   }
   Error Fail(const std::string& what) const { return Fail(what, Explain(db_)); }
 
-  Result<bool> Exec(const char* sql) {
+  Status Exec(const char* sql) {
     char* message = nullptr;
     if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
       sqlite3_free(message);
       return Fail("SQL feilet", Explain(db_));
     }
-    return true;
+    return Ok();
   }
 
   Result<int> SchemaVersion() override {
@@ -242,12 +190,15 @@ class SqliteStore final : public Store {
       if (m.version <= *locked) continue;
       if (auto ran = Exec(m.sql); !ran.ok()) {
         return Error{fmt::format("migrering {} ({}) feilet: {}", m.version, m.description,
-                                 ran.error().message)};
+                                 ran.error().message),
+                     ran.error().code};
       }
       Statement record(db_,
                        "INSERT INTO schema_migrations (version, description, applied_at) VALUES "
                        "(?, ?, ?)");
-      record.Bind(1, int64_t{m.version}).Bind(2, std::string(m.description)).Bind(3, NowUtc());
+      record.Bind(1, int64_t{m.version})
+          .Bind(2, std::string(m.description))
+          .Bind(3, UtcTimestamp());
       if (record.Step() != SQLITE_DONE) return Fail("kan ikke registrere migreringen");
       if (auto committed = tx.Commit(); !committed.ok()) return committed.error();
       applied.push_back(fmt::format("{}: {}", m.version, m.description));
@@ -255,7 +206,7 @@ class SqliteStore final : public Store {
     return applied;
   }
 
-  Result<bool> UpsertMunicipalities(const std::vector<Municipality>& municipalities) override {
+  Status UpsertMunicipalities(const std::vector<Municipality>& municipalities) override {
     Transaction tx(db_);
     if (auto begun = tx.Begin(); !begun.ok()) return begun.error();
     Statement upsert(db_,
@@ -274,7 +225,7 @@ class SqliteStore final : public Store {
       if (upsert.Step() != SQLITE_DONE) return Fail("kan ikke lagre kommune", upsert.error());
     }
     if (auto committed = tx.Commit(); !committed.ok()) return committed.error();
-    return true;
+    return Ok();
   }
 
   Result<std::vector<Municipality>> Municipalities() override {
@@ -292,7 +243,7 @@ class SqliteStore final : public Store {
     return out;
   }
 
-  Result<bool> UpsertInvitedCounts(const std::vector<InvitedCount>& counts) override {
+  Status UpsertInvitedCounts(const std::vector<InvitedCount>& counts) override {
     Transaction tx(db_);
     if (auto begun = tx.Begin(); !begun.ok()) return begun.error();
     Statement known(db_, "SELECT 1 FROM municipalities WHERE number = ?");
@@ -316,7 +267,7 @@ class SqliteStore final : public Store {
       if (upsert.Step() != SQLITE_DONE) return Fail("kan ikke lagre inviterte", upsert.error());
     }
     if (auto committed = tx.Commit(); !committed.ok()) return committed.error();
-    return true;
+    return Ok();
   }
 
   Result<std::vector<InvitedCount>> InvitedCounts() override {
@@ -335,25 +286,11 @@ class SqliteStore final : public Store {
   }
 
   Result<std::optional<BatchInfo>> FindBatchByHash(const std::string& sha256) override {
-    const std::string sql =
-        fmt::format("SELECT {} FROM batches WHERE content_sha256 = ?", kBatchColumns);
-    Statement s(db_, sql.c_str());
-    if (!s.ok()) return Fail("kan ikke lese importene", s.error());
-    s.Bind(1, sha256);
-    const int rc = s.Step();
-    if (rc == SQLITE_ROW) return std::optional<BatchInfo>(ReadBatch(s));
-    if (rc != SQLITE_DONE) return Fail("kan ikke lese importene", s.error());
-    return std::optional<BatchInfo>();
+    return FindBatch(*MakeSqliteSession(db_, path_), sha256);
   }
 
   Result<std::vector<std::string>> ItemIds() override {
-    Statement s(db_, "SELECT item_id FROM items ORDER BY position");
-    if (!s.ok()) return Fail("kan ikke lese spørsmålsregisteret", s.error());
-    std::vector<std::string> out;
-    int rc;
-    while ((rc = s.Step()) == SQLITE_ROW) out.push_back(s.Text(0));
-    if (rc != SQLITE_DONE) return Fail("kan ikke lese spørsmålsregisteret", s.error());
-    return out;
+    return ReadItemIds(*MakeSqliteSession(db_, path_));
   }
 
   Result<BatchInfo> WriteBatch(const NewBatch& batch, const WriteProgress& progress) override {
@@ -367,132 +304,11 @@ class SqliteStore final : public Store {
 
   // The body of WriteBatch, inside a transaction the caller holds.
   Result<BatchInfo> WriteBatchInTransaction(const NewBatch& batch, const WriteProgress& progress) {
-    // Checked again inside the transaction: another import may have won the race.
-    auto existing = FindBatchByHash(batch.content_sha256);
-    if (!existing.ok()) return existing.error();
-    if (*existing) {
-      return Error{fmt::format("{}: filen er allerede importert (import {}, {})", batch.file_name,
-                               (*existing)->id, (*existing)->imported_at)};
-    }
-
-    // The item registry only grows; answers are stored in its order.
-    auto registered = ItemIds();
-    if (!registered.ok()) return registered.error();
-    std::vector<std::string> registry = std::move(registered.value());
-    {
-      Statement add(db_, "INSERT INTO items (position, item_id) VALUES (?, ?)");
-      for (const std::string& id : batch.item_ids) {
-        if (std::find(registry.begin(), registry.end(), id) != registry.end()) continue;
-        add.Reset();
-        add.Bind(1, static_cast<int64_t>(registry.size())).Bind(2, id);
-        if (add.Step() != SQLITE_DONE) return Fail("kan ikke registrere spørsmål", add.error());
-        registry.push_back(id);
-      }
-    }
-    std::vector<std::size_t> slot(batch.item_ids.size());
-    for (std::size_t i = 0; i < batch.item_ids.size(); ++i) {
-      slot[i] = static_cast<std::size_t>(
-          std::find(registry.begin(), registry.end(), batch.item_ids[i]) - registry.begin());
-    }
-
-    // Region and size group are copied from the register as they are at import.
-    std::map<int, std::pair<std::string, std::string>> register_by_number;
-    {
-      auto municipalities = Municipalities();
-      if (!municipalities.ok()) return municipalities.error();
-      for (const auto& m : *municipalities) register_by_number[m.number] = {m.region, m.size_group};
-    }
-
-    std::optional<int> municipality, year;
-    std::optional<std::string> round_type;
-    if (batch.round_types.size() == 1) {
-      municipality = batch.round_types.begin()->first.first;
-      year = batch.round_types.begin()->first.second;
-      round_type = batch.round_types.begin()->second;
-    }
-    const std::string imported_at = NowUtc();
-    Statement insert_batch(
-        db_,
-        "INSERT INTO batches (file_name, content_sha256, format, generation, municipality, year, "
-        "round_type, rows_read, rows_imported, rows_generalised, rows_rejected, imported_at, "
-        "report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    insert_batch.Bind(1, batch.file_name)
-        .Bind(2, batch.content_sha256)
-        .Bind(3, batch.format)
-        .Bind(4, batch.generation)
-        .Bind(5, municipality)
-        .Bind(6, year)
-        .Bind(7, round_type)
-        .Bind(8, static_cast<int64_t>(batch.rows_read))
-        .Bind(9, static_cast<int64_t>(batch.respondents.size()))
-        .Bind(10, static_cast<int64_t>(batch.rows_generalised))
-        .Bind(11, static_cast<int64_t>(batch.rows_rejected))
-        .Bind(12, imported_at)
-        .Bind(13, batch.report);
-    if (insert_batch.Step() != SQLITE_DONE)
-      return Fail("kan ikke lagre importen", insert_batch.error());
-    const int64_t batch_id = sqlite3_last_insert_rowid(db_);
-
-    Statement insert(db_,
-                     "INSERT INTO respondents (batch_id, municipality, year, round_type, "
-                     "generation, region, size_group, service, position, answers) VALUES (?, ?, "
-                     "?, ?, ?, ?, ?, ?, ?, ?)");
-    if (!insert.ok()) return Fail("kan ikke lagre svar", insert.error());
-    std::vector<uint8_t> answers;
-    const std::size_t total = batch.respondents.size();
-    for (std::size_t r = 0; r < total; ++r) {
-      const RespondentRecord& row = batch.respondents[r];
-      const auto round = batch.round_types.find({row.municipality, row.year});
-      const auto where = register_by_number.find(row.municipality);
-      if (round == batch.round_types.end() || where == register_by_number.end()) {
-        return Error{fmt::format("{}: kommune {} i {} mangler i kommuneregisteret eller runden",
-                                 batch.file_name, row.municipality, row.year)};
-      }
-      answers.assign(registry.size(), 255);  // instrument::kNotAsked
-      for (std::size_t i = 0; i < slot.size() && i < row.answers.size(); ++i) {
-        answers[slot[i]] = row.answers[i];
-      }
-      insert.Reset();
-      insert.Bind(1, batch_id)
-          .Bind(2, int64_t{row.municipality})
-          .Bind(3, int64_t{row.year})
-          .Bind(4, round->second)
-          .Bind(5, batch.generation)
-          .Bind(6, where->second.first)
-          .Bind(7, where->second.second)
-          .Bind(8, int64_t{row.service})
-          .Bind(9, int64_t{row.position})
-          .BindBlob(10, answers);
-      if (insert.Step() != SQLITE_DONE) return Fail("kan ikke lagre svar", insert.error());
-      if (progress && (r % 8192 == 0 || r + 1 == total)) progress(r + 1, total);
-    }
-
-    BatchInfo info;
-    info.id = batch_id;
-    info.file_name = batch.file_name;
-    info.content_sha256 = batch.content_sha256;
-    info.format = batch.format;
-    info.generation = batch.generation;
-    info.municipality = municipality;
-    info.year = year;
-    info.round_type = round_type;
-    info.rows_read = batch.rows_read;
-    info.rows_imported = total;
-    info.rows_generalised = batch.rows_generalised;
-    info.rows_rejected = batch.rows_rejected;
-    info.imported_at = imported_at;
-    return info;
+    return WriteBatchInSession(*MakeSqliteSession(db_, path_), batch, progress);
   }
 
   Result<std::vector<BatchInfo>> Batches() override {
-    const std::string sql = fmt::format("SELECT {} FROM batches ORDER BY id", kBatchColumns);
-    Statement s(db_, sql.c_str());
-    if (!s.ok()) return Fail("kan ikke lese importene", s.error());
-    std::vector<BatchInfo> out;
-    int rc;
-    while ((rc = s.Step()) == SQLITE_ROW) out.push_back(ReadBatch(s));
-    if (rc != SQLITE_DONE) return Fail("kan ikke lese importene", s.error());
-    return out;
+    return ReadBatches(*MakeSqliteSession(db_, path_));
   }
 
   Result<std::string> BatchReport(int64_t batch_id) override {
@@ -501,7 +317,8 @@ class SqliteStore final : public Store {
     const int rc = s.Step();
     if (rc == SQLITE_ROW) return s.Text(0);
     if (rc == SQLITE_DONE)
-      return Error{fmt::format("{}: ingen import med nummer {}", path_, batch_id)};
+      return Error{fmt::format("{}: ingen import med nummer {}", path_, batch_id),
+                   ErrorCode::kNotFound};
     return Fail("kan ikke lese importrapporten", s.error());
   }
 
@@ -522,8 +339,8 @@ class SqliteStore final : public Store {
     return out;
   }
 
-  Result<bool> ScanRespondents(const std::function<bool(const RespondentRecord&, const std::string&,
-                                                        const std::string&)>& visit) override {
+  Status ScanRespondents(const std::function<bool(const RespondentRecord&, const std::string&,
+                                                  const std::string&)>& visit) override {
     Statement s(db_,
                 "SELECT municipality, year, service, position, answers, round_type, generation "
                 "FROM respondents ORDER BY id");
@@ -536,10 +353,10 @@ class SqliteStore final : public Store {
       row.service = static_cast<int>(s.Int(2));
       row.position = static_cast<int>(s.Int(3));
       s.Blob(4, row.answers);
-      if (!visit(row, s.Text(5), s.Text(6))) return true;
+      if (!visit(row, s.Text(5), s.Text(6))) return Ok();
     }
     if (rc != SQLITE_DONE) return Fail("kan ikke lese svarene", s.error());
-    return true;
+    return Ok();
   }
 
   // --- Users, sessions, audit log ---
@@ -569,17 +386,18 @@ class SqliteStore final : public Store {
         .Bind(4, user.region)
         .Bind(5, user.municipality)
         .Bind(6, int64_t{user.active ? 1 : 0})
-        .Bind(7, user.created_at.empty() ? NowUtc() : user.created_at);
+        .Bind(7, user.created_at.empty() ? UtcTimestamp() : user.created_at);
     const int rc = s.Step();
     if (rc == SQLITE_CONSTRAINT) {
       return Error{fmt::format("brukernavnet «{}» finnes fra før, eller kommunen finnes ikke",
-                               user.username)};
+                               user.username),
+                   ErrorCode::kConflict};
     }
     if (rc != SQLITE_DONE) return Fail("kan ikke lagre brukeren", s.error());
     return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
   }
 
-  Result<bool> UpdateUser(const User& user) override {
+  Status UpdateUser(const User& user) override {
     Statement s(db_,
                 "UPDATE users SET password_hash = ?, role = ?, region = ?, municipality = ?, "
                 "active = ? WHERE id = ?");
@@ -590,8 +408,9 @@ class SqliteStore final : public Store {
         .Bind(5, int64_t{user.active ? 1 : 0})
         .Bind(6, user.id);
     if (s.Step() != SQLITE_DONE) return Fail("kan ikke endre brukeren", s.error());
-    if (sqlite3_changes(db_) == 0) return Error{fmt::format("ingen bruker med id {}", user.id)};
-    return true;
+    if (sqlite3_changes(db_) == 0)
+      return Error{fmt::format("ingen bruker med id {}", user.id), ErrorCode::kNotFound};
+    return Ok();
   }
 
   Result<std::optional<User>> FindUserWhere(const char* where,
@@ -625,9 +444,9 @@ class SqliteStore final : public Store {
     return out;
   }
 
-  Result<bool> AddSession(const Session& session) override {
+  Status AddSession(const Session& session) override {
     Statement prune(db_, "DELETE FROM sessions WHERE expires_at <= ?");
-    prune.Bind(1, NowUtc());
+    prune.Bind(1, UtcTimestamp());
     if (prune.Step() != SQLITE_DONE) return Fail("kan ikke rydde økter", prune.error());
     Statement s(db_,
                 "INSERT INTO sessions (token_sha256, user_id, csrf_token, expires_at) VALUES (?, "
@@ -637,14 +456,14 @@ class SqliteStore final : public Store {
         .Bind(3, session.csrf_token)
         .Bind(4, session.expires_at);
     if (s.Step() != SQLITE_DONE) return Fail("kan ikke lagre økten", s.error());
-    return true;
+    return Ok();
   }
 
   Result<std::optional<Session>> FindSession(const std::string& token_sha256) override {
     Statement s(db_,
                 "SELECT token_sha256, user_id, csrf_token, expires_at FROM sessions WHERE "
                 "token_sha256 = ? AND expires_at > ?");
-    s.Bind(1, token_sha256).Bind(2, NowUtc());
+    s.Bind(1, token_sha256).Bind(2, UtcTimestamp());
     const int rc = s.Step();
     if (rc == SQLITE_ROW) {
       return std::optional<Session>(Session{s.Text(0), s.Int(1), s.Text(2), s.Text(3)});
@@ -653,11 +472,11 @@ class SqliteStore final : public Store {
     return std::optional<Session>();
   }
 
-  Result<bool> DeleteSession(const std::string& token_sha256) override {
+  Status DeleteSession(const std::string& token_sha256) override {
     Statement s(db_, "DELETE FROM sessions WHERE token_sha256 = ?");
     s.Bind(1, token_sha256);
     if (s.Step() != SQLITE_DONE) return Fail("kan ikke avslutte økten", s.error());
-    return true;
+    return Ok();
   }
 
   Result<LoginFailures> CountLoginFailure(const std::string& key, int64_t at) override {
@@ -694,16 +513,16 @@ class SqliteStore final : public Store {
     return LoginFailures{static_cast<std::size_t>(find.Int(0)), find.Int(1)};
   }
 
-  Result<bool> ForgetLoginFailures(const std::string& key) override {
+  Status ForgetLoginFailures(const std::string& key) override {
     Statement forget(db_, "DELETE FROM login_failures WHERE throttle_key = ?");
     forget.Bind(1, key);
     if (forget.Step() != SQLITE_DONE) {
       return Fail("kan ikke glemme mislykkede innlogginger", forget.error());
     }
-    return true;
+    return Ok();
   }
 
-  Result<bool> DeleteUser(int64_t user_id) override {
+  Status DeleteUser(int64_t user_id) override {
     Transaction tx(db_);
     if (auto begun = tx.Begin(); !begun.ok()) return begun.error();
     Statement sessions(db_, "DELETE FROM sessions WHERE user_id = ?");
@@ -712,9 +531,10 @@ class SqliteStore final : public Store {
     Statement user(db_, "DELETE FROM users WHERE id = ?");
     user.Bind(1, user_id);
     if (user.Step() != SQLITE_DONE) return Fail("kan ikke slette brukeren", user.error());
-    if (sqlite3_changes(db_) == 0) return Error{fmt::format("ingen bruker med id {}", user_id)};
+    if (sqlite3_changes(db_) == 0)
+      return Error{fmt::format("ingen bruker med id {}", user_id), ErrorCode::kNotFound};
     if (auto committed = tx.Commit(); !committed.ok()) return committed.error();
-    return true;
+    return Ok();
   }
 
   Result<Removal> DeleteData(const DeletionTarget& target, bool apply) override {
@@ -744,21 +564,21 @@ class SqliteStore final : public Store {
     return removal;
   }
 
-  Result<bool> DeleteSessionsOfUser(int64_t user_id) override {
+  Status DeleteSessionsOfUser(int64_t user_id) override {
     Statement s(db_, "DELETE FROM sessions WHERE user_id = ?");
     s.Bind(1, user_id);
     if (s.Step() != SQLITE_DONE) return Fail("kan ikke avslutte øktene", s.error());
-    return true;
+    return Ok();
   }
 
-  Result<bool> StoreAudit(const AuditEntry& entry) override {
+  Status StoreAudit(const AuditEntry& entry) override {
     Statement s(db_, "INSERT INTO audit_log (at, username, action, detail) VALUES (?, ?, ?, ?)");
-    s.Bind(1, entry.at.empty() ? NowUtc() : entry.at)
+    s.Bind(1, entry.at.empty() ? UtcTimestamp() : entry.at)
         .Bind(2, entry.username)
         .Bind(3, entry.action)
         .Bind(4, entry.detail);
     if (s.Step() != SQLITE_DONE) return Fail("kan ikke skrive revisjonsloggen", s.error());
-    return true;
+    return Ok();
   }
 
   Result<std::vector<AuditEntry>> AuditLog(std::size_t limit) override {
@@ -800,10 +620,11 @@ class SqliteStore final : public Store {
         .Bind(5, round.token)
         .Bind(6, item_ids)
         .Bind(7, round.created_by)
-        .Bind(8, round.created_at.empty() ? NowUtc() : round.created_at);
+        .Bind(8, round.created_at.empty() ? UtcTimestamp() : round.created_at);
     if (const int rc = insert.Step(); rc == SQLITE_CONSTRAINT) {
       return Error{fmt::format("kommune {} har allerede en runde for {} ({})", round.municipality,
-                               round.year, round.round_type)};
+                               round.year, round.round_type),
+                   ErrorCode::kConflict};
     } else if (rc != SQLITE_DONE) {
       return Fail("kan ikke lagre runden", insert.error());
     }
@@ -925,15 +746,18 @@ class SqliteStore final : public Store {
     return out;
   }
 
-  Result<bool> SaveSurveyDraft(const std::string& draft_key, int64_t round_id,
-                               const std::string& answers_json) override {
+  Status SaveSurveyDraft(const std::string& draft_key, int64_t round_id,
+                         const std::string& answers_json) override {
     Statement s(db_,
                 "INSERT INTO survey_drafts (draft_key, round_id, answers, updated_on) VALUES (?, "
                 "?, ?, ?) ON CONFLICT (draft_key) DO UPDATE SET answers = excluded.answers, "
                 "updated_on = excluded.updated_on WHERE round_id = excluded.round_id");
-    s.Bind(1, draft_key).Bind(2, round_id).Bind(3, answers_json).Bind(4, NowUtc().substr(0, 10));
+    s.Bind(1, draft_key)
+        .Bind(2, round_id)
+        .Bind(3, answers_json)
+        .Bind(4, UtcTimestamp().substr(0, 10));
     if (s.Step() != SQLITE_DONE) return Fail("kan ikke lagre svarutkastet", s.error());
-    return true;
+    return Ok();
   }
 
   Result<bool> UpdateSurveyDraft(const std::string& draft_key, int64_t round_id,
@@ -941,7 +765,10 @@ class SqliteStore final : public Store {
     Statement s(db_,
                 "UPDATE survey_drafts SET answers = ?, updated_on = ? WHERE draft_key = ? AND "
                 "round_id = ?");
-    s.Bind(1, answers_json).Bind(2, NowUtc().substr(0, 10)).Bind(3, draft_key).Bind(4, round_id);
+    s.Bind(1, answers_json)
+        .Bind(2, UtcTimestamp().substr(0, 10))
+        .Bind(3, draft_key)
+        .Bind(4, round_id);
     if (s.Step() != SQLITE_DONE) return Fail("kan ikke lagre svarutkastet", s.error());
     return sqlite3_changes(db_) > 0;
   }
@@ -1004,8 +831,10 @@ class SqliteStore final : public Store {
     if (auto begun = tx.Begin(); !begun.ok()) return begun.error();
     Statement status(db_, "SELECT status FROM survey_rounds WHERE id = ?");
     status.Bind(1, round_id);
-    if (status.Step() != SQLITE_ROW) return Error{fmt::format("ingen runde med id {}", round_id)};
-    if (status.Text(0) != "open") return Error{"runden er allerede avsluttet"};
+    if (status.Step() != SQLITE_ROW)
+      return Error{fmt::format("ingen runde med id {}", round_id), ErrorCode::kNotFound};
+    if (status.Text(0) != "open")
+      return Error{"runden er allerede avsluttet", ErrorCode::kConflict};
     Statement held(db_, "SELECT count(*) FROM survey_responses WHERE round_id = ?");
     held.Bind(1, round_id);
     if (held.Step() != SQLITE_ROW) return Fail("kan ikke telle svarene", held.error());
@@ -1027,8 +856,7 @@ class SqliteStore final : public Store {
 
   // --- Whole-database copy ---
 
-  Result<bool> ScanTable(const TableSpec& table,
-                         const std::function<bool(const Row&)>& visit) override {
+  Status ScanTable(const TableSpec& table, const std::function<bool(const Row&)>& visit) override {
     std::string columns, key;
     for (const ColumnSpec& c : table.columns)
       columns += (columns.empty() ? "" : ", ") + std::string(c.name);
@@ -1054,15 +882,15 @@ class SqliteStore final : public Store {
           row[i] = s.Text(column);
         }
       }
-      if (!visit(row)) return true;
+      if (!visit(row)) return Ok();
     }
     if (rc != SQLITE_DONE)
       return Fail(fmt::format("kan ikke lese tabellen {}", table.name), s.error());
-    return true;
+    return Ok();
   }
 
-  Result<bool> LoadTables(
-      const std::function<Result<bool>(const TableSpec&, const RowWriter&)>& fill) override {
+  Status LoadTables(
+      const std::function<Status(const TableSpec&, const RowWriter&)>& fill) override {
     Transaction tx(db_);
     if (auto begun = tx.Begin(); !begun.ok()) return begun.error();
     for (const TableSpec& table : PortableTables()) {
@@ -1089,7 +917,7 @@ class SqliteStore final : public Store {
       if (!insert.ok())
         return Fail(fmt::format("kan ikke skrive tabellen {}", table.name), insert.error());
       std::vector<uint8_t> blob;
-      auto write = [&](const Row& row) -> Result<bool> {
+      auto write = [&](const Row& row) -> Status {
         if (row.size() != table.columns.size()) {
           return Error{fmt::format("{}: rad med {} verdier, ventet {}", table.name, row.size(),
                                    table.columns.size())};
@@ -1122,12 +950,12 @@ class SqliteStore final : public Store {
         if (insert.Step() != SQLITE_DONE) {
           return Fail(fmt::format("kan ikke skrive tabellen {}", table.name), insert.error());
         }
-        return true;
+        return Ok();
       };
       if (auto filled = fill(table, write); !filled.ok()) return filled.error();
     }
     if (auto committed = tx.Commit(); !committed.ok()) return committed.error();
-    return true;
+    return Ok();
   }
 
  private:

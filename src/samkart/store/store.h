@@ -174,25 +174,21 @@ enum class SubmitStatus { kStored, kAlreadySubmitted, kRoundClosed };
 // Called now and then while a batch is written: rows written so far.
 using WriteProgress = std::function<void(std::size_t written, std::size_t total)>;
 
-class Store {
+// The store is split by what it holds, so code that needs one part takes
+// that interface; Store is all of them.
+
+// The survey's data: the municipality register, invited counts, imported
+// batches and their respondents.
+class RespondentStore {
  public:
-  virtual ~Store() = default;
+  virtual ~RespondentStore() = default;
 
-  // «SQLite-fil out/samkart.sqlite», for messages.
-  virtual std::string Describe() const = 0;
-  // The schema version the store has, and the one this build knows.
-  virtual Result<int> SchemaVersion() = 0;
-  virtual int LatestSchemaVersion() const = 0;
-  // Applies the migrations the store lacks, each in its own transaction.
-  // Returns the descriptions of those applied.
-  virtual Result<std::vector<std::string>> Migrate() = 0;
-
-  virtual Result<bool> UpsertMunicipalities(const std::vector<Municipality>& municipalities) = 0;
+  virtual Status UpsertMunicipalities(const std::vector<Municipality>& municipalities) = 0;
   virtual Result<std::vector<Municipality>> Municipalities() = 0;
 
   // Invited counts replace those stored for the same round and service, all
   // in one transaction; a municipality missing from the register fails it.
-  virtual Result<bool> UpsertInvitedCounts(const std::vector<InvitedCount>& counts) = 0;
+  virtual Status UpsertInvitedCounts(const std::vector<InvitedCount>& counts) = 0;
   virtual Result<std::vector<InvitedCount>> InvitedCounts() = 0;
 
   virtual Result<std::optional<BatchInfo>> FindBatchByHash(const std::string& content_sha256) = 0;
@@ -209,44 +205,60 @@ class Store {
   virtual Result<std::vector<std::string>> ItemIds() = 0;
   // Visits every respondent with round type and generation; stops early when
   // `visit` returns false.
-  virtual Result<bool> ScanRespondents(
+  virtual Status ScanRespondents(
       const std::function<bool(const RespondentRecord&, const std::string& round_type,
                                const std::string& generation)>& visit) = 0;
-
-  // Users. AddUser fails on a username that exists.
-  virtual Result<int64_t> AddUser(const User& user) = 0;
-  // Replaces role, scope, active and password hash of the user with user.id.
-  virtual Result<bool> UpdateUser(const User& user) = 0;
-  virtual Result<std::optional<User>> FindUser(const std::string& username) = 0;
-  virtual Result<std::optional<User>> FindUserById(int64_t id) = 0;
-  virtual Result<std::vector<User>> Users() = 0;
-  // Deletes the user and their sessions; the audit log keeps the name.
-  virtual Result<bool> DeleteUser(int64_t user_id) = 0;
 
   // Deletes a batch or a municipality's round for good (deletion.h), in
   // one transaction; with `apply` false, counts what would go and keeps it.
   virtual Result<Removal> DeleteData(const DeletionTarget& target, bool apply) = 0;
+};
+
+// Who may log in, their sessions, failed logins and the audit log.
+class AccountStore {
+ public:
+  virtual ~AccountStore() = default;
+
+  // Users. AddUser fails on a username that exists.
+  virtual Result<int64_t> AddUser(const User& user) = 0;
+  // Replaces role, scope, active and password hash of the user with user.id.
+  virtual Status UpdateUser(const User& user) = 0;
+  virtual Result<std::optional<User>> FindUser(const std::string& username) = 0;
+  virtual Result<std::optional<User>> FindUserById(int64_t id) = 0;
+  virtual Result<std::vector<User>> Users() = 0;
+  // Deletes the user and their sessions; the audit log keeps the name.
+  virtual Status DeleteUser(int64_t user_id) = 0;
 
   // Sessions. FindSession returns only unexpired ones; AddSession also
   // removes the expired.
-  virtual Result<bool> AddSession(const Session& session) = 0;
+  virtual Status AddSession(const Session& session) = 0;
   virtual Result<std::optional<Session>> FindSession(const std::string& token_sha256) = 0;
-  virtual Result<bool> DeleteSession(const std::string& token_sha256) = 0;
-  virtual Result<bool> DeleteSessionsOfUser(int64_t user_id) = 0;
+  virtual Status DeleteSession(const std::string& token_sha256) = 0;
+  virtual Status DeleteSessionsOfUser(int64_t user_id) = 0;
 
   // Failed logins per throttle key, shared by every server on the store.
   // CountLoginFailure adds one at `at` (seconds since 1970, UTC); a count
   // quiet for a day starts again at one. Keys quiet for a day are removed.
   virtual Result<LoginFailures> CountLoginFailure(const std::string& key, int64_t at) = 0;
   virtual Result<LoginFailures> FindLoginFailures(const std::string& key) = 0;
-  virtual Result<bool> ForgetLoginFailures(const std::string& key) = 0;
+  virtual Status ForgetLoginFailures(const std::string& key) = 0;
 
   // Appends an entry with control characters, direction marks and bytes
   // that are not UTF-8 escaped (\xNN, \u{NNNN}, a backslash doubled): a
   // typed user name can neither forge a line nor hide what it was.
-  Result<bool> AppendAudit(const AuditEntry& entry);
+  Status AppendAudit(const AuditEntry& entry);
   // The newest `limit` entries, newest first.
   virtual Result<std::vector<AuditEntry>> AuditLog(std::size_t limit) = 0;
+
+ protected:
+  // The backend's write of an entry as given.
+  virtual Status StoreAudit(const AuditEntry& entry) = 0;
+};
+
+// Surveys collected in Samkart: rounds, drafts and held answers.
+class SurveyRoundStore {
+ public:
+  virtual ~SurveyRoundStore() = default;
 
   // Creates an open round with its services, and stores their invited
   // counts, in one transaction. Fails when the municipality already has a
@@ -262,8 +274,8 @@ class Store {
   // Answers in progress, keyed by a hash of the respondent's cookie: made
   // when the respondent starts, updated on every page, deleted by the
   // submission. SaveSurveyDraft creates (or replaces) one.
-  virtual Result<bool> SaveSurveyDraft(const std::string& draft_key, int64_t round_id,
-                                       const std::string& answers_json) = 0;
+  virtual Status SaveSurveyDraft(const std::string& draft_key, int64_t round_id,
+                                 const std::string& answers_json) = 0;
   // Updates a draft that exists; false when there is none (already
   // submitted, perhaps by a second click a moment ago). Never creates one,
   // so a late page save cannot bring a submitted draft back to life.
@@ -282,23 +294,43 @@ class Store {
   // returned, so the caller reads the answers again.
   virtual Result<std::optional<BatchInfo>> CloseSurveyRound(int64_t round_id, const NewBatch& batch,
                                                             std::size_t held_responses) = 0;
+};
+
+// The database itself: what it is, its schema version and migrations, and
+// the whole-database copy.
+class SchemaStore {
+ public:
+  virtual ~SchemaStore() = default;
+
+  // «SQLite-fil out/samkart.sqlite», for messages.
+  virtual std::string Describe() const = 0;
+  // The schema version the store has, and the one this build knows.
+  virtual Result<int> SchemaVersion() = 0;
+  virtual int LatestSchemaVersion() const = 0;
+  // Applies the migrations the store lacks, each in its own transaction.
+  // Returns the descriptions of those applied.
+  virtual Result<std::vector<std::string>> Migrate() = 0;
 
   // --- Whole-database copy (samkart copy, store/copy.h) ---
 
   // Visits the rows of one of PortableTables() in key order; stops early
   // when `visit` returns false.
-  virtual Result<bool> ScanTable(const TableSpec& table,
-                                 const std::function<bool(const Row&)>& visit) = 0;
+  virtual Status ScanTable(const TableSpec& table,
+                           const std::function<bool(const Row&)>& visit) = 0;
   // Fills an empty store in one transaction: `fill` is called for each of
   // PortableTables() in order and writes that table's rows through `write`.
   // Fails, writing nothing, when the store holds any data.
-  using RowWriter = std::function<Result<bool>(const Row&)>;
-  virtual Result<bool> LoadTables(
-      const std::function<Result<bool>(const TableSpec&, const RowWriter& write)>& fill) = 0;
+  using RowWriter = std::function<Status(const Row&)>;
+  virtual Status LoadTables(
+      const std::function<Status(const TableSpec&, const RowWriter& write)>& fill) = 0;
+};
 
- protected:
-  // The backend's write of an entry as given.
-  virtual Result<bool> StoreAudit(const AuditEntry& entry) = 0;
+class Store : public RespondentStore,
+              public AccountStore,
+              public SurveyRoundStore,
+              public SchemaStore {
+ public:
+  ~Store() override = default;
 };
 
 struct StoreOptions {
