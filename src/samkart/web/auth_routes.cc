@@ -147,6 +147,8 @@ void RegisterAuthRoutes(httplib::Server& server, App& app) {
   server.Post("/logg-ut", [&app](const httplib::Request& req, httplib::Response& res) {
     const RequestContext context = Authenticate(app, req);
     if (!RequireLoginAndCsrf(req, res, context)) return;
+    // A failure is logged by WithStore; the cookie and this server's cache
+    // go either way, and the stored session ends when it expires.
     (void)app.WithStore(
         [&](store::Store& store) { return store.DeleteSession(context.session_hash); });
     app.ForgetSession(context.session_hash);
