@@ -115,8 +115,8 @@ TEST(Harmoniser, ACategoryMappedToNothingIsABlankAnswer) {
   ASSERT_LT(concern, items.size());
 
   auto source = io::OpenCsvSource(
-      "kommunenummer,aar,tjenestested,risiko_learning_difficulties,bekymring\n"
-      "9001,2021,1,4,ønsker ikke å svare\n9001,2021,1,4,2\n",
+      std::string("kommunenummer,aar,tjenestested,risiko_learning_difficulties,bekymring\n"
+                  "9001,2021,1,4,ønsker ikke å svare\n9001,2021,1,4,2\n"),
       "test.csv", {});
   ASSERT_TRUE(source.ok()) << source.error().message;
   auto created =

@@ -264,9 +264,9 @@ Result<ImportOutcome> WriteOrFindTheWinner(store::Store& store, const store::New
 Result<ImportOutcome> ImportFile(store::Store& store, const instrument::Instrument& instrument,
                                  const ImportRequest& request, const ImportProgress& progress) {
   const std::string& name = request.display_name.empty() ? request.path : request.display_name;
-  SAMKART_ASSIGN_OR_RETURN(std::string bytes,
-                           io::ReadFileBytes(request.path, io::kMaxSourceFileBytes));
-  const std::string sha256 = Sha256Hex(bytes);
+  SAMKART_ASSIGN_OR_RETURN(io::SourceBytes bytes,
+                           io::SourceBytes::MapFile(request.path, io::kMaxSourceFileBytes));
+  const std::string sha256 = io::Sha256OfSource(bytes);
   SAMKART_ASSIGN_OR_RETURN(const auto existing, store.FindBatchByHash(sha256));
   if (existing) {
     return AlreadyImported(
@@ -276,10 +276,10 @@ Result<ImportOutcome> ImportFile(store::Store& store, const instrument::Instrume
                     name, existing->id, existing->file_name, existing->imported_at));
   }
 
-  const io::SourceFormat format = io::DetectSourceFormat(bytes, name);
+  const io::SourceFormat format = io::DetectSourceFormat(bytes.view(), name);
   ReportFacts facts;
   facts.name = name;
-  facts.file_bytes = bytes.size();
+  facts.file_bytes = bytes.view().size();
   facts.sha256 = sha256;
   facts.k = request.k;
   SAMKART_ASSIGN_OR_RETURN(auto opened,

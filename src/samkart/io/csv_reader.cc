@@ -37,70 +37,98 @@ bool CsvReader::Next(CsvRecord& record) {
   if (pos_ >= text_.size()) return false;
 
   record.line = line_;
-  record.fields.clear();
-  std::string field;
-  bool quoted = false;       // inside a quoted field
-  bool was_quoted = false;   // the current field started with a quote
-  bool after_quote = false;  // a quoted field just closed
   const std::size_t start_line = line_;
-
-  auto end_field = [&]() -> bool {
-    if (record.fields.size() >= options_.max_columns) {
+  // Fields are assigned in place, so a reader that reuses its record keeps
+  // every field's buffer from one row to the next.
+  std::size_t count = 0;
+  for (;;) {
+    if (count >= options_.max_columns) {
       return Fail(start_line, fmt::format("mer enn {} kolonner", options_.max_columns));
     }
-    record.fields.push_back(std::move(field));
+    if (count == record.fields.size()) record.fields.emplace_back();
+    std::string& field = record.fields[count++];
     field.clear();
-    was_quoted = false;
-    after_quote = false;
-    return true;
-  };
-
-  while (pos_ < text_.size()) {
+    if (!ReadField(field, start_line)) return false;
+    if (pos_ >= text_.size()) break;
     const char c = text_[pos_];
-    if (quoted) {
-      // No early continue: a doubled quote grows the field too, so every
-      // branch must reach the size check below.
-      if (c == '"') {
-        if (pos_ + 1 < text_.size() && text_[pos_ + 1] == '"') {
-          field += '"';
-          pos_ += 2;
-        } else {
-          quoted = false;
-          after_quote = true;
-          ++pos_;
+    if (c == options_.delimiter) {
+      ++pos_;
+      // A separator at the very end still ends a field: the last one is empty.
+      if (pos_ >= text_.size()) {
+        if (count >= options_.max_columns) {
+          return Fail(start_line, fmt::format("mer enn {} kolonner", options_.max_columns));
         }
-      } else {
-        if (c == '\n') ++line_;
-        field += c;
-        ++pos_;
+        if (count == record.fields.size()) record.fields.emplace_back();
+        record.fields[count++].clear();
+        break;
       }
-    } else if (c == options_.delimiter) {
-      ++pos_;
-      if (!end_field()) return false;
-    } else if (c == '\n' || (c == '\r' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '\n')) {
-      pos_ += (c == '\r') ? 2 : 1;
-      ++line_;
-      return end_field();
-    } else if (after_quote) {
-      return Fail(line_, fmt::format("tegnet '{}' etter et avsluttende anførselstegn", c));
-    } else if (c == '"') {
-      if (!field.empty() || was_quoted) {
-        return Fail(line_, "anførselstegn midt i et felt som ikke er sitert");
-      }
-      quoted = true;
-      was_quoted = true;
-      ++pos_;
-    } else {
-      field += c;
-      ++pos_;
+      continue;
     }
-    if (field.size() > options_.max_field_bytes) {
-      return Fail(start_line,
-                  fmt::format("et felt er større enn {} byte", options_.max_field_bytes));
-    }
+    // ReadField stops only at a separator, a line end or the end of the text.
+    pos_ += (c == '\r') ? 2 : 1;
+    ++line_;
+    break;
   }
-  if (quoted) return Fail(start_line, "anførselstegnet som åpner feltet, lukkes aldri");
-  return end_field();
+  record.fields.resize(count);
+  return true;
+}
+
+bool CsvReader::ReadField(std::string& field, std::size_t start_line) {
+  const std::size_t size = text_.size();
+  const auto too_large = [&] {
+    return Fail(start_line, fmt::format("et felt er større enn {} byte", options_.max_field_bytes));
+  };
+  if (pos_ < size && text_[pos_] == '"') {
+    ++pos_;
+    for (;;) {
+      const std::size_t quote = text_.find('"', pos_);
+      const std::size_t run_end = quote == std::string_view::npos ? size : quote;
+      for (std::size_t i = pos_; i < run_end; ++i) line_ += text_[i] == '\n' ? 1 : 0;
+      field.append(text_.data() + pos_, run_end - pos_);
+      pos_ = run_end;
+      if (field.size() > options_.max_field_bytes) return too_large();
+      if (quote == std::string_view::npos) {
+        return Fail(start_line, "anførselstegnet som åpner feltet, lukkes aldri");
+      }
+      if (quote + 1 < size && text_[quote + 1] == '"') {
+        field += '"';
+        pos_ = quote + 2;
+        if (field.size() > options_.max_field_bytes) return too_large();
+        continue;
+      }
+      pos_ = quote + 1;
+      break;
+    }
+    if (pos_ >= size) return true;
+    const char c = text_[pos_];
+    if (c == options_.delimiter || c == '\n' ||
+        (c == '\r' && pos_ + 1 < size && text_[pos_ + 1] == '\n')) {
+      return true;
+    }
+    return Fail(line_, fmt::format("tegnet '{}' etter et avsluttende anførselstegn", c));
+  }
+  for (;;) {
+    std::size_t end = pos_;
+    while (end < size) {
+      const char c = text_[end];
+      if (c == options_.delimiter || c == '\n' || c == '\r' || c == '"') break;
+      ++end;
+    }
+    field.append(text_.data() + pos_, end - pos_);
+    pos_ = end;
+    if (field.size() > options_.max_field_bytes) return too_large();
+    if (pos_ >= size) return true;
+    const char c = text_[pos_];
+    if (c == '"') return Fail(line_, "anførselstegn midt i et felt som ikke er sitert");
+    // A carriage return not followed by a line feed is part of the field.
+    if (c == '\r' && !(pos_ + 1 < size && text_[pos_ + 1] == '\n')) {
+      field += '\r';
+      ++pos_;
+      if (field.size() > options_.max_field_bytes) return too_large();
+      continue;
+    }
+    return true;
+  }
 }
 
 Result<CsvTable> ParseCsv(std::string_view text, CsvOptions options) {

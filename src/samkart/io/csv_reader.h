@@ -44,6 +44,9 @@ class CsvReader {
 
  private:
   bool Fail(std::size_t line, std::string message);
+  // Reads one field from pos_ and stops at the separator or line end after
+  // it (not consumed) or at the end of the text.
+  bool ReadField(std::string& field, std::size_t start_line);
 
   std::string_view text_;
   CsvOptions options_;

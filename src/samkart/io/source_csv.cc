@@ -2,6 +2,7 @@
 // without a BOM, or Windows-1252 ("CSV (semikolonseparert)"); comma,
 // semicolon or tab. Quotes and separators are ASCII in both encodings, so the
 // bytes are parsed first and each field is decoded afterwards.
+#include <algorithm>
 #include <array>
 #include <string_view>
 
@@ -37,11 +38,11 @@ const char* DelimiterName(char delimiter) {
 
 class CsvSource final : public SourceReader {
  public:
-  CsvSource(std::string bytes, std::string display_name, const SourceOptions& options)
+  CsvSource(SourceBytes bytes, std::string display_name, const SourceOptions& options)
       : bytes_(std::move(bytes)), name_(std::move(display_name)), options_(options) {}
 
-  Result<bool> Open() {
-    std::string_view text = bytes_;
+  Status Open() {
+    std::string_view text = bytes_.view();
     const bool bom = text.starts_with(kUtf8Bom);
     if (bom) text.remove_prefix(kUtf8Bom.size());
     if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF") ||
@@ -53,11 +54,14 @@ class CsvSource final : public SourceReader {
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
       return Error{name_ + ": filen er tom"};
     }
+    text_ = text;
     switch (options_.encoding) {
       case SourceEncoding::kAuto:
-        windows1252_ = !bom && !text::IsValidUtf8(text);
+        known_utf8_ = ScanValidUtf8();
+        windows1252_ = !bom && !known_utf8_;
         break;
       case SourceEncoding::kUtf8:
+        known_utf8_ = ScanValidUtf8();
         windows1252_ = false;
         break;
       case SourceEncoding::kWindows1252:
@@ -75,7 +79,6 @@ class CsvSource final : public SourceReader {
     if (options_.encoding == SourceEncoding::kAuto && windows1252_) {
       info_.details += " (ikke gyldig UTF-8, derfor lest som Windows-1252)";
     }
-    text_ = text;
     CsvOptions csv;
     csv.delimiter = delimiter;
     csv.max_field_bytes = options_.max_cell_bytes;
@@ -88,9 +91,8 @@ class CsvSource final : public SourceReader {
       return Error{name_ + ": filen er tom"};
     }
     for (std::size_t i = 0; i < header.fields.size(); ++i) {
-      auto decoded = Decode(header.fields[i], header.line, i);
-      if (!decoded.ok()) return decoded.error();
-      columns_.push_back({std::string(text::Trim(*decoded)), {}, {}});
+      SAMKART_TRY(Decode(header.fields[i], header.line, i));
+      columns_.push_back({std::string(text::Trim(header.fields[i])), {}, {}});
     }
     // A trailing separator on the header line makes one empty name; tools
     // such as Excel write it, and the rows then end in an empty cell too.
@@ -100,7 +102,7 @@ class CsvSource final : public SourceReader {
     }
     auto names = CheckColumnNames(columns_, name_);
     if (!names.ok()) return names.error();
-    return true;
+    return Ok();
   }
 
   const SourceInfo& info() const override { return info_; }
@@ -142,13 +144,14 @@ class CsvSource final : public SourceReader {
         row.text[i].clear();
         continue;
       }
-      auto decoded = Decode(record_.fields[i], record_.line, i);
-      if (!decoded.ok()) {
+      if (auto decoded = Decode(record_.fields[i], record_.line, i); !decoded.ok()) {
         error_ = decoded.error().message;
         return false;
       }
-      row.text[i] = std::move(decoded.value());
+      // Swapped, not moved: both strings keep their buffers for the next row.
+      row.text[i].swap(record_.fields[i]);
     }
+    bytes_.ReleaseBefore(Consumed());
     return true;
   }
 
@@ -167,7 +170,33 @@ class CsvSource final : public SourceReader {
     return fmt::format("kolonne {}", index + 1);
   }
 
-  Result<std::string> Decode(std::string& field, std::size_t line, std::size_t index) const {
+  // Bytes of the mapping the reader has passed.
+  std::size_t Consumed() const {
+    return static_cast<std::size_t>(text_.data() - bytes_.view().data()) + reader_->offset();
+  }
+
+  // The whole text is checked once, in steps, handing each step's pages
+  // back; a step never ends inside a character.
+  bool ScanValidUtf8() {
+    constexpr std::size_t kStep = 4u << 20;
+    const std::size_t skipped = static_cast<std::size_t>(text_.data() - bytes_.view().data());
+    std::size_t at = 0;
+    while (at < text_.size()) {
+      std::size_t end = std::min(text_.size(), at + kStep);
+      while (end < text_.size() && end > at &&
+             (static_cast<unsigned char>(text_[end]) & 0xC0) == 0x80) {
+        --end;
+      }
+      if (end == at) end = std::min(text_.size(), at + kStep);
+      if (!text::IsValidUtf8(text_.substr(at, end - at))) return false;
+      at = end;
+      bytes_.ReleaseBefore(skipped + at);
+    }
+    return true;
+  }
+
+  // Decodes a field in place to UTF-8 (or checks that it is UTF-8).
+  Status Decode(std::string& field, std::size_t line, std::size_t index) const {
     if (windows1252_) {
       bool ascii = true;
       for (const char c : field) {
@@ -180,23 +209,25 @@ class CsvSource final : public SourceReader {
         }
         ascii = ascii && byte < 0x80;
       }
-      if (ascii) return std::move(field);
-      return Windows1252ToUtf8(field);
+      if (!ascii) field = Windows1252ToUtf8(field);
+      return Ok();
     }
-    if (!text::IsValidUtf8(field)) {
+    if (!known_utf8_ && !text::IsValidUtf8(field)) {
       return Error{
           fmt::format("{}: linje {}, {}: verdien er ikke gyldig UTF-8; filen har en annen "
                       "tegnkoding (prøv --encoding windows-1252)",
                       name_, line, ColumnName(index))};
     }
-    return std::move(field);
+    return Ok();
   }
 
-  std::string bytes_;
+  SourceBytes bytes_;
   std::string name_;
   SourceOptions options_;
   std::string_view text_;
   bool windows1252_ = false;
+  // Set when the whole text was checked and is UTF-8, so no field needs it.
+  bool known_utf8_ = false;
   bool drop_trailing_empty_ = false;
   std::optional<CsvReader> reader_;
   CsvRecord record_;
@@ -207,7 +238,7 @@ class CsvSource final : public SourceReader {
 
 }  // namespace
 
-Result<std::unique_ptr<SourceReader>> OpenCsvSource(std::string bytes,
+Result<std::unique_ptr<SourceReader>> OpenCsvSource(SourceBytes bytes,
                                                     const std::string& display_name,
                                                     const SourceOptions& options) {
   auto source = std::make_unique<CsvSource>(std::move(bytes), display_name, options);

@@ -14,8 +14,8 @@ namespace samkart::io {
 
 namespace {
 
-bool StartsWith(const std::string& bytes, std::string_view prefix) {
-  return bytes.size() >= prefix.size() && bytes.compare(0, prefix.size(), prefix) == 0;
+bool StartsWith(std::string_view bytes, std::string_view prefix) {
+  return bytes.starts_with(prefix);
 }
 
 std::string LowerExtension(const std::string& file_name) {
@@ -26,7 +26,7 @@ std::string LowerExtension(const std::string& file_name) {
 
 }  // namespace
 
-SourceFormat DetectSourceFormat(const std::string& bytes, const std::string& file_name) {
+SourceFormat DetectSourceFormat(std::string_view bytes, const std::string& file_name) {
   if (StartsWith(bytes, "PK\x03\x04")) return SourceFormat::kXlsx;
   if (StartsWith(bytes, "$FL2") || StartsWith(bytes, "$FL3")) return SourceFormat::kSav;
   if (StartsWith(bytes, "<stata_dta>")) return SourceFormat::kDta;
@@ -37,28 +37,27 @@ SourceFormat DetectSourceFormat(const std::string& bytes, const std::string& fil
   return SourceFormat::kCsv;
 }
 
-Result<std::unique_ptr<SourceReader>> OpenSource(std::string bytes, SourceFormat format,
+Result<std::unique_ptr<SourceReader>> OpenSource(SourceBytes bytes, SourceFormat format,
                                                  const std::string& display_name,
                                                  const SourceOptions& options) {
-  if (bytes.empty()) return Error{display_name + ": filen er tom"};
+  if (bytes.view().empty()) return Error{display_name + ": filen er tom"};
   switch (format) {
     case SourceFormat::kCsv:
       return OpenCsvSource(std::move(bytes), display_name, options);
     case SourceFormat::kXlsx:
-      return OpenXlsxSource(std::move(bytes), display_name, options);
+      return OpenXlsxSource(std::move(bytes).TakeString(), display_name, options);
     case SourceFormat::kSav:
     case SourceFormat::kDta:
-      return OpenReadStatSource(std::move(bytes), format, display_name, options);
+      return OpenReadStatSource(std::move(bytes).TakeString(), format, display_name, options);
   }
   return Error{display_name + ": ukjent filformat"};
 }
 
 Result<std::unique_ptr<SourceReader>> OpenSourceFile(const std::string& path,
                                                      const SourceOptions& options) {
-  auto bytes = ReadFileBytes(path, kMaxSourceFileBytes);
-  if (!bytes.ok()) return bytes.error();
-  const SourceFormat format = DetectSourceFormat(*bytes, path);
-  return OpenSource(std::move(bytes.value()), format, path, options);
+  SAMKART_ASSIGN_OR_RETURN(SourceBytes bytes, SourceBytes::MapFile(path, kMaxSourceFileBytes));
+  const SourceFormat format = DetectSourceFormat(bytes.view(), path);
+  return OpenSource(std::move(bytes), format, path, options);
 }
 
 Result<bool> CheckColumnNames(const std::vector<SourceColumn>& columns,

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "samkart/core/result.h"
+#include "samkart/io/source_bytes.h"
 
 namespace samkart::io {
 
@@ -74,23 +75,24 @@ enum class SourceFormat { kCsv, kXlsx, kSav, kDta };
 
 // Guesses the format from the first bytes (zip, SPSS and Stata signatures),
 // falling back to the file name's extension and then to CSV.
-SourceFormat DetectSourceFormat(const std::string& bytes, const std::string& file_name);
+SourceFormat DetectSourceFormat(std::string_view bytes, const std::string& file_name);
 
-// Opens a reader over a whole file held in memory. `display_name` is what
+// Opens a reader over a whole file, held in memory or mapped (a CSV export
+// is then read front to back in bounded memory). `display_name` is what
 // error messages call the file. Errors in the header (no header, duplicated
 // or empty column names, a zip without the sheet) are returned here; errors
 // in the data come from Next().
-Result<std::unique_ptr<SourceReader>> OpenSource(std::string bytes, SourceFormat format,
+Result<std::unique_ptr<SourceReader>> OpenSource(SourceBytes bytes, SourceFormat format,
                                                  const std::string& display_name,
                                                  const SourceOptions& options = {});
 
-// Reads the file and opens it in the format it has.
+// Maps the file and opens it in the format it has.
 Result<std::unique_ptr<SourceReader>> OpenSourceFile(const std::string& path,
                                                      const SourceOptions& options = {});
 
 // Per-format entry points behind OpenSource (source_csv.cc, source_xlsx.cc,
 // source_readstat.cc).
-Result<std::unique_ptr<SourceReader>> OpenCsvSource(std::string bytes,
+Result<std::unique_ptr<SourceReader>> OpenCsvSource(SourceBytes bytes,
                                                     const std::string& display_name,
                                                     const SourceOptions& options);
 Result<std::unique_ptr<SourceReader>> OpenXlsxSource(std::string bytes,
