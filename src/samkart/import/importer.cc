@@ -4,16 +4,17 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <map>
 #include <set>
 
 #include <fmt/format.h>
 
-#include "samkart/core/sha256.h"
 #include "samkart/core/text.h"
 #include "samkart/harmonise/harmoniser.h"
 #include "samkart/import/batch_builder.h"
 #include "samkart/io/csv_reader.h"
+#include "samkart/io/source_bytes.h"
 #include "samkart/io/text_file.h"
 
 namespace samkart::import {
@@ -261,13 +262,79 @@ Result<ImportOutcome> WriteOrFindTheWinner(store::Store& store, const store::New
 
 }  // namespace
 
+namespace {
+
+// The export read through the harmoniser, with what the report says of it.
+struct ReadExport {
+  std::string generation_reason;
+  const instrument::Crosswalk* crosswalk = nullptr;
+  std::optional<harmonise::Harmoniser> harmoniser;
+  std::vector<harmonise::HarmonisedRow> rows;
+  std::size_t rows_read = 0;
+  std::string format;  // «CSV (UTF-8, komma)»
+};
+
+Result<ReadExport> ReadExportFile(const instrument::Instrument& instrument,
+                                  const ImportRequest& request, const std::string& name,
+                                  io::SourceBytes bytes, io::SourceFormat format,
+                                  std::optional<bool> known_valid_utf8,
+                                  const ImportProgress& progress) {
+  io::SourceOptions options = request.source;
+  options.known_valid_utf8 = known_valid_utf8;
+  SAMKART_ASSIGN_OR_RETURN(auto opened, io::OpenSource(std::move(bytes), format, name, options));
+  io::SourceReader& source = *opened;
+  SAMKART_ASSIGN_OR_RETURN(auto choice,
+                           harmonise::ChooseGeneration(instrument, source.columns(), name,
+                                                       request.generation, request.year));
+  ReadExport read;
+  read.generation_reason = choice.reason;
+  read.crosswalk = choice.crosswalk;
+  SAMKART_ASSIGN_OR_RETURN(
+      auto harmoniser, harmonise::Harmoniser::Create(instrument, *choice.crosswalk, source, name,
+                                                     {request.municipality, request.year}));
+  read.harmoniser.emplace(std::move(harmoniser));
+  SAMKART_ASSIGN_OR_RETURN(read.rows,
+                           ReadRows(source, *read.harmoniser, name, progress, read.rows_read));
+  read.format = fmt::format("{} ({})", source.info().format, source.info().details);
+  return read;
+}
+
+// Reads the export on this core while a second one hashes it and checks
+// that it is UTF-8. The parse assumes UTF-8 until the scan says otherwise;
+// then (a Windows-1252 export) it reads the file once more as what it is.
+Result<std::pair<io::FileScan, Result<ReadExport>>> ScanAndRead(
+    const instrument::Instrument& instrument, const ImportRequest& request, const std::string& name,
+    const ImportProgress& progress) {
+  auto scanning =
+      std::async(std::launch::async, [path = request.path] { return io::ScanFile(path); });
+  auto mapped = io::SourceBytes::MapFile(request.path, io::kMaxSourceFileBytes);
+  if (!mapped.ok()) {
+    scanning.wait();
+    return mapped.error();
+  }
+  const io::SourceFormat format = io::DetectSourceFormat(mapped->view(), name);
+  const bool csv_may_be_utf8 = format == io::SourceFormat::kCsv &&
+                               request.source.encoding != io::SourceEncoding::kWindows1252;
+  auto read = ReadExportFile(instrument, request, name, std::move(mapped.value()), format,
+                             csv_may_be_utf8 ? std::optional<bool>(true) : std::nullopt, progress);
+  SAMKART_ASSIGN_OR_RETURN(io::FileScan scan, scanning.get());
+  if (csv_may_be_utf8 && !scan.valid_utf8) {
+    SAMKART_ASSIGN_OR_RETURN(io::SourceBytes again,
+                             io::SourceBytes::MapFile(request.path, io::kMaxSourceFileBytes));
+    read = ReadExportFile(instrument, request, name, std::move(again), format, false, progress);
+  }
+  return std::make_pair(std::move(scan), std::move(read));
+}
+
+}  // namespace
+
 Result<ImportOutcome> ImportFile(store::Store& store, const instrument::Instrument& instrument,
                                  const ImportRequest& request, const ImportProgress& progress) {
   const std::string& name = request.display_name.empty() ? request.path : request.display_name;
-  SAMKART_ASSIGN_OR_RETURN(io::SourceBytes bytes,
-                           io::SourceBytes::MapFile(request.path, io::kMaxSourceFileBytes));
-  const std::string sha256 = io::Sha256OfSource(bytes);
-  SAMKART_ASSIGN_OR_RETURN(const auto existing, store.FindBatchByHash(sha256));
+  SAMKART_ASSIGN_OR_RETURN(auto scanned, ScanAndRead(instrument, request, name, progress));
+  const io::FileScan& scan = scanned.first;
+  // A file imported before is reported as such, whatever reading it now says.
+  SAMKART_ASSIGN_OR_RETURN(const auto existing, store.FindBatchByHash(scan.sha256));
   if (existing) {
     return AlreadyImported(
         *existing,
@@ -275,29 +342,22 @@ Result<ImportOutcome> ImportFile(store::Store& store, const instrument::Instrume
                     "endret",
                     name, existing->id, existing->file_name, existing->imported_at));
   }
+  SAMKART_ASSIGN_OR_RETURN(ReadExport read, std::move(scanned.second));
+  const harmonise::Harmoniser& harmoniser = *read.harmoniser;
+  const instrument::Crosswalk& crosswalk = *read.crosswalk;
+  std::vector<harmonise::HarmonisedRow> rows = std::move(read.rows);
+  const std::string sha256 = scan.sha256;
 
-  const io::SourceFormat format = io::DetectSourceFormat(bytes.view(), name);
   ReportFacts facts;
   facts.name = name;
-  facts.file_bytes = bytes.view().size();
+  facts.file_bytes = scan.bytes;
   facts.sha256 = sha256;
   facts.k = request.k;
-  SAMKART_ASSIGN_OR_RETURN(auto opened,
-                           io::OpenSource(std::move(bytes), format, name, request.source));
-  io::SourceReader& source = *opened;
-  SAMKART_ASSIGN_OR_RETURN(auto choice,
-                           harmonise::ChooseGeneration(instrument, source.columns(), name,
-                                                       request.generation, request.year));
-  facts.generation_reason = choice.reason;
-  const instrument::Crosswalk& crosswalk = *choice.crosswalk;
-  SAMKART_ASSIGN_OR_RETURN(auto harmoniser,
-                           harmonise::Harmoniser::Create(instrument, crosswalk, source, name,
-                                                         {request.municipality, request.year}));
-  SAMKART_ASSIGN_OR_RETURN(auto rows,
-                           ReadRows(source, harmoniser, name, progress, facts.rows_read));
+  facts.generation_reason = read.generation_reason;
+  facts.rows_read = read.rows_read;
   facts.rows_kept = rows.size();
   for (const auto& [reason, n] : harmoniser.rejected()) facts.rows_rejected += n;
-  facts.format = fmt::format("{} ({})", source.info().format, source.info().details);
+  facts.format = read.format;
 
   SAMKART_ASSIGN_OR_RETURN(const auto municipalities, store.Municipalities());
   std::map<int, const store::Municipality*> known;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "samkart/core/sha256.h"
+#include "samkart/core/text.h"
 
 namespace samkart::io {
 
@@ -116,14 +117,51 @@ std::string SourceBytes::TakeString() && {
   return std::move(owned_);
 }
 
-std::string Sha256OfSource(SourceBytes& bytes) {
-  Sha256 hash;
-  const std::string_view all = bytes.view();
-  for (std::size_t at = 0; at < all.size(); at += kReleaseStep) {
-    hash.Update(all.substr(at, kReleaseStep));
-    bytes.ReleaseBefore(at + kReleaseStep);
+Result<FileScan> ScanFile(const std::string& path) {
+  Descriptor file{open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  if (file.fd < 0) {
+    return Error{fmt::format("{}: kan ikke åpnes for lesing ({})", path, std::strerror(errno))};
   }
-  return hash.FinishHex();
+  constexpr std::size_t kBuffer = 1u << 20;
+  // A character split between two reads is carried to the next: at most 3 bytes.
+  constexpr std::size_t kCarry = 4;
+  std::string buffer(kBuffer + kCarry, '\0');
+  std::size_t carried = 0;
+  Sha256 hash;
+  FileScan scan;
+  for (;;) {
+    const ssize_t got = read(file.fd, buffer.data() + carried, kBuffer);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      return Error{fmt::format("{}: lesingen feilet ({})", path, std::strerror(errno))};
+    }
+    const auto fresh = static_cast<std::size_t>(got);
+    hash.Update(std::string_view(buffer.data() + carried, fresh));
+    scan.bytes += fresh;
+    const std::size_t have = carried + fresh;
+    // Check up to the last complete character; at the end, everything.
+    std::size_t end = have;
+    if (fresh != 0) {
+      std::size_t back = 0;
+      while (back < 3 && back < have &&
+             (static_cast<unsigned char>(buffer[have - 1 - back]) & 0xC0) == 0x80) {
+        ++back;
+      }
+      if (back < have && static_cast<unsigned char>(buffer[have - 1 - back]) >= 0xC0)
+        ++back;
+      else
+        back = 0;
+      end = have - back;
+    }
+    if (scan.valid_utf8 && !text::IsValidUtf8(std::string_view(buffer.data(), end))) {
+      scan.valid_utf8 = false;
+    }
+    if (fresh == 0) break;
+    carried = have - end;
+    std::memmove(buffer.data(), buffer.data() + end, carried);
+  }
+  scan.sha256 = hash.FinishHex();
+  return scan;
 }
 
 }  // namespace samkart::io

@@ -48,7 +48,17 @@ class SourceBytes {
   std::string_view view_;
 };
 
-// SHA-256 of the bytes, read front to back and released behind the read.
-std::string Sha256OfSource(SourceBytes& bytes);
+// What one read of a whole file finds: its content hash and whether it is
+// UTF-8 throughout (a CSV reader told so need not check it again).
+struct FileScan {
+  std::string sha256;
+  std::uintmax_t bytes = 0;
+  bool valid_utf8 = true;
+};
+
+// Reads the file with read() into a small buffer, not through a mapping,
+// so it can run on another thread beside the parse without touching the
+// parse's pages or its memory bound.
+Result<FileScan> ScanFile(const std::string& path);
 
 }  // namespace samkart::io

@@ -57,11 +57,11 @@ class CsvSource final : public SourceReader {
     text_ = text;
     switch (options_.encoding) {
       case SourceEncoding::kAuto:
-        known_utf8_ = ScanValidUtf8();
+        known_utf8_ = options_.known_valid_utf8 ? *options_.known_valid_utf8 : ScanValidUtf8();
         windows1252_ = !bom && !known_utf8_;
         break;
       case SourceEncoding::kUtf8:
-        known_utf8_ = ScanValidUtf8();
+        known_utf8_ = options_.known_valid_utf8 ? *options_.known_valid_utf8 : ScanValidUtf8();
         windows1252_ = false;
         break;
       case SourceEncoding::kWindows1252:

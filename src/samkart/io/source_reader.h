@@ -48,6 +48,9 @@ struct SourceOptions {
   std::string sheet;                                // XLSX: the sheet to read; empty = the first
   SourceEncoding encoding = SourceEncoding::kAuto;  // CSV only
   std::size_t max_cell_bytes = kSourceMaxCellBytes;
+  // CSV: whether the whole file is UTF-8, when a scan elsewhere (the
+  // import's hash) has found out; unset, the reader checks it itself.
+  std::optional<bool> known_valid_utf8;
 };
 
 struct SourceInfo {
