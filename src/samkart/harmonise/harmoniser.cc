@@ -398,11 +398,20 @@ Result<bool> Harmoniser::CheckPersonalData(const io::SourceRow& row, const Colum
 // The target code of a cell, or -1 when it is empty.
 Result<int> Harmoniser::Recode(Column& column, std::size_t index, const io::SourceRow& row) {
   const std::string& raw = row.text[index];
-  if (const auto hit = column.seen.find(raw); hit != column.seen.end()) {
-    ++hit->second.count;
-    return hit->second.code;
-  }
   const auto& number = row.numbers[index];
+  if (raw.empty() && !number) return -1;
+  for (const auto& [text, seen] : column.first_seen) {
+    if (text == raw) {
+      ++seen->count;
+      return seen->code;
+    }
+  }
+  if (column.first_seen.size() == Column::kFirstSeen) {
+    if (const auto hit = column.seen.find(raw); hit != column.seen.end()) {
+      ++hit->second.count;
+      return hit->second.code;
+    }
+  }
   if (text::Trim(raw).empty() && !number) return -1;
   // Checked once per distinct value: a value in the cache passed already.
   if (auto clean = CheckPersonalData(row, column, index); !clean.ok()) return clean.error();
@@ -445,7 +454,10 @@ Result<int> Harmoniser::Recode(Column& column, std::size_t index, const io::Sour
         fmt::format("ukjent kategori {}; kjente kategorier er {} (eller kodene deres){}", described,
                     column.known, hint));
   }
-  column.seen.emplace(raw, Column::Seen{*code, 1});
+  const auto added = column.seen.emplace(raw, Column::Seen{*code, 1}).first;
+  if (column.first_seen.size() < Column::kFirstSeen) {
+    column.first_seen.emplace_back(added->first, &added->second);
+  }
   return *code;
 }
 

@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -82,6 +83,13 @@ class Harmoniser {
   enum class Kind { kDrop, kMunicipality, kYear, kService, kPosition, kAnswer };
 
   struct Column {
+    Column() = default;
+    // Moved, never copied: first_seen points into this column's own map.
+    Column(Column&&) = default;
+    Column& operator=(Column&&) = default;
+    Column(const Column&) = delete;
+    Column& operator=(const Column&) = delete;
+
     Kind kind = Kind::kDrop;
     std::string name;
     std::string target;
@@ -95,8 +103,14 @@ class Harmoniser {
       std::size_t count = 0;
     };
     std::unordered_map<std::string, Seen> seen;  // raw text → target code, and how often
-    std::string known;                           // the categories, listed for error messages
-    std::string report;                          // where the column went, for the import report
+    // The first distinct values, compared before the map is asked: most
+    // columns have a handful of categories, and comparing a few short
+    // strings costs less than hashing one. They point into `seen`, whose
+    // entries never move.
+    static constexpr std::size_t kFirstSeen = 12;
+    std::vector<std::pair<std::string_view, Seen*>> first_seen;
+    std::string known;   // the categories, listed for error messages
+    std::string report;  // where the column went, for the import report
   };
 
   // The routing of one question family, resolved to item indices once.

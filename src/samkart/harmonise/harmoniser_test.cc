@@ -122,7 +122,7 @@ TEST(Harmoniser, ACategoryMappedToNothingIsABlankAnswer) {
   auto created =
       Harmoniser::Create(instrument, *instrument.FindCrosswalk("G5"), **source, "test.csv", {});
   ASSERT_TRUE(created.ok()) << created.error().message;
-  Harmoniser harmoniser = std::move(*created);
+  Harmoniser harmoniser = std::move(created).value();
   io::SourceRow row;
   HarmonisedRow out;
   ASSERT_TRUE((*source)->Next(row));

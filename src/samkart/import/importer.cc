@@ -14,6 +14,7 @@
 #include "samkart/harmonise/harmoniser.h"
 #include "samkart/import/batch_builder.h"
 #include "samkart/io/csv_reader.h"
+#include "samkart/io/read_ahead.h"
 #include "samkart/io/source_bytes.h"
 #include "samkart/io/text_file.h"
 
@@ -282,7 +283,8 @@ Result<ReadExport> ReadExportFile(const instrument::Instrument& instrument,
   io::SourceOptions options = request.source;
   options.known_valid_utf8 = known_valid_utf8;
   SAMKART_ASSIGN_OR_RETURN(auto opened, io::OpenSource(std::move(bytes), format, name, options));
-  io::SourceReader& source = *opened;
+  const auto reader = io::ReadAhead(std::move(opened));
+  io::SourceReader& source = *reader;
   SAMKART_ASSIGN_OR_RETURN(auto choice,
                            harmonise::ChooseGeneration(instrument, source.columns(), name,
                                                        request.generation, request.year));

@@ -336,6 +336,20 @@ TEST_F(ImporterTest, WrongEncodingsAreExplained) {
                 "UTF-8 lest som Windows-1252");
 }
 
+TEST_F(ImporterTest, AWindows1252ExportWhoseFirstLetterOutsideAsciiComesLateIsReadAsSuch) {
+  // Norwegian Excel's «CSV (semikolonseparert)»: «Svært lite» is one byte
+  // 0xE6 for «æ», and here it first appears in the last row.
+  std::string content = "kommunenummer;aar;tjenestested;stilling;risiko_bullied;minoritet\n";
+  for (int i = 0; i < 2000; ++i) content += "9001;2021;Barnehage;Assistent;I ganske stor grad;\n";
+  content += "9001;2021;Barnehage;Assistent;I ganske stor grad;Sv\xE6rt lite\n";
+  Write("windows.csv", content);
+  auto outcome = Import("windows.csv");
+  ASSERT_TRUE(outcome.ok()) << outcome.error().message;
+  EXPECT_EQ(outcome->batch.rows_imported, 2001u);
+  EXPECT_NE(outcome->report.find("Windows-1252"), std::string::npos) << outcome->report;
+  EXPECT_NE(outcome->report.find("«Svært lite» → 1"), std::string::npos) << outcome->report;
+}
+
 TEST_F(ImporterTest, ATruncatedSpreadsheetIsRefused) {
   io::ExportTable table;
   table.columns = {{"kommunenummer", "", true, {}}, {"aar", "", true, {}}};

@@ -8,6 +8,9 @@ namespace samkart::io {
 
 CsvReader::CsvReader(std::string_view text, CsvOptions options) : text_(text), options_(options) {
   if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
+  for (const char c : {options_.delimiter, '\n', '\r', '"'}) {
+    ends_unquoted_[static_cast<unsigned char>(c)] = true;
+  }
 }
 
 bool CsvReader::Fail(std::size_t line, std::string message) {
@@ -109,11 +112,7 @@ bool CsvReader::ReadField(std::string& field, std::size_t start_line) {
   }
   for (;;) {
     std::size_t end = pos_;
-    while (end < size) {
-      const char c = text_[end];
-      if (c == options_.delimiter || c == '\n' || c == '\r' || c == '"') break;
-      ++end;
-    }
+    while (end < size && !ends_unquoted_[static_cast<unsigned char>(text_[end])]) ++end;
     field.append(text_.data() + pos_, end - pos_);
     pos_ = end;
     if (field.size() > options_.max_field_bytes) return too_large();

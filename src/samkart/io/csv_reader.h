@@ -3,6 +3,7 @@
 // Every record knows the line it starts on, so errors can name it.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -50,6 +51,8 @@ class CsvReader {
 
   std::string_view text_;
   CsvOptions options_;
+  // The bytes that end a run of an unquoted field: separator, line ends, quote.
+  std::array<bool, 256> ends_unquoted_{};
   std::size_t pos_ = 0;
   std::size_t line_ = 1;
   std::string error_;
