@@ -335,105 +335,82 @@ bool HasOnlyCodes(const ExportTable& table, std::size_t c) {
   return true;
 }
 
-Result<bool> WriteSavFile(const ExportTable& table, const std::string& temporary,
-                          const std::string& path, const ExportWriteOptions& options) {
-  auto failed = [&](std::string_view what, readstat_error_t error) {
-    return Error{fmt::format("{}: {} ({})", path, what, readstat_error_message(error))};
-  };
-  std::unique_ptr<readstat_writer_t, ReadstatWriterFree> writer(readstat_writer_init());
-  if (!writer) return Error{fmt::format("{}: ReadStat kan ikke starte skrivingen", path)};
-  if (const auto error = readstat_set_data_writer(writer.get(), &WriteSavBytes)) {
-    return failed("ReadStat kan ikke starte skrivingen", error);
-  }
-  Result<std::time_t> header_time = LocalTimeShowingUtc(options.timestamp, path);
-  if (!header_time) return header_time.error();
-  if (const auto error = readstat_writer_set_file_timestamp(writer.get(), *header_time)) {
-    return failed("kan ikke sette tidsstempelet", error);
-  }
-  // Row compression is what SPSS itself writes by default.
-  if (const auto error = readstat_writer_set_compression(writer.get(), READSTAT_COMPRESS_ROWS)) {
-    return failed("kan ikke velge komprimering", error);
-  }
+Error ReadstatFailure(const std::string& path, std::string_view what, readstat_error_t error) {
+  return Error{fmt::format("{}: {} ({})", path, what, readstat_error_message(error))};
+}
 
-  std::vector<readstat_variable_t*> variables;
-  for (std::size_t c = 0; c < table.columns.size(); ++c) {
-    const ExportColumn& column = table.columns[c];
-    readstat_label_set_t* label_set = nullptr;
-    if (column.numeric && !column.value_labels.empty()) {
-      label_set = readstat_add_label_set(writer.get(), READSTAT_TYPE_DOUBLE,
-                                         fmt::format("labels{}", c).c_str());
-      if (label_set == nullptr) {
-        return Error{
-            fmt::format("{}: kolonne «{}»: verdietikettene kan ikke lages", path, column.name)};
-      }
-      for (const auto& [code, label] : column.value_labels) {
-        // Labels are the key the importer matches on, so refuse to cut them.
-        if (label.size() > kSavMaxValueLabelBytes) {
-          return Error{fmt::format(
-              "{}: kolonne «{}»: verdietiketten for koden {} er {} byte, SPSS tillater {}", path,
-              column.name, code, label.size(), kSavMaxValueLabelBytes)};
-        }
-        readstat_label_double_value(label_set, code, label.c_str());
-      }
-    }
-    std::size_t width = 0;
-    if (!column.numeric) {
-      width = 1;  // SPSS has no zero-width strings
-      for (const auto& row : table.rows) {
-        if (const auto* s = std::get_if<std::string>(&row[c].value)) {
-          width = std::max(width, s->size());
-        }
-      }
-      if (width > kSavMaxStringBytes) {
-        return Error{fmt::format("{}: kolonne «{}»: en tekst er {} byte, SPSS tillater {}", path,
-                                 column.name, width, kSavMaxStringBytes)};
-      }
-    }
-    readstat_variable_t* variable =
-        readstat_add_variable(writer.get(), column.name.c_str(),
-                              column.numeric ? READSTAT_TYPE_DOUBLE : READSTAT_TYPE_STRING, width);
-    if (variable == nullptr) {
-      return Error{fmt::format("{}: kolonne «{}»: variabelen kan ikke lages", path, column.name)};
-    }
-    // SPSS keeps 256 bytes of a variable label; question text is only shown.
-    readstat_variable_set_label(variable,
-                                TruncateUtf8(column.label, kSavMaxVariableLabelBytes).c_str());
-    if (label_set != nullptr) readstat_variable_set_label_set(variable, label_set);
-    // Whole codes display as "3", not SPSS's default "3.00".
-    if (column.numeric && HasOnlyCodes(table, c)) readstat_variable_set_format(variable, "F8.0");
-    variables.push_back(variable);
+// The value labels of column c as a ReadStat label set; null when it has none.
+Result<readstat_label_set_t*> AddSavLabelSet(readstat_writer_t* writer, const ExportColumn& column,
+                                             std::size_t c, const std::string& path) {
+  if (!column.numeric || column.value_labels.empty()) return nullptr;
+  readstat_label_set_t* label_set =
+      readstat_add_label_set(writer, READSTAT_TYPE_DOUBLE, fmt::format("labels{}", c).c_str());
+  if (label_set == nullptr) {
+    return Error{
+        fmt::format("{}: kolonne «{}»: verdietikettene kan ikke lages", path, column.name)};
   }
+  for (const auto& [code, label] : column.value_labels) {
+    // Labels are the key the importer matches on, so refuse to cut them.
+    if (label.size() > kSavMaxValueLabelBytes) {
+      return Error{
+          fmt::format("{}: kolonne «{}»: verdietiketten for koden {} er {} byte, SPSS tillater {}",
+                      path, column.name, code, label.size(), kSavMaxValueLabelBytes)};
+    }
+    readstat_label_double_value(label_set, code, label.c_str());
+  }
+  return label_set;
+}
 
-  std::unique_ptr<std::FILE, FileClose> file(std::fopen(temporary.c_str(), "wb"));
-  if (!file) return Error{fmt::format("{}: kan ikke åpnes for skriving", temporary)};
-  if (const auto error = readstat_begin_writing_sav(writer.get(), file.get(),
-                                                    static_cast<long>(table.rows.size()))) {
-    return failed("SPSS-filen kan ikke påbegynnes", error);
-  }
-  if (const auto error = readstat_validate_metadata(writer.get())) {
-    return failed("ugyldige metadata for SPSS", error);
-  }
-  for (std::size_t c = 0; c < variables.size(); ++c) {
-    if (const auto error = readstat_validate_variable(writer.get(), variables[c])) {
-      return failed(
-          fmt::format("kolonne «{}» kan ikke bli en SPSS-variabel", table.columns[c].name), error);
+// Column c as a SPSS variable with its label, value labels and format.
+Result<readstat_variable_t*> AddSavVariable(readstat_writer_t* writer, const ExportTable& table,
+                                            std::size_t c, const std::string& path) {
+  const ExportColumn& column = table.columns[c];
+  SAMKART_ASSIGN_OR_RETURN(auto label_set, AddSavLabelSet(writer, column, c, path));
+  std::size_t width = 0;
+  if (!column.numeric) {
+    width = 1;  // SPSS has no zero-width strings
+    for (const auto& row : table.rows) {
+      if (const auto* s = std::get_if<std::string>(&row[c].value)) {
+        width = std::max(width, s->size());
+      }
+    }
+    if (width > kSavMaxStringBytes) {
+      return Error{fmt::format("{}: kolonne «{}»: en tekst er {} byte, SPSS tillater {}", path,
+                               column.name, width, kSavMaxStringBytes)};
     }
   }
+  readstat_variable_t* variable =
+      readstat_add_variable(writer, column.name.c_str(),
+                            column.numeric ? READSTAT_TYPE_DOUBLE : READSTAT_TYPE_STRING, width);
+  if (variable == nullptr) {
+    return Error{fmt::format("{}: kolonne «{}»: variabelen kan ikke lages", path, column.name)};
+  }
+  // SPSS keeps 256 bytes of a variable label; question text is only shown.
+  readstat_variable_set_label(variable,
+                              TruncateUtf8(column.label, kSavMaxVariableLabelBytes).c_str());
+  if (label_set != nullptr) readstat_variable_set_label_set(variable, label_set);
+  // Whole codes display as "3", not SPSS's default "3.00".
+  if (column.numeric && HasOnlyCodes(table, c)) readstat_variable_set_format(variable, "F8.0");
+  return variable;
+}
+
+Status WriteSavRows(readstat_writer_t* writer, const ExportTable& table,
+                    const std::vector<readstat_variable_t*>& variables, const std::string& path) {
   for (std::size_t r = 0; r < table.rows.size(); ++r) {
-    if (const auto error = readstat_begin_row(writer.get())) {
-      return failed(fmt::format("datarad {} kan ikke skrives", r + 1), error);
+    if (const auto error = readstat_begin_row(writer)) {
+      return ReadstatFailure(path, fmt::format("datarad {} kan ikke skrives", r + 1), error);
     }
     for (std::size_t c = 0; c < variables.size(); ++c) {
       const auto& value = table.rows[r][c].value;
       readstat_error_t error = READSTAT_OK;
       if (const auto* code = std::get_if<int>(&value)) {
-        error = readstat_insert_double_value(writer.get(), variables[c], *code);
+        error = readstat_insert_double_value(writer, variables[c], *code);
       } else if (const auto* number = std::get_if<double>(&value)) {
-        error = readstat_insert_double_value(writer.get(), variables[c], *number);
+        error = readstat_insert_double_value(writer, variables[c], *number);
       } else if (const auto* s = std::get_if<std::string>(&value)) {
-        error = readstat_insert_string_value(writer.get(), variables[c], s->c_str());
+        error = readstat_insert_string_value(writer, variables[c], s->c_str());
       } else {
-        error = readstat_insert_missing_value(writer.get(), variables[c]);
+        error = readstat_insert_missing_value(writer, variables[c]);
       }
       if (error != READSTAT_OK) {
         return Error{fmt::format("{}: verdien kan ikke skrives ({})",
@@ -441,12 +418,55 @@ Result<bool> WriteSavFile(const ExportTable& table, const std::string& temporary
                                  readstat_error_message(error))};
       }
     }
-    if (const auto error = readstat_end_row(writer.get())) {
-      return failed(fmt::format("datarad {} kan ikke skrives", r + 1), error);
+    if (const auto error = readstat_end_row(writer)) {
+      return ReadstatFailure(path, fmt::format("datarad {} kan ikke skrives", r + 1), error);
     }
   }
+  return Ok();
+}
+
+Result<bool> WriteSavFile(const ExportTable& table, const std::string& temporary,
+                          const std::string& path, const ExportWriteOptions& options) {
+  std::unique_ptr<readstat_writer_t, ReadstatWriterFree> writer(readstat_writer_init());
+  if (!writer) return Error{fmt::format("{}: ReadStat kan ikke starte skrivingen", path)};
+  if (const auto error = readstat_set_data_writer(writer.get(), &WriteSavBytes)) {
+    return ReadstatFailure(path, "ReadStat kan ikke starte skrivingen", error);
+  }
+  Result<std::time_t> header_time = LocalTimeShowingUtc(options.timestamp, path);
+  if (!header_time) return header_time.error();
+  if (const auto error = readstat_writer_set_file_timestamp(writer.get(), *header_time)) {
+    return ReadstatFailure(path, "kan ikke sette tidsstempelet", error);
+  }
+  // Row compression is what SPSS itself writes by default.
+  if (const auto error = readstat_writer_set_compression(writer.get(), READSTAT_COMPRESS_ROWS)) {
+    return ReadstatFailure(path, "kan ikke velge komprimering", error);
+  }
+
+  std::vector<readstat_variable_t*> variables;
+  for (std::size_t c = 0; c < table.columns.size(); ++c) {
+    SAMKART_ASSIGN_OR_RETURN(auto variable, AddSavVariable(writer.get(), table, c, path));
+    variables.push_back(variable);
+  }
+
+  std::unique_ptr<std::FILE, FileClose> file(std::fopen(temporary.c_str(), "wb"));
+  if (!file) return Error{fmt::format("{}: kan ikke åpnes for skriving", temporary)};
+  if (const auto error = readstat_begin_writing_sav(writer.get(), file.get(),
+                                                    static_cast<long>(table.rows.size()))) {
+    return ReadstatFailure(path, "SPSS-filen kan ikke påbegynnes", error);
+  }
+  if (const auto error = readstat_validate_metadata(writer.get())) {
+    return ReadstatFailure(path, "ugyldige metadata for SPSS", error);
+  }
+  for (std::size_t c = 0; c < variables.size(); ++c) {
+    if (const auto error = readstat_validate_variable(writer.get(), variables[c])) {
+      return ReadstatFailure(
+          path, fmt::format("kolonne «{}» kan ikke bli en SPSS-variabel", table.columns[c].name),
+          error);
+    }
+  }
+  SAMKART_TRY(WriteSavRows(writer.get(), table, variables, path));
   if (const auto error = readstat_end_writing(writer.get())) {
-    return failed("SPSS-filen kan ikke avsluttes", error);
+    return ReadstatFailure(path, "SPSS-filen kan ikke avsluttes", error);
   }
   if (std::fclose(file.release()) != 0) {
     return Error{fmt::format("{}: skrivingen feilet", temporary)};
