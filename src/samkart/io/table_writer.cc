@@ -40,8 +40,8 @@ std::string CellPlace(const std::string& path, std::size_t row, const ExportColu
   return fmt::format("{}: datarad {}, kolonne «{}»", path, row + 1, column.name);
 }
 
-Result<bool> CheckTable(const ExportTable& table, const std::string& path,
-                        const ExportWriteOptions& options) {
+Status CheckTable(const ExportTable& table, const std::string& path,
+                  const ExportWriteOptions& options) {
   if (options.timestamp <= 0 || options.timestamp >= kMaxTimestamp) {
     return Error{fmt::format("{}: tidsstempelet {} er utenfor gyldig område (1970–9999)", path,
                              options.timestamp)};
@@ -103,7 +103,7 @@ Result<bool> CheckTable(const ExportTable& table, const std::string& path,
       }
     }
   }
-  return true;
+  return Ok();
 }
 
 const std::string* FindValueLabel(const ExportColumn& column, int code) {
@@ -141,8 +141,8 @@ std::string CsvCellText(const ExportColumn& column, const ExportCell& cell, bool
   return {};
 }
 
-Result<bool> WriteCsv(const ExportTable& table, const std::string& path,
-                      const ExportWriteOptions& options, bool windows1252) {
+Status WriteCsv(const ExportTable& table, const std::string& path,
+                const ExportWriteOptions& options, bool windows1252) {
   const char separator = windows1252 ? ';' : ',';
   const std::string_view line_end = windows1252 ? "\r\n" : "\n";
   const bool decimal_comma = windows1252 || options.decimal_comma;
@@ -150,23 +150,21 @@ Result<bool> WriteCsv(const ExportTable& table, const std::string& path,
   std::string out;
   if (!windows1252 && options.utf8_bom) out += "\xEF\xBB\xBF";
   // Appends one field; `place` names it in an error message.
-  auto append = [&](const std::string& utf8, auto place) -> Result<bool> {
+  auto append = [&](const std::string& utf8, auto place) -> Status {
     if (!windows1252) {
       out += QuoteCsvField(utf8, separator);
-      return true;
+      return Ok();
     }
     Result<std::string> encoded = Utf8ToWindows1252(utf8);
     if (!encoded) return Error{fmt::format("{}: {}", place(), encoded.error().message)};
     out += QuoteCsvField(*encoded, separator);
-    return true;
+    return Ok();
   };
 
   for (std::size_t c = 0; c < table.columns.size(); ++c) {
     if (c > 0) out += separator;
     const std::string& name = table.columns[c].name;
-    Result<bool> appended =
-        append(name, [&] { return fmt::format("{}: kolonnenavnet «{}»", path, name); });
-    if (!appended) return appended;
+    SAMKART_TRY(append(name, [&] { return fmt::format("{}: kolonnenavnet «{}»", path, name); }));
   }
   out += line_end;
   for (std::size_t r = 0; r < table.rows.size(); ++r) {
@@ -180,12 +178,12 @@ Result<bool> WriteCsv(const ExportTable& table, const std::string& path,
         out += "\"\"";
         continue;
       }
-      Result<bool> appended = append(field, [&] { return CellPlace(path, r, column); });
-      if (!appended) return appended;
+      SAMKART_TRY(append(field, [&] { return CellPlace(path, r, column); }));
     }
     out += line_end;
   }
-  return WriteTextFile(path, out);
+  SAMKART_TRY(WriteTextFile(path, out));
+  return Ok();
 }
 
 // ------------------------------------------------ temporary file + rename
@@ -193,7 +191,7 @@ Result<bool> WriteCsv(const ExportTable& table, const std::string& path,
 // Runs write(temporary) and renames the result to `path`, so a reader never
 // sees half a file; the temporary is removed when anything fails.
 template <typename WriteFunction>
-Result<bool> WriteViaTemporary(const std::string& path, WriteFunction write) {
+Status WriteViaTemporary(const std::string& path, WriteFunction write) {
   std::error_code ec;
   const fs::path parent = fs::path(path).parent_path();
   if (!parent.empty()) fs::create_directories(parent, ec);
@@ -201,10 +199,10 @@ Result<bool> WriteViaTemporary(const std::string& path, WriteFunction write) {
     return Error{fmt::format("{}: kan ikke opprette mappen ({})", parent.string(), ec.message())};
   }
   const std::string temporary = path + ".tmp";
-  Result<bool> written = write(temporary);
+  Status written = write(temporary);
   if (written) {
     fs::rename(temporary, path, ec);
-    if (!ec) return true;
+    if (!ec) return Ok();
     written = Error{fmt::format("{}: kan ikke skrives ({})", path, ec.message())};
   }
   fs::remove(temporary, ec);  // best effort; the first error is the one to report
@@ -213,8 +211,8 @@ Result<bool> WriteViaTemporary(const std::string& path, WriteFunction write) {
 
 // ---------------------------------------------------------------- XLSX
 
-Result<bool> FillWorkbook(lxw_workbook* workbook, const ExportTable& table, const std::string& path,
-                          const ExportWriteOptions& options) {
+Status FillWorkbook(lxw_workbook* workbook, const ExportTable& table, const std::string& path,
+                    const ExportWriteOptions& options) {
   auto failed = [&](std::string_view what, lxw_error error) {
     return Error{fmt::format("{}: {} ({})", path, what, lxw_strerror(error))};
   };
@@ -268,17 +266,17 @@ Result<bool> FillWorkbook(lxw_workbook* workbook, const ExportTable& table, cons
       }
     }
   }
-  return true;
+  return Ok();
 }
 
-Result<bool> WriteXlsx(const ExportTable& table, const std::string& path,
-                       const ExportWriteOptions& options) {
-  return WriteViaTemporary(path, [&](const std::string& temporary) -> Result<bool> {
+Status WriteXlsx(const ExportTable& table, const std::string& path,
+                 const ExportWriteOptions& options) {
+  return WriteViaTemporary(path, [&](const std::string& temporary) -> Status {
     lxw_workbook* workbook = workbook_new(temporary.c_str());
     if (workbook == nullptr) {
       return Error{fmt::format("{}: libxlsxwriter kan ikke opprette arbeidsboken", path)};
     }
-    Result<bool> filled = FillWorkbook(workbook, table, path, options);
+    Status filled = FillWorkbook(workbook, table, path, options);
     // workbook_close writes the zip and frees the workbook, also after an error.
     const lxw_error closed = workbook_close(workbook);
     if (!filled) return filled;
@@ -286,7 +284,7 @@ Result<bool> WriteXlsx(const ExportTable& table, const std::string& path,
       return Error{
           fmt::format("{}: Excel-filen kan ikke skrives ({})", path, lxw_strerror(closed))};
     }
-    return true;
+    return Ok();
   });
 }
 
@@ -425,8 +423,8 @@ Status WriteSavRows(readstat_writer_t* writer, const ExportTable& table,
   return Ok();
 }
 
-Result<bool> WriteSavFile(const ExportTable& table, const std::string& temporary,
-                          const std::string& path, const ExportWriteOptions& options) {
+Status WriteSavFile(const ExportTable& table, const std::string& temporary, const std::string& path,
+                    const ExportWriteOptions& options) {
   std::unique_ptr<readstat_writer_t, ReadstatWriterFree> writer(readstat_writer_init());
   if (!writer) return Error{fmt::format("{}: ReadStat kan ikke starte skrivingen", path)};
   if (const auto error = readstat_set_data_writer(writer.get(), &WriteSavBytes)) {
@@ -471,7 +469,7 @@ Result<bool> WriteSavFile(const ExportTable& table, const std::string& temporary
   if (std::fclose(file.release()) != 0) {
     return Error{fmt::format("{}: skrivingen feilet", temporary)};
   }
-  return true;
+  return Ok();
 }
 
 }  // namespace
@@ -502,10 +500,9 @@ std::string_view ExportFormatExtension(ExportFormat format) {
   return "";
 }
 
-Result<bool> WriteExport(const ExportTable& table, ExportFormat format, const std::string& path,
-                         const ExportWriteOptions& options) {
-  Result<bool> checked = CheckTable(table, path, options);
-  if (!checked) return checked;
+Status WriteExport(const ExportTable& table, ExportFormat format, const std::string& path,
+                   const ExportWriteOptions& options) {
+  SAMKART_TRY(CheckTable(table, path, options));
   switch (format) {
     case ExportFormat::kCsvUtf8:
       return WriteCsv(table, path, options, /*windows1252=*/false);
