@@ -63,7 +63,7 @@ class Generator {
         }
       }
     }
-    if (auto r = BuildRounds(); !r) return r.error();
+    SAMKART_TRY(BuildRounds());
     BuildItems();
     item_position_effects_.assign(data_.items.size(), nullptr);
     for (std::size_t i = 0; i < data_.items.size(); ++i) {
@@ -71,7 +71,7 @@ class Generator {
       if (it != position_item_effects_.end()) item_position_effects_[i] = &it->second;
     }
     for (const Family& family : in_.families) {
-      if (auto r = AnswerFamily(family); !r) return r.error();
+      SAMKART_TRY(AnswerFamily(family));
     }
     return std::move(data_);
   }
@@ -112,12 +112,12 @@ class Generator {
     }
   }
 
-  Result<bool> BuildRounds() {
+  Status BuildRounds() {
     const auto recordable = RecordableServices();
     const instrument::Service* other = in_.FindService("annen_tjeneste");
     if (other == nullptr) return Error{"instrumentet mangler tjenesten «annen_tjeneste»"};
     for (const Municipality& m : p_.municipalities) {
-      auto add = [&](int year, bool follow_up, double respondents) -> Result<bool> {
+      auto add = [&](int year, bool follow_up, double respondents) -> Status {
         const auto* generation = GenerationForYear(in_, year);
         if (generation == nullptr)
           return Error{fmt::format("ingen skjemagenerasjon dekker året {}", year)};
@@ -156,16 +156,16 @@ class Generator {
         }
         SetAnalysedServices(round);
         data_.rounds.push_back(round);
-        return true;
+        return Ok();
       };
-      if (auto r = add(m.baseline_year, false, m.baseline_respondents); !r) return r;
+      SAMKART_TRY(add(m.baseline_year, false, m.baseline_respondents));
       if (m.follow_up_year) {
         const double change =
             0.8 + 0.3 * Uniform(Key(o_.seed, static_cast<uint64_t>(m.number), 99));
-        if (auto r = add(*m.follow_up_year, true, m.baseline_respondents * change); !r) return r;
+        SAMKART_TRY(add(*m.follow_up_year, true, m.baseline_respondents * change));
       }
     }
-    return true;
+    return Ok();
   }
 
   void BuildItems() {
@@ -473,7 +473,7 @@ class Generator {
     }
   }
 
-  Result<bool> AnswerFamily(const Family& family) {
+  Status AnswerFamily(const Family& family) {
     const auto model_it = p_.families.find(family.id);
     if (model_it == p_.families.end())
       return Error{fmt::format("families.csv (synth): mangler «{}»", family.id)};
@@ -487,9 +487,9 @@ class Generator {
     const bool checklist = family.type == FamilyType::kMultipleChoice;
     std::vector<ItemState> states;
     for (const auto& item : family.items) {
-      auto st = PrepareItem(family, model, item, responds, family_index, checklist);
-      if (!st) return st.error();
-      states.push_back(std::move(st).value());
+      SAMKART_ASSIGN_OR_RETURN(ItemState st,
+                               PrepareItem(family, model, item, responds, family_index, checklist));
+      states.push_back(std::move(st));
     }
     // A checklist answer has at least one tick, which raises the shares a
     // little; a few passes lower the goals until the realised shares match.
@@ -503,7 +503,7 @@ class Generator {
       TickAtLeastOne(states, margins);
       for (ItemState& st : states) CorrectTargets(st);
     }
-    return true;
+    return Ok();
   }
 
   // Sets every answering respondent's code from the baseline cut points of
