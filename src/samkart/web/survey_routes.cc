@@ -679,23 +679,36 @@ void ShowThanks(App& app, const httplib::Request& req, httplib::Response& res) {
 
 void RegisterSurveyRoutes(httplib::Server& server, App& app) {
   const std::string token = kToken;
-  auto handle = [&app](void (*handler)(App&, const httplib::Request&, httplib::Response&)) {
-    return [&app, handler](const httplib::Request& req, httplib::Response& res) {
-      handler(app, req, res);
-    };
-  };
-  server.Get(token, handle(ShowStartPage));
-  server.Post(token + "/start", handle(StartDraft));
-  server.Get(token + R"(/side/(\d{1,4}))", handle(ShowSurveyPage));
+
+  server.Get(token, [&app](const httplib::Request& req, httplib::Response& res) {
+    ShowStartPage(app, req, res);
+  });
+
+  server.Post(token + "/start", [&app](const httplib::Request& req, httplib::Response& res) {
+    StartDraft(app, req, res);
+  });
+
+  server.Get(token + R"(/side/(\d{1,4}))",
+             [&app](const httplib::Request& req, httplib::Response& res) {
+               ShowSurveyPage(app, req, res);
+             });
+
   server.Post(token + R"(/side/(\d{1,4}))",
               [&app](const httplib::Request& req, httplib::Response& res) {
                 HandlePost(app, req, res, false);
               });
-  server.Get(token + "/send", handle(ShowSendPage));
+
+  server.Get(token + "/send", [&app](const httplib::Request& req, httplib::Response& res) {
+    ShowSendPage(app, req, res);
+  });
+
   server.Post(token + "/send", [&app](const httplib::Request& req, httplib::Response& res) {
     HandlePost(app, req, res, true);
   });
-  server.Get(token + "/takk", handle(ShowThanks));
+
+  server.Get(token + "/takk", [&app](const httplib::Request& req, httplib::Response& res) {
+    ShowThanks(app, req, res);
+  });
 }
 
 }  // namespace samkart::web
