@@ -26,10 +26,6 @@ std::string Today() {
   return fmt::format("{:02}.{:02}.{}", local.tm_mday, local.tm_mon + 1, local.tm_year + 1900);
 }
 
-}  // namespace
-
-namespace {
-
 // What the publication rules hid, so the cost of protection is seen.
 std::string HiddenLine(const report::NumberCount& numbers) {
   const std::size_t all = numbers.shown + numbers.hidden;
@@ -43,122 +39,149 @@ std::string HiddenLine(const report::NumberCount& numbers) {
                      share);
 }
 
+struct ReportArguments {
+  std::string kind;
+  std::vector<int> municipalities;
+  bool all = false;
+  std::string formats = "html,pdf,xlsx";
+  std::string out = "rapporter";
+  std::size_t min_n = analysis::kDefaultMinN;
+  std::optional<std::size_t> small_count;
+  unsigned threads = 0;
+};
+
+void DeclareReportOptions(CLI::App& command, ReportArguments& args) {
+  command.add_option("type", args.kind, "national eller municipality")
+      ->required()
+      ->check(CLI::IsMember({"national", "municipality"}))
+      ->type_name("national|municipality");
+  auto* one =
+      command.add_option("--municipality", args.municipalities, "Kommunenummer (kan gjentas)")
+          ->type_name("NR");
+  command.add_flag("--all", args.all, "Alle kommuner med svar i databasen")->excludes(one);
+  command.add_option("--format", args.formats, "Formater, kommaseparert (standard: html,pdf,xlsx)")
+      ->type_name("html,pdf,xlsx");
+  command.add_option("--out", args.out, "Mappe rapportene skrives til (standard: rapporter)")
+      ->type_name("MAPPE");
+  command.add_option("--min-n", args.min_n, "Publiseringsregel: minste N per gruppe")
+      ->check(CLI::Range(1, 1000))
+      ->type_name("N");
+  command
+      .add_option("--small-count", args.small_count,
+                  "Publiseringsregel: skjul også når antall eller resten er høyst dette")
+      ->type_name("T");
+  command.add_option("--threads", args.threads, "Tråder for --all (standard: én per kjerne)")
+      ->type_name("N");
+}
+
+// Every family protected up front, on every core: the reports then only
+// read the patterns (from the cache when the data are unchanged).
+void ProtectAll(const report::ReportInputs& inputs, unsigned threads) {
+  ProgressLine protecting("Publiseringsregler");
+  inputs.publication->ProtectAll(threads, [&](std::size_t done, std::size_t total) {
+    protecting.Update(fmt::format("{} familier", total),
+                      static_cast<double>(done) / static_cast<double>(total));
+  });
+}
+
+Status WriteNationalReport(const report::ReportInputs& inputs, const ReportArguments& args,
+                           const std::vector<report::ReportFormat>& formats) {
+  SAMKART_ASSIGN_OR_RETURN(const auto document, report::BuildNationalReport(inputs));
+  SAMKART_ASSIGN_OR_RETURN(
+      const auto files, report::WriteReportFiles(document, args.out, "nasjonal_rapport", formats));
+  for (const auto& f : files) std::cout << "Skrev " << f.string() << "\n";
+  std::cout << HiddenLine(report::CountNumbers(document));
+  return Ok();
+}
+
+// Writes the municipality reports and says how it went; false when one failed.
+bool WriteMunicipalityReports(const report::ReportInputs& inputs, const ReportArguments& args,
+                              const std::vector<report::ReportFormat>& formats,
+                              std::chrono::steady_clock::time_point started) {
+  const std::vector<int> municipalities =
+      args.all ? report::MunicipalitiesWithData(inputs) : args.municipalities;
+  report::MunicipalityBatch batch;
+  batch.municipalities = municipalities;
+  batch.dir = args.out;
+  batch.formats = formats;
+  batch.threads = args.threads;
+  ProgressLine progress("Kommunerapporter");
+  batch.progress = [&](std::size_t done, std::size_t total) {
+    // A fixed phase: the bar (or a line per tenth in a log) shows how far.
+    progress.Update(fmt::format("{} kommuner", total),
+                    static_cast<double>(done) / static_cast<double>(total));
+  };
+  const auto result = report::WriteMunicipalityReports(inputs, batch);
+  progress.Finish();
+  for (const auto& e : result.errors) std::cerr << "samkart: " << e << "\n";
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (municipalities.size() == 1) {
+    for (const auto& f : result.files) std::cout << "Skrev " << f.string() << "\n";
+  } else {
+    std::vector<double> each = result.seconds;
+    std::sort(each.begin(), each.end());
+    const double median = each.empty() ? 0 : each[each.size() / 2];
+    std::cout << fmt::format(
+        "{} kommunerapporter ({} filer) skrevet til {} på {:.1f} s (median {:.2f} s per "
+        "kommune)\n",
+        result.seconds.size(), result.files.size(), args.out, seconds, median);
+  }
+  std::cout << HiddenLine(result.numbers);
+  return result.errors.empty();
+}
+
+void RunReport(Context& context, const ReportArguments& args) {
+  auto fail = [&](const std::string& message) {
+    std::cerr << "samkart: " << message << "\n";
+    context.exit_code = 1;
+  };
+  auto parsed_formats = report::ParseReportFormats(args.formats);
+  if (!parsed_formats.ok()) return fail(parsed_formats.error().message);
+  if (args.kind == "municipality" && args.municipalities.empty() && !args.all) {
+    return fail("velg --municipality NR eller --all");
+  }
+  if (args.kind == "national" && (!args.municipalities.empty() || args.all)) {
+    return fail("--municipality og --all gjelder bare kommunerapporter");
+  }
+  const auto in = context.LoadInstrumentOrReport();
+  if (!in) return;
+  auto store = context.OpenStoreOrReport();
+  if (!store) return;
+  auto data = analysis::LoadDataset(**store, *in);
+  if (!data.ok()) return fail(data.error().message);
+  if (data->rows == 0) return fail("databasen har ingen svar; importer data først");
+  auto invited = (*store)->InvitedCounts();
+  if (!invited.ok()) return fail(invited.error().message);
+
+  report::ReportInputs inputs;
+  inputs.data = &*data;
+  inputs.instrument = &*in;
+  inputs.invited = std::move(*invited);
+  inputs.rules = {args.min_n, args.small_count};
+  inputs.source = (*store)->Describe();
+  inputs.generated_on = Today();
+  inputs = report::WithPublication(std::move(inputs));
+  ProtectAll(inputs, args.threads);
+
+  const auto started = std::chrono::steady_clock::now();
+  if (args.kind == "national") {
+    if (auto written = WriteNationalReport(inputs, args, *parsed_formats); !written.ok()) {
+      return fail(written.error().message);
+    }
+    return;
+  }
+  if (!WriteMunicipalityReports(inputs, args, *parsed_formats, started)) context.exit_code = 1;
+}
+
 }  // namespace
 
 void AddReportCommand(CLI::App& app, Context& context) {
   auto* command = app.add_subcommand(
       "report", "Lag den nasjonale rapporten eller kommunerapporter (HTML, PDF, XLSX)");
-  static std::string kind;
-  static std::vector<int> municipalities;
-  static bool all = false;
-  static std::string formats = "html,pdf,xlsx";
-  static std::string out = "rapporter";
-  static std::size_t min_n = analysis::kDefaultMinN;
-  static std::optional<std::size_t> small_count;
-  static unsigned threads = 0;
-  command->add_option("type", kind, "national eller municipality")
-      ->required()
-      ->check(CLI::IsMember({"national", "municipality"}))
-      ->type_name("national|municipality");
-  auto* one = command->add_option("--municipality", municipalities, "Kommunenummer (kan gjentas)")
-                  ->type_name("NR");
-  command->add_flag("--all", all, "Alle kommuner med svar i databasen")->excludes(one);
-  command->add_option("--format", formats, "Formater, kommaseparert (standard: html,pdf,xlsx)")
-      ->type_name("html,pdf,xlsx");
-  command->add_option("--out", out, "Mappe rapportene skrives til (standard: rapporter)")
-      ->type_name("MAPPE");
-  command->add_option("--min-n", min_n, "Publiseringsregel: minste N per gruppe")
-      ->check(CLI::Range(1, 1000))
-      ->type_name("N");
-  command
-      ->add_option("--small-count", small_count,
-                   "Publiseringsregel: skjul også når antall eller resten er høyst dette")
-      ->type_name("T");
-  command->add_option("--threads", threads, "Tråder for --all (standard: én per kjerne)")
-      ->type_name("N");
-  command->callback([&context] {
-    auto fail = [&](const std::string& message) {
-      std::cerr << "samkart: " << message << "\n";
-      context.exit_code = 1;
-    };
-    auto parsed_formats = report::ParseReportFormats(formats);
-    if (!parsed_formats.ok()) return fail(parsed_formats.error().message);
-    if (kind == "municipality" && municipalities.empty() && !all) {
-      return fail("velg --municipality NR eller --all");
-    }
-    if (kind == "national" && (!municipalities.empty() || all)) {
-      return fail("--municipality og --all gjelder bare kommunerapporter");
-    }
-    const auto in = context.LoadInstrumentOrReport();
-    if (!in) return;
-    auto store = context.OpenStoreOrReport();
-    if (!store) return;
-    auto data = analysis::LoadDataset(**store, *in);
-    if (!data.ok()) return fail(data.error().message);
-    if (data->rows == 0) return fail("databasen har ingen svar; importer data først");
-    auto invited = (*store)->InvitedCounts();
-    if (!invited.ok()) return fail(invited.error().message);
-
-    report::ReportInputs inputs;
-    inputs.data = &*data;
-    inputs.instrument = &*in;
-    inputs.invited = std::move(*invited);
-    inputs.rules = {min_n, small_count};
-    inputs.source = (*store)->Describe();
-    inputs.generated_on = Today();
-    inputs = report::WithPublication(std::move(inputs));
-    {
-      // Every family protected up front, on every core: the reports then
-      // only read the patterns (from the cache when the data are unchanged).
-      ProgressLine protecting("Publiseringsregler");
-      inputs.publication->ProtectAll(threads, [&](std::size_t done, std::size_t total) {
-        protecting.Update(fmt::format("{} familier", total),
-                          static_cast<double>(done) / static_cast<double>(total));
-      });
-    }
-
-    const auto started = std::chrono::steady_clock::now();
-    if (kind == "national") {
-      auto document = report::BuildNationalReport(inputs);
-      if (!document.ok()) return fail(document.error().message);
-      auto files = report::WriteReportFiles(*document, out, "nasjonal_rapport", *parsed_formats);
-      if (!files.ok()) return fail(files.error().message);
-      for (const auto& f : *files) std::cout << "Skrev " << f.string() << "\n";
-      std::cout << HiddenLine(report::CountNumbers(*document));
-      return;
-    }
-
-    if (all) municipalities = report::MunicipalitiesWithData(inputs);
-    report::MunicipalityBatch batch;
-    batch.municipalities = municipalities;
-    batch.dir = out;
-    batch.formats = *parsed_formats;
-    batch.threads = threads;
-    ProgressLine progress("Kommunerapporter");
-    batch.progress = [&](std::size_t done, std::size_t total) {
-      // A fixed phase: the bar (or a line per tenth in a log) shows how far.
-      progress.Update(fmt::format("{} kommuner", total),
-                      static_cast<double>(done) / static_cast<double>(total));
-    };
-    const auto result = report::WriteMunicipalityReports(inputs, batch);
-    progress.Finish();
-    for (const auto& e : result.errors) std::cerr << "samkart: " << e << "\n";
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    if (municipalities.size() == 1) {
-      for (const auto& f : result.files) std::cout << "Skrev " << f.string() << "\n";
-    } else {
-      std::vector<double> each = result.seconds;
-      std::sort(each.begin(), each.end());
-      const double median = each.empty() ? 0 : each[each.size() / 2];
-      std::cout << fmt::format(
-          "{} kommunerapporter ({} filer) skrevet til {} på {:.1f} s (median {:.2f} s per "
-          "kommune)\n",
-          result.seconds.size(), result.files.size(), out, seconds, median);
-    }
-    std::cout << HiddenLine(result.numbers);
-    if (!result.errors.empty()) context.exit_code = 1;
-  });
+  static ReportArguments arguments;
+  DeclareReportOptions(*command, arguments);
+  command->callback([&context] { RunReport(context, arguments); });
 }
 
 }  // namespace samkart::cli

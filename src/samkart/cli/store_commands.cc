@@ -238,9 +238,59 @@ void RunRounds(Context& context, std::optional<int64_t> report) {
                            (*store)->Describe());
 }
 
-}  // namespace
+void RunExport(Context& context, const std::string& format, const std::string& out) {
+  const auto instrument = context.LoadInstrumentOrReport();
+  if (!instrument) return;
+  auto store = context.OpenStoreOrReport();
+  if (!store) return;
+  auto rows = exporting::ExportHarmonised(
+      **store, *instrument, format == "csv" ? io::ExportFormat::kCsvUtf8 : io::ExportFormat::kSav,
+      out);
+  if (!rows.ok()) {
+    std::cerr << "samkart: " << rows.error().message << "\n";
+    context.exit_code = 1;
+    return;
+  }
+  std::cout << fmt::format("Skrev {} respondenter til {}\n", *rows, out);
+}
 
-void AddStoreCommands(CLI::App& app, Context& context) {
+// Deletes what the target names, or only says what it would delete.
+void RunDelete(Context& context, const store::DeletionTarget& target, bool confirmed) {
+  auto store = context.OpenStoreOrReport();
+  if (!store) return;
+  const std::string what =
+      target.kind == store::DeletionTarget::Kind::kBatch
+          ? fmt::format("import {}", target.batch_id)
+          : fmt::format("runden til kommune {} i {}", target.municipality, target.year);
+  auto removed = (*store)->DeleteData(target, confirmed);
+  if (!removed.ok()) {
+    std::cerr << "samkart: " << removed.error().message << "\n";
+    context.exit_code = 1;
+    return;
+  }
+  const std::string described = store::DescribeRemoval(*removed);
+  if (described == "ingenting") {
+    std::cerr << fmt::format("samkart: fant ingenting å slette for {}\n", what);
+    context.exit_code = 1;
+    return;
+  }
+  if (!confirmed) {
+    std::cout << fmt::format(
+        "Ville slette {}: {}. Ingenting er slettet; kjør igjen med --bekreft for å slette.\n", what,
+        described);
+    return;
+  }
+  if (auto audited =
+          (*store)->AppendAudit({0, "", "(kommandolinjen)", "delete", what + ": " + described});
+      !audited.ok()) {
+    std::cerr << "samkart: slettet, men revisjonsloggen kunne ikke skrives: "
+              << audited.error().message << "\n";
+    context.exit_code = 1;
+  }
+  std::cout << fmt::format("Slettet {}: {}.\n", what, described);
+}
+
+void AddImportCommand(CLI::App& app, Context& context) {
   auto* import_command =
       app.add_subcommand("import",
                          "Importer eksportfiler (CSV, XLSX, SPSS, Stata), kommuneregister "
@@ -281,13 +331,17 @@ void AddStoreCommands(CLI::App& app, Context& context) {
       ->add_option("--report-dir", args.report_dir, "Skriv hele importrapporten for hver fil hit")
       ->type_name("MAPPE");
   import_command->callback([&context] { RunImport(context, args); });
+}
 
+void AddRoundsCommand(CLI::App& app, Context& context) {
   auto* rounds = app.add_subcommand("rounds", "Vis rundene (kommune, år, runde) i databasen");
   static std::optional<int64_t> report;
   rounds->add_option("--report", report, "Vis hele importrapporten for import NUMMER")
       ->type_name("NUMMER");
   rounds->callback([&context] { RunRounds(context, report); });
+}
 
+void AddExportCommand(CLI::App& app, Context& context) {
   auto* export_command = app.add_subcommand(
       "export", "Skriv de harmoniserte dataene med verdietiketter (for SPSS eller R)");
   static std::string format = "sav";
@@ -296,23 +350,10 @@ void AddStoreCommands(CLI::App& app, Context& context) {
       ->check(CLI::IsMember({"csv", "sav"}))
       ->type_name("csv|sav");
   export_command->add_option("--out", out, "Filen som skrives")->required()->type_name("FIL");
-  export_command->callback([&context] {
-    const auto instrument = context.LoadInstrumentOrReport();
-    if (!instrument) return;
-    auto store = context.OpenStoreOrReport();
-    if (!store) return;
-    auto rows = exporting::ExportHarmonised(
-        **store, *instrument, format == "csv" ? io::ExportFormat::kCsvUtf8 : io::ExportFormat::kSav,
-        out);
-    if (!rows.ok()) {
-      std::cerr << "samkart: " << rows.error().message << "\n";
-      context.exit_code = 1;
-      return;
-    }
-    std::cout << fmt::format("Skrev {} respondenter til {}\n", *rows, out);
-  });
+  export_command->callback([&context] { RunExport(context, format, out); });
+}
 
-  // --- delete ---
+void AddDeleteCommand(CLI::App& app, Context& context) {
   auto* remove = app.add_subcommand(
       "delete",
       "Slett data for godt: en import (feilimport) eller alt fra en kommunes runde "
@@ -334,53 +375,28 @@ void AddStoreCommands(CLI::App& app, Context& context) {
       "påbegynte og innsendte svar, og antall inviterte");
   remove_round->add_option("kommune", municipality, "Kommunenummer")->required()->type_name("NR");
   remove_round->add_option("år", year, "Året")->required()->type_name("ÅR");
-  const auto run = [&context](store::DeletionTarget target) {
-    auto store = context.OpenStoreOrReport();
-    if (!store) return;
-    const std::string what =
-        target.kind == store::DeletionTarget::Kind::kBatch
-            ? fmt::format("import {}", target.batch_id)
-            : fmt::format("runden til kommune {} i {}", target.municipality, target.year);
-    auto removed = (*store)->DeleteData(target, confirmed);
-    if (!removed.ok()) {
-      std::cerr << "samkart: " << removed.error().message << "\n";
-      context.exit_code = 1;
-      return;
-    }
-    const std::string described = store::DescribeRemoval(*removed);
-    if (described == "ingenting") {
-      std::cerr << fmt::format("samkart: fant ingenting å slette for {}\n", what);
-      context.exit_code = 1;
-      return;
-    }
-    if (!confirmed) {
-      std::cout << fmt::format(
-          "Ville slette {}: {}. Ingenting er slettet; kjør igjen med --bekreft for å slette.\n",
-          what, described);
-      return;
-    }
-    if (auto audited =
-            (*store)->AppendAudit({0, "", "(kommandolinjen)", "delete", what + ": " + described});
-        !audited.ok()) {
-      std::cerr << "samkart: slettet, men revisjonsloggen kunne ikke skrives: "
-                << audited.error().message << "\n";
-      context.exit_code = 1;
-    }
-    std::cout << fmt::format("Slettet {}: {}.\n", what, described);
-  };
-  remove_batch->callback([run] {
+  remove_batch->callback([&context] {
     store::DeletionTarget target;
     target.kind = store::DeletionTarget::Kind::kBatch;
     target.batch_id = batch_id;
-    run(target);
+    RunDelete(context, target, confirmed);
   });
-  remove_round->callback([run] {
+  remove_round->callback([&context] {
     store::DeletionTarget target;
     target.kind = store::DeletionTarget::Kind::kRound;
     target.municipality = municipality;
     target.year = year;
-    run(target);
+    RunDelete(context, target, confirmed);
   });
+}
+
+}  // namespace
+
+void AddStoreCommands(CLI::App& app, Context& context) {
+  AddImportCommand(app, context);
+  AddRoundsCommand(app, context);
+  AddExportCommand(app, context);
+  AddDeleteCommand(app, context);
 }
 
 }  // namespace samkart::cli

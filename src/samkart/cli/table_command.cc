@@ -75,155 +75,183 @@ Result<analysis::Filter> ParseFilter(const instrument::Instrument& in, const std
   return filter;
 }
 
+struct TableArguments {
+  std::string indicator;
+  std::string by;
+  std::vector<std::string> where;
+  std::string compare = "none";
+  std::string format = "text";
+  std::string out;
+  bool distribution = false;
+  std::size_t min_n = analysis::kDefaultMinN;
+  std::optional<std::size_t> small_count;
+  bool matrix = false;
+  bool internal = false;
+};
+
+void DeclareTableOptions(CLI::App& command, TableArguments& args) {
+  command.add_option("indikator", args.indicator, "Familie eller familie.delspørsmål")
+      ->required()
+      ->type_name("FAMILIE[.DEL]");
+  command.add_option("--by", args.by, "Inndeling: én eller to variabler (service, size_group, …)")
+      ->type_name("VAR[,VAR]");
+  command
+      .add_option("--where", args.where,
+                  "Filter, for eksempel service=barnehage eller year=2019..2021")
+      ->type_name("VAR=VERDI");
+  command
+      .add_option("--compare", args.compare,
+                  "Sammenlign med resten av landet, resten av størrelsesgruppen eller "
+                  "0-punktsmålingen")
+      ->check(CLI::IsMember({"none", "nation", "size-group", "baseline"}))
+      ->type_name("nation|size-group|baseline");
+  command.add_option("--format", args.format, "Utdata")
+      ->check(CLI::IsMember({"text", "csv", "json", "xlsx"}))
+      ->type_name("text|csv|json|xlsx");
+  command.add_option("--out", args.out, "Skriv til fil (påkrevd for xlsx)")->type_name("FIL");
+  command.add_flag("--distribution", args.distribution, "Hele fordelingen i stedet for andelen");
+  command.add_flag("--matrix", args.matrix,
+                   "Samarbeidsfamilien: vis matrisen tjeneste × tjeneste i begge retninger");
+  command.add_option("--min-n", args.min_n, "Publiseringsregel: minste N per celle")
+      ->check(CLI::Range(1, 1000))
+      ->type_name("N");
+  command
+      .add_option("--small-count", args.small_count,
+                  "Publiseringsregel: skjul også når antall eller resten er høyst dette")
+      ->type_name("T");
+  command.add_flag("--internt", args.internal,
+                   "Intern modus: alle celler, også de publiseringsreglene skjuler, og alle "
+                   "avgrensninger; hver utskrift merkes «" +
+                       std::string(present::kInternalMark) + "»");
+}
+
+// The request the arguments describe, or the message to report.
+Result<analysis::TableRequest> BuildTableRequest(const instrument::Instrument& in,
+                                                 const TableArguments& args) {
+  analysis::TableRequest request;
+  const auto dot = args.indicator.find('.');
+  request.family = args.indicator.substr(0, dot);
+  if (dot != std::string::npos) request.item = args.indicator.substr(dot + 1);
+  for (const auto& name : text::Split(args.by, ',')) {
+    if (text::Trim(name).empty()) continue;
+    const auto variable = analysis::ParseVariable(std::string(text::Trim(name)));
+    if (!variable) return Error{fmt::format("ukjent variabel «{}» i --by", name)};
+    request.by.push_back(*variable);
+  }
+  for (const auto& w : args.where) {
+    SAMKART_ASSIGN_OR_RETURN(auto filter, ParseFilter(in, w));
+    request.where.push_back(filter);
+  }
+  request.compare = args.compare == "nation"       ? analysis::Comparison::kNation
+                    : args.compare == "size-group" ? analysis::Comparison::kSizeGroup
+                    : args.compare == "baseline"   ? analysis::Comparison::kBaseline
+                                                   : analysis::Comparison::kNone;
+  request.distribution = args.distribution;
+  if (args.format == "xlsx" && args.out.empty()) return Error{"--format xlsx krever --out FIL"};
+  // Published tables are one round set at a time; the baseline rounds
+  // unless the user chose (a baseline comparison chooses itself).
+  const bool round_chosen = std::any_of(
+      request.where.begin(), request.where.end(),
+      [](const analysis::Filter& f) { return f.variable == analysis::Variable::kRoundType; });
+  if (!args.internal && !round_chosen && request.compare != analysis::Comparison::kBaseline) {
+    request.where.push_back({analysis::Variable::kRoundType,
+                             {in.round_types.empty() ? 1 : in.round_types[0].code},
+                             std::nullopt});
+  }
+  return request;
+}
+
+// The cooperation matrix as text or CSV (--matrix).
+Result<std::string> FormatMatrix(const analysis::Dataset& data, const instrument::Instrument& in,
+                                 const analysis::TableRequest& request,
+                                 analysis::Publication& publication, const TableArguments& args) {
+  if (args.internal) return Error{"--matrix finnes bare i publisert modus"};
+  SAMKART_ASSIGN_OR_RETURN(const auto cooperation, analysis::ComputeCooperationMatrix(
+                                                       data, in, request.where, publication));
+  if (args.format != "text" && args.format != "csv") return Error{"--matrix gir text eller csv"};
+  if (args.format == "text") return analysis::FormatCooperationText(cooperation, in);
+  std::string text =
+      "vurderer,vurderes,n,antall,andel,ki_nedre,ki_ovre,skjult,motsatt_andel,"
+      "forskjell_pp\n";
+  for (const auto& p : cooperation.pairs) {
+    const auto& c = p.rating;
+    text +=
+        fmt::format("{},{},{},{},{},{},{},{},{},{}\n", p.rater, p.rated, c.n, c.count, c.share,
+                    c.interval.low, c.interval.high, c.suppressed ? 1 : 0,
+                    p.reverse && !p.reverse->suppressed ? fmt::format("{}", p.reverse->share) : "",
+                    p.asymmetry_pp ? fmt::format("{}", *p.asymmetry_pp) : "");
+  }
+  return text;
+}
+
+// Writes the table in the chosen format, to --out or standard output.
+Status WriteTable(const analysis::Table& result, const analysis::Dataset& data,
+                  const instrument::Instrument& in, const TableArguments& args) {
+  if (args.format == "xlsx") {
+    io::ExportTable export_table = present::ToExportTable(result, data, in);
+    if (args.internal) present::MarkInternal(export_table);
+    SAMKART_TRY(io::WriteExport(export_table, io::ExportFormat::kXlsx, args.out));
+    std::cout << fmt::format("Skrev {}\n", args.out);
+    return Ok();
+  }
+  std::string text = args.format == "csv"    ? present::FormatTableCsv(result, data, in)
+                     : args.format == "json" ? present::FormatTableJson(result, data, in)
+                                             : present::FormatTableText(result, data, in);
+  if (args.internal) text = present::MarkInternal(text, args.format);
+  if (args.out.empty()) {
+    std::cout << text;
+    return Ok();
+  }
+  SAMKART_TRY(io::WriteTextFile(args.out, text));
+  return Ok();
+}
+
+void RunTable(Context& context, const TableArguments& args) {
+  auto fail = [&](const std::string& message) {
+    std::cerr << "samkart: " << message << "\n";
+    context.exit_code = 1;
+  };
+  const auto in = context.LoadInstrumentOrReport();
+  if (!in) return;
+  auto request = BuildTableRequest(*in, args);
+  if (!request.ok()) return fail(request.error().message);
+
+  auto store = context.OpenStoreOrReport();
+  if (!store) return;
+  auto data = analysis::LoadDataset(**store, *in);
+  if (!data.ok()) return fail(data.error().message);
+  analysis::Publication publication(*data, *in, {args.min_n, args.small_count});
+  if (!args.internal) {
+    if (auto why = publication.NotPublishable(request->where, request->by)) {
+      return fail(*why + " (--internt viser alt, merket som internt)");
+    }
+  }
+  if (args.matrix) {
+    auto text = FormatMatrix(*data, *in, *request, publication, args);
+    if (!text.ok()) return fail(text.error().message);
+    std::cout << *text;
+    return;
+  }
+  auto table = analysis::ComputeTable(*data, *in, *request);
+  if (!table.ok()) return fail(table.error().message);
+  std::vector<analysis::Table> tables = {std::move(table.value())};
+  if (!args.internal) {
+    auto applied = publication.Apply(tables);
+    if (!applied.ok()) return fail(applied.error().message + " (--internt viser alt)");
+  }
+  if (auto written = WriteTable(tables[0], *data, *in, args); !written.ok()) {
+    return fail(written.error().message);
+  }
+}
+
 }  // namespace
 
 void AddTableCommand(CLI::App& app, Context& context) {
   auto* command = app.add_subcommand(
       "table", "Regn ut en indikator (andel med 95 % konfidensintervall) for en spørsmålsfamilie");
-  static std::string indicator;
-  static std::string by;
-  static std::vector<std::string> where;
-  static std::string compare = "none";
-  static std::string format = "text";
-  static std::string out;
-  static bool distribution = false;
-  static std::size_t min_n = analysis::kDefaultMinN;
-  static std::optional<std::size_t> small_count;
-  static bool matrix = false;
-  static bool internal = false;
-  command->add_option("indikator", indicator, "Familie eller familie.delspørsmål")
-      ->required()
-      ->type_name("FAMILIE[.DEL]");
-  command->add_option("--by", by, "Inndeling: én eller to variabler (service, size_group, …)")
-      ->type_name("VAR[,VAR]");
-  command
-      ->add_option("--where", where, "Filter, for eksempel service=barnehage eller year=2019..2021")
-      ->type_name("VAR=VERDI");
-  command
-      ->add_option("--compare", compare,
-                   "Sammenlign med resten av landet, resten av størrelsesgruppen eller "
-                   "0-punktsmålingen")
-      ->check(CLI::IsMember({"none", "nation", "size-group", "baseline"}))
-      ->type_name("nation|size-group|baseline");
-  command->add_option("--format", format, "Utdata")
-      ->check(CLI::IsMember({"text", "csv", "json", "xlsx"}))
-      ->type_name("text|csv|json|xlsx");
-  command->add_option("--out", out, "Skriv til fil (påkrevd for xlsx)")->type_name("FIL");
-  command->add_flag("--distribution", distribution, "Hele fordelingen i stedet for andelen");
-  command->add_flag("--matrix", matrix,
-                    "Samarbeidsfamilien: vis matrisen tjeneste × tjeneste i begge retninger");
-  command->add_option("--min-n", min_n, "Publiseringsregel: minste N per celle")
-      ->check(CLI::Range(1, 1000))
-      ->type_name("N");
-  command
-      ->add_option("--small-count", small_count,
-                   "Publiseringsregel: skjul også når antall eller resten er høyst dette")
-      ->type_name("T");
-  command->add_flag("--internt", internal,
-                    "Intern modus: alle celler, også de publiseringsreglene skjuler, og alle "
-                    "avgrensninger; hver utskrift merkes «" +
-                        std::string(present::kInternalMark) + "»");
-  command->callback([&context] {
-    auto fail = [&](const std::string& message) {
-      std::cerr << "samkart: " << message << "\n";
-      context.exit_code = 1;
-    };
-    const auto in = context.LoadInstrumentOrReport();
-    if (!in) return;
-    analysis::TableRequest request;
-    const auto dot = indicator.find('.');
-    request.family = indicator.substr(0, dot);
-    if (dot != std::string::npos) request.item = indicator.substr(dot + 1);
-    for (const auto& name : text::Split(by, ',')) {
-      if (text::Trim(name).empty()) continue;
-      const auto variable = analysis::ParseVariable(std::string(text::Trim(name)));
-      if (!variable) return fail(fmt::format("ukjent variabel «{}» i --by", name));
-      request.by.push_back(*variable);
-    }
-    for (const auto& w : where) {
-      auto filter = ParseFilter(*in, w);
-      if (!filter.ok()) return fail(filter.error().message);
-      request.where.push_back(*filter);
-    }
-    request.compare = compare == "nation"       ? analysis::Comparison::kNation
-                      : compare == "size-group" ? analysis::Comparison::kSizeGroup
-                      : compare == "baseline"   ? analysis::Comparison::kBaseline
-                                                : analysis::Comparison::kNone;
-    request.distribution = distribution;
-    if (format == "xlsx" && out.empty()) return fail("--format xlsx krever --out FIL");
-    // Published tables are one round set at a time; the baseline rounds
-    // unless the user chose (a baseline comparison chooses itself).
-    const bool round_chosen = std::any_of(
-        request.where.begin(), request.where.end(),
-        [](const analysis::Filter& f) { return f.variable == analysis::Variable::kRoundType; });
-    if (!internal && !round_chosen && request.compare != analysis::Comparison::kBaseline) {
-      request.where.push_back({analysis::Variable::kRoundType,
-                               {in->round_types.empty() ? 1 : in->round_types[0].code},
-                               std::nullopt});
-    }
-
-    auto store = context.OpenStoreOrReport();
-    if (!store) return;
-    auto data = analysis::LoadDataset(**store, *in);
-    if (!data.ok()) return fail(data.error().message);
-    analysis::Publication publication(*data, *in, {min_n, small_count});
-    if (!internal) {
-      if (auto why = publication.NotPublishable(request.where, request.by)) {
-        return fail(*why + " (--internt viser alt, merket som internt)");
-      }
-    }
-    if (matrix) {
-      if (internal) return fail("--matrix finnes bare i publisert modus");
-      auto cooperation = analysis::ComputeCooperationMatrix(*data, *in, request.where, publication);
-      if (!cooperation.ok()) return fail(cooperation.error().message);
-      if (format != "text" && format != "csv") return fail("--matrix gir text eller csv");
-      std::string text;
-      if (format == "text") {
-        text = analysis::FormatCooperationText(*cooperation, *in);
-      } else {
-        text =
-            "vurderer,vurderes,n,antall,andel,ki_nedre,ki_ovre,skjult,motsatt_andel,"
-            "forskjell_pp\n";
-        for (const auto& p : cooperation->pairs) {
-          const auto& c = p.rating;
-          text += fmt::format(
-              "{},{},{},{},{},{},{},{},{},{}\n", p.rater, p.rated, c.n, c.count, c.share,
-              c.interval.low, c.interval.high, c.suppressed ? 1 : 0,
-              p.reverse && !p.reverse->suppressed ? fmt::format("{}", p.reverse->share) : "",
-              p.asymmetry_pp ? fmt::format("{}", *p.asymmetry_pp) : "");
-        }
-      }
-      std::cout << text;
-      return;
-    }
-    auto table = analysis::ComputeTable(*data, *in, request);
-    if (!table.ok()) return fail(table.error().message);
-    std::vector<analysis::Table> tables = {std::move(table.value())};
-    if (!internal) {
-      auto applied = publication.Apply(tables);
-      if (!applied.ok()) return fail(applied.error().message + " (--internt viser alt)");
-    }
-    const analysis::Table& result = tables[0];
-
-    if (format == "xlsx") {
-      io::ExportTable export_table = present::ToExportTable(result, *data, *in);
-      if (internal) present::MarkInternal(export_table);
-      auto written = io::WriteExport(export_table, io::ExportFormat::kXlsx, out);
-      if (!written.ok()) return fail(written.error().message);
-      std::cout << fmt::format("Skrev {}\n", out);
-      return;
-    }
-    std::string text = format == "csv"    ? present::FormatTableCsv(result, *data, *in)
-                       : format == "json" ? present::FormatTableJson(result, *data, *in)
-                                          : present::FormatTableText(result, *data, *in);
-    if (internal) text = present::MarkInternal(text, format);
-    if (out.empty()) {
-      std::cout << text;
-    } else {
-      auto written = io::WriteTextFile(out, text);
-      if (!written.ok()) return fail(written.error().message);
-    }
-  });
+  static TableArguments arguments;
+  DeclareTableOptions(*command, arguments);
+  command->callback([&context] { RunTable(context, arguments); });
 }
 
 }  // namespace samkart::cli

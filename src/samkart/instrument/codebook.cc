@@ -185,40 +185,37 @@ std::string DescribeDenominator(const Instrument& instrument, const Family& fami
   return text::Join(sentences, " ");
 }
 
-std::vector<DocBlock> BuildCodebook(const Instrument& instrument, const CodebookOptions& options) {
-  std::vector<DocBlock> out;
-  const Generation* current = instrument.CurrentGeneration();
-  if (options.only_family.empty()) {
-    out.push_back(Heading(1, "Kodebok for BTI/BTS-kartleggingen"));
-    out.push_back(Paragraph(fmt::format(
-        "Kodeboken beskriver det harmoniserte spørreskjemaet i kompetansekartleggingen om tidlig "
-        "innsats "
-        "(BTI/BTS): spørsmålsfamiliene i samme rekkefølge som den nasjonale rapporten, "
-        "svarskalaene, "
-        "hvilke svar som utgjør den rapporterte andelen, hvem som er med i nevneren, "
-        "bakgrunnsvariablene "
-        "og nøklene som oversetter hver av de {} skjemagenerasjonene til det harmoniserte "
-        "skjemaet. "
-        "Gjeldende skjema er {}. Kodeboken er laget automatisk fra instrumentfilene.",
-        instrument.generations.size(),
-        current != nullptr ? fmt::format("generasjon {} (fra {})", current->id, current->first_year)
-                           : "ikke angitt")));
-    DocBlock overview =
-        Table({"Nr", "Familie", "Id", "Rapportdel", "Type", "Spørsmål", "Rapportert andel"});
-    for (const Family& f : instrument.families) {
-      overview.rows.push_back({std::to_string(f.order), f.title, f.id, f.section, TypeName(f.type),
-                               std::to_string(f.items.size()),
-                               DescribeReportedShare(instrument, f)});
-    }
-    out.push_back(Heading(2, "Oversikt"));
-    out.push_back(std::move(overview));
-  }
-  for (const Family& family : instrument.families) {
-    if (!options.only_family.empty() && family.id != options.only_family) continue;
-    AddFamily(instrument, family, out);
-  }
-  if (!options.only_family.empty()) return out;
+namespace {
 
+// The title, what the codebook covers and an overview of the families.
+void AddIntroduction(const Instrument& instrument, std::vector<DocBlock>& out) {
+  const Generation* current = instrument.CurrentGeneration();
+  out.push_back(Heading(1, "Kodebok for BTI/BTS-kartleggingen"));
+  out.push_back(Paragraph(fmt::format(
+      "Kodeboken beskriver det harmoniserte spørreskjemaet i kompetansekartleggingen om tidlig "
+      "innsats "
+      "(BTI/BTS): spørsmålsfamiliene i samme rekkefølge som den nasjonale rapporten, "
+      "svarskalaene, "
+      "hvilke svar som utgjør den rapporterte andelen, hvem som er med i nevneren, "
+      "bakgrunnsvariablene "
+      "og nøklene som oversetter hver av de {} skjemagenerasjonene til det harmoniserte "
+      "skjemaet. "
+      "Gjeldende skjema er {}. Kodeboken er laget automatisk fra instrumentfilene.",
+      instrument.generations.size(),
+      current != nullptr ? fmt::format("generasjon {} (fra {})", current->id, current->first_year)
+                         : "ikke angitt")));
+  DocBlock overview =
+      Table({"Nr", "Familie", "Id", "Rapportdel", "Type", "Spørsmål", "Rapportert andel"});
+  for (const Family& f : instrument.families) {
+    overview.rows.push_back({std::to_string(f.order), f.title, f.id, f.section, TypeName(f.type),
+                             std::to_string(f.items.size()), DescribeReportedShare(instrument, f)});
+  }
+  out.push_back(Heading(2, "Oversikt"));
+  out.push_back(std::move(overview));
+}
+
+// The background variables every answer carries, with their codes.
+void AddBackground(const Instrument& instrument, std::vector<DocBlock>& out) {
   out.push_back(Heading(2, "Bakgrunnsvariabler"));
   out.push_back(Paragraph(
       "Hver besvarelse har kommunenummer, kommunestørrelse, KORUS-region, årstall, tjenestested, "
@@ -271,7 +268,9 @@ std::vector<DocBlock> BuildCodebook(const Instrument& instrument, const Codebook
     regions.rows.push_back({"round_type", std::to_string(c.code), c.key, c.label});
   }
   out.push_back(std::move(regions));
+}
 
+void AddGenerations(const Instrument& instrument, std::vector<DocBlock>& out) {
   out.push_back(Heading(2, "Skjemagenerasjoner"));
   DocBlock generations =
       Table({"Generasjon", "Navn", "År", "Familier", "Kildevariabler", "Beskrivelse"});
@@ -282,7 +281,10 @@ std::vector<DocBlock> BuildCodebook(const Instrument& instrument, const Codebook
          std::to_string(cw != nullptr ? cw->variables.size() : 0), g.description});
   }
   out.push_back(std::move(generations));
-  if (!options.include_crosswalks) return out;
+}
+
+// Each generation's crosswalk, variable by variable.
+void AddCrosswalks(const Instrument& instrument, std::vector<DocBlock>& out) {
   for (const Generation& g : instrument.generations) {
     const Crosswalk* cw = instrument.FindCrosswalk(g.id);
     if (cw == nullptr) continue;
@@ -296,6 +298,21 @@ std::vector<DocBlock> BuildCodebook(const Instrument& instrument, const Codebook
     }
     out.push_back(std::move(table));
   }
+}
+
+}  // namespace
+
+std::vector<DocBlock> BuildCodebook(const Instrument& instrument, const CodebookOptions& options) {
+  std::vector<DocBlock> out;
+  if (options.only_family.empty()) AddIntroduction(instrument, out);
+  for (const Family& family : instrument.families) {
+    if (!options.only_family.empty() && family.id != options.only_family) continue;
+    AddFamily(instrument, family, out);
+  }
+  if (!options.only_family.empty()) return out;
+  AddBackground(instrument, out);
+  AddGenerations(instrument, out);
+  if (options.include_crosswalks) AddCrosswalks(instrument, out);
   return out;
 }
 

@@ -463,6 +463,100 @@ class Loader {
     return codes;
   }
 
+  void ReadPolarityAndType(Family& family, const Table::Row& row, Fields& f) {
+    const std::string polarity = row.Get("polarity");
+    if (polarity.empty() || polarity == "higher_is_better") {
+      family.polarity = Polarity::kHigherIsBetter;
+    } else if (polarity == "higher_is_worse") {
+      family.polarity = Polarity::kHigherIsWorse;
+    } else if (polarity == "descriptive") {
+      family.polarity = Polarity::kDescriptive;
+    } else {
+      f.Report(row, fmt::format("«polarity» = «{}»: skal være higher_is_better, "
+                                "higher_is_worse eller descriptive",
+                                polarity));
+    }
+    const std::string type = row.Get("type");
+    if (type == "rating") {
+      family.type = FamilyType::kRating;
+    } else if (type == "single_choice") {
+      family.type = FamilyType::kSingleChoice;
+    } else if (type == "multiple_choice") {
+      family.type = FamilyType::kMultipleChoice;
+    } else {
+      f.Report(row,
+               fmt::format("«type» = «{}»: skal være rating, single_choice eller multiple_choice",
+                           type));
+    }
+  }
+
+  // The scale, the categories the reported share counts and how «Vet ikke» counts.
+  void ReadScaleAndShare(Family& family, const Table::Row& row, Fields& f) {
+    family.scale = f.Required(row, "scale");
+    const Scale* scale = instrument_.FindScale(family.scale);
+    if (!family.scale.empty() && scale == nullptr) {
+      f.Report(row, fmt::format("ukjent skala «{}» (finnes ikke i scales.csv)", family.scale));
+    }
+    const std::string share = f.Required(row, "reported_share");
+    if (!share.empty()) family.reported_share = ParseCodes(share, row, f, "reported_share");
+    for (const int code : family.reported_share) {
+      const Category* category = scale != nullptr ? scale->Find(code) : nullptr;
+      if (scale != nullptr && category == nullptr) {
+        f.Report(row, fmt::format("andelsregelen nevner kode {}, som skalaen «{}» ikke har", code,
+                                  family.scale));
+      } else if (category != nullptr && category->kind == CategoryKind::kDontKnow) {
+        f.Report(row, fmt::format("andelsregelen tar med «{}», som er en vet ikke-kategori",
+                                  category->label));
+      }
+    }
+    if (scale != nullptr && family.type == FamilyType::kMultipleChoice) {
+      const bool checkbox = scale->categories.size() == 2 && scale->Find(0) && scale->Find(1);
+      if (!checkbox) {
+        f.Report(row, fmt::format(
+                          "flervalg krever en avkrysningsskala med kodene 0 og 1, «{}» er ikke det",
+                          family.scale));
+      }
+    }
+    const std::string dont_know = row.Get("dont_know");
+    if (dont_know == "in_denominator") {
+      family.dont_know_in_denominator = true;
+    } else if (dont_know == "excluded") {
+      family.dont_know_in_denominator = false;
+    } else {
+      f.Report(row, fmt::format("«dont_know» = «{}»: skal være in_denominator eller excluded",
+                                dont_know));
+    }
+  }
+
+  // Who is asked: services that are not, and the answer that routes to the family.
+  void ReadRouting(Family& family, const Table::Row& row, Fields& f) {
+    const std::string not_asked = row.Get("not_asked_services");
+    if (!not_asked.empty()) {
+      for (const std::string& key : text::Split(not_asked, '|')) {
+        if (instrument_.FindService(key) == nullptr) {
+          f.Report(row, fmt::format("«not_asked_services» nevner «{}», som ikke er en tjeneste i "
+                                    "background/services.csv",
+                                    key));
+        }
+        family.not_asked_services.push_back(key);
+      }
+    }
+    const std::string asked_if = row.Get("asked_if");
+    if (!asked_if.empty()) {
+      const auto eq = asked_if.find('=');
+      const auto dot = asked_if.find('.');
+      if (eq == std::string::npos || dot == std::string::npos || dot > eq) {
+        f.Report(row, fmt::format("«asked_if» = «{}»: skriv familie.spørsmål=koder, for eksempel "
+                                  "concern_experienced.concern_last_12_months=2|3|4",
+                                  asked_if));
+      } else {
+        family.asked_if = Condition{asked_if.substr(0, dot), asked_if.substr(dot + 1, eq - dot - 1),
+                                    ParseCodes(asked_if.substr(eq + 1), row, f, "asked_if")};
+        condition_lines_[family.id] = row.line();
+      }
+    }
+  }
+
   void LoadFamilies() {
     auto table = Table::Open(
         File("families.csv"), "families.csv",
@@ -481,91 +575,9 @@ class Loader {
       family.title = f.Required(row, "title_nb");
       family.stem = f.Required(row, "stem_nb");
       family.note = row.Get("note_nb");
-      const std::string polarity = row.Get("polarity");
-      if (polarity.empty() || polarity == "higher_is_better") {
-        family.polarity = Polarity::kHigherIsBetter;
-      } else if (polarity == "higher_is_worse") {
-        family.polarity = Polarity::kHigherIsWorse;
-      } else if (polarity == "descriptive") {
-        family.polarity = Polarity::kDescriptive;
-      } else {
-        f.Report(row, fmt::format("«polarity» = «{}»: skal være higher_is_better, "
-                                  "higher_is_worse eller descriptive",
-                                  polarity));
-      }
-      const std::string type = row.Get("type");
-      if (type == "rating") {
-        family.type = FamilyType::kRating;
-      } else if (type == "single_choice") {
-        family.type = FamilyType::kSingleChoice;
-      } else if (type == "multiple_choice") {
-        family.type = FamilyType::kMultipleChoice;
-      } else {
-        f.Report(row,
-                 fmt::format("«type» = «{}»: skal være rating, single_choice eller multiple_choice",
-                             type));
-      }
-      family.scale = f.Required(row, "scale");
-      const Scale* scale = instrument_.FindScale(family.scale);
-      if (!family.scale.empty() && scale == nullptr) {
-        f.Report(row, fmt::format("ukjent skala «{}» (finnes ikke i scales.csv)", family.scale));
-      }
-      const std::string share = f.Required(row, "reported_share");
-      if (!share.empty()) family.reported_share = ParseCodes(share, row, f, "reported_share");
-      for (const int code : family.reported_share) {
-        const Category* category = scale != nullptr ? scale->Find(code) : nullptr;
-        if (scale != nullptr && category == nullptr) {
-          f.Report(row, fmt::format("andelsregelen nevner kode {}, som skalaen «{}» ikke har", code,
-                                    family.scale));
-        } else if (category != nullptr && category->kind == CategoryKind::kDontKnow) {
-          f.Report(row, fmt::format("andelsregelen tar med «{}», som er en vet ikke-kategori",
-                                    category->label));
-        }
-      }
-      if (scale != nullptr && family.type == FamilyType::kMultipleChoice) {
-        const bool checkbox = scale->categories.size() == 2 && scale->Find(0) && scale->Find(1);
-        if (!checkbox) {
-          f.Report(
-              row,
-              fmt::format("flervalg krever en avkrysningsskala med kodene 0 og 1, «{}» er ikke det",
-                          family.scale));
-        }
-      }
-      const std::string dont_know = row.Get("dont_know");
-      if (dont_know == "in_denominator") {
-        family.dont_know_in_denominator = true;
-      } else if (dont_know == "excluded") {
-        family.dont_know_in_denominator = false;
-      } else {
-        f.Report(row, fmt::format("«dont_know» = «{}»: skal være in_denominator eller excluded",
-                                  dont_know));
-      }
-      const std::string not_asked = row.Get("not_asked_services");
-      if (!not_asked.empty()) {
-        for (const std::string& key : text::Split(not_asked, '|')) {
-          if (instrument_.FindService(key) == nullptr) {
-            f.Report(row, fmt::format("«not_asked_services» nevner «{}», som ikke er en tjeneste i "
-                                      "background/services.csv",
-                                      key));
-          }
-          family.not_asked_services.push_back(key);
-        }
-      }
-      const std::string asked_if = row.Get("asked_if");
-      if (!asked_if.empty()) {
-        const auto eq = asked_if.find('=');
-        const auto dot = asked_if.find('.');
-        if (eq == std::string::npos || dot == std::string::npos || dot > eq) {
-          f.Report(row, fmt::format("«asked_if» = «{}»: skriv familie.spørsmål=koder, for eksempel "
-                                    "concern_experienced.concern_last_12_months=2|3|4",
-                                    asked_if));
-        } else {
-          family.asked_if =
-              Condition{asked_if.substr(0, dot), asked_if.substr(dot + 1, eq - dot - 1),
-                        ParseCodes(asked_if.substr(eq + 1), row, f, "asked_if")};
-          condition_lines_[family.id] = row.line();
-        }
-      }
+      ReadPolarityAndType(family, row, f);
+      ReadScaleAndShare(family, row, f);
+      ReadRouting(family, row, f);
       family.excludes_own_service = f.YesNo(row, "excludes_own_service").value_or(false);
       if (family.order > 0)
         f.Unique(seen_orders, family.order, row, fmt::format("rekkefølgen {}", family.order));
@@ -717,6 +729,74 @@ class Loader {
     }
   }
 
+  // What one crosswalk file has defined so far, to find what it repeats.
+  struct CrosswalkSeen {
+    std::map<std::string, std::size_t> index;  // source variable → position in crosswalk
+    std::map<std::string, std::size_t> target_lines;
+    std::map<std::pair<std::string, int>, std::size_t> mapped_codes;
+    std::map<std::pair<std::string, std::string>, std::size_t> mapped_labels;
+  };
+
+  static std::optional<SourceRole> ParseRole(const std::string& role_text) {
+    if (role_text == "identifier") return SourceRole::kIdentifier;
+    if (role_text == "background") return SourceRole::kBackground;
+    if (role_text == "answer") return SourceRole::kAnswer;
+    if (role_text == "ignore") return SourceRole::kIgnore;
+    return std::nullopt;
+  }
+
+  // The category a crosswalk row maps, added to its variable; a row of a
+  // variable without categories may only name the variable, once.
+  void ReadCategory(SourceVariable& variable, bool first_row, const Table::Row& row, Fields& f,
+                    CrosswalkSeen& seen) {
+    const std::string& variable_name = variable.name;
+    const std::string source_code = row.Get("source_code");
+    const std::string source_label = row.Get("source_label");
+    const std::string target_code = row.Get("target_code");
+    const bool takes_categories = TakesCategories(variable);
+    if (!takes_categories) {
+      if (!source_code.empty() || !source_label.empty() || !target_code.empty()) {
+        f.Report(row, fmt::format("variabelen «{}» ({} «{}») skal ikke ha kategorier",
+                                  variable_name, ToString(variable.role), variable.target));
+      } else if (!first_row) {
+        f.Report(row, fmt::format("variabelen «{}» står allerede på linje {}", variable_name,
+                                  variable.line));
+      }
+      return;
+    }
+    if (source_code.empty() && source_label.empty()) {
+      f.Report(row, fmt::format("variabelen «{}» mangler både «source_code» og «source_label»",
+                                variable_name));
+      return;
+    }
+    CategoryMapping mapping;
+    mapping.line = row.line();
+    mapping.source_label = source_label;
+    if (!source_code.empty())
+      mapping.source_code = f.Int(row, "source_code", true, -kMaxCode, kMaxCode);
+    if (variable.role == SourceRole::kAnswer && row.Get("target_code").empty()) {
+      // A category the harmonised scale has no place for (one a later
+      // generation removed) counts as not answered.
+      mapping.target_code = kBlank;
+    } else {
+      const auto code = f.Int(row, "target_code", true, 0, kMaxCode);
+      if (!code) return;
+      mapping.target_code = *code;
+      if (!CheckTargetCode(variable, *code, row, f)) return;
+    }
+    if (mapping.source_code) {
+      f.Unique(seen.mapped_codes, std::pair(variable_name, *mapping.source_code), row,
+               fmt::format("kildekoden {} for «{}» (en kategori kan bare kobles én gang)",
+                           *mapping.source_code, variable_name));
+    }
+    if (!source_label.empty()) {
+      f.Unique(seen.mapped_labels, std::pair(variable_name, text::FoldLabel(source_label)), row,
+               fmt::format("kildekategorien «{}» for «{}» (en kategori kan bare kobles én gang)",
+                           source_label, variable_name));
+    }
+    variable.categories.push_back(std::move(mapping));
+  }
+
   void LoadCrosswalk(const std::string& name, const io::TextFile* file,
                      const Generation& generation) {
     auto table = Table::Open(file, name,
@@ -726,19 +806,12 @@ class Loader {
     if (!table) return;
     Fields f(*table, problems_);
     Crosswalk crosswalk{generation.id, name, {}};
-    std::map<std::string, std::size_t> index;  // source variable → position in crosswalk
-    std::map<std::string, std::size_t> target_lines;
-    std::map<std::pair<std::string, int>, std::size_t> mapped_codes;
-    std::map<std::pair<std::string, std::string>, std::size_t> mapped_labels;
+    CrosswalkSeen seen;
     for (const auto& row : table->rows()) {
       const std::string variable_name = f.Required(row, "source_variable");
       const std::string role_text = row.Get("role");
       const std::string target = row.Get("target");
-      std::optional<SourceRole> role;
-      if (role_text == "identifier") role = SourceRole::kIdentifier;
-      if (role_text == "background") role = SourceRole::kBackground;
-      if (role_text == "answer") role = SourceRole::kAnswer;
-      if (role_text == "ignore") role = SourceRole::kIgnore;
+      const std::optional<SourceRole> role = ParseRole(role_text);
       if (!role) {
         f.Report(row,
                  fmt::format("«role» = «{}»: skal være identifier, background, answer eller ignore",
@@ -747,7 +820,7 @@ class Loader {
       }
       if (variable_name.empty()) continue;
 
-      auto [it, first_row] = index.emplace(variable_name, crosswalk.variables.size());
+      auto [it, first_row] = seen.index.emplace(variable_name, crosswalk.variables.size());
       if (first_row) {
         SourceVariable variable;
         variable.name = variable_name;
@@ -757,11 +830,11 @@ class Loader {
         variable.note = row.Get("note");
         variable.line = row.line();
         if (!CheckTarget(variable, row, f)) {
-          index.erase(it);
+          seen.index.erase(it);
           continue;
         }
         if (*role == SourceRole::kAnswer || *role == SourceRole::kBackground) {
-          f.Unique(target_lines, target, row, fmt::format("målet «{}»", target));
+          f.Unique(seen.target_lines, target, row, fmt::format("målet «{}»", target));
         }
         crosswalk.variables.push_back(std::move(variable));
       } else {
@@ -773,52 +846,7 @@ class Loader {
           continue;
         }
       }
-      SourceVariable& variable = crosswalk.variables[it->second];
-      const std::string source_code = row.Get("source_code");
-      const std::string source_label = row.Get("source_label");
-      const std::string target_code = row.Get("target_code");
-      const bool takes_categories = TakesCategories(variable);
-      if (!takes_categories) {
-        if (!source_code.empty() || !source_label.empty() || !target_code.empty()) {
-          f.Report(row, fmt::format("variabelen «{}» ({} «{}») skal ikke ha kategorier",
-                                    variable_name, ToString(variable.role), variable.target));
-        } else if (!first_row) {
-          f.Report(row, fmt::format("variabelen «{}» står allerede på linje {}", variable_name,
-                                    variable.line));
-        }
-        continue;
-      }
-      if (source_code.empty() && source_label.empty()) {
-        f.Report(row, fmt::format("variabelen «{}» mangler både «source_code» og «source_label»",
-                                  variable_name));
-        continue;
-      }
-      CategoryMapping mapping;
-      mapping.line = row.line();
-      mapping.source_label = source_label;
-      if (!source_code.empty())
-        mapping.source_code = f.Int(row, "source_code", true, -kMaxCode, kMaxCode);
-      if (variable.role == SourceRole::kAnswer && row.Get("target_code").empty()) {
-        // A category the harmonised scale has no place for (one a later
-        // generation removed) counts as not answered.
-        mapping.target_code = kBlank;
-      } else {
-        const auto code = f.Int(row, "target_code", true, 0, kMaxCode);
-        if (!code) continue;
-        mapping.target_code = *code;
-        if (!CheckTargetCode(variable, *code, row, f)) continue;
-      }
-      if (mapping.source_code) {
-        f.Unique(mapped_codes, std::pair(variable_name, *mapping.source_code), row,
-                 fmt::format("kildekoden {} for «{}» (en kategori kan bare kobles én gang)",
-                             *mapping.source_code, variable_name));
-      }
-      if (!source_label.empty()) {
-        f.Unique(mapped_labels, std::pair(variable_name, text::FoldLabel(source_label)), row,
-                 fmt::format("kildekategorien «{}» for «{}» (en kategori kan bare kobles én gang)",
-                             source_label, variable_name));
-      }
-      variable.categories.push_back(std::move(mapping));
+      ReadCategory(crosswalk.variables[it->second], first_row, row, f, seen);
     }
     for (const SourceVariable& variable : crosswalk.variables) {
       if (TakesCategories(variable) && variable.categories.empty()) {

@@ -40,8 +40,8 @@ std::string CellPlace(const std::string& path, std::size_t row, const ExportColu
   return fmt::format("{}: datarad {}, kolonne «{}»", path, row + 1, column.name);
 }
 
-Result<bool> CheckTable(const ExportTable& table, const std::string& path,
-                        const ExportWriteOptions& options) {
+Status CheckTable(const ExportTable& table, const std::string& path,
+                  const ExportWriteOptions& options) {
   if (options.timestamp <= 0 || options.timestamp >= kMaxTimestamp) {
     return Error{fmt::format("{}: tidsstempelet {} er utenfor gyldig område (1970–9999)", path,
                              options.timestamp)};
@@ -103,7 +103,7 @@ Result<bool> CheckTable(const ExportTable& table, const std::string& path,
       }
     }
   }
-  return true;
+  return Ok();
 }
 
 const std::string* FindValueLabel(const ExportColumn& column, int code) {
@@ -141,8 +141,8 @@ std::string CsvCellText(const ExportColumn& column, const ExportCell& cell, bool
   return {};
 }
 
-Result<bool> WriteCsv(const ExportTable& table, const std::string& path,
-                      const ExportWriteOptions& options, bool windows1252) {
+Status WriteCsv(const ExportTable& table, const std::string& path,
+                const ExportWriteOptions& options, bool windows1252) {
   const char separator = windows1252 ? ';' : ',';
   const std::string_view line_end = windows1252 ? "\r\n" : "\n";
   const bool decimal_comma = windows1252 || options.decimal_comma;
@@ -150,23 +150,21 @@ Result<bool> WriteCsv(const ExportTable& table, const std::string& path,
   std::string out;
   if (!windows1252 && options.utf8_bom) out += "\xEF\xBB\xBF";
   // Appends one field; `place` names it in an error message.
-  auto append = [&](const std::string& utf8, auto place) -> Result<bool> {
+  auto append = [&](const std::string& utf8, auto place) -> Status {
     if (!windows1252) {
       out += QuoteCsvField(utf8, separator);
-      return true;
+      return Ok();
     }
     Result<std::string> encoded = Utf8ToWindows1252(utf8);
     if (!encoded) return Error{fmt::format("{}: {}", place(), encoded.error().message)};
     out += QuoteCsvField(*encoded, separator);
-    return true;
+    return Ok();
   };
 
   for (std::size_t c = 0; c < table.columns.size(); ++c) {
     if (c > 0) out += separator;
     const std::string& name = table.columns[c].name;
-    Result<bool> appended =
-        append(name, [&] { return fmt::format("{}: kolonnenavnet «{}»", path, name); });
-    if (!appended) return appended;
+    SAMKART_TRY(append(name, [&] { return fmt::format("{}: kolonnenavnet «{}»", path, name); }));
   }
   out += line_end;
   for (std::size_t r = 0; r < table.rows.size(); ++r) {
@@ -180,12 +178,12 @@ Result<bool> WriteCsv(const ExportTable& table, const std::string& path,
         out += "\"\"";
         continue;
       }
-      Result<bool> appended = append(field, [&] { return CellPlace(path, r, column); });
-      if (!appended) return appended;
+      SAMKART_TRY(append(field, [&] { return CellPlace(path, r, column); }));
     }
     out += line_end;
   }
-  return WriteTextFile(path, out);
+  SAMKART_TRY(WriteTextFile(path, out));
+  return Ok();
 }
 
 // ------------------------------------------------ temporary file + rename
@@ -193,7 +191,7 @@ Result<bool> WriteCsv(const ExportTable& table, const std::string& path,
 // Runs write(temporary) and renames the result to `path`, so a reader never
 // sees half a file; the temporary is removed when anything fails.
 template <typename WriteFunction>
-Result<bool> WriteViaTemporary(const std::string& path, WriteFunction write) {
+Status WriteViaTemporary(const std::string& path, WriteFunction write) {
   std::error_code ec;
   const fs::path parent = fs::path(path).parent_path();
   if (!parent.empty()) fs::create_directories(parent, ec);
@@ -201,10 +199,10 @@ Result<bool> WriteViaTemporary(const std::string& path, WriteFunction write) {
     return Error{fmt::format("{}: kan ikke opprette mappen ({})", parent.string(), ec.message())};
   }
   const std::string temporary = path + ".tmp";
-  Result<bool> written = write(temporary);
+  Status written = write(temporary);
   if (written) {
     fs::rename(temporary, path, ec);
-    if (!ec) return true;
+    if (!ec) return Ok();
     written = Error{fmt::format("{}: kan ikke skrives ({})", path, ec.message())};
   }
   fs::remove(temporary, ec);  // best effort; the first error is the one to report
@@ -213,8 +211,8 @@ Result<bool> WriteViaTemporary(const std::string& path, WriteFunction write) {
 
 // ---------------------------------------------------------------- XLSX
 
-Result<bool> FillWorkbook(lxw_workbook* workbook, const ExportTable& table, const std::string& path,
-                          const ExportWriteOptions& options) {
+Status FillWorkbook(lxw_workbook* workbook, const ExportTable& table, const std::string& path,
+                    const ExportWriteOptions& options) {
   auto failed = [&](std::string_view what, lxw_error error) {
     return Error{fmt::format("{}: {} ({})", path, what, lxw_strerror(error))};
   };
@@ -268,17 +266,17 @@ Result<bool> FillWorkbook(lxw_workbook* workbook, const ExportTable& table, cons
       }
     }
   }
-  return true;
+  return Ok();
 }
 
-Result<bool> WriteXlsx(const ExportTable& table, const std::string& path,
-                       const ExportWriteOptions& options) {
-  return WriteViaTemporary(path, [&](const std::string& temporary) -> Result<bool> {
+Status WriteXlsx(const ExportTable& table, const std::string& path,
+                 const ExportWriteOptions& options) {
+  return WriteViaTemporary(path, [&](const std::string& temporary) -> Status {
     lxw_workbook* workbook = workbook_new(temporary.c_str());
     if (workbook == nullptr) {
       return Error{fmt::format("{}: libxlsxwriter kan ikke opprette arbeidsboken", path)};
     }
-    Result<bool> filled = FillWorkbook(workbook, table, path, options);
+    Status filled = FillWorkbook(workbook, table, path, options);
     // workbook_close writes the zip and frees the workbook, also after an error.
     const lxw_error closed = workbook_close(workbook);
     if (!filled) return filled;
@@ -286,7 +284,7 @@ Result<bool> WriteXlsx(const ExportTable& table, const std::string& path,
       return Error{
           fmt::format("{}: Excel-filen kan ikke skrives ({})", path, lxw_strerror(closed))};
     }
-    return true;
+    return Ok();
   });
 }
 
@@ -335,105 +333,82 @@ bool HasOnlyCodes(const ExportTable& table, std::size_t c) {
   return true;
 }
 
-Result<bool> WriteSavFile(const ExportTable& table, const std::string& temporary,
-                          const std::string& path, const ExportWriteOptions& options) {
-  auto failed = [&](std::string_view what, readstat_error_t error) {
-    return Error{fmt::format("{}: {} ({})", path, what, readstat_error_message(error))};
-  };
-  std::unique_ptr<readstat_writer_t, ReadstatWriterFree> writer(readstat_writer_init());
-  if (!writer) return Error{fmt::format("{}: ReadStat kan ikke starte skrivingen", path)};
-  if (const auto error = readstat_set_data_writer(writer.get(), &WriteSavBytes)) {
-    return failed("ReadStat kan ikke starte skrivingen", error);
-  }
-  Result<std::time_t> header_time = LocalTimeShowingUtc(options.timestamp, path);
-  if (!header_time) return header_time.error();
-  if (const auto error = readstat_writer_set_file_timestamp(writer.get(), *header_time)) {
-    return failed("kan ikke sette tidsstempelet", error);
-  }
-  // Row compression is what SPSS itself writes by default.
-  if (const auto error = readstat_writer_set_compression(writer.get(), READSTAT_COMPRESS_ROWS)) {
-    return failed("kan ikke velge komprimering", error);
-  }
+Error ReadstatFailure(const std::string& path, std::string_view what, readstat_error_t error) {
+  return Error{fmt::format("{}: {} ({})", path, what, readstat_error_message(error))};
+}
 
-  std::vector<readstat_variable_t*> variables;
-  for (std::size_t c = 0; c < table.columns.size(); ++c) {
-    const ExportColumn& column = table.columns[c];
-    readstat_label_set_t* label_set = nullptr;
-    if (column.numeric && !column.value_labels.empty()) {
-      label_set = readstat_add_label_set(writer.get(), READSTAT_TYPE_DOUBLE,
-                                         fmt::format("labels{}", c).c_str());
-      if (label_set == nullptr) {
-        return Error{
-            fmt::format("{}: kolonne «{}»: verdietikettene kan ikke lages", path, column.name)};
-      }
-      for (const auto& [code, label] : column.value_labels) {
-        // Labels are the key the importer matches on, so refuse to cut them.
-        if (label.size() > kSavMaxValueLabelBytes) {
-          return Error{fmt::format(
-              "{}: kolonne «{}»: verdietiketten for koden {} er {} byte, SPSS tillater {}", path,
-              column.name, code, label.size(), kSavMaxValueLabelBytes)};
-        }
-        readstat_label_double_value(label_set, code, label.c_str());
-      }
-    }
-    std::size_t width = 0;
-    if (!column.numeric) {
-      width = 1;  // SPSS has no zero-width strings
-      for (const auto& row : table.rows) {
-        if (const auto* s = std::get_if<std::string>(&row[c].value)) {
-          width = std::max(width, s->size());
-        }
-      }
-      if (width > kSavMaxStringBytes) {
-        return Error{fmt::format("{}: kolonne «{}»: en tekst er {} byte, SPSS tillater {}", path,
-                                 column.name, width, kSavMaxStringBytes)};
-      }
-    }
-    readstat_variable_t* variable =
-        readstat_add_variable(writer.get(), column.name.c_str(),
-                              column.numeric ? READSTAT_TYPE_DOUBLE : READSTAT_TYPE_STRING, width);
-    if (variable == nullptr) {
-      return Error{fmt::format("{}: kolonne «{}»: variabelen kan ikke lages", path, column.name)};
-    }
-    // SPSS keeps 256 bytes of a variable label; question text is only shown.
-    readstat_variable_set_label(variable,
-                                TruncateUtf8(column.label, kSavMaxVariableLabelBytes).c_str());
-    if (label_set != nullptr) readstat_variable_set_label_set(variable, label_set);
-    // Whole codes display as "3", not SPSS's default "3.00".
-    if (column.numeric && HasOnlyCodes(table, c)) readstat_variable_set_format(variable, "F8.0");
-    variables.push_back(variable);
+// The value labels of column c as a ReadStat label set; null when it has none.
+Result<readstat_label_set_t*> AddSavLabelSet(readstat_writer_t* writer, const ExportColumn& column,
+                                             std::size_t c, const std::string& path) {
+  if (!column.numeric || column.value_labels.empty()) return nullptr;
+  readstat_label_set_t* label_set =
+      readstat_add_label_set(writer, READSTAT_TYPE_DOUBLE, fmt::format("labels{}", c).c_str());
+  if (label_set == nullptr) {
+    return Error{
+        fmt::format("{}: kolonne «{}»: verdietikettene kan ikke lages", path, column.name)};
   }
+  for (const auto& [code, label] : column.value_labels) {
+    // Labels are the key the importer matches on, so refuse to cut them.
+    if (label.size() > kSavMaxValueLabelBytes) {
+      return Error{
+          fmt::format("{}: kolonne «{}»: verdietiketten for koden {} er {} byte, SPSS tillater {}",
+                      path, column.name, code, label.size(), kSavMaxValueLabelBytes)};
+    }
+    readstat_label_double_value(label_set, code, label.c_str());
+  }
+  return label_set;
+}
 
-  std::unique_ptr<std::FILE, FileClose> file(std::fopen(temporary.c_str(), "wb"));
-  if (!file) return Error{fmt::format("{}: kan ikke åpnes for skriving", temporary)};
-  if (const auto error = readstat_begin_writing_sav(writer.get(), file.get(),
-                                                    static_cast<long>(table.rows.size()))) {
-    return failed("SPSS-filen kan ikke påbegynnes", error);
-  }
-  if (const auto error = readstat_validate_metadata(writer.get())) {
-    return failed("ugyldige metadata for SPSS", error);
-  }
-  for (std::size_t c = 0; c < variables.size(); ++c) {
-    if (const auto error = readstat_validate_variable(writer.get(), variables[c])) {
-      return failed(
-          fmt::format("kolonne «{}» kan ikke bli en SPSS-variabel", table.columns[c].name), error);
+// Column c as a SPSS variable with its label, value labels and format.
+Result<readstat_variable_t*> AddSavVariable(readstat_writer_t* writer, const ExportTable& table,
+                                            std::size_t c, const std::string& path) {
+  const ExportColumn& column = table.columns[c];
+  SAMKART_ASSIGN_OR_RETURN(auto label_set, AddSavLabelSet(writer, column, c, path));
+  std::size_t width = 0;
+  if (!column.numeric) {
+    width = 1;  // SPSS has no zero-width strings
+    for (const auto& row : table.rows) {
+      if (const auto* s = std::get_if<std::string>(&row[c].value)) {
+        width = std::max(width, s->size());
+      }
+    }
+    if (width > kSavMaxStringBytes) {
+      return Error{fmt::format("{}: kolonne «{}»: en tekst er {} byte, SPSS tillater {}", path,
+                               column.name, width, kSavMaxStringBytes)};
     }
   }
+  readstat_variable_t* variable =
+      readstat_add_variable(writer, column.name.c_str(),
+                            column.numeric ? READSTAT_TYPE_DOUBLE : READSTAT_TYPE_STRING, width);
+  if (variable == nullptr) {
+    return Error{fmt::format("{}: kolonne «{}»: variabelen kan ikke lages", path, column.name)};
+  }
+  // SPSS keeps 256 bytes of a variable label; question text is only shown.
+  readstat_variable_set_label(variable,
+                              TruncateUtf8(column.label, kSavMaxVariableLabelBytes).c_str());
+  if (label_set != nullptr) readstat_variable_set_label_set(variable, label_set);
+  // Whole codes display as "3", not SPSS's default "3.00".
+  if (column.numeric && HasOnlyCodes(table, c)) readstat_variable_set_format(variable, "F8.0");
+  return variable;
+}
+
+Status WriteSavRows(readstat_writer_t* writer, const ExportTable& table,
+                    const std::vector<readstat_variable_t*>& variables, const std::string& path) {
   for (std::size_t r = 0; r < table.rows.size(); ++r) {
-    if (const auto error = readstat_begin_row(writer.get())) {
-      return failed(fmt::format("datarad {} kan ikke skrives", r + 1), error);
+    if (const auto error = readstat_begin_row(writer)) {
+      return ReadstatFailure(path, fmt::format("datarad {} kan ikke skrives", r + 1), error);
     }
     for (std::size_t c = 0; c < variables.size(); ++c) {
       const auto& value = table.rows[r][c].value;
       readstat_error_t error = READSTAT_OK;
       if (const auto* code = std::get_if<int>(&value)) {
-        error = readstat_insert_double_value(writer.get(), variables[c], *code);
+        error = readstat_insert_double_value(writer, variables[c], *code);
       } else if (const auto* number = std::get_if<double>(&value)) {
-        error = readstat_insert_double_value(writer.get(), variables[c], *number);
+        error = readstat_insert_double_value(writer, variables[c], *number);
       } else if (const auto* s = std::get_if<std::string>(&value)) {
-        error = readstat_insert_string_value(writer.get(), variables[c], s->c_str());
+        error = readstat_insert_string_value(writer, variables[c], s->c_str());
       } else {
-        error = readstat_insert_missing_value(writer.get(), variables[c]);
+        error = readstat_insert_missing_value(writer, variables[c]);
       }
       if (error != READSTAT_OK) {
         return Error{fmt::format("{}: verdien kan ikke skrives ({})",
@@ -441,17 +416,60 @@ Result<bool> WriteSavFile(const ExportTable& table, const std::string& temporary
                                  readstat_error_message(error))};
       }
     }
-    if (const auto error = readstat_end_row(writer.get())) {
-      return failed(fmt::format("datarad {} kan ikke skrives", r + 1), error);
+    if (const auto error = readstat_end_row(writer)) {
+      return ReadstatFailure(path, fmt::format("datarad {} kan ikke skrives", r + 1), error);
     }
   }
+  return Ok();
+}
+
+Status WriteSavFile(const ExportTable& table, const std::string& temporary, const std::string& path,
+                    const ExportWriteOptions& options) {
+  std::unique_ptr<readstat_writer_t, ReadstatWriterFree> writer(readstat_writer_init());
+  if (!writer) return Error{fmt::format("{}: ReadStat kan ikke starte skrivingen", path)};
+  if (const auto error = readstat_set_data_writer(writer.get(), &WriteSavBytes)) {
+    return ReadstatFailure(path, "ReadStat kan ikke starte skrivingen", error);
+  }
+  Result<std::time_t> header_time = LocalTimeShowingUtc(options.timestamp, path);
+  if (!header_time) return header_time.error();
+  if (const auto error = readstat_writer_set_file_timestamp(writer.get(), *header_time)) {
+    return ReadstatFailure(path, "kan ikke sette tidsstempelet", error);
+  }
+  // Row compression is what SPSS itself writes by default.
+  if (const auto error = readstat_writer_set_compression(writer.get(), READSTAT_COMPRESS_ROWS)) {
+    return ReadstatFailure(path, "kan ikke velge komprimering", error);
+  }
+
+  std::vector<readstat_variable_t*> variables;
+  for (std::size_t c = 0; c < table.columns.size(); ++c) {
+    SAMKART_ASSIGN_OR_RETURN(auto variable, AddSavVariable(writer.get(), table, c, path));
+    variables.push_back(variable);
+  }
+
+  std::unique_ptr<std::FILE, FileClose> file(std::fopen(temporary.c_str(), "wb"));
+  if (!file) return Error{fmt::format("{}: kan ikke åpnes for skriving", temporary)};
+  if (const auto error = readstat_begin_writing_sav(writer.get(), file.get(),
+                                                    static_cast<long>(table.rows.size()))) {
+    return ReadstatFailure(path, "SPSS-filen kan ikke påbegynnes", error);
+  }
+  if (const auto error = readstat_validate_metadata(writer.get())) {
+    return ReadstatFailure(path, "ugyldige metadata for SPSS", error);
+  }
+  for (std::size_t c = 0; c < variables.size(); ++c) {
+    if (const auto error = readstat_validate_variable(writer.get(), variables[c])) {
+      return ReadstatFailure(
+          path, fmt::format("kolonne «{}» kan ikke bli en SPSS-variabel", table.columns[c].name),
+          error);
+    }
+  }
+  SAMKART_TRY(WriteSavRows(writer.get(), table, variables, path));
   if (const auto error = readstat_end_writing(writer.get())) {
-    return failed("SPSS-filen kan ikke avsluttes", error);
+    return ReadstatFailure(path, "SPSS-filen kan ikke avsluttes", error);
   }
   if (std::fclose(file.release()) != 0) {
     return Error{fmt::format("{}: skrivingen feilet", temporary)};
   }
-  return true;
+  return Ok();
 }
 
 }  // namespace
@@ -482,10 +500,9 @@ std::string_view ExportFormatExtension(ExportFormat format) {
   return "";
 }
 
-Result<bool> WriteExport(const ExportTable& table, ExportFormat format, const std::string& path,
-                         const ExportWriteOptions& options) {
-  Result<bool> checked = CheckTable(table, path, options);
-  if (!checked) return checked;
+Status WriteExport(const ExportTable& table, ExportFormat format, const std::string& path,
+                   const ExportWriteOptions& options) {
+  SAMKART_TRY(CheckTable(table, path, options));
   switch (format) {
     case ExportFormat::kCsvUtf8:
       return WriteCsv(table, path, options, /*windows1252=*/false);

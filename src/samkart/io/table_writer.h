@@ -83,15 +83,15 @@ struct ExportWriteOptions {
   std::int64_t timestamp = kExportDefaultTimestamp;
 };
 
-// Checks the table, then writes `path` (creating its folder) through a
-// temporary file beside it, so a reader never sees half a file. Errors are in
-// Norwegian and name the file, and the row and column where they apply; data
-// rows are numbered from 1, not counting the header.
 // RFC 4180: quotes a field holding the separator, a quote, CR or LF, and
 // doubles the quotes inside it.
 std::string QuoteCsvField(std::string_view field, char separator = ',');
 
-Result<bool> WriteExport(const ExportTable& table, ExportFormat format, const std::string& path,
-                         const ExportWriteOptions& options = {});
+// Checks the table, then writes `path` (creating its folder) through a
+// temporary file beside it, so a reader never sees half a file. Errors are in
+// Norwegian and name the file, and the row and column where they apply; data
+// rows are numbered from 1, not counting the header.
+Status WriteExport(const ExportTable& table, ExportFormat format, const std::string& path,
+                   const ExportWriteOptions& options = {});
 
 }  // namespace samkart::io

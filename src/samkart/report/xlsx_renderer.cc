@@ -126,7 +126,7 @@ class WorkbookWriter {
   WorkbookWriter(lxw_workbook* workbook, const Document& document, std::string path)
       : workbook_(workbook), document_(document), path_(std::move(path)) {}
 
-  Result<bool> Fill() {
+  Status Fill() {
     CreateFormats();
     SetProperties();
     // Name every sheet first: the front sheet links to them.
@@ -163,7 +163,7 @@ class WorkbookWriter {
     }
     if (current > 0) FinishSheet();
     if (error_ != LXW_NO_ERROR) return Failure();
-    return true;
+    return Ok();
   }
 
  private:
@@ -432,7 +432,7 @@ std::string WhyNotWritable(const fs::path& path) {
 
 }  // namespace
 
-Result<bool> WriteXlsx(const Document& document, const std::filesystem::path& path) {
+Status WriteXlsx(const Document& document, const std::filesystem::path& path) {
   const std::string target = path.string();
   // libxlsxwriter only finds out at workbook_close, and prints its own
   // English message then; the usual mistakes are caught here first.
@@ -448,7 +448,7 @@ Result<bool> WriteXlsx(const Document& document, const std::filesystem::path& pa
     return Error{fmt::format("{}: libxlsxwriter kan ikke opprette arbeidsboken", target)};
   }
   WorkbookWriter writer(workbook, document, target);
-  Result<bool> filled = writer.Fill();
+  Status filled = writer.Fill();
   // workbook_close writes the file and frees the workbook, also after an error.
   const lxw_error closed = workbook_close(workbook);
   if (filled && closed != LXW_NO_ERROR) {
@@ -456,7 +456,7 @@ Result<bool> WriteXlsx(const Document& document, const std::filesystem::path& pa
   }
   if (filled) {
     fs::rename(temporary, path, ec);
-    if (!ec) return true;
+    if (!ec) return Ok();
     filled = Error{fmt::format("{}: {} ({})", target, WhyNotWritable(path), ec.message())};
   }
   fs::remove(temporary, ec);  // best effort; the first error is the one to report

@@ -9,6 +9,6 @@
 
 namespace samkart::report {
 
-Result<bool> WriteXlsx(const Document& document, const std::filesystem::path& path);
+Status WriteXlsx(const Document& document, const std::filesystem::path& path);
 
 }  // namespace samkart::report

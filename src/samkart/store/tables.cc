@@ -2,9 +2,12 @@
 
 namespace samkart::store {
 
-const std::vector<TableSpec>& PortableTables() {
+namespace {
+
+// The answers as imported: the register, the items, the imports and their rows.
+std::vector<TableSpec> ResultTables() {
   using enum ColumnKind;
-  static const std::vector<TableSpec> tables = {
+  return {
       {"municipalities",
        {{"number", kInteger},
         {"name", kText},
@@ -51,6 +54,13 @@ const std::vector<TableSpec>& PortableTables() {
         {"service", kText},
         {"invited", kInteger}},
        {"municipality", "year", "round_type", "service"}},
+  };
+}
+
+// Who may sign in, their sessions and what they did.
+std::vector<TableSpec> AccountTables() {
+  using enum ColumnKind;
+  return {
       {"users",
        {{"id", kInteger},
         {"username", kText},
@@ -72,6 +82,13 @@ const std::vector<TableSpec>& PortableTables() {
        {{"id", kInteger}, {"at", kText}, {"username", kText}, {"action", kText}, {"detail", kText}},
        {"id"},
        true},
+  };
+}
+
+// Rounds answered in the browser: the links, the drafts and the answers held.
+std::vector<TableSpec> SurveyTables() {
+  using enum ColumnKind;
+  return {
       {"survey_rounds",
        {{"id", kInteger},
         {"municipality", kInteger},
@@ -103,10 +120,29 @@ const std::vector<TableSpec>& PortableTables() {
         {"position", kInteger},
         {"answers", kBlob}},
        {"response_key"}},
+  };
+}
+
+// The login throttle, shared by every server on one database.
+std::vector<TableSpec> ThrottleTables() {
+  using enum ColumnKind;
+  return {
       {"login_failures",
        {{"throttle_key", kText}, {"failures", kInteger}, {"last_failure", kInteger}},
        {"throttle_key"}},
   };
+}
+
+}  // namespace
+
+const std::vector<TableSpec>& PortableTables() {
+  static const std::vector<TableSpec> tables = [] {
+    std::vector<TableSpec> all;
+    for (const auto& part : {ResultTables(), AccountTables(), SurveyTables(), ThrottleTables()}) {
+      all.insert(all.end(), part.begin(), part.end());
+    }
+    return all;
+  }();
   return tables;
 }
 

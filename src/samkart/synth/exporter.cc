@@ -134,8 +134,8 @@ class Exporter {
                        io::ExportFormatExtension(format.format));
   }
 
-  Result<bool> WriteRound(std::size_t round_index, const std::string& path,
-                          const FormatChoice& format) const {
+  Status WriteRound(std::size_t round_index, const std::string& path,
+                    const FormatChoice& format) const {
     const Round& round = d_.rounds[round_index];
     const auto* crosswalk = in_.FindCrosswalk(round.generation);
     const int variant = static_cast<int>(Mix(Key(seed_, round_index)) % 4);
@@ -236,9 +236,7 @@ Result<ExportSummary> WriteSynthDataset(
     const Round& round = data.rounds[k];
     const FormatChoice format = ChooseFormat(round);
     const std::string name = exporter.FileName(round, format);
-    if (auto written = exporter.WriteRound(k, out_dir + "/eksport/" + name, format); !written) {
-      return written.error();
-    }
+    SAMKART_TRY(exporter.WriteRound(k, out_dir + "/eksport/" + name, format));
     const std::string round_type = round.follow_up ? "follow_up" : "baseline";
     manifest += fmt::format("eksport/{},{},{},{},{},{},{},{}\n", name, round.municipality->number,
                             CsvField(round.municipality->name), round.year, round_type,

@@ -63,7 +63,7 @@ class Generator {
         }
       }
     }
-    if (auto r = BuildRounds(); !r) return r.error();
+    SAMKART_TRY(BuildRounds());
     BuildItems();
     item_position_effects_.assign(data_.items.size(), nullptr);
     for (std::size_t i = 0; i < data_.items.size(); ++i) {
@@ -71,7 +71,7 @@ class Generator {
       if (it != position_item_effects_.end()) item_position_effects_[i] = &it->second;
     }
     for (const Family& family : in_.families) {
-      if (auto r = AnswerFamily(family); !r) return r.error();
+      SAMKART_TRY(AnswerFamily(family));
     }
     return std::move(data_);
   }
@@ -112,12 +112,12 @@ class Generator {
     }
   }
 
-  Result<bool> BuildRounds() {
+  Status BuildRounds() {
     const auto recordable = RecordableServices();
     const instrument::Service* other = in_.FindService("annen_tjeneste");
     if (other == nullptr) return Error{"instrumentet mangler tjenesten «annen_tjeneste»"};
     for (const Municipality& m : p_.municipalities) {
-      auto add = [&](int year, bool follow_up, double respondents) -> Result<bool> {
+      auto add = [&](int year, bool follow_up, double respondents) -> Status {
         const auto* generation = GenerationForYear(in_, year);
         if (generation == nullptr)
           return Error{fmt::format("ingen skjemagenerasjon dekker året {}", year)};
@@ -156,16 +156,16 @@ class Generator {
         }
         SetAnalysedServices(round);
         data_.rounds.push_back(round);
-        return true;
+        return Ok();
       };
-      if (auto r = add(m.baseline_year, false, m.baseline_respondents); !r) return r;
+      SAMKART_TRY(add(m.baseline_year, false, m.baseline_respondents));
       if (m.follow_up_year) {
         const double change =
             0.8 + 0.3 * Uniform(Key(o_.seed, static_cast<uint64_t>(m.number), 99));
-        if (auto r = add(*m.follow_up_year, true, m.baseline_respondents * change); !r) return r;
+        SAMKART_TRY(add(*m.follow_up_year, true, m.baseline_respondents * change));
       }
     }
-    return true;
+    return Ok();
   }
 
   void BuildItems() {
@@ -361,7 +361,119 @@ class Generator {
     return result;
   }
 
-  Result<bool> AnswerFamily(const Family& family) {
+  // One item of the family being answered, with what calibrates it.
+  struct ItemState {
+    std::size_t index = 0;
+    std::vector<float> z;
+    std::map<int, std::vector<float>>
+        baseline;                        // service → sorted latent scores of baseline answerers
+    std::map<int, double> targets;       // service → share of the reported categories
+    std::map<int, double> wanted;        // the calibration goal, kept while targets adjust
+    std::set<int> published;             // services with their own target for the item
+    std::vector<CategoryWeight> layout;  // categories in latent order, lowest first
+    std::vector<std::map<int, int>> recoding;  // per round: drawn code → recorded code
+  };
+
+  // Marks who answers the item (or leaves it blank) and draws their latent
+  // scores; the codes are set later by Assign.
+  Result<ItemState> PrepareItem(const Family& family, const FamilyModel& model,
+                                const instrument::Item& item, const std::vector<uint8_t>& responds,
+                                std::size_t family_index, bool checklist) {
+    const std::size_t n = data_.respondents.size();
+    ItemState st;
+    st.index = ItemIndex(family.id, item.id);
+    auto& answers = data_.answers[st.index];
+    st.z.assign(n, 0);
+    const std::vector<uint8_t> asked = AskedMask(family, item);
+    for (std::size_t r = 0; r < n; ++r) {
+      if (!asked[r]) continue;
+      const bool item_blank = !checklist && Uniform(Key(o_.seed, r, 300000 + st.index)) < 0.01;
+      if (!responds[r] || item_blank) {
+        answers[r] = kBlank;
+        continue;
+      }
+      answers[r] = 0;  // answering; the code is set by Assign
+      st.z[r] = static_cast<float>(Latent(model, st.index, r, family_index, checklist));
+      if (!data_.rounds[data_.respondents[r].round].follow_up)
+        st.baseline[data_.respondents[r].analysed_service].push_back(st.z[r]);
+    }
+    for (auto& [service, scores] : st.baseline) std::sort(scores.begin(), scores.end());
+    std::map<int, std::size_t> answering;
+    for (const auto& [code, scores] : st.baseline) answering[code] = scores.size();
+    auto targets = ServiceTargets(family, item, answering);
+    if (!targets) return targets.error();
+    st.targets = st.wanted = std::move(targets.value());
+    for (const Target& t : p_.targets) {
+      if (t.indicator != family.id + "." + item.id) continue;
+      if (const auto* s = ServiceOf(t)) st.published.insert(s->code);
+    }
+    if (checklist) {
+      st.layout = {{0, 1}, {1, 1}};
+    } else {
+      const auto* weights = p_.Weights(family.id, item.id, family.scale);
+      if (weights == nullptr)
+        return Error{fmt::format("category_weights.csv: mangler vekter for «{}»", family.scale)};
+      st.layout = *weights;
+    }
+    st.recoding = Recoding(family, family.id + "." + item.id, st.layout);
+    return st;
+  }
+
+  // A checklist answer has at least one tick: an answerer without one gets
+  // the item they came closest to ticking.
+  void TickAtLeastOne(const std::vector<ItemState>& states,
+                      const std::vector<std::vector<float>>& margins) {
+    for (std::size_t r = 0; r < data_.respondents.size(); ++r) {
+      bool answered = false, ticked = false;
+      std::size_t best = 0;
+      for (std::size_t k = 0; k < states.size(); ++k) {
+        const uint8_t a = data_.answers[states[k].index][r];
+        if (a == kBlank || a == kNotAsked) continue;
+        answered = true;
+        ticked |= a == 1;
+        if (margins[k][r] > margins[best][r]) best = k;
+      }
+      if (answered && !ticked) data_.answers[states[best].index][r] = 1;
+    }
+  }
+
+  // Moves the item's targets by how far the realised baseline shares missed
+  // the goals.
+  void CorrectTargets(ItemState& st) const {
+    std::map<int, std::pair<double, double>> realised;  // service → (ticks, answerers)
+    for (std::size_t r = 0; r < data_.respondents.size(); ++r) {
+      const uint8_t a = data_.answers[st.index][r];
+      if (a == kBlank || a == kNotAsked || data_.rounds[data_.respondents[r].round].follow_up)
+        continue;
+      auto& [ticks, count] = realised[data_.respondents[r].analysed_service];
+      ticks += a == 1;
+      count += 1;
+    }
+    // A service with a published share is corrected on its own; the
+    // others only carry the overall share, so they are corrected
+    // together: per service, the few answerers of a small class (a
+    // reason for not acting, in a class k-anonymity formed) make the
+    // realised share jump and the goal would never settle.
+    double free_ticks = 0, free_count = 0, free_wanted = 0;
+    for (const auto& [service, p] : st.targets) {
+      if (st.published.contains(service)) continue;
+      const auto& [ticks, count] = realised[service];
+      free_ticks += ticks;
+      free_count += count;
+      free_wanted += st.wanted[service] * count;
+    }
+    const double free_error = free_count > 0 ? (free_ticks - free_wanted) / free_count : 0;
+    for (auto& [service, p] : st.targets) {
+      const auto& [ticks, count] = realised[service];
+      if (!st.published.contains(service)) {
+        p = std::clamp(p - free_error, 0.0, 1.0);
+      } else if (count > 0) {
+        p = std::clamp(p - (ticks / count - st.wanted[service]), 0.0, 1.0);
+      }
+    }
+  }
+
+  Status AnswerFamily(const Family& family) {
     const auto model_it = p_.families.find(family.id);
     if (model_it == p_.families.end())
       return Error{fmt::format("families.csv (synth): mangler «{}»", family.id)};
@@ -373,55 +485,10 @@ class Generator {
       responds[r] = Uniform(Key(o_.seed, r, 200000 + family_index)) < model.response_rate;
     }
     const bool checklist = family.type == FamilyType::kMultipleChoice;
-    struct ItemState {
-      std::size_t index = 0;
-      std::vector<float> z;
-      std::map<int, std::vector<float>>
-          baseline;                        // service → sorted latent scores of baseline answerers
-      std::map<int, double> targets;       // service → share of the reported categories
-      std::map<int, double> wanted;        // the calibration goal, kept while targets adjust
-      std::set<int> published;             // services with their own target for the item
-      std::vector<CategoryWeight> layout;  // categories in latent order, lowest first
-      std::vector<std::map<int, int>> recoding;  // per round: drawn code → recorded code
-    };
     std::vector<ItemState> states;
     for (const auto& item : family.items) {
-      ItemState st;
-      st.index = ItemIndex(family.id, item.id);
-      auto& answers = data_.answers[st.index];
-      st.z.assign(n, 0);
-      const std::vector<uint8_t> asked = AskedMask(family, item);
-      for (std::size_t r = 0; r < n; ++r) {
-        if (!asked[r]) continue;
-        const bool item_blank = !checklist && Uniform(Key(o_.seed, r, 300000 + st.index)) < 0.01;
-        if (!responds[r] || item_blank) {
-          answers[r] = kBlank;
-          continue;
-        }
-        answers[r] = 0;  // answering; the code is set by Assign
-        st.z[r] = static_cast<float>(Latent(model, st.index, r, family_index, checklist));
-        if (!data_.rounds[data_.respondents[r].round].follow_up)
-          st.baseline[data_.respondents[r].analysed_service].push_back(st.z[r]);
-      }
-      for (auto& [service, scores] : st.baseline) std::sort(scores.begin(), scores.end());
-      std::map<int, std::size_t> answering;
-      for (const auto& [code, scores] : st.baseline) answering[code] = scores.size();
-      auto targets = ServiceTargets(family, item, answering);
-      if (!targets) return targets.error();
-      st.targets = st.wanted = std::move(targets.value());
-      for (const Target& t : p_.targets) {
-        if (t.indicator != family.id + "." + item.id) continue;
-        if (const auto* s = ServiceOf(t)) st.published.insert(s->code);
-      }
-      if (checklist) {
-        st.layout = {{0, 1}, {1, 1}};
-      } else {
-        const auto* weights = p_.Weights(family.id, item.id, family.scale);
-        if (weights == nullptr)
-          return Error{fmt::format("category_weights.csv: mangler vekter for «{}»", family.scale)};
-        st.layout = *weights;
-      }
-      st.recoding = Recoding(family, family.id + "." + item.id, st.layout);
+      SAMKART_ASSIGN_OR_RETURN(ItemState st,
+                               PrepareItem(family, model, item, responds, family_index, checklist));
       states.push_back(std::move(st));
     }
     // A checklist answer has at least one tick, which raises the shares a
@@ -433,53 +500,10 @@ class Generator {
         margins.push_back(Assign(family, st.z, st.baseline, st.targets, st.layout, st.recoding,
                                  data_.answers[st.index]));
       if (!checklist) break;
-      for (std::size_t r = 0; r < n; ++r) {
-        bool answered = false, ticked = false;
-        std::size_t best = 0;
-        for (std::size_t k = 0; k < states.size(); ++k) {
-          const uint8_t a = data_.answers[states[k].index][r];
-          if (a == kBlank || a == kNotAsked) continue;
-          answered = true;
-          ticked |= a == 1;
-          if (margins[k][r] > margins[best][r]) best = k;
-        }
-        if (answered && !ticked) data_.answers[states[best].index][r] = 1;
-      }
-      for (ItemState& st : states) {
-        std::map<int, std::pair<double, double>> realised;  // service → (ticks, answerers)
-        for (std::size_t r = 0; r < n; ++r) {
-          const uint8_t a = data_.answers[st.index][r];
-          if (a == kBlank || a == kNotAsked || data_.rounds[data_.respondents[r].round].follow_up)
-            continue;
-          auto& [ticks, count] = realised[data_.respondents[r].analysed_service];
-          ticks += a == 1;
-          count += 1;
-        }
-        // A service with a published share is corrected on its own; the
-        // others only carry the overall share, so they are corrected
-        // together: per service, the few answerers of a small class (a
-        // reason for not acting, in a class k-anonymity formed) make the
-        // realised share jump and the goal would never settle.
-        double free_ticks = 0, free_count = 0, free_wanted = 0;
-        for (const auto& [service, p] : st.targets) {
-          if (st.published.contains(service)) continue;
-          const auto& [ticks, count] = realised[service];
-          free_ticks += ticks;
-          free_count += count;
-          free_wanted += st.wanted[service] * count;
-        }
-        const double free_error = free_count > 0 ? (free_ticks - free_wanted) / free_count : 0;
-        for (auto& [service, p] : st.targets) {
-          const auto& [ticks, count] = realised[service];
-          if (!st.published.contains(service)) {
-            p = std::clamp(p - free_error, 0.0, 1.0);
-          } else if (count > 0) {
-            p = std::clamp(p - (ticks / count - st.wanted[service]), 0.0, 1.0);
-          }
-        }
-      }
+      TickAtLeastOne(states, margins);
+      for (ItemState& st : states) CorrectTargets(st);
     }
-    return true;
+    return Ok();
   }
 
   // Sets every answering respondent's code from the baseline cut points of

@@ -117,127 +117,119 @@ struct ImportResult {
   std::string html;  // the result shown above the form
 };
 
-// The uploaded file through the same calls as `samkart import`.
-ImportResult RunImport(App& app, const Principal& principal, const httplib::Request& req) {
-  auto fail = [](int status, const std::string& message) {
-    return ImportResult{status, Alert(message)};
-  };
-  if (!req.has_file("fil")) return fail(400, "Velg en fil å laste opp.");
-  const httplib::MultipartFormData file = req.get_file_value("fil");
-  if (file.filename.empty() && file.content.empty()) return fail(400, "Velg en fil å laste opp.");
-  auto name = SanitiseUploadName(file.filename);
-  if (!name.ok()) {
-    app.Audit(principal.username, "import_refused", name.error().message);
-    return fail(400, name.error().message);
-  }
+ImportResult Failure(int status, const std::string& message) {
+  return ImportResult{status, Alert(message)};
+}
 
+// A file the import pipeline refused: audited, and nothing of it stored.
+ImportResult Refused(App& app, const Principal& principal, const std::string& name,
+                     const std::string& message) {
+  const std::string shown = StripUploadDirs(message);
+  app.Audit(principal.username, "import_failed", fmt::format("fil={}: {}", name, shown));
+  return ImportResult{422, Alert(shown) + R"(<p>Ingenting fra denne filen er lagret.</p>)"};
+}
+
+// Municipality, year, round type and k from the form; the file comes later.
+Result<import::ImportRequest> ReadImportForm(App& app, const httplib::Request& req) {
   import::ImportRequest request;
-  auto municipality = OptionalNumber(FormValue(req, "kommune"), "Kommunenummeret", 1, 9999);
-  if (!municipality.ok()) return fail(400, municipality.error().message);
-  auto year = OptionalNumber(FormValue(req, "aar"), "Året", 1990, 2100);
-  if (!year.ok()) return fail(400, year.error().message);
-  auto k = OptionalNumber(FormValue(req, "k"), "k", 2, 50);
-  if (!k.ok()) return fail(400, k.error().message);
+  SAMKART_ASSIGN_OR_RETURN(const auto municipality,
+                           OptionalNumber(FormValue(req, "kommune"), "Kommunenummeret", 1, 9999));
+  SAMKART_ASSIGN_OR_RETURN(const auto year,
+                           OptionalNumber(FormValue(req, "aar"), "Året", 1990, 2100));
+  SAMKART_ASSIGN_OR_RETURN(const auto k, OptionalNumber(FormValue(req, "k"), "k", 2, 50));
   const std::string round = std::string(text::Trim(FormValue(req, "runde")));
   if (!round.empty()) {
     const auto& types = app.instrument().round_types;
     if (std::none_of(types.begin(), types.end(),
                      [&](const instrument::Code& c) { return c.key == round; })) {
-      return fail(400, fmt::format("Ukjent rundetype «{}».", PrintableName(round)));
+      return Error{fmt::format("Ukjent rundetype «{}».", PrintableName(round))};
     }
     request.round_type = round;
   }
-  request.municipality = *municipality;
-  request.year = *year;
-  request.k = k->has_value() ? static_cast<std::size_t>(**k) : anonymise::kDefaultK;
+  request.municipality = municipality;
+  request.year = year;
+  request.k = k.has_value() ? static_cast<std::size_t>(*k) : anonymise::kDefaultK;
+  return request;
+}
 
-  auto dir = PrivateTempDir::Create(app.options().work_dir, kUploadDirPrefix);
-  if (!dir.ok()) return fail(500, "Filen kunne ikke mellomlagres: " + dir.error().message);
-  const fs::path path = dir->path() / *name;
-  if (path.parent_path() != dir->path() || path.filename() != *name) {
-    return fail(400, "Filnavnet kan ikke brukes.");  // SanitiseUploadName already refuses this
-  }
-  {
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0) return fail(500, "Filen kunne ikke mellomlagres.");
-    std::size_t written = 0;
-    while (written < file.content.size()) {
-      const ssize_t n = ::write(fd, file.content.data() + written, file.content.size() - written);
-      if (n <= 0) {
-        ::close(fd);
-        return fail(500, "Filen kunne ikke mellomlagres (disken kan være full).");
-      }
-      written += static_cast<std::size_t>(n);
+// Writes the upload to a new file only this process can read; the message
+// on failure is the one the user sees.
+Status WriteUpload(const fs::path& path, const std::string& content) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) return Error{"Filen kunne ikke mellomlagres."};
+  std::size_t written = 0;
+  while (written < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+    if (n <= 0) {
+      ::close(fd);
+      return Error{"Filen kunne ikke mellomlagres (disken kan være full)."};
     }
-    if (::close(fd) != 0) return fail(500, "Filen kunne ikke mellomlagres.");
+    written += static_cast<std::size_t>(n);
   }
-  request.path = path.string();
-  request.display_name = *name;
+  if (::close(fd) != 0) return Error{"Filen kunne ikke mellomlagres."};
+  return Ok();
+}
 
-  const import::FileKind kind = import::ClassifyFile(request.path);
-  auto refused = [&](const std::string& message) {
-    const std::string shown = StripUploadDirs(message);
-    app.Audit(principal.username, "import_failed", fmt::format("fil={}: {}", *name, shown));
-    return ImportResult{422, Alert(shown) + R"(<p>Ingenting fra denne filen er lagret.</p>)"};
-  };
-  if (kind == import::FileKind::kManifest) {
-    return fail(400,
-                "Et manifest kan ikke lastes opp i nettleseren. Last opp eksportfilene én og én, "
-                "med kommune, år og rundetype i skjemaet.");
+// A municipality register or invited counts: administrators only.
+ImportResult ImportRegister(App& app, const Principal& principal,
+                            const import::ImportRequest& request, const std::string& name,
+                            bool is_register) {
+  // The register and the invited counts span every region: a regional
+  // analyst could move or rename another region's municipality, or set
+  // its invited counts.
+  if (!principal.IsAdmin()) {
+    app.Audit(principal.username, "import_refused",
+              fmt::format("fil={}: {}", name, is_register ? "kommuneregister" : "inviterte"));
+    return Failure(403, is_register ? "Kommuneregisteret lastes opp av nasjonale administratorer."
+                                    : "Inviterte per tjeneste lastes opp av nasjonale "
+                                      "administratorer.");
   }
-  if (kind == import::FileKind::kMunicipalityRegister || kind == import::FileKind::kInvitedCounts) {
-    const bool is_register = kind == import::FileKind::kMunicipalityRegister;
-    // The register and the invited counts span every region: a regional
-    // analyst could move or rename another region's municipality, or set
-    // its invited counts.
-    if (!principal.IsAdmin()) {
-      app.Audit(principal.username, "import_refused",
-                fmt::format("fil={}: {}", *name, is_register ? "kommuneregister" : "inviterte"));
-      return fail(403, is_register ? "Kommuneregisteret lastes opp av nasjonale administratorer."
-                                   : "Inviterte per tjeneste lastes opp av nasjonale "
-                                     "administratorer.");
-    }
-    auto count = app.WithStore([&](store::Store& store) {
-      return is_register ? import::ImportMunicipalityRegister(store, app.instrument(), request.path)
-                         : import::ImportInvitedCounts(store, app.instrument(), request.path);
-    });
-    if (!count.ok()) return refused(count.error().message);
-    // Region and size group come from the register: the dataset must be read again.
-    if (auto reloaded = app.ReloadDataset(); !reloaded.ok()) {
-      app.Audit(principal.username, "import",
-                fmt::format("fil={}, {}: lagret, datasettet ikke lest på nytt", *name,
-                            is_register ? "kommuneregister" : "inviterte"));
-      return {HttpStatusFor(reloaded.error().code),
-              Alert("Filen er lagret, men datasettet kunne ikke lastes på nytt: " +
-                    reloaded.error().message)};
-    }
-    const std::string what = is_register ? fmt::format("{} kommuner lagret", *count)
-                                         : fmt::format("{} tjenester i runder lagret", *count);
-    app.Audit(
-        principal.username, "import",
-        fmt::format("fil={}, {}: {}", *name, is_register ? "kommuneregister" : "inviterte", what));
-    return {200, StatusNotice(
-                     fmt::format("{}: {}.", is_register ? "Kommuneregister" : "Inviterte", what))};
+  auto count = app.WithStore([&](store::Store& store) {
+    return is_register ? import::ImportMunicipalityRegister(store, app.instrument(), request.path)
+                       : import::ImportInvitedCounts(store, app.instrument(), request.path);
+  });
+  if (!count.ok()) return Refused(app, principal, name, count.error().message);
+  // Region and size group come from the register: the dataset must be read again.
+  if (auto reloaded = app.ReloadDataset(); !reloaded.ok()) {
+    app.Audit(principal.username, "import",
+              fmt::format("fil={}, {}: lagret, datasettet ikke lest på nytt", name,
+                          is_register ? "kommuneregister" : "inviterte"));
+    return {HttpStatusFor(reloaded.error().code),
+            Alert("Filen er lagret, men datasettet kunne ikke lastes på nytt: " +
+                  reloaded.error().message)};
   }
+  const std::string what = is_register ? fmt::format("{} kommuner lagret", *count)
+                                       : fmt::format("{} tjenester i runder lagret", *count);
+  app.Audit(
+      principal.username, "import",
+      fmt::format("fil={}, {}: {}", name, is_register ? "kommuneregister" : "inviterte", what));
+  return {200, StatusNotice(
+                   fmt::format("{}: {}.", is_register ? "Kommuneregister" : "Inviterte", what))};
+}
 
+// An export file of answers, through the importer.
+ImportResult ImportAnswers(App& app, const Principal& principal, import::ImportRequest request,
+                           const std::string& name) {
   if (principal.role == Role::kRegional && principal.region) {
     request.allowed_regions = std::set<std::string>{*principal.region};
   }
   auto outcome = app.WithStore([&](store::Store& store) {
     return import::ImportFile(store, app.instrument(), request, {});
   });
-  if (!outcome.ok()) return refused(outcome.error().message);
+  if (!outcome.ok()) return Refused(app, principal, name, outcome.error().message);
   const store::BatchInfo& b = outcome->batch;
   const std::string report = StripUploadDirs(outcome->report);
   if (outcome->status == import::ImportStatus::kAlreadyImported) {
     // A copy of an import the user may not see names nothing of it.
     if (!CanSeeBatch(principal, b, Register(app))) {
-      return refused(fmt::format(
-          "{}: filen er allerede importert, men importen gjelder kommuner du ikke har tilgang til.",
-          *name));
+      return Refused(
+          app, principal, name,
+          fmt::format("{}: filen er allerede importert, men importen gjelder kommuner du ikke har "
+                      "tilgang til.",
+                      name));
     }
     app.Audit(principal.username, "import",
-              fmt::format("fil={}, allerede importert som import {}", *name, b.id));
+              fmt::format("fil={}, allerede importert som import {}", name, b.id));
     return {
         200,
         fmt::format(
@@ -246,13 +238,13 @@ ImportResult RunImport(App& app, const Principal& principal, const httplib::Requ
   }
   if (auto reloaded = app.ReloadDataset(); !reloaded.ok()) {
     app.Audit(principal.username, "import",
-              fmt::format("fil={}, rader={}, import={}", *name, b.rows_imported, b.id));
+              fmt::format("fil={}, rader={}, import={}", name, b.rows_imported, b.id));
     return {HttpStatusFor(reloaded.error().code),
             Alert("Filen er lagret, men datasettet kunne ikke lastes på nytt: " +
                   reloaded.error().message)};
   }
   app.Audit(principal.username, "import",
-            fmt::format("fil={}, rader={}, import={}", *name, b.rows_imported, b.id));
+            fmt::format("fil={}, rader={}, import={}", name, b.rows_imported, b.id));
   return {200,
           StatusNotice(fmt::format(
               "Import {}: {} er lagret ({}, {}). Lest {}, importert {}, "
@@ -261,6 +253,46 @@ ImportResult RunImport(App& app, const Principal& principal, const httplib::Requ
               b.municipality ? "kommune " + std::to_string(*b.municipality) : "flere kommuner",
               b.rows_read, b.rows_imported, b.rows_generalised, b.rows_rejected)) +
               fmt::format(R"(<h2>Importrapport</h2><pre class="report">{}</pre>)", Escape(report))};
+}
+
+// The uploaded file through the same calls as `samkart import`.
+ImportResult RunImport(App& app, const Principal& principal, const httplib::Request& req) {
+  if (!req.has_file("fil")) return Failure(400, "Velg en fil å laste opp.");
+  const httplib::MultipartFormData file = req.get_file_value("fil");
+  if (file.filename.empty() && file.content.empty()) {
+    return Failure(400, "Velg en fil å laste opp.");
+  }
+  auto name = SanitiseUploadName(file.filename);
+  if (!name.ok()) {
+    app.Audit(principal.username, "import_refused", name.error().message);
+    return Failure(400, name.error().message);
+  }
+  auto request = ReadImportForm(app, req);
+  if (!request.ok()) return Failure(400, request.error().message);
+
+  auto dir = PrivateTempDir::Create(app.options().work_dir, kUploadDirPrefix);
+  if (!dir.ok()) return Failure(500, "Filen kunne ikke mellomlagres: " + dir.error().message);
+  const fs::path path = dir->path() / *name;
+  if (path.parent_path() != dir->path() || path.filename() != *name) {
+    return Failure(400, "Filnavnet kan ikke brukes.");  // SanitiseUploadName already refuses this
+  }
+  if (auto written = WriteUpload(path, file.content); !written.ok()) {
+    return Failure(500, written.error().message);
+  }
+  request.value().path = path.string();
+  request.value().display_name = *name;
+
+  const import::FileKind kind = import::ClassifyFile(request->path);
+  if (kind == import::FileKind::kManifest) {
+    return Failure(400,
+                   "Et manifest kan ikke lastes opp i nettleseren. Last opp eksportfilene én og "
+                   "én, med kommune, år og rundetype i skjemaet.");
+  }
+  if (kind == import::FileKind::kMunicipalityRegister || kind == import::FileKind::kInvitedCounts) {
+    return ImportRegister(app, principal, *request, *name,
+                          kind == import::FileKind::kMunicipalityRegister);
+  }
+  return ImportAnswers(app, principal, std::move(request).value(), *name);
 }
 
 }  // namespace

@@ -152,19 +152,16 @@ std::optional<std::string> StructureError(const ExplorerQuery& q) {
   return std::nullopt;
 }
 
-}  // namespace
+// The parameters that have a value, each given at most once.
+using ParamValues = std::map<std::string, std::string>;
 
-// ------------------------------------------------------------------ parsing
-
-Result<ExplorerQuery> ParseExplorerQuery(const QueryParams& params,
-                                         const instrument::Instrument& in,
-                                         const analysis::Dataset& data,
-                                         const std::vector<std::string>& ignored) {
+Result<ParamValues> CollectParams(const QueryParams& params,
+                                  const std::vector<std::string>& ignored) {
   static const std::set<std::string> known = {
       kParamFamily,   kParamItem,      kParamBy,          kParamMunicipality,
       kParamRegion,   kParamSizeGroup, kParamRound,       kParamService,
       kParamPosition, kParamCompare,   kParamDistribution};
-  std::map<std::string, std::string> values;
+  ParamValues values;
   for (const auto& [name, value] : params) {
     if (std::find(ignored.begin(), ignored.end(), name) != ignored.end()) continue;
     if (!known.count(name)) return Error{fmt::format("Ukjent parameter «{}».", Shown(name))};
@@ -175,82 +172,105 @@ Result<ExplorerQuery> ParseExplorerQuery(const QueryParams& params,
     }
     values[name] = value;
   }
-  auto get = [&](const char* name) -> const std::string* {
-    const auto it = values.find(name);
-    return it == values.end() ? nullptr : &it->second;
-  };
-  auto unknown = [](const char* name, const std::string& value, const std::string& valid) {
-    return Error{fmt::format("Ukjent verdi «{}» for «{}».{}", Shown(value), name,
-                             valid.empty() ? "" : " Gyldige verdier: " + valid + ".")};
-  };
+  return values;
+}
 
-  ExplorerQuery q;
-  const std::string* family = get(kParamFamily);
+const std::string* Get(const ParamValues& values, const char* name) {
+  const auto it = values.find(name);
+  return it == values.end() ? nullptr : &it->second;
+}
+
+Error UnknownValue(const char* name, const std::string& value, const std::string& valid) {
+  return Error{fmt::format("Ukjent verdi «{}» for «{}».{}", Shown(value), name,
+                           valid.empty() ? "" : " Gyldige verdier: " + valid + ".")};
+}
+
+// familie, sporsmal and etter: what is shown and how it is broken down.
+Status ParseSelection(const ParamValues& values, const instrument::Instrument& in,
+                      ExplorerQuery& q) {
+  const std::string* family = Get(values, kParamFamily);
   if (!family) return Error{"Parameteren «familie» mangler: velg en spørsmålsfamilie."};
   const instrument::Family* f = in.FindFamily(*family);
-  if (!f) return unknown(kParamFamily, *family, "");
+  if (!f) return UnknownValue(kParamFamily, *family, "");
   q.family = f->id;
-  if (const std::string* item = get(kParamItem)) {
-    if (!f->FindItem(*item)) return unknown(kParamItem, *item, "");
+  if (const std::string* item = Get(values, kParamItem)) {
+    if (!f->FindItem(*item)) return UnknownValue(kParamItem, *item, "");
     q.item = *item;
   }
-  if (const std::string* by = get(kParamBy)) {
+  if (const std::string* by = Get(values, kParamBy)) {
     for (const auto& b : kBreakdowns) {
       if (*by == b.name) q.by = b.variable;
     }
-    if (!q.by) return unknown(kParamBy, *by, "tjeneste, stilling, storrelse, region, kommune, aar");
+    if (!q.by) {
+      return UnknownValue(kParamBy, *by, "tjeneste, stilling, storrelse, region, kommune, aar");
+    }
   }
+  return Ok();
+}
 
+// kommune, region or storrelse: at most one area.
+Status ParseArea(const ParamValues& values, const instrument::Instrument& in,
+                 const analysis::Dataset& data, ExplorerQuery& q) {
   int areas = 0;
-  if (const std::string* m = get(kParamMunicipality)) {
+  if (const std::string* m = Get(values, kParamMunicipality)) {
     ++areas;
     const auto number = text::ParseInt(*m);
     const Nesting nesting = MunicipalityNesting(data);
-    if (!number || !nesting.count(*number)) return unknown(kParamMunicipality, *m, "");
+    if (!number || !nesting.count(*number)) return UnknownValue(kParamMunicipality, *m, "");
     q.area = {Variable::kMunicipality, *number};
   }
-  if (const std::string* r = get(kParamRegion)) {
+  if (const std::string* r = Get(values, kParamRegion)) {
     ++areas;
     const auto code = CodeOfKey(in.regions, *r);
-    if (!code) return unknown(kParamRegion, *r, KeyList(in.regions));
+    if (!code) return UnknownValue(kParamRegion, *r, KeyList(in.regions));
     q.area = {Variable::kRegion, *code};
   }
-  if (const std::string* s = get(kParamSizeGroup)) {
+  if (const std::string* s = Get(values, kParamSizeGroup)) {
     ++areas;
     const auto code = CodeOfKey(in.size_groups, *s);
-    if (!code) return unknown(kParamSizeGroup, *s, KeyList(in.size_groups));
+    if (!code) return UnknownValue(kParamSizeGroup, *s, KeyList(in.size_groups));
     q.area = {Variable::kSizeGroup, *code};
   }
   if (areas > 1) return Error{"Velg høyst ett område: «kommune», «region» eller «storrelse»."};
+  return Ok();
+}
 
-  if (const std::string* round = get(kParamRound)) {
-    if (*round == "0-punkt") {
-      q.round = RoundSet::kBaseline;
-    } else if (*round == "oppfolging") {
-      q.round = RoundSet::kFollowUp;
-    } else {
-      const auto year = text::ParseInt(*round);
-      const std::vector<int> years = Years(data);
-      if (!year || std::find(years.begin(), years.end(), *year) == years.end()) {
-        std::vector<std::string> names = {"0-punkt", "oppfolging"};
-        for (const int y : years) names.push_back(std::to_string(y));
-        return unknown(kParamRound, *round, text::Join(names, ", "));
-      }
-      q.round = RoundSet::kYear;
-      q.year = *year;
+// runde: the baseline rounds, the follow-ups, or every round in one year.
+Status ParseRound(const ParamValues& values, const analysis::Dataset& data, ExplorerQuery& q) {
+  const std::string* round = Get(values, kParamRound);
+  if (!round) return Ok();
+  if (*round == "0-punkt") {
+    q.round = RoundSet::kBaseline;
+  } else if (*round == "oppfolging") {
+    q.round = RoundSet::kFollowUp;
+  } else {
+    const auto year = text::ParseInt(*round);
+    const std::vector<int> years = Years(data);
+    if (!year || std::find(years.begin(), years.end(), *year) == years.end()) {
+      std::vector<std::string> names = {"0-punkt", "oppfolging"};
+      for (const int y : years) names.push_back(std::to_string(y));
+      return UnknownValue(kParamRound, *round, text::Join(names, ", "));
     }
+    q.round = RoundSet::kYear;
+    q.year = *year;
   }
-  if (const std::string* s = get(kParamService)) {
+  return Ok();
+}
+
+// tjeneste, stilling, sammenlign and fordeling.
+Status ParseFiltersAndOptions(const ParamValues& values, const instrument::Instrument& in,
+                              ExplorerQuery& q) {
+  if (const std::string* s = Get(values, kParamService)) {
     const auto code = CodeOfKey(in.services, *s);
-    if (!code) return unknown(kParamService, *s, KeyList(in.services));
+    if (!code) return UnknownValue(kParamService, *s, KeyList(in.services));
     q.service = *code;
   }
-  if (const std::string* p = get(kParamPosition)) {
+  if (const std::string* p = Get(values, kParamPosition)) {
     const auto code = CodeOfKey(in.positions, *p);
-    if (!code) return unknown(kParamPosition, *p, KeyList(in.positions));
+    if (!code) return UnknownValue(kParamPosition, *p, KeyList(in.positions));
     q.position = *code;
   }
-  if (const std::string* c = get(kParamCompare)) {
+  if (const std::string* c = Get(values, kParamCompare)) {
     if (*c == "landet") {
       q.compare = ExplorerComparison::kNation;
     } else if (*c == "storrelse") {
@@ -258,13 +278,30 @@ Result<ExplorerQuery> ParseExplorerQuery(const QueryParams& params,
     } else if (*c == "0-punkt") {
       q.compare = ExplorerComparison::kBaseline;
     } else {
-      return unknown(kParamCompare, *c, "landet, storrelse, 0-punkt");
+      return UnknownValue(kParamCompare, *c, "landet, storrelse, 0-punkt");
     }
   }
-  if (const std::string* d = get(kParamDistribution)) {
-    if (*d != "1" && *d != "0") return unknown(kParamDistribution, *d, "1, 0");
+  if (const std::string* d = Get(values, kParamDistribution)) {
+    if (*d != "1" && *d != "0") return UnknownValue(kParamDistribution, *d, "1, 0");
     q.distribution = *d == "1";
   }
+  return Ok();
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------ parsing
+
+Result<ExplorerQuery> ParseExplorerQuery(const QueryParams& params,
+                                         const instrument::Instrument& in,
+                                         const analysis::Dataset& data,
+                                         const std::vector<std::string>& ignored) {
+  SAMKART_ASSIGN_OR_RETURN(const ParamValues values, CollectParams(params, ignored));
+  ExplorerQuery q;
+  SAMKART_TRY(ParseSelection(values, in, q));
+  SAMKART_TRY(ParseArea(values, in, data, q));
+  SAMKART_TRY(ParseRound(values, data, q));
+  SAMKART_TRY(ParseFiltersAndOptions(values, in, q));
   if (auto error = StructureError(q)) return Error{*error};
   return q;
 }
@@ -653,22 +690,14 @@ std::string RoundLabel(const ExplorerQuery& q) {
   return "";
 }
 
-}  // namespace
-
-Result<ExplorerResult> EvaluateExplorerQuery(const ExplorerQuery& q, const Principal& principal,
-                                             const analysis::Dataset& data,
-                                             const instrument::Instrument& in,
-                                             analysis::Publication& publication) {
-  if (auto error = StructureError(q)) return Error{*error};
-  const instrument::Family* family = in.FindFamily(q.family);
-  if (!family) return Error{fmt::format("Ukjent verdi «{}» for «familie».", Shown(q.family))};
-  const Nesting nesting = MunicipalityNesting(data);
-
-  ExplorerResult result;
+// The headings and notes that say what the result shows.
+void DescribeQuery(const ExplorerQuery& q, const instrument::Family& family,
+                   const analysis::Dataset& data, const instrument::Instrument& in,
+                   const analysis::Publication& publication, ExplorerResult& result) {
   result.query = q;
   result.canonical = CanonicalQueryString(q, in);
-  result.family_title = family->title;
-  result.family_stem = family->stem;
+  result.family_title = family.title;
+  result.family_stem = family.stem;
   result.area_label =
       q.area ? present::GroupValueLabel(data, in, q.area->first, q.area->second) : "Landet";
   result.round_label = RoundLabel(q);
@@ -696,7 +725,82 @@ Result<ExplorerResult> EvaluateExplorerQuery(const ExplorerQuery& q, const Princ
         fmt::format(" Tall som bygger på færre enn {} kommuner, vises ikke for din rolle.",
                     analysis::kMinMunicipalities);
   }
+}
 
+// The query whose rows the comparison is made against; sets the reference label.
+ExplorerQuery ReferenceQuery(const ExplorerQuery& q, const Nesting& nesting,
+                             const analysis::Dataset& data, const instrument::Instrument& in,
+                             ExplorerResult& result) {
+  ExplorerQuery reference = q;
+  reference.compare = ExplorerComparison::kNone;
+  if (q.by && IsGeographic(*q.by)) reference.by.reset();
+  switch (q.compare) {
+    case ExplorerComparison::kNation:
+      reference.area.reset();
+      result.reference_label = "Resten av landet";
+      break;
+    case ExplorerComparison::kSizeGroup: {
+      const int size_group = nesting.at(q.area->second).second;
+      reference.area = std::make_pair(Variable::kSizeGroup, size_group);
+      result.reference_label =
+          fmt::format("Resten av størrelsesgruppen ({})",
+                      present::GroupValueLabel(data, in, Variable::kSizeGroup, size_group));
+      break;
+    }
+    case ExplorerComparison::kBaseline:
+      reference.round = RoundSet::kBaseline;
+      result.reference_label = "0-punktsmåling";
+      break;
+    case ExplorerComparison::kNone:
+      break;
+  }
+  return reference;
+}
+
+// Sets the row's reference cell from the matching reference row, and the
+// difference when both are shown.
+void CompareRow(const ExplorerQuery& q, const ExplorerQuery& reference,
+                const std::vector<ExplorerRow>& reference_rows, ExplorerRow& row) {
+  const ExplorerRow* match = nullptr;
+  const ExplorerRow* total = nullptr;
+  for (const ExplorerRow& r : reference_rows) {
+    if (r.item != row.item || r.category != row.category) continue;
+    if (r.total) total = &r;
+    if (r.total == row.total && r.value == row.value) match = &r;
+  }
+  if (!match && reference.by != q.by) match = total;
+  if (!match) return;
+  if (q.compare == ExplorerComparison::kBaseline) {
+    row.reference = match->cell;
+  } else {
+    // The rest: the whole less the row's own rows, shown only when both
+    // are, so it tells nothing the two published cells do not.
+    ExplorerCell rest;
+    rest.hidden = true;
+    if (!row.cell.hidden && !match->cell.hidden) {
+      rest = CellOf(analysis::RestOf(AsCell(match->cell), AsCell(row.cell)));
+    }
+    row.reference = rest;
+  }
+  if (!row.cell.hidden && !row.reference->hidden && row.cell.n > 0 && row.reference->n > 0) {
+    row.difference = analysis::CompareShares(analysis::SampleOf(AsCell(row.cell)),
+                                             analysis::SampleOf(AsCell(*row.reference)));
+  }
+}
+
+}  // namespace
+
+Result<ExplorerResult> EvaluateExplorerQuery(const ExplorerQuery& q, const Principal& principal,
+                                             const analysis::Dataset& data,
+                                             const instrument::Instrument& in,
+                                             analysis::Publication& publication) {
+  if (auto error = StructureError(q)) return Error{*error};
+  const instrument::Family* family = in.FindFamily(q.family);
+  if (!family) return Error{fmt::format("Ukjent verdi «{}» for «familie».", Shown(q.family))};
+  const Nesting nesting = MunicipalityNesting(data);
+
+  ExplorerResult result;
+  DescribeQuery(q, *family, data, in, publication, result);
   std::size_t left_out = 0;
   auto rows = ViewRows(q, principal, data, in, publication, nesting, left_out);
   if (!rows.ok()) return rows.error();
@@ -708,59 +812,11 @@ Result<ExplorerResult> EvaluateExplorerQuery(const ExplorerQuery& q, const Princ
   result.denominator_rule = instrument::DescribeDenominator(in, *family);
 
   if (q.compare != ExplorerComparison::kNone) {
-    ExplorerQuery reference = q;
-    reference.compare = ExplorerComparison::kNone;
-    if (q.by && IsGeographic(*q.by)) reference.by.reset();
-    switch (q.compare) {
-      case ExplorerComparison::kNation:
-        reference.area.reset();
-        result.reference_label = "Resten av landet";
-        break;
-      case ExplorerComparison::kSizeGroup: {
-        const int size_group = nesting.at(q.area->second).second;
-        reference.area = std::make_pair(Variable::kSizeGroup, size_group);
-        result.reference_label =
-            fmt::format("Resten av størrelsesgruppen ({})",
-                        present::GroupValueLabel(data, in, Variable::kSizeGroup, size_group));
-        break;
-      }
-      case ExplorerComparison::kBaseline:
-        reference.round = RoundSet::kBaseline;
-        result.reference_label = "0-punktsmåling";
-        break;
-      case ExplorerComparison::kNone:
-        break;
-    }
+    const ExplorerQuery reference = ReferenceQuery(q, nesting, data, in, result);
     std::size_t ignored = 0;
     auto reference_rows = ViewRows(reference, principal, data, in, publication, nesting, ignored);
     if (!reference_rows.ok()) return reference_rows.error();
-    for (ExplorerRow& row : result.rows) {
-      const ExplorerRow* match = nullptr;
-      const ExplorerRow* total = nullptr;
-      for (const ExplorerRow& r : *reference_rows) {
-        if (r.item != row.item || r.category != row.category) continue;
-        if (r.total) total = &r;
-        if (r.total == row.total && r.value == row.value) match = &r;
-      }
-      if (!match && reference.by != q.by) match = total;
-      if (!match) continue;
-      if (q.compare == ExplorerComparison::kBaseline) {
-        row.reference = match->cell;
-      } else {
-        // The rest: the whole less the row's own rows, shown only when both
-        // are, so it tells nothing the two published cells do not.
-        ExplorerCell rest;
-        rest.hidden = true;
-        if (!row.cell.hidden && !match->cell.hidden) {
-          rest = CellOf(analysis::RestOf(AsCell(match->cell), AsCell(row.cell)));
-        }
-        row.reference = rest;
-      }
-      if (!row.cell.hidden && !row.reference->hidden && row.cell.n > 0 && row.reference->n > 0) {
-        row.difference = analysis::CompareShares(analysis::SampleOf(AsCell(row.cell)),
-                                                 analysis::SampleOf(AsCell(*row.reference)));
-      }
-    }
+    for (ExplorerRow& row : result.rows) CompareRow(q, reference, *reference_rows, row);
   }
   return result;
 }

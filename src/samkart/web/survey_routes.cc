@@ -398,7 +398,6 @@ void SendAlreadySubmitted(httplib::Response& res) {
                       "Takk for at du svarte!"));
 }
 
-// Saves the posted page and moves on (POST /side/{n}) or submits (POST /send).
 // The open round of the link, its form and this browser's draft, for the
 // pages shown after «Start»; nullopt once answered (unknown link, closed
 // round, or no draft: back to the start page).
@@ -426,6 +425,119 @@ std::optional<RoundDraft> OpenRoundDraft(App& app, const httplib::Request& req,
   return RoundDraft{std::move(*link), std::move(*form), std::move(*draft)};
 }
 
+// The page a number in a path or form names, counted from 1; nullopt when
+// the form has no such page.
+std::optional<std::size_t> PageIndex(const SurveyForm& form, const std::string& number) {
+  const auto side = text::ParseInt(number);
+  if (!side || *side < 1 || static_cast<std::size_t>(*side) > form.pages().size()) {
+    return std::nullopt;
+  }
+  return static_cast<std::size_t>(*side) - 1;
+}
+
+void SendNoSuchPage(httplib::Response& res, const Link& link) {
+  SendHtml(res, 404,
+           RenderPage({"Fant ikke siden", nullptr, true, true},
+                      fmt::format(R"(<p>Skjemaet har ikke denne siden. <a href="{}/side/1">)"
+                                  R"(Gå til første side</a>.</p>)",
+                                  Base(link))));
+}
+
+// Reads and saves the posted page, then sends the browser on. Returns false
+// when the page was the last one posted to /send: the draft is to be submitted.
+bool SavePostedPage(App& app, const httplib::Request& req, httplib::Response& res,
+                    const SurveyForm& form, const Link& link, const std::string& key,
+                    std::size_t index, SurveyDraft& draft, const std::string& csrf, bool send) {
+  const auto errors = ReadPage(form, link, index, req, draft);
+  if (!errors.empty()) {
+    SendHtml(res, 400, RenderSurveyPage(form, link, index, draft, csrf, errors));
+    return true;
+  }
+  const auto saved = UpdateDraft(app, key, link.round.id, draft);
+  // Gone since it was loaded: a second click on «Send inn» submitted it.
+  if (saved && !*saved) {
+    SendAlreadySubmitted(res);
+    return true;
+  }
+  if (!saved) {
+    SendHtml(
+        res, 500,
+        RenderPage({"Noe gikk galt", nullptr, true, true},
+                   R"(<p class="error" role="alert">Svarene kunne ikke lagres. Prøv igjen.</p>)"));
+    return true;
+  }
+  const std::string go = FormValue(req, "gaa");
+  if (go == "tilbake") {
+    const auto previous = PreviousPage(form, draft, index);
+    Redirect(res, previous ? fmt::format("{}/side/{}", Base(link), *previous + 1) : Base(link));
+    return true;
+  }
+  if (const auto next = NextPage(form, draft, index)) {
+    Redirect(res, fmt::format("{}/side/{}", Base(link), *next + 1));
+    return true;
+  }
+  if (!send) {
+    Redirect(res, Base(link) + "/send");
+    return true;
+  }
+  return false;
+}
+
+// Submission: the whole draft once more, then the harmoniser, then the store.
+// On errors the page shown is the one posted when it applies.
+void SubmitDraft(App& app, httplib::Response& res, const SurveyForm& form, const Link& link,
+                 const std::string& key, SurveyDraft& draft, std::optional<std::size_t> index,
+                 const std::string& csrf) {
+  if (link.fixed_service) {
+    if (const auto* s = form.instrument().FindService(*link.fixed_service)) draft.service = s->code;
+  }
+  std::vector<FieldError> errors;
+  std::size_t error_page = 0;
+  if (!draft.service) {
+    errors.push_back({FieldId("tjeneste", form.services().empty() ? 0 : form.services()[0]->code),
+                      "Svar på spørsmålet «Hvor jobber du?»."});
+  } else if (const auto invalid = form.Invalid(draft)) {
+    errors.push_back({"innhold", *invalid});
+  } else {
+    auto row = form.Harmonise(draft, link.round.municipality, link.round.year);
+    if (!row.ok()) {
+      errors.push_back({"innhold", row.error().message});
+    } else {
+      const store::HeldResponse response{row->service, row->position,
+                                         form.AnswersFor(*row, link.round.item_ids)};
+      const auto held = HeldAnswers(app, link);
+      if (held && !app.survey_budget().MaySubmit(link.round, *held)) {
+        return SendBudgetSpent(app, res, link);
+      }
+      auto submitted = app.WithStore(
+          [&](store::Store& s) { return s.SubmitSurveyResponse(key, link.round.id, response); });
+      if (!submitted.ok()) {
+        SendHtml(res, 500,
+                 RenderPage({"Noe gikk galt", nullptr, true, true},
+                            R"(<p class="error" role="alert">Svaret kunne ikke lagres. Prøv igjen )"
+                            R"(om litt.</p>)"));
+        return;
+      }
+      SetCookie(app, res, kDraftCookie, "", {0, true, "Lax", "/s/"});
+      switch (*submitted) {
+        case store::SubmitStatus::kStored:
+          Redirect(res, Base(link) + "/takk");
+          return;
+        case store::SubmitStatus::kAlreadySubmitted:
+          return SendAlreadySubmitted(res);
+        case store::SubmitStatus::kRoundClosed:
+          return SendClosed(res, link);
+      }
+    }
+  }
+  const auto shown = form.ApplicablePages(draft);
+  error_page =
+      index && std::find(shown.begin(), shown.end(), *index) != shown.end() ? *index : shown.back();
+  if (!draft.service) error_page = 0;
+  SendHtml(res, 400, RenderSurveyPage(form, link, error_page, draft, csrf, errors));
+}
+
+// Saves the posted page and moves on (POST /side/{n}) or submits (POST /send).
 void HandlePost(App& app, const httplib::Request& req, httplib::Response& res, bool send) {
   const auto link = FindLink(app, req, res);
   if (!link) return;
@@ -443,126 +555,32 @@ void HandlePost(App& app, const httplib::Request& req, httplib::Response& res, b
   }
   SurveyDraft draft = *loaded;
 
+  // /send may carry the last page; /side/{n} always does.
   std::optional<std::size_t> index;
   if (send) {
-    if (const auto side = text::ParseInt(FormValue(req, "side"))) {
-      if (*side >= 1 && static_cast<std::size_t>(*side) <= form->pages().size()) {
-        index = static_cast<std::size_t>(*side) - 1;
-      }
-    }
+    index = PageIndex(*form, FormValue(req, "side"));
   } else {
-    const auto side = text::ParseInt(std::string(req.matches[2]));
-    if (!side || *side < 1 || static_cast<std::size_t>(*side) > form->pages().size()) {
-      SendHtml(res, 404,
-               RenderPage({"Fant ikke siden", nullptr, true, true},
-                          fmt::format(R"(<p>Skjemaet har ikke denne siden. <a href="{}/side/1">)"
-                                      R"(Gå til første side</a>.</p>)",
-                                      Base(*link))));
-      return;
-    }
-    index = static_cast<std::size_t>(*side) - 1;
+    index = PageIndex(*form, std::string(req.matches[2]));
+    if (!index) return SendNoSuchPage(res, *link);
   }
 
   const std::string csrf = AnonymousCsrf(app, req, res);
-  if (index) {
-    const auto errors = ReadPage(*form, *link, *index, req, draft);
-    if (!errors.empty()) {
-      SendHtml(res, 400, RenderSurveyPage(*form, *link, *index, draft, csrf, errors));
-      return;
-    }
-    const auto saved = UpdateDraft(app, *key, link->round.id, draft);
-    // Gone since it was loaded: a second click on «Send inn» submitted it.
-    if (saved && !*saved) return SendAlreadySubmitted(res);
-    if (!saved) {
-      SendHtml(res, 500,
-               RenderPage(
-                   {"Noe gikk galt", nullptr, true, true},
-                   R"(<p class="error" role="alert">Svarene kunne ikke lagres. Prøv igjen.</p>)"));
-      return;
-    }
-    const std::string go = FormValue(req, "gaa");
-    if (go == "tilbake") {
-      const auto previous = PreviousPage(*form, draft, *index);
-      Redirect(res, previous ? fmt::format("{}/side/{}", Base(*link), *previous + 1) : Base(*link));
-      return;
-    }
-    if (const auto next = NextPage(*form, draft, *index)) {
-      Redirect(res, fmt::format("{}/side/{}", Base(*link), *next + 1));
-      return;
-    }
-    if (!send) {
-      Redirect(res, Base(*link) + "/send");
-      return;
-    }
-  }
-
-  // Submission: the whole draft once more, then the harmoniser, then the store.
-  if (link->fixed_service) {
-    if (const auto* s = form->instrument().FindService(*link->fixed_service))
-      draft.service = s->code;
-  }
-  std::vector<FieldError> errors;
-  std::size_t error_page = 0;
-  if (!draft.service) {
-    errors.push_back({FieldId("tjeneste", form->services().empty() ? 0 : form->services()[0]->code),
-                      "Svar på spørsmålet «Hvor jobber du?»."});
-  } else if (const auto invalid = form->Invalid(draft)) {
-    errors.push_back({"innhold", *invalid});
-  } else {
-    auto row = form->Harmonise(draft, link->round.municipality, link->round.year);
-    if (!row.ok()) {
-      errors.push_back({"innhold", row.error().message});
-    } else {
-      const store::HeldResponse response{row->service, row->position,
-                                         form->AnswersFor(*row, link->round.item_ids)};
-      const auto held = HeldAnswers(app, *link);
-      if (held && !app.survey_budget().MaySubmit(link->round, *held)) {
-        return SendBudgetSpent(app, res, *link);
-      }
-      auto submitted = app.WithStore(
-          [&](store::Store& s) { return s.SubmitSurveyResponse(*key, link->round.id, response); });
-      if (!submitted.ok()) {
-        SendHtml(res, 500,
-                 RenderPage({"Noe gikk galt", nullptr, true, true},
-                            R"(<p class="error" role="alert">Svaret kunne ikke lagres. Prøv igjen )"
-                            R"(om litt.</p>)"));
-        return;
-      }
-      SetCookie(app, res, kDraftCookie, "", {0, true, "Lax", "/s/"});
-      switch (*submitted) {
-        case store::SubmitStatus::kStored:
-          Redirect(res, Base(*link) + "/takk");
-          return;
-        case store::SubmitStatus::kAlreadySubmitted:
-          return SendAlreadySubmitted(res);
-        case store::SubmitStatus::kRoundClosed:
-          return SendClosed(res, *link);
-      }
-    }
-  }
-  const auto shown = form->ApplicablePages(draft);
-  error_page =
-      index && std::find(shown.begin(), shown.end(), *index) != shown.end() ? *index : shown.back();
-  if (!draft.service) error_page = 0;
-  SendHtml(res, 400, RenderSurveyPage(*form, *link, error_page, draft, csrf, errors));
+  if (index && SavePostedPage(app, req, res, *form, *link, *key, *index, draft, csrf, send)) return;
+  SubmitDraft(app, res, *form, *link, *key, draft, index, csrf);
 }
 
-}  // namespace
-
-void RegisterSurveyRoutes(httplib::Server& server, App& app) {
-  const std::string token = kToken;
-
-  server.Get(token, [&app](const httplib::Request& req, httplib::Response& res) {
-    const auto link = FindLink(app, req, res);
-    if (!link) return;
-    if (link->round.status != "open") return SendClosed(res, *link);
-    const std::string csrf = AnonymousCsrf(app, req, res);
-    const std::string place = Escape(link->municipality_name);
-    std::string body = fmt::format(
-        R"(<p>{0} kartlegger hvordan ansatte som arbeider med barn og unge, kjenner igjen )"
-        R"(tegn på at et barn strever, og hvordan tjenestene samarbeider når noen er bekymret. )"
-        R"(Kartleggingen er en del av arbeidet med BTI/BTS (bedre tverrfaglig innsats / )"
-        R"(samhandling) og gjennomføres med Samkart.</p>
+// GET /s/{token}: what the survey is and how the answers are kept anonymous.
+void ShowStartPage(App& app, const httplib::Request& req, httplib::Response& res) {
+  const auto link = FindLink(app, req, res);
+  if (!link) return;
+  if (link->round.status != "open") return SendClosed(res, *link);
+  const std::string csrf = AnonymousCsrf(app, req, res);
+  const std::string place = Escape(link->municipality_name);
+  std::string body = fmt::format(
+      R"(<p>{0} kartlegger hvordan ansatte som arbeider med barn og unge, kjenner igjen )"
+      R"(tegn på at et barn strever, og hvordan tjenestene samarbeider når noen er bekymret. )"
+      R"(Kartleggingen er en del av arbeidet med BTI/BTS (bedre tverrfaglig innsats / )"
+      R"(samhandling) og gjennomføres med Samkart.</p>
 <h2>Svaret ditt er anonymt</h2>
 <ul>
 <li>Vi lagrer ikke navnet ditt, e-postadressen din, IP-adressen din eller tidspunktet du svarte.</li>
@@ -571,72 +589,109 @@ void RegisterSurveyRoutes(httplib::Server& server, App& app) {
 </ul>
 <p>Det tar omtrent 15 minutter. Du kan gå fram og tilbake i skjemaet; svarene lagres for hver side.</p>
 <form method="post" action="{2}/start">{3}<div class="actions"><button type="submit">Start</button></div></form>)",
-        place, app.options().k, Base(*link), CsrfInput(csrf));
-    PageOptions page;
-    page.title = fmt::format("Kartlegging i {} {}", link->municipality_name, link->round.year);
-    page.survey = true;
-    SendHtml(res, 200, RenderPage(page, body));
+      place, app.options().k, Base(*link), CsrfInput(csrf));
+  PageOptions page;
+  page.title = fmt::format("Kartlegging i {} {}", link->municipality_name, link->round.year);
+  page.survey = true;
+  SendHtml(res, 200, RenderPage(page, body));
+}
+
+// POST /s/{token}/start: continues this browser's draft, or starts one.
+void StartDraft(App& app, const httplib::Request& req, httplib::Response& res) {
+  const auto link = FindLink(app, req, res);
+  if (!link) return;
+  if (link->round.status != "open") return SendClosed(res, *link);
+  if (!AnonymousCsrfMatches(req)) return SendForbiddenForm(res, *link);
+  // Continue a draft this browser has for the round; else start one.
+  if (const auto key = DraftKey(req); key && LoadDraft(app, *key, link->round.id)) {
+    Redirect(res, Base(*link) + "/side/1");
+    return;
+  }
+  const auto held = HeldAnswers(app, *link);
+  if (held && !app.survey_budget().TryStart(link->round, *held)) {
+    return SendBudgetSpent(app, res, *link);
+  }
+  const std::string cookie = RandomToken();
+  SurveyDraft draft;
+  if (link->fixed_service) {
+    if (const auto* s = app.instrument().FindService(*link->fixed_service)) draft.service = s->code;
+  }
+  if (!SaveDraft(app, Sha256Hex(cookie), link->round.id, draft)) {
+    SendHtml(res, 500,
+             RenderPage(
+                 {"Noe gikk galt", nullptr, true, true},
+                 R"(<p class="error" role="alert">Skjemaet kunne ikke startes. Prøv igjen.</p>)"));
+    return;
+  }
+  SetCookie(app, res, kDraftCookie, cookie, {-1, true, "Lax", "/s/"});
+  Redirect(res, Base(*link) + "/side/1");
+}
+
+// GET /s/{token}/side/{n}: one page of the form, or on past a page the answers skip.
+void ShowSurveyPage(App& app, const httplib::Request& req, httplib::Response& res) {
+  const auto opened = OpenRoundDraft(app, req, res);
+  if (!opened) return;
+  const Link& link = opened->link;
+  const SurveyForm& form = opened->form;
+  const SurveyDraft& draft = opened->draft;
+  const auto index = PageIndex(form, std::string(req.matches[2]));
+  if (!index) return SendNoSuchPage(res, link);
+  if (!form.Applies(*index, draft)) {
+    // A page the answers so far skip: on to the next one shown.
+    const auto next = NextPage(form, draft, *index);
+    Redirect(res, next ? fmt::format("{}/side/{}", Base(link), *next + 1) : Base(link) + "/send");
+    return;
+  }
+  const std::string csrf = AnonymousCsrf(app, req, res);
+  SendHtml(res, 200, RenderSurveyPage(form, link, *index, draft, csrf, {}));
+}
+
+// GET /s/{token}/send: the last step before the answers are submitted.
+void ShowSendPage(App& app, const httplib::Request& req, httplib::Response& res) {
+  const auto opened = OpenRoundDraft(app, req, res);
+  if (!opened) return;
+  const auto shown = opened->form.ApplicablePages(opened->draft);
+  const std::string csrf = AnonymousCsrf(app, req, res);
+  PageOptions page;
+  page.title = "Klar til å sende inn";
+  page.survey = true;
+  SendHtml(res, 200,
+           RenderPage(page, fmt::format(
+                                R"(<p>Du har kommet gjennom alle spørsmålene. Når du sender inn, )"
+                                R"(kan du ikke lenger endre svarene.</p>)"
+                                R"(<form method="post" action="{0}/send">{1}<div class="actions">)"
+                                R"(<button type="submit" name="gaa" value="send">Send inn</button>)"
+                                R"(<a class="button secondary" href="{0}/side/{2}">Tilbake</a>)"
+                                R"(</div></form>)",
+                                Base(opened->link), CsrfInput(csrf), shown.back() + 1)));
+}
+
+void ShowThanks(App& app, const httplib::Request& req, httplib::Response& res) {
+  const auto link = FindLink(app, req, res);
+  if (!link) return;
+  SendHtml(res, 200,
+           ThanksHtml("Takk for svaret",
+                      "Svaret ditt er lagret anonymt. Det blir en del av kommunens samlede "
+                      "resultater når kartleggingen er avsluttet."));
+}
+
+}  // namespace
+
+void RegisterSurveyRoutes(httplib::Server& server, App& app) {
+  const std::string token = kToken;
+
+  server.Get(token, [&app](const httplib::Request& req, httplib::Response& res) {
+    ShowStartPage(app, req, res);
   });
 
   server.Post(token + "/start", [&app](const httplib::Request& req, httplib::Response& res) {
-    const auto link = FindLink(app, req, res);
-    if (!link) return;
-    if (link->round.status != "open") return SendClosed(res, *link);
-    if (!AnonymousCsrfMatches(req)) return SendForbiddenForm(res, *link);
-    // Continue a draft this browser has for the round; else start one.
-    if (const auto key = DraftKey(req); key && LoadDraft(app, *key, link->round.id)) {
-      Redirect(res, Base(*link) + "/side/1");
-      return;
-    }
-    const auto held = HeldAnswers(app, *link);
-    if (held && !app.survey_budget().TryStart(link->round, *held)) {
-      return SendBudgetSpent(app, res, *link);
-    }
-    const std::string cookie = RandomToken();
-    SurveyDraft draft;
-    if (link->fixed_service) {
-      if (const auto* s = app.instrument().FindService(*link->fixed_service))
-        draft.service = s->code;
-    }
-    if (!SaveDraft(app, Sha256Hex(cookie), link->round.id, draft)) {
-      SendHtml(
-          res, 500,
-          RenderPage(
-              {"Noe gikk galt", nullptr, true, true},
-              R"(<p class="error" role="alert">Skjemaet kunne ikke startes. Prøv igjen.</p>)"));
-      return;
-    }
-    SetCookie(app, res, kDraftCookie, cookie, {-1, true, "Lax", "/s/"});
-    Redirect(res, Base(*link) + "/side/1");
+    StartDraft(app, req, res);
   });
 
-  server.Get(token + R"(/side/(\d{1,4}))", [&app](const httplib::Request& req,
-                                                  httplib::Response& res) {
-    const auto opened = OpenRoundDraft(app, req, res);
-    if (!opened) return;
-    const Link* link = &opened->link;
-    const SurveyForm* form = &opened->form;
-    const SurveyDraft* draft = &opened->draft;
-    const auto side = text::ParseInt(std::string(req.matches[2]));
-    if (!side || *side < 1 || static_cast<std::size_t>(*side) > form->pages().size()) {
-      SendHtml(res, 404,
-               RenderPage({"Fant ikke siden", nullptr, true, true},
-                          fmt::format(R"(<p>Skjemaet har ikke denne siden. <a href="{}/side/1">)"
-                                      R"(Gå til første side</a>.</p>)",
-                                      Base(*link))));
-      return;
-    }
-    const std::size_t index = static_cast<std::size_t>(*side) - 1;
-    if (!form->Applies(index, *draft)) {
-      // A page the answers so far skip: on to the next one shown.
-      const auto next = NextPage(*form, *draft, index);
-      Redirect(res,
-               next ? fmt::format("{}/side/{}", Base(*link), *next + 1) : Base(*link) + "/send");
-      return;
-    }
-    const std::string csrf = AnonymousCsrf(app, req, res);
-    SendHtml(res, 200, RenderSurveyPage(*form, *link, index, *draft, csrf, {}));
-  });
+  server.Get(token + R"(/side/(\d{1,4}))",
+             [&app](const httplib::Request& req, httplib::Response& res) {
+               ShowSurveyPage(app, req, res);
+             });
 
   server.Post(token + R"(/side/(\d{1,4}))",
               [&app](const httplib::Request& req, httplib::Response& res) {
@@ -644,26 +699,7 @@ void RegisterSurveyRoutes(httplib::Server& server, App& app) {
               });
 
   server.Get(token + "/send", [&app](const httplib::Request& req, httplib::Response& res) {
-    const auto opened = OpenRoundDraft(app, req, res);
-    if (!opened) return;
-    const Link* link = &opened->link;
-    const SurveyForm* form = &opened->form;
-    const SurveyDraft* draft = &opened->draft;
-    const auto shown = form->ApplicablePages(*draft);
-    const std::string csrf = AnonymousCsrf(app, req, res);
-    PageOptions page;
-    page.title = "Klar til å sende inn";
-    page.survey = true;
-    SendHtml(
-        res, 200,
-        RenderPage(page,
-                   fmt::format(R"(<p>Du har kommet gjennom alle spørsmålene. Når du sender inn, )"
-                               R"(kan du ikke lenger endre svarene.</p>)"
-                               R"(<form method="post" action="{0}/send">{1}<div class="actions">)"
-                               R"(<button type="submit" name="gaa" value="send">Send inn</button>)"
-                               R"(<a class="button secondary" href="{0}/side/{2}">Tilbake</a>)"
-                               R"(</div></form>)",
-                               Base(*link), CsrfInput(csrf), shown.back() + 1)));
+    ShowSendPage(app, req, res);
   });
 
   server.Post(token + "/send", [&app](const httplib::Request& req, httplib::Response& res) {
@@ -671,12 +707,7 @@ void RegisterSurveyRoutes(httplib::Server& server, App& app) {
   });
 
   server.Get(token + "/takk", [&app](const httplib::Request& req, httplib::Response& res) {
-    const auto link = FindLink(app, req, res);
-    if (!link) return;
-    SendHtml(res, 200,
-             ThanksHtml("Takk for svaret",
-                        "Svaret ditt er lagret anonymt. Det blir en del av kommunens samlede "
-                        "resultater når kartleggingen er avsluttet."));
+    ShowThanks(app, req, res);
   });
 }
 
