@@ -120,70 +120,48 @@ Result<RegisterByNumber> ReadRegister(SqlSession& session) {
 
 }  // namespace
 
-Result<BatchInfo> WriteBatchInSession(SqlSession& session, const NewBatch& batch,
-                                      const WriteProgress& progress) {
-  // Checked again inside the transaction: another import may have won the race.
-  SAMKART_ASSIGN_OR_RETURN(auto existing, FindBatch(session, batch.content_sha256));
-  if (existing) {
-    return Error{fmt::format("{}: filen er allerede importert (import {}, {})", batch.file_name,
-                             existing->id, existing->imported_at),
-                 ErrorCode::kConflict};
-  }
+namespace {
 
-  // The item registry only grows; answers are stored in its order.
-  SAMKART_ASSIGN_OR_RETURN(const std::vector<std::string> registry,
-                           RegisterItems(session, batch.item_ids));
+// The batch's own row; returns its id.
+Result<int64_t> InsertBatchRow(SqlSession& session, const BatchInfo& info,
+                               const std::string& report) {
+  const std::string what = "kan ikke lagre importen";
+  auto prepared = session.Prepare(
+      "INSERT INTO batches (file_name, content_sha256, format, generation, municipality, year, "
+      "round_type, rows_read, rows_imported, rows_generalised, rows_rejected, imported_at, "
+      "report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+  if (!prepared.ok()) return session.Fail(what, prepared.error());
+  SqlStatement& insert = **prepared;
+  insert.Bind(1, info.file_name)
+      .Bind(2, info.content_sha256)
+      .Bind(3, info.format)
+      .Bind(4, info.generation)
+      .Bind(5, info.municipality)
+      .Bind(6, info.year)
+      .Bind(7, info.round_type)
+      .Bind(8, info.rows_read)
+      .Bind(9, info.rows_imported)
+      .Bind(10, info.rows_generalised)
+      .Bind(11, info.rows_rejected)
+      .Bind(12, info.imported_at)
+      .Bind(13, report);
+  auto inserted = insert.Step();
+  if (!inserted.ok()) return session.Fail(what, inserted.error());
+  const int64_t id = insert.Int(0);
+  if (auto done = insert.Step(); !done.ok()) return session.Fail(what, done.error());
+  return id;
+}
+
+// Every respondent of the batch, answers laid out in the registry's order.
+Status InsertRespondents(SqlSession& session, const NewBatch& batch, int64_t batch_id,
+                         const std::vector<std::string>& registry,
+                         const RegisterByNumber& register_by_number,
+                         const WriteProgress& progress) {
   std::vector<std::size_t> slot(batch.item_ids.size());
   for (std::size_t i = 0; i < batch.item_ids.size(); ++i) {
     slot[i] = static_cast<std::size_t>(
         std::find(registry.begin(), registry.end(), batch.item_ids[i]) - registry.begin());
   }
-
-  // Region and size group are copied from the register as they are at import.
-  SAMKART_ASSIGN_OR_RETURN(const RegisterByNumber register_by_number, ReadRegister(session));
-
-  BatchInfo info;
-  info.file_name = batch.file_name;
-  info.content_sha256 = batch.content_sha256;
-  info.format = batch.format;
-  info.generation = batch.generation;
-  if (batch.round_types.size() == 1) {
-    info.municipality = batch.round_types.begin()->first.first;
-    info.year = batch.round_types.begin()->first.second;
-    info.round_type = batch.round_types.begin()->second;
-  }
-  info.rows_read = batch.rows_read;
-  info.rows_imported = batch.respondents.size();
-  info.rows_generalised = batch.rows_generalised;
-  info.rows_rejected = batch.rows_rejected;
-  info.imported_at = UtcTimestamp();
-  {
-    const std::string what = "kan ikke lagre importen";
-    auto prepared = session.Prepare(
-        "INSERT INTO batches (file_name, content_sha256, format, generation, municipality, year, "
-        "round_type, rows_read, rows_imported, rows_generalised, rows_rejected, imported_at, "
-        "report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
-    if (!prepared.ok()) return session.Fail(what, prepared.error());
-    SqlStatement& insert = **prepared;
-    insert.Bind(1, info.file_name)
-        .Bind(2, info.content_sha256)
-        .Bind(3, info.format)
-        .Bind(4, info.generation)
-        .Bind(5, info.municipality)
-        .Bind(6, info.year)
-        .Bind(7, info.round_type)
-        .Bind(8, info.rows_read)
-        .Bind(9, info.rows_imported)
-        .Bind(10, info.rows_generalised)
-        .Bind(11, info.rows_rejected)
-        .Bind(12, info.imported_at)
-        .Bind(13, batch.report);
-    auto inserted = insert.Step();
-    if (!inserted.ok()) return session.Fail(what, inserted.error());
-    info.id = insert.Int(0);
-    if (auto done = insert.Step(); !done.ok()) return session.Fail(what, done.error());
-  }
-
   const std::string what = "kan ikke lagre svar";
   auto opened = session.BulkInsert(
       "respondents", {"batch_id", "municipality", "year", "round_type", "generation", "region",
@@ -205,7 +183,7 @@ Result<BatchInfo> WriteBatchInSession(SqlSession& session, const NewBatch& batch
     for (std::size_t i = 0; i < slot.size() && i < row.answers.size(); ++i) {
       answers[slot[i]] = row.answers[i];
     }
-    values = {info.id,
+    values = {batch_id,
               int64_t{row.municipality},
               int64_t{row.year},
               round->second,
@@ -221,6 +199,43 @@ Result<BatchInfo> WriteBatchInSession(SqlSession& session, const NewBatch& batch
   if (auto finished = respondents.Finish(); !finished.ok()) {
     return session.Fail(what, finished.error());
   }
+  return Ok();
+}
+
+}  // namespace
+
+Result<BatchInfo> WriteBatchInSession(SqlSession& session, const NewBatch& batch,
+                                      const WriteProgress& progress) {
+  // Checked again inside the transaction: another import may have won the race.
+  SAMKART_ASSIGN_OR_RETURN(auto existing, FindBatch(session, batch.content_sha256));
+  if (existing) {
+    return Error{fmt::format("{}: filen er allerede importert (import {}, {})", batch.file_name,
+                             existing->id, existing->imported_at),
+                 ErrorCode::kConflict};
+  }
+  // The item registry only grows; answers are stored in its order.
+  SAMKART_ASSIGN_OR_RETURN(const std::vector<std::string> registry,
+                           RegisterItems(session, batch.item_ids));
+  // Region and size group are copied from the register as they are at import.
+  SAMKART_ASSIGN_OR_RETURN(const RegisterByNumber register_by_number, ReadRegister(session));
+
+  BatchInfo info;
+  info.file_name = batch.file_name;
+  info.content_sha256 = batch.content_sha256;
+  info.format = batch.format;
+  info.generation = batch.generation;
+  if (batch.round_types.size() == 1) {
+    info.municipality = batch.round_types.begin()->first.first;
+    info.year = batch.round_types.begin()->first.second;
+    info.round_type = batch.round_types.begin()->second;
+  }
+  info.rows_read = batch.rows_read;
+  info.rows_imported = batch.respondents.size();
+  info.rows_generalised = batch.rows_generalised;
+  info.rows_rejected = batch.rows_rejected;
+  info.imported_at = UtcTimestamp();
+  SAMKART_ASSIGN_OR_RETURN(info.id, InsertBatchRow(session, info, batch.report));
+  SAMKART_TRY(InsertRespondents(session, batch, info.id, registry, register_by_number, progress));
   return info;
 }
 
