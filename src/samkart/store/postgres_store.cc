@@ -21,6 +21,7 @@
 #include "samkart/store/batch_writer.h"
 #include "samkart/store/migrations.h"
 #include "samkart/store/postgres_session.h"
+#include "samkart/store/register_queries.h"
 #include "samkart/store/store.h"
 
 namespace samkart::store {
@@ -315,14 +316,7 @@ class PostgresStore final : public Store {
   Status UpsertMunicipalities(const std::vector<Municipality>& municipalities) override {
     return Guard("kan ikke lagre kommuneregisteret", [&]() -> Status {
       pqxx::work tx(db());
-      for (const Municipality& m : municipalities) {
-        tx.exec_params0(
-            "INSERT INTO municipalities (number, name, region, size_group, population) VALUES "
-            "($1, $2, $3, $4, $5) ON CONFLICT (number) DO UPDATE SET name = excluded.name, "
-            "region = excluded.region, size_group = excluded.size_group, population = "
-            "excluded.population",
-            m.number, m.name, m.region, m.size_group, m.population);
-      }
+      SAMKART_TRY(WriteMunicipalities(*MakePostgresSession(tx, description_), municipalities));
       tx.commit();
       return Ok();
     });
@@ -331,34 +325,14 @@ class PostgresStore final : public Store {
   Result<std::vector<Municipality>> Municipalities() override {
     return Guard("kan ikke lese kommuneregisteret", [&]() -> Result<std::vector<Municipality>> {
       pqxx::read_transaction tx(db());
-      return ReadMunicipalities(tx);
+      return ReadMunicipalities(*MakePostgresSession(tx, description_));
     });
-  }
-
-  static std::vector<Municipality> ReadMunicipalities(pqxx::transaction_base& tx) {
-    std::vector<Municipality> out;
-    for (const auto& r :
-         tx.exec("SELECT number, name, region, size_group, population FROM municipalities ORDER BY "
-                 "number")) {
-      out.push_back({r[0].as<int>(), Text(r[1]), Text(r[2]), Text(r[3]), OptionalInt(r[4])});
-    }
-    return out;
   }
 
   Status UpsertInvitedCounts(const std::vector<InvitedCount>& counts) override {
     return Guard("kan ikke lagre inviterte", [&]() -> Status {
       pqxx::work tx(db());
-      for (const InvitedCount& c : counts) {
-        if (tx.exec_params("SELECT 1 FROM municipalities WHERE number = $1", c.municipality)
-                .empty()) {
-          return Error{fmt::format("kommune {} finnes ikke i kommuneregisteret", c.municipality)};
-        }
-        tx.exec_params0(
-            "INSERT INTO invited (municipality, year, round_type, service, invited) VALUES ($1, "
-            "$2, $3, $4, $5) ON CONFLICT (municipality, year, round_type, service) DO UPDATE SET "
-            "invited = excluded.invited",
-            c.municipality, c.year, c.round_type, c.service, c.invited);
-      }
+      SAMKART_TRY(WriteInvitedCounts(*MakePostgresSession(tx, description_), counts));
       tx.commit();
       return Ok();
     });
@@ -367,13 +341,7 @@ class PostgresStore final : public Store {
   Result<std::vector<InvitedCount>> InvitedCounts() override {
     return Guard("kan ikke lese inviterte", [&]() -> Result<std::vector<InvitedCount>> {
       pqxx::read_transaction tx(db());
-      std::vector<InvitedCount> out;
-      for (const auto& r :
-           tx.exec("SELECT municipality, year, round_type, service, invited FROM invited ORDER BY "
-                   "municipality, year, round_type COLLATE \"C\", service COLLATE \"C\"")) {
-        out.push_back({r[0].as<int>(), r[1].as<int>(), Text(r[2]), Text(r[3]), r[4].as<int>()});
-      }
-      return out;
+      return ReadInvitedCounts(*MakePostgresSession(tx, description_));
     });
   }
 

@@ -13,6 +13,7 @@
 #include "samkart/core/utc_time.h"
 #include "samkart/store/batch_writer.h"
 #include "samkart/store/migrations.h"
+#include "samkart/store/register_queries.h"
 #include "samkart/store/sqlite_session.h"
 #include "samkart/store/store.h"
 
@@ -207,82 +208,21 @@ class SqliteStore final : public Store {
   }
 
   Status UpsertMunicipalities(const std::vector<Municipality>& municipalities) override {
-    Transaction tx(db_);
-    if (auto begun = tx.Begin(); !begun.ok()) return begun.error();
-    Statement upsert(db_,
-                     "INSERT INTO municipalities (number, name, region, size_group, population) "
-                     "VALUES (?, ?, ?, ?, ?) ON CONFLICT (number) DO UPDATE SET name = "
-                     "excluded.name, region = excluded.region, size_group = excluded.size_group, "
-                     "population = excluded.population");
-    if (!upsert.ok()) return Fail("kan ikke lagre kommuneregisteret", upsert.error());
-    for (const Municipality& m : municipalities) {
-      upsert.Reset();
-      upsert.Bind(1, int64_t{m.number})
-          .Bind(2, m.name)
-          .Bind(3, m.region)
-          .Bind(4, m.size_group)
-          .Bind(5, m.population);
-      if (upsert.Step() != SQLITE_DONE) return Fail("kan ikke lagre kommune", upsert.error());
-    }
-    if (auto committed = tx.Commit(); !committed.ok()) return committed.error();
-    return Ok();
+    const auto session = MakeSqliteSession(db_, path_);
+    return session->InTransaction([&] { return WriteMunicipalities(*session, municipalities); });
   }
 
   Result<std::vector<Municipality>> Municipalities() override {
-    Statement s(db_,
-                "SELECT number, name, region, size_group, population FROM municipalities ORDER "
-                "BY number");
-    if (!s.ok()) return Fail("kan ikke lese kommuneregisteret", s.error());
-    std::vector<Municipality> out;
-    int rc;
-    while ((rc = s.Step()) == SQLITE_ROW) {
-      out.push_back(
-          {static_cast<int>(s.Int(0)), s.Text(1), s.Text(2), s.Text(3), s.OptionalInt(4)});
-    }
-    if (rc != SQLITE_DONE) return Fail("kan ikke lese kommuneregisteret", s.error());
-    return out;
+    return ReadMunicipalities(*MakeSqliteSession(db_, path_));
   }
 
   Status UpsertInvitedCounts(const std::vector<InvitedCount>& counts) override {
-    Transaction tx(db_);
-    if (auto begun = tx.Begin(); !begun.ok()) return begun.error();
-    Statement known(db_, "SELECT 1 FROM municipalities WHERE number = ?");
-    Statement upsert(db_,
-                     "INSERT INTO invited (municipality, year, round_type, service, invited) "
-                     "VALUES (?, ?, ?, ?, ?) ON CONFLICT (municipality, year, round_type, service) "
-                     "DO UPDATE SET invited = excluded.invited");
-    if (!known.ok() || !upsert.ok()) return Fail("kan ikke lagre inviterte");
-    for (const InvitedCount& c : counts) {
-      known.Reset();
-      known.Bind(1, int64_t{c.municipality});
-      if (known.Step() != SQLITE_ROW) {
-        return Error{fmt::format("kommune {} finnes ikke i kommuneregisteret", c.municipality)};
-      }
-      upsert.Reset();
-      upsert.Bind(1, int64_t{c.municipality})
-          .Bind(2, int64_t{c.year})
-          .Bind(3, c.round_type)
-          .Bind(4, c.service)
-          .Bind(5, int64_t{c.invited});
-      if (upsert.Step() != SQLITE_DONE) return Fail("kan ikke lagre inviterte", upsert.error());
-    }
-    if (auto committed = tx.Commit(); !committed.ok()) return committed.error();
-    return Ok();
+    const auto session = MakeSqliteSession(db_, path_);
+    return session->InTransaction([&] { return WriteInvitedCounts(*session, counts); });
   }
 
   Result<std::vector<InvitedCount>> InvitedCounts() override {
-    Statement s(db_,
-                "SELECT municipality, year, round_type, service, invited FROM invited ORDER BY "
-                "municipality, year, round_type, service");
-    if (!s.ok()) return Fail("kan ikke lese inviterte", s.error());
-    std::vector<InvitedCount> out;
-    int rc;
-    while ((rc = s.Step()) == SQLITE_ROW) {
-      out.push_back({static_cast<int>(s.Int(0)), static_cast<int>(s.Int(1)), s.Text(2), s.Text(3),
-                     static_cast<int>(s.Int(4))});
-    }
-    if (rc != SQLITE_DONE) return Fail("kan ikke lese inviterte", s.error());
-    return out;
+    return ReadInvitedCounts(*MakeSqliteSession(db_, path_));
   }
 
   Result<std::optional<BatchInfo>> FindBatchByHash(const std::string& sha256) override {
