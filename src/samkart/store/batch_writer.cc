@@ -51,33 +51,14 @@ Result<std::optional<BatchInfo>> FindBatch(SqlSession& session, const std::strin
 }
 
 Result<std::vector<BatchInfo>> ReadBatches(SqlSession& session) {
-  const std::string what = "kan ikke lese importene";
-  auto prepared = session.Prepare(fmt::format("SELECT {} FROM batches ORDER BY id", kBatchColumns));
-  if (!prepared.ok()) return session.Fail(what, prepared.error());
-  SqlStatement& batches = **prepared;
-  std::vector<BatchInfo> out;
-  for (;;) {
-    auto row = batches.Step();
-    if (!row.ok()) return session.Fail(what, row.error());
-    if (!*row) break;
-    out.push_back(ReadBatch(batches));
-  }
-  return out;
+  return session.SelectAll(fmt::format("SELECT {} FROM batches ORDER BY id", kBatchColumns),
+                           "kan ikke lese importene", ReadBatch);
 }
 
 Result<std::vector<std::string>> ReadItemIds(SqlSession& session) {
-  const std::string what = "kan ikke lese spørsmålsregisteret";
-  auto prepared = session.Prepare("SELECT item_id FROM items ORDER BY position");
-  if (!prepared.ok()) return session.Fail(what, prepared.error());
-  SqlStatement& items = **prepared;
-  std::vector<std::string> out;
-  for (;;) {
-    auto row = items.Step();
-    if (!row.ok()) return session.Fail(what, row.error());
-    if (!*row) break;
-    out.push_back(items.Text(0));
-  }
-  return out;
+  return session.SelectAll("SELECT item_id FROM items ORDER BY position",
+                           "kan ikke lese spørsmålsregisteret",
+                           [](const SqlStatement& row) { return row.Text(0); });
 }
 
 namespace {
@@ -104,18 +85,14 @@ Result<std::vector<std::string>> RegisterItems(SqlSession& session,
 using RegisterByNumber = std::map<int, std::pair<std::string, std::string>>;
 
 Result<RegisterByNumber> ReadRegister(SqlSession& session) {
-  const std::string what = "kan ikke lese kommuneregisteret";
-  auto prepared = session.Prepare("SELECT number, region, size_group FROM municipalities");
-  if (!prepared.ok()) return session.Fail(what, prepared.error());
-  SqlStatement& municipalities = **prepared;
-  RegisterByNumber out;
-  for (;;) {
-    auto row = municipalities.Step();
-    if (!row.ok()) return session.Fail(what, row.error());
-    if (!*row) break;
-    out[static_cast<int>(municipalities.Int(0))] = {municipalities.Text(1), municipalities.Text(2)};
-  }
-  return out;
+  SAMKART_ASSIGN_OR_RETURN(
+      const auto rows,
+      session.SelectAll("SELECT number, region, size_group FROM municipalities",
+                        "kan ikke lese kommuneregisteret", [](const SqlStatement& row) {
+                          return std::make_pair(static_cast<int>(row.Int(0)),
+                                                std::make_pair(row.Text(1), row.Text(2)));
+                        }));
+  return RegisterByNumber(rows.begin(), rows.end());
 }
 
 }  // namespace

@@ -30,20 +30,12 @@ Status WriteMunicipalities(SqlSession& session, const std::vector<Municipality>&
 }
 
 Result<std::vector<Municipality>> ReadMunicipalities(SqlSession& session) {
-  const std::string what = "kan ikke lese kommuneregisteret";
-  auto prepared = session.Prepare(
-      "SELECT number, name, region, size_group, population FROM municipalities ORDER BY number");
-  if (!prepared.ok()) return session.Fail(what, prepared.error());
-  SqlStatement& select = **prepared;
-  std::vector<Municipality> out;
-  for (;;) {
-    auto row = select.Step();
-    if (!row.ok()) return session.Fail(what, row.error());
-    if (!*row) break;
-    out.push_back({static_cast<int>(select.Int(0)), select.Text(1), select.Text(2), select.Text(3),
-                   select.OptionalInt(4)});
-  }
-  return out;
+  return session.SelectAll(
+      "SELECT number, name, region, size_group, population FROM municipalities ORDER BY number",
+      "kan ikke lese kommuneregisteret", [](const SqlStatement& row) {
+        return Municipality{static_cast<int>(row.Int(0)), row.Text(1), row.Text(2), row.Text(3),
+                            row.OptionalInt(4)};
+      });
 }
 
 Status WriteInvitedCounts(SqlSession& session, const std::vector<InvitedCount>& counts) {
@@ -76,19 +68,14 @@ Status WriteInvitedCounts(SqlSession& session, const std::vector<InvitedCount>& 
 }
 
 Result<std::vector<InvitedCount>> ReadInvitedCounts(SqlSession& session) {
-  const std::string what = "kan ikke lese inviterte";
-  auto prepared =
-      session.Prepare("SELECT municipality, year, round_type, service, invited FROM invited");
-  if (!prepared.ok()) return session.Fail(what, prepared.error());
-  SqlStatement& select = **prepared;
-  std::vector<InvitedCount> out;
-  for (;;) {
-    auto row = select.Step();
-    if (!row.ok()) return session.Fail(what, row.error());
-    if (!*row) break;
-    out.push_back({static_cast<int>(select.Int(0)), static_cast<int>(select.Int(1)), select.Text(2),
-                   select.Text(3), static_cast<int>(select.Int(4))});
-  }
+  SAMKART_ASSIGN_OR_RETURN(
+      std::vector<InvitedCount> out,
+      session.SelectAll("SELECT municipality, year, round_type, service, invited FROM invited",
+                        "kan ikke lese inviterte", [](const SqlStatement& row) {
+                          return InvitedCount{static_cast<int>(row.Int(0)),
+                                              static_cast<int>(row.Int(1)), row.Text(2),
+                                              row.Text(3), static_cast<int>(row.Int(4))};
+                        }));
   // Sorted here rather than in SQL, where the backends order text differently.
   std::sort(out.begin(), out.end(), [](const InvitedCount& a, const InvitedCount& b) {
     return std::tie(a.municipality, a.year, a.round_type, a.service) <

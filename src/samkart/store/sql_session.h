@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -94,6 +95,23 @@ class SqlSession {
   // Prepares, binds `parameters` and runs a statement that returns no rows.
   Status Execute(std::string_view sql, const std::vector<SqlValue>& parameters,
                  const std::string& what);
+
+  // Runs a query without parameters and makes one value of each row with
+  // `read`; `what` says what failed.
+  template <typename Read>
+  auto SelectAll(std::string_view sql, const std::string& what, Read read)
+      -> Result<std::vector<decltype(read(std::declval<const SqlStatement&>()))>> {
+    std::vector<decltype(read(std::declval<const SqlStatement&>()))> out;
+    auto prepared = Prepare(sql);
+    if (!prepared.ok()) return Fail(what, prepared.error());
+    SqlStatement& select = **prepared;
+    for (;;) {
+      auto row = select.Step();
+      if (!row.ok()) return Fail(what, row.error());
+      if (!*row) return out;
+      out.push_back(read(select));
+    }
+  }
 };
 
 }  // namespace samkart::store
