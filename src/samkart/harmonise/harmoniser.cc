@@ -383,12 +383,12 @@ Result<int> Harmoniser::Integer(const Column& column, const io::SourceRow& row,
                    fmt::format("«{}» er ikke et heltall", Abbreviate(row.text[index])));
 }
 
-Result<bool> Harmoniser::CheckPersonalData(const io::SourceRow& row, const Column& column,
-                                           std::size_t index) const {
+Status Harmoniser::CheckPersonalData(const io::SourceRow& row, const Column& column,
+                                     std::size_t index) const {
   const std::string& text = row.text[index];
-  if (text.find('@') == std::string::npos && text.size() < 8) return true;
+  if (text.find('@') == std::string::npos && text.size() < 8) return Ok();
   const bool email = LooksLikeEmail(text);
-  if (!email && !LooksLikePhoneNumber(text)) return true;
+  if (!email && !LooksLikePhoneNumber(text)) return Ok();
   return CellError(row, column,
                    fmt::format("verdien ser ut som {} ({}); kolonnen skal ikke inneholde "
                                "personopplysninger, så importen er avvist og ingenting er lagret",

@@ -127,8 +127,7 @@ class Harmoniser {
 
   Result<int> Recode(Column& column, std::size_t index, const io::SourceRow& row);
   // Refuses e-mail addresses and phone numbers in a kept column.
-  Result<bool> CheckPersonalData(const io::SourceRow& row, const Column& column,
-                                 std::size_t index) const;
+  Status CheckPersonalData(const io::SourceRow& row, const Column& column, std::size_t index) const;
   Result<int> Integer(const Column& column, const io::SourceRow& row, std::size_t index) const;
   Error CellError(const io::SourceRow& row, const Column& column, const std::string& what) const;
   void BuildRoutes(const std::map<std::string, std::size_t>& item_index);

@@ -60,8 +60,7 @@ Result<std::unique_ptr<SourceReader>> OpenSourceFile(const std::string& path,
   return OpenSource(std::move(bytes), format, path, options);
 }
 
-Result<bool> CheckColumnNames(const std::vector<SourceColumn>& columns,
-                              const std::string& display_name) {
+Status CheckColumnNames(const std::vector<SourceColumn>& columns, const std::string& display_name) {
   if (columns.empty()) return Error{display_name + ": filen har ingen kolonner"};
   if (columns.size() > kSourceMaxColumns) {
     return Error{fmt::format("{}: {} kolonner; grensen er {}", display_name, columns.size(),
@@ -78,7 +77,7 @@ Result<bool> CheckColumnNames(const std::vector<SourceColumn>& columns,
                                display_name, name, i + 1)};
     }
   }
-  return true;
+  return Ok();
 }
 
 }  // namespace samkart::io

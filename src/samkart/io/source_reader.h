@@ -108,7 +108,6 @@ Result<std::unique_ptr<SourceReader>> OpenReadStatSource(std::string bytes, Sour
 
 // Header checks every format shares: no empty names, no duplicates (a
 // duplicated column would make two answers claim one item).
-Result<bool> CheckColumnNames(const std::vector<SourceColumn>& columns,
-                              const std::string& display_name);
+Status CheckColumnNames(const std::vector<SourceColumn>& columns, const std::string& display_name);
 
 }  // namespace samkart::io

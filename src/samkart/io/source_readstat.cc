@@ -417,7 +417,7 @@ Result<std::unique_ptr<SourceReader>> OpenReadStatSource(std::string bytes, Sour
   // After an error, only the cases read whole are served.
   if (!data_error.empty()) row_count = std::min(row_count, collector.complete_rows);
 
-  Result<bool> checked = CheckColumnNames(collector.columns, display_name);
+  Status checked = CheckColumnNames(collector.columns, display_name);
   if (!checked) return checked.error();
 
   for (std::size_t i = 0; i < collector.columns.size(); ++i) {

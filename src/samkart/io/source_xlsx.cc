@@ -681,7 +681,7 @@ class XmlPartStream {
   XmlPartStream(std::string prefix, std::unique_ptr<XmlHandler> handler)
       : prefix_(std::move(prefix)), handler_(std::move(handler)) {}
 
-  Result<bool> Open(zip_t* archive, zip_uint64_t index, std::uint64_t size) {
+  Status Open(zip_t* archive, zip_uint64_t index, std::uint64_t size) {
     file_.reset(zip_fopen_index(archive, index, 0));
     if (!file_) {
       return Error{fmt::format("{}: kan ikke pakkes ut ({})", prefix_, zip_strerror(archive))};
@@ -691,7 +691,7 @@ class XmlPartStream {
     if (!parser_) return Error{fmt::format("{}: expat kan ikke starte", prefix_)};
     handler_->Attach(parser_.get(), prefix_);
     size_ = size;
-    return true;
+    return Ok();
   }
 
   // Inflates and parses one chunk. False at the end of the part or on an
@@ -733,12 +733,12 @@ class XmlPartStream {
   }
 
   // Parses the rest of the part.
-  Result<bool> ReadAll() {
+  Status ReadAll() {
     std::string error;
     while (Pump(error)) {
     }
     if (!error.empty()) return Error{error};
-    return true;
+    return Ok();
   }
 
   XmlHandler& handler() { return *handler_; }
@@ -775,13 +775,13 @@ class XlsxReader final : public SourceReader {
     info_.row_unit = "rad";
   }
 
-  Result<bool> Open() {
-    Result<bool> opened = OpenArchive();
+  Status Open() {
+    Status opened = OpenArchive();
     if (!opened) return opened;
 
     WorkbookHandler* workbook = nullptr;
-    Result<bool> read = ReadPart("xl/workbook.xml", /*required=*/true,
-                                 std::make_unique<WorkbookHandler>(), &workbook);
+    Status read = ReadPart("xl/workbook.xml", /*required=*/true,
+                           std::make_unique<WorkbookHandler>(), &workbook);
     if (!read) return read;
     RelationshipsHandler* rels = nullptr;
     read = ReadPart("xl/_rels/workbook.xml.rels", /*required=*/true,
@@ -846,9 +846,9 @@ class XlsxReader final : public SourceReader {
       column.name = std::string(text::Trim(name));
       columns_.push_back(std::move(column));
     }
-    Result<bool> checked = CheckColumnNames(columns_, display_name_);
+    Status checked = CheckColumnNames(columns_, display_name_);
     if (!checked) return checked;
-    return true;
+    return Ok();
   }
 
   const SourceInfo& info() const override { return info_; }
@@ -875,7 +875,7 @@ class XlsxReader final : public SourceReader {
   }
 
  private:
-  Result<bool> OpenArchive() {
+  Status OpenArchive() {
     zip_error_t error;
     zip_error_init(&error);
     zip_source_t* source = zip_source_buffer_create(bytes_.data(), bytes_.size(), 0, &error);
@@ -890,7 +890,7 @@ class XlsxReader final : public SourceReader {
       return Error{std::move(message)};
     }
     zip_error_fini(&error);
-    return true;
+    return Ok();
   }
 
   // Finds `name` (exactly, then ignoring case as OPC part names do) and
@@ -922,7 +922,7 @@ class XlsxReader final : public SourceReader {
                                display_name_, kMaxPartBytesTotal >> 20)};
     }
     auto stream = std::make_unique<XmlPartStream>(std::move(prefix), std::move(handler));
-    Result<bool> opened = stream->Open(archive_.get(), static_cast<zip_uint64_t>(index), stat.size);
+    Status opened = stream->Open(archive_.get(), static_cast<zip_uint64_t>(index), stat.size);
     if (!opened) return opened.error();
     return stream;
   }
@@ -930,18 +930,18 @@ class XlsxReader final : public SourceReader {
   // Reads a whole part; `out` (when not null) points at its handler, which
   // `parts_` keeps alive.
   template <typename Handler>
-  Result<bool> ReadPart(const std::string& name, bool required, std::unique_ptr<Handler> handler,
-                        Handler** out) {
+  Status ReadPart(const std::string& name, bool required, std::unique_ptr<Handler> handler,
+                  Handler** out) {
     Handler* raw = handler.get();
     Result<std::unique_ptr<XmlPartStream>> stream =
         OpenPart(name, required, display_name_ + ": " + name, std::move(handler));
     if (!stream) return stream.error();
-    if (!*stream) return true;  // optional and absent
-    Result<bool> read = (*stream)->ReadAll();
+    if (!*stream) return Ok();  // optional and absent
+    Status read = (*stream)->ReadAll();
     if (!read) return read;
     parts_.push_back(std::move(stream).value());
     if (out != nullptr) *out = raw;
-    return true;
+    return Ok();
   }
 
   Error UnknownSheet(const std::vector<SheetEntry>& sheets) const {
@@ -981,7 +981,7 @@ Result<std::unique_ptr<SourceReader>> OpenXlsxSource(std::string bytes,
                                                      const std::string& display_name,
                                                      const SourceOptions& options) {
   auto reader = std::make_unique<XlsxReader>(std::move(bytes), display_name, options);
-  Result<bool> opened = reader->Open();
+  Status opened = reader->Open();
   if (!opened) return opened.error();
   return std::unique_ptr<SourceReader>(std::move(reader));
 }

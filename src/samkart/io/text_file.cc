@@ -56,7 +56,7 @@ Result<std::vector<std::string>> ListFiles(const std::string& dir, const std::st
   return files;
 }
 
-Result<bool> WriteTextFile(const std::string& path, const std::string& content) {
+Status WriteTextFile(const std::string& path, const std::string& content) {
   std::error_code ec;
   const fs::path parent = fs::path(path).parent_path();
   if (!parent.empty()) fs::create_directories(parent, ec);
@@ -72,7 +72,7 @@ Result<bool> WriteTextFile(const std::string& path, const std::string& content) 
   }
   fs::rename(temporary, path, ec);
   if (ec) return Error{fmt::format("{}: kan ikke skrives ({})", path, ec.message())};
-  return true;
+  return Ok();
 }
 
 }  // namespace samkart::io

@@ -31,6 +31,6 @@ Result<std::string> ReadFileBytes(const std::string& path, std::uintmax_t max_by
 // with '/' separators, sorted.
 Result<std::vector<std::string>> ListFiles(const std::string& dir, const std::string& suffix);
 
-Result<bool> WriteTextFile(const std::string& path, const std::string& content);
+Status WriteTextFile(const std::string& path, const std::string& content);
 
 }  // namespace samkart::io
