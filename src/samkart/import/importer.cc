@@ -261,10 +261,6 @@ Result<ImportOutcome> WriteOrFindTheWinner(store::Store& store, const store::New
                written.error().code};
 }
 
-}  // namespace
-
-namespace {
-
 // The export read through the harmoniser, with what the report says of it.
 struct ReadExport {
   std::string generation_reason;
@@ -309,11 +305,9 @@ Result<std::pair<io::FileScan, Result<ReadExport>>> ScanAndRead(
     const ImportProgress& progress) {
   auto scanning =
       std::async(std::launch::async, [path = request.path] { return io::ScanFile(path); });
+  // On every way out, the future's destructor waits for the scan to end.
   auto mapped = io::SourceBytes::MapFile(request.path, io::kMaxSourceFileBytes);
-  if (!mapped.ok()) {
-    scanning.wait();
-    return mapped.error();
-  }
+  if (!mapped.ok()) return mapped.error();
   const io::SourceFormat format = io::DetectSourceFormat(mapped->view(), name);
   const bool csv_may_be_utf8 = format == io::SourceFormat::kCsv &&
                                request.source.encoding != io::SourceEncoding::kWindows1252;
