@@ -1,5 +1,6 @@
 #include "samkart/io/encoding.h"
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -76,6 +77,45 @@ std::string Windows1252ToUtf8(std::string_view windows1252) {
   out.reserve(windows1252.size() + windows1252.size() / 2);
   for (const char c : windows1252) AppendUtf8(DecodeByte(static_cast<unsigned char>(c)), out);
   return out;
+}
+
+namespace {
+
+// Bytes in the character a lead byte starts; 0 for a byte no character starts with.
+std::size_t SequenceLength(unsigned char lead) {
+  if (lead < 0x80) return 1;
+  if ((lead & 0xE0) == 0xC0) return 2;
+  if ((lead & 0xF0) == 0xE0) return 3;
+  if ((lead & 0xF8) == 0xF0) return 4;
+  return 0;
+}
+
+}  // namespace
+
+void Utf8Checker::Feed(std::string_view piece) {
+  if (!valid_) return;
+  if (!pending_.empty()) {
+    // Finish the cut character with the first bytes of this piece.
+    const std::size_t need = SequenceLength(static_cast<unsigned char>(pending_[0]));
+    const std::size_t take = std::min(need - pending_.size(), piece.size());
+    pending_.append(piece.substr(0, take));
+    piece.remove_prefix(take);
+    if (pending_.size() < need) return;
+    valid_ = text::IsValidUtf8(pending_);
+    pending_.clear();
+    if (!valid_) return;
+  }
+  // Keep a character the piece cuts off for the next piece: the last lead
+  // byte among the final three, when its character runs past the end.
+  std::size_t end = piece.size();
+  for (std::size_t back = 1; back <= std::min<std::size_t>(3, piece.size()); ++back) {
+    const auto byte = static_cast<unsigned char>(piece[piece.size() - back]);
+    if ((byte & 0xC0) == 0x80) continue;
+    if (SequenceLength(byte) > back) end = piece.size() - back;
+    break;
+  }
+  valid_ = text::IsValidUtf8(piece.substr(0, end));
+  pending_.assign(piece.substr(end));
 }
 
 }  // namespace samkart::io

@@ -22,4 +22,17 @@ Result<std::string> Utf8ToWindows1252(std::string_view utf8);
 // Never fails: every Windows-1252 byte has a character.
 std::string Windows1252ToUtf8(std::string_view windows1252);
 
+// Checks that text fed in pieces is UTF-8, wherever the pieces are cut: a
+// character cut off at the end of one piece is finished by the next.
+class Utf8Checker {
+ public:
+  void Feed(std::string_view piece);
+  // UTF-8 throughout, with no character left unfinished at the end.
+  bool Valid() const { return valid_ && pending_.empty(); }
+
+ private:
+  std::string pending_;  // the start of a character cut off (at most 3 bytes)
+  bool valid_ = true;
+};
+
 }  // namespace samkart::io

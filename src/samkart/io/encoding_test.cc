@@ -80,5 +80,38 @@ TEST(Encoding, EmptyAndAsciiPassThrough) {
   EXPECT_EQ(*Utf8ToWindows1252("kommune;2024\r\n"), "kommune;2024\r\n");
 }
 
+// Feeds `text` cut at every pair of places, and byte by byte.
+void ExpectEveryCutGives(const std::string& text, bool valid) {
+  for (std::size_t a = 0; a <= text.size(); ++a) {
+    for (std::size_t b = a; b <= text.size(); ++b) {
+      Utf8Checker checker;
+      checker.Feed(std::string_view(text).substr(0, a));
+      checker.Feed(std::string_view(text).substr(a, b - a));
+      checker.Feed(std::string_view(text).substr(b));
+      EXPECT_EQ(checker.Valid(), valid) << "cut at " << a << " and " << b;
+    }
+  }
+  Utf8Checker bytewise;
+  for (const char c : text) bytewise.Feed(std::string_view(&c, 1));
+  EXPECT_EQ(bytewise.Valid(), valid);
+}
+
+TEST(Utf8Checker, FindsTheSameWhereverThePiecesAreCut) {
+  ExpectEveryCutGives("Miljøarbeider: æ € 𝄞 slutt", true);
+  ExpectEveryCutGives("", true);
+  ExpectEveryCutGives(
+      "Sv\xE6"
+      "rt lite",
+      false);                                  // Windows-1252 «æ»
+  ExpectEveryCutGives("abc\xC3", false);       // a character cut off at the end
+  ExpectEveryCutGives("a\xE2\x82z", false);    // a character broken in the middle
+  ExpectEveryCutGives("\xC0\xAF", false);      // an overlong «/»
+  ExpectEveryCutGives("\xED\xA0\x80", false);  // a surrogate
+  ExpectEveryCutGives(
+      "\x80"
+      "abc",
+      false);  // a lone continuation byte
+}
+
 }  // namespace
 }  // namespace samkart::io

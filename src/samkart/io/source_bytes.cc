@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "samkart/core/sha256.h"
-#include "samkart/core/text.h"
+#include "samkart/io/encoding.h"
 
 namespace samkart::io {
 
@@ -123,43 +123,23 @@ Result<FileScan> ScanFile(const std::string& path) {
     return Error{fmt::format("{}: kan ikke åpnes for lesing ({})", path, std::strerror(errno))};
   }
   constexpr std::size_t kBuffer = 1u << 20;
-  // A character split between two reads is carried to the next: at most 3 bytes.
-  constexpr std::size_t kCarry = 4;
-  std::string buffer(kBuffer + kCarry, '\0');
-  std::size_t carried = 0;
+  std::string buffer(kBuffer, '\0');
   Sha256 hash;
+  Utf8Checker utf8;
   FileScan scan;
   for (;;) {
-    const ssize_t got = read(file.fd, buffer.data() + carried, kBuffer);
+    const ssize_t got = read(file.fd, buffer.data(), kBuffer);
     if (got < 0) {
       if (errno == EINTR) continue;
       return Error{fmt::format("{}: lesingen feilet ({})", path, std::strerror(errno))};
     }
-    const auto fresh = static_cast<std::size_t>(got);
-    hash.Update(std::string_view(buffer.data() + carried, fresh));
-    scan.bytes += fresh;
-    const std::size_t have = carried + fresh;
-    // Check up to the last complete character; at the end, everything.
-    std::size_t end = have;
-    if (fresh != 0) {
-      std::size_t back = 0;
-      while (back < 3 && back < have &&
-             (static_cast<unsigned char>(buffer[have - 1 - back]) & 0xC0) == 0x80) {
-        ++back;
-      }
-      if (back < have && static_cast<unsigned char>(buffer[have - 1 - back]) >= 0xC0)
-        ++back;
-      else
-        back = 0;
-      end = have - back;
-    }
-    if (scan.valid_utf8 && !text::IsValidUtf8(std::string_view(buffer.data(), end))) {
-      scan.valid_utf8 = false;
-    }
-    if (fresh == 0) break;
-    carried = have - end;
-    std::memmove(buffer.data(), buffer.data() + end, carried);
+    if (got == 0) break;
+    const std::string_view fresh(buffer.data(), static_cast<std::size_t>(got));
+    hash.Update(fresh);
+    utf8.Feed(fresh);
+    scan.bytes += fresh.size();
   }
+  scan.valid_utf8 = utf8.Valid();
   scan.sha256 = hash.FinishHex();
   return scan;
 }

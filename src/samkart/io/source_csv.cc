@@ -2,7 +2,6 @@
 // without a BOM, or Windows-1252 ("CSV (semikolonseparert)"); comma,
 // semicolon or tab. Quotes and separators are ASCII in both encodings, so the
 // bytes are parsed first and each field is decoded afterwards.
-#include <algorithm>
 #include <array>
 #include <string_view>
 
@@ -175,24 +174,16 @@ class CsvSource final : public SourceReader {
     return static_cast<std::size_t>(text_.data() - bytes_.view().data()) + reader_->offset();
   }
 
-  // The whole text is checked once, in steps, handing each step's pages
-  // back; a step never ends inside a character.
+  // The whole text is checked once, in steps, handing each step's pages back.
   bool ScanValidUtf8() {
     constexpr std::size_t kStep = 4u << 20;
     const std::size_t skipped = static_cast<std::size_t>(text_.data() - bytes_.view().data());
-    std::size_t at = 0;
-    while (at < text_.size()) {
-      std::size_t end = std::min(text_.size(), at + kStep);
-      while (end < text_.size() && end > at &&
-             (static_cast<unsigned char>(text_[end]) & 0xC0) == 0x80) {
-        --end;
-      }
-      if (end == at) end = std::min(text_.size(), at + kStep);
-      if (!text::IsValidUtf8(text_.substr(at, end - at))) return false;
-      at = end;
-      bytes_.ReleaseBefore(skipped + at);
+    Utf8Checker utf8;
+    for (std::size_t at = 0; at < text_.size(); at += kStep) {
+      utf8.Feed(text_.substr(at, kStep));
+      bytes_.ReleaseBefore(skipped + at + kStep);
     }
-    return true;
+    return utf8.Valid();
   }
 
   // Decodes a field in place to UTF-8 (or checks that it is UTF-8).
