@@ -1,22 +1,13 @@
 #include "samkart/io/source_reader.h"
 
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <unordered_set>
 
 #include <fmt/format.h>
 
-#include "samkart/io/text_file.h"
-
 namespace samkart::io {
 
 namespace {
-
-bool StartsWith(std::string_view bytes, std::string_view prefix) {
-  return bytes.starts_with(prefix);
-}
 
 std::string LowerExtension(const std::string& file_name) {
   std::string ext = std::filesystem::path(file_name).extension().string();
@@ -27,9 +18,9 @@ std::string LowerExtension(const std::string& file_name) {
 }  // namespace
 
 SourceFormat DetectSourceFormat(std::string_view bytes, const std::string& file_name) {
-  if (StartsWith(bytes, "PK\x03\x04")) return SourceFormat::kXlsx;
-  if (StartsWith(bytes, "$FL2") || StartsWith(bytes, "$FL3")) return SourceFormat::kSav;
-  if (StartsWith(bytes, "<stata_dta>")) return SourceFormat::kDta;
+  if (bytes.starts_with("PK\x03\x04")) return SourceFormat::kXlsx;
+  if (bytes.starts_with("$FL2") || bytes.starts_with("$FL3")) return SourceFormat::kSav;
+  if (bytes.starts_with("<stata_dta>")) return SourceFormat::kDta;
   const std::string ext = LowerExtension(file_name);
   if (ext == ".xlsx") return SourceFormat::kXlsx;
   if (ext == ".sav" || ext == ".zsav") return SourceFormat::kSav;
