@@ -75,9 +75,19 @@ enum class ChartKind {
   kStackedBars,  // per label, one bar of the series' shares stacked to 100 % (a distribution)
 };
 
+// What a marker series stands for, so every format draws the same
+// reference the same way (the theme owns the look).
+enum class Reference {
+  kOther,
+  kNation,     // the rest of the nation
+  kSizeGroup,  // the rest of the municipality's size group
+  kBaseline,   // the municipality's own baseline round
+};
+
 struct ChartSeries {
   std::string name;
   std::vector<Number> values;  // one per label; shares in [0, 1]
+  Reference reference = Reference::kOther;
 };
 
 struct Chart {
@@ -88,6 +98,9 @@ struct Chart {
   // Reference values drawn as a marker on each label's bar (kBars only),
   // e.g. the nation and the same size group beside a municipality.
   std::vector<ChartSeries> markers;
+  // The series are ordered categories (size groups, levels of concern):
+  // drawn light to dark rather than in unrelated colours.
+  bool ordered = false;
   std::string description;  // the text alternative, in Norwegian
 };
 
@@ -128,6 +141,9 @@ struct Document {
   std::vector<std::string> front_matter;  // lines under the title: source, date, N
   std::vector<std::string> legend;        // what «:», «.» and «*» mean, the rules applied
   std::vector<Section> sections;
+  // Headings left empty for the local group's own words, as slides at the
+  // end of a deck: «Hva tenker prosjektgruppa?».
+  std::vector<std::string> workshop_prompts;
 };
 
 // What the publication rules cost a document: the numbers it shows and

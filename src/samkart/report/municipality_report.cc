@@ -281,7 +281,8 @@ Section FamilySection(const MunicipalityContext& m, const instrument::Family& fa
   Chart chart;
   chart.kind = ChartKind::kBars;
   chart.title = fmt::format("{} – {} mot resten av landet", family.title, m.name);
-  ChartSeries ours{m.name, {}}, national{kRestOfNation, {}}, size{kRestOfSizeGroup, {}};
+  ChartSeries ours{m.name, {}}, national{kRestOfNation, {}, Reference::kNation},
+      size{kRestOfSizeGroup, {}, Reference::kSizeGroup};
   DataTable table;
   table.caption =
       fmt::format("{}: {}, resten av størrelsesgruppen og resten av landet", family.title, m.name);
@@ -731,6 +732,8 @@ Result<Document> BuildMunicipalityReport(const ReportInputs& inputs, int municip
   doc.sections.push_back(std::move(strengths));
   doc.sections.push_back(std::move(discussion));
   if (m.earlier) doc.sections.push_back(ChangeSection(m, comparisons));
+  doc.workshop_prompts = {"Hva tenker prosjektgruppa om resultatene?",
+                          "Hva er de viktigste områdene å jobbe videre med?"};
   return doc;
 }
 
