@@ -16,6 +16,7 @@ Number ShareOf(const analysis::Cell& cell) {
   } else {
     number.value = cell.share;
     number.n = cell.n;
+    number.interval = cell.interval;
   }
   return number;
 }

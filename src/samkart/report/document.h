@@ -22,6 +22,9 @@ struct Number {
   std::size_t n = 0;        // the denominator behind a share; 0 for counts and differences
   bool suppressed = false;  // hidden by the publication rules; value and n are then 0
   bool missing = false;     // nothing to show: not asked, or no reference
+  // A share's 95 % interval (Wilson, or design-based when the share pools
+  // several rounds); both 0 for counts, differences and hidden numbers.
+  analysis::Interval interval;
 
   bool Visible() const { return !suppressed && !missing; }
 };
@@ -38,12 +41,21 @@ enum class CellFormat {
   kPoints,   // a difference in percentage points with its sign: «+4», «-12»
 };
 
+enum class Direction {
+  kNeutral,  // not a finding, or a descriptive question
+  kBetter,
+  kWorse,
+};
+
 struct TableCell {
   CellFormat format = CellFormat::kText;
   std::string text;
   Number number;
   bool significant = false;  // kPoints: statistically significant at 95 % (marked «*»)
-  bool header = false;       // a row heading (first column) or a total row
+  // kPoints: what a real difference means for the family's polarity (a
+  // barrier's rise is worse), so every format colours it by meaning.
+  Direction direction = Direction::kNeutral;
+  bool header = false;  // a row heading (first column) or a total row
 };
 
 TableCell TextCell(std::string text, bool header = false);
@@ -133,6 +145,9 @@ struct Section {
   std::string title;
   int level = 1;  // 1 for a chapter, 2 for a section inside the chapter before it
   std::vector<Block> blocks;
+  // One line that says what the chapter finds («Over resten av landet på 2
+  // av 12 spørsmål»): under a slide's title, first in the other formats.
+  std::string takeaway{};
 };
 
 struct Document {
