@@ -85,6 +85,14 @@ enum class ChartKind {
   kBars,         // one horizontal bar per label from series[0]; markers as ticks across it
   kGroupedBars,  // per label, one bar per series (services, size groups …)
   kStackedBars,  // per label, one bar of the series' shares stacked to 100 % (a distribution)
+  // Per label, series[0] (before) to series[1] (after) as a dot-and-arrow
+  // on one line, coloured by `directions`; labels come ranked by the builder.
+  kChange,
+  // A matrix: labels are the rows, each series a column, every cell a share
+  // shaded by its size with its value written in it. The cooperation grid:
+  // row service's share rating the column service well, so the reverse
+  // rating sits mirrored across the diagonal.
+  kGrid,
 };
 
 // What a marker series stands for, so every format draws the same
@@ -113,6 +121,9 @@ struct Chart {
   // The series are ordered categories (size groups, levels of concern):
   // drawn light to dark rather than in unrelated colours.
   bool ordered = false;
+  // kChange: whether each label's change is a real improvement or a real
+  // worsening (by the family's polarity), or neither.
+  std::vector<Direction> directions;
   std::string description;  // the text alternative, in Norwegian
 };
 

@@ -736,6 +736,8 @@ class Writer {
         body = DrawBars(chart);
         break;
       case ChartKind::kGroupedBars:
+      case ChartKind::kChange:
+      case ChartKind::kGrid:
         body = DrawGroupedBars(chart);
         break;
       case ChartKind::kStackedBars:
