@@ -39,6 +39,9 @@ TEST(ImportCli, TheSyntheticDatasetImportsInOneCommand) {
   const CommandRun run = Samkart("--db " + db.string() + " import " + data.string());
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_NE(run.output.find("0 feilet"), std::string::npos) << run.output;
+  // Rounds are named as people say them, not by their stored codes.
+  EXPECT_NE(run.output.find("Oppfølgingsundersøkelse"), std::string::npos) << run.output;
+  EXPECT_EQ(run.output.find("follow_up"), std::string::npos) << run.output;
 
   // Every file of the manifest is a batch, and every respondent is stored.
   std::ifstream manifest_file(data / "manifest.csv");
@@ -74,6 +77,8 @@ TEST(ImportCli, TheSyntheticDatasetImportsInOneCommand) {
   const CommandRun rounds = Samkart("--db " + db.string() + " rounds");
   ASSERT_EQ(rounds.exit_code, 0) << rounds.output;
   EXPECT_NE(rounds.output.find("(syntetisk)"), std::string::npos);
+  EXPECT_NE(rounds.output.find("0-punktsmåling"), std::string::npos) << rounds.output;
+  EXPECT_EQ(rounds.output.find("baseline"), std::string::npos) << rounds.output;
   const CommandRun report = Samkart("--db " + db.string() + " rounds --report 1");
   ASSERT_EQ(report.exit_code, 0);
   EXPECT_NE(report.output.find("Generasjon: G1"), std::string::npos) << report.output;

@@ -81,7 +81,7 @@ void AddInstrumentCommands(CLI::App& app, Context& context) {
   show->add_option("--family", family,
                    "Vis bare denne spørsmålsfamilien (id, f.eks. risk_identification)");
   show->add_flag("--crosswalks", with_crosswalks,
-                 "Ta med generasjonsnøklene variabel for variabel");
+                 "Ta med omkodingen fra hvert spørreskjema, variabel for variabel");
   show->callback([&context] {
     const auto in = context.LoadInstrumentOrReport();
     if (!in) return;

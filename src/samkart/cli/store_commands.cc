@@ -184,8 +184,9 @@ void RunImport(Context& context, const ImportArguments& args) {
     std::cout << fmt::format(
         "{}: import {}, {}, {} {} {}: lest {}, importert {}, generalisert {}, avvist {}\n",
         job.path, b.id, b.generation, b.municipality ? std::to_string(*b.municipality) : "flere",
-        b.year ? std::to_string(*b.year) : "", b.round_type.value_or(""), b.rows_read,
-        b.rows_imported, b.rows_generalised, b.rows_rejected);
+        b.year ? std::to_string(*b.year) : "",
+        b.round_type ? instrument->RoundTypeLabel(*b.round_type) : "", b.rows_read, b.rows_imported,
+        b.rows_generalised, b.rows_rejected);
     WriteReport(args.report_dir, b, outcome->report);
   }
   const double seconds =
@@ -215,6 +216,8 @@ void RunRounds(Context& context, std::optional<int64_t> report) {
     std::cout << *text;
     return;
   }
+  const auto instrument = context.LoadInstrumentOrReport();
+  if (!instrument) return;
   auto rounds = (*store)->Rounds();
   if (!rounds.ok()) {
     std::cerr << "samkart: " << rounds.error().message << "\n";
@@ -226,12 +229,13 @@ void RunRounds(Context& context, std::optional<int64_t> report) {
                              (*store)->Describe());
     return;
   }
-  std::cout << fmt::format("{:<8} {:<32} {:<5} {:<10} {:<4} {:>7} {:>7}\n", "Kommune", "Navn", "År",
+  std::cout << fmt::format("{:<8} {:<32} {:<5} {:<24} {:<4} {:>7} {:>7}\n", "Kommune", "Navn", "År",
                            "Runde", "Gen.", "Svar", "Import");
   std::size_t total = 0;
   for (const auto& r : *rounds) {
-    std::cout << fmt::format("{:<8} {:<32} {:<5} {:<10} {:<4} {:>7} {:>7}\n", r.municipality,
-                             r.name, r.year, r.round_type, r.generation, r.respondents, r.batch_id);
+    std::cout << fmt::format("{:<8} {:<32} {:<5} {:<24} {:<4} {:>7} {:>7}\n", r.municipality,
+                             r.name, r.year, instrument->RoundTypeLabel(r.round_type), r.generation,
+                             r.respondents, r.batch_id);
     total += r.respondents;
   }
   std::cout << fmt::format("{} runder, {} respondenter i {}\n", rounds->size(), total,

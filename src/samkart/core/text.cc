@@ -41,6 +41,43 @@ std::string Join(const std::vector<std::string>& parts, std::string_view separat
   return out;
 }
 
+std::string JoinList(const std::vector<std::string>& parts, std::string_view last) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) {
+      out += i + 1 == parts.size() ? " " + std::string(last) + " " : ", ";
+    }
+    out += parts[i];
+  }
+  return out;
+}
+
+namespace {
+
+// The length of a capital letter at s[pos]: 1 for A–Z, 2 for Æ Ø Å (whose
+// lower case is 0x20 further on in the second byte), 0 for anything else.
+std::size_t CapitalAt(std::string_view s, std::size_t pos) {
+  if (pos >= s.size()) return 0;
+  const auto c = static_cast<unsigned char>(s[pos]);
+  if (c >= 'A' && c <= 'Z') return 1;
+  if (c == 0xC3 && pos + 1 < s.size()) {
+    const auto second = static_cast<unsigned char>(s[pos + 1]);
+    if (second == 0x86 || second == 0x98 || second == 0x85) return 2;
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::string LowerFirst(std::string_view label) {
+  std::string out(label);
+  const std::size_t length = CapitalAt(out, 0);
+  // «PPT», «NAV-kontor», «A»: an abbreviation or a single letter stays.
+  if (length == 0 || length >= out.size() || CapitalAt(out, length) > 0) return out;
+  out[length - 1] = static_cast<char>(static_cast<unsigned char>(out[length - 1]) + 0x20);
+  return out;
+}
+
 std::optional<int> ParseInt(std::string_view s) {
   s = Trim(s);
   if (s.empty()) return std::nullopt;

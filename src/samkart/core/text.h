@@ -15,6 +15,14 @@ std::vector<std::string> Split(std::string_view s, char separator);
 
 std::string Join(const std::vector<std::string>& parts, std::string_view separator);
 
+// A Norwegian list: «a», «a og b», «a, b og c» (`last` is «og» or «eller»).
+std::string JoinList(const std::vector<std::string>& parts, std::string_view last = "og");
+
+// The first letter in lower case, for a label used inside a sentence
+// («Under 5 000 innbyggere» → «under 5 000 innbyggere»); an abbreviation
+// («PPT», «NAV») or a single letter is left as it is.
+std::string LowerFirst(std::string_view label);
+
 // Parses a whole-string base-10 integer; no sign or space tolerance beyond Trim.
 std::optional<int> ParseInt(std::string_view s);
 

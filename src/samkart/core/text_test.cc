@@ -11,6 +11,28 @@ TEST(Text, FoldLabelIgnoresCaseSpacingAndNorwegianCapitals) {
   EXPECT_EQ(FoldLabel("I svært\tstor grad"), FoldLabel("i SVÆRT stor grad"));
 }
 
+TEST(Text, JoinListWritesANorwegianList) {
+  EXPECT_EQ(JoinList({}), "");
+  EXPECT_EQ(JoinList({"a"}), "a");
+  EXPECT_EQ(JoinList({"a", "b"}), "a og b");
+  EXPECT_EQ(JoinList({"«I ganske stor grad»", "«I svært stor grad»"}, "eller"),
+            "«I ganske stor grad» eller «I svært stor grad»");
+  EXPECT_EQ(JoinList({"a", "b", "c"}), "a, b og c");
+}
+
+TEST(Text, LowerFirstLeavesAbbreviationsAlone) {
+  EXPECT_EQ(LowerFirst("Under 5 000 innbyggere"), "under 5 000 innbyggere");
+  EXPECT_EQ(LowerFirst("Rutiner for samarbeid"), "rutiner for samarbeid");
+  EXPECT_EQ(LowerFirst("Øvre grense"), "øvre grense");
+  EXPECT_EQ(LowerFirst("Ærlig"), "ærlig");
+  EXPECT_EQ(LowerFirst("PPT"), "PPT");
+  EXPECT_EQ(LowerFirst("NAV-kontoret"), "NAV-kontoret");
+  EXPECT_EQ(LowerFirst("ØKONOMI"), "ØKONOMI");
+  EXPECT_EQ(LowerFirst("5 000–9 999 innbyggere"), "5 000–9 999 innbyggere");
+  EXPECT_EQ(LowerFirst("A"), "A");
+  EXPECT_EQ(LowerFirst(""), "");
+}
+
 TEST(Text, ParseIntAcceptsOnlyWholeNumbers) {
   EXPECT_EQ(ParseInt(" 42 "), 42);
   EXPECT_EQ(ParseInt("-3"), -3);

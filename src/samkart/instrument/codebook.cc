@@ -141,7 +141,7 @@ std::string DescribeReportedShare(const Instrument& instrument, const Family& fa
   }
   if (family.type == FamilyType::kMultipleChoice)
     return "andel som har krysset av for alternativet";
-  return text::Join(labels, " + ");
+  return text::JoinList(labels, "eller");
 }
 
 std::string DescribeDenominator(const Instrument& instrument, const Family& family) {

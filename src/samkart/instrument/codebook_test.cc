@@ -33,9 +33,9 @@ TEST(Codebook, DenominatorRuleNamesDontKnowRoutingAndExcludedServices) {
 TEST(Codebook, ReportedShareReadsAsTheReportCaption) {
   const Instrument in = Load();
   EXPECT_EQ(DescribeReportedShare(in, *in.FindFamily("risk_identification")),
-            "«I ganske stor grad» + «I svært stor grad»");
+            "«I ganske stor grad» eller «I svært stor grad»");
   EXPECT_EQ(DescribeReportedShare(in, *in.FindFamily("early_intervention_statements")),
-            "«Delvis enig» + «Helt enig»");
+            "«Delvis enig» eller «Helt enig»");
 }
 
 TEST(Codebook, DocumentsCoverEveryFamilyItemAndGeneration) {

@@ -49,6 +49,13 @@ const Service* Instrument::FindService(const std::string& key) const {
   return FindBy(services, [&](const Service& s) { return s.key == key; });
 }
 
+std::string Instrument::RoundTypeLabel(const std::string& key) const {
+  for (const auto& r : round_types) {
+    if (r.key == key) return r.label;
+  }
+  return key;
+}
+
 const Service* Instrument::FindServiceByCode(int code) const {
   return FindBy(services, [&](const Service& s) { return s.code == code; });
 }

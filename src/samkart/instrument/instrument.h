@@ -184,6 +184,8 @@ struct Instrument {
   const Item* FindItem(const std::string& qualified_id, const Family** family = nullptr) const;
   const Service* FindService(const std::string& key) const;
   const Service* FindServiceByCode(int code) const;
+  // «0-punktsmåling» for the stored key «baseline»; an unknown key as it is.
+  std::string RoundTypeLabel(const std::string& key) const;
   // Does the service `group` include the service `member`: the same
   // service, a merged group its chain of generalisations reaches, or a
   // service it covers (with everything that generalises to those)?

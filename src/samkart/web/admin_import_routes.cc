@@ -92,7 +92,8 @@ std::string BatchTable(App& app, const Principal& p) {
         R"(<tr><td class="num"><a href="/admin/import/{0}">{0}</a></td><td>{1}</td><td>{2}</td><td>{3}</td><td class="num">{4}</td><td class="num">{5}</td><td>{6}</td><td class="num">{7}</td><td class="num">{8}</td><td class="num">{9}</td><td class="num">{10}</td><td>{11}</td></tr>)",
         b.id, Escape(b.file_name), Escape(b.format), Escape(b.generation),
         b.municipality ? std::to_string(*b.municipality) : "flere",
-        b.year ? std::to_string(*b.year) : "flere", Escape(b.round_type.value_or("flere")),
+        b.year ? std::to_string(*b.year) : "flere",
+        Escape(b.round_type ? app.instrument().RoundTypeLabel(*b.round_type) : "flere"),
         b.rows_read, b.rows_imported, b.rows_generalised, b.rows_rejected, Escape(b.imported_at));
   }
   return fmt::format(

@@ -125,8 +125,7 @@ std::string RoundsPage(App& app, const RequestContext& context, const CreateForm
     rows += fmt::format(
         R"(<tr><td><a href="/runder/{}">{} {}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>)",
         r.id, Escape(MunicipalityName(municipalities, r.municipality)), r.year, r.municipality,
-        Escape(RoundTypeLabel(instrument, r.round_type)),
-        r.status == "open" ? "Åpen" : "Avsluttet");
+        Escape(instrument.RoundTypeLabel(r.round_type)), r.status == "open" ? "Åpen" : "Avsluttet");
   }
   body += "<h2>Runder</h2>";
   if (rows.empty()) {
@@ -239,8 +238,8 @@ std::string RoundPage(App& app, const httplib::Request& req, const RequestContex
                         Escape(error));
   }
   body += fmt::format("<p>{}, spørreskjema {}. Status: <strong>{}</strong>.</p>",
-                      Escape(RoundTypeLabel(instrument, round.round_type)),
-                      Escape(round.generation), round.status == "open" ? "åpen" : "avsluttet");
+                      Escape(instrument.RoundTypeLabel(round.round_type)), Escape(round.generation),
+                      round.status == "open" ? "åpen" : "avsluttet");
   if (round.status != "open") {
     body += fmt::format(
         "<p>Runden er avsluttet, og svarene er anonymisert og lagret{}. De inngår i "
@@ -313,7 +312,7 @@ void SendRoundPage(App& app, const httplib::Request& req, httplib::Response& res
                                           : std::to_string(round.municipality);
   PageOptions page;
   page.title = fmt::format("Kartlegging {} {} ({})", name, round.year,
-                           RoundTypeLabel(app.instrument(), round.round_type));
+                           app.instrument().RoundTypeLabel(round.round_type));
   page.context = &context;
   SendHtml(res, status, RenderPage(page, RoundPage(app, req, context, round, error)));
 }

@@ -291,13 +291,6 @@ std::vector<std::string> RoundItemIds(const instrument::Instrument& instrument,
   return out;
 }
 
-std::string RoundTypeLabel(const instrument::Instrument& instrument, const std::string& key) {
-  for (const auto& r : instrument.round_types) {
-    if (r.key == key) return r.label;
-  }
-  return key;
-}
-
 ResponseRate ComputeResponseRate(const instrument::Instrument& instrument,
                                  const store::SurveyRound& round,
                                  const std::map<int, std::size_t>& counts, std::size_t k) {
@@ -406,7 +399,7 @@ Result<ClosedRound> CloseRound(App& app, int64_t round_id) {
       rows.push_back({i + 1, round.municipality, round.year, (*held)[i].service,
                       (*held)[i].position, std::move((*held)[i].answers)});
     }
-    const std::string label = RoundTypeLabel(instrument, round.round_type);
+    const std::string label = instrument.RoundTypeLabel(round.round_type);
     store::NewBatch provenance;
     provenance.file_name = fmt::format("Nettskjema: {} {} ({})", name, round.year, label);
     provenance.format = "Samkart nettskjema";

@@ -100,9 +100,6 @@ class SurveyForm {
 std::vector<std::string> RoundItemIds(const instrument::Instrument& instrument,
                                       const std::string& generation);
 
-// «0-punktsmåling» / «Oppfølgingsundersøkelse».
-std::string RoundTypeLabel(const instrument::Instrument& instrument, const std::string& key);
-
 // The response rate of a round as a coordinator may see it while the round
 // is open. The rule (publication of counts, not of answers), applied by the
 // publication's engine for linked cells:
