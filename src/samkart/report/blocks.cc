@@ -5,6 +5,7 @@
 #include <set>
 
 #include "samkart/analysis/cooperation.h"
+#include "samkart/core/text.h"
 #include "samkart/present/table_format.h"
 #include "samkart/report/indicators.h"
 
@@ -156,8 +157,11 @@ Result<Chart> GroupedChart(const ReportInputs& inputs, const instrument::Family&
     }
     chart.series.push_back(std::move(series));
   }
-  chart.description = fmt::format("{} etter {}. Tallene står i tabellen under figuren.", title,
-                                  analysis::VariableLabel(by));
+  chart.ordered = by == Variable::kSizeGroup || by == Variable::kYear;
+  chart.description = fmt::format(
+      "Én søyle per gruppe ({}) for hvert spørsmål. Tallene står i tabellen under "
+      "figuren.",
+      text::LowerFirst(analysis::VariableLabel(by)));
   return chart;
 }
 
@@ -191,6 +195,62 @@ Result<Chart> DistributionChart(const ReportInputs& inputs, const instrument::Fa
   return chart;
 }
 
+Result<Chart> CooperationGrid(const ReportInputs& inputs, const std::vector<Filter>& where,
+                              const std::string& title) {
+  auto matrix = analysis::ComputeCooperationMatrix(*inputs.data, *inputs.instrument, where,
+                                                   *inputs.publication);
+  if (!matrix.ok()) return matrix.error();
+  const instrument::Instrument& instrument = *inputs.instrument;
+  auto visible = [&](int rater, int rated) {
+    const analysis::CooperationPair* p = matrix->Find(rater, rated);
+    return p != nullptr && ShareOf(p->rating).Visible();
+  };
+  std::vector<int> columns;
+  for (const int rated : matrix->rated) {
+    if (std::any_of(matrix->raters.begin(), matrix->raters.end(),
+                    [&](int rater) { return visible(rater, rated); })) {
+      columns.push_back(rated);
+    }
+  }
+  // Rows in the columns' order first, so a service's two directions sit
+  // mirrored across the diagonal; services only rating come last.
+  std::vector<int> rows;
+  auto add_row = [&](int rater) {
+    if (IsCoarseService(instrument, rater) ||
+        std::find(rows.begin(), rows.end(), rater) != rows.end()) {
+      return;
+    }
+    if (std::any_of(columns.begin(), columns.end(),
+                    [&](int rated) { return visible(rater, rated); })) {
+      rows.push_back(rater);
+    }
+  };
+  for (const int rated : columns) {
+    if (std::find(matrix->raters.begin(), matrix->raters.end(), rated) != matrix->raters.end()) {
+      add_row(rated);
+    }
+  }
+  for (const int rater : matrix->raters) add_row(rater);
+
+  Chart chart;
+  chart.kind = ChartKind::kGrid;
+  chart.title = title;
+  for (const int rater : rows) chart.labels.push_back(ServiceName(instrument, rater));
+  for (const int rated : columns) {
+    ChartSeries column{ServiceName(instrument, rated), {}};
+    for (const int rater : rows) {
+      const analysis::CooperationPair* p = matrix->Find(rater, rated);
+      column.values.push_back(p != nullptr ? ShareOf(p->rating) : Missing());
+    }
+    chart.series.push_back(std::move(column));
+  }
+  chart.description =
+      "Hver rute er andelen ansatte i tjenesten til venstre som vurderer samarbeidet med "
+      "tjenesten over som ganske eller svært godt. Den motsatte vurderingen står speilvendt "
+      "om diagonalen.";
+  return chart;
+}
+
 Result<DataTable> CooperationPairsTable(const ReportInputs& inputs,
                                         const std::vector<Filter>& where,
                                         const std::string& caption, std::string* summary) {
@@ -205,7 +265,8 @@ Result<DataTable> CooperationPairsTable(const ReportInputs& inputs,
     const analysis::CooperationPair* back = matrix->Find(p.rated, p.rater);
     if (back != nullptr && p.rater > p.rated) continue;
     if (IsCoarseService(instrument, p.rater)) continue;
-    if (p.rating.n == 0 && !p.rating.suppressed && (back == nullptr || back->rating.n == 0)) {
+    // A pair with nothing to show in either direction is only marks.
+    if (!ShareOf(p.rating).Visible() && (back == nullptr || !ShareOf(back->rating).Visible())) {
       continue;
     }
     pairs.push_back(&p);

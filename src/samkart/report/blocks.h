@@ -46,6 +46,12 @@ Result<DataTable> CooperationPairsTable(const ReportInputs& inputs,
                                         const std::vector<analysis::Filter>& where,
                                         const std::string& caption, std::string* summary);
 
+// The cooperation matrix as a grid: a row per service that rates, a column
+// per service rated, each cell the share of the row's staff rating the
+// column's service well; rows and columns without a visible number left out.
+Result<Chart> CooperationGrid(const ReportInputs& inputs,
+                              const std::vector<analysis::Filter>& where, const std::string& title);
+
 // Whether any number in the table's rows (all but the last `skip_last_rows`,
 // e.g. a total) is visible: a table of only marks says nothing.
 bool HasVisibleNumber(const DataTable& table, std::size_t skip_last_rows = 0);
