@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "samkart/core/text.h"
 #include "samkart/instrument/codebook.h"
 #include "samkart/present/table_format.h"
 #include "samkart/report/blocks.h"
@@ -58,7 +59,7 @@ AbsoluteExtremes Extremes(std::vector<AbsoluteShare> shares) {
   std::stable_sort(shares.begin(), shares.end(),
                    [](const auto& a, const auto& b) { return a.share < b.share; });
   auto line = [](const AbsoluteShare& s) {
-    return fmt::format("{} ({}): {}", Quoted(s.label), s.family->title, FormatPercent(s.share));
+    return fmt::format("{}: {} ({})", FormatPercent(s.share), Quoted(s.label), s.family->title);
   };
   AbsoluteExtremes out;
   const std::size_t shown = std::min(kShown, shares.size() / 2);
@@ -84,7 +85,7 @@ std::string Question(const instrument::Family& family, const instrument::Item& i
     if (stem.size() >= dots.size() &&
         stem.compare(stem.size() - dots.size(), dots.size(), dots) == 0) {
       stem.erase(stem.size() - dots.size());
-      return stem + " " + item.text;
+      return stem + " " + text::LowerFirst(item.text);
     }
   }
   return stem + " – " + item.text;
@@ -243,12 +244,103 @@ Status CompareAll(const MunicipalityContext& m, Comparisons& out) {
   return Ok();
 }
 
+// A family at a glance: the mean of its items' shares where the
+// municipality, the rest of the nation and the rest of the size group can
+// all be shown (a mean of published numbers reveals nothing hidden).
+struct FamilyOverview {
+  const instrument::Family* family = nullptr;
+  Number local, nation, size;
+  double towards_better = 0;  // percentage points above the rest of the nation, by polarity
+};
+
 // What the family chapters find, for the summary and the strengths.
 struct Findings {
   std::vector<Deviation> deviations;
   std::vector<AbsoluteShare> shares;
+  std::vector<FamilyOverview> overview;
   std::optional<Number> concerned, acted;
 };
+
+// «1 spørsmål», «3 spørsmål»; «1 endring», «2 endringer».
+std::string Counted(std::size_t n, const char* one, const char* many) {
+  return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+double PolaritySign(const instrument::Family& family) {
+  return family.polarity == instrument::Polarity::kHigherIsWorse ? -1 : 1;
+}
+
+// A difference in points, marked better or worse when it is a real finding.
+TableCell DirectedPoints(const instrument::Family& family,
+                         const std::optional<analysis::Difference>& difference) {
+  TableCell cell = PointsCell(PointsNumber(difference), difference && difference->significant);
+  if (IsFinding(difference) && family.polarity != instrument::Polarity::kDescriptive) {
+    cell.direction =
+        IsImprovement(family, difference->estimate) ? Direction::kBetter : Direction::kWorse;
+  }
+  return cell;
+}
+
+// The mean of the shares of several items; its n is the smallest
+// denominator behind it.
+struct MeanOf {
+  double sum = 0;
+  std::size_t items = 0, n = SIZE_MAX;
+
+  void Add(const analysis::Cell& cell) {
+    sum += cell.share;
+    ++items;
+    n = std::min(n, cell.n);
+  }
+  Number Mean() const {
+    Number mean{};
+    mean.value = sum / static_cast<double>(items);
+    mean.n = n;
+    return mean;
+  }
+};
+
+// The family's overview from the items whose three shares are all visible.
+std::optional<FamilyOverview> Overview(const instrument::Family& family,
+                                       const FamilyComparisons& compared) {
+  if (family.polarity == instrument::Polarity::kDescriptive) return std::nullopt;
+  MeanOf local, nation, size;
+  for (std::size_t i = 0; i < compared.nation.size() && i < compared.size.size(); ++i) {
+    const ItemComparison& c = compared.nation[i];
+    const ItemComparison& s = compared.size[i];
+    if (!ShareOf(c.subset).Visible() || !ShareOf(c.reference).Visible() ||
+        !ShareOf(s.reference).Visible()) {
+      continue;
+    }
+    local.Add(c.subset);
+    nation.Add(c.reference);
+    size.Add(s.reference);
+  }
+  if (local.items == 0) return std::nullopt;
+  return FamilyOverview{
+      &family, local.Mean(), nation.Mean(), size.Mean(),
+      PolaritySign(family) * (local.sum - nation.sum) / static_cast<double>(local.items) * 100};
+}
+
+// «Over resten av landet på 2 og under på 1 av 12 spørsmål».
+std::string FamilyTakeaway(const instrument::Family& family,
+                           const std::vector<ItemComparison>& vs_nation) {
+  if (family.polarity == instrument::Polarity::kDescriptive) return "";
+  std::size_t better = 0, worse = 0, compared = 0;
+  for (const ItemComparison& c : vs_nation) {
+    if (!c.difference) continue;
+    ++compared;
+    if (!IsFinding(c.difference)) continue;
+    (PolaritySign(family) * c.difference->estimate > 0 ? better : worse) += 1;
+  }
+  if (compared == 0) return "";
+  if (better == 0 && worse == 0) {
+    return fmt::format("Ingen tydelige forskjeller fra resten av landet ({} sammenlignet).",
+                       Counted(compared, "spørsmål", "spørsmål"));
+  }
+  return fmt::format("Tydelig bedre enn resten av landet på {}, tydelig svakere på {}, av {}.",
+                     better, worse, Counted(compared, "spørsmål", "spørsmål"));
+}
 
 // Whether the round's questionnaire asked the family at all.
 bool WasAsked(const std::vector<ItemComparison>& vs_nation) {
@@ -295,12 +387,11 @@ Section FamilySection(const MunicipalityContext& m, const instrument::Family& fa
     ours.values.push_back(ShareOf(c.subset));
     national.values.push_back(ShareOf(c.reference));
     size.values.push_back(ShareOf(s.reference));
-    table.rows.push_back(
-        {TextCell(label, true), PercentCell(ShareOf(c.subset)), PercentCell(ShareOf(s.reference)),
-         PercentCell(ShareOf(c.reference)),
-         PointsCell(PointsNumber(c.difference), c.difference && c.difference->significant)});
+    table.rows.push_back({TextCell(label, true), PercentCell(ShareOf(c.subset)),
+                          PercentCell(ShareOf(s.reference)), PercentCell(ShareOf(c.reference)),
+                          DirectedPoints(family, c.difference)});
     if (c.difference && family.polarity != instrument::Polarity::kDescriptive) {
-      const double sign = family.polarity == instrument::Polarity::kHigherIsWorse ? -1 : 1;
+      const double sign = PolaritySign(family);
       const instrument::Item& item = *m.data.item_refs[c.item].item;
       findings.deviations.push_back({&family, c, sign * c.difference->estimate * 100, label,
                                      Question(family, item), item.partner_service});
@@ -310,6 +401,8 @@ Section FamilySection(const MunicipalityContext& m, const instrument::Family& fa
       findings.shares.push_back({&family, c.subset.share, label});
     }
   }
+  if (auto overview = Overview(family, compared)) findings.overview.push_back(*overview);
+  section.takeaway = FamilyTakeaway(family, vs_nation);
   if (family.id == "concern_experienced" && !vs_nation.empty()) {
     findings.concerned = ShareOf(vs_nation[0].subset);
   }
@@ -322,7 +415,7 @@ Section FamilySection(const MunicipalityContext& m, const instrument::Family& fa
   chart.description = fmt::format(
       "Søylene viser {}, merkene de andre kommunene i landet og de andre kommunene med {}. "
       "Tallene står i tabellen.",
-      m.name, m.size_label);
+      m.name, text::LowerFirst(m.size_label));
   section.blocks.push_back(std::move(chart));
   table.notes.push_back(
       fmt::format("{} N i {} = {}.", ShareRule(m.instrument, family), m.name, NRange(vs_nation)));
@@ -346,12 +439,19 @@ Result<Section> ServiceSection(const MunicipalityContext& m, const instrument::F
             m.inputs, m.local,
             fmt::format("Samarbeid mellom tjenestene i {}, begge retninger", m.name), &summary));
     by_service.title = "Samarbeid mellom tjenestene i kommunen";
-    if (!summary.empty()) by_service.blocks.push_back(Paragraph{summary});
-    if (HasVisibleNumber(pairs)) {
-      by_service.blocks.push_back(std::move(pairs));
-    } else {
+    by_service.takeaway = summary;
+    if (!HasVisibleNumber(pairs)) {
       by_service.blocks.push_back(Paragraph{too_few});
+      return by_service;
     }
+    SAMKART_ASSIGN_OR_RETURN(
+        Chart grid,
+        CooperationGrid(
+            m.inputs, m.local,
+            fmt::format("Hvordan tjenestene i {} vurderer samarbeidet med hverandre", m.name)));
+    if (!summary.empty()) by_service.blocks.push_back(Paragraph{summary});
+    by_service.blocks.push_back(std::move(grid));
+    by_service.blocks.push_back(std::move(pairs));
     return by_service;
   }
   SAMKART_ASSIGN_OR_RETURN(
@@ -399,7 +499,7 @@ DataTable DeviationTable(const MunicipalityContext& m, const std::string& captio
     const auto& c = d->comparison;
     t.rows.push_back({TextCell(d->label, true), TextCell(d->family->title),
                       PercentCell(ShareOf(c.subset)), PercentCell(ShareOf(c.reference)),
-                      PointsCell(PointsNumber(c.difference), c.difference->significant)});
+                      DirectedPoints(*d->family, c.difference)});
   }
   t.notes.push_back(
       "Forskjell i prosentpoeng fra resten av landet. For barrierer er en lavere andel enn i "
@@ -594,11 +694,154 @@ std::vector<std::string> SummaryLines(const std::vector<const Deviation*>& list)
   return lines;
 }
 
-// Summary first: key figures and the short lists.
+// A real change since the baseline round.
+struct ChangeItem {
+  std::string label;
+  Number before, after;
+  double towards_better = 0;  // percentage points, signed by the family's polarity
+};
+
+// The change tables of every family and the real changes among them.
+struct Changes {
+  std::vector<DataTable> tables;
+  std::vector<ChangeItem> found;  // best first
+};
+
+// One family's change since the baseline; its real changes go to `found`.
+DataTable ChangeTable(const MunicipalityContext& m, const instrument::Family& family,
+                      const std::vector<ItemComparison>& changes, std::vector<ChangeItem>& found) {
+  DataTable t;
+  t.caption = family.title;
+  t.columns = {"", std::to_string(m.earlier->year), std::to_string(m.current.year), "Endring"};
+  for (const auto& c : changes) {
+    if (c.subset.n == 0 && c.reference.n == 0 && !c.subset.suppressed && !c.reference.suppressed) {
+      continue;
+    }
+    const std::string label = ItemLabel(m.data, c.item);
+    t.rows.push_back({TextCell(label, true), PercentCell(ShareOf(c.reference)),
+                      PercentCell(ShareOf(c.subset)), DirectedPoints(family, c.difference)});
+    if (!IsFinding(c.difference) || family.polarity == instrument::Polarity::kDescriptive) {
+      continue;
+    }
+    found.push_back({fmt::format("{} ({})", label, family.title), ShareOf(c.reference),
+                     ShareOf(c.subset), PolaritySign(family) * c.difference->estimate * 100});
+  }
+  if (!t.rows.empty()) {
+    t.notes.push_back(ShareRule(m.instrument, family));
+    if (family.polarity == instrument::Polarity::kHigherIsWorse) {
+      t.notes.push_back("Her er en nedgang en forbedring: færre opplever barrieren.");
+    }
+  }
+  return t;
+}
+
+Changes CollectChanges(const MunicipalityContext& m, const Comparisons& comparisons) {
+  Changes out;
+  for (std::size_t f = 0; f < m.instrument.families.size(); ++f) {
+    DataTable t =
+        ChangeTable(m, m.instrument.families[f], comparisons.families[f].change, out.found);
+    if (!t.rows.empty()) out.tables.push_back(std::move(t));
+  }
+  std::stable_sort(out.found.begin(), out.found.end(), [](const auto& a, const auto& b) {
+    return a.towards_better > b.towards_better;
+  });
+  return out;
+}
+
+// The real changes as a ranked before-and-after chart: improvements at the
+// top, the largest worsening at the bottom; at most `limit`, the largest.
+Chart ChangeChart(const MunicipalityContext& m, std::vector<ChangeItem> found, std::size_t limit,
+                  const std::string& title) {
+  if (found.size() > limit) {
+    std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+      return std::fabs(a.towards_better) > std::fabs(b.towards_better);
+    });
+    found.resize(limit);
+    std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+      return a.towards_better > b.towards_better;
+    });
+  }
+  Chart chart;
+  chart.kind = ChartKind::kChange;
+  chart.title = title;
+  ChartSeries before{std::to_string(m.earlier->year), {}, Reference::kBaseline},
+      after{std::to_string(m.current.year), {}};
+  for (const ChangeItem& c : found) {
+    chart.labels.push_back(c.label);
+    before.values.push_back(c.before);
+    after.values.push_back(c.after);
+    chart.directions.push_back(c.towards_better > 0 ? Direction::kBetter : Direction::kWorse);
+  }
+  chart.series = {std::move(before), std::move(after)};
+  chart.description = fmt::format(
+      "Hver linje går fra andelen ved 0-punktsmålingen i {} til andelen i {}. Grønn er en "
+      "forbedring, rød en tilbakegang (for barrierer er en nedgang en forbedring). Bare endringer "
+      "som er statistisk signifikante og minst {} prosentpoeng store, er med.",
+      m.earlier->year, m.current.year, MaterialPoints());
+  return chart;
+}
+
+// «3 forbedringer og 1 tilbakegang» since the baseline.
+std::string ChangeCounts(const std::vector<ChangeItem>& found) {
+  const auto better = static_cast<std::size_t>(std::count_if(
+      found.begin(), found.end(), [](const ChangeItem& c) { return c.towards_better > 0; }));
+  const std::size_t worse = found.size() - better;
+  return fmt::format("{} og {}", Counted(better, "forbedring", "forbedringer"),
+                     Counted(worse, "tilbakegang", "tilbakeganger"));
+}
+
+// Every family's mean share against the rest of the nation and of the
+// size group, the one the municipality does best in first.
+Chart OverviewChart(const MunicipalityContext& m, std::vector<FamilyOverview> overview) {
+  std::stable_sort(overview.begin(), overview.end(), [](const auto& a, const auto& b) {
+    return a.towards_better > b.towards_better;
+  });
+  Chart chart;
+  chart.kind = ChartKind::kBars;
+  chart.title =
+      fmt::format("Hvor står {}? Temaene mot resten av landet og størrelsesgruppen", m.name);
+  ChartSeries ours{m.name, {}}, national{kRestOfNation, {}, Reference::kNation},
+      size{kRestOfSizeGroup, {}, Reference::kSizeGroup};
+  for (const FamilyOverview& o : overview) {
+    chart.labels.push_back(o.family->polarity == instrument::Polarity::kHigherIsWorse
+                               ? o.family->title + " (lavere er bedre)"
+                               : o.family->title);
+    ours.values.push_back(o.local);
+    national.values.push_back(o.nation);
+    size.values.push_back(o.size);
+  }
+  chart.series.push_back(std::move(ours));
+  chart.markers.push_back(std::move(national));
+  chart.markers.push_back(std::move(size));
+  chart.description = fmt::format(
+      "Hver søyle er snittet av andelene for temaets spørsmål i {}, merkene det samme snittet for "
+      "resten av landet og for de andre kommunene med {}. Øverst står temaet der {} ligger mest "
+      "over resten av landet, nederst der kommunen ligger mest under. Bare spørsmål der alle tre "
+      "tallene kan vises, er regnet med.",
+      m.name, text::LowerFirst(m.size_label), m.name);
+  return chart;
+}
+
+std::string SummaryTakeaway(const MunicipalityContext& m, const StrengthsAndGaps& found) {
+  if (found.better.empty() && found.worse.empty()) {
+    return fmt::format("{} ligger ikke tydelig over eller under resten av landet på noe spørsmål.",
+                       m.name);
+  }
+  return fmt::format(
+      "{} har {} og {} sammenlignet med resten av landet.", m.name,
+      Counted(found.better.size(), "tydelig styrke", "tydelige styrker"),
+      Counted(found.worse.size(), "tydelig forbedringsområde", "tydelige forbedringsområder"));
+}
+
+// Summary first: key figures, the overview chart, the short lists and,
+// for a follow-up, the change since the baseline at a glance.
 Section SummarySection(const MunicipalityContext& m, const ResponseChapter& response,
-                       const Findings& findings, const StrengthsAndGaps& found) {
+                       const Findings& findings, const StrengthsAndGaps& found,
+                       const Changes* changes) {
   Section summary{"sammendrag", "Sammendrag", 1, {}};
+  summary.takeaway = SummaryTakeaway(m, found);
   summary.blocks.push_back(SummaryFigures(m, response, findings));
+  if (!findings.overview.empty()) summary.blocks.push_back(OverviewChart(m, findings.overview));
   const std::vector<std::string> best = SummaryLines(found.better),
                                  worst = SummaryLines(found.worse);
   summary.blocks.push_back(Paragraph{
@@ -623,73 +866,42 @@ Section SummarySection(const MunicipalityContext& m, const ResponseChapter& resp
     summary.blocks.push_back(Paragraph{"Høyest hos oss:"});
     summary.blocks.push_back(BulletList{extremes.highest});
   }
+  if (changes != nullptr) {
+    constexpr std::size_t kChangesAtAGlance = 8;
+    summary.blocks.push_back(Paragraph{fmt::format("Siden 0-punktsmålingen i {}: {}.",
+                                                   m.earlier->year, ChangeCounts(changes->found))});
+    if (!changes->found.empty()) {
+      summary.blocks.push_back(
+          ChangeChart(m, changes->found, kChangesAtAGlance,
+                      fmt::format("De største tydelige endringene siden {}", m.earlier->year)));
+    }
+  }
   return summary;
 }
 
-// One family's change since the baseline; the real changes go to
-// `improved` or `worsened` by the family's polarity (fewer meeting a
-// barrier is an improvement).
-DataTable ChangeTable(const MunicipalityContext& m, const instrument::Family& family,
-                      const std::vector<ItemComparison>& changes,
-                      std::vector<std::string>& improved, std::vector<std::string>& worsened) {
-  DataTable t;
-  t.caption = family.title;
-  t.columns = {"", std::to_string(m.earlier->year), std::to_string(m.current.year), "Endring"};
-  for (const auto& c : changes) {
-    if (c.subset.n == 0 && c.reference.n == 0 && !c.subset.suppressed && !c.reference.suppressed) {
-      continue;
-    }
-    const std::string label = ItemLabel(m.data, c.item);
-    t.rows.push_back(
-        {TextCell(label, true), PercentCell(ShareOf(c.reference)), PercentCell(ShareOf(c.subset)),
-         PointsCell(PointsNumber(c.difference), c.difference && c.difference->significant)});
-    if (!IsFinding(c.difference) || family.polarity == instrument::Polarity::kDescriptive) {
-      continue;
-    }
-    const std::string line =
-        fmt::format("{} ({}): fra {} til {}", Quoted(label), family.title,
-                    FormatPercent(c.reference.share), FormatPercent(c.subset.share));
-    (IsImprovement(family, c.difference->estimate) ? improved : worsened).push_back(line);
-  }
-  if (!t.rows.empty()) {
-    t.notes.push_back(ShareRule(m.instrument, family));
-    if (family.polarity == instrument::Polarity::kHigherIsWorse) {
-      t.notes.push_back("Her er en nedgang en forbedring: færre opplever barrieren.");
-    }
-  }
-  return t;
-}
-
 // Change since the baseline round, for a follow-up.
-Section ChangeSection(const MunicipalityContext& m, const Comparisons& comparisons) {
+Section ChangeSection(const MunicipalityContext& m, Changes changes) {
   Section change{
       "utvikling", fmt::format("Utvikling fra {} til {}", m.earlier->year, m.current.year), 1, {}};
-  std::vector<std::string> improved, worsened;
-  std::vector<DataTable> tables;
-  for (std::size_t f = 0; f < m.instrument.families.size(); ++f) {
-    DataTable t = ChangeTable(m, m.instrument.families[f], comparisons.families[f].change, improved,
-                              worsened);
-    if (!t.rows.empty()) tables.push_back(std::move(t));
-  }
+  change.takeaway = fmt::format("Siden 0-punktsmålingen: {}.", ChangeCounts(changes.found));
   change.blocks.push_back(Paragraph{fmt::format(
       "{} gjennomførte 0-punktsmålingen i {} og oppfølgingen i {}. {}", m.name, m.earlier->year,
       m.current.year,
-      improved.empty() && worsened.empty()
+      changes.found.empty()
           ? fmt::format("Ingen endring er både statistisk signifikant og minst {} prosentpoeng "
                         "stor.",
                         MaterialPoints())
-          : fmt::format("{} av endringene er både statistisk signifikante og minst {} "
-                        "prosentpoeng store.",
-                        improved.size() + worsened.size(), MaterialPoints()))});
-  if (!improved.empty()) {
-    change.blocks.push_back(Paragraph{"Bedre enn ved 0-punktsmålingen:"});
-    change.blocks.push_back(BulletList{improved});
+      : changes.found.size() == 1
+          ? fmt::format("Én endring er både statistisk signifikant og minst {} prosentpoeng stor.",
+                        MaterialPoints())
+          : fmt::format("{} endringer er både statistisk signifikante og minst {} prosentpoeng "
+                        "store: {}.",
+                        changes.found.size(), MaterialPoints(), ChangeCounts(changes.found)))});
+  if (!changes.found.empty()) {
+    change.blocks.push_back(ChangeChart(m, changes.found, changes.found.size(),
+                                        fmt::format("Tydelige endringer i {}, rangert", m.name)));
   }
-  if (!worsened.empty()) {
-    change.blocks.push_back(Paragraph{"Svakere enn ved 0-punktsmålingen:"});
-    change.blocks.push_back(BulletList{worsened});
-  }
-  for (auto& t : tables) change.blocks.push_back(std::move(t));
+  for (auto& t : changes.tables) change.blocks.push_back(std::move(t));
   return change;
 }
 
@@ -725,13 +937,17 @@ Result<Document> BuildMunicipalityReport(const ReportInputs& inputs, int municip
   Section strengths = StrengthsSection(m, comparisons, found);
   Section discussion = DiscussionSection(m, found.worse);
   SAMKART_ASSIGN_OR_RETURN(ResponseChapter response, ResponseSection(m));
+  std::optional<Changes> changes;
+  if (m.earlier) changes = CollectChanges(m, comparisons);
 
-  doc.sections.push_back(SummarySection(m, response, findings, found));
+  // What a leader needs first: the summary and the questions to discuss.
+  doc.sections.push_back(
+      SummarySection(m, response, findings, found, changes ? &*changes : nullptr));
+  doc.sections.push_back(std::move(discussion));
   doc.sections.push_back(std::move(response.section));
   for (auto& s : family_sections) doc.sections.push_back(std::move(s));
   doc.sections.push_back(std::move(strengths));
-  doc.sections.push_back(std::move(discussion));
-  if (m.earlier) doc.sections.push_back(ChangeSection(m, comparisons));
+  if (changes) doc.sections.push_back(ChangeSection(m, std::move(*changes)));
   doc.workshop_prompts = {"Hva tenker prosjektgruppa om resultatene?",
                           "Hva er de viktigste områdene å jobbe videre med?"};
   return doc;

@@ -302,6 +302,126 @@ TEST_F(ReportBuilders, MunicipalityReportHasEverySection) {
   EXPECT_EQ(questions, std::min<std::size_t>(gaps, 3));
 }
 
+// A municipality with a baseline and a follow-up round.
+int FollowUpMunicipality(const analysis::Dataset& data) {
+  std::map<int, std::set<int>> rounds;
+  for (std::size_t r = 0; r < data.rows; ++r)
+    rounds[data.municipality[r]].insert(data.round_type[r]);
+  for (const auto& [m, types] : rounds) {
+    if (types.size() == 2) return m;
+  }
+  return 0;
+}
+
+const Chart* FirstChart(const Section& section, ChartKind kind) {
+  for (const auto& b : section.blocks) {
+    const auto* c = std::get_if<Chart>(&b);
+    if (c != nullptr && c->kind == kind) return c;
+  }
+  return nullptr;
+}
+
+TEST_F(ReportBuilders, TheSummaryAnswersWhereWeStandOnTheFirstPages) {
+  const int municipality = FollowUpMunicipality(*data_);
+  ASSERT_NE(municipality, 0);
+  auto doc = BuildMunicipalityReport(*inputs_, municipality);
+  ASSERT_TRUE(doc.ok()) << doc.error().message;
+  ASSERT_GE(doc->sections.size(), 3u);
+  EXPECT_EQ(doc->sections[0].id, "sammendrag");
+  EXPECT_EQ(doc->sections[1].id, "drofting");
+  const Section& summary = doc->sections[0];
+  EXPECT_FALSE(summary.takeaway.empty());
+
+  // Every family against the rest of the nation and of the size group,
+  // sorted from the largest lead to the largest gap (a barrier's lower
+  // share is its lead).
+  const Chart* overview = FirstChart(summary, ChartKind::kBars);
+  ASSERT_NE(overview, nullptr);
+  ASSERT_EQ(overview->markers.size(), 2u);
+  EXPECT_EQ(overview->markers[0].reference, Reference::kNation);
+  EXPECT_EQ(overview->markers[1].reference, Reference::kSizeGroup);
+  ASSERT_GE(overview->labels.size(), 8u);
+  double previous = 1e9;
+  for (std::size_t i = 0; i < overview->labels.size(); ++i) {
+    const Number& ours = overview->series[0].values[i];
+    const Number& nation = overview->markers[0].values[i];
+    ASSERT_TRUE(ours.Visible() && nation.Visible()) << overview->labels[i];
+    const double sign = overview->labels[i].ends_with("(lavere er bedre)") ? -1 : 1;
+    const double lead = sign * (ours.value - nation.value);
+    EXPECT_LE(lead, previous + 1e-12) << overview->labels[i];
+    previous = lead;
+  }
+
+  // The change since the baseline at a glance: ranked, improvements first,
+  // each coloured by what it means.
+  const Chart* change = FirstChart(summary, ChartKind::kChange);
+  ASSERT_NE(change, nullptr);
+  ASSERT_EQ(change->series.size(), 2u);
+  ASSERT_EQ(change->directions.size(), change->labels.size());
+  EXPECT_LE(change->labels.size(), 8u);
+  EXPECT_TRUE(std::is_sorted(
+      change->directions.begin(), change->directions.end(),
+      [](Direction a, Direction b) { return a == Direction::kBetter && b == Direction::kWorse; }));
+  // The whole change chapter ranks every real change.
+  const Chart* all_changes = FirstChart(*FindSection(*doc, "utvikling"), ChartKind::kChange);
+  ASSERT_NE(all_changes, nullptr);
+  EXPECT_GE(all_changes->labels.size(), change->labels.size());
+}
+
+TEST_F(ReportBuilders, CooperationIsAGridOfServicesWithSomethingToShow) {
+  const int municipality = FollowUpMunicipality(*data_);
+  auto doc = BuildMunicipalityReport(*inputs_, municipality);
+  ASSERT_TRUE(doc.ok()) << doc.error().message;
+  const Chart* grid =
+      FirstChart(*FindSection(*doc, "cooperation_with_services_tjeneste"), ChartKind::kGrid);
+  ASSERT_NE(grid, nullptr);
+  ASSERT_GE(grid->labels.size(), 2u);
+  ASSERT_GE(grid->series.size(), 2u);
+  for (std::size_t r = 0; r < grid->labels.size(); ++r) {
+    EXPECT_TRUE(std::any_of(grid->series.begin(), grid->series.end(), [&](const ChartSeries& c) {
+      return c.values[r].Visible();
+    })) << grid->labels[r];
+  }
+  for (const ChartSeries& column : grid->series) {
+    EXPECT_TRUE(std::any_of(column.values.begin(), column.values.end(), [](const Number& v) {
+      return v.Visible();
+    })) << column.name;
+  }
+}
+
+// Text a person reads: no doubled phrases, no capital inside a sentence,
+// no «+» between answer labels.
+TEST_F(ReportBuilders, ReportTextReadsAsWritten) {
+  auto national = BuildNationalReport(*inputs_);
+  ASSERT_TRUE(national.ok()) << national.error().message;
+  auto local = BuildMunicipalityReport(*inputs_, FollowUpMunicipality(*data_));
+  ASSERT_TRUE(local.ok()) << local.error().message;
+  for (const Document* doc : {&*national, &*local}) {
+    std::vector<std::string> texts;
+    for (const Section& s : doc->sections) {
+      texts.push_back(s.takeaway);
+      for (const Block& b : s.blocks) {
+        if (const auto* p = std::get_if<Paragraph>(&b)) texts.push_back(p->text);
+        if (const auto* l = std::get_if<BulletList>(&b)) {
+          texts.insert(texts.end(), l->items.begin(), l->items.end());
+        }
+        if (const auto* c = std::get_if<Chart>(&b)) texts.push_back(c->description);
+        if (const auto* t = std::get_if<DataTable>(&b)) {
+          texts.insert(texts.end(), t->notes.begin(), t->notes.end());
+        }
+      }
+    }
+    for (const std::string& text : texts) {
+      EXPECT_EQ(text.find("etter Kommunestørrelse"), std::string::npos) << text;
+      EXPECT_EQ(text.find("med Under"), std::string::npos) << text;
+      EXPECT_EQ(text.find("» + «"), std::string::npos) << text;
+      EXPECT_EQ(text.find("fotnote"), std::string::npos) << text;
+      EXPECT_EQ(text.find("til Rutiner"), std::string::npos) << text;
+      EXPECT_EQ(text.find("1 endringer"), std::string::npos) << text;
+    }
+  }
+}
+
 TEST_F(ReportBuilders, AnUnknownMunicipalityIsAnError) {
   auto doc = BuildMunicipalityReport(*inputs_, 4242);
   ASSERT_FALSE(doc.ok());
