@@ -370,7 +370,7 @@ void AppendMarker(std::string& out, theme::MarkerStyle style, double x, double c
     case theme::Shape::kDiamond:
       fmt::format_to(
           std::back_inserter(out),
-          "<path d=\"M{0:.1f} {1:.1f}l{2:.1f} {3:.1f}l{4:.1f} {3:.1f}l{2:.1f} {5:.1f}z\" "
+          "<path d=\"M{0:.1f} {1:.1f}l{2:.1f} {3:.1f}l{4:.1f} {3:.1f}l{4:.1f} {5:.1f}z\" "
           "fill=\"{6}\" stroke=\"{7}\" stroke-width=\"1.5\"/>",
           x, centre - 0.8 * half, 0.6 * half, 0.8 * half, -0.6 * half, -0.8 * half, colour, white);
       break;
