@@ -537,31 +537,39 @@ struct Composer::TableLayout {
 
 // Column widths as a browser fits an automatic table: natural widths if
 // they fit, else each column shrinks towards its widest word in proportion
-// to how much it can give, and only then are words broken.
-std::vector<double> ColumnWidths(std::vector<double> natural, std::vector<double> narrowest) {
+// to how much it can give; only if whole words cannot fit does it shrink
+// towards its widest hyphenated part, and only then are words broken anywhere.
+std::vector<double> ColumnWidths(std::vector<double> natural, std::vector<double> words,
+                                 std::vector<double> parts) {
   const std::size_t columns = natural.size();
-  std::vector<double> widths(columns);
-  double natural_sum = 0, narrowest_sum = 0;
+  std::vector<std::vector<double>*> levels = {&natural, &words, &parts};
+  std::vector<double> sums(levels.size(), 0);
   for (std::size_t c = 0; c < columns; ++c) {
     natural[c] = std::ceil(natural[c]) + 2 * kCellPadX + 1;
-    narrowest[c] = std::min(std::ceil(narrowest[c]) + 2 * kCellPadX + 1, natural[c]);
-    narrowest[c] = std::min(narrowest[c], 0.45 * kWidth);
-    natural_sum += natural[c];
-    narrowest_sum += narrowest[c];
+    for (std::size_t k = 1; k < levels.size(); ++k) {
+      double& width = (*levels[k])[c];
+      width = std::min({std::ceil(width) + 2 * kCellPadX + 1, (*levels[k - 1])[c], 0.45 * kWidth});
+    }
+    for (std::size_t k = 0; k < levels.size(); ++k) sums[k] += (*levels[k])[c];
   }
+  std::vector<double> widths(columns);
+  std::size_t fitting = 0;
+  while (fitting < levels.size() && sums[fitting] > kWidth) ++fitting;
   for (std::size_t c = 0; c < columns; ++c) {
-    if (natural_sum <= kWidth) {
+    if (fitting == 0) {
       widths[c] = natural[c];
-    } else if (narrowest_sum <= kWidth) {
-      widths[c] = narrowest[c] + (natural[c] - narrowest[c]) * (kWidth - narrowest_sum) /
-                                     (natural_sum - narrowest_sum);
+    } else if (fitting < levels.size()) {
+      const double wide = (*levels[fitting - 1])[c];
+      const double narrow = (*levels[fitting])[c];
+      widths[c] =
+          narrow + (wide - narrow) * (kWidth - sums[fitting]) / (sums[fitting - 1] - sums[fitting]);
     } else {
-      widths[c] = narrowest[c] * kWidth / narrowest_sum;
+      widths[c] = parts[c] * kWidth / sums.back();
     }
   }
   // A very narrow table is widened a little so that it reads as a table.
-  if (columns > 1 && natural_sum < 0.55 * kWidth) {
-    const double extra = (0.55 * kWidth - natural_sum) / static_cast<double>(columns);
+  if (columns > 1 && sums[0] < 0.55 * kWidth) {
+    const double extra = (0.55 * kWidth - sums[0]) / static_cast<double>(columns);
     for (double& width : widths) width += extra;
   }
   return widths;
@@ -598,25 +606,42 @@ Composer::TableLayout Composer::LayOutTable(const DataTable& table) const {
   const std::vector<bool> numeric = NumericColumns(table);
   // Every cell laid out once, unwrapped, to measure; then wrapped to its column.
   TableLayout out;
-  std::vector<double> natural(columns, 0), narrowest(columns, 0);
+  // Per column: its widest cell unwrapped, its widest word, and its widest
+  // part of a word between soft hyphens.
+  std::vector<double> natural(columns, 0), words(columns, 0), narrowest(columns, 0);
+  // Each cell's text without soft hyphens and its widest word, so that words
+  // are hyphenated only in a cell too narrow for them.
+  std::vector<std::vector<std::pair<std::string, double>>> plain;
   // A break at a soft hyphen adds a hyphen to the line.
   const double hyphen = Width(MakeLayout("-", fonts_.table_bold));
   auto measure = [&](std::size_t c, const std::string& text, bool bold, bool may_wrap) {
+    const Font& font = bold ? fonts_.table_bold : fonts_.table;
     const std::string shown = may_wrap ? present::Hyphenate(text) : text;
-    Layout layout = MakeLayout(shown, bold ? fonts_.table_bold : fonts_.table);
+    Layout layout = MakeLayout(shown, font);
     const double width = Width(layout);
-    const double part = shown.size() > text.size() ? WidestWord(layout.get(), width) + hyphen
-                                                   : WidestWord(layout.get(), width);
+    double word = width, part = width;
+    if (may_wrap) {
+      part = WidestWord(layout.get(), width);
+      word = part;
+      if (shown.size() > text.size()) {
+        part = std::min(part + hyphen, width);
+        word = WidestWord(MakeLayout(text, font).get(), width);
+      }
+    }
     natural[c] = std::max(natural[c], width);
-    narrowest[c] = std::max(narrowest[c], may_wrap ? std::min(part, width) : width);
+    words[c] = std::max(words[c], word);
+    narrowest[c] = std::max(narrowest[c], part);
     out.cells.back().push_back(std::move(layout));
+    plain.back().emplace_back(shown.size() > text.size() ? text : std::string(), word);
   };
   if (columns > 0) {
     out.cells.emplace_back();
+    plain.emplace_back();
     out.colours.emplace_back(columns, kInk);
     for (std::size_t c = 0; c < columns; ++c) measure(c, table.columns[c], true, true);
     for (const auto& row : table.rows) {
       out.cells.emplace_back();
+      plain.emplace_back();
       out.colours.emplace_back();
       for (std::size_t c = 0; c < columns; ++c) {
         const TableCell empty;
@@ -629,7 +654,7 @@ Composer::TableLayout Composer::LayOutTable(const DataTable& table) const {
       }
     }
   }
-  const std::vector<double> widths = ColumnWidths(natural, narrowest);
+  const std::vector<double> widths = ColumnWidths(natural, words, narrowest);
   out.lefts.resize(columns);
   for (std::size_t c = 0; c < columns; ++c) {
     out.lefts[c] = kMarginX + out.width;
@@ -639,6 +664,10 @@ Composer::TableLayout Composer::LayOutTable(const DataTable& table) const {
   for (std::size_t r = 0; r < out.cells.size(); ++r) {
     for (std::size_t c = 0; c < columns; ++c) {
       PangoLayout* layout = out.cells[r][c].get();
+      if (const auto& [text, word] = plain[r][c];
+          !text.empty() && word <= widths[c] - 2 * kCellPadX) {
+        pango_layout_set_text(layout, text.data(), static_cast<int>(text.size()));
+      }
       pango_layout_set_width(layout, ToPango(widths[c] - 2 * kCellPadX));
       // Lines break between words and at soft hyphens; inside a word only
       // when the column is narrower than its longest part.
@@ -867,6 +896,11 @@ Composer::ChartLayout Composer::LayOutChart(const Chart& chart) const {
     label_width = std::max(label_width, std::ceil(Width(out.labels.back())) + 1);
   }
   label_width = std::min(label_width, 0.34 * kWidth);
+  for (std::size_t i = 0; i < out.labels.size(); ++i) {
+    // Hyphenated only where a word is wider than the column.
+    const Layout whole = MakeLayout(chart.labels[i], fonts_.chart);
+    if (WidestWord(whole.get(), Width(whole)) <= label_width) out.labels[i] = whole;
+  }
   for (auto& label : out.labels) {
     pango_layout_set_width(label.get(), ToPango(label_width));
     pango_layout_set_wrap(label.get(), PANGO_WRAP_WORD);
