@@ -796,13 +796,16 @@ ChartBody DrawGrid(const Chart& chart, const Frame& f) {
     for (std::size_t c = 0; c < chart.series.size(); ++c) {
       const Number& value = ValueAt(chart.series[c], i);
       const double x = grid_x + static_cast<double>(c) * cell + 1;
-      const theme::Colour fill = value.Visible() ? Shade(value.value) : theme::kWhite;
+      // A missing cell (the diagonal, a pair not asked) is grey, a hidden one white.
+      const theme::Colour fill = value.Visible() ? Shade(value.value)
+                                 : value.missing ? theme::kGrid
+                                                 : theme::kWhite;
       fmt::format_to(std::back_inserter(out),
                      "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" {}/>", x,
                      row.centre - kCellHeight / 2, cell - 2, kCellHeight,
                      value.Visible() ? Fill(fill)
                                      : fmt::format("fill=\"{}\" stroke=\"{}\" stroke-width=\"1\"",
-                                                   Css(theme::kWhite), Css(theme::kRule)));
+                                                   Css(fill), Css(theme::kRule)));
       fmt::format_to(std::back_inserter(out),
                      "<text class=\"value\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\" "
                      "style=\"fill:{}\">{}</text>",

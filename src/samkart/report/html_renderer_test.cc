@@ -533,6 +533,9 @@ TEST_F(HtmlRendererTheme, GridShadesEachCellAndWritesItsValue) {
     // 90 % is the darkest shade (as in the legend), written in white; 10 %
     // the lightest, in black.
     EXPECT_EQ(CountWith(svg, "rect", "fill", theme::kOrdered[5].Css()), 2u);
+    // The missing diagonal grey, the hidden cell white.
+    EXPECT_EQ(CountWith(svg, "rect", "fill", theme::kGrid.Css()), 3u);
+    EXPECT_EQ(CountWith(svg, "rect", "fill", theme::kWhite.Css()), 1u);
     for (const Node* text : svg.FindAll("text")) {
       if (text->TextContent() == "90 %") {
         EXPECT_EQ(text->Attribute("style"), "fill:#FFFFFF");

@@ -1079,7 +1079,9 @@ void Composer::DrawGridRow(const Chart& chart, const ChartLayout& layout, std::s
       Bar(x + 0.75, top, layout.cell - 1.5, layout.bar, fill);
       text = theme::TextOn(fill);
     } else {
-      Ops().push_back(RectOp{x + 0.75, top, layout.cell - 1.5, layout.bar, kWhite, true});
+      // A missing cell (the diagonal, a pair not asked) is grey, a hidden one white.
+      Ops().push_back(
+          RectOp{x + 0.75, top, layout.cell - 1.5, layout.bar, v.missing ? kGrid : kWhite, true});
     }
     Layout value = MakeLayout(v.Visible() ? FormatPercent(v.value) : MarkFor(v), fonts_.value);
     Text(value, x + (layout.cell - Width(value)) / 2, centre - Height(value) / 2, text);
