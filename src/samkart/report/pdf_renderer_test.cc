@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include "samkart/present/hyphenation.h"
+#include "samkart/report/theme.h"
 
 #include "support/run_samkart.h"
 #include "support/sample_document.h"
@@ -676,6 +677,61 @@ TEST_F(PdfRenderer, DrawsChangeAndGridWithTheirValues) {
   // The grid: rows of cells, the diagonal missing, the hidden cell's mark.
   EXPECT_TRUE(has("Barnehage . :"));
   EXPECT_TRUE(has("83 % ."));
+}
+
+// How many pixels of each page (pdftoppm, colour) have exactly `colour`.
+std::size_t PixelsOf(const fs::path& pdf, int page, theme::Colour colour, const fs::path& dir) {
+  const fs::path base = dir / ("farge" + std::to_string(page));
+  Tool("pdftoppm -r 150 -f " + std::to_string(page) + " -l " + std::to_string(page) +
+       " -singlefile " + Quote(pdf) + " " + Quote(base));
+  const std::string bytes = ReadWholeFile(base.string() + ".ppm");
+  std::istringstream in(bytes);
+  std::string magic;
+  int width = 0, height = 0, max = 0;
+  in >> magic >> width >> height >> max;
+  in.get();
+  EXPECT_EQ(magic, "P6");
+  std::size_t count = 0;
+  for (auto i = static_cast<std::size_t>(in.tellg()); i + 2 < bytes.size(); i += 3) {
+    const auto r = static_cast<unsigned char>(bytes[i]);
+    const auto g = static_cast<unsigned char>(bytes[i + 1]);
+    const auto b = static_cast<unsigned char>(bytes[i + 2]);
+    count += ((colour.hex >> 16) & 0xffu) == r && ((colour.hex >> 8) & 0xffu) == g &&
+             (colour.hex & 0xffu) == b;
+  }
+  return count;
+}
+
+TEST_F(PdfRenderer, ColoursComeFromTheThemeAndDifferencesByTheirMeaning) {
+  using testing_support::SampleShare;
+  Document document;
+  document.title = "Farger";
+  Chart bars;
+  bars.kind = ChartKind::kBars;
+  bars.title = "Søyler";
+  bars.labels = {"Opplever mobbing"};
+  bars.series = {{"Kommunen", {SampleShare(0.62, 300)}}};
+  bars.markers = {{"Landet", {SampleShare(0.30, 25000)}, Reference::kNation},
+                  {"Samme størrelsesgruppe", {SampleShare(0.85, 4000)}, Reference::kSizeGroup}};
+  DataTable table;
+  table.caption = "Forskjeller";
+  table.columns = {"Spørsmål", "Forskjell"};
+  TableCell better = PointsCell(SampleShare(8, 0), true);
+  better.direction = Direction::kBetter;
+  TableCell worse = PointsCell(SampleShare(-6, 0), true);
+  worse.direction = Direction::kWorse;
+  table.rows = {{TextCell("Mobbing", true), better}, {TextCell("Vold", true), worse}};
+  document.sections.push_back(Section{"farger", "Farger", 1, {bars, table}});
+  const fs::path pdf = scratch_ / "farger.pdf";
+  ASSERT_EQ(Render(document, pdf), 3);
+  EXPECT_GT(PixelsOf(pdf, 3, theme::kAccent, scratch_.path()), 500u);  // the bar and its swatch
+  EXPECT_GT(PixelsOf(pdf, 3, theme::MarkerFor(Reference::kSizeGroup).colour, scratch_.path()), 20u);
+  EXPECT_GT(PixelsOf(pdf, 3, theme::kBetter, scratch_.path()), 5u);  // «+8*», bold
+  EXPECT_GT(PixelsOf(pdf, 3, theme::kWorse, scratch_.path()), 5u);   // «-6*», bold
+  // Without a meaning the same difference stays in ink.
+  std::get<DataTable>(document.sections[0].blocks[1]).rows[0][1].direction = Direction::kNeutral;
+  ASSERT_EQ(Render(document, pdf), 3);
+  EXPECT_EQ(PixelsOf(pdf, 3, theme::kBetter, scratch_.path()), 0u);
 }
 
 }  // namespace
