@@ -11,6 +11,7 @@ packages=(
   libxlsxwriter-dev libreadstat-dev  # export writers (XLSX, SPSS)
   libzip-dev libexpat1-dev  # XLSX reader: a zip of XML parts
   libcairo2-dev libpango1.0-dev fonts-dejavu-core  # PDF reports, with a font to embed
+  libhyphen-dev hyphen-no  # PDF reports: Norwegian hyphenation patterns
   poppler-utils chromium  # visual checks: every PDF page renders, the HTML loads cleanly
   clang-format
   # scripts/fuzz.sh: clang, libFuzzer (in libclang-rt-14-dev on Debian 12) and

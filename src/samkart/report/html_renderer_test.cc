@@ -5,6 +5,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -15,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "samkart/core/text.h"
+#include "samkart/report/theme.h"
 
 #include "support/chromium_page.h"
 #include "support/sample_document.h"
@@ -157,6 +159,16 @@ std::size_t Count(std::string_view haystack, std::string_view needle) {
   return n;
 }
 
+// The charts drawn for one width: «chart-wide» beside the bars, «chart-narrow»
+// with labels above them for a phone.
+std::vector<const Node*> Svgs(const Node& root, std::string_view width_class) {
+  std::vector<const Node*> out;
+  for (const Node* svg : root.FindAll("svg")) {
+    if (text::Split(svg->Attribute("class"), ' ').at(1) == width_class) out.push_back(svg);
+  }
+  return out;
+}
+
 class HtmlRenderer : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -177,6 +189,8 @@ TEST_F(HtmlRenderer, IsWellFormedNorwegianHtml) {
   EXPECT_EQ(html_.rfind("<!DOCTYPE html>\n", 0), 0u);
   EXPECT_EQ(root_->name, "html");
   EXPECT_EQ(root_->Attribute("lang"), "nb");
+  // Long Norwegian words in narrow column headings break by the language's rules.
+  EXPECT_NE(html_.find("thead th { -webkit-hyphens: auto; hyphens: auto; }"), std::string::npos);
   const auto metas = root_->FindAll("meta");
   ASSERT_GE(metas.size(), 2u);
   EXPECT_EQ(metas[0]->Attribute("charset"), "utf-8");  // first, within the first 1024 bytes
@@ -244,56 +258,71 @@ TEST_F(HtmlRenderer, EscapesHostileText) {
 
 TEST_F(HtmlRenderer, EveryChartIsAnAccessibleSvgFollowedByItsTable) {
   const auto figures = root_->FindAll("figure");
-  const auto svgs = root_->FindAll("svg");
-  ASSERT_EQ(svgs.size(), 3u);
+  ASSERT_EQ(root_->FindAll("svg").size(), 6u);  // each chart wide and narrow
   ASSERT_EQ(figures.size(), 3u);
-  const Document doc = SampleDocument();
-  std::vector<const Chart*> charts;
-  for (const auto& section : doc.sections) {
-    for (const auto& block : section.blocks) {
-      if (const auto* chart = std::get_if<Chart>(&block)) charts.push_back(chart);
+  for (const char* width : {"chart-wide", "chart-narrow"}) {
+    SCOPED_TRACE(width);
+    const auto svgs = Svgs(*root_, width);
+    const Document doc = SampleDocument();
+    std::vector<const Chart*> charts;
+    for (const auto& section : doc.sections) {
+      for (const auto& block : section.blocks) {
+        if (const auto* chart = std::get_if<Chart>(&block)) charts.push_back(chart);
+      }
+    }
+    ASSERT_EQ(charts.size(), svgs.size());
+    for (std::size_t i = 0; i < svgs.size(); ++i) {
+      SCOPED_TRACE(charts[i]->title);
+      const Node& svg = *svgs[i];
+      EXPECT_EQ(svg.Attribute("role"), "img");
+      EXPECT_NE(svg.Attribute("viewBox"), "");
+      const auto ids = text::Split(svg.Attribute("aria-labelledby"), ' ');
+      ASSERT_EQ(ids.size(), 2u);
+      const Node* title = ById(svg, ids[0]);
+      const Node* desc = ById(svg, ids[1]);
+      ASSERT_NE(title, nullptr);
+      ASSERT_NE(desc, nullptr);
+      EXPECT_EQ(title->name, "title");
+      EXPECT_EQ(desc->name, "desc");
+      EXPECT_EQ(svg.Elements().at(0), title);  // the SVG's own name comes first
+      EXPECT_EQ(title->TextContent(), charts[i]->title);
+      if (!charts[i]->description.empty()) {
+        EXPECT_EQ(desc->TextContent(), charts[i]->description);
+      } else {
+        EXPECT_NE(desc->TextContent(), "");
+      }
+      // Right after the drawings: their numbers as a table, folded away.
+      const Node* figure = svg.parent;
+      ASSERT_EQ(figure->name, "figure");
+      const auto siblings = figure->Elements();
+      auto at = std::find(siblings.begin(), siblings.end(), &svg);
+      while (at != siblings.end() && (*at)->name == "svg") ++at;
+      ASSERT_NE(at, siblings.end());
+      const Node* details = *at;
+      EXPECT_EQ(details->name, "details");
+      ASSERT_EQ(details->FindAll("summary").size(), 1u);
+      EXPECT_EQ(details->FindAll("summary")[0]->TextContent(), "Tall i figuren");
+      const auto tables = details->FindAll("table");
+      ASSERT_EQ(tables.size(), 1u);
+      EXPECT_EQ(BodyRows(*tables[0]).size(), charts[i]->labels.size());
+      ASSERT_FALSE(figure->FindAll("figcaption").empty());
+      EXPECT_EQ(figure->FindAll("figcaption")[0]->TextContent(), charts[i]->title);
     }
   }
-  ASSERT_EQ(charts.size(), svgs.size());
-  for (std::size_t i = 0; i < svgs.size(); ++i) {
-    SCOPED_TRACE(charts[i]->title);
-    const Node& svg = *svgs[i];
-    EXPECT_EQ(svg.Attribute("role"), "img");
-    EXPECT_NE(svg.Attribute("viewBox"), "");
-    const auto ids = text::Split(svg.Attribute("aria-labelledby"), ' ');
-    ASSERT_EQ(ids.size(), 2u);
-    const Node* title = ById(svg, ids[0]);
-    const Node* desc = ById(svg, ids[1]);
-    ASSERT_NE(title, nullptr);
-    ASSERT_NE(desc, nullptr);
-    EXPECT_EQ(title->name, "title");
-    EXPECT_EQ(desc->name, "desc");
-    EXPECT_EQ(svg.Elements().at(0), title);  // the SVG's own name comes first
-    EXPECT_EQ(title->TextContent(), charts[i]->title);
-    if (!charts[i]->description.empty()) {
-      EXPECT_EQ(desc->TextContent(), charts[i]->description);
-    } else {
-      EXPECT_NE(desc->TextContent(), "");
+  // The two drawings of a chart have ids of their own.
+  std::set<std::string> ids;
+  for (const Node* svg : root_->FindAll("svg")) {
+    for (const Node* child : svg->Elements()) {
+      if (!child->Attribute("id").empty()) {
+        EXPECT_TRUE(ids.insert(child->Attribute("id")).second);
+      }
     }
-    // Right after the drawing: its numbers as a table, folded away.
-    const Node* figure = svg.parent;
-    ASSERT_EQ(figure->name, "figure");
-    const auto siblings = figure->Elements();
-    const auto at = std::find(siblings.begin(), siblings.end(), &svg);
-    ASSERT_NE(at + 1, siblings.end());
-    const Node* details = *(at + 1);
-    EXPECT_EQ(details->name, "details");
-    ASSERT_EQ(details->FindAll("summary").size(), 1u);
-    EXPECT_EQ(details->FindAll("summary")[0]->TextContent(), "Tall i figuren");
-    const auto tables = details->FindAll("table");
-    ASSERT_EQ(tables.size(), 1u);
-    EXPECT_EQ(BodyRows(*tables[0]).size(), charts[i]->labels.size());
-    ASSERT_FALSE(figure->FindAll("figcaption").empty());
-    EXPECT_EQ(figure->FindAll("figcaption")[0]->TextContent(), charts[i]->title);
   }
-  // In the raw text too: every <svg is followed by </svg> and then a <table.
-  for (auto pos = html_.find("<svg"); pos != std::string::npos; pos = html_.find("<svg", pos + 1)) {
-    const auto end = html_.find("</svg>", pos);
+  // In the raw text too: every <svg is followed by </svg>, and a figure's
+  // table comes before the next figure's drawings.
+  for (auto pos = html_.find("<figure"); pos != std::string::npos;
+       pos = html_.find("<figure", pos + 1)) {
+    const auto end = html_.find("</svg>", html_.find("<svg", html_.find("<svg", pos) + 1));
     ASSERT_NE(end, std::string::npos);
     const auto table = html_.find("<table", end);
     ASSERT_NE(table, std::string::npos);
@@ -304,34 +333,228 @@ TEST_F(HtmlRenderer, EveryChartIsAnAccessibleSvgFollowedByItsTable) {
 }
 
 TEST_F(HtmlRenderer, SuppressedAndMissingValuesDrawNoBar) {
-  const auto svgs = root_->FindAll("svg");
-  ASSERT_EQ(svgs.size(), 3u);
-  // Bars: «Kommunen» has 2 visible values of 3, plus one legend swatch.
-  EXPECT_EQ(svgs[0]->FindAll("rect").size(), 3u);
-  // Grouped: Barnehage and Skole draw 3 bars each, Barnevern (all
-  // suppressed) none; 3 legend swatches.
-  EXPECT_EQ(svgs[1]->FindAll("rect").size(), 9u);
-  // Stacked: 2 labels × 3 segments + 3 swatches.
-  EXPECT_EQ(svgs[2]->FindAll("rect").size(), 9u);
-  // The suppressed third bar shows the mark where its value would be.
-  std::size_t marks = 0;
-  for (const Node* text : svgs[0]->FindAll("text")) {
-    marks += text->Attribute("class") == "value" && text->TextContent() == kSuppressedMark;
-  }
-  EXPECT_EQ(marks, 1u);
-  std::size_t grouped_marks = 0;
-  for (const Node* text : svgs[1]->FindAll("text")) {
-    grouped_marks += text->Attribute("class") == "value" && text->TextContent() == kSuppressedMark;
-  }
-  EXPECT_EQ(grouped_marks, 3u);
-  // Every value printed in a chart is one of its numbers as FormatPercent prints them.
-  for (const Node* text : svgs[0]->FindAll("text")) {
-    if (text->Attribute("class") == "value") {
-      EXPECT_TRUE(text->TextContent() == "62 %" || text->TextContent() == "18 %" ||
-                  text->TextContent() == kSuppressedMark)
-          << text->TextContent();
+  for (const char* width : {"chart-wide", "chart-narrow"}) {
+    SCOPED_TRACE(width);
+    const auto svgs = Svgs(*root_, width);
+    ASSERT_EQ(svgs.size(), 3u);
+    // Bars: «Kommunen» has 2 visible values of 3, plus one legend swatch.
+    EXPECT_EQ(svgs[0]->FindAll("rect").size(), 3u);
+    // Grouped: Barnehage and Skole draw 3 bars each, Barnevern (all
+    // suppressed) none; 3 legend swatches.
+    EXPECT_EQ(svgs[1]->FindAll("rect").size(), 9u);
+    // Stacked: 2 labels × 3 segments + 3 swatches.
+    EXPECT_EQ(svgs[2]->FindAll("rect").size(), 9u);
+    // The suppressed third bar shows the mark where its value would be.
+    std::size_t marks = 0;
+    for (const Node* text : svgs[0]->FindAll("text")) {
+      marks += text->Attribute("class") == "value" && text->TextContent() == kSuppressedMark;
+    }
+    EXPECT_EQ(marks, 1u);
+    std::size_t grouped_marks = 0;
+    for (const Node* text : svgs[1]->FindAll("text")) {
+      grouped_marks +=
+          text->Attribute("class") == "value" && text->TextContent() == kSuppressedMark;
+    }
+    EXPECT_EQ(grouped_marks, 3u);
+    // Every value printed in a chart is one of its numbers as FormatPercent prints them.
+    for (const Node* text : svgs[0]->FindAll("text")) {
+      if (text->Attribute("class") == "value") {
+        EXPECT_TRUE(text->TextContent() == "62 %" || text->TextContent() == "18 %" ||
+                    text->TextContent() == kSuppressedMark)
+            << text->TextContent();
+      }
     }
   }
+}
+
+// A document with one chart of each new kind, references with a meaning,
+// ordered series and differences coloured by what they mean.
+Document ThemedDocument() {
+  using testing_support::SampleShare;
+  Document doc;
+  doc.title = "Tema";
+  Section section{"tema", "Tema", 1, {}};
+  Chart bars;
+  bars.kind = ChartKind::kBars;
+  bars.title = "Søyler";
+  bars.labels = {"Opplever mobbing"};
+  bars.series = {{"Kommunen", {SampleShare(0.62, 300)}}};
+  bars.markers = {{"Landet", {SampleShare(0.58, 25000)}, Reference::kNation},
+                  {"Samme størrelsesgruppe", {SampleShare(0.40, 4000)}, Reference::kSizeGroup},
+                  {"Startmåling", {SampleShare(0.30, 280)}, Reference::kBaseline}};
+  section.blocks.push_back(bars);
+  Chart ordered;
+  ordered.kind = ChartKind::kStackedBars;
+  ordered.title = "Ordnet";
+  ordered.ordered = true;
+  ordered.labels = {"Kommunen"};
+  ordered.series = {{"Ingen", {SampleShare(0.5, 300)}},
+                    {"Noe", {SampleShare(0.3, 300)}},
+                    {"Alvorlig", {SampleShare(0.2, 300)}}};
+  section.blocks.push_back(ordered);
+  Chart change;
+  change.kind = ChartKind::kChange;
+  change.title = "Endring";
+  change.labels = {"Opplever mobbing", "Utsettes for vold", "Rus i familien"};
+  change.series = {{"2019", {SampleShare(0.40, 300), SampleShare(0.60, 300), SampleShare(0.5, 9)}},
+                   {"2023", {SampleShare(0.55, 300), SampleShare(0.45, 300), Hidden()}}};
+  change.directions = {Direction::kBetter, Direction::kWorse, Direction::kNeutral};
+  section.blocks.push_back(change);
+  Chart grid;
+  grid.kind = ChartKind::kGrid;
+  grid.title = "Samarbeid";
+  grid.labels = {"Barnehage", "Skole", "Barneverntjenesten"};
+  grid.series = {{"Barnehage", {Missing(), SampleShare(0.9, 50), SampleShare(0.1, 40)}},
+                 {"Skole", {SampleShare(0.7, 60), Missing(), Hidden()}},
+                 {"Barneverntjenesten", {SampleShare(0.3, 60), SampleShare(0.5, 50), Missing()}}};
+  section.blocks.push_back(grid);
+  DataTable table;
+  table.caption = "Forskjeller";
+  table.columns = {"Spørsmål", "Forskjell"};
+  TableCell better = PointsCell(SampleShare(8, 0), true);
+  better.direction = Direction::kBetter;
+  TableCell worse = PointsCell(SampleShare(-6, 0), true);
+  worse.direction = Direction::kWorse;
+  table.rows = {{TextCell("Mobbing", true), better}, {TextCell("Vold", true), worse}};
+  section.blocks.push_back(table);
+  doc.sections.push_back(std::move(section));
+  return doc;
+}
+
+class HtmlRendererTheme : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    html_ = RenderHtml(ThemedDocument());
+    parsed_ = ParseXml(html_);
+    ASSERT_EQ(parsed_.error, "") << "not well-formed XML";
+    root_ = parsed_.document->Elements().at(0);
+  }
+  std::string html_;
+  ParsedXml parsed_;
+  const Node* root_ = nullptr;
+};
+
+// Every element in `root` with attribute `key` equal to `value`.
+std::size_t CountWith(const Node& root, std::string_view tag, const std::string& key,
+                      const std::string& value) {
+  std::size_t n = 0;
+  for (const Node* node : root.FindAll(tag)) n += node->Attribute(key) == value;
+  return n;
+}
+
+TEST_F(HtmlRendererTheme, ColoursAndMarkersComeFromTheTheme) {
+  for (const char* width : {"chart-wide", "chart-narrow"}) {
+    SCOPED_TRACE(width);
+    const auto svgs = Svgs(*root_, width);
+    ASSERT_EQ(svgs.size(), 4u);
+    // The municipality's bar in the accent colour; the nation a black line,
+    // the size group an orange diamond, the baseline a ring: in the plot and
+    // again in the legend.
+    EXPECT_EQ(CountWith(*svgs[0], "rect", "fill", theme::kAccent.Css()), 2u);
+    const auto nation = theme::MarkerFor(Reference::kNation);
+    const auto size_group = theme::MarkerFor(Reference::kSizeGroup);
+    const auto baseline = theme::MarkerFor(Reference::kBaseline);
+    EXPECT_EQ(nation.shape, theme::Shape::kLine);
+    EXPECT_EQ(CountWith(*svgs[0], "line", "stroke", nation.colour.Css()), 2u);
+    EXPECT_EQ(CountWith(*svgs[0], "path", "fill", size_group.colour.Css()), 2u);
+    EXPECT_EQ(CountWith(*svgs[0], "circle", "stroke", baseline.colour.Css()), 2u);
+    // Ordered series light to dark; the light one outlined so its edge shows.
+    for (std::size_t s = 0; s < 3; ++s) {
+      const theme::Colour colour = theme::SeriesColour(s, 3, true);
+      EXPECT_EQ(CountWith(*svgs[1], "rect", "fill", colour.Css()), 2u) << s;
+    }
+    EXPECT_EQ(CountWith(*svgs[1], "rect", "stroke", theme::kMuted.Css()), 2u);
+  }
+  // No colour of a palette of the renderer's own.
+  for (const char* old : {"#0072B2", "#D55E00", "#009E73", "#0b5394", "#0b3d6e"}) {
+    EXPECT_EQ(html_.find(old), std::string::npos) << old;
+  }
+  EXPECT_NE(html_.find(theme::kBetter.Css()), std::string::npos);
+}
+
+TEST_F(HtmlRendererTheme, DifferencesSayBetterOrWorseInColourAndWords) {
+  const Node* table = TableByCaption(*root_, "Forskjeller");
+  ASSERT_NE(table, nullptr);
+  const auto rows = BodyRows(*table);
+  ASSERT_EQ(rows.size(), 2u);
+  const auto better = rows[0][1]->FindAll("span");
+  ASSERT_EQ(better.size(), 2u);
+  EXPECT_EQ(better[0]->Attribute("class"), "bedre");
+  EXPECT_EQ(better[1]->Attribute("class"), "skjult");
+  EXPECT_EQ(better[1]->TextContent(), " (bedre)");
+  EXPECT_EQ(rows[0][1]->TextContent(), "+8* (bedre)");
+  EXPECT_EQ(rows[1][1]->FindAll("span").at(0)->Attribute("class"), "verre");
+  EXPECT_EQ(rows[1][1]->TextContent(), "-6* (verre)");
+  EXPECT_NE(html_.find(".bedre { color: " + theme::kBetter.Css() + "; font-weight: 700; }"),
+            std::string::npos);
+  EXPECT_NE(html_.find(".verre { color: " + theme::kWorse.Css() + "; font-weight: 700; }"),
+            std::string::npos);
+  // The legend explains the colours.
+  const auto asides = root_->FindAll("aside");
+  ASSERT_EQ(asides.size(), 1u);
+  EXPECT_NE(asides[0]->TextContent().find("sikkert bedre"), std::string::npos);
+}
+
+TEST_F(HtmlRendererTheme, ChangeRunsFromBeforeToAfterInTheColourOfItsMeaning) {
+  for (const char* width : {"chart-wide", "chart-narrow"}) {
+    SCOPED_TRACE(width);
+    const Node& svg = *Svgs(*root_, width).at(2);
+    // Per row with both values: a line and a dot in its direction's colour.
+    for (const theme::Colour colour : {theme::kBetter, theme::kWorse}) {
+      EXPECT_EQ(CountWith(svg, "line", "stroke", colour.Css()), 1u);
+      EXPECT_GE(CountWith(svg, "circle", "fill", colour.Css()), 1u);
+    }
+    // Both ends carry their values; the hidden one shows its mark.
+    std::vector<std::string> values;
+    for (const Node* text : svg.FindAll("text")) {
+      if (text->Attribute("class") == "value") values.push_back(text->TextContent());
+    }
+    for (const char* value : {"40 %", "55 %", "60 %", "45 %"}) {
+      EXPECT_NE(std::find(values.begin(), values.end(), value), values.end()) << value;
+    }
+    EXPECT_NE(std::find(values.begin(), values.end(), "50 % → :"), values.end());
+    // The legend names before, after and what the colours mean.
+    const std::string all = svg.TextContent();
+    for (const char* name : {"2019", "2023", "Bedre", "Verre", "Ingen sikker endring"}) {
+      EXPECT_NE(all.find(name), std::string::npos) << name;
+    }
+  }
+}
+
+TEST_F(HtmlRendererTheme, GridShadesEachCellAndWritesItsValue) {
+  for (const char* width : {"chart-wide", "chart-narrow"}) {
+    SCOPED_TRACE(width);
+    const Node& svg = *Svgs(*root_, width).at(3);
+    std::vector<std::string> cells;
+    for (const Node* text : svg.FindAll("text")) {
+      if (text->Attribute("class") == "value") cells.push_back(text->TextContent());
+    }
+    // Row by row: the diagonal missing, the hidden cell as its mark.
+    EXPECT_EQ(cells, (std::vector<std::string>{".", "70 %", "30 %", "90 %", ".", "50 %", "10 %",
+                                               ":", "."}));
+    // 90 % is the darkest shade (as in the legend), written in white; 10 %
+    // the lightest, in black.
+    EXPECT_EQ(CountWith(svg, "rect", "fill", theme::kOrdered[5].Css()), 2u);
+    // The missing diagonal grey, the hidden cell white.
+    EXPECT_EQ(CountWith(svg, "rect", "fill", theme::kGrid.Css()), 3u);
+    EXPECT_EQ(CountWith(svg, "rect", "fill", theme::kWhite.Css()), 1u);
+    for (const Node* text : svg.FindAll("text")) {
+      if (text->TextContent() == "90 %") {
+        EXPECT_EQ(text->Attribute("style"), "fill:#FFFFFF");
+      }
+      if (text->TextContent() == "10 %") {
+        EXPECT_EQ(text->Attribute("style"), "fill:#000000");
+      }
+    }
+    // Column headings are the series' names.
+    std::size_t headings = 0;
+    for (const Node* text : svg.FindAll("text")) {
+      headings += text->Attribute("transform").find("rotate(-90)") != std::string::npos;
+    }
+    EXPECT_EQ(headings, 3u);
+  }
+  // And its numbers as a table, as for every chart.
+  EXPECT_NE(TableByCaption(*root_, "Samarbeid"), nullptr);
 }
 
 TEST_F(HtmlRenderer, TocLinksEverySection) {
@@ -509,10 +732,52 @@ TEST(HtmlRendererChromium, SampleLoadsWithoutErrors) {
   // measurement, which fails the test.
   for (const nlohmann::json* layout : {&load.layout_wide, &load.layout_narrow}) {
     EXPECT_LE(layout->at("scrollWidth").get<double>(), layout->at("clientWidth").get<double>());
-    ASSERT_EQ(layout->at("svgWidths").size(), 3u);
-    for (const auto& width : layout->at("svgWidths")) EXPECT_GT(width.get<double>(), 300);
+    // Each chart's wide or narrow drawing, whichever the width shows.
+    ASSERT_EQ(layout->at("svgWidths").size(), 6u);
+    std::size_t shown = 0;
+    for (const auto& width : layout->at("svgWidths")) {
+      if (width.get<double>() == 0) continue;
+      EXPECT_GT(width.get<double>(), 300);
+      ++shown;
+    }
+    EXPECT_EQ(shown, 3u);
   }
   EXPECT_EQ(load.layout_wide.at("svgWidths").at(0).get<double>(), 720);
+}
+
+// On a 390 px phone every chart's text is drawn at 11 px or more: the
+// smallest font size in each SVG shown, scaled by the width the browser
+// gives it over the width of its viewBox.
+TEST(HtmlRendererChromium, ChartTextIsLegibleOnAPhone) {
+  testing_support::ScratchDir scratch;
+  const Document doc = SampleDocument();
+  const std::string html = RenderHtml(doc);
+  const fs::path page = scratch / "rapport.html";
+  std::ofstream(page, std::ios::binary) << html;
+  const PageLoad load = LoadInChromium(page, scratch.path());
+  ASSERT_EQ(load.failure, "");
+  const ParsedXml parsed = ParseXml(html);
+  ASSERT_EQ(parsed.error, "");
+  const auto svgs = parsed.document->FindAll("svg");
+  const auto& widths = load.layout_narrow.at("svgWidths");
+  ASSERT_EQ(widths.size(), svgs.size());
+  std::size_t shown = 0;
+  double smallest = 1e9;
+  for (std::size_t i = 0; i < svgs.size(); ++i) {
+    const double rendered = widths.at(i).get<double>();
+    if (rendered == 0) continue;  // hidden at this width
+    ++shown;
+    const auto view_box = text::Split(svgs[i]->Attribute("viewBox"), ' ');
+    ASSERT_EQ(view_box.size(), 4u);
+    const double scale = rendered / std::stod(view_box[2]);
+    for (const Node* text : svgs[i]->FindAll("text")) {
+      const std::string size = text->Attribute("font-size");
+      const double font = size.empty() ? 12 : std::stod(size);  // 12: the style's chart font
+      smallest = std::min(smallest, font * scale);
+    }
+  }
+  EXPECT_EQ(shown, 3u);
+  EXPECT_GE(smallest, 11.0);
 }
 
 // The negative control: the same check must see a console error and a

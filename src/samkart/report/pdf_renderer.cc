@@ -18,6 +18,9 @@
 #include <pango/pangocairo.h>
 #include <unistd.h>
 
+#include "samkart/present/hyphenation.h"
+#include "samkart/report/theme.h"
+
 #include "fmt/format.h"
 
 namespace samkart::report {
@@ -38,37 +41,16 @@ constexpr double kWidth = kPageWidth - 2 * kMarginX;
 constexpr double kBlockGap = 12;
 constexpr int kMaxCellLines = 24;  // a runaway cell is ellipsized rather than taller than a page
 
-struct Rgb {
-  double r, g, b;
-};
-
-constexpr Rgb FromHex(unsigned hex) {
-  return {static_cast<double>((hex >> 16) & 0xffu) / 255.0,
-          static_cast<double>((hex >> 8) & 0xffu) / 255.0,
-          static_cast<double>(hex & 0xffu) / 255.0};
-}
-
-constexpr Rgb kInk = FromHex(0x1a1a1a);
-constexpr Rgb kMuted = FromHex(0x595959);
-constexpr Rgb kAccent = FromHex(0x1f4e79);
-constexpr Rgb kHeaderFill = FromHex(0xdde7f1);
-constexpr Rgb kBoxFill = FromHex(0xeef3f8);
-constexpr Rgb kRule = FromHex(0xcfcfcf);
-constexpr Rgb kGrid = FromHex(0xe4e4e4);
-constexpr Rgb kAxis = FromHex(0x8c8c8c);
-constexpr Rgb kWhite = FromHex(0xffffff);
-// Series: dark blue first (the municipality), then colours that stay apart
-// in greyscale too. Orange is kept for the national marker.
-constexpr Rgb kSeries[] = {FromHex(0x1f4e79), FromHex(0x7fb2e5), FromHex(0x548235),
-                           FromHex(0xa5a5a5), FromHex(0xbf9000), FromHex(0x7030a0),
-                           FromHex(0x2e75b6)};
-constexpr Rgb kMarkers[] = {FromHex(0xc55a11), FromHex(0x262626), FromHex(0x70ad47),
-                            FromHex(0x7030a0)};
-
-Rgb SeriesColour(std::size_t i) { return kSeries[i % std::size(kSeries)]; }
-Rgb MarkerColour(std::size_t i) { return kMarkers[i % std::size(kMarkers)]; }
-
-bool IsDark(const Rgb& c) { return 0.2126 * c.r + 0.7152 * c.g + 0.0722 * c.b < 0.5; }
+using Colour = theme::Colour;
+using theme::kAccent;
+using theme::kAxis;
+using theme::kBoxFill;
+using theme::kGrid;
+using theme::kHeaderFill;
+using theme::kInk;
+using theme::kMuted;
+using theme::kRule;
+using theme::kWhite;
 
 int ToPango(double points) { return static_cast<int>(std::lround(points * PANGO_SCALE)); }
 double FromPango(int units) { return static_cast<double>(units) / PANGO_SCALE; }
@@ -136,34 +118,45 @@ struct Fonts {
 struct TextOp {
   Layout layout;
   double x, y;  // the layout's top left corner
-  Rgb colour;
+  Colour colour;
 };
 struct RectOp {
   double x, y, w, h;
-  Rgb fill;
+  Colour fill;
+  bool outline = false;  // a thin edge, for a light bar on white
 };
 struct LineOp {
   double x1, y1, x2, y2, width;
-  Rgb colour;
+  Colour colour;
   bool dotted = false;
 };
-enum class Shape { kTick, kDiamond, kCircle };
+using theme::Shape;
 struct MarkerOp {
   Shape shape;
   double cx, cy, half;  // centre and half height
-  Rgb colour;
+  Colour colour;
+};
+struct DotOp {  // a filled circle: the value before, in a change
+  double cx, cy, r;
+  Colour fill;
+};
+struct ArrowOp {  // an arrowhead with its tip at (x, y), pointing right (+1) or left (-1)
+  double x, y, direction, size;
+  Colour fill;
 };
 struct LinkOp {  // a clickable area leading to another page
   double x, y, w, h;
   int page;
   double target_y;
 };
-using Op = std::variant<TextOp, RectOp, LineOp, MarkerOp, LinkOp>;
+using Op = std::variant<TextOp, RectOp, LineOp, MarkerOp, DotOp, ArrowOp, LinkOp>;
 
 struct Anchor {
   int page = 0;  // 1-based
   double y = 0;
 };
+
+struct LegendItem;
 
 struct TocEntry {
   std::size_t section;
@@ -208,17 +201,21 @@ class Composer {
   }
   std::vector<Op>& Ops() { return pages_.back(); }
   int Page() const { return static_cast<int>(pages_.size()); }
-  void Text(Layout layout, double x, double y, Rgb colour) {
+  void Text(Layout layout, double x, double y, Colour colour) {
     Ops().push_back(TextOp{std::move(layout), x, y, colour});
   }
-  void Rect(double x, double y, double w, double h, Rgb fill) {
+  void Rect(double x, double y, double w, double h, Colour fill) {
     Ops().push_back(RectOp{x, y, w, h, fill});
   }
-  void Line(double x1, double y1, double x2, double y2, double width, Rgb colour,
+  // A bar or a shaded cell: a light fill gets an edge so it shows on white.
+  void Bar(double x, double y, double w, double h, Colour fill) {
+    Ops().push_back(RectOp{x, y, w, h, fill, theme::Contrast(fill, kWhite) < 3});
+  }
+  void Line(double x1, double y1, double x2, double y2, double width, Colour colour,
             bool dotted = false) {
     Ops().push_back(LineOp{x1, y1, x2, y2, width, colour, dotted});
   }
-  void FlowText(std::string_view text, const Font& font, double x, double width, Rgb colour,
+  void FlowText(std::string_view text, const Font& font, double x, double width, Colour colour,
                 const Layout* bullet = nullptr, double bullet_x = 0);
 
   // Parts
@@ -235,14 +232,19 @@ class Composer {
   void DrawTableRow(const TableLayout& layout, std::size_t r);
   struct ChartLayout;
   ChartLayout LayOutChart(const Chart& chart) const;
+  std::vector<LegendItem> LegendItems(const Chart& chart) const;
   void LayOutLegend(const Chart& chart, ChartLayout& layout) const;
+  void LayOutGridColumns(const Chart& chart, ChartLayout& layout) const;
   void DrawChartPart(const Chart& chart, const ChartLayout& layout, std::size_t first,
                      std::size_t last, bool continued, bool final_part);
   void DrawStackedRow(const Chart& chart, const ChartLayout& layout, std::size_t i, double centre);
   void DrawGroupedRow(const Chart& chart, const ChartLayout& layout, std::size_t i, double centre);
   void DrawBarRow(const Chart& chart, const ChartLayout& layout, std::size_t i, double centre);
-  void DrawChartAxisAndLegend(const ChartLayout& layout);
-  void ValueText(const std::string& text, double x, double cy, Rgb colour);
+  void DrawChangeRow(const Chart& chart, const ChartLayout& layout, std::size_t i, double centre);
+  void DrawGridRow(const Chart& chart, const ChartLayout& layout, std::size_t i, double centre);
+  void DrawGridHeadings(const ChartLayout& layout);
+  void DrawChartAxisAndLegend(const ChartLayout& layout, bool ticks);
+  void ValueText(const std::string& text, double x, double cy, Colour colour);
   void FillContents(const Document& document);
   void Footers(const Document& document);
 
@@ -283,8 +285,8 @@ double Composer::Height(const Layout& layout) {
 // Places wrapped text at the cursor. Text taller than the room left is split
 // between lines and continues on the next page, with no single line left
 // alone at the foot or the head of a page.
-void Composer::FlowText(std::string_view text, const Font& font, double x, double width, Rgb colour,
-                        const Layout* bullet, double bullet_x) {
+void Composer::FlowText(std::string_view text, const Font& font, double x, double width,
+                        Colour colour, const Layout* bullet, double bullet_x) {
   std::string rest(text);
   while (true) {
     Layout layout = MakeLayout(rest, font, width);
@@ -528,37 +530,46 @@ constexpr double kCellPadY = 3;
 // A table measured and wrapped to its columns: cells[0] is the header row.
 struct Composer::TableLayout {
   std::vector<std::vector<Layout>> cells;
+  std::vector<std::vector<Colour>> colours;  // a difference's by its meaning, else ink
   std::vector<double> lefts, heights;
   double width = 0;
 };
 
 // Column widths as a browser fits an automatic table: natural widths if
 // they fit, else each column shrinks towards its widest word in proportion
-// to how much it can give, and only then are words broken.
-std::vector<double> ColumnWidths(std::vector<double> natural, std::vector<double> narrowest) {
+// to how much it can give; only if whole words cannot fit does it shrink
+// towards its widest hyphenated part, and only then are words broken anywhere.
+std::vector<double> ColumnWidths(std::vector<double> natural, std::vector<double> words,
+                                 std::vector<double> parts) {
   const std::size_t columns = natural.size();
-  std::vector<double> widths(columns);
-  double natural_sum = 0, narrowest_sum = 0;
+  std::vector<std::vector<double>*> levels = {&natural, &words, &parts};
+  std::vector<double> sums(levels.size(), 0);
   for (std::size_t c = 0; c < columns; ++c) {
     natural[c] = std::ceil(natural[c]) + 2 * kCellPadX + 1;
-    narrowest[c] = std::min(std::ceil(narrowest[c]) + 2 * kCellPadX + 1, natural[c]);
-    narrowest[c] = std::min(narrowest[c], 0.45 * kWidth);
-    natural_sum += natural[c];
-    narrowest_sum += narrowest[c];
+    for (std::size_t k = 1; k < levels.size(); ++k) {
+      double& width = (*levels[k])[c];
+      width = std::min({std::ceil(width) + 2 * kCellPadX + 1, (*levels[k - 1])[c], 0.45 * kWidth});
+    }
+    for (std::size_t k = 0; k < levels.size(); ++k) sums[k] += (*levels[k])[c];
   }
+  std::vector<double> widths(columns);
+  std::size_t fitting = 0;
+  while (fitting < levels.size() && sums[fitting] > kWidth) ++fitting;
   for (std::size_t c = 0; c < columns; ++c) {
-    if (natural_sum <= kWidth) {
+    if (fitting == 0) {
       widths[c] = natural[c];
-    } else if (narrowest_sum <= kWidth) {
-      widths[c] = narrowest[c] + (natural[c] - narrowest[c]) * (kWidth - narrowest_sum) /
-                                     (natural_sum - narrowest_sum);
+    } else if (fitting < levels.size()) {
+      const double wide = (*levels[fitting - 1])[c];
+      const double narrow = (*levels[fitting])[c];
+      widths[c] =
+          narrow + (wide - narrow) * (kWidth - sums[fitting]) / (sums[fitting - 1] - sums[fitting]);
     } else {
-      widths[c] = narrowest[c] * kWidth / narrowest_sum;
+      widths[c] = parts[c] * kWidth / sums.back();
     }
   }
   // A very narrow table is widened a little so that it reads as a table.
-  if (columns > 1 && natural_sum < 0.55 * kWidth) {
-    const double extra = (0.55 * kWidth - natural_sum) / static_cast<double>(columns);
+  if (columns > 1 && sums[0] < 0.55 * kWidth) {
+    const double extra = (0.55 * kWidth - sums[0]) / static_cast<double>(columns);
     for (double& width : widths) width += extra;
   }
   return widths;
@@ -576,35 +587,74 @@ std::vector<bool> NumericColumns(const DataTable& table) {
   return numeric;
 }
 
+// A difference coloured by what it means; other cells in ink.
+Colour CellColour(const TableCell& cell) {
+  if (cell.format != CellFormat::kPoints || !cell.number.Visible()) return kInk;
+  switch (cell.direction) {
+    case Direction::kBetter:
+      return theme::kBetter;
+    case Direction::kWorse:
+      return theme::kWorse;
+    case Direction::kNeutral:
+      break;
+  }
+  return kInk;
+}
+
 Composer::TableLayout Composer::LayOutTable(const DataTable& table) const {
   const std::size_t columns = table.columns.size();
   const std::vector<bool> numeric = NumericColumns(table);
   // Every cell laid out once, unwrapped, to measure; then wrapped to its column.
   TableLayout out;
-  std::vector<double> natural(columns, 0), narrowest(columns, 0);
-  auto measure = [&](std::vector<Layout>& row, std::size_t c, const std::string& text, bool bold,
-                     bool may_wrap) {
-    Layout layout = MakeLayout(text, bold ? fonts_.table_bold : fonts_.table);
+  // Per column: its widest cell unwrapped, its widest word, and its widest
+  // part of a word between soft hyphens.
+  std::vector<double> natural(columns, 0), words(columns, 0), narrowest(columns, 0);
+  // Each cell's text without soft hyphens and its widest word, so that words
+  // are hyphenated only in a cell too narrow for them.
+  std::vector<std::vector<std::pair<std::string, double>>> plain;
+  // A break at a soft hyphen adds a hyphen to the line.
+  const double hyphen = Width(MakeLayout("-", fonts_.table_bold));
+  auto measure = [&](std::size_t c, const std::string& text, bool bold, bool may_wrap) {
+    const Font& font = bold ? fonts_.table_bold : fonts_.table;
+    const std::string shown = may_wrap ? present::Hyphenate(text) : text;
+    Layout layout = MakeLayout(shown, font);
     const double width = Width(layout);
+    double word = width, part = width;
+    if (may_wrap) {
+      part = WidestWord(layout.get(), width);
+      word = part;
+      if (shown.size() > text.size()) {
+        part = std::min(part + hyphen, width);
+        word = WidestWord(MakeLayout(text, font).get(), width);
+      }
+    }
     natural[c] = std::max(natural[c], width);
-    narrowest[c] = std::max(narrowest[c], may_wrap ? WidestWord(layout.get(), width) : width);
-    row.push_back(std::move(layout));
+    words[c] = std::max(words[c], word);
+    narrowest[c] = std::max(narrowest[c], part);
+    out.cells.back().push_back(std::move(layout));
+    plain.back().emplace_back(shown.size() > text.size() ? text : std::string(), word);
   };
   if (columns > 0) {
     out.cells.emplace_back();
-    for (std::size_t c = 0; c < columns; ++c)
-      measure(out.cells[0], c, table.columns[c], true, true);
+    plain.emplace_back();
+    out.colours.emplace_back(columns, kInk);
+    for (std::size_t c = 0; c < columns; ++c) measure(c, table.columns[c], true, true);
     for (const auto& row : table.rows) {
       out.cells.emplace_back();
+      plain.emplace_back();
+      out.colours.emplace_back();
       for (std::size_t c = 0; c < columns; ++c) {
         const TableCell empty;
         const TableCell& cell = c < row.size() ? row[c] : empty;
-        const bool bold = cell.header && c > 0;
-        measure(out.cells.back(), c, FormatCell(cell), bold, cell.format == CellFormat::kText);
+        const Colour colour = CellColour(cell);
+        // Colour never carries a meaning alone: a difference that has one is bold too.
+        const bool bold = (cell.header && c > 0) || colour.hex != kInk.hex;
+        out.colours.back().push_back(colour);
+        measure(c, FormatCell(cell), bold, cell.format == CellFormat::kText);
       }
     }
   }
-  const std::vector<double> widths = ColumnWidths(natural, narrowest);
+  const std::vector<double> widths = ColumnWidths(natural, words, narrowest);
   out.lefts.resize(columns);
   for (std::size_t c = 0; c < columns; ++c) {
     out.lefts[c] = kMarginX + out.width;
@@ -614,8 +664,15 @@ Composer::TableLayout Composer::LayOutTable(const DataTable& table) const {
   for (std::size_t r = 0; r < out.cells.size(); ++r) {
     for (std::size_t c = 0; c < columns; ++c) {
       PangoLayout* layout = out.cells[r][c].get();
+      if (const auto& [text, word] = plain[r][c];
+          !text.empty() && word <= widths[c] - 2 * kCellPadX) {
+        pango_layout_set_text(layout, text.data(), static_cast<int>(text.size()));
+      }
       pango_layout_set_width(layout, ToPango(widths[c] - 2 * kCellPadX));
-      pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+      // Lines break between words and at soft hyphens; inside a word only
+      // when the column is narrower than its longest part.
+      const bool fits = widths[c] + 0.5 >= std::ceil(narrowest[c]) + 2 * kCellPadX + 1;
+      pango_layout_set_wrap(layout, fits ? PANGO_WRAP_WORD : PANGO_WRAP_WORD_CHAR);
       pango_layout_set_alignment(layout, numeric[c] ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
       pango_layout_set_height(layout, -kMaxCellLines);
       pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_END);
@@ -628,7 +685,7 @@ Composer::TableLayout Composer::LayOutTable(const DataTable& table) const {
 void Composer::DrawTableRow(const TableLayout& layout, std::size_t r) {
   if (r == 0) Rect(kMarginX, y_, layout.width, layout.heights[0], kHeaderFill);
   for (std::size_t c = 0; c < layout.lefts.size(); ++c) {
-    Text(layout.cells[r][c], layout.lefts[c] + kCellPadX, y_ + kCellPadY, kInk);
+    Text(layout.cells[r][c], layout.lefts[c] + kCellPadX, y_ + kCellPadY, layout.colours[r][c]);
   }
   y_ += layout.heights[r];
   const bool edge = r == 0 || r + 1 == layout.cells.size();
@@ -680,17 +737,15 @@ void Composer::AddBlock(const DataTable& table) {
 
 // ------------------------------------------------------------------ charts
 
+// What a legend entry shows before its name.
+enum class Glyph { kSwatch, kMarker, kDot, kArrow };
+
 struct LegendItem {
   Layout name;
-  bool marker;
+  Glyph glyph;
   Shape shape;
-  Rgb colour;
+  Colour colour;
 };
-
-Shape MarkerShape(std::size_t i) {
-  constexpr Shape kShapes[] = {Shape::kTick, Shape::kDiamond, Shape::kCircle};
-  return kShapes[i % std::size(kShapes)];
-}
 
 const char* MarkFor(const Number& number) {
   return number.suppressed ? kSuppressedMark : kMissingMark;
@@ -701,6 +756,31 @@ Number ValueAt(const ChartSeries& series, std::size_t i) {
 }
 
 double Clamp01(double v) { return std::clamp(v, 0.0, 1.0); }
+
+Colour SeriesFill(const Chart& chart, std::size_t s) {
+  return theme::SeriesColour(s, chart.series.size(), chart.ordered);
+}
+
+Colour DirectionColour(const Chart& chart, std::size_t i) {
+  const Direction direction =
+      i < chart.directions.size() ? chart.directions[i] : Direction::kNeutral;
+  switch (direction) {
+    case Direction::kBetter:
+      return theme::kBetter;
+    case Direction::kWorse:
+      return theme::kWorse;
+    case Direction::kNeutral:
+      break;
+  }
+  return theme::kNoChange;
+}
+
+// A share's shade in the grid: the theme's ordered colours, light to dark.
+Colour Shade(double share) {
+  constexpr std::size_t kSteps = std::size(theme::kOrdered);
+  const auto step = static_cast<std::size_t>(Clamp01(share) * static_cast<double>(kSteps));
+  return theme::kOrdered[std::min(step, kSteps - 1)];
+}
 
 constexpr double kChartLabelGap = 8;
 constexpr double kChartRowGap = 7;
@@ -727,23 +807,55 @@ struct Composer::ChartLayout {
   Layout title;
   double title_height = 0;  // room for the longer «(forts.)» title, should the chart split
   double frame = 0;         // everything but the rows
+  // kGrid: the column headings, the width of a column and the headings' height.
+  std::vector<Layout> headings;
+  double cell = 0, headings_height = 0;
 };
+
+std::vector<LegendItem> Composer::LegendItems(const Chart& chart) const {
+  std::vector<LegendItem> items;
+  auto add = [&](const std::string& name, Glyph glyph, Colour colour, Shape shape = Shape::kLine) {
+    items.push_back({MakeLayout(name, fonts_.chart), glyph, shape, colour});
+  };
+  switch (chart.kind) {
+    case ChartKind::kBars:
+      if (!chart.series.empty()) add(chart.series[0].name, Glyph::kSwatch, kAccent);
+      for (const auto& marker : chart.markers) {
+        const theme::MarkerStyle style = theme::MarkerFor(marker.reference);
+        add(marker.name, Glyph::kMarker, style.colour, style.shape);
+      }
+      break;
+    case ChartKind::kGroupedBars:
+    case ChartKind::kStackedBars:
+      for (std::size_t s = 0; s < chart.series.size(); ++s) {
+        add(chart.series[s].name, Glyph::kSwatch, SeriesFill(chart, s));
+      }
+      break;
+    case ChartKind::kChange:
+      if (chart.series.size() >= 2) {
+        add(chart.series[0].name, Glyph::kDot, kInk);
+        add(chart.series[1].name, Glyph::kArrow, kInk);
+      }
+      add("Bedre", Glyph::kSwatch, theme::kBetter);
+      add("Verre", Glyph::kSwatch, theme::kWorse);
+      add("Ingen sikker endring", Glyph::kSwatch, theme::kNoChange);
+      break;
+    case ChartKind::kGrid: {
+      constexpr std::size_t kSteps = std::size(theme::kOrdered);
+      for (std::size_t k = 0; k < kSteps; ++k) {
+        const auto from = std::lround(100.0 * static_cast<double>(k) / kSteps);
+        const auto to = std::lround(100.0 * static_cast<double>(k + 1) / kSteps) - (k + 1 < kSteps);
+        add(fmt::format("{}–{} %", from, to), Glyph::kSwatch, theme::kOrdered[k]);
+      }
+      break;
+    }
+  }
+  return items;
+}
 
 // Legend, flowed in lines across the text width.
 void Composer::LayOutLegend(const Chart& chart, ChartLayout& out) const {
-  const std::size_t series = chart.series.size();
-  const std::size_t legend_series =
-      chart.kind == ChartKind::kBars ? std::min<std::size_t>(1, series) : series;
-  for (std::size_t s = 0; s < legend_series; ++s) {
-    out.items.push_back(
-        {MakeLayout(chart.series[s].name, fonts_.chart), false, Shape::kTick, SeriesColour(s)});
-  }
-  if (chart.kind == ChartKind::kBars) {
-    for (std::size_t m = 0; m < chart.markers.size(); ++m) {
-      out.items.push_back(
-          {MakeLayout(chart.markers[m].name, fonts_.chart), true, MarkerShape(m), MarkerColour(m)});
-    }
-  }
+  out.items = LegendItems(chart);
   double x = kMarginX, line_top = 0, line_height = 0;
   for (auto& item : out.items) {
     pango_layout_set_width(item.name.get(), ToPango(kWidth - 16));
@@ -761,18 +873,37 @@ void Composer::LayOutLegend(const Chart& chart, ChartLayout& out) const {
   out.legend_height = out.items.empty() ? 0 : line_top + line_height;
 }
 
+// kGrid: one column per series, headed by its name wrapped (and hyphenated)
+// to the column's width.
+void Composer::LayOutGridColumns(const Chart& chart, ChartLayout& out) const {
+  const double columns = std::max<double>(1, static_cast<double>(chart.series.size()));
+  out.cell = std::min(64.0, (kMarginX + kWidth - out.x0) / columns);
+  for (const auto& series : chart.series) {
+    out.headings.push_back(MakeLayout(present::Hyphenate(series.name), fonts_.value, out.cell - 4,
+                                      PANGO_ALIGN_CENTER));
+    pango_layout_set_wrap(out.headings.back().get(), PANGO_WRAP_WORD);
+    out.headings_height = std::max(out.headings_height, Height(out.headings.back()) + 4);
+  }
+  out.plot_width = out.cell * columns;
+}
+
 Composer::ChartLayout Composer::LayOutChart(const Chart& chart) const {
   ChartLayout out;
   // Label column: as wide as the labels need, at most about a third.
   double label_width = 40;
   for (const auto& text : chart.labels) {
-    out.labels.push_back(MakeLayout(text, fonts_.chart));
+    out.labels.push_back(MakeLayout(present::Hyphenate(text), fonts_.chart));
     label_width = std::max(label_width, std::ceil(Width(out.labels.back())) + 1);
   }
   label_width = std::min(label_width, 0.34 * kWidth);
+  for (std::size_t i = 0; i < out.labels.size(); ++i) {
+    // Hyphenated only where a word is wider than the column.
+    const Layout whole = MakeLayout(chart.labels[i], fonts_.chart);
+    if (WidestWord(whole.get(), Width(whole)) <= label_width) out.labels[i] = whole;
+  }
   for (auto& label : out.labels) {
     pango_layout_set_width(label.get(), ToPango(label_width));
-    pango_layout_set_wrap(label.get(), PANGO_WRAP_WORD_CHAR);
+    pango_layout_set_wrap(label.get(), PANGO_WRAP_WORD);
     pango_layout_set_height(label.get(), -4);
     pango_layout_set_ellipsize(label.get(), PANGO_ELLIPSIZE_END);
   }
@@ -787,15 +918,22 @@ Composer::ChartLayout Composer::LayOutChart(const Chart& chart) const {
     out.bar = 8;
     out.pitch = 10;
     bars_per_row = std::max<std::size_t>(1, chart.series.size());
+  } else if (chart.kind == ChartKind::kChange) {
+    out.bar = 10;
+  } else if (chart.kind == ChartKind::kGrid) {
+    out.bar = 16;
+    LayOutGridColumns(chart, out);
   }
   out.group = out.bar + out.pitch * static_cast<double>(bars_per_row - 1);
   out.row_heights.resize(chart.labels.size());
+  const double gap = chart.kind == ChartKind::kGrid ? 2 : kChartRowGap;
   for (std::size_t i = 0; i < chart.labels.size(); ++i) {
-    out.row_heights[i] = std::max({Height(out.labels[i]), out.group, out.bar + 6}) + kChartRowGap;
+    out.row_heights[i] = std::max({Height(out.labels[i]), out.group, out.bar + 6}) + gap;
   }
   LayOutLegend(chart, out);
   out.axis_probe = MakeLayout(FormatPercent(0), fonts_.value);
-  out.axis_height = Height(out.axis_probe) + kChartAxisGap;
+  out.axis_height =
+      chart.kind == ChartKind::kGrid ? kChartAxisGap : Height(out.axis_probe) + kChartAxisGap;
   if (!chart.description.empty()) {
     out.description = MakeLayout(chart.description, fonts_.small, kWidth);
     out.description_height = Height(out.description) + 5;
@@ -804,12 +942,12 @@ Composer::ChartLayout Composer::LayOutChart(const Chart& chart) const {
     out.title = MakeLayout(chart.title, fonts_.caption, kWidth);
     out.title_height = Height(MakeLayout(chart.title + " (forts.)", fonts_.caption, kWidth)) + 6;
   }
-  out.frame = out.title_height + out.axis_height + (out.items.empty() ? 0 : out.legend_height + 8) +
-              out.description_height + 2;
+  out.frame = out.title_height + out.headings_height + out.axis_height +
+              (out.items.empty() ? 0 : out.legend_height + 8) + out.description_height + 2;
   return out;
 }
 
-void Composer::ValueText(const std::string& text, double x, double cy, Rgb colour) {
+void Composer::ValueText(const std::string& text, double x, double cy, Colour colour) {
   Layout layout = MakeLayout(text, fonts_.value);
   Text(layout, x, cy - Height(layout) / 2, colour);
 }
@@ -827,15 +965,15 @@ void Composer::DrawStackedRow(const Chart& chart, const ChartLayout& layout, std
     cumulative += v.value;
     if (to <= from) continue;
     any = true;
-    const Rgb colour = SeriesColour(s);
+    const Colour colour = SeriesFill(chart, s);
     const double x = layout.x0 + from * layout.plot_width;
     const double w = (to - from) * layout.plot_width;
-    Rect(x, bar_top, w, layout.bar, colour);
+    Bar(x, bar_top, w, layout.bar, colour);
     if (s > 0) Line(x, bar_top, x, bar_top + layout.bar, 0.75, kWhite);
     Layout text = MakeLayout(FormatPercent(v.value), fonts_.value);
     const double tw = Width(text);
     if (tw + 4 <= w) {
-      Text(text, x + (w - tw) / 2, centre - Height(text) / 2, IsDark(colour) ? kWhite : kInk);
+      Text(text, x + (w - tw) / 2, centre - Height(text) / 2, theme::TextOn(colour));
     }
   }
   if (!any) {
@@ -855,7 +993,7 @@ void Composer::DrawGroupedRow(const Chart& chart, const ChartLayout& layout, std
       continue;
     }
     const double w = Clamp01(v.value) * layout.plot_width;
-    Rect(layout.x0, bar_top, w, layout.bar, SeriesColour(s));
+    Bar(layout.x0, bar_top, w, layout.bar, SeriesFill(chart, s));
     ValueText(FormatPercent(v.value), layout.x0 + w + 3, bar_top + layout.bar / 2, kInk);
   }
 }
@@ -866,17 +1004,18 @@ void Composer::DrawBarRow(const Chart& chart, const ChartLayout& layout, std::si
   double end = layout.x0;
   if (v.Visible()) {
     const double w = Clamp01(v.value) * layout.plot_width;
-    Rect(layout.x0, centre - layout.bar / 2, w, layout.bar, SeriesColour(0));
+    Bar(layout.x0, centre - layout.bar / 2, w, layout.bar, kAccent);
     end = layout.x0 + w;
   }
   // Markers are drawn over the bar; the value text steps past any in its way.
   std::vector<double> marker_x;
-  for (std::size_t m = 0; m < chart.markers.size(); ++m) {
-    const Number mv = ValueAt(chart.markers[m], i);
+  for (const auto& marker : chart.markers) {
+    const Number mv = ValueAt(marker, i);
     if (!mv.Visible()) continue;
     const double x = layout.x0 + Clamp01(mv.value) * layout.plot_width;
     marker_x.push_back(x);
-    Ops().push_back(MarkerOp{MarkerShape(m), x, centre, layout.bar / 2 + 3, MarkerColour(m)});
+    const theme::MarkerStyle style = theme::MarkerFor(marker.reference);
+    Ops().push_back(MarkerOp{style.shape, x, centre, layout.bar / 2 + 3, style.colour});
   }
   std::sort(marker_x.begin(), marker_x.end());
   Layout text = MakeLayout(v.Visible() ? FormatPercent(v.value) : MarkFor(v), fonts_.value);
@@ -889,26 +1028,108 @@ void Composer::DrawBarRow(const Chart& chart, const ChartLayout& layout, std::si
   Text(std::move(text), x, centre - Height(layout.axis_probe) / 2, kInk);
 }
 
+// One label's change: a dot at the value before, a line to the value after
+// ending in an arrowhead, each value written outside its end.
+void Composer::DrawChangeRow(const Chart& chart, const ChartLayout& layout, std::size_t i,
+                             double centre) {
+  const Number before = !chart.series.empty() ? ValueAt(chart.series[0], i) : Missing();
+  const Number after = chart.series.size() >= 2 ? ValueAt(chart.series[1], i) : Missing();
+  const Colour colour = DirectionColour(chart, i);
+  auto text_of = [](const Number& n) { return n.Visible() ? FormatPercent(n.value) : MarkFor(n); };
+  auto x_of = [&](const Number& n) { return layout.x0 + Clamp01(n.value) * layout.plot_width; };
+  if (!before.Visible() || !after.Visible()) {
+    const Number& shown = before.Visible() ? before : after;
+    double x = layout.x0;
+    if (shown.Visible()) {
+      x = x_of(shown);
+      Ops().push_back(DotOp{x, centre, 3, colour});
+    }
+    ValueText(text_of(before) + " → " + text_of(after), x + 6, centre, kInk);
+    return;
+  }
+  const double xb = x_of(before);
+  const double xa = x_of(after);
+  const double sign = xa >= xb ? 1 : -1;
+  if (std::abs(xa - xb) > 6) {
+    Line(xb, centre, xa - 5 * sign, centre, 2, colour);
+    Ops().push_back(ArrowOp{xa, centre, sign, 6, colour});
+  }
+  Ops().push_back(DotOp{xb, centre, 3, colour});
+  Layout left = MakeLayout(text_of(sign > 0 ? before : after), fonts_.value);
+  const std::string right = text_of(sign > 0 ? after : before);
+  const double left_x = std::min(xa, xb) - 5 - Width(left);
+  if (left_x >= layout.x0 + 1 && std::abs(xa - xb) > 6) {
+    Text(std::move(left), left_x, centre - Height(layout.axis_probe) / 2, kInk);
+    ValueText(right, std::max(xa, xb) + 5, centre, kInk);
+  } else {
+    ValueText(text_of(before) + " → " + text_of(after), std::max(xa, xb) + 5, centre, kInk);
+  }
+}
+
+// One row of the grid: each column's share in a cell shaded by its size.
+void Composer::DrawGridRow(const Chart& chart, const ChartLayout& layout, std::size_t i,
+                           double centre) {
+  for (std::size_t c = 0; c < chart.series.size(); ++c) {
+    const Number v = ValueAt(chart.series[c], i);
+    const double x = layout.x0 + static_cast<double>(c) * layout.cell;
+    const double top = centre - layout.bar / 2;
+    Colour text = kInk;
+    if (v.Visible()) {
+      const Colour fill = Shade(v.value);
+      Bar(x + 0.75, top, layout.cell - 1.5, layout.bar, fill);
+      text = theme::TextOn(fill);
+    } else {
+      // A missing cell (the diagonal, a pair not asked) is grey, a hidden one white.
+      Ops().push_back(
+          RectOp{x + 0.75, top, layout.cell - 1.5, layout.bar, v.missing ? kGrid : kWhite, true});
+    }
+    Layout value = MakeLayout(v.Visible() ? FormatPercent(v.value) : MarkFor(v), fonts_.value);
+    Text(value, x + (layout.cell - Width(value)) / 2, centre - Height(value) / 2, text);
+  }
+}
+
+void Composer::DrawGridHeadings(const ChartLayout& layout) {
+  for (std::size_t c = 0; c < layout.headings.size(); ++c) {
+    const double x = layout.x0 + static_cast<double>(c) * layout.cell + 2;
+    const double h = Height(layout.headings[c]);
+    Text(layout.headings[c], x, y_ + layout.headings_height - 4 - h, kInk);
+  }
+  y_ += layout.headings_height;
+}
+
 // The percent ticks under the plot, then the legend.
-void Composer::DrawChartAxisAndLegend(const ChartLayout& layout) {
-  for (int t = 0; t <= 5; ++t) {
-    Layout tick = MakeLayout(FormatPercent(t / 5.0), fonts_.value);
-    const double x = layout.x0 + layout.plot_width * t / 5.0 - Width(tick) / 2;
-    Text(std::move(tick), x, y_, kMuted);
+void Composer::DrawChartAxisAndLegend(const ChartLayout& layout, bool ticks) {
+  if (ticks) {
+    for (int t = 0; t <= 5; ++t) {
+      Layout tick = MakeLayout(FormatPercent(t / 5.0), fonts_.value);
+      const double x = layout.x0 + layout.plot_width * t / 5.0 - Width(tick) / 2;
+      Text(std::move(tick), x, y_, kMuted);
+    }
   }
   y_ += layout.axis_height - kChartAxisGap;
   if (layout.items.empty()) return;
   y_ += 8;
   for (std::size_t k = 0; k < layout.items.size(); ++k) {
     const LegendItem& item = layout.items[k];
+    const double x = layout.placed[k].x;
     const double item_top = y_ + layout.placed[k].dy;
     const double cy = item_top + Height(layout.axis_probe) / 2 + 1;
-    if (item.marker) {
-      Ops().push_back(MarkerOp{item.shape, layout.placed[k].x + 5, cy, 7, item.colour});
-    } else {
-      Rect(layout.placed[k].x, cy - 4.5, 10, 9, item.colour);
+    switch (item.glyph) {
+      case Glyph::kSwatch:
+        Bar(x, cy - 4.5, 10, 9, item.colour);
+        break;
+      case Glyph::kMarker:
+        Ops().push_back(MarkerOp{item.shape, x + 5, cy, 7, item.colour});
+        break;
+      case Glyph::kDot:
+        Ops().push_back(DotOp{x + 5, cy, 3, item.colour});
+        break;
+      case Glyph::kArrow:
+        Line(x, cy, x + 6, cy, 2, item.colour);
+        Ops().push_back(ArrowOp{x + 11, cy, 1, 6, item.colour});
+        break;
     }
-    Text(item.name, layout.placed[k].x + 14, item_top, kInk);
+    Text(item.name, x + 14, item_top, kInk);
   }
   y_ += layout.legend_height;
 }
@@ -922,29 +1143,41 @@ void Composer::DrawChartPart(const Chart& chart, const ChartLayout& layout, std:
     Text(heading, kMarginX, y_, kInk);
     y_ += Height(heading) + 6;
   }
+  const bool grid = chart.kind == ChartKind::kGrid;
+  if (grid) DrawGridHeadings(layout);
   double plot_height = 0;
   for (std::size_t i = first; i < last; ++i) plot_height += layout.row_heights[i];
   const double top = y_;
-  const double bottom = top + plot_height - kChartRowGap / 2;
-  for (int t = 0; t <= 5; ++t) {
+  const double bottom = top + plot_height - (grid ? 0 : kChartRowGap / 2);
+  for (int t = 0; t <= 5 && !grid; ++t) {
     const double x = layout.x0 + layout.plot_width * t / 5.0;
     Line(x, top, x, bottom, t == 0 ? 0.8 : 0.5, t == 0 ? kAxis : kGrid);
   }
   for (std::size_t i = first; i < last; ++i) {
-    const double content = layout.row_heights[i] - kChartRowGap;
+    const double content = layout.row_heights[i] - (grid ? 2 : kChartRowGap);
     const double centre = y_ + content / 2;
     Text(layout.labels[i], kMarginX, y_ + (content - Height(layout.labels[i])) / 2, kInk);
-    if (chart.kind == ChartKind::kStackedBars) {
-      DrawStackedRow(chart, layout, i, centre);
-    } else if (chart.kind == ChartKind::kGroupedBars) {
-      DrawGroupedRow(chart, layout, i, centre);
-    } else {
-      DrawBarRow(chart, layout, i, centre);
+    switch (chart.kind) {
+      case ChartKind::kStackedBars:
+        DrawStackedRow(chart, layout, i, centre);
+        break;
+      case ChartKind::kGroupedBars:
+        DrawGroupedRow(chart, layout, i, centre);
+        break;
+      case ChartKind::kChange:
+        DrawChangeRow(chart, layout, i, centre);
+        break;
+      case ChartKind::kGrid:
+        DrawGridRow(chart, layout, i, centre);
+        break;
+      case ChartKind::kBars:
+        DrawBarRow(chart, layout, i, centre);
+        break;
     }
     y_ += layout.row_heights[i];
   }
   y_ = bottom + kChartAxisGap;
-  DrawChartAxisAndLegend(layout);
+  DrawChartAxisAndLegend(layout, !grid);
   if (final_part && layout.description.get() != nullptr) {
     y_ += 5;
     Text(layout.description, kMarginX, y_, kMuted);
@@ -1020,7 +1253,49 @@ void Composer::Compose(const Document& document) {
 
 // ------------------------------------------------------------------ output
 
-void SetColour(cairo_t* cr, const Rgb& c) { cairo_set_source_rgb(cr, c.r, c.g, c.b); }
+void SetColour(cairo_t* cr, const Colour& c) {
+  cairo_set_source_rgb(cr, c.Red(), c.Green(), c.Blue());
+}
+
+// The theme's marker shapes: the nation's line, the size group's diamond,
+// the baseline's ring and a triangle for any other reference.
+void DrawMarker(cairo_t* cr, const MarkerOp& marker) {
+  const double h = marker.half;
+  Colour fill = marker.colour;
+  Colour edge = kWhite;
+  double edge_width = 0.6;
+  switch (marker.shape) {
+    case Shape::kLine:
+      cairo_rectangle(cr, marker.cx - 1.25, marker.cy - h, 2.5, 2 * h);
+      break;
+    case Shape::kDiamond:
+      cairo_move_to(cr, marker.cx, marker.cy - 0.8 * h);
+      cairo_line_to(cr, marker.cx + 0.6 * h, marker.cy);
+      cairo_line_to(cr, marker.cx, marker.cy + 0.8 * h);
+      cairo_line_to(cr, marker.cx - 0.6 * h, marker.cy);
+      cairo_close_path(cr);
+      break;
+    case Shape::kCircle:
+      cairo_new_sub_path(cr);
+      cairo_arc(cr, marker.cx, marker.cy, 0.45 * h, 0, 2 * M_PI);
+      fill = kWhite;
+      edge = marker.colour;
+      edge_width = 1.6;
+      break;
+    case Shape::kTriangle:
+      cairo_move_to(cr, marker.cx - 0.5 * h, marker.cy - 0.5 * h);
+      cairo_line_to(cr, marker.cx + 0.5 * h, marker.cy - 0.5 * h);
+      cairo_line_to(cr, marker.cx, marker.cy + 0.5 * h);
+      cairo_close_path(cr);
+      break;
+  }
+  // A thin white edge keeps the marker visible on a bar of any colour.
+  SetColour(cr, fill);
+  cairo_fill_preserve(cr);
+  SetColour(cr, edge);
+  cairo_set_line_width(cr, edge_width);
+  cairo_stroke(cr);
+}
 
 void Composer::Draw(cairo_t* cr) const {
   for (const auto& ops : pages_) {
@@ -1032,7 +1307,14 @@ void Composer::Draw(cairo_t* cr) const {
       } else if (const auto* rect = std::get_if<RectOp>(&op)) {
         SetColour(cr, rect->fill);
         cairo_rectangle(cr, rect->x, rect->y, rect->w, rect->h);
-        cairo_fill(cr);
+        if (rect->outline) {
+          cairo_fill_preserve(cr);
+          SetColour(cr, kMuted);
+          cairo_set_line_width(cr, 0.5);
+          cairo_stroke(cr);
+        } else {
+          cairo_fill(cr);
+        }
       } else if (const auto* line = std::get_if<LineOp>(&op)) {
         SetColour(cr, line->colour);
         cairo_set_line_width(cr, line->width);
@@ -1049,29 +1331,19 @@ void Composer::Draw(cairo_t* cr) const {
           cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
         }
       } else if (const auto* marker = std::get_if<MarkerOp>(&op)) {
-        const double h = marker->half;
-        switch (marker->shape) {
-          case Shape::kTick:
-            cairo_rectangle(cr, marker->cx - 1.25, marker->cy - h, 2.5, 2 * h);
-            break;
-          case Shape::kDiamond:
-            cairo_move_to(cr, marker->cx, marker->cy - 0.75 * h);
-            cairo_line_to(cr, marker->cx + 0.55 * h, marker->cy);
-            cairo_line_to(cr, marker->cx, marker->cy + 0.75 * h);
-            cairo_line_to(cr, marker->cx - 0.55 * h, marker->cy);
-            cairo_close_path(cr);
-            break;
-          case Shape::kCircle:
-            cairo_new_sub_path(cr);
-            cairo_arc(cr, marker->cx, marker->cy, 0.5 * h, 0, 2 * M_PI);
-            break;
-        }
-        // A thin white edge keeps the marker visible on a bar of any colour.
-        SetColour(cr, marker->colour);
-        cairo_fill_preserve(cr);
-        SetColour(cr, kWhite);
-        cairo_set_line_width(cr, 0.6);
-        cairo_stroke(cr);
+        DrawMarker(cr, *marker);
+      } else if (const auto* dot = std::get_if<DotOp>(&op)) {
+        cairo_new_sub_path(cr);
+        cairo_arc(cr, dot->cx, dot->cy, dot->r, 0, 2 * M_PI);
+        SetColour(cr, dot->fill);
+        cairo_fill(cr);
+      } else if (const auto* arrow = std::get_if<ArrowOp>(&op)) {
+        cairo_move_to(cr, arrow->x, arrow->y);
+        cairo_line_to(cr, arrow->x - arrow->direction * arrow->size, arrow->y - 0.7 * arrow->size);
+        cairo_line_to(cr, arrow->x - arrow->direction * arrow->size, arrow->y + 0.7 * arrow->size);
+        cairo_close_path(cr);
+        SetColour(cr, arrow->fill);
+        cairo_fill(cr);
       } else if (const auto* link = std::get_if<LinkOp>(&op)) {
         const std::string attributes =
             fmt::format("rect=[{:.2f} {:.2f} {:.2f} {:.2f}] page={} pos=[{:.2f} {:.2f}]", link->x,

@@ -14,6 +14,9 @@
 
 #include <gtest/gtest.h>
 
+#include "samkart/present/hyphenation.h"
+#include "samkart/report/theme.h"
+
 #include "support/run_samkart.h"
 #include "support/sample_document.h"
 #include "support/scratch_dir.h"
@@ -582,6 +585,153 @@ TEST_F(PdfRenderer, SuppressedCellsShowTheMarkAndNoNumber) {
   EXPECT_TRUE(std::any_of(lines.begin(), lines.end(), [](const std::string& line) {
     return Collapse(line) == "79 % : 312";
   })) << text;
+}
+
+// Where Norwegian lets `word` break: the byte offsets of Hyphenate's soft hyphens.
+std::set<std::size_t> AllowedBreaks(const std::string& word) {
+  std::set<std::size_t> breaks;
+  const std::string marked = present::Hyphenate(word);
+  std::size_t removed = 0;
+  for (auto at = marked.find("\u00AD"); at != std::string::npos;
+       at = marked.find("\u00AD", at + 2)) {
+    breaks.insert(at - removed);
+    removed += 2;
+  }
+  return breaks;
+}
+
+// A word's piece at the end of a line, without the hyphen drawn at the break.
+std::string WithoutHyphen(std::string piece) {
+  for (const char* hyphen : {"-", "\u2010", "\u00AD"}) {
+    if (piece.ends_with(hyphen)) return piece.substr(0, piece.size() - std::strlen(hyphen));
+  }
+  return piece;
+}
+
+TEST_F(PdfRenderer, NarrowColumnsBreakWordsOnlyWhereNorwegianAllows) {
+  ASSERT_TRUE(present::HyphenationAvailable()) << present::kHyphenationDictionary;
+  const std::vector<std::string> words = {"Tjenestested", "Omsorgssvikt", "levekårsutfordringer"};
+  Document document;
+  document.title = "Smale kolonner";
+  DataTable table;
+  table.caption = "Mange kolonner";
+  for (int c = 0; c < 9; ++c) table.columns.push_back(words[c % 3]);
+  for (int r = 0; r < 3; ++r) {
+    table.rows.emplace_back();
+    for (int c = 0; c < 9; ++c) table.rows.back().push_back(TextCell(words[(c + r) % 3]));
+  }
+  Section section{"smal", "Smal", 1, {table}};
+  document.sections.push_back(section);
+  const fs::path pdf = scratch_ / "smal.pdf";
+  ASSERT_GT(Render(document, pdf), 0);
+
+  std::size_t broken = 0;
+  for (const auto& page : PageWords(pdf, scratch_)) {
+    for (const Word& found : page) {
+      const std::string piece = WithoutHyphen(found.text);
+      for (const auto& word : words) {
+        if (piece.empty() || piece.size() >= word.size() || !word.starts_with(piece)) continue;
+        ++broken;
+        EXPECT_EQ(AllowedBreaks(word).count(piece.size()), 1u)
+            << "«" << word << "» broken after «" << piece << "»";
+      }
+    }
+  }
+  EXPECT_GT(broken, 0u) << "the columns should be too narrow for the whole words";
+}
+
+TEST_F(PdfRenderer, DrawsChangeAndGridWithTheirValues) {
+  using testing_support::SampleShare;
+  Document document;
+  document.title = "Endring og samarbeid";
+  Chart change;
+  change.kind = ChartKind::kChange;
+  change.title = "Endring siden startmålingen";
+  change.labels = {"Opplever mobbing", "Utsettes for vold"};
+  change.series = {{"2019", {SampleShare(0.40, 300), SampleShare(0.61, 300)}},
+                   {"2023", {SampleShare(0.55, 300), Hidden()}}};
+  change.directions = {Direction::kBetter, Direction::kNeutral};
+  Chart grid;
+  grid.kind = ChartKind::kGrid;
+  grid.title = "Samarbeid";
+  grid.labels = {"Barnehage", "Barneverntjenesten"};
+  grid.series = {{"Barnehage", {Missing(), SampleShare(0.83, 50)}},
+                 {"Barneverntjenesten", {Hidden(), Missing()}}};
+  Section section{"tema", "Tema", 1, {change, grid}};
+  document.sections.push_back(section);
+  const fs::path pdf = scratch_ / "tema.pdf";
+  ASSERT_GT(Render(document, pdf), 0);
+  std::vector<std::string> lines;
+  for (const auto& line : Lines(Tool("pdftotext -layout " + Quote(pdf) + " -"))) {
+    if (!Collapse(line).empty()) lines.push_back(Collapse(line));
+  }
+  auto has = [&](const std::string& wanted) {
+    return std::any_of(lines.begin(), lines.end(), [&](const std::string& line) {
+      return line.find(wanted) != std::string::npos;
+    });
+  };
+  // The change: both ends' values, the hidden end's mark, and the legend.
+  EXPECT_TRUE(has("Opplever mobbing 40 % 55 %"));
+  EXPECT_TRUE(has("Utsettes for vold 61 % → :"));
+  EXPECT_TRUE(has("2019 2023 Bedre Verre Ingen sikker endring"));
+  // The grid: rows of cells, the diagonal missing, the hidden cell's mark.
+  EXPECT_TRUE(has("Barnehage . :"));
+  EXPECT_TRUE(has("83 % ."));
+}
+
+// How many pixels of each page (pdftoppm, colour) have exactly `colour`.
+std::size_t PixelsOf(const fs::path& pdf, int page, theme::Colour colour, const fs::path& dir) {
+  const fs::path base = dir / ("farge" + std::to_string(page));
+  Tool("pdftoppm -r 150 -f " + std::to_string(page) + " -l " + std::to_string(page) +
+       " -singlefile " + Quote(pdf) + " " + Quote(base));
+  const std::string bytes = ReadWholeFile(base.string() + ".ppm");
+  std::istringstream in(bytes);
+  std::string magic;
+  int width = 0, height = 0, max = 0;
+  in >> magic >> width >> height >> max;
+  in.get();
+  EXPECT_EQ(magic, "P6");
+  std::size_t count = 0;
+  for (auto i = static_cast<std::size_t>(in.tellg()); i + 2 < bytes.size(); i += 3) {
+    const auto r = static_cast<unsigned char>(bytes[i]);
+    const auto g = static_cast<unsigned char>(bytes[i + 1]);
+    const auto b = static_cast<unsigned char>(bytes[i + 2]);
+    count += ((colour.hex >> 16) & 0xffu) == r && ((colour.hex >> 8) & 0xffu) == g &&
+             (colour.hex & 0xffu) == b;
+  }
+  return count;
+}
+
+TEST_F(PdfRenderer, ColoursComeFromTheThemeAndDifferencesByTheirMeaning) {
+  using testing_support::SampleShare;
+  Document document;
+  document.title = "Farger";
+  Chart bars;
+  bars.kind = ChartKind::kBars;
+  bars.title = "Søyler";
+  bars.labels = {"Opplever mobbing"};
+  bars.series = {{"Kommunen", {SampleShare(0.62, 300)}}};
+  bars.markers = {{"Landet", {SampleShare(0.30, 25000)}, Reference::kNation},
+                  {"Samme størrelsesgruppe", {SampleShare(0.85, 4000)}, Reference::kSizeGroup}};
+  DataTable table;
+  table.caption = "Forskjeller";
+  table.columns = {"Spørsmål", "Forskjell"};
+  TableCell better = PointsCell(SampleShare(8, 0), true);
+  better.direction = Direction::kBetter;
+  TableCell worse = PointsCell(SampleShare(-6, 0), true);
+  worse.direction = Direction::kWorse;
+  table.rows = {{TextCell("Mobbing", true), better}, {TextCell("Vold", true), worse}};
+  document.sections.push_back(Section{"farger", "Farger", 1, {bars, table}});
+  const fs::path pdf = scratch_ / "farger.pdf";
+  ASSERT_EQ(Render(document, pdf), 3);
+  EXPECT_GT(PixelsOf(pdf, 3, theme::kAccent, scratch_.path()), 500u);  // the bar and its swatch
+  EXPECT_GT(PixelsOf(pdf, 3, theme::MarkerFor(Reference::kSizeGroup).colour, scratch_.path()), 20u);
+  EXPECT_GT(PixelsOf(pdf, 3, theme::kBetter, scratch_.path()), 5u);  // «+8*», bold
+  EXPECT_GT(PixelsOf(pdf, 3, theme::kWorse, scratch_.path()), 5u);   // «-6*», bold
+  // Without a meaning the same difference stays in ink.
+  std::get<DataTable>(document.sections[0].blocks[1]).rows[0][1].direction = Direction::kNeutral;
+  ASSERT_EQ(Render(document, pdf), 3);
+  EXPECT_EQ(PixelsOf(pdf, 3, theme::kBetter, scratch_.path()), 0u);
 }
 
 }  // namespace
