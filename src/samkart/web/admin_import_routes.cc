@@ -30,6 +30,7 @@
 #include "samkart/web/admin_pages.h"
 #include "samkart/web/http.h"
 #include "samkart/web/routes.h"
+#include "samkart/web/survey.h"
 
 namespace samkart::web::admin {
 
@@ -92,7 +93,8 @@ std::string BatchTable(App& app, const Principal& p) {
         R"(<tr><td class="num"><a href="/admin/import/{0}">{0}</a></td><td>{1}</td><td>{2}</td><td>{3}</td><td class="num">{4}</td><td class="num">{5}</td><td>{6}</td><td class="num">{7}</td><td class="num">{8}</td><td class="num">{9}</td><td class="num">{10}</td><td>{11}</td></tr>)",
         b.id, Escape(b.file_name), Escape(b.format), Escape(b.generation),
         b.municipality ? std::to_string(*b.municipality) : "flere",
-        b.year ? std::to_string(*b.year) : "flere", Escape(b.round_type.value_or("flere")),
+        b.year ? std::to_string(*b.year) : "flere",
+        Escape(b.round_type ? RoundTypeLabel(app.instrument(), *b.round_type) : "flere"),
         b.rows_read, b.rows_imported, b.rows_generalised, b.rows_rejected, Escape(b.imported_at));
   }
   return fmt::format(
