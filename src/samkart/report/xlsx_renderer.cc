@@ -110,30 +110,59 @@ bool IsDanglingWord(std::string_view word) {
   return std::find(std::begin(kWords), std::end(kWords), word) != std::end(kWords);
 }
 
-// At most `units` UTF-16 code units of `name`, ending at a word boundary and
-// not on a dangling word or separator; a single word longer than that is cut.
+// `text` without a trailing separator or a word that leaves it hanging
+// («Kunnskap om barn og unge fra» → «Kunnskap om barn og unge»).
+std::string WithoutDanglingEnd(std::string text) {
+  for (;;) {
+    text = std::string(text::Trim(text));
+    while (!text.empty() && std::string_view(",;-").find(text.back()) != std::string_view::npos) {
+      text.pop_back();
+    }
+    if (text.ends_with(" \u2013")) text.resize(text.size() - 4);
+    const std::size_t last = text.rfind(' ');
+    if (last == std::string::npos || !IsDanglingWord(std::string_view(text).substr(last + 1))) {
+      return std::string(text::Trim(text));
+    }
+    text.resize(last);
+  }
+}
+
+// «beskyttelsesfaktorer» as «Beskyttelsesfaktorer» (ASCII and Latin-1 letters).
+std::string Capitalised(std::string word) {
+  if (word.empty()) return word;
+  const auto first = static_cast<unsigned char>(word[0]);
+  if (first >= 'a' && first <= 'z') {
+    word[0] = static_cast<char>(first - 'a' + 'A');
+  } else if (first == 0xC3 && word.size() > 1) {
+    const auto second = static_cast<unsigned char>(word[1]);
+    if (second >= 0xA0 && second <= 0xBE && second != 0xB7) {
+      word[1] = static_cast<char>(second - 0x20);
+    }
+  }
+  return word;
+}
+
+// At most `units` UTF-16 code units of `name`, ending at a word boundary
+// (a space or a hyphen) and not on a dangling word or separator. When that
+// leaves little («Kunnskap» of «Kunnskap om beskyttelsesfaktorer»), the
+// last word alone says more: «Beskyttelsesfaktorer». A single word longer
+// than the limit is cut.
 std::string ShortenAtWord(std::string_view name, std::size_t units) {
   const std::string prefix = Utf16Prefix(name, units);
   if (prefix.size() == name.size()) return prefix;
   std::string shortened = prefix;
-  if (name[prefix.size()] != ' ') {  // cut inside a word: drop the word
-    const std::size_t space = prefix.rfind(' ');
-    if (space == std::string::npos) return prefix;
-    shortened.resize(space);
+  if (name[prefix.size()] != ' ' && name[prefix.size()] != '-') {  // cut inside a word: drop it
+    const std::size_t boundary = prefix.find_last_of(" -");
+    if (boundary == std::string::npos) return prefix;
+    shortened.resize(boundary);
   }
-  for (;;) {
-    shortened = std::string(text::Trim(shortened));
-    while (!shortened.empty() &&
-           std::string_view(",;-").find(shortened.back()) != std::string_view::npos) {
-      shortened.pop_back();
-    }
-    if (shortened.ends_with(" \u2013")) shortened.resize(shortened.size() - 4);
-    const std::size_t last = shortened.rfind(' ');
-    if (last == std::string::npos ||
-        !IsDanglingWord(std::string_view(shortened).substr(last + 1))) {
-      break;
-    }
-    shortened.resize(last);
+  shortened = WithoutDanglingEnd(shortened);
+  const std::size_t boundary = name.find_last_of(" -");
+  const std::string_view last_word =
+      boundary == std::string_view::npos ? name : name.substr(boundary + 1);
+  if (2 * shortened.size() < units && last_word.size() > shortened.size() &&
+      Utf16Prefix(last_word, units).size() == last_word.size()) {
+    return Capitalised(std::string(last_word));
   }
   return shortened.empty() ? prefix : shortened;
 }

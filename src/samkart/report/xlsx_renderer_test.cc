@@ -391,12 +391,20 @@ TEST(XlsxRendererSheetNames, KeepWhatTheInstrumentsTitlesSay) {
       {"Kunnskap om barn og unge fra minoritetsfamilier", "Samtale med foreldre/foresatte",
        "Involvering av barn/unge", "Kjennskap til veilederen Barn som pårørende",
        "Barn\\unge: tiltak", "Kunnskap om barn og unge fra minoritetsfamilier",
-       "Tverrfaglighetsbetraktningsomfangsvurderingene"});
+       "Tverrfaglighetsbetraktningsomfangsvurderingene", "Samarbeid med foreldre/foresatte",
+       "Kunnskap om beskyttelsesfaktorer", "Kunnskap om økonomistøtteordningene"});
   EXPECT_EQ(names, (std::vector<std::string>{
-                       "Om rapporten", "Kunnskap om barn og unge", "Samtale med foreldre-foresatte",
-                       "Involvering av barn-unge", "Kjennskap til veilederen Barn",
-                       "Barn-unge tiltak", "Kunnskap om barn og unge (2)",
+                       "Om rapporten",
+                       "Kunnskap om barn og unge",
+                       "Samtale med foreldre-foresatte",
+                       "Involvering av barn-unge",
+                       "Kjennskap til veilederen Barn",
+                       "Barn-unge tiltak",
+                       "Kunnskap om barn og unge (2)",
                        "Tverrfaglighetsbetraktningsomfa",  // one word: cut only where it must be
+                       "Samarbeid med foreldre",           // at the hyphen that stood for «/»
+                       "Beskyttelsesfaktorer",             // not «Kunnskap», which says little
+                       "Økonomistøtteordningene",
                    }));
   for (const std::string& name : names) {
     const auto characters = std::count_if(name.begin(), name.end(), [](char c) {
