@@ -6,10 +6,12 @@
 # `samkart serve`. hunspell's nb_NO dictionary judges every word; the words
 # in accepted_words.txt were reviewed (domain terms, names). Fails listing
 # each unknown word with its count.
-# Usage: check_spelling.sh SAMKART_BINARY
+# Stored codes shown as text («baseline», «follow_up») fail it too.
+# Usage: check_spelling.sh SAMKART_BINARY SOURCE_DIR
 # With SAMKART_KEEP_SPELLING=MAPPE the pages checked are kept there.
 set -euo pipefail
 samkart=$1
+source_dir=$2
 here=$(cd "$(dirname "$0")" && pwd)
 dictionary=nb_NO
 work=$(mktemp -d /tmp/samkart-spelling.XXXXXX)
@@ -90,5 +92,7 @@ done
 
 # The synthetic municipalities' names are words of the data, not of the program.
 cut -d, -f2 "$work/syntetisk/kommuner.csv" | tail -n +2 > "$work/stedsnavn.txt"
+# The round types' stored codes: words to the dictionary, never text for users.
+cut -d, -f2 "$source_dir/data/instrument/background/round_types.csv" | tail -n +2 > "$work/koder.txt"
 python3 "$here/spell_words.py" "$dictionary" "$here/accepted_words.txt" "$work/stedsnavn.txt" \
-  "$pages"/*.html
+  "$work/koder.txt" "$pages"/*.html

@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Checks the spelling of the text a user reads in HTML pages.
 
-Usage: spell_words.py DICTIONARY ACCEPTED_LIST NAMES FILE.html...
+Usage: spell_words.py DICTIONARY ACCEPTED_LIST NAMES CODES FILE.html...
        spell_words.py --text FILE.html  (prints the visible text)
 
 NAMES holds further accepted words, one a line: the place names of the
-data the pages were made from.
+data the pages were made from. CODES holds the instrument's stored codes
+(«baseline», «follow_up»): shown to a user they are defects even where the
+dictionary knows the word, and so is any snake_case code.
 
 Takes the visible text of each page (not <script> or <style>, but alt,
 title and aria-label, which screen readers read), splits it into words,
@@ -25,6 +27,7 @@ WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 # («barn/unge») is text and stays.
 NOT_WORDS = re.compile(r"\S*://\S*|(?<!\S)/\S*|\S*/\S*/\S*|"
                        r"\S*\.(?:csv|xlsx|xls|sav|zsav|dta|sqlite|html|pdf|json|txt)\b\S*")
+CODE = re.compile(r"(?<![\w/.-])[a-z]+(?:_[a-z]+)+(?![\w/.-])")
 READ_ALOUD = ("alt", "title", "aria-label", "placeholder")
 
 
@@ -81,10 +84,13 @@ def main():
         return 0
     if len(sys.argv) < 4:
         sys.exit(__doc__)
-    if len(sys.argv) < 5:
+    if len(sys.argv) < 6:
         sys.exit(__doc__)
-    dictionary, accepted_path, names_path = sys.argv[1:4]
-    pages = sys.argv[4:]
+    dictionary, accepted_path, names_path, codes_path = sys.argv[1:5]
+    pages = sys.argv[5:]
+    with open(codes_path, encoding="utf-8") as f:
+        stored_codes = {line.strip() for line in f if line.strip()}
+    codes = collections.Counter()
     counts = collections.Counter()
     where = collections.defaultdict(set)
     strings = 0
@@ -94,7 +100,13 @@ def main():
             parser.feed(f.read())
         strings += len(parser.strings)
         for text in parser.strings:
-            for word in WORD.findall(NOT_WORDS.sub(" ", text)):
+            visible = NOT_WORDS.sub(" ", text)
+            shown = [w for w in re.findall(r"\w+", visible) if w in stored_codes]
+            shown += [c for c in CODE.findall(visible) if c not in stored_codes]
+            for code in shown:
+                codes[code] += 1
+                where[code].add(page.rsplit("/", 1)[-1])
+            for word in WORD.findall(visible):
                 if len(word) > 1:
                     counts[word] += 1
                     where[word].add(page.rsplit("/", 1)[-1])
@@ -114,12 +126,16 @@ def main():
     unused = sorted(accepted - seen)
     if unused:
         print("I listen, men ikke i tekstene (kan fjernes): " + ", ".join(unused))
+    print(f"{len(codes)} lagrede koder vist som tekst")
+    if codes:
+        print("Koder der brukeren skulle sett en tekst (antall, sider):")
+        for code in sorted(codes):
+            print(f"  {code}  {codes[code]}  {', '.join(sorted(where[code]))}")
     if flagged:
         print("Ukjente ord (antall, sider):")
         for word in flagged:
             print(f"  {word}  {counts[word]}  {', '.join(sorted(where[word]))}")
-        return 1
-    return 0
+    return 1 if flagged or codes else 0
 
 
 if __name__ == "__main__":
