@@ -31,6 +31,7 @@ constexpr double kFirstColumnMin = 24;
 constexpr double kFirstColumnMax = 60;
 constexpr double kColumnMin = 10;
 constexpr double kColumnMax = 30;
+constexpr double kLineHeight = 15;  // points, one line of the default font
 constexpr const char* kIntervalNote =
     "N er antall svar andelen bygger på. Nedre og øvre grense er et 95 %-konfidensintervall "
     "for andelen.";
@@ -545,6 +546,13 @@ class WorkbookWriter {
       }
     }
     if (!table.columns.empty() && RowFits()) {
+      // Wrapped headings («Resten av landet, nedre grense») need a taller
+      // row: libxlsxwriter sets no height, and not every reader adjusts it.
+      double lines = 1;
+      for (std::size_t col = 1; col < layout.size(); ++col) {
+        lines = std::max(lines, std::ceil(TextWidth(Heading(table, layout[col])) / kColumnMax));
+      }
+      if (lines > 1) Check(worksheet_set_row(sheet_, row_, kLineHeight * lines, nullptr));
       for (std::size_t col = 0; col < layout.size(); ++col) {
         lxw_format* format = numeric[layout[col].source] ? number_heading_ : column_heading_;
         const std::string heading = Heading(table, layout[col]);

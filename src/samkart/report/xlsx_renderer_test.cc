@@ -248,6 +248,16 @@ TEST_F(XlsxRenderer, HeadingsAndMarksUseTheReportTheme) {
     EXPECT_EQ(heading->fill, theme::kHeaderFill.Hex()) << name;
   }
   EXPECT_EQ(risk->At(0, 0)->font_colour, theme::kAccent.Hex());
+  // «Samme størrelsesgruppe, nedre grense» wraps: its row is two lines tall.
+  const SheetTable chart = FindTable(*risk, "Andel «i ganske stor grad» eller «i svært stor grad»");
+  ASSERT_GE(chart.heading_row, 0);
+  ASSERT_EQ(chart.columns.count("Samme størrelsesgruppe, nedre grense"), 1u);
+  const std::string row = "<row r=\"" + std::to_string(chart.heading_row + 1) + "\"";
+  const auto at = risk->xml.find(row);
+  ASSERT_NE(at, std::string::npos);
+  const std::string element = risk->xml.substr(at, risk->xml.find('>', at) - at);
+  EXPECT_NE(element.find("ht=\"30\""), std::string::npos) << element;
+  EXPECT_NE(element.find("customHeight=\"1\""), std::string::npos) << element;
 }
 
 // A table whose shares carry N and interval, one of them hidden, and
