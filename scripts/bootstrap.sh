@@ -24,6 +24,7 @@ packages=(
   postgresql  # the PostgreSQL tests' throwaway server (scripts/postgres_server.sh)
   libglpk-dev  # samkart audit: the linear programs that bound every hidden cell
   nginx curl python3-minimal  # tests/nginx/proxy.sh: the reverse-proxy example, for real
+  hunspell hunspell-no  # tests/spelling: the Norwegian (Bokmål) spelling of what users read
 )
 
 missing=()

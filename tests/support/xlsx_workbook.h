@@ -102,6 +102,8 @@ struct Cell {
   std::string value;     // the number as written, or the string
   std::string format;    // the number format code: "General", "0 %" …
   bool bold = false;
+  std::string font_colour;  // "1F6E43", or "" for the default
+  std::string fill;         // the background, "DDE7F1", or "" for none
 };
 
 struct Sheet {
@@ -197,9 +199,18 @@ inline Workbook ReadWorkbook(const std::filesystem::path& path) {
     custom_formats[std::stoi(format->Attribute("numFmtId"))] = format->Attribute("formatCode");
   }
   std::vector<const Element*> fonts = styles->FindAll("fonts").at(0)->FindAll("font");
+  // "FF1F6E43" as OOXML writes an opaque colour, as "1F6E43".
+  auto colour = [](const Element* parent, std::string_view tag) -> std::string {
+    const auto found = parent->FindAll(tag);
+    const std::string rgb = found.empty() ? "" : found[0]->Attribute("rgb");
+    return rgb.size() == 8 ? rgb.substr(2) : rgb;
+  };
+  std::vector<const Element*> fills = styles->FindAll("fills").at(0)->FindAll("fill");
   struct Style {
     std::string format;
     bool bold = false;
+    std::string font_colour;
+    std::string fill;
   };
   std::vector<Style> xfs;
   for (const Element* xf : styles->FindAll("cellXfs").at(0)->FindAll("xf")) {
@@ -209,6 +220,10 @@ inline Workbook ReadWorkbook(const std::filesystem::path& path) {
     style.format = custom != custom_formats.end() ? custom->second : BuiltinFormat(id);
     const std::size_t font = static_cast<std::size_t>(std::stoi(xf->Attribute("fontId")));
     style.bold = font < fonts.size() && !fonts[font]->FindAll("b").empty();
+    if (font < fonts.size()) style.font_colour = colour(fonts[font], "color");
+    const std::string fill_id = xf->Attribute("fillId");
+    const std::size_t fill = fill_id.empty() ? 0 : static_cast<std::size_t>(std::stoi(fill_id));
+    if (fill < fills.size()) style.fill = colour(fills[fill], "fgColor");
     xfs.push_back(style);
   }
   std::map<std::string, std::string> targets;
@@ -244,6 +259,8 @@ inline Workbook ReadWorkbook(const std::filesystem::path& path) {
       const Style style = xfs.at(s.empty() ? 0 : static_cast<std::size_t>(std::stoi(s)));
       cell.format = style.format;
       cell.bold = style.bold;
+      cell.font_colour = style.font_colour;
+      cell.fill = style.fill;
       sheet.cells[ParseReference(c->Attribute("r"))] = cell;
     }
     book.sheets.push_back(std::move(sheet));

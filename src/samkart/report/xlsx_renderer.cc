@@ -16,6 +16,7 @@
 
 #include "samkart/core/text.h"
 #include "samkart/present/table_format.h"
+#include "samkart/report/theme.h"
 
 namespace samkart::report {
 
@@ -30,6 +31,20 @@ constexpr double kFirstColumnMin = 24;
 constexpr double kFirstColumnMax = 60;
 constexpr double kColumnMin = 10;
 constexpr double kColumnMax = 30;
+constexpr double kLineHeight = 15;  // points, one line of the default font
+constexpr const char* kIntervalNote =
+    "N er antall svar andelen bygger på. Nedre og øvre grense er et 95 %-konfidensintervall "
+    "for andelen.";
+constexpr const char* kChartNote = "Tallene bak figuren i rapporten.";
+
+// What a sheet column holds of a table column: the value itself, or, beside
+// a share, its N and the bounds of its 95 % interval.
+enum class Part { kValue, kN, kLow, kHigh };
+
+struct SheetColumn {
+  std::size_t source = 0;  // the table column
+  Part part = Part::kValue;
+};
 
 // libxlsxwriter copies bytes as they are, so invalid UTF-8 would make the
 // sheet XML unreadable: it becomes U+FFFD.
@@ -88,10 +103,105 @@ std::string Utf16Prefix(std::string_view s, std::size_t units) {
   return std::string(text::Trim(s.substr(0, end)));
 }
 
-// Hands out sheet names Excel accepts: at most 31 characters, none of
-// []:*?/\ (nor apostrophes, which would need quoting in every link to the
-// sheet, nor control characters), unique ignoring case, with « (2)», « (3)» …
-// after a repeated name.
+// Words a shortened name should not end on: it would read as cut off.
+bool IsDanglingWord(std::string_view word) {
+  static constexpr std::string_view kWords[] = {"og",  "i",     "på",  "av", "for",
+                                                "fra", "med",   "til", "om", "mot",
+                                                "ved", "eller", "en",  "et", "etter"};
+  return std::find(std::begin(kWords), std::end(kWords), word) != std::end(kWords);
+}
+
+// `text` without a trailing separator or a word that leaves it hanging
+// («Kunnskap om barn og unge fra» → «Kunnskap om barn og unge»).
+std::string WithoutDanglingEnd(std::string text) {
+  for (;;) {
+    text = std::string(text::Trim(text));
+    while (!text.empty() && std::string_view(",;-").find(text.back()) != std::string_view::npos) {
+      text.pop_back();
+    }
+    if (text.ends_with(" \u2013")) text.resize(text.size() - 4);
+    const std::size_t last = text.rfind(' ');
+    if (last == std::string::npos || !IsDanglingWord(std::string_view(text).substr(last + 1))) {
+      return std::string(text::Trim(text));
+    }
+    text.resize(last);
+  }
+}
+
+// «beskyttelsesfaktorer» as «Beskyttelsesfaktorer» (ASCII and Latin-1 letters).
+std::string Capitalised(std::string word) {
+  if (word.empty()) return word;
+  const auto first = static_cast<unsigned char>(word[0]);
+  if (first >= 'a' && first <= 'z') {
+    word[0] = static_cast<char>(first - 'a' + 'A');
+  } else if (first == 0xC3 && word.size() > 1) {
+    const auto second = static_cast<unsigned char>(word[1]);
+    if (second >= 0xA0 && second <= 0xBE && second != 0xB7) {
+      word[1] = static_cast<char>(second - 0x20);
+    }
+  }
+  return word;
+}
+
+// At most `units` UTF-16 code units of `name`, ending at a word boundary
+// (a space or a hyphen) and not on a dangling word or separator. When that
+// leaves little («Kunnskap» of «Kunnskap om beskyttelsesfaktorer»), the
+// last word alone says more: «Beskyttelsesfaktorer». A single word longer
+// than the limit is cut.
+std::string ShortenAtWord(std::string_view name, std::size_t units) {
+  const std::string prefix = Utf16Prefix(name, units);
+  if (prefix.size() == name.size()) return prefix;
+  std::string shortened = prefix;
+  if (name[prefix.size()] != ' ' && name[prefix.size()] != '-') {  // cut inside a word: drop it
+    const std::size_t boundary = prefix.find_last_of(" -");
+    if (boundary == std::string::npos) return prefix;
+    shortened.resize(boundary);
+  }
+  shortened = WithoutDanglingEnd(shortened);
+  const std::size_t boundary = name.find_last_of(" -");
+  const std::string_view last_word =
+      boundary == std::string_view::npos ? name : name.substr(boundary + 1);
+  if (2 * shortened.size() < units && last_word.size() > shortened.size() &&
+      Utf16Prefix(last_word, units).size() == last_word.size()) {
+    return Capitalised(std::string(last_word));
+  }
+  return shortened.empty() ? prefix : shortened;
+}
+
+// A title with the characters Excel forbids in sheet names ([]:*?/\, and
+// apostrophes, which would need quoting in every link to the sheet) turned
+// into separators rather than dropped, so «barn/unge» stays two words:
+// «barn-unge». Control characters become spaces; runs of spaces collapse.
+std::string SheetNameText(std::string_view title) {
+  std::string clean;
+  for (const char c : ValidUtf8(title)) {
+    if (c == '/' || c == '\\') {
+      clean += '-';
+    } else if (std::string_view("[]:*?'").find(c) != std::string_view::npos ||
+               static_cast<unsigned char>(c) < 0x20) {
+      clean += ' ';
+    } else {
+      clean += c;
+    }
+  }
+  std::string collapsed;
+  for (const char c : clean) {
+    if (c == ' ' && (collapsed.empty() || collapsed.back() == ' ')) continue;
+    collapsed += c;
+  }
+  std::string_view trimmed = text::Trim(collapsed);
+  while (!trimmed.empty() && (trimmed.front() == '-' || trimmed.front() == ' ')) {
+    trimmed.remove_prefix(1);
+  }
+  while (!trimmed.empty() && (trimmed.back() == '-' || trimmed.back() == ' ')) {
+    trimmed.remove_suffix(1);
+  }
+  return std::string(trimmed);
+}
+
+// Hands out sheet names Excel accepts: at most 31 characters, shortened at
+// a word boundary, none of the forbidden characters, unique ignoring case,
+// with « (2)», « (3)» … after a repeated name.
 class SheetNames {
  public:
   SheetNames() {
@@ -99,17 +209,12 @@ class SheetNames {
   }
 
   std::string Take(std::string_view title, std::string_view fallback) {
-    std::string clean;
-    for (const char c : ValidUtf8(title)) {
-      if (std::string_view("[]:*?/\\'").find(c) != std::string_view::npos) continue;
-      clean += static_cast<unsigned char>(c) < 0x20 ? ' ' : c;
-    }
-    std::string base = Utf16Prefix(text::Trim(clean), kSheetNameMax);
+    std::string base = SheetNameText(title);
     if (base.empty()) base = std::string(fallback);
-    std::string name = base;
+    std::string name = ShortenAtWord(base, kSheetNameMax);
     for (int copy = 2; used_.count(Fold(name)) > 0; ++copy) {
       const std::string suffix = fmt::format(" ({})", copy);
-      name = Utf16Prefix(base, kSheetNameMax - suffix.size()) + suffix;
+      name = ShortenAtWord(base, kSheetNameMax - suffix.size()) + suffix;
     }
     used_.insert(Fold(name));
     return name;
@@ -178,9 +283,11 @@ class WorkbookWriter {
     title_ = NewFormat();
     format_set_bold(title_);
     format_set_font_size(title_, 14);
+    format_set_font_color(title_, theme::kAccent.hex);
     heading_ = NewFormat();
     format_set_bold(heading_);
     format_set_font_size(heading_, 12);
+    format_set_font_color(heading_, theme::kAccent.hex);
     bold_ = NewFormat();
     format_set_bold(bold_);
     column_heading_ = NewFormat();
@@ -188,29 +295,43 @@ class WorkbookWriter {
     format_set_bottom(column_heading_, LXW_BORDER_THIN);
     format_set_text_wrap(column_heading_);
     format_set_align(column_heading_, LXW_ALIGN_VERTICAL_BOTTOM);
+    format_set_bg_color(column_heading_, theme::kHeaderFill.hex);
+    format_set_font_color(column_heading_, theme::kInk.hex);
     number_heading_ = NewFormat();
     format_set_bold(number_heading_);
     format_set_bottom(number_heading_, LXW_BORDER_THIN);
     format_set_text_wrap(number_heading_);
     format_set_align(number_heading_, LXW_ALIGN_RIGHT);
     format_set_align(number_heading_, LXW_ALIGN_VERTICAL_BOTTOM);
+    format_set_bg_color(number_heading_, theme::kHeaderFill.hex);
+    format_set_font_color(number_heading_, theme::kInk.hex);
     note_ = NewFormat();
     format_set_italic(note_);
-    format_set_font_color(note_, 0x595959);
+    format_set_font_color(note_, theme::kMuted.hex);
     mark_ = NewFormat();
     format_set_align(mark_, LXW_ALIGN_RIGHT);
     percent_ = NewFormat();
     format_set_num_format(percent_, "0 %");
     count_ = NewFormat();
     format_set_num_format(count_, "#,##0");
-    points_ = NewFormat();
-    format_set_num_format(points_, "+0;-0;0");
-    // The mark is part of the format, so the cell stays a number.
-    significant_ = NewFormat();
-    format_set_num_format(significant_, "+0\"*\";-0\"*\";0\"*\"");
+    // The mark is part of the format, so the cell stays a number; a
+    // difference's colour says whether it is better or worse.
+    for (const bool significant : {false, true}) {
+      for (const Direction direction :
+           {Direction::kNeutral, Direction::kBetter, Direction::kWorse}) {
+        lxw_format* format = NewFormat();
+        format_set_num_format(format, significant ? "+0\"*\";-0\"*\";0\"*\"" : "+0;-0;0");
+        if (direction != Direction::kNeutral) {
+          format_set_bold(format);
+          format_set_font_color(
+              format, (direction == Direction::kBetter ? theme::kBetter : theme::kWorse).hex);
+        }
+        points_[significant ? 1 : 0][static_cast<std::size_t>(direction)] = format;
+      }
+    }
     link_ = NewFormat();
     format_set_underline(link_, LXW_UNDERLINE_SINGLE);
-    format_set_font_color(link_, 0x0B5394);
+    format_set_font_color(link_, theme::kAccent.hex);
   }
 
   void SetProperties() {
@@ -301,10 +422,31 @@ class WorkbookWriter {
       case CellFormat::kPercent:
         return WriteNumber(row, col, cell.number.value, percent_);
       case CellFormat::kPoints:
-        return WriteNumber(row, col, cell.number.value, cell.significant ? significant_ : points_);
+        return WriteNumber(
+            row, col, cell.number.value,
+            points_[cell.significant ? 1 : 0][static_cast<std::size_t>(cell.direction)]);
       case CellFormat::kText:
         break;
     }
+  }
+
+  // A share's N or interval bound beside it; a hidden or missing share
+  // hides them too, with the same mark.
+  void WritePart(lxw_row_t row, std::size_t col, const TableCell& cell, Part part) {
+    if (part == Part::kValue) return WriteCell(row, col, cell);
+    if (cell.format != CellFormat::kPercent) return;
+    const Number& number = cell.number;
+    if (number.suppressed) return Write(row, col, kSuppressedMark, mark_);
+    const bool known =
+        part == Part::kN ? number.n > 0 : number.interval.low != 0 || number.interval.high != 0;
+    if (number.missing || !known) return Write(row, col, kMissingMark, mark_);
+    if (part == Part::kN) {
+      Fit(col, FormatCount(number.n));
+      return WriteNumber(row, col, static_cast<double>(number.n), count_);
+    }
+    const double bound = part == Part::kLow ? number.interval.low : number.interval.high;
+    Fit(col, FormatPercent(bound));
+    WriteNumber(row, col, bound, percent_);
   }
 
   bool AboutSheet() {
@@ -358,9 +500,45 @@ class WorkbookWriter {
     }
   }
 
+  // The sheet's columns for `table`: each share column is followed by its
+  // N and the bounds of its 95 % interval, so the uncertainty the report
+  // draws travels with the numbers.
+  static std::vector<SheetColumn> Layout(const DataTable& table) {
+    std::vector<SheetColumn> layout;
+    for (std::size_t c = 0; c < table.columns.size(); ++c) {
+      layout.push_back({c, Part::kValue});
+      const bool shares = std::any_of(table.rows.begin(), table.rows.end(), [c](const auto& row) {
+        return c < row.size() && row[c].format == CellFormat::kPercent;
+      });
+      if (!shares) continue;
+      for (const Part part : {Part::kN, Part::kLow, Part::kHigh}) layout.push_back({c, part});
+    }
+    return layout;
+  }
+
+  static std::string Heading(const DataTable& table, const SheetColumn& column) {
+    const std::string& name = table.columns[column.source];
+    const char* part = "";
+    switch (column.part) {
+      case Part::kValue:
+        return name;
+      case Part::kN:
+        part = "N";
+        break;
+      case Part::kLow:
+        part = name.empty() ? "Nedre grense" : "nedre grense";
+        break;
+      case Part::kHigh:
+        part = name.empty() ? "Øvre grense" : "øvre grense";
+        break;
+    }
+    return name.empty() ? std::string(part) : fmt::format("{}, {}", name, part);
+  }
+
   void Emit(const DataTable& table) {
     if (!RowFits()) return;
     Write(row_++, 0, table.caption, bold_);
+    const std::vector<SheetColumn> layout = Layout(table);
     std::vector<bool> numeric(table.columns.size(), false);
     for (const auto& row : table.rows) {
       for (std::size_t c = 0; c < row.size() && c < numeric.size(); ++c) {
@@ -368,30 +546,48 @@ class WorkbookWriter {
       }
     }
     if (!table.columns.empty() && RowFits()) {
-      for (std::size_t c = 0; c < table.columns.size(); ++c) {
-        lxw_format* format = numeric[c] ? number_heading_ : column_heading_;
-        if (table.columns[c].empty()) {
-          Check(worksheet_write_blank(sheet_, row_, static_cast<lxw_col_t>(c), format));
+      // Wrapped headings («Resten av landet, nedre grense») need a taller
+      // row: libxlsxwriter sets no height, and not every reader adjusts it.
+      double lines = 1;
+      for (std::size_t col = 1; col < layout.size(); ++col) {
+        lines = std::max(lines, std::ceil(TextWidth(Heading(table, layout[col])) / kColumnMax));
+      }
+      if (lines > 1) Check(worksheet_set_row(sheet_, row_, kLineHeight * lines, nullptr));
+      for (std::size_t col = 0; col < layout.size(); ++col) {
+        lxw_format* format = numeric[layout[col].source] ? number_heading_ : column_heading_;
+        const std::string heading = Heading(table, layout[col]);
+        if (heading.empty()) {
+          Check(worksheet_write_blank(sheet_, row_, static_cast<lxw_col_t>(col), format));
         } else {
-          Write(row_, c, table.columns[c], format);
-          if (c > 0) Fit(c, table.columns[c]);
+          Write(row_, col, heading, format);
+          if (col > 0) Fit(col, heading);
         }
       }
       ++row_;
     }
     for (const auto& row : table.rows) {
       if (!RowFits()) return;
-      for (std::size_t c = 0; c < row.size(); ++c) WriteCell(row_, c, row[c]);
+      for (std::size_t col = 0; col < layout.size(); ++col) {
+        if (layout[col].source < row.size())
+          WritePart(row_, col, row[layout[col].source], layout[col].part);
+      }
       ++row_;
     }
     for (const auto& note : table.notes) {
       if (RowFits()) Write(row_++, 0, note, note_);
     }
+    if (layout.size() > table.columns.size() && RowFits()) Write(row_++, 0, kIntervalNote, note_);
   }
 
   // Only the numbers: an Excel chart would draw a hidden value («:» is text
-  // to Excel) as a zero-length bar labelled 0 %.
-  void Emit(const Chart& chart) { Emit(ChartAsTable(chart)); }
+  // to Excel) as a zero-length bar labelled 0 %. The chart's description
+  // speaks of bars the workbook does not have, so a plain note replaces it.
+  void Emit(const Chart& chart) {
+    DataTable table = ChartAsTable(chart);
+    table.notes.clear();
+    if (!table.rows.empty()) table.notes.push_back(kChartNote);
+    Emit(table);
+  }
 
   lxw_workbook* workbook_;
   const Document& document_;
@@ -415,8 +611,7 @@ class WorkbookWriter {
   lxw_format* mark_ = nullptr;
   lxw_format* percent_ = nullptr;
   lxw_format* count_ = nullptr;
-  lxw_format* points_ = nullptr;
-  lxw_format* significant_ = nullptr;
+  lxw_format* points_[2][3] = {};  // [significant][direction]
   lxw_format* link_ = nullptr;
 };
 

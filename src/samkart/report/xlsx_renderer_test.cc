@@ -11,6 +11,8 @@
 
 #include <gtest/gtest.h>
 
+#include "samkart/report/theme.h"
+
 #include "support/sample_document.h"
 #include "support/scratch_dir.h"
 #include "support/xlsx_workbook.h"
@@ -153,13 +155,21 @@ TEST_F(XlsxRenderer, SuppressedAndMissingAreMarksAsText) {
     EXPECT_FALSE(cell->numeric) << column;
     EXPECT_EQ(cell->value, kSuppressedMark) << column;
   }
+  // So are the share's N and interval beside it.
+  for (const char* column : {"Kommunen, N", "Kommunen, nedre grense", "Kommunen, øvre grense"}) {
+    const Cell* cell = risk->At(row, table.columns.at(column));
+    ASSERT_NE(cell, nullptr) << column;
+    EXPECT_FALSE(cell->numeric) << column;
+    EXPECT_EQ(cell->value, kSuppressedMark) << column;
+  }
   std::vector<std::string> numbers;
-  for (int col = 0; col < 4; ++col) {
+  for (int col = 0; col < 16; ++col) {
     if (const Cell* cell = risk->At(row, col); cell != nullptr && cell->numeric) {
       numbers.push_back(cell->value);
     }
   }
-  EXPECT_EQ(numbers, (std::vector<std::string>{"0.21"}));
+  // The nation's share and its N; the sample carries no intervals.
+  EXPECT_EQ(numbers, (std::vector<std::string>{"0.21", "24800"}));
   const Cell* missing = table.Get(*risk, std::string("'") + kHostileText, "Kommunen");
   ASSERT_NE(missing, nullptr);
   EXPECT_FALSE(missing->numeric);
@@ -213,39 +223,205 @@ TEST_F(XlsxRenderer, SubsectionsGoOnTheirChaptersSheet) {
   EXPECT_EQ(risk->Text(table1 - 1, 0), "");
 }
 
-TEST(XlsxRendererSheetNames, AreSanitisedTruncatedAndUnique) {
+TEST_F(XlsxRenderer, ChartsNotesDoNotDescribeAFigureTheWorkbookLacks) {
+  const Sheet* risk = book_.Find("Kunnskap om risikofaktorer");
+  ASSERT_NE(risk, nullptr);
+  for (const auto& [place, cell] : risk->cells) {
+    EXPECT_EQ(cell.value.find("Kommunen ligger over landet"), std::string::npos) << cell.value;
+    EXPECT_NE(cell.value, "Fordeling av svar.");
+  }
+  // Under each chart's numbers, a plain note says where they come from.
+  const SheetTable chart = FindTable(*risk, "Andel «i ganske stor grad» eller «i svært stor grad»");
+  ASSERT_GE(chart.heading_row, 0);
+  const int after = risk->FindRow("Tallene bak figuren i rapporten.", chart.heading_row);
+  EXPECT_EQ(after, chart.heading_row + 4);  // right under its three rows
+}
+
+TEST_F(XlsxRenderer, HeadingsAndMarksUseTheReportTheme) {
+  const Sheet* risk = book_.Find("Kunnskap om risikofaktorer");
+  ASSERT_NE(risk, nullptr);
+  const SheetTable table = FindTable(*risk, "Tabell 1. Andel etter tjenestested");
+  ASSERT_GE(table.heading_row, 0);
+  for (const auto& [name, column] : table.columns) {
+    const Cell* heading = risk->At(table.heading_row, column);
+    ASSERT_NE(heading, nullptr) << name;
+    EXPECT_EQ(heading->fill, theme::kHeaderFill.Hex()) << name;
+  }
+  EXPECT_EQ(risk->At(0, 0)->font_colour, theme::kAccent.Hex());
+  // «Samme størrelsesgruppe, nedre grense» wraps: its row is two lines tall.
+  const SheetTable chart = FindTable(*risk, "Andel «i ganske stor grad» eller «i svært stor grad»");
+  ASSERT_GE(chart.heading_row, 0);
+  ASSERT_EQ(chart.columns.count("Samme størrelsesgruppe, nedre grense"), 1u);
+  const std::string row = "<row r=\"" + std::to_string(chart.heading_row + 1) + "\"";
+  const auto at = risk->xml.find(row);
+  ASSERT_NE(at, std::string::npos);
+  const std::string element = risk->xml.substr(at, risk->xml.find('>', at) - at);
+  EXPECT_NE(element.find("ht=\"30\""), std::string::npos) << element;
+  EXPECT_NE(element.find("customHeight=\"1\""), std::string::npos) << element;
+}
+
+// A table whose shares carry N and interval, one of them hidden, and
+// differences that are better, worse and neither.
+Document IntervalDocument() {
+  Number share = SampleShare(0.62, 300);
+  share.interval = {0.5625, 0.6875};
+  Number nation = SampleShare(0.58, 25000);
+  nation.interval = {0.574, 0.586};
+  DataTable table;
+  table.caption = "Andel etter tjenestested";
+  table.columns = {"Tjeneste", "Kommunen", "Landet", "Forskjell"};
+  TableCell better = PointsCell(SampleShare(4, 0), true);
+  better.direction = Direction::kBetter;
+  TableCell worse = PointsCell(SampleShare(-9, 0), true);
+  worse.direction = Direction::kWorse;
+  table.rows.push_back({TextCell("Skole", true), PercentCell(share), PercentCell(nation), better});
+  table.rows.push_back({TextCell("Barnevern", true), PercentCell(Hidden()), PercentCell(nation),
+                        PointsCell(Hidden(), false)});
+  table.rows.push_back(
+      {TextCell("Helsestasjon", true), PercentCell(share), PercentCell(nation), worse});
+  table.rows.push_back({TextCell("Tannhelse", true), PercentCell(share), PercentCell(nation),
+                        PointsCell(SampleShare(1, 0), false)});
+  Document doc;
+  doc.title = "Intervaller";
+  doc.sections.push_back({"a", "Kapittel", 1, {table}});
+  return doc;
+}
+
+TEST(XlsxRendererIntervals, EveryShareHasItsNAndIntervalBeside) {
+  testing_support::ScratchDir scratch;
+  const fs::path path = scratch / "intervall.xlsx";
+  const auto written = WriteXlsx(IntervalDocument(), path);
+  ASSERT_TRUE(written.ok()) << written.error().message;
+  const Workbook book = ReadWorkbook(path);
+  ASSERT_EQ(book.error, "");
+  const Sheet& sheet = book.sheets.at(1);
+  const SheetTable table = FindTable(sheet, "Andel etter tjenestested");
+  ASSERT_GE(table.heading_row, 0);
+  std::vector<std::string> headings(table.columns.size());
+  for (const auto& [name, column] : table.columns) headings.at(column) = name;
+  EXPECT_EQ(headings, (std::vector<std::string>{"Tjeneste", "Kommunen", "Kommunen, N",
+                                                "Kommunen, nedre grense", "Kommunen, øvre grense",
+                                                "Landet", "Landet, N", "Landet, nedre grense",
+                                                "Landet, øvre grense", "Forskjell"}));
+  auto expect = [&](const char* row, const std::string& column, const char* value,
+                    const char* format) {
+    const Cell* cell = table.Get(sheet, row, column);
+    ASSERT_NE(cell, nullptr) << row << " " << column;
+    EXPECT_TRUE(cell->numeric) << row << " " << column;
+    EXPECT_EQ(cell->value, value) << row << " " << column;
+    EXPECT_EQ(cell->format, format) << row << " " << column;
+  };
+  expect("Skole", "Kommunen", "0.62", "0 %");
+  expect("Skole", "Kommunen, N", "300", "#,##0");
+  expect("Skole", "Kommunen, nedre grense", "0.5625", "0 %");
+  expect("Skole", "Kommunen, øvre grense", "0.6875", "0 %");
+  expect("Skole", "Landet, N", "25000", "#,##0");
+  expect("Barnevern", "Landet, øvre grense", "0.586", "0 %");
+  // The hidden share hides its N and interval too.
+  const int hidden = table.Row(sheet, "Barnevern");
+  for (const std::string column : {"Kommunen", "Kommunen, N", "Kommunen, nedre grense",
+                                   "Kommunen, øvre grense", "Forskjell"}) {
+    const Cell* cell = sheet.At(hidden, table.columns.at(column));
+    ASSERT_NE(cell, nullptr) << column;
+    EXPECT_FALSE(cell->numeric) << column;
+    EXPECT_EQ(cell->value, kSuppressedMark) << column;
+  }
+  // The note says what the new columns hold.
+  EXPECT_GE(sheet.FindRow("N er antall svar andelen bygger på. Nedre og øvre grense er et "
+                          "95 %-konfidensintervall for andelen."),
+            table.heading_row);
+}
+
+TEST(XlsxRendererIntervals, DifferencesAreColouredByWhatTheyMean) {
+  testing_support::ScratchDir scratch;
+  const fs::path path = scratch / "retning.xlsx";
+  ASSERT_TRUE(WriteXlsx(IntervalDocument(), path).ok());
+  const Workbook book = ReadWorkbook(path);
+  ASSERT_EQ(book.error, "");
+  const Sheet& sheet = book.sheets.at(1);
+  const SheetTable table = FindTable(sheet, "Andel etter tjenestested");
+  const Cell* better = table.Get(sheet, "Skole", "Forskjell");
+  const Cell* worse = table.Get(sheet, "Helsestasjon", "Forskjell");
+  const Cell* neutral = table.Get(sheet, "Tannhelse", "Forskjell");
+  ASSERT_TRUE(better != nullptr && worse != nullptr && neutral != nullptr);
+  EXPECT_EQ(better->font_colour, theme::kBetter.Hex());
+  EXPECT_TRUE(better->bold);
+  EXPECT_EQ(better->format, "+0\"*\";-0\"*\";0\"*\"");
+  EXPECT_EQ(worse->font_colour, theme::kWorse.Hex());
+  EXPECT_TRUE(worse->bold);
+  EXPECT_EQ(worse->value, "-9");
+  EXPECT_NE(neutral->font_colour, theme::kBetter.Hex());
+  EXPECT_NE(neutral->font_colour, theme::kWorse.Hex());
+  EXPECT_FALSE(neutral->bold);
+  EXPECT_EQ(neutral->format, "+0;-0;0");
+}
+
+// The sheet names a workbook with one chapter per title gets, the front sheet first.
+std::vector<std::string> SheetNamesFor(const std::vector<std::string>& titles) {
   Document doc;
   doc.title = "Arknavn";
-  const std::string forty = "Kompetanse og samhandling i kommunene 12";  // 40 characters
-  ASSERT_EQ(forty.size(), 40u);
-  for (const std::string& title :
-       {std::string("Mål/resultat: [2024]*?\\"), forty, forty, std::string("Sammendrag"),
-        std::string("sammendrag"), std::string("Sammendrag"), std::string("Om rapporten"),
-        std::string("'Sitat'"), std::string("[]:*?/\\"), std::string("Ærlig øving på Å")}) {
+  for (const std::string& title : titles) {
     doc.sections.push_back({"id", title, 1, {Paragraph{"Tekst"}}});
   }
   testing_support::ScratchDir scratch;
   const fs::path path = scratch / "navn.xlsx";
   const auto written = WriteXlsx(doc, path);
-  ASSERT_TRUE(written.ok()) << written.error().message;
+  EXPECT_TRUE(written.ok()) << written.error().message;
   const Workbook book = ReadWorkbook(path);
-  ASSERT_EQ(book.error, "");
-  EXPECT_EQ(book.Names(), (std::vector<std::string>{
-                              "Om rapporten",
-                              "Målresultat 2024",
-                              "Kompetanse og samhandling i kom",  // 31 characters
-                              "Kompetanse og samhandling i (2)",
-                              "Sammendrag",
-                              "sammendrag (2)",
-                              "Sammendrag (3)",
-                              "Om rapporten (2)",
-                              "Sitat",
-                              "Kapittel 9",
-                              "Ærlig øving på Å",
-                          }));
-  // Each sheet still opens with the section's full title.
-  EXPECT_EQ(book.sheets.at(2).Text(0, 0), forty);
-  EXPECT_EQ(book.sheets.at(1).Text(0, 0), "Mål/resultat: [2024]*?\\");
+  EXPECT_EQ(book.error, "");
+  for (std::size_t i = 0; i < titles.size() && i + 1 < book.sheets.size(); ++i) {
+    EXPECT_EQ(book.sheets[i + 1].Text(0, 0), titles[i]);  // the full title opens the sheet
+  }
+  return book.Names();
+}
+
+TEST(XlsxRendererSheetNames, AreSanitisedTruncatedAndUnique) {
+  const std::string forty = "Kompetanse og samhandling i kommunene 12";  // 40 characters
+  ASSERT_EQ(forty.size(), 40u);
+  EXPECT_EQ(
+      SheetNamesFor({"Mål/resultat: [2024]*?\\", forty, forty, "Sammendrag", "sammendrag",
+                     "Sammendrag", "Om rapporten", "'Sitat'", "[]:*?/\\", "Ærlig øving på Å"}),
+      (std::vector<std::string>{
+          "Om rapporten",
+          "Mål-resultat 2024",
+          "Kompetanse og samhandling",  // not «… i kom», nor ending on «i»
+          "Kompetanse og samhandling (2)",
+          "Sammendrag",
+          "sammendrag (2)",
+          "Sammendrag (3)",
+          "Om rapporten (2)",
+          "Sitat",
+          "Kapittel 9",
+          "Ærlig øving på Å",
+      }));
+}
+
+TEST(XlsxRendererSheetNames, KeepWhatTheInstrumentsTitlesSay) {
+  const std::vector<std::string> names = SheetNamesFor(
+      {"Kunnskap om barn og unge fra minoritetsfamilier", "Samtale med foreldre/foresatte",
+       "Involvering av barn/unge", "Kjennskap til veilederen Barn som pårørende",
+       "Barn\\unge: tiltak", "Kunnskap om barn og unge fra minoritetsfamilier",
+       "Tverrfaglighetsbetraktningsomfangsvurderingene", "Samarbeid med foreldre/foresatte",
+       "Kunnskap om beskyttelsesfaktorer", "Kunnskap om økonomistøtteordningene"});
+  EXPECT_EQ(names, (std::vector<std::string>{
+                       "Om rapporten",
+                       "Kunnskap om barn og unge",
+                       "Samtale med foreldre-foresatte",
+                       "Involvering av barn-unge",
+                       "Kjennskap til veilederen Barn",
+                       "Barn-unge tiltak",
+                       "Kunnskap om barn og unge (2)",
+                       "Tverrfaglighetsbetraktningsomfa",  // one word: cut only where it must be
+                       "Samarbeid med foreldre",           // at the hyphen that stood for «/»
+                       "Beskyttelsesfaktorer",             // not «Kunnskap», which says little
+                       "Økonomistøtteordningene",
+                   }));
+  for (const std::string& name : names) {
+    const auto characters = std::count_if(name.begin(), name.end(), [](char c) {
+      return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    });
+    EXPECT_LE(characters, 31) << name;
+  }
 }
 
 TEST(XlsxRendererErrors, NameTheUnwritablePath) {
