@@ -50,8 +50,9 @@ constexpr int kNoteSize = 12;
 
 constexpr std::size_t kBulletsPerSlide = 7;
 constexpr std::size_t kRowsPerSlide = 10;
-constexpr std::size_t kTableSlidesMax = 3;  // more rows than this stay in the PDF and XLSX
-constexpr std::size_t kTablesPerSection = 2;
+// A deck is for a meeting: a section's tables get two slides, the rest
+// stays in the PDF and the XLSX.
+constexpr std::size_t kTableSlidesPerSection = 2;
 constexpr std::size_t kBarsPerSlide = 24;
 constexpr std::size_t kLabelsPerSlide = 12;
 
@@ -277,9 +278,13 @@ std::string TableXml(const TableCells& cells) {
       grid, rows);
 }
 
-std::vector<Emu> ColumnWidths(std::size_t columns, Emu width) {
+// The first column as wide as its longest text needs (within a fifth to
+// two fifths of the table), the others share the rest.
+std::vector<Emu> ColumnWidths(std::size_t columns, Emu width, std::size_t first_chars, int size) {
   if (columns <= 1) return {width};
-  const Emu first = columns == 2 ? width / 2 : std::max<Emu>(width * 2 / 5, width / columns);
+  const Emu needed =
+      static_cast<Emu>(static_cast<double>(first_chars) * 0.55 * size * kPoint) + 2 * 68580 + 91440;
+  const Emu first = std::clamp(needed, width / 5, width * 2 / 5);
   std::vector<Emu> widths(columns, (width - first) / static_cast<Emu>(columns - 1));
   widths[0] = first;
   return widths;
@@ -525,6 +530,7 @@ class DeckWriter {
 
   // Starts the section's next slide; later ones say «(forts.)».
   void StartSlide() {
+    FlushNote();
     Slide& slide = NewSlide();
     Title(slide, pages_ == 0 ? section_->title : section_->title + kContinued,
           pages_ == 0 ? section_->takeaway : "");
@@ -543,12 +549,13 @@ class DeckWriter {
   void Emit(const BulletList& list);
   void Emit(const KeyFigures& figures);
   void Emit(const Chart& chart);
-  void EmitTable(const DataTable& table);
+  std::size_t EmitTable(const DataTable& table, std::size_t slides);
   void ChartSlide(const Chart& chart, std::size_t first, std::size_t count, bool continued);
   void GridSlide(const Chart& chart, std::size_t first, std::size_t count, bool continued);
   void TableSlide(const DataTable& table, std::size_t first, std::size_t count, bool continued);
   void Caption(const std::string& caption, bool continued);
   void Note(const std::string& note);
+  void FlushNote();
 
   const Document& document_;
   std::vector<Slide> slides_;
@@ -556,7 +563,22 @@ class DeckWriter {
   const Section* section_ = nullptr;
   int pages_ = 0;  // slides so far for the current section
   Emu y_ = kBodyTop;
+  std::string note_;  // for the foot of the current slide
 };
+
+Emu ParagraphHeight(const Paragraph& paragraph) {
+  return TextHeight(Lines(paragraph.text, kTextSize, kContentWidth), kTextSize);
+}
+
+// The height of the slide's share of `list` from item `first` on.
+Emu ListHeight(const BulletList& list, std::size_t first) {
+  const std::size_t last = std::min(list.items.size(), first + kBulletsPerSlide);
+  std::size_t lines = 0;
+  for (std::size_t i = first; i < last; ++i) {
+    lines += Lines(list.items[i], kTextSize, kContentWidth - 342900);
+  }
+  return TextHeight(lines, kTextSize) + static_cast<Emu>(last - first) * 6 * kPoint;
+}
 
 bool HasContent(const Section& section) {
   for (const Block& block : section.blocks) {
@@ -581,14 +603,25 @@ void DeckWriter::SectionSlides(const Section& section) {
       has_chart = true;
     }
   }
-  std::size_t tables = 0;
+  std::size_t table_slides = 0, tables_left = 0;
   for (const Block& block : section.blocks) {
     if (const auto* table = std::get_if<DataTable>(&block)) {
       // The chart is the numbers; the tables behind it stay in the PDF and XLSX.
-      if (has_chart || table->rows.empty() || tables >= kTablesPerSection) continue;
-      ++tables;
-      EmitTable(*table);
+      if (has_chart || table->rows.empty()) continue;
+      if (table_slides == kTableSlidesPerSection) {
+        ++tables_left;
+      } else {
+        table_slides += EmitTable(*table, kTableSlidesPerSection - table_slides);
+      }
       continue;
+    }
+    // A paragraph that leads into a list stays on the list's slide.
+    const auto* lead = std::get_if<Paragraph>(&block);
+    const auto* list = &block + 1 < section.blocks.data() + section.blocks.size()
+                           ? std::get_if<BulletList>(&block + 1)
+                           : nullptr;
+    if (lead != nullptr && list != nullptr && !list->items.empty()) {
+      Room(ParagraphHeight(*lead) + ListHeight(*list, 0));
     }
     std::visit(
         [this](const auto& b) {
@@ -596,12 +629,17 @@ void DeckWriter::SectionSlides(const Section& section) {
         },
         block);
   }
+  if (tables_left > 0) {
+    Note(fmt::format("{} tabell{} til står i PDF- og Excel-rapporten.", tables_left,
+                     tables_left == 1 ? "" : "er"));
+  }
   if (pages_ == 0) StartSlide();  // a chapter with nothing to show still opens with its title
+  FlushNote();
 }
 
 void DeckWriter::Emit(const Paragraph& paragraph) {
   if (paragraph.text.empty()) return;
-  const Emu height = TextHeight(Lines(paragraph.text, kTextSize, kContentWidth), kTextSize);
+  const Emu height = ParagraphHeight(paragraph);
   Slide& slide = Room(height);
   slide.TextBox({kMargin, y_, kContentWidth, std::min(height, kBodyBottom - y_)},
                 ParagraphXml({paragraph.text, kTextSize}));
@@ -622,12 +660,10 @@ void DeckWriter::Emit(const BulletList& list) {
   for (std::size_t first = 0; first < list.items.size(); first += kBulletsPerSlide) {
     const std::size_t last = std::min(list.items.size(), first + kBulletsPerSlide);
     std::string paragraphs;
-    std::size_t lines = 0;
     for (std::size_t i = first; i < last; ++i) {
       paragraphs += ParagraphXml({list.items[i], kTextSize}, Align::kLeft, !numbered, 6);
-      lines += Lines(list.items[i], kTextSize, kContentWidth - 342900);
     }
-    const Emu height = TextHeight(lines, kTextSize) + static_cast<Emu>(last - first) * 6 * kPoint;
+    const Emu height = ListHeight(list, first);
     Slide& slide = first > 0 ? (StartSlide(), slides_.back()) : Room(height);
     slide.TextBox({kMargin, y_, kContentWidth, std::min(height, kBodyBottom - y_)}, paragraphs);
     y_ += height + kGap / 2;
@@ -667,10 +703,15 @@ void DeckWriter::Caption(const std::string& caption, bool continued) {
   y_ += height;
 }
 
-void DeckWriter::Note(const std::string& note) {
-  const Emu height = TextHeight(Lines(note, kNoteSize, kContentWidth), kNoteSize);
+// Notes gather at the foot of the current slide, written when it is done.
+void DeckWriter::Note(const std::string& note) { note_ += (note_.empty() ? "" : " ") + note; }
+
+void DeckWriter::FlushNote() {
+  if (note_.empty() || slides_.empty()) return;
+  const Emu height = TextHeight(Lines(note_, kNoteSize, kContentWidth), kNoteSize);
   slides_.back().TextBox({kMargin, kBodyBottom - height + 182880, kContentWidth, height},
-                         ParagraphXml({note, kNoteSize, false, theme::kMuted}));
+                         ParagraphXml({note_, kNoteSize, false, theme::kMuted}));
+  note_.clear();
 }
 
 // Each slide holds at most `kLabelsPerSlide` labels and about
@@ -750,7 +791,11 @@ void DeckWriter::GridSlide(const Chart& chart, std::size_t first, std::size_t co
   Caption(chart.title, continued);
   const Run heading{"", kNoteSize, true, theme::kInk};
   TableCells cells;
-  cells.widths = ColumnWidths(chart.series.size() + 1, kContentWidth);
+  std::size_t longest = 0;
+  for (std::size_t i = first; i < first + count; ++i) {
+    longest = std::max(longest, Characters(chart.labels[i]));
+  }
+  cells.widths = ColumnWidths(chart.series.size() + 1, kContentWidth, longest, kNoteSize);
   std::string row = TableCellXml("", heading, Align::kLeft, theme::kHeaderFill, true);
   for (const auto& s : chart.series) {
     row += TableCellXml(s.name, heading, Align::kCentre, theme::kHeaderFill, true);
@@ -774,8 +819,9 @@ void DeckWriter::GridSlide(const Chart& chart, std::size_t first, std::size_t co
   y_ = kBodyBottom;
 }
 
-void DeckWriter::EmitTable(const DataTable& table) {
-  const std::size_t shown = std::min(table.rows.size(), kRowsPerSlide * kTableSlidesMax);
+// Shows the first rows of `table` on at most `slides` slides; returns the slides used.
+std::size_t DeckWriter::EmitTable(const DataTable& table, std::size_t slides) {
+  const std::size_t shown = std::min(table.rows.size(), kRowsPerSlide * slides);
   const std::size_t slices = (shown + kRowsPerSlide - 1) / kRowsPerSlide;
   const std::size_t per_slide = (shown + slices - 1) / slices;
   for (std::size_t first = 0; first < shown; first += per_slide) {
@@ -785,6 +831,7 @@ void DeckWriter::EmitTable(const DataTable& table) {
     Note(fmt::format("Tabellen har {} rader til; hele tabellen står i PDF- og Excel-rapporten.",
                      table.rows.size() - shown));
   }
+  return slices;
 }
 
 void DeckWriter::TableSlide(const DataTable& table, std::size_t first, std::size_t count,
@@ -800,7 +847,12 @@ void DeckWriter::TableSlide(const DataTable& table, std::size_t first, std::size
   // Many columns (services side by side) get smaller text, so headings wrap less.
   const int size = table.columns.size() > 5 ? kNoteSize : kTableSize;
   TableCells cells;
-  cells.widths = ColumnWidths(table.columns.size(), kContentWidth);
+  std::size_t longest = table.columns.empty() ? 0 : Characters(table.columns[0]);
+  for (std::size_t i = first; i < first + count; ++i) {
+    if (!table.rows[i].empty())
+      longest = std::max(longest, Characters(FormatCell(table.rows[i][0])));
+  }
+  cells.widths = ColumnWidths(table.columns.size(), kContentWidth, longest, size);
   std::string row;
   for (std::size_t c = 0; c < table.columns.size(); ++c) {
     row += TableCellXml(table.columns[c], {"", size, true, theme::kInk},
