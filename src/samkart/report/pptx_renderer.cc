@@ -50,9 +50,11 @@ constexpr int kNoteSize = 12;
 
 constexpr std::size_t kBulletsPerSlide = 7;
 constexpr std::size_t kRowsPerSlide = 10;
-// A deck is for a meeting: a section's tables get two slides, the rest
-// stays in the PDF and the XLSX.
-constexpr std::size_t kTableSlidesPerSection = 2;
+// A deck is for a meeting: a chapter's tables get two slides, a section's
+// one, a list two; the rest stays in the PDF and the XLSX.
+constexpr std::size_t kTableSlidesPerChapter = 2;
+constexpr std::size_t kTableSlidesPerSection = 1;
+constexpr std::size_t kListSlidesMax = 2;
 constexpr std::size_t kBarsPerSlide = 24;
 constexpr std::size_t kLabelsPerSlide = 12;
 
@@ -603,15 +605,16 @@ void DeckWriter::SectionSlides(const Section& section) {
       has_chart = true;
     }
   }
+  const std::size_t budget = section.level <= 1 ? kTableSlidesPerChapter : kTableSlidesPerSection;
   std::size_t table_slides = 0, tables_left = 0;
   for (const Block& block : section.blocks) {
     if (const auto* table = std::get_if<DataTable>(&block)) {
       // The chart is the numbers; the tables behind it stay in the PDF and XLSX.
       if (has_chart || table->rows.empty()) continue;
-      if (table_slides == kTableSlidesPerSection) {
+      if (table_slides == budget) {
         ++tables_left;
       } else {
-        table_slides += EmitTable(*table, kTableSlidesPerSection - table_slides);
+        table_slides += EmitTable(*table, budget - table_slides);
       }
       continue;
     }
@@ -655,7 +658,14 @@ bool Numbered(const std::vector<std::string>& items) {
   });
 }
 
-void DeckWriter::Emit(const BulletList& list) {
+void DeckWriter::Emit(const BulletList& whole) {
+  BulletList list = whole;
+  constexpr std::size_t kShown = kBulletsPerSlide * kListSlidesMax - 1;
+  if (list.items.size() > kShown + 1) {
+    const std::size_t rest = list.items.size() - kShown;
+    list.items.resize(kShown);
+    list.items.push_back(fmt::format("… og {} til i PDF-rapporten", rest));
+  }
   const bool numbered = Numbered(list.items);
   for (std::size_t first = 0; first < list.items.size(); first += kBulletsPerSlide) {
     const std::size_t last = std::min(list.items.size(), first + kBulletsPerSlide);
