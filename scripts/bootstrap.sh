@@ -23,6 +23,7 @@ packages=(
   postgresql  # the PostgreSQL tests' throwaway server (scripts/postgres_server.sh)
   libglpk-dev  # samkart audit: the linear programs that bound every hidden cell
   nginx curl python3-minimal  # tests/nginx/proxy.sh: the reverse-proxy example, for real
+  libreoffice-impress unzip  # tests/decks/check_decks.sh: the PPTX decks opened by Impress
 )
 
 missing=()
