@@ -520,12 +520,13 @@ class DeckWriter {
                     ParagraphXml({document_.subtitle, 24, false, theme::kInk}));
     }
     std::string lines;
+    std::size_t count = 0;
     for (const auto& line : document_.front_matter) {
       lines += ParagraphXml({line, 14, false, theme::kMuted});
+      count += Lines(line, 14, kContentWidth);
     }
     if (!lines.empty()) {
-      const Emu height =
-          TextHeight(document_.front_matter.size() + 1, 14) + 45720;  // room for a wrapped line
+      const Emu height = TextHeight(count, 14);
       slide.TextBox({kMargin, kSlideHeight - 365760 - height, kContentWidth, height}, lines);
     }
   }
@@ -797,7 +798,7 @@ void DeckWriter::ChartSlide(const Chart& chart, std::size_t first, std::size_t c
 
 void DeckWriter::GridSlide(const Chart& chart, std::size_t first, std::size_t count,
                            bool continued) {
-  Room(kChartMinHeight);
+  Room(TextHeight(1, 16) + static_cast<Emu>(count + 2) * kTableRowHeight);
   Caption(chart.title, continued);
   const Run heading{"", kNoteSize, true, theme::kInk};
   TableCells cells;
@@ -831,17 +832,24 @@ void DeckWriter::GridSlide(const Chart& chart, std::size_t first, std::size_t co
 
 // Shows the first rows of `table` on at most `slides` slides; returns the slides used.
 std::size_t DeckWriter::EmitTable(const DataTable& table, std::size_t slides) {
-  const std::size_t shown = std::min(table.rows.size(), kRowsPerSlide * slides);
-  const std::size_t slices = (shown + kRowsPerSlide - 1) / kRowsPerSlide;
-  const std::size_t per_slide = (shown + slices - 1) / slices;
-  for (std::size_t first = 0; first < shown; first += per_slide) {
-    TableSlide(table, first, std::min(per_slide, shown - first), first > 0);
+  std::size_t first = 0, used = 0;
+  while (first < table.rows.size() && used < slides) {
+    Room(kChartMinHeight);
+    // Rows that fit under the caption and the heading row, above the foot
+    // note; a row is drawn higher than its text needs, which leaves room
+    // for a heading that wraps.
+    const Emu room = kBodyBottom - y_ - TextHeight(1, 16) - TextHeight(1, kNoteSize);
+    const auto fit = static_cast<std::size_t>(std::max<Emu>(room / kTableRowHeight - 1, 3));
+    const std::size_t count = std::min({fit, kRowsPerSlide, table.rows.size() - first});
+    TableSlide(table, first, count, first > 0);
+    first += count;
+    ++used;
   }
-  if (shown < table.rows.size()) {
+  if (first < table.rows.size()) {
     Note(fmt::format("Tabellen har {} rader til; hele tabellen står i PDF- og Excel-rapporten.",
-                     table.rows.size() - shown));
+                     table.rows.size() - first));
   }
-  return slices;
+  return used;
 }
 
 void DeckWriter::TableSlide(const DataTable& table, std::size_t first, std::size_t count,
