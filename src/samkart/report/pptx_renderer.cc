@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <fstream>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,9 +16,11 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <xlsxwriter.h>
 #include <zip.h>
 
 #include "samkart/core/text.h"
+#include "samkart/present/table_format.h"
 #include "samkart/report/theme.h"
 
 namespace samkart::report {
@@ -443,7 +447,7 @@ std::string Axes(double max, bool stacked) {
 
 // A horizontal bar chart of labels [first, first + count), top to bottom
 // as in the Document (the category axis runs max to min).
-std::string ChartXml(const Chart& chart, std::size_t first, std::size_t count) {
+std::string ChartXml(const Chart& chart, std::size_t first, std::size_t count, bool embedded) {
   const bool stacked = chart.kind == ChartKind::kStackedBars;
   const std::vector<ChartSeriesStyle> series = StyledSeries(chart);
   std::string body;
@@ -466,10 +470,70 @@ std::string ChartXml(const Chart& chart, std::size_t first, std::size_t count) {
       "<c:overlap val=\"{}\"/><c:axId val=\"1001\"/><c:axId val=\"1002\"/></c:barChart>{}"
       "<c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr></c:plotArea>{}<c:plotVisOnly "
       "val=\"1\"/><c:dispBlanksAs val=\"gap\"/></c:chart><c:spPr><a:noFill/><a:ln><a:noFill/>"
-      "</a:ln></c:spPr>{}</c:chartSpace>",
+      "</a:ln></c:spPr>{}{}</c:chartSpace>",
       kXmlDeclaration, stacked ? "percentStacked" : "clustered", body, stacked ? 50 : 60,
       stacked ? 100 : 0, Axes(AxisMax(series, first, count), stacked), legend,
-      TextProperties(12, theme::kInk));
+      TextProperties(12, theme::kInk),
+      embedded ? "<c:externalData r:id=\"rId1\"><c:autoUpdate val=\"0\"/></c:externalData>" : "");
+}
+
+// Text as a workbook cell: valid UTF-8 without control characters, never
+// read as a formula.
+std::string SheetText(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size();) {
+    char32_t code_point = 0;
+    const std::size_t length = text::DecodeUtf8(s, i, code_point);
+    if (length == 0) {
+      out += "\uFFFD";
+      ++i;
+      continue;
+    }
+    if (length > 1 || static_cast<unsigned char>(s[i]) >= 0x20) out.append(s, i, length);
+    i += length;
+  }
+  return present::NeutraliseFormula(out);
+}
+
+// The chart's numbers as the small workbook PowerPoint opens for «Rediger
+// data»: labels in A, a series per column from B, as the chart's formulas
+// say. A hidden number is its mark as text, never its value.
+Result<std::string> ChartWorkbook(const Chart& chart, std::size_t first, std::size_t count,
+                                  const std::string& path) {
+  lxw_workbook* workbook = workbook_new(path.c_str());
+  if (workbook == nullptr) return Error{"kan ikke lage arbeidsboken til et diagram"};
+  lxw_worksheet* sheet = workbook_add_worksheet(workbook, "Ark1");
+  lxw_format* percent = workbook_add_format(workbook);
+  format_set_num_format(percent, "0 %");
+  const std::vector<ChartSeriesStyle> series = StyledSeries(chart);
+  for (std::size_t c = 0; c < series.size() && c < 25; ++c) {
+    const auto col = static_cast<lxw_col_t>(c + 1);
+    worksheet_write_string(sheet, 0, col, SheetText(series[c].series->name).c_str(), nullptr);
+    for (std::size_t i = 0; i < count; ++i) {
+      const Number& number = series[c].series->values[first + i];
+      const auto row = static_cast<lxw_row_t>(i + 1);
+      if (number.Visible()) {
+        worksheet_write_number(sheet, row, col, number.value, percent);
+      } else {
+        worksheet_write_string(sheet, row, col, CellText(number).c_str(), nullptr);
+      }
+    }
+  }
+  for (std::size_t i = 0; i < count; ++i) {
+    worksheet_write_string(sheet, static_cast<lxw_row_t>(i + 1), 0,
+                           SheetText(chart.labels[first + i]).c_str(), nullptr);
+  }
+  worksheet_set_column(sheet, 0, 0, 40, nullptr);
+  if (const lxw_error error = workbook_close(workbook); error != LXW_NO_ERROR) {
+    return Error{
+        fmt::format("arbeidsboken til et diagram kan ikke skrives ({})", lxw_strerror(error))};
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::error_code ec;
+  fs::remove(path, ec);
+  if (bytes.empty()) return Error{"arbeidsboken til et diagram kan ikke leses"};
+  return bytes;
 }
 
 // ---------------------------------------------------------------- the deck
@@ -481,7 +545,11 @@ struct Part {
 
 class DeckWriter {
  public:
-  explicit DeckWriter(const Document& document) : document_(document) {}
+  // `scratch` names the temporary files of the charts' workbooks.
+  DeckWriter(const Document& document, std::string scratch)
+      : document_(document), scratch_(std::move(scratch)) {}
+
+  const std::string& error() const { return error_; }
 
   void Build() {
     TitleSlide();
@@ -562,7 +630,10 @@ class DeckWriter {
 
   const Document& document_;
   std::vector<Slide> slides_;
-  std::vector<std::string> charts_;  // chart part XML, chart N at N - 1
+  std::string scratch_;
+  std::string error_;                   // the first chart workbook that failed
+  std::vector<std::string> charts_;     // chart part XML, chart N at N - 1
+  std::vector<std::string> workbooks_;  // chart N's embedded workbook
   const Section* section_ = nullptr;
   int pages_ = 0;  // slides so far for the current section
   Emu y_ = kBodyTop;
@@ -778,11 +849,15 @@ void DeckWriter::ChartSlide(const Chart& chart, std::size_t first, std::size_t c
   std::string note;
   if (change) note = "Grønn: tydelig bedre. Rød: tydelig svakere. Grå: ingen tydelig endring.";
   if (hidden) {
-    note += std::string(note.empty() ? "" : " ") + kSuppressedMark + " Vises ikke (for få svar). " +
-            kMissingMark + " Ingen tall.";
+    note += fmt::format("{}Søyler som mangler: «{}» vises ikke (for få svar), «{}» ingen tall.",
+                        note.empty() ? "" : " ", kSuppressedMark, kMissingMark);
   }
   const Emu bottom = note.empty() ? kBodyBottom : kBodyBottom - TextHeight(1, kNoteSize);
-  charts_.push_back(ChartXml(whole, first, count));
+  auto workbook =
+      ChartWorkbook(whole, first, count, fmt::format("{}.{}.xlsx", scratch_, charts_.size() + 1));
+  if (!workbook.ok() && error_.empty()) error_ = workbook.error().message;
+  charts_.push_back(ChartXml(whole, first, count, workbook.ok()));
+  workbooks_.push_back(workbook.ok() ? std::move(*workbook) : std::string());
   Slide& slide = slides_.back();
   const std::string id = slide.AddChart(charts_.size());
   slide.Frame({kMargin, y_, kContentWidth, bottom - y_},
@@ -941,7 +1016,9 @@ std::string ContentTypes(std::size_t slides, std::size_t charts) {
       "{}<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
       "<Default Extension=\"rels\" "
       "ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
-      "<Default Extension=\"xml\" ContentType=\"application/xml\"/>{}</Types>",
+      "<Default Extension=\"xml\" ContentType=\"application/xml\"/><Default Extension=\"xlsx\" "
+      "ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\"/>{}"
+      "</Types>",
       kXmlDeclaration, overrides);
 }
 
@@ -1082,6 +1159,11 @@ std::vector<Part> DeckWriter::Parts() const {
   }
   for (std::size_t i = 0; i < charts_.size(); ++i) {
     parts.push_back({fmt::format("ppt/charts/chart{}.xml", i + 1), charts_[i]});
+    if (workbooks_[i].empty()) continue;
+    const std::string name = fmt::format("Microsoft_Excel_Worksheet{}.xlsx", i + 1);
+    parts.push_back({"ppt/embeddings/" + name, workbooks_[i]});
+    parts.push_back({fmt::format("ppt/charts/_rels/chart{}.xml.rels", i + 1),
+                     Relationships(Relationship(1, "package", "../embeddings/" + name))});
   }
   return parts;
 }
@@ -1133,11 +1215,12 @@ Status WritePptx(const Document& document, const std::filesystem::path& path) {
   if (!fs::is_directory(parent, ec) || fs::is_directory(path, ec)) {
     return Error{fmt::format("{}: {}", target, WhyNotWritable(path))};
   }
-  DeckWriter deck(document);
-  deck.Build();
-  const std::vector<Part> parts = deck.Parts();
   // Written beside the target and renamed, so no one sees half a deck.
   const std::string temporary = target + ".tmp";
+  DeckWriter deck(document, temporary);
+  deck.Build();
+  if (!deck.error().empty()) return Error{fmt::format("{}: {}", target, deck.error())};
+  const std::vector<Part> parts = deck.Parts();
   Status written = WriteZip(parts, temporary);
   if (written) {
     fs::rename(temporary, path, ec);

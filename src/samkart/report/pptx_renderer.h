@@ -5,9 +5,9 @@
 //
 // Written as PresentationML and DrawingML by hand into a zip with libzip:
 // no Debian package writes PPTX from C++, and the XLSX is already a zip of
-// XML. The charts carry their numbers in the chart part's own cache, with
-// no embedded workbook: PowerPoint shows and restyles them, but its «Rediger
-// data» has no sheet to open.
+// XML. Each chart carries its numbers in its own cache and in a small
+// embedded workbook (libxlsxwriter), so PowerPoint's «Rediger data» opens
+// them.
 #pragma once
 
 #include <filesystem>

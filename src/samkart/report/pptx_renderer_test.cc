@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <string>
 #include <variant>
@@ -93,8 +95,13 @@ TEST_F(PptxRenderer, HasThePartsOfAPresentationAndEveryPartIsWellFormed) {
         "ppt/theme/theme1.xml", "ppt/slides/slide1.xml", "ppt/charts/chart1.xml"}) {
     EXPECT_TRUE(parts_.contains(name)) << name;
   }
-  for (const auto& [name, data] : parts_) EXPECT_NE(ParseXml(data), nullptr) << name;
+  for (const auto& [name, data] : parts_) {
+    if (name.ends_with(".xlsx")) continue;  // a chart's workbook: binary
+    EXPECT_NE(ParseXml(data), nullptr) << name;
+  }
   EXPECT_FALSE(fs::exists(path_.string() + ".tmp"));
+  EXPECT_EQ(std::distance(fs::directory_iterator(scratch_.path()), fs::directory_iterator()), 1)
+      << "the charts' temporary workbooks are gone";
   // Each slide and chart is declared and related.
   const std::string& types = parts_.at("[Content_Types].xml");
   const std::string& rels = parts_.at("ppt/_rels/presentation.xml.rels");
@@ -194,6 +201,26 @@ TEST_F(PptxRenderer, EveryChartHoldsTheDocumentsLabelsAndValues) {
       }
     }
   }
+  // The embedded workbook holds the same numbers, for «Rediger data».
+  EXPECT_NE(parts_.at("ppt/charts/_rels/chart1.xml.rels")
+                .find("Target=\"../embeddings/Microsoft_Excel_Worksheet1.xlsx\""),
+            std::string::npos);
+  const fs::path book_path = scratch_ / "diagram1.xlsx";
+  std::ofstream(book_path, std::ios::binary)
+      << parts_.at("ppt/embeddings/Microsoft_Excel_Worksheet1.xlsx");
+  const testing_support::Workbook book = testing_support::ReadWorkbook(book_path);
+  ASSERT_EQ(book.error, "");
+  const testing_support::Sheet& sheet = book.sheets.at(0);
+  EXPECT_EQ(sheet.Text(0, 1), "Kommunen");
+  EXPECT_EQ(sheet.Text(0, 3), "Samme størrelsesgruppe");
+  EXPECT_EQ(sheet.Text(1, 0), "Opplever mobbing");
+  ASSERT_NE(sheet.At(1, 1), nullptr);
+  EXPECT_TRUE(sheet.At(1, 1)->numeric);
+  EXPECT_EQ(sheet.At(1, 1)->value, "0.62");
+  EXPECT_EQ(sheet.At(1, 1)->format, "0 %");
+  EXPECT_EQ(sheet.Text(3, 1), kSuppressedMark);  // the hidden third label
+  EXPECT_EQ(sheet.Text(2, 3), kMissingMark);
+
   const std::string bars = parts_.at("ppt/charts/chart1.xml");
   EXPECT_NE(bars.find("<c:barDir val=\"bar\"/>"), std::string::npos);
   EXPECT_NE(bars.find("<c:grouping val=\"clustered\"/>"), std::string::npos);
@@ -235,7 +262,17 @@ TEST(PptxRendererSuppression, AHiddenNumberAppearsNowhereInTheFile) {
   const auto parts = ReadParts(path);
   ASSERT_FALSE(parts.empty());
   std::size_t marks = 0;
+  auto all = parts;
+  // The charts' embedded workbooks are zips too: their parts are searched as well.
   for (const auto& [name, data] : parts) {
+    if (!name.ends_with(".xlsx")) continue;
+    const fs::path book = scratch / "innebygd.xlsx";
+    std::ofstream(book, std::ios::binary) << data;
+    for (auto& [inner, xml] : ReadParts(book)) all[name + "/" + inner] = xml;
+  }
+  EXPECT_GT(all.size(), parts.size());
+  for (const auto& [name, data] : all) {
+    if (name.ends_with(".xlsx")) continue;
     for (const char* leak : {"0.4321", "0.432", "43 %", "43\u00a0%", ">43<", ">7<"}) {
       EXPECT_EQ(data.find(leak), std::string::npos) << name << " holds " << leak;
     }
@@ -264,6 +301,7 @@ TEST(PptxRendererText, IsEscapedAndValid) {
   // The hostile string survives as text in a bullet and two charts' categories.
   std::size_t hostile = 0;
   for (const auto& [name, data] : parts) {
+    if (name.ends_with(".xlsx")) continue;  // a chart's workbook: binary
     ASSERT_NE(ParseXml(data), nullptr) << name;
     EXPECT_EQ(data.find("<script>"), std::string::npos) << name;
     if (SlideText(data).find(kHostileText) != std::string::npos) ++hostile;
