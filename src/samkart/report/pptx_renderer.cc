@@ -296,8 +296,8 @@ std::vector<Emu> ColumnWidths(std::size_t columns, Emu width, std::size_t first_
   return widths;
 }
 
-std::string RowXml(const std::string& cells) {
-  return fmt::format("<a:tr h=\"{}\">{}</a:tr>", kTableRowHeight, cells);
+std::string RowXml(const std::string& cells, Emu height = kTableRowHeight) {
+  return fmt::format("<a:tr h=\"{}\">{}</a:tr>", height, cells);
 }
 
 // The shading of a grid cell: one ordered hue, darker for a larger share.
@@ -543,6 +543,8 @@ struct Part {
   std::string data;
 };
 
+struct TableLayout;
+
 class DeckWriter {
  public:
   // `scratch` names the temporary files of the charts' workbooks.
@@ -623,7 +625,8 @@ class DeckWriter {
   std::size_t EmitTable(const DataTable& table, std::size_t slides);
   void ChartSlide(const Chart& chart, std::size_t first, std::size_t count, bool continued);
   void GridSlide(const Chart& chart, std::size_t first, std::size_t count, bool continued);
-  void TableSlide(const DataTable& table, std::size_t first, std::size_t count, bool continued);
+  void TableSlide(const DataTable& table, const TableLayout& layout, std::size_t first,
+                  std::size_t count, bool continued);
   void Caption(const std::string& caption, bool continued);
   void Note(const std::string& note);
   void FlushNote();
@@ -906,17 +909,82 @@ void DeckWriter::GridSlide(const Chart& chart, std::size_t first, std::size_t co
 }
 
 // Shows the first rows of `table` on at most `slides` slides; returns the slides used.
+// How a table is laid out on a slide: text size, column widths by how
+// much text each column holds, and which columns hold numbers.
+struct TableLayout {
+  int size = kTableSize;
+  std::vector<Emu> widths;
+  std::vector<bool> numeric;
+};
+
+std::string CellString(const DataTable& table, std::size_t row, std::size_t col) {
+  return col < table.rows[row].size() ? FormatCell(table.rows[row][col]) : "";
+}
+
+TableLayout LayOut(const DataTable& table) {
+  TableLayout layout;
+  const std::size_t columns = table.columns.size();
+  // Many columns (services side by side) get smaller text, so headings wrap less.
+  layout.size = columns > 5 ? kNoteSize : kTableSize;
+  layout.numeric.assign(columns, false);
+  std::vector<double> weight(columns, 0);
+  for (std::size_t c = 0; c < columns; ++c) {
+    // A heading may wrap between words, never inside one (bold is wider).
+    std::size_t word = 0;
+    for (const auto& part : text::Split(table.columns[c], ' ')) {
+      word = std::max(word, Characters(part));
+    }
+    weight[c] =
+        std::max(static_cast<double>(word) * 1.15 + 1,
+                 static_cast<double>(std::min<std::size_t>(Characters(table.columns[c]), 16)));
+  }
+  for (std::size_t r = 0; r < table.rows.size(); ++r) {
+    for (std::size_t c = 0; c < columns && c < table.rows[r].size(); ++c) {
+      layout.numeric[c] = layout.numeric[c] || table.rows[r][c].format != CellFormat::kText;
+      const auto chars = static_cast<double>(Characters(CellString(table, r, c)));
+      weight[c] = std::max(weight[c], std::min(chars, 45.0));
+    }
+  }
+  double total = 0;
+  for (double& w : weight) total += (w = std::max(w, 6.0));
+  for (std::size_t c = 0; c < columns; ++c) {
+    layout.widths.push_back(
+        static_cast<Emu>(static_cast<double>(kContentWidth) * weight[c] / total));
+  }
+  return layout;
+}
+
+// A row as high as its most wrapped cell.
+Emu RowHeight(const std::vector<std::string>& texts, const TableLayout& layout) {
+  std::size_t lines = 1;
+  for (std::size_t c = 0; c < texts.size() && c < layout.widths.size(); ++c) {
+    lines = std::max(lines, Lines(texts[c], layout.size, layout.widths[c] - 2 * 68580 + 2 * 91440));
+  }
+  return std::max(kTableRowHeight, TextHeight(lines, layout.size));
+}
+
+std::vector<std::string> RowTexts(const DataTable& table, std::size_t row) {
+  std::vector<std::string> texts;
+  for (std::size_t c = 0; c < table.columns.size(); ++c) texts.push_back(CellString(table, row, c));
+  return texts;
+}
+
+// Shows the first rows of `table` on at most `slides` slides, as many on
+// each as fit under what is above them; returns the slides used.
 std::size_t DeckWriter::EmitTable(const DataTable& table, std::size_t slides) {
+  const TableLayout layout = LayOut(table);
+  const Emu heading = RowHeight(table.columns, layout);
   std::size_t first = 0, used = 0;
   while (first < table.rows.size() && used < slides) {
     Room(kChartMinHeight);
-    // Rows that fit under the caption and the heading row, above the foot
-    // note; a row is drawn higher than its text needs, which leaves room
-    // for a heading that wraps.
-    const Emu room = kBodyBottom - y_ - TextHeight(1, 16) - TextHeight(1, kNoteSize);
-    const auto fit = static_cast<std::size_t>(std::max<Emu>(room / kTableRowHeight - 1, 3));
-    const std::size_t count = std::min({fit, kRowsPerSlide, table.rows.size() - first});
-    TableSlide(table, first, count, first > 0);
+    Emu room = kBodyBottom - y_ - TextHeight(1, 16) - TextHeight(1, kNoteSize) - heading;
+    std::size_t count = 0;
+    while (first + count < table.rows.size() && count < kRowsPerSlide) {
+      room -= RowHeight(RowTexts(table, first + count), layout);
+      if (room < 0 && count > 0) break;
+      ++count;
+    }
+    TableSlide(table, layout, first, count, first > 0);
     first += count;
     ++used;
   }
@@ -927,31 +995,18 @@ std::size_t DeckWriter::EmitTable(const DataTable& table, std::size_t slides) {
   return used;
 }
 
-void DeckWriter::TableSlide(const DataTable& table, std::size_t first, std::size_t count,
-                            bool continued) {
-  Room(kChartMinHeight);
+void DeckWriter::TableSlide(const DataTable& table, const TableLayout& layout, std::size_t first,
+                            std::size_t count, bool continued) {
   Caption(table.caption, continued);
-  std::vector<bool> numeric(table.columns.size(), false);
-  for (const auto& r : table.rows) {
-    for (std::size_t c = 0; c < r.size() && c < numeric.size(); ++c) {
-      numeric[c] = numeric[c] || r[c].format != CellFormat::kText;
-    }
-  }
-  // Many columns (services side by side) get smaller text, so headings wrap less.
-  const int size = table.columns.size() > 5 ? kNoteSize : kTableSize;
   TableCells cells;
-  std::size_t longest = table.columns.empty() ? 0 : Characters(table.columns[0]);
-  for (std::size_t i = first; i < first + count; ++i) {
-    if (!table.rows[i].empty())
-      longest = std::max(longest, Characters(FormatCell(table.rows[i][0])));
-  }
-  cells.widths = ColumnWidths(table.columns.size(), kContentWidth, longest, size);
+  cells.widths = layout.widths;
   std::string row;
   for (std::size_t c = 0; c < table.columns.size(); ++c) {
-    row += TableCellXml(table.columns[c], {"", size, true, theme::kInk},
-                        numeric[c] ? Align::kRight : Align::kLeft, theme::kHeaderFill, true);
+    row += TableCellXml(table.columns[c], {"", layout.size, true, theme::kInk},
+                        layout.numeric[c] ? Align::kRight : Align::kLeft, theme::kHeaderFill, true);
   }
-  cells.rows.push_back(RowXml(row));
+  Emu height = RowHeight(table.columns, layout);
+  cells.rows.push_back(RowXml(row, height));
   for (std::size_t i = first; i < first + count; ++i) {
     row.clear();
     for (std::size_t c = 0; c < table.columns.size(); ++c) {
@@ -962,12 +1017,13 @@ void DeckWriter::TableSlide(const DataTable& table, std::size_t first, std::size
         if (cell.direction == Direction::kBetter) colour = theme::kBetter;
         if (cell.direction == Direction::kWorse) colour = theme::kWorse;
       }
-      row += TableCellXml(FormatCell(cell), {"", size, bold, colour},
-                          numeric[c] ? Align::kRight : Align::kLeft, std::nullopt, true);
+      row += TableCellXml(FormatCell(cell), {"", layout.size, bold, colour},
+                          layout.numeric[c] ? Align::kRight : Align::kLeft, std::nullopt, true);
     }
-    cells.rows.push_back(RowXml(row));
+    const Emu row_height = RowHeight(RowTexts(table, i), layout);
+    cells.rows.push_back(RowXml(row, row_height));
+    height += row_height;
   }
-  const Emu height = static_cast<Emu>(cells.rows.size()) * kTableRowHeight;
   slides_.back().Frame({kMargin, y_, kContentWidth, height}, TableXml(cells), table.caption);
   y_ = kBodyBottom;
 }
