@@ -61,6 +61,7 @@ constexpr std::size_t kTableSlidesPerSection = 1;
 constexpr std::size_t kListSlidesMax = 2;
 constexpr std::size_t kBarsPerSlide = 24;
 constexpr std::size_t kLabelsPerSlide = 12;
+constexpr double kThinSegment = 0.06;
 
 constexpr const char* kContinued = " (forts.)";
 constexpr const char* kRelationships =
@@ -367,6 +368,10 @@ std::string DataLabels(const std::vector<Number>& values, std::size_t first, std
   std::string labels;
   for (std::size_t i = 0; i < count; ++i) {
     const Number& number = values[first + i];
+    // A stacked segment too thin for its label shows none.
+    if (stacked && number.Visible() && number.value < kThinSegment) {
+      labels += fmt::format("<c:dLbl><c:idx val=\"{}\"/><c:delete val=\"1\"/></c:dLbl>", i);
+    }
     if (number.Visible() || stacked) continue;
     labels += fmt::format(
         "<c:dLbl><c:idx val=\"{}\"/><c:tx><c:rich><a:bodyPr/><a:lstStyle/><a:p><a:r><a:rPr "
@@ -428,7 +433,7 @@ double AxisMax(const std::vector<ChartSeriesStyle>& series, std::size_t first, s
   return std::min(1.0, std::ceil(top * 10 + 1.5) / 10);
 }
 
-std::string Axes(double max, bool stacked) {
+std::string Axes(double max, bool stacked, int label_size) {
   return fmt::format(
       "<c:catAx><c:axId val=\"1001\"/><c:scaling><c:orientation val=\"maxMin\"/></c:scaling>"
       "<c:delete val=\"0\"/><c:axPos val=\"l\"/><c:numFmt formatCode=\"General\" "
@@ -442,7 +447,7 @@ std::string Axes(double max, bool stacked) {
       "<c:numFmt formatCode=\"0 %\" sourceLinked=\"0\"/><c:majorTickMark val=\"none\"/>"
       "<c:minorTickMark val=\"none\"/><c:tickLblPos val=\"nextTo\"/><c:crossAx val=\"1001\"/>"
       "<c:crosses val=\"max\"/><c:crossBetween val=\"between\"/></c:valAx>",
-      theme::kAxis.Hex(), TextProperties(14, theme::kInk), Decimal(stacked ? 1.0 : max));
+      theme::kAxis.Hex(), TextProperties(label_size, theme::kInk), Decimal(stacked ? 1.0 : max));
 }
 
 // A horizontal bar chart of labels [first, first + count), top to bottom
@@ -472,7 +477,7 @@ std::string ChartXml(const Chart& chart, std::size_t first, std::size_t count, b
       "val=\"1\"/><c:dispBlanksAs val=\"gap\"/></c:chart><c:spPr><a:noFill/><a:ln><a:noFill/>"
       "</a:ln></c:spPr>{}{}</c:chartSpace>",
       kXmlDeclaration, stacked ? "percentStacked" : "clustered", body, stacked ? 50 : 60,
-      stacked ? 100 : 0, Axes(AxisMax(series, first, count), stacked), legend,
+      stacked ? 100 : 0, Axes(AxisMax(series, first, count), stacked, count > 6 ? 12 : 14), legend,
       TextProperties(12, theme::kInk),
       embedded ? "<c:externalData r:id=\"rId1\"><c:autoUpdate val=\"0\"/></c:externalData>" : "");
 }
@@ -805,7 +810,9 @@ void DeckWriter::Emit(const Chart& chart) {
   if (chart.labels.empty()) return;
   std::size_t bars_per_label = chart.series.size();
   if (chart.kind == ChartKind::kBars) bars_per_label += chart.markers.size();
-  if (chart.kind == ChartKind::kStackedBars) bars_per_label = 1;
+  // A stacked bar carries a label per segment and a legend of every
+  // category above it: it needs the height of four.
+  if (chart.kind == ChartKind::kStackedBars) bars_per_label = 4;
   std::size_t per_slide = std::clamp<std::size_t>(
       kBarsPerSlide / std::max<std::size_t>(1, bars_per_label), 3, kLabelsPerSlide);
   if (chart.kind == ChartKind::kGrid) per_slide = kRowsPerSlide;
