@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Report benchmark: all municipality reports of the
-# default synthetic dataset in HTML, PDF and XLSX, on every core, timed as a
+# default synthetic dataset in HTML, PDF, XLSX and PPTX, on every core, timed as a
 # whole command (median of 3), with the per-report median that samkart
 # prints. The peer, in the same run on the same reports: headless Chromium
 # printing the same HTML files to PDF — the other way to get a PDF report,
@@ -49,7 +49,7 @@ for ((i = 1; i <= runs; i++)); do
   rm -rf "$work/rapporter"
   start=$(now)
   line=$("$samkart" --db "$data/samkart.sqlite" report municipality --all \
-    --format html,pdf,xlsx --out "$work/rapporter" 2>/dev/null | tail -n 1)
+    --format html,pdf,xlsx,pptx --out "$work/rapporter" 2>/dev/null | tail -n 1)
   end=$(now)
   totals+=("$(minus "$end" "$start")")
   per_report+=("$(echo "$line" | sed -n 's/.*median \([0-9.]*\) s.*/\1/p')")
@@ -81,9 +81,9 @@ peer_pdfs=$(find "$work/chromium" -name '*.pdf' | wc -l)
 printf '\nKommunerapporter, syntetisk datasett (standard), %s kjerner, median av %s kjøringer\n' \
   "$(nproc)" "$runs"
 printf '%-58s %10s\n' "" "sekunder"
-printf '%-58s %10.2f\n' "samkart: $reports kommuner × HTML+PDF+XLSX (mål < 30 s)" "$total"
-printf '%-58s %10.3f\n' "samkart: median per kommune (bygg + tre formater, én tråd)" "$each"
+printf '%-58s %10.2f\n' "samkart: $reports kommuner × HTML+PDF+XLSX+PPTX (mål < 30 s)" "$total"
+printf '%-58s %10.3f\n' "samkart: median per kommune (bygg + fire formater, én tråd)" "$each"
 printf '%-58s %10.2f\n' "Chromium: de samme $peer_pdfs HTML-filene skrevet ut som PDF" "$peer"
-printf '%-58s %10.1f×\n' "forhold Chromium (bare PDF) / samkart (alle tre formater)" \
+printf '%-58s %10.1f×\n' "forhold Chromium (bare PDF) / samkart (alle fire formater)" \
   "$(awk -v a="$peer" -v b="$total" 'BEGIN {print a / b}')"
 printf 'PDF-sider fra samkart: %s i %s filer\n' "$pages" "$pdfs"

@@ -25,6 +25,7 @@ packages=(
   libglpk-dev  # samkart audit: the linear programs that bound every hidden cell
   nginx curl python3-minimal  # tests/nginx/proxy.sh: the reverse-proxy example, for real
   hunspell hunspell-no  # tests/spelling: the Norwegian (Bokmål) spelling of what users read
+  libreoffice-impress unzip  # tests/decks/check_decks.sh: the PPTX decks opened by Impress
 )
 
 missing=()

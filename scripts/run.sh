@@ -55,8 +55,8 @@ echo "Databasen: $out/samkart.sqlite (samkart --db $out/samkart.sqlite rounds)"
 echo "Importrapportene: $out/importrapporter/; harmoniserte data for SPSS: $out/nasjonalt.sav"
 echo "Tabeller: $out/tabeller/ (flere: samkart --db $out/samkart.sqlite table --help)"
 echo
-echo "Nasjonal rapport: $out/rapporter/nasjonal_rapport.html (også .pdf og .xlsx)"
-echo "Kommunerapporter: $out/rapporter/kommuner/ (én per kommune, HTML, PDF og XLSX)"
+echo "Nasjonal rapport: $out/rapporter/nasjonal_rapport.html (også .pdf, .xlsx og .pptx)"
+echo "Kommunerapporter: $out/rapporter/kommuner/ (én per kommune, HTML, PDF, XLSX og PowerPoint)"
 echo
 echo "== Webapplikasjonen"
 # A demo administrator with a fresh random password each run; no default password exists.

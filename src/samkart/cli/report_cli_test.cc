@@ -45,9 +45,10 @@ TEST_F(ReportCli, WritesTheNationalReportInTheFormatsAsked) {
 TEST_F(ReportCli, WritesOneMunicipalityWithANameInTheFileName) {
   const fs::path out = scratch_.path() / "k";
   const auto run =
-      Report("municipality --municipality 9001 --format pdf --out '" + out.string() + "'");
+      Report("municipality --municipality 9001 --format pdf,pptx --out '" + out.string() + "'");
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_TRUE(fs::exists(out / "kommune_9001_vikheim-syntetisk.pdf")) << run.output;
+  EXPECT_TRUE(fs::exists(out / "kommune_9001_vikheim-syntetisk.pptx")) << run.output;
 }
 
 TEST_F(ReportCli, WrongArgumentsAreExplainedAndWriteNothing) {
@@ -59,7 +60,8 @@ TEST_F(ReportCli, WrongArgumentsAreExplainedAndWriteNothing) {
   for (const Case& c : std::vector<Case>{
            {"municipality", "velg --municipality NR eller --all"},
            {"national --municipality 9001", "gjelder bare kommunerapporter"},
-           {"national --format html,docx", "ukjent rapportformat «docx»"},
+           {"national --format html,docx",
+            "ukjent rapportformat «docx» (html, pdf, xlsx eller pptx)"},
            {"municipality --municipality 4242", "kommune 4242 har ingen svar"},
        }) {
     const auto run = Report(c.args + " --out '" + out.string() + "'");

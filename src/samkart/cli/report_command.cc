@@ -1,5 +1,5 @@
 // samkart report national|municipality [--municipality N | --all]
-//                [--format html,pdf,xlsx] [--out DIR]
+//                [--format html,pdf,xlsx,pptx] [--out DIR]
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -43,7 +43,7 @@ struct ReportArguments {
   std::string kind;
   std::vector<int> municipalities;
   bool all = false;
-  std::string formats = "html,pdf,xlsx";
+  std::string formats = "html,pdf,xlsx,pptx";
   std::string out = "rapporter";
   std::size_t min_n = analysis::kDefaultMinN;
   std::optional<std::size_t> small_count;
@@ -59,8 +59,10 @@ void DeclareReportOptions(CLI::App& command, ReportArguments& args) {
       command.add_option("--municipality", args.municipalities, "Kommunenummer (kan gjentas)")
           ->type_name("NR");
   command.add_flag("--all", args.all, "Alle kommuner med svar i databasen")->excludes(one);
-  command.add_option("--format", args.formats, "Formater, kommaseparert (standard: html,pdf,xlsx)")
-      ->type_name("html,pdf,xlsx");
+  command
+      .add_option("--format", args.formats,
+                  "Formater, kommaseparert (standard: html,pdf,xlsx,pptx)")
+      ->type_name("html,pdf,xlsx,pptx");
   command.add_option("--out", args.out, "Mappe rapportene skrives til (standard: rapporter)")
       ->type_name("MAPPE");
   command.add_option("--min-n", args.min_n, "Publiseringsregel: minste N per gruppe")

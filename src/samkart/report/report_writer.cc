@@ -10,6 +10,7 @@
 #include "samkart/report/html_renderer.h"
 #include "samkart/report/municipality_report.h"
 #include "samkart/report/pdf_renderer.h"
+#include "samkart/report/pptx_renderer.h"
 #include "samkart/report/xlsx_renderer.h"
 
 #include "fmt/format.h"
@@ -29,14 +30,16 @@ Result<std::vector<ReportFormat>> ParseReportFormats(const std::string& list) {
       format = ReportFormat::kPdf;
     } else if (name == "xlsx") {
       format = ReportFormat::kXlsx;
+    } else if (name == "pptx") {
+      format = ReportFormat::kPptx;
     } else {
-      return Error{fmt::format("ukjent rapportformat «{}» (html, pdf eller xlsx)", name)};
+      return Error{fmt::format("ukjent rapportformat «{}» (html, pdf, xlsx eller pptx)", name)};
     }
     if (std::find(formats.begin(), formats.end(), format) == formats.end()) {
       formats.push_back(format);
     }
   }
-  if (formats.empty()) return Error{"ingen rapportformat valgt (html, pdf eller xlsx)"};
+  if (formats.empty()) return Error{"ingen rapportformat valgt (html, pdf, xlsx eller pptx)"};
   return formats;
 }
 
@@ -96,6 +99,13 @@ Result<std::vector<fs::path>> WriteReportFiles(const Document& document, const f
       case ReportFormat::kXlsx: {
         const fs::path path = dir / (basename + ".xlsx");
         auto saved = WriteXlsx(document, path);
+        if (!saved.ok()) return saved.error();
+        written.push_back(path);
+        break;
+      }
+      case ReportFormat::kPptx: {
+        const fs::path path = dir / (basename + ".pptx");
+        auto saved = WritePptx(document, path);
         if (!saved.ok()) return saved.error();
         written.push_back(path);
         break;

@@ -15,15 +15,15 @@
 
 namespace samkart::report {
 
-enum class ReportFormat { kHtml, kPdf, kXlsx };
+enum class ReportFormat { kHtml, kPdf, kXlsx, kPptx };
 
-// «html,pdf,xlsx» → the formats; an unknown name is an error naming it.
+// «html,pdf,xlsx,pptx» → the formats; an unknown name is an error naming it.
 Result<std::vector<ReportFormat>> ParseReportFormats(const std::string& list);
 
 // «Øvre Ærø (syntetisk)» → «ovre-aero-syntetisk»: a file name part.
 std::string FileSlug(const std::string& name);
 
-// Writes `document` as DIR/BASENAME.html, .pdf, .xlsx; returns the paths.
+// Writes `document` as DIR/BASENAME.html, .pdf, .xlsx, .pptx; returns the paths.
 Result<std::vector<std::filesystem::path>> WriteReportFiles(
     const Document& document, const std::filesystem::path& dir, const std::string& basename,
     const std::vector<ReportFormat>& formats);

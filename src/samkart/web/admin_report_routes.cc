@@ -23,6 +23,7 @@
 #include "samkart/report/municipality_report.h"
 #include "samkart/report/national_report.h"
 #include "samkart/report/pdf_renderer.h"
+#include "samkart/report/pptx_renderer.h"
 #include "samkart/report/report_writer.h"
 #include "samkart/report/xlsx_renderer.h"
 #include "samkart/web/accounts.h"
@@ -49,6 +50,8 @@ const char* Extension(report::ReportFormat format) {
       return "pdf";
     case report::ReportFormat::kXlsx:
       return "xlsx";
+    case report::ReportFormat::kPptx:
+      return "pptx";
     case report::ReportFormat::kHtml:
       break;
   }
@@ -61,6 +64,8 @@ const char* ContentType(report::ReportFormat format) {
       return "application/pdf";
     case report::ReportFormat::kXlsx:
       return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    case report::ReportFormat::kPptx:
+      return "application/vnd.openxmlformats-officedocument.presentationml.presentation";
     case report::ReportFormat::kHtml:
       break;
   }
@@ -103,6 +108,9 @@ Result<std::string> RenderReport(App& app, const report::Document& document,
   if (format == report::ReportFormat::kPdf) {
     auto written = report::WritePdf(document, path);
     if (!written.ok()) return written.error();
+  } else if (format == report::ReportFormat::kPptx) {
+    auto written = report::WritePptx(document, path);
+    if (!written.ok()) return written.error();
   } else {
     auto written = report::WriteXlsx(document, path);
     if (!written.ok()) return written.error();
@@ -139,6 +147,7 @@ std::optional<report::ReportFormat> ParseFormat(const std::string& ext) {
   if (ext == "html") return report::ReportFormat::kHtml;
   if (ext == "pdf") return report::ReportFormat::kPdf;
   if (ext == "xlsx") return report::ReportFormat::kXlsx;
+  if (ext == "pptx") return report::ReportFormat::kPptx;
   return std::nullopt;
 }
 
@@ -152,7 +161,7 @@ void SendReport(httplib::Response& res, const std::string& bytes, report::Report
 
 std::string FormatLinks(const std::string& base_url, const std::string& what) {
   return fmt::format(
-      R"(<a href="{0}.html" aria-label="{1} som HTML">HTML</a> · <a href="{0}.pdf" aria-label="{1} som PDF">PDF</a> · <a href="{0}.xlsx" aria-label="{1} som Excel">Excel</a>)",
+      R"(<a href="{0}.html" aria-label="{1} som HTML">HTML</a> · <a href="{0}.pdf" aria-label="{1} som PDF">PDF</a> · <a href="{0}.xlsx" aria-label="{1} som Excel">Excel</a> · <a href="{0}.pptx" aria-label="{1} som PowerPoint">PowerPoint</a>)",
       base_url, Escape(what));
 }
 
@@ -213,82 +222,84 @@ void RegisterReportRoutes(httplib::Server& server, App& app) {
     SendHtml(res, 200, ReportsPage(app, context));
   });
 
-  server.Get(R"(/rapporter/nasjonal\.(html|pdf|xlsx))", [&app, cache](const httplib::Request& req,
-                                                                      httplib::Response& res) {
-    const RequestContext context = Authenticate(app, req);
-    const auto principal = RequireLogin(req, res, context);
-    if (!principal) return;
-    const auto format = ParseFormat(req.matches[1]);
-    const auto data = app.dataset();
-    if (!format || data->rows == 0) {
-      SendError(req, res, 404, "Databasen har ingen svar ennå.", &context);
-      return;
-    }
-    auto bytes = BuildReport(app, *cache, data, std::nullopt, *format);
-    if (!bytes.ok()) {
-      SendError(req, res, 500,
-                "Rapporten kunne ikke lages: " + StripUploadDirs(bytes.error().message), &context);
-      return;
-    }
-    app.Audit(principal->username, "report_download",
-              fmt::format("nasjonal ({})", Extension(*format)));
-    SendReport(res, *bytes, *format, "nasjonal_rapport");
-  });
+  server.Get(R"(/rapporter/nasjonal\.(html|pdf|xlsx|pptx))",
+             [&app, cache](const httplib::Request& req, httplib::Response& res) {
+               const RequestContext context = Authenticate(app, req);
+               const auto principal = RequireLogin(req, res, context);
+               if (!principal) return;
+               const auto format = ParseFormat(req.matches[1]);
+               const auto data = app.dataset();
+               if (!format || data->rows == 0) {
+                 SendError(req, res, 404, "Databasen har ingen svar ennå.", &context);
+                 return;
+               }
+               auto bytes = BuildReport(app, *cache, data, std::nullopt, *format);
+               if (!bytes.ok()) {
+                 SendError(req, res, 500,
+                           "Rapporten kunne ikke lages: " + StripUploadDirs(bytes.error().message),
+                           &context);
+                 return;
+               }
+               app.Audit(principal->username, "report_download",
+                         fmt::format("nasjonal ({})", Extension(*format)));
+               SendReport(res, *bytes, *format, "nasjonal_rapport");
+             });
 
-  server.Get(R"(/rapporter/kommune/(\d{1,9})\.(html|pdf|xlsx))", [&app, cache](
-                                                                     const httplib::Request& req,
-                                                                     httplib::Response& res) {
-    const RequestContext context = Authenticate(app, req);
-    const auto principal = RequireLogin(req, res, context);
-    if (!principal) return;
-    if (principal->role == Role::kReader) {
-      SendError(req, res, 403,
-                "Som leser kan du laste ned den nasjonale rapporten, ikke kommunerapporter.",
-                &context);
-      return;
-    }
-    const auto number = text::ParseInt(std::string(req.matches[1]));
-    const auto format = ParseFormat(req.matches[2]);
-    const auto municipalities = Register(app);
-    const auto found = number ? municipalities.find(*number) : municipalities.end();
-    if (!format || found == municipalities.end()) {
-      SendError(req, res, 404,
-                fmt::format("Kommune {} finnes ikke i kommuneregisteret.",
-                            PrintableName(req.matches[1].str())),
-                &context);
-      return;
-    }
-    const store::Municipality& m = found->second;
-    if (!principal->CanSeeMunicipality(m.number, m.region)) {
-      // The number only: the name is for those who may see the municipality.
-      SendError(req, res, 403,
-                fmt::format("Du har ikke tilgang til rapporten for kommune {}.", m.number),
-                &context);
-      return;
-    }
-    const auto data = app.dataset();
-    report::ReportInputs probe;
-    probe.data = data.get();
-    probe.instrument = &app.instrument();
-    const auto with_data =
-        data->rows == 0 ? std::vector<int>() : report::MunicipalitiesWithData(probe);
-    if (std::find(with_data.begin(), with_data.end(), m.number) == with_data.end()) {
-      SendError(req, res, 404,
-                fmt::format("{} ({}) har ingen svar i databasen ennå.", m.name, m.number),
-                &context);
-      return;
-    }
-    auto bytes = BuildReport(app, *cache, data, m.number, *format);
-    if (!bytes.ok()) {
-      SendError(req, res, 422,
-                "Rapporten kunne ikke lages: " + StripUploadDirs(bytes.error().message), &context);
-      return;
-    }
-    app.Audit(principal->username, "report_download",
-              fmt::format("kommune {} ({})", m.number, Extension(*format)));
-    SendReport(res, *bytes, *format,
-               fmt::format("kommunerapport_{}_{}", m.number, report::FileSlug(m.name)));
-  });
+  server.Get(
+      R"(/rapporter/kommune/(\d{1,9})\.(html|pdf|xlsx|pptx))",
+      [&app, cache](const httplib::Request& req, httplib::Response& res) {
+        const RequestContext context = Authenticate(app, req);
+        const auto principal = RequireLogin(req, res, context);
+        if (!principal) return;
+        if (principal->role == Role::kReader) {
+          SendError(req, res, 403,
+                    "Som leser kan du laste ned den nasjonale rapporten, ikke kommunerapporter.",
+                    &context);
+          return;
+        }
+        const auto number = text::ParseInt(std::string(req.matches[1]));
+        const auto format = ParseFormat(req.matches[2]);
+        const auto municipalities = Register(app);
+        const auto found = number ? municipalities.find(*number) : municipalities.end();
+        if (!format || found == municipalities.end()) {
+          SendError(req, res, 404,
+                    fmt::format("Kommune {} finnes ikke i kommuneregisteret.",
+                                PrintableName(req.matches[1].str())),
+                    &context);
+          return;
+        }
+        const store::Municipality& m = found->second;
+        if (!principal->CanSeeMunicipality(m.number, m.region)) {
+          // The number only: the name is for those who may see the municipality.
+          SendError(req, res, 403,
+                    fmt::format("Du har ikke tilgang til rapporten for kommune {}.", m.number),
+                    &context);
+          return;
+        }
+        const auto data = app.dataset();
+        report::ReportInputs probe;
+        probe.data = data.get();
+        probe.instrument = &app.instrument();
+        const auto with_data =
+            data->rows == 0 ? std::vector<int>() : report::MunicipalitiesWithData(probe);
+        if (std::find(with_data.begin(), with_data.end(), m.number) == with_data.end()) {
+          SendError(req, res, 404,
+                    fmt::format("{} ({}) har ingen svar i databasen ennå.", m.name, m.number),
+                    &context);
+          return;
+        }
+        auto bytes = BuildReport(app, *cache, data, m.number, *format);
+        if (!bytes.ok()) {
+          SendError(req, res, 422,
+                    "Rapporten kunne ikke lages: " + StripUploadDirs(bytes.error().message),
+                    &context);
+          return;
+        }
+        app.Audit(principal->username, "report_download",
+                  fmt::format("kommune {} ({})", m.number, Extension(*format)));
+        SendReport(res, *bytes, *format,
+                   fmt::format("kommunerapport_{}_{}", m.number, report::FileSlug(m.name)));
+      });
 }
 
 }  // namespace samkart::web::admin

@@ -615,6 +615,13 @@ TEST(AdminRoles, EachRoleGetsWhatItMayAndNothingMore) {
   ASSERT_TRUE(xlsx);
   EXPECT_EQ(xlsx->status, 200);
   EXPECT_EQ(xlsx->body.rfind("PK", 0), 0u);
+  EXPECT_TRUE(Contains(list->body, own_base + ".pptx"));
+  auto pptx = coordinator->Get(own_base + ".pptx");
+  ASSERT_TRUE(pptx);
+  EXPECT_EQ(pptx->status, 200);
+  EXPECT_EQ(pptx->body.rfind("PK", 0), 0u);
+  EXPECT_EQ(pptx->get_header_value("Content-Type"),
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation");
   auto html = coordinator->Get(own_base + ".html");
   ASSERT_TRUE(html);
   EXPECT_EQ(html->status, 200);
@@ -643,8 +650,8 @@ TEST(AdminRoles, EachRoleGetsWhatItMayAndNothingMore) {
   for (const auto& e : Audit(server)) {
     downloads += e.action == "report_download" && e.username == "koord";
   }
-  EXPECT_EQ(downloads, 3u);
-  EXPECT_EQ(AuditCount(server, "report_download"), 6u);
+  EXPECT_EQ(downloads, 4u);  // PDF, XLSX, PPTX and HTML
+  EXPECT_EQ(AuditCount(server, "report_download"), 7u);
 }
 
 // --------------------------------------------------------------- users ---
