@@ -180,7 +180,8 @@ void RunReport(Context& context, const ReportArguments& args) {
 
 void AddReportCommand(CLI::App& app, Context& context) {
   auto* command = app.add_subcommand(
-      "report", "Lag den nasjonale rapporten eller kommunerapporter (HTML, PDF, XLSX)");
+      "report",
+      "Lag den nasjonale rapporten eller kommunerapporter (HTML, PDF, Excel, PowerPoint)");
   static ReportArguments arguments;
   DeclareReportOptions(*command, arguments);
   command->callback([&context] { RunReport(context, arguments); });

@@ -170,6 +170,9 @@ struct Document {
   // Headings left empty for the local group's own words, as slides at the
   // end of a deck: «Hva tenker prosjektgruppa?».
   std::vector<std::string> workshop_prompts;
+  // The first sections a reader needs before anything else (the summary
+  // and the questions to discuss): printed before the table of contents.
+  std::size_t lead_sections = 0;
 };
 
 // What the publication rules cost a document: the numbers it shows and

@@ -157,6 +157,8 @@ h3 { font-size: 1.2rem; line-height: 1.3; margin: 2rem 0 0.5rem; }
 .legend ul { margin: 0; padding-left: 1.25rem; }
 .toc { background: @box; border-radius: 4px; padding: 0.25rem 1rem 0.75rem; }
 .toc ol { margin: 0; padding-left: 1.5rem; }
+.toc summary h2 { display: inline; }
+.takeaway { font-weight: 600; font-size: 1.05rem; }
 .toc ol ol { list-style: lower-alpha; }
 .key-figures { display: flex; flex-wrap: wrap; gap: 0.75rem; list-style: none; padding: 0;
   margin: 1rem 0; }
@@ -911,8 +913,9 @@ class Writer {
 
   void Toc() {
     if (document_.sections.empty()) return;
-    out_ += "<nav class=\"toc\" aria-labelledby=\"sk-innholdsliste\">\n";
-    out_ += "<h2 id=\"sk-innholdsliste\">Innhold</h2>\n<ol>";
+    // Folded, so the summary is what the reader meets first.
+    out_ += "<nav class=\"toc\" aria-labelledby=\"sk-innholdsliste\">\n<details>";
+    out_ += "<summary><h2 id=\"sk-innholdsliste\">Innhold</h2></summary>\n<ol>";
     bool item_open = false;
     bool sublist_open = false;
     for (std::size_t i = 0; i < document_.sections.size(); ++i) {
@@ -938,7 +941,7 @@ class Writer {
     }
     if (sublist_open) out_ += "</ol>";
     if (item_open) out_ += "</li>";
-    out_ += "\n</ol>\n</nav>\n";
+    out_ += "\n</ol>\n</details>\n</nav>\n";
   }
 
   // Subsections nest inside the chapter before them.
@@ -955,6 +958,9 @@ class Writer {
       fmt::format_to(std::back_inserter(out_), "<section id=\"{}\" class=\"{}\">\n",
                      Escape(ids_[i]), heading_3 ? "subsection" : "chapter");
       Line(fmt::format("<{0}>{1}</{0}>", heading_3 ? "h3" : "h2", Escape(section.title)));
+      if (!section.takeaway.empty()) {
+        Line("<p class=\"takeaway\">" + Escape(section.takeaway) + "</p>");
+      }
       for (const Block& block : section.blocks) {
         std::visit([this](const auto& b) { Emit(b); }, block);
       }

@@ -948,6 +948,7 @@ Result<Document> BuildMunicipalityReport(const ReportInputs& inputs, int municip
   for (auto& s : family_sections) doc.sections.push_back(std::move(s));
   doc.sections.push_back(std::move(strengths));
   if (changes) doc.sections.push_back(ChangeSection(m, std::move(*changes)));
+  doc.lead_sections = 2;  // the summary and the questions to discuss
   doc.workshop_prompts = {"Hva tenker prosjektgruppa om resultatene?",
                           "Hva er de viktigste områdene å jobbe videre med?"};
   return doc;

@@ -436,6 +436,10 @@ void Composer::SectionHeading(const Section& section) {
     y_ += height + 5;
     Line(kMarginX, y_, kMarginX + kWidth, y_, 1.0, kAccent);
     y_ += 12;
+    if (!section.takeaway.empty()) {
+      FlowText(section.takeaway, fonts_.body_bold, kMarginX, kWidth, kInk);
+      y_ += kBlockGap;
+    }
     return;
   }
   if (!AtTop()) y_ += 8;
@@ -445,6 +449,10 @@ void Composer::SectionHeading(const Section& section) {
   anchors_.push_back({Page(), y_});
   Text(std::move(layout), kMarginX, y_, kAccent);
   y_ += height + 8;
+  if (!section.takeaway.empty()) {
+    FlowText(section.takeaway, fonts_.body_bold, kMarginX, kWidth, kInk);
+    y_ += kBlockGap;
+  }
 }
 
 void Composer::AddBlock(const Paragraph& paragraph) {
@@ -1236,17 +1244,21 @@ void Composer::Footers(const Document& document) {
 
 void Composer::Compose(const Document& document) {
   TitlePage(document);
-  if (!document.sections.empty()) {
-    Contents(document);
-    NewPage();  // the body starts on a page of its own, whatever the first section's level
-  }
-  for (const Section& section : document.sections) {
+  auto body = [this](const Section& section) {
     SectionHeading(section);
     for (std::size_t b = 0; b < section.blocks.size(); ++b) {
       if (b > 0) y_ += kBlockGap;
       std::visit([this](const auto& block) { AddBlock(block); }, section.blocks[b]);
     }
+  };
+  // What a leader reads first comes straight after the title page.
+  const std::size_t lead = std::min(document.lead_sections, document.sections.size());
+  for (std::size_t i = 0; i < lead; ++i) body(document.sections[i]);
+  if (!document.sections.empty()) {
+    Contents(document);
+    NewPage();  // the body starts on a page of its own, whatever the first section's level
   }
+  for (std::size_t i = lead; i < document.sections.size(); ++i) body(document.sections[i]);
   FillContents(document);
   Footers(document);
 }

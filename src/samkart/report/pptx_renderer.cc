@@ -676,15 +676,18 @@ bool HasContent(const Section& section) {
 }
 
 void DeckWriter::SectionSlides(const Section& section) {
-  if (section.level > 1 && !HasContent(section)) return;
-  section_ = &section;
-  pages_ = 0;
   bool has_chart = false;
   for (const Block& block : section.blocks) {
     if (const auto* chart = std::get_if<Chart>(&block); chart && !chart->labels.empty()) {
       has_chart = true;
     }
   }
+  // A deck shows one slide per chapter; a section inside it earns a slide
+  // with a chart (the cooperation grid), while its tables of detail stay in
+  // the PDF and the workbook.
+  if (section.level > 1 && (!HasContent(section) || !has_chart)) return;
+  section_ = &section;
+  pages_ = 0;
   const std::size_t budget = section.level <= 1 ? kTableSlidesPerChapter : kTableSlidesPerSection;
   std::size_t table_slides = 0, tables_left = 0;
   for (const Block& block : section.blocks) {
