@@ -19,8 +19,8 @@ done
 "$samkart" synth --out "$work/syntetisk" --scale 0.5 >/dev/null 2>&1
 "$samkart" --db "$work/samkart.sqlite" import "$work/syntetisk" >/dev/null 2>&1
 rounds=$("$samkart" --db "$work/samkart.sqlite" rounds)
-baseline=$(awk '$1 ~ /^[0-9]+$/ && / baseline / {print $1}' <<<"$rounds" | sort -u | head -n 1)
-follow_up=$(awk '$1 ~ /^[0-9]+$/ && / follow_up / {print $1}' <<<"$rounds" | sort -u | head -n 1)
+baseline=$(awk '$1 ~ /^[0-9]+$/ && / 0-punktsmåling / {print $1}' <<<"$rounds" | sort -u | head -n 1)
+follow_up=$(awk '$1 ~ /^[0-9]+$/ && / Oppfølgingsundersøkelse / {print $1}' <<<"$rounds" | sort -u | head -n 1)
 [[ -n $baseline && -n $follow_up ]] || fail "fant ikke både en 0-punktsmåling og en oppfølging"
 "$samkart" --db "$work/samkart.sqlite" report municipality --municipality "$baseline" \
   --municipality "$follow_up" --format pptx --out "$work/decks" >/dev/null

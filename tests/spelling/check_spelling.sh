@@ -37,8 +37,8 @@ quiet "$samkart" synth --scale 0.2 --out "$work/syntetisk"
 quiet "$samkart" --db "$db" import "$work/syntetisk"
 # The municipality with a follow-up round, and the largest with a baseline only.
 rounds=$("$samkart" --db "$db" rounds)
-follow_up=$(awk '$0 ~ / follow_up / {print $1; exit}' <<<"$rounds")
-baseline=$(awk '$1 ~ /^[0-9]+$/ && / (baseline|follow_up) / {n[$1]++; if ($0 ~ / follow_up /) f[$1]=1; svar[$1]=$(NF-1)}
+follow_up=$(awk '$0 ~ / Oppfølgingsundersøkelse / {print $1; exit}' <<<"$rounds")
+baseline=$(awk '$1 ~ /^[0-9]+$/ && / (0-punktsmåling|Oppfølgingsundersøkelse) / {n[$1]++; if ($0 ~ / Oppfølgingsundersøkelse /) f[$1]=1; svar[$1]=$(NF-1)}
   END {for (m in n) if (!f[m] && svar[m] > best) {best=svar[m]; pick=m}; print pick}' <<<"$rounds")
 [ -n "$follow_up" ] && [ -n "$baseline" ] || fail "fant ingen kommune med og uten oppfølgingsmåling"
 pages="$work/sider"

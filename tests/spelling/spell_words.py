@@ -25,7 +25,8 @@ WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 # Addresses, paths and file names are not words: «/tmp/x/samkart.sqlite»,
 # «https://…», «kommuner.csv», «.sav/.zsav». A single slash between words
 # («barn/unge») is text and stays.
-NOT_WORDS = re.compile(r"\S*://\S*|(?<!\S)/\S*|\S*/\S*/\S*|"
+# A label cut short to fit a chart («… av bekymri…») ends in an ellipsis.
+NOT_WORDS = re.compile(r"\S*://\S*|(?<!\S)/\S*|\S*/\S*/\S*|\w+…|"
                        r"\S*\.(?:csv|xlsx|xls|sav|zsav|dta|sqlite|html|pdf|json|txt)\b\S*")
 CODE = re.compile(r"(?<![\w/.-])[a-z]+(?:_[a-z]+)+(?![\w/.-])")
 READ_ALOUD = ("alt", "title", "aria-label", "placeholder")
