@@ -449,7 +449,6 @@ Result<Section> ServiceSection(const MunicipalityContext& m, const instrument::F
         CooperationGrid(
             m.inputs, m.local,
             fmt::format("Hvordan tjenestene i {} vurderer samarbeidet med hverandre", m.name)));
-    if (!summary.empty()) by_service.blocks.push_back(Paragraph{summary});
     by_service.blocks.push_back(std::move(grid));
     by_service.blocks.push_back(std::move(pairs));
     return by_service;

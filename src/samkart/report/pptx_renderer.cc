@@ -20,6 +20,7 @@
 #include <zip.h>
 
 #include "samkart/core/text.h"
+#include "samkart/present/hyphenation.h"
 #include "samkart/present/table_format.h"
 #include "samkart/report/theme.h"
 
@@ -897,7 +898,9 @@ void DeckWriter::GridSlide(const Chart& chart, std::size_t first, std::size_t co
   cells.widths = ColumnWidths(chart.series.size() + 1, kContentWidth, longest, kNoteSize);
   std::string row = TableCellXml("", heading, Align::kLeft, theme::kHeaderFill, true);
   for (const auto& s : chart.series) {
-    row += TableCellXml(s.name, heading, Align::kCentre, theme::kHeaderFill, true);
+    // Narrow columns: the heading breaks where Norwegian allows, not anywhere.
+    row +=
+        TableCellXml(present::Hyphenate(s.name), heading, Align::kCentre, theme::kHeaderFill, true);
   }
   cells.rows.push_back(RowXml(row));
   for (std::size_t i = first; i < first + count; ++i) {
@@ -1012,7 +1015,7 @@ void DeckWriter::TableSlide(const DataTable& table, const TableLayout& layout, s
   cells.widths = layout.widths;
   std::string row;
   for (std::size_t c = 0; c < table.columns.size(); ++c) {
-    row += TableCellXml(table.columns[c], {"", layout.size, true, theme::kInk},
+    row += TableCellXml(present::Hyphenate(table.columns[c]), {"", layout.size, true, theme::kInk},
                         layout.numeric[c] ? Align::kRight : Align::kLeft, theme::kHeaderFill, true);
   }
   Emu height = RowHeight(table.columns, layout);
