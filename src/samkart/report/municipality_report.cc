@@ -461,6 +461,17 @@ Result<Section> ServiceSection(const MunicipalityContext& m, const instrument::F
   const bool any = std::any_of(tables.begin(), tables.end(),
                                [](const DataTable& t) { return HasVisibleNumber(t, 1); });
   if (!any) by_service.blocks.push_back(Paragraph{too_few});
+  if (any) {
+    SAMKART_ASSIGN_OR_RETURN(
+        Chart chart, GroupedChart(m.inputs, family, m.local, Variable::kService,
+                                  fmt::format("{} etter tjenestested i {}", family.title, m.name)));
+    // A service with nothing to show is only marks: it stays in the table.
+    std::erase_if(chart.series, [&](const ChartSeries& s) {
+      return std::none_of(s.values.begin(), s.values.end(),
+                          [](const Number& v) { return v.Visible(); });
+    });
+    if (chart.series.size() >= 2) by_service.blocks.push_back(std::move(chart));
+  }
   for (auto& t : tables) {
     if (any) by_service.blocks.push_back(std::move(t));
   }

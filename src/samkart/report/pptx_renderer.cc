@@ -677,16 +677,17 @@ bool HasContent(const Section& section) {
 }
 
 void DeckWriter::SectionSlides(const Section& section) {
-  bool has_chart = false;
+  bool has_chart = false, has_grid = false;
   for (const Block& block : section.blocks) {
     if (const auto* chart = std::get_if<Chart>(&block); chart && !chart->labels.empty()) {
       has_chart = true;
+      has_grid = has_grid || chart->kind == ChartKind::kGrid;
     }
   }
-  // A deck shows one slide per chapter; a section inside it earns a slide
-  // with a chart (the cooperation grid), while its tables of detail stay in
-  // the PDF and the workbook.
-  if (section.level > 1 && (!HasContent(section) || !has_chart)) return;
+  // A deck shows one slide per chapter. Of the sections inside one, only a
+  // grid (the cooperation between services, which has no chapter of its
+  // own) earns slides; breakdowns by service stay in the PDF and workbook.
+  if (section.level > 1 && (!HasContent(section) || !has_grid)) return;
   section_ = &section;
   pages_ = 0;
   const std::size_t budget = section.level <= 1 ? kTableSlidesPerChapter : kTableSlidesPerSection;

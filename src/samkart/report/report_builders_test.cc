@@ -368,6 +368,21 @@ TEST_F(ReportBuilders, TheSummaryAnswersWhereWeStandOnTheFirstPages) {
   EXPECT_GE(all_changes->labels.size(), change->labels.size());
 }
 
+TEST_F(ReportBuilders, FamiliesAreChartedByServiceWhereServicesHaveSomethingToShow) {
+  auto doc = BuildMunicipalityReport(*inputs_, FollowUpMunicipality(*data_));
+  ASSERT_TRUE(doc.ok()) << doc.error().message;
+  const Section* by_service = FindSection(*doc, "risk_identification_tjeneste");
+  ASSERT_NE(by_service, nullptr);
+  const Chart* chart = FirstChart(*by_service, ChartKind::kGroupedBars);
+  ASSERT_NE(chart, nullptr);
+  EXPECT_GE(chart->series.size(), 2u);
+  for (const ChartSeries& service : chart->series) {
+    EXPECT_TRUE(std::any_of(service.values.begin(), service.values.end(), [](const Number& v) {
+      return v.Visible();
+    })) << service.name;
+  }
+}
+
 TEST_F(ReportBuilders, CooperationIsAGridOfServicesWithSomethingToShow) {
   const int municipality = FollowUpMunicipality(*data_);
   auto doc = BuildMunicipalityReport(*inputs_, municipality);
