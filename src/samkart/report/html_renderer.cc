@@ -650,18 +650,6 @@ ChartBody DrawStackedBars(const Chart& chart, const Frame& f) {
   return body;
 }
 
-theme::Colour DirectionColour(Direction direction) {
-  switch (direction) {
-    case Direction::kBetter:
-      return theme::kBetter;
-    case Direction::kWorse:
-      return theme::kWorse;
-    case Direction::kNeutral:
-      break;
-  }
-  return theme::kNoChange;
-}
-
 // One label's change: a dot at the value before, a line to the value after
 // ending in an arrowhead, the two values written outside the ends.
 void AppendChangeRow(std::string& out, const Chart& chart, const Frame& f, std::size_t i,
@@ -669,7 +657,7 @@ void AppendChangeRow(std::string& out, const Chart& chart, const Frame& f, std::
   const Number& before = chart.series.empty() ? Missing() : ValueAt(chart.series[0], i);
   const Number& after = chart.series.size() < 2 ? Missing() : ValueAt(chart.series[1], i);
   const theme::Colour colour =
-      DirectionColour(i < chart.directions.size() ? chart.directions[i] : Direction::kNeutral);
+      theme::ForDirection(i < chart.directions.size() ? chart.directions[i] : Direction::kNeutral);
   const double baseline = centre + 4;
   if (!before.Visible() || !after.Visible()) {
     // Nothing to connect: the value there is, as a dot, and the other's mark.
@@ -739,21 +727,9 @@ ChartBody DrawChange(const Chart& chart, const Frame& f) {
   return body;
 }
 
-// A share's shade in the grid: the theme's ordered colours, light to dark.
-theme::Colour Shade(double share) {
-  constexpr std::size_t kSteps = std::size(theme::kOrdered);
-  const auto step = static_cast<std::size_t>(Clamp01(share) * static_cast<double>(kSteps));
-  return theme::kOrdered[std::min(step, kSteps - 1)];
-}
-
 std::vector<LegendItem> ShadeLegend() {
   std::vector<LegendItem> legend;
-  constexpr std::size_t kSteps = std::size(theme::kOrdered);
-  for (std::size_t k = 0; k < kSteps; ++k) {
-    const auto from = std::lround(100.0 * static_cast<double>(k) / kSteps);
-    const auto to = std::lround(100.0 * static_cast<double>(k + 1) / kSteps) - (k + 1 < kSteps);
-    legend.push_back({fmt::format("{}–{} %", from, to), theme::kOrdered[k]});
-  }
+  for (const auto& band : theme::GridShadeBands()) legend.push_back({band.label, band.colour});
   return legend;
 }
 
@@ -799,7 +775,7 @@ ChartBody DrawGrid(const Chart& chart, const Frame& f) {
       const Number& value = ValueAt(chart.series[c], i);
       const double x = grid_x + static_cast<double>(c) * cell + 1;
       // A missing cell (the diagonal, a pair not asked) is grey, a hidden one white.
-      const theme::Colour fill = value.Visible() ? Shade(value.value)
+      const theme::Colour fill = value.Visible() ? theme::GridShade(value.value)
                                  : value.missing ? theme::kGrid
                                                  : theme::kWhite;
       fmt::format_to(std::back_inserter(out),

@@ -597,16 +597,11 @@ std::vector<bool> NumericColumns(const DataTable& table) {
 
 // A difference coloured by what it means; other cells in ink.
 Colour CellColour(const TableCell& cell) {
-  if (cell.format != CellFormat::kPoints || !cell.number.Visible()) return kInk;
-  switch (cell.direction) {
-    case Direction::kBetter:
-      return theme::kBetter;
-    case Direction::kWorse:
-      return theme::kWorse;
-    case Direction::kNeutral:
-      break;
+  if (cell.format != CellFormat::kPoints || !cell.number.Visible() ||
+      cell.direction == Direction::kNeutral) {
+    return kInk;
   }
-  return kInk;
+  return theme::ForDirection(cell.direction);
 }
 
 Composer::TableLayout Composer::LayOutTable(const DataTable& table) const {
@@ -770,24 +765,8 @@ Colour SeriesFill(const Chart& chart, std::size_t s) {
 }
 
 Colour DirectionColour(const Chart& chart, std::size_t i) {
-  const Direction direction =
-      i < chart.directions.size() ? chart.directions[i] : Direction::kNeutral;
-  switch (direction) {
-    case Direction::kBetter:
-      return theme::kBetter;
-    case Direction::kWorse:
-      return theme::kWorse;
-    case Direction::kNeutral:
-      break;
-  }
-  return theme::kNoChange;
-}
-
-// A share's shade in the grid: the theme's ordered colours, light to dark.
-Colour Shade(double share) {
-  constexpr std::size_t kSteps = std::size(theme::kOrdered);
-  const auto step = static_cast<std::size_t>(Clamp01(share) * static_cast<double>(kSteps));
-  return theme::kOrdered[std::min(step, kSteps - 1)];
+  return theme::ForDirection(i < chart.directions.size() ? chart.directions[i]
+                                                         : Direction::kNeutral);
 }
 
 constexpr double kChartLabelGap = 8;
@@ -849,11 +828,8 @@ std::vector<LegendItem> Composer::LegendItems(const Chart& chart) const {
       add("Ingen sikker endring", Glyph::kSwatch, theme::kNoChange);
       break;
     case ChartKind::kGrid: {
-      constexpr std::size_t kSteps = std::size(theme::kOrdered);
-      for (std::size_t k = 0; k < kSteps; ++k) {
-        const auto from = std::lround(100.0 * static_cast<double>(k) / kSteps);
-        const auto to = std::lround(100.0 * static_cast<double>(k + 1) / kSteps) - (k + 1 < kSteps);
-        add(fmt::format("{}–{} %", from, to), Glyph::kSwatch, theme::kOrdered[k]);
+      for (const auto& band : theme::GridShadeBands()) {
+        add(band.label, Glyph::kSwatch, band.colour);
       }
       break;
     }
@@ -1083,7 +1059,7 @@ void Composer::DrawGridRow(const Chart& chart, const ChartLayout& layout, std::s
     const double top = centre - layout.bar / 2;
     Colour text = kInk;
     if (v.Visible()) {
-      const Colour fill = Shade(v.value);
+      const Colour fill = theme::GridShade(v.value);
       Bar(x + 0.75, top, layout.cell - 1.5, layout.bar, fill);
       text = theme::TextOn(fill);
     } else {

@@ -302,13 +302,6 @@ std::string RowXml(const std::string& cells, Emu height = kTableRowHeight) {
   return fmt::format("<a:tr h=\"{}\">{}</a:tr>", height, cells);
 }
 
-// The shading of a grid cell: one ordered hue, darker for a larger share.
-theme::Colour GridShade(double share) {
-  constexpr std::size_t kSteps = std::size(theme::kOrdered);
-  const auto step = static_cast<std::size_t>(std::clamp(share, 0.0, 0.999) * kSteps);
-  return theme::kOrdered[step];
-}
-
 std::string CellText(const Number& number) {
   if (number.suppressed) return kSuppressedMark;
   if (number.missing) return kMissingMark;
@@ -400,9 +393,7 @@ std::string SeriesXml(const Chart& chart, const ChartSeriesStyle& style, std::si
     }
     if (chart.kind == ChartKind::kChange && index == 1 && first + i < chart.directions.size()) {
       const Direction d = chart.directions[first + i];
-      const theme::Colour c = d == Direction::kBetter  ? theme::kBetter
-                              : d == Direction::kWorse ? theme::kWorse
-                                                       : theme::kNoChange;
+      const theme::Colour c = theme::ForDirection(d);
       points += fmt::format(
           "<c:dPt><c:idx val=\"{}\"/><c:invertIfNegative val=\"0\"/><c:bubble3D val=\"0\"/>"
           "<c:spPr>{}</c:spPr></c:dPt>",
@@ -910,7 +901,7 @@ void DeckWriter::GridSlide(const Chart& chart, std::size_t first, std::size_t co
     for (const auto& s : chart.series) {
       const Number number = i < s.values.size() ? s.values[i] : Missing();
       const std::optional<theme::Colour> shade =
-          number.Visible() ? std::optional(GridShade(number.value)) : std::nullopt;
+          number.Visible() ? std::optional(theme::GridShade(number.value)) : std::nullopt;
       const Run value{"", kTableSize, false, shade ? theme::TextOn(*shade) : theme::kInk};
       row += TableCellXml(CellText(number), value, Align::kCentre, shade, false);
     }

@@ -1,5 +1,6 @@
 #include "samkart/report/theme.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "fmt/format.h"
@@ -32,6 +33,35 @@ Colour SeriesColour(std::size_t index, std::size_t count, bool ordered) {
   // Spread `count` colours over the range, lightest and darkest included.
   const std::size_t step = index * (kSteps - 1) / (count - 1);
   return kOrdered[step];
+}
+
+Colour ForDirection(Direction direction) {
+  switch (direction) {
+    case Direction::kBetter:
+      return kBetter;
+    case Direction::kWorse:
+      return kWorse;
+    case Direction::kNeutral:
+      break;
+  }
+  return kNoChange;
+}
+
+Colour GridShade(double share) {
+  constexpr std::size_t kSteps = std::size(kOrdered);
+  const auto step = static_cast<std::size_t>(std::clamp(share, 0.0, 1.0) * kSteps);
+  return kOrdered[std::min(step, kSteps - 1)];
+}
+
+std::vector<ShadeBand> GridShadeBands() {
+  constexpr std::size_t kSteps = std::size(kOrdered);
+  std::vector<ShadeBand> bands;
+  for (std::size_t k = 0; k < kSteps; ++k) {
+    const auto from = std::lround(100.0 * static_cast<double>(k) / kSteps);
+    const auto to = std::lround(100.0 * static_cast<double>(k + 1) / kSteps) - (k + 1 < kSteps);
+    bands.push_back({fmt::format("{}–{} %", from, to), kOrdered[k]});
+  }
+  return bands;
 }
 
 MarkerStyle MarkerFor(Reference reference) {

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "samkart/report/document.h"
 
@@ -57,6 +58,18 @@ Colour SeriesColour(std::size_t index, std::size_t count, bool ordered);
 inline constexpr Colour kBetter{0x1F6E43};    // significantly better
 inline constexpr Colour kWorse{0xB3261E};     // significantly worse
 inline constexpr Colour kNoChange{0x8C8C8C};  // not a finding
+
+// kBetter, kWorse or kNoChange for a difference's meaning.
+Colour ForDirection(Direction direction);
+
+// A share in a grid: one ordered colour per band of equal width, darker
+// for a larger share; and the bands as the legend names them («0–17 %»).
+Colour GridShade(double share);
+struct ShadeBand {
+  std::string label;
+  Colour colour;
+};
+std::vector<ShadeBand> GridShadeBands();
 
 enum class Shape { kLine, kDiamond, kCircle, kTriangle };
 

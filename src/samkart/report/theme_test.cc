@@ -37,6 +37,21 @@ TEST(Theme, EveryReferenceHasItsOwnShape) {
   EXPECT_EQ(MarkerFor(Reference::kNation).shape, Shape::kLine);
 }
 
+TEST(Theme, GridShadesFollowTheBandsTheLegendNames) {
+  const auto bands = GridShadeBands();
+  ASSERT_EQ(bands.size(), std::size(kOrdered));
+  EXPECT_EQ(bands.front().label, "0–16 %");
+  EXPECT_EQ(bands.back().label, "83–100 %");
+  EXPECT_EQ(GridShade(0).hex, bands.front().colour.hex);
+  EXPECT_EQ(GridShade(0.16).hex, bands.front().colour.hex);
+  EXPECT_EQ(GridShade(0.17).hex, bands[1].colour.hex);
+  EXPECT_EQ(GridShade(1).hex, bands.back().colour.hex);
+  EXPECT_EQ(GridShade(1.5).hex, bands.back().colour.hex);
+  EXPECT_EQ(ForDirection(Direction::kBetter).hex, kBetter.hex);
+  EXPECT_EQ(ForDirection(Direction::kWorse).hex, kWorse.hex);
+  EXPECT_EQ(ForDirection(Direction::kNeutral).hex, kNoChange.hex);
+}
+
 TEST(Theme, ColoursAsTextAndContrast) {
   EXPECT_EQ(kAccent.Css(), "#1F4E79");
   EXPECT_EQ(kAccent.Hex(), "1F4E79");
