@@ -22,6 +22,7 @@
 #include "samkart/core/text.h"
 #include "samkart/present/hyphenation.h"
 #include "samkart/present/table_format.h"
+#include "samkart/report/output_file.h"
 #include "samkart/report/theme.h"
 
 namespace samkart::report {
@@ -1229,15 +1230,6 @@ std::vector<Part> DeckWriter::Parts() const {
   return parts;
 }
 
-std::string WhyNotWritable(const fs::path& path) {
-  std::error_code ec;
-  const fs::path parent = path.has_parent_path() ? path.parent_path() : fs::path(".");
-  if (!fs::exists(parent, ec)) return fmt::format("mappen {} finnes ikke", parent.string());
-  if (!fs::is_directory(parent, ec)) return fmt::format("{} er ikke en mappe", parent.string());
-  if (fs::is_directory(path, ec)) return "det finnes en mappe med det navnet";
-  return "PowerPoint-filen kan ikke skrives";
-}
-
 // Writes the parts as a zip at `path`; the parts must outlive the call.
 Status WriteZip(const std::vector<Part>& parts, const std::string& path) {
   int error = 0;
@@ -1274,7 +1266,7 @@ Status WritePptx(const Document& document, const std::filesystem::path& path) {
   std::error_code ec;
   const fs::path parent = path.has_parent_path() ? path.parent_path() : fs::path(".");
   if (!fs::is_directory(parent, ec) || fs::is_directory(path, ec)) {
-    return Error{fmt::format("{}: {}", target, WhyNotWritable(path))};
+    return Error{fmt::format("{}: {}", target, WhyNotWritable(path, "PowerPoint-filen"))};
   }
   // Written beside the target and renamed, so no one sees half a deck.
   const std::string temporary = target + ".tmp";
@@ -1289,7 +1281,8 @@ Status WritePptx(const Document& document, const std::filesystem::path& path) {
     written = Error{ec.message()};
   }
   fs::remove(temporary, ec);
-  return Error{fmt::format("{}: {} ({})", target, WhyNotWritable(path), written.error().message)};
+  return Error{fmt::format("{}: {} ({})", target, WhyNotWritable(path, "PowerPoint-filen"),
+                           written.error().message)};
 }
 
 }  // namespace samkart::report

@@ -16,6 +16,7 @@
 
 #include "samkart/core/text.h"
 #include "samkart/present/table_format.h"
+#include "samkart/report/output_file.h"
 #include "samkart/report/theme.h"
 
 namespace samkart::report {
@@ -615,16 +616,6 @@ class WorkbookWriter {
   lxw_format* link_ = nullptr;
 };
 
-// Why a file could not be written, in Norwegian; the library's own reason follows.
-std::string WhyNotWritable(const fs::path& path) {
-  std::error_code ec;
-  const fs::path parent = path.has_parent_path() ? path.parent_path() : fs::path(".");
-  if (!fs::exists(parent, ec)) return fmt::format("mappen {} finnes ikke", parent.string());
-  if (!fs::is_directory(parent, ec)) return fmt::format("{} er ikke en mappe", parent.string());
-  if (fs::is_directory(path, ec)) return "det finnes en mappe med det navnet";
-  return "Excel-filen kan ikke skrives";
-}
-
 }  // namespace
 
 Status WriteXlsx(const Document& document, const std::filesystem::path& path) {
@@ -634,7 +625,7 @@ Status WriteXlsx(const Document& document, const std::filesystem::path& path) {
   std::error_code ec;
   const fs::path parent = path.has_parent_path() ? path.parent_path() : fs::path(".");
   if (!fs::is_directory(parent, ec) || fs::is_directory(path, ec)) {
-    return Error{fmt::format("{}: {}", target, WhyNotWritable(path))};
+    return Error{fmt::format("{}: {}", target, WhyNotWritable(path, "Excel-filen"))};
   }
   // Written beside the target and renamed, so no one sees half a workbook.
   const std::string temporary = target + ".tmp";
@@ -647,12 +638,14 @@ Status WriteXlsx(const Document& document, const std::filesystem::path& path) {
   // workbook_close writes the file and frees the workbook, also after an error.
   const lxw_error closed = workbook_close(workbook);
   if (filled && closed != LXW_NO_ERROR) {
-    filled = Error{fmt::format("{}: {} ({})", target, WhyNotWritable(path), lxw_strerror(closed))};
+    filled = Error{fmt::format("{}: {} ({})", target, WhyNotWritable(path, "Excel-filen"),
+                               lxw_strerror(closed))};
   }
   if (filled) {
     fs::rename(temporary, path, ec);
     if (!ec) return Ok();
-    filled = Error{fmt::format("{}: {} ({})", target, WhyNotWritable(path), ec.message())};
+    filled = Error{
+        fmt::format("{}: {} ({})", target, WhyNotWritable(path, "Excel-filen"), ec.message())};
   }
   fs::remove(temporary, ec);  // best effort; the first error is the one to report
   return filled;
