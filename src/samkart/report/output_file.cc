@@ -17,4 +17,13 @@ std::string WhyNotWritable(const fs::path& path, std::string_view what) {
   return fmt::format("{} kan ikke skrives", what);
 }
 
+Status CheckWritable(const fs::path& path, std::string_view what) {
+  std::error_code ec;
+  const fs::path parent = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  if (!fs::is_directory(parent, ec) || fs::is_directory(path, ec)) {
+    return Error{fmt::format("{}: {}", path.string(), WhyNotWritable(path, what))};
+  }
+  return Ok();
+}
+
 }  // namespace samkart::report

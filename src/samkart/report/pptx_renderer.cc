@@ -1263,17 +1263,14 @@ Status WriteZip(const std::vector<Part>& parts, const std::string& path) {
 
 Status WritePptx(const Document& document, const std::filesystem::path& path) {
   const std::string target = path.string();
-  std::error_code ec;
-  const fs::path parent = path.has_parent_path() ? path.parent_path() : fs::path(".");
-  if (!fs::is_directory(parent, ec) || fs::is_directory(path, ec)) {
-    return Error{fmt::format("{}: {}", target, WhyNotWritable(path, "PowerPoint-filen"))};
-  }
+  SAMKART_TRY(CheckWritable(path, "PowerPoint-filen"));
   // Written beside the target and renamed, so no one sees half a deck.
   const std::string temporary = target + ".tmp";
   DeckWriter deck(document, temporary);
   deck.Build();
   if (!deck.error().empty()) return Error{fmt::format("{}: {}", target, deck.error())};
   const std::vector<Part> parts = deck.Parts();
+  std::error_code ec;
   Status written = WriteZip(parts, temporary);
   if (written) {
     fs::rename(temporary, path, ec);

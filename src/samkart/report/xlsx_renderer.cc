@@ -621,12 +621,8 @@ class WorkbookWriter {
 Status WriteXlsx(const Document& document, const std::filesystem::path& path) {
   const std::string target = path.string();
   // libxlsxwriter only finds out at workbook_close, and prints its own
-  // English message then; the usual mistakes are caught here first.
-  std::error_code ec;
-  const fs::path parent = path.has_parent_path() ? path.parent_path() : fs::path(".");
-  if (!fs::is_directory(parent, ec) || fs::is_directory(path, ec)) {
-    return Error{fmt::format("{}: {}", target, WhyNotWritable(path, "Excel-filen"))};
-  }
+  // English message then.
+  SAMKART_TRY(CheckWritable(path, "Excel-filen"));
   // Written beside the target and renamed, so no one sees half a workbook.
   const std::string temporary = target + ".tmp";
   lxw_workbook* workbook = workbook_new(temporary.c_str());
@@ -641,6 +637,7 @@ Status WriteXlsx(const Document& document, const std::filesystem::path& path) {
     filled = Error{fmt::format("{}: {} ({})", target, WhyNotWritable(path, "Excel-filen"),
                                lxw_strerror(closed))};
   }
+  std::error_code ec;
   if (filled) {
     fs::rename(temporary, path, ec);
     if (!ec) return Ok();
