@@ -106,6 +106,25 @@ std::string FormatCell(const TableCell& cell) {
   return cell.text;
 }
 
+std::string ExhibitAnchor(const std::string& number) {
+  std::string anchor;
+  for (const char c : number) {
+    if (c >= 'A' && c <= 'Z') {
+      anchor += static_cast<char>(c - 'A' + 'a');
+    } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+      anchor += c;
+    } else if (!anchor.empty() && anchor.back() != '-') {
+      anchor += '-';  // spaces, dots and anything else join the parts
+    }
+  }
+  while (!anchor.empty() && anchor.back() == '-') anchor.pop_back();
+  return anchor;
+}
+
+std::string ExhibitCaption(const std::string& number, const std::string& title) {
+  return number.empty() ? title : number + " " + title;
+}
+
 DataTable ChartAsTable(const Chart& chart) {
   DataTable table;
   table.caption = chart.title;

@@ -76,6 +76,9 @@ std::string FormatPoints(double points);     // «+4», «-12», «0»
 
 struct DataTable {
   std::string caption;
+  // «Tabell 1», «Figur 3.28»: a numbered exhibit of the national report,
+  // found by its anchor in every format (see ExhibitAnchor); empty if none.
+  std::string number{};
   std::vector<std::string> columns;          // headings, one per column
   std::vector<std::vector<TableCell>> rows;  // each row as wide as `columns`
   std::vector<std::string> notes;            // question text, N, denominator rule, marks
@@ -113,6 +116,7 @@ struct ChartSeries {
 struct Chart {
   ChartKind kind = ChartKind::kBars;
   std::string title;
+  std::string number{};             // as DataTable::number
   std::vector<std::string> labels;  // one per bar or group of bars, top to bottom
   std::vector<ChartSeries> series;
   // Reference values drawn as a marker on each label's bar (kBars only),
@@ -127,6 +131,12 @@ struct Chart {
   std::string description;  // the text alternative, in Norwegian
 };
 
+// «figur-3-28» for «Figur 3.28»: the HTML anchor and the PDF bookmark's
+// target, stable from one run to the next.
+std::string ExhibitAnchor(const std::string& number);
+// «Figur 3.28 Systemkunnskap etter stilling», or the title alone.
+std::string ExhibitCaption(const std::string& number, const std::string& title);
+
 // The chart's numbers as a table: labels down, series and markers across.
 // HTML shows it as the chart's accessible alternative, XLSX stores it.
 DataTable ChartAsTable(const Chart& chart);
@@ -137,6 +147,7 @@ struct Paragraph {
 
 struct BulletList {
   std::vector<std::string> items;
+  bool numbered{};  // 1., 2., 3. … (recommendations) rather than bullets
 };
 
 struct KeyFigure {

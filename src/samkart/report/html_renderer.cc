@@ -878,11 +878,14 @@ class Writer {
     }
   }
 
-  void List(const std::vector<std::string>& items, std::string_view css_class) {
+  void List(const std::vector<std::string>& items, std::string_view css_class,
+            bool numbered = false) {
     if (items.empty()) return;
-    out_ += css_class.empty() ? "<ul>" : fmt::format("<ul class=\"{}\">", css_class);
+    const char* tag = numbered ? "ol" : "ul";
+    out_ += css_class.empty() ? fmt::format("<{}>", tag)
+                              : fmt::format("<{} class=\"{}\">", tag, css_class);
     for (const auto& item : items) out_ += "<li>" + Escape(item) + "</li>";
-    out_ += "</ul>\n";
+    out_ += fmt::format("</{}>\n", tag);
   }
 
   static bool IsChapter(const Section& section) { return section.level <= 1; }
@@ -951,7 +954,7 @@ class Writer {
 
   void Emit(const Paragraph& paragraph) { Line("<p>" + Escape(paragraph.text) + "</p>"); }
 
-  void Emit(const BulletList& list) { List(list.items, ""); }
+  void Emit(const BulletList& list) { List(list.items, "", list.numbered); }
 
   void Emit(const KeyFigures& figures) {
     if (figures.figures.empty()) return;
@@ -969,12 +972,16 @@ class Writer {
   void Emit(const DataTable& table) {
     const std::string id = fmt::format("sk-tabell-{}", ++tables_);
     // A wide table scrolls inside its own box instead of widening the page;
-    // the box is focusable so keyboard users can scroll it.
+    // the box is focusable so keyboard users can scroll it. A numbered
+    // table is found by its stable anchor.
+    const std::string anchor =
+        table.number.empty() ? "" : fmt::format(" id=\"{}\"", ExhibitAnchor(table.number));
     fmt::format_to(std::back_inserter(out_),
-                   "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" "
+                   "<div class=\"table-scroll\"{} role=\"region\" tabindex=\"0\" "
                    "aria-labelledby=\"{}\">\n<table>\n",
-                   id);
-    Line(fmt::format("<caption id=\"{}\">{}</caption>", id, Escape(table.caption)));
+                   anchor, id);
+    Line(fmt::format("<caption id=\"{}\">{}</caption>", id,
+                     Escape(ExhibitCaption(table.number, table.caption))));
     std::vector<bool> numeric(table.columns.size(), false);
     for (const auto& row : table.rows) {
       for (std::size_t c = 0; c < row.size() && c < numeric.size(); ++c) {
@@ -1017,15 +1024,17 @@ class Writer {
 
   void Emit(const Chart& chart) {
     const int number = ++charts_;
-    const std::string id = fmt::format("sk-figur-{}", number);
+    const std::string id =
+        chart.number.empty() ? fmt::format("sk-figur-{}", number) : ExhibitAnchor(chart.number);
+    const std::string title = ExhibitCaption(chart.number, chart.title);
     const std::string description = chart.description.empty()
                                         ? "Tallene i figuren står i tabellen under den."
                                         : chart.description;
     fmt::format_to(std::back_inserter(out_), "<figure class=\"chart\" id=\"{0}\">\n", id);
-    Line(fmt::format("<figcaption>{}</figcaption>", Escape(chart.title)));
+    Line(fmt::format("<figcaption>{}</figcaption>", Escape(title)));
     // The style shows one of the two drawings, so a screen reader meets one.
-    Svg(DrawChart(chart, kWide), kWide, id, "chart-wide", chart.title, description);
-    Svg(DrawChart(chart, kNarrow), kNarrow, id + "-smal", "chart-narrow", chart.title, description);
+    Svg(DrawChart(chart, kWide), kWide, id, "chart-wide", title, description);
+    Svg(DrawChart(chart, kNarrow), kNarrow, id + "-smal", "chart-narrow", title, description);
     out_ += "<details class=\"chart-data\"><summary>Tall i figuren</summary>\n";
     Emit(ChartAsTable(chart));
     out_ += "</details>\n</figure>\n";

@@ -254,6 +254,17 @@ class Composer {
   double y_ = kTop;
   std::vector<TocEntry> toc_;
   std::vector<Anchor> anchors_;  // one per section
+  // A numbered table or figure, bookmarked under its section.
+  struct Exhibit {
+    std::size_t section;
+    std::string caption;
+    Anchor at;
+  };
+  std::vector<Exhibit> exhibits_;
+  void MarkExhibit(const std::string& number, const std::string& caption) {
+    if (number.empty() || anchors_.empty()) return;
+    exhibits_.push_back({anchors_.size() - 1, ExhibitCaption(number, caption), {Page(), y_}});
+  }
 };
 
 Layout Composer::MakeLayout(std::string_view text, const Font& font, double width,
@@ -463,7 +474,11 @@ void Composer::AddBlock(const BulletList& list) {
   const Layout bullet = MakeLayout("•", fonts_.body);
   for (std::size_t i = 0; i < list.items.size(); ++i) {
     if (i > 0) y_ += 3;
-    FlowText(list.items[i], fonts_.body, kMarginX + 14, kWidth - 14, kInk, &bullet, kMarginX + 3);
+    const Layout number =
+        list.numbered ? MakeLayout(fmt::format("{}.", i + 1), fonts_.body) : Layout();
+    const double indent = list.numbered ? 20 : 14;
+    FlowText(list.items[i], fonts_.body, kMarginX + indent, kWidth - indent, kInk,
+             list.numbered ? &number : &bullet, kMarginX + 3);
   }
 }
 
@@ -697,10 +712,11 @@ void Composer::DrawTableRow(const TableLayout& layout, std::size_t r) {
 
 void Composer::AddBlock(const DataTable& table) {
   const TableLayout layout = LayOutTable(table);
+  const std::string caption_text = ExhibitCaption(table.number, table.caption);
   Layout caption;
   double caption_height = 0;
-  if (!table.caption.empty()) {
-    caption = MakeLayout(table.caption, fonts_.caption, kWidth);
+  if (!caption_text.empty()) {
+    caption = MakeLayout(caption_text, fonts_.caption, kWidth);
     caption_height = Height(caption) + 5;
   }
   // The caption stays with the header and the first row.
@@ -709,6 +725,7 @@ void Composer::AddBlock(const DataTable& table) {
     opening += layout.heights[r];
   }
   EnsureRoom(opening);
+  MarkExhibit(table.number, table.caption);
   if (caption.get() != nullptr) {
     Text(std::move(caption), kMarginX, y_, kInk);
     y_ += caption_height;
@@ -720,8 +737,8 @@ void Composer::AddBlock(const DataTable& table) {
   for (std::size_t r = 1; r < layout.cells.size(); ++r) {
     if (layout.heights[r] > Room()) {
       NewPage();
-      if (!table.caption.empty()) {
-        Layout continued = MakeLayout(table.caption + " (forts.)", fonts_.caption, kWidth);
+      if (!caption_text.empty()) {
+        Layout continued = MakeLayout(caption_text + " (forts.)", fonts_.caption, kWidth);
         const double h = Height(continued);
         Text(std::move(continued), kMarginX, y_, kMuted);
         y_ += h + 5;
@@ -922,9 +939,10 @@ Composer::ChartLayout Composer::LayOutChart(const Chart& chart) const {
     out.description = MakeLayout(chart.description, fonts_.small, kWidth);
     out.description_height = Height(out.description) + 5;
   }
-  if (!chart.title.empty()) {
-    out.title = MakeLayout(chart.title, fonts_.caption, kWidth);
-    out.title_height = Height(MakeLayout(chart.title + " (forts.)", fonts_.caption, kWidth)) + 6;
+  const std::string title = ExhibitCaption(chart.number, chart.title);
+  if (!title.empty()) {
+    out.title = MakeLayout(title, fonts_.caption, kWidth);
+    out.title_height = Height(MakeLayout(title + " (forts.)", fonts_.caption, kWidth)) + 6;
   }
   out.frame = out.title_height + out.headings_height + out.axis_height +
               (out.items.empty() ? 0 : out.legend_height + 8) + out.description_height + 2;
@@ -1122,8 +1140,10 @@ void Composer::DrawChartAxisAndLegend(const ChartLayout& layout, bool ticks) {
 void Composer::DrawChartPart(const Chart& chart, const ChartLayout& layout, std::size_t first,
                              std::size_t last, bool continued, bool final_part) {
   if (layout.title.get() != nullptr) {
-    const Layout heading =
-        continued ? MakeLayout(chart.title + " (forts.)", fonts_.caption, kWidth) : layout.title;
+    const Layout heading = continued
+                               ? MakeLayout(ExhibitCaption(chart.number, chart.title) + " (forts.)",
+                                            fonts_.caption, kWidth)
+                               : layout.title;
     Text(heading, kMarginX, y_, kInk);
     y_ += Height(heading) + 6;
   }
@@ -1177,6 +1197,7 @@ void Composer::AddBlock(const Chart& chart) {
   // Kept on one page when it can be; otherwise split between rows.
   if (total <= kBottom - kTop) {
     EnsureRoom(total);
+    MarkExhibit(chart.number, chart.title);
     DrawChartPart(chart, layout, 0, rows, false, true);
     return;
   }
@@ -1184,6 +1205,7 @@ void Composer::AddBlock(const Chart& chart) {
   bool continued = false;
   while (true) {
     EnsureRoom(layout.frame + (rows > 0 ? layout.row_heights[first] : 0));
+    if (!continued) MarkExhibit(chart.number, chart.title);
     double room = Room() - layout.frame;
     std::size_t last = first;
     while (last < rows && (last == first || layout.row_heights[last] <= room)) {
@@ -1355,6 +1377,14 @@ void Composer::AddOutline(cairo_surface_t* surface, const Document& document) co
                                                  section.title.c_str(), link.c_str(),
                                                  CAIRO_PDF_OUTLINE_FLAG_OPEN);
     if (top) chapter = id;
+    // The section's numbered tables and figures, folded under it.
+    for (const Exhibit& exhibit : exhibits_) {
+      if (exhibit.section != i) continue;
+      const std::string target =
+          fmt::format("page={} pos=[{:.2f} {:.2f}]", exhibit.at.page, kMarginX, exhibit.at.y);
+      cairo_pdf_surface_add_outline(surface, id, exhibit.caption.c_str(), target.c_str(),
+                                    static_cast<cairo_pdf_outline_flags_t>(0));
+    }
   }
 }
 

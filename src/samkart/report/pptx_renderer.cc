@@ -737,6 +737,11 @@ bool Numbered(const std::vector<std::string>& items) {
 
 void DeckWriter::Emit(const BulletList& whole) {
   BulletList list = whole;
+  if (list.numbered) {
+    for (std::size_t i = 0; i < list.items.size(); ++i) {
+      list.items[i] = fmt::format("{}. {}", i + 1, list.items[i]);
+    }
+  }
   constexpr std::size_t kShown = kBulletsPerSlide * kListSlidesMax - 1;
   if (list.items.size() > kShown + 1) {
     const std::size_t rest = list.items.size() - kShown;
@@ -850,7 +855,7 @@ void DeckWriter::ChartSlide(const Chart& chart, std::size_t first, std::size_t c
   complete(whole.markers);
   if (whole.series.empty()) return;
   Room(kChartMinHeight);
-  Caption(chart.title, continued);
+  Caption(ExhibitCaption(chart.number, chart.title), continued);
   const bool hidden = AnyHidden(whole, first, count);
   const bool change = chart.kind == ChartKind::kChange;
   std::string note;
@@ -881,7 +886,7 @@ void DeckWriter::ChartSlide(const Chart& chart, std::size_t first, std::size_t c
 void DeckWriter::GridSlide(const Chart& chart, std::size_t first, std::size_t count,
                            bool continued) {
   Room(TextHeight(1, 16) + static_cast<Emu>(count + 2) * kTableRowHeight);
-  Caption(chart.title, continued);
+  Caption(ExhibitCaption(chart.number, chart.title), continued);
   const Run heading{"", kNoteSize, true, theme::kInk};
   TableCells cells;
   std::size_t longest = 0;
@@ -1003,7 +1008,7 @@ std::size_t DeckWriter::EmitTable(const DataTable& table, std::size_t slides) {
 
 void DeckWriter::TableSlide(const DataTable& table, const TableLayout& layout, std::size_t first,
                             std::size_t count, bool continued) {
-  Caption(table.caption, continued);
+  Caption(ExhibitCaption(table.number, table.caption), continued);
   TableCells cells;
   cells.widths = layout.widths;
   std::string row;

@@ -247,13 +247,14 @@ class WorkbookWriter {
         first_section_.push_back(i);
       }
       chapter_of[i] = names_.size() - 1;
+      NameExhibitSheets(section);
     }
     if (!AboutSheet()) return Failure();
     std::size_t current = 0;
     for (std::size_t i = 0; i < document_.sections.size(); ++i) {
       const Section& section = document_.sections[i];
       if (chapter_of[i] != current) {
-        if (current > 0) FinishSheet();
+        if (current > 0) FinishChapter();
         current = chapter_of[i];
         if (!StartSheet(names_[current])) return Failure();
         Write(0, 0, section.title, title_);
@@ -267,12 +268,71 @@ class WorkbookWriter {
         ++row_;  // a blank row between blocks
       }
     }
-    if (current > 0) FinishSheet();
-    if (error_ != LXW_NO_ERROR) return Failure();
+    if (current > 0) FinishChapter();
+    if (error_ != LXW_NO_ERROR || !message_.empty()) return Failure();
     return Ok();
   }
 
  private:
+  // A numbered table or figure gets a sheet of its own after its chapter's
+  // sheet, named by its number («Figur 3.28 Systemkunnskap …»), so a reader
+  // finds the printed report's exhibits by number.
+  struct ExhibitSheet {
+    std::string number;
+    std::string caption;
+    std::string sheet;
+    const DataTable* table = nullptr;
+    const Chart* chart = nullptr;
+  };
+
+  void NameExhibitSheets(const Section& section) {
+    for (const Block& block : section.blocks) {
+      ExhibitSheet exhibit;
+      if (const auto* table = std::get_if<DataTable>(&block); table && !table->number.empty()) {
+        exhibit = {table->number, table->caption, "", table, nullptr};
+      } else if (const auto* chart = std::get_if<Chart>(&block); chart && !chart->number.empty()) {
+        exhibit = {chart->number, chart->title, "", nullptr, chart};
+      } else {
+        continue;
+      }
+      exhibit.sheet =
+          sheet_names_.Take(ExhibitCaption(exhibit.number, exhibit.caption), exhibit.number);
+      exhibits_.push_back(std::move(exhibit));
+    }
+  }
+
+  // On the chapter's sheet, a link where the exhibit stands; the exhibit
+  // itself follows on its own sheet.
+  bool DeferExhibit(const std::string& number) {
+    if (number.empty() || on_exhibit_sheet_) return false;
+    const auto it = std::find_if(exhibits_.begin(), exhibits_.end(),
+                                 [&](const ExhibitSheet& e) { return e.number == number; });
+    if (it == exhibits_.end()) return false;
+    if (RowFits()) {
+      const std::string url = fmt::format("internal:'{}'!A1", it->sheet);
+      Check(worksheet_write_url_opt(
+          sheet_, row_++, 0, url.c_str(), link_,
+          CellText(ExhibitCaption(it->number, it->caption) + " (eget ark)").c_str(), nullptr));
+    }
+    pending_.push_back(&*it);
+    return true;
+  }
+
+  void FinishChapter() {
+    FinishSheet();
+    on_exhibit_sheet_ = true;
+    for (const ExhibitSheet* exhibit : pending_) {
+      if (!StartSheet(exhibit->sheet)) break;
+      Write(0, 0, ExhibitCaption(exhibit->number, exhibit->caption), title_);
+      row_ = 2;
+      if (exhibit->table != nullptr) Emit(*exhibit->table);
+      if (exhibit->chart != nullptr) Emit(*exhibit->chart);
+      FinishSheet();
+    }
+    on_exhibit_sheet_ = false;
+    pending_.clear();
+  }
+
   Error Failure() const {
     if (!message_.empty()) return Error{message_};
     return Error{fmt::format("{}: Excel-arket kan ikke fylles ({})", path_, lxw_strerror(error_))};
@@ -474,6 +534,16 @@ class WorkbookWriter {
                                       nullptr));
       }
     }
+    if (!exhibits_.empty()) {
+      ++row_;
+      Write(row_++, 0, "Tabeller og figurer", bold_);
+      for (const ExhibitSheet& exhibit : exhibits_) {
+        const std::string url = fmt::format("internal:'{}'!A1", exhibit.sheet);
+        Check(worksheet_write_url_opt(
+            sheet_, row_++, 0, url.c_str(), link_,
+            CellText(ExhibitCaption(exhibit.number, exhibit.caption)).c_str(), nullptr));
+      }
+    }
     widths_[0] = 70;
     FinishSheet();
     return error_ == LXW_NO_ERROR;
@@ -484,8 +554,9 @@ class WorkbookWriter {
   }
 
   void Emit(const BulletList& list) {
-    for (const auto& item : list.items) {
-      if (RowFits()) Write(row_++, 0, "• " + item);
+    for (std::size_t i = 0; i < list.items.size(); ++i) {
+      const std::string mark = list.numbered ? fmt::format("{}. ", i + 1) : "• ";
+      if (RowFits()) Write(row_++, 0, mark + list.items[i]);
     }
   }
 
@@ -537,8 +608,8 @@ class WorkbookWriter {
   }
 
   void Emit(const DataTable& table) {
-    if (!RowFits()) return;
-    Write(row_++, 0, table.caption, bold_);
+    if (DeferExhibit(table.number) || !RowFits()) return;
+    Write(row_++, 0, ExhibitCaption(table.number, table.caption), bold_);
     const std::vector<SheetColumn> layout = Layout(table);
     std::vector<bool> numeric(table.columns.size(), false);
     for (const auto& row : table.rows) {
@@ -584,7 +655,9 @@ class WorkbookWriter {
   // to Excel) as a zero-length bar labelled 0 %. The chart's description
   // speaks of bars the workbook does not have, so a plain note replaces it.
   void Emit(const Chart& chart) {
+    if (DeferExhibit(chart.number)) return;
     DataTable table = ChartAsTable(chart);
+    table.caption = ExhibitCaption(chart.number, chart.title);
     table.notes.clear();
     if (!table.rows.empty()) table.notes.push_back(kChartNote);
     Emit(table);
@@ -595,8 +668,11 @@ class WorkbookWriter {
   std::string path_;
   std::deque<std::string> kept_;  // strings libxlsxwriter may read until it closes
   SheetNames sheet_names_;
-  std::vector<std::string> names_;          // the front sheet, then one per chapter
-  std::vector<std::size_t> first_section_;  // the section that opens each chapter sheet
+  std::vector<std::string> names_;            // the front sheet, then one per chapter
+  std::vector<std::size_t> first_section_;    // the section that opens each chapter sheet
+  std::vector<ExhibitSheet> exhibits_;        // in document order; addresses kept
+  std::vector<const ExhibitSheet*> pending_;  // the chapter's, written after its sheet
+  bool on_exhibit_sheet_ = false;
   lxw_worksheet* sheet_ = nullptr;
   lxw_row_t row_ = 0;
   std::vector<double> widths_;
