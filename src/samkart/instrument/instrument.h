@@ -167,6 +167,35 @@ struct ItemRef {
   std::string QualifiedId() const { return family->id + "." + item->id; }
 };
 
+// One numbered table or figure of the national report («Figur 3.28»), so
+// the report keeps the printed report's exhibits and their numbers. What it
+// shows is data: a family (or the material itself) as a chart or a table,
+// overall or broken down, optionally within one service and for chosen
+// groups and items.
+enum class FigureSource {
+  kFamily,       // the family's answers
+  kSurveys,      // survey rounds (undersøkelser) per value of `by`
+  kRespondents,  // respondents per value of `by`
+};
+
+enum class FigureView {
+  kShares,        // the reported share per item (grouped bars when broken down)
+  kDistribution,  // every category of the scale, stacked
+  kTable,         // the reported share per item as a table
+};
+
+struct ReportFigure {
+  std::string number;  // «Figur 3.28», «Tabell 1»: unique
+  std::string title;   // «Systemkunnskap etter stilling i barnehage»
+  FigureSource source = FigureSource::kFamily;
+  std::string family;  // kFamily: the family's id
+  FigureView view = FigureView::kShares;
+  std::string by;                   // service, size_group, position, region, year; empty: everyone
+  std::string within_service;       // a service key: only its staff (stilling i barnehage)
+  std::vector<std::string> groups;  // keys of `by` to show («utvalgte tjenester»); empty: all
+  std::vector<std::string> items;   // the family's items to show; empty: all
+};
+
 struct Instrument {
   std::vector<Scale> scales;
   std::vector<Family> families;  // in the report's order
@@ -177,6 +206,10 @@ struct Instrument {
   std::vector<Code> round_types;
   std::vector<Generation> generations;
   std::vector<Crosswalk> crosswalks;
+  // The national report's numbered tables and figures, in its order
+  // (report_figures.csv; optional: without it each family gets the
+  // report's standard charts and tables).
+  std::vector<ReportFigure> report_figures;
 
   const Scale* FindScale(const std::string& id) const;
   const Family* FindFamily(const std::string& id) const;

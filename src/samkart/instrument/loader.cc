@@ -214,6 +214,7 @@ class Loader {
     LoadFamilies();
     LoadItems();
     CheckFamilies();
+    if (File("report_figures.csv") != nullptr) LoadReportFigures();
     // A broken scale or family would make every crosswalk row that uses it
     // fail too; check the crosswalks once the core files are clean.
     LoadResult result;
@@ -234,9 +235,11 @@ class Loader {
     // Not a structured binding: clang before 16 cannot capture one in a lambda.
     for (const auto& entry : files_) {
       const std::string& name = entry.first;
-      const bool known =
-          std::find_if(std::begin(kInstrumentFiles), std::end(kInstrumentFiles),
-                       [&](const char* f) { return name == f; }) != std::end(kInstrumentFiles);
+      auto listed = [&](const auto& files) {
+        return std::find_if(std::begin(files), std::end(files),
+                            [&](const char* f) { return name == f; }) != std::end(files);
+      };
+      const bool known = listed(kInstrumentFiles) || listed(kOptionalInstrumentFiles);
       if (!known && !name.starts_with(kCrosswalkFolder)) {
         problems_.Add(name, 0, "ukjent fil i instrumentmappen");
       }
@@ -945,6 +948,104 @@ class Loader {
                fmt::format("«target_code» {} er ingen kode for «{}» i background/", code, target));
     }
     return known;
+  }
+
+  // report_figures.csv: every reference checked against the families,
+  // items and background keys, so a typo is named rather than drawn empty.
+  void LoadReportFigures() {
+    auto table = Table::Open(File("report_figures.csv"), "report_figures.csv",
+                             {"number", "title_nb", "source", "view"},
+                             {"family", "by", "within_service", "groups", "items"}, problems_);
+    if (!table) return;
+    Fields f(*table, problems_);
+    std::map<std::string, std::size_t> seen;
+    for (const auto& row : table->rows()) {
+      ReportFigure figure;
+      figure.number = f.Required(row, "number");
+      figure.title = f.Required(row, "title_nb");
+      if (!figure.number.empty()) {
+        f.Unique(seen, figure.number, row, fmt::format("nummeret «{}»", figure.number));
+      }
+      const std::string source = row.Get("source");
+      if (source == "family") {
+        figure.source = FigureSource::kFamily;
+      } else if (source == "surveys") {
+        figure.source = FigureSource::kSurveys;
+      } else if (source == "respondents") {
+        figure.source = FigureSource::kRespondents;
+      } else {
+        f.Report(row, fmt::format("«source» = «{}»: skal være family, surveys eller respondents",
+                                  source));
+      }
+      const std::string view = row.Get("view");
+      if (view == "shares") {
+        figure.view = FigureView::kShares;
+      } else if (view == "distribution") {
+        figure.view = FigureView::kDistribution;
+      } else if (view == "table") {
+        figure.view = FigureView::kTable;
+      } else {
+        f.Report(row,
+                 fmt::format("«view» = «{}»: skal være shares, distribution eller table", view));
+      }
+      figure.family = row.Get("family");
+      const Family* family = nullptr;
+      if (figure.source == FigureSource::kFamily) {
+        family = instrument_.FindFamily(figure.family);
+        if (family == nullptr) {
+          f.Report(row, fmt::format("«family» = «{}» finnes ikke i families.csv", figure.family));
+        }
+      } else if (!figure.family.empty()) {
+        f.Report(row, fmt::format("«family» skal være tom når «source» er {}", source));
+      }
+      figure.by = row.Get("by");
+      static constexpr const char* kBreakdowns[] = {"",         "service", "size_group",
+                                                    "position", "region",  "year"};
+      if (std::find(std::begin(kBreakdowns), std::end(kBreakdowns), figure.by) ==
+          std::end(kBreakdowns)) {
+        f.Report(row, fmt::format("«by» = «{}»: skal være tom, service, size_group, position, "
+                                  "region eller year",
+                                  figure.by));
+      }
+      if (figure.source != FigureSource::kFamily && figure.by.empty()) {
+        f.Report(row, "«by» må fylles ut når «source» er surveys eller respondents");
+      }
+      figure.within_service = row.Get("within_service");
+      if (!figure.within_service.empty() &&
+          instrument_.FindService(figure.within_service) == nullptr) {
+        f.Report(row, fmt::format("«within_service» = «{}» er ingen tjeneste i "
+                                  "background/services.csv",
+                                  figure.within_service));
+      }
+      const std::string groups = row.Get("groups");
+      if (!groups.empty()) figure.groups = text::Split(groups, '|');
+      for (const std::string& key : figure.groups) {
+        if (!BreakdownKeyExists(figure.by, key)) {
+          f.Report(row, fmt::format("«groups»: «{}» er ingen verdi av «{}»", key,
+                                    figure.by.empty() ? "(tom)" : figure.by));
+        }
+      }
+      const std::string items = row.Get("items");
+      if (!items.empty()) figure.items = text::Split(items, '|');
+      for (const std::string& item : figure.items) {
+        if (family != nullptr && instrument_.FindItem(family->id + "." + item) == nullptr) {
+          f.Report(row, fmt::format("«items»: «{}» er ikke et spørsmål i «{}»", item, family->id));
+        }
+      }
+      instrument_.report_figures.push_back(std::move(figure));
+    }
+  }
+
+  bool BreakdownKeyExists(const std::string& by, const std::string& key) const {
+    auto keyed = [&](const auto& codes) {
+      return std::any_of(codes.begin(), codes.end(), [&](const auto& c) { return c.key == key; });
+    };
+    if (by == "service") return instrument_.FindService(key) != nullptr;
+    if (by == "position") return instrument_.FindPosition(key) != nullptr;
+    if (by == "size_group") return keyed(instrument_.size_groups);
+    if (by == "region") return keyed(instrument_.regions);
+    if (by == "year") return text::ParseInt(key).has_value();
+    return false;
   }
 
   template <typename T>
