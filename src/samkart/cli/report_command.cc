@@ -1,5 +1,5 @@
 // samkart report national|municipality [--municipality N | --all]
-//                [--format html,pdf,xlsx,pptx] [--out DIR]
+//                [--format html,pdf,xlsx,pptx] [--out DIR] [--text DIR]
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -11,6 +11,7 @@
 #include "samkart/analysis/dataset.h"
 #include "samkart/cli/context.h"
 #include "samkart/cli/progress.h"
+#include "samkart/import/batch_builder.h"
 #include "samkart/report/municipality_report.h"
 #include "samkart/report/national_report.h"
 #include "samkart/report/report_writer.h"
@@ -45,6 +46,7 @@ struct ReportArguments {
   bool all = false;
   std::string formats = "html,pdf,xlsx,pptx";
   std::string out = "rapporter";
+  std::string text_dir;  // the national team's chapters (Markdown)
   std::size_t min_n = analysis::kDefaultMinN;
   std::optional<std::size_t> small_count;
   unsigned threads = 0;
@@ -64,6 +66,11 @@ void DeclareReportOptions(CLI::App& command, ReportArguments& args) {
                   "Formater, kommaseparert (standard: html,pdf,xlsx,pptx)")
       ->type_name("html,pdf,xlsx,pptx");
   command.add_option("--out", args.out, "Mappe rapportene skrives til (standard: rapporter)")
+      ->type_name("MAPPE");
+  command
+      .add_option("--text", args.text_dir,
+                  "Mappe med redaksjonens kapitler for den nasjonale rapporten (sammendrag.md, "
+                  "innledning.md, organisering.md, diskusjon.md, konklusjon.md)")
       ->type_name("MAPPE");
   command.add_option("--min-n", args.min_n, "Publiseringsregel: minste N per gruppe")
       ->check(CLI::Range(1, 1000))
@@ -88,7 +95,11 @@ void ProtectAll(const report::ReportInputs& inputs, unsigned threads) {
 
 Status WriteNationalReport(const report::ReportInputs& inputs, const ReportArguments& args,
                            const std::vector<report::ReportFormat>& formats) {
-  SAMKART_ASSIGN_OR_RETURN(const auto document, report::BuildNationalReport(inputs));
+  report::EditorialText text;
+  if (!args.text_dir.empty()) {
+    SAMKART_ASSIGN_OR_RETURN(text, report::LoadEditorialText(args.text_dir));
+  }
+  SAMKART_ASSIGN_OR_RETURN(const auto document, report::BuildNationalReport(inputs, text));
   SAMKART_ASSIGN_OR_RETURN(
       const auto files, report::WriteReportFiles(document, args.out, "nasjonal_rapport", formats));
   for (const auto& f : files) std::cout << "Skrev " << f.string() << "\n";
@@ -146,6 +157,9 @@ void RunReport(Context& context, const ReportArguments& args) {
   if (args.kind == "national" && (!args.municipalities.empty() || args.all)) {
     return fail("--municipality og --all gjelder bare kommunerapporter");
   }
+  if (args.kind == "municipality" && !args.text_dir.empty()) {
+    return fail("--text gjelder bare den nasjonale rapporten");
+  }
   const auto in = context.LoadInstrumentOrReport();
   if (!in) return;
   auto store = context.OpenStoreOrReport();
@@ -161,6 +175,14 @@ void RunReport(Context& context, const ReportArguments& args) {
   inputs.instrument = &*in;
   inputs.invited = std::move(*invited);
   inputs.rules = {args.min_n, args.small_count};
+  if (args.kind == "national") {  // the method chapter's account of the imports
+    auto batches = (*store)->Batches();
+    if (!batches.ok()) return fail(batches.error().message);
+    inputs.batches = std::move(*batches);
+    auto ks = import::StatedAnonymisationKs(**store);
+    if (!ks.ok()) return fail(ks.error().message);
+    inputs.import_k = std::move(*ks);
+  }
   inputs.source = (*store)->Describe();
   inputs.generated_on = Today();
   inputs = report::WithPublication(std::move(inputs));

@@ -6,7 +6,9 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "samkart/anonymise/k_anonymity.h"
@@ -34,5 +36,9 @@ Result<BuiltBatch> BuildBatch(std::vector<harmonise::HarmonisedRow> rows,
 // «Anonymisering (k = 5): 3 rader fikk stillingen generalisert, 1 tjenesten»,
 // the line every import report has.
 std::string AnonymisationLine(std::size_t k, const anonymise::AnonymisationReport& report);
+// The k an import report's anonymisation line states; nullopt without one.
+std::optional<std::size_t> AnonymisationK(std::string_view report);
+// Every k the store's import reports state, ascending, each once.
+Result<std::vector<std::size_t>> StatedAnonymisationKs(store::Store& store);
 
 }  // namespace samkart::import

@@ -16,8 +16,6 @@ namespace samkart::report {
 using analysis::Filter;
 using analysis::Variable;
 
-namespace {
-
 std::string GroupLabel(const ReportInputs& inputs, Variable by, int value) {
   if (by == Variable::kService) {
     const instrument::Service* s = inputs.instrument->FindServiceByCode(value);
@@ -26,19 +24,20 @@ std::string GroupLabel(const ReportInputs& inputs, Variable by, int value) {
   return present::GroupValueLabel(*inputs.data, *inputs.instrument, by, value);
 }
 
-std::string ServiceName(const instrument::Instrument& instrument, int code) {
-  const instrument::Service* s = instrument.FindServiceByCode(code);
-  if (s == nullptr) return std::to_string(code);
-  return s->short_label.empty() ? s->label : s->short_label;
-}
-
-// Values of `by` that occur among the table's rows, in code order.
 std::vector<int> GroupsOf(const analysis::Table& table) {
   std::set<int> values;
   for (const auto& row : table.rows) {
     if (row.group.size() == 1) values.insert(row.group[0]);
   }
   return {values.begin(), values.end()};
+}
+
+namespace {
+
+std::string ServiceName(const instrument::Instrument& instrument, int code) {
+  const instrument::Service* s = instrument.FindServiceByCode(code);
+  if (s == nullptr) return std::to_string(code);
+  return s->short_label.empty() ? s->label : s->short_label;
 }
 
 }  // namespace

@@ -14,6 +14,13 @@
 
 namespace samkart::report {
 
+// A group's name in a chart or table: a service's short name, else the
+// value's label («KORUS Nord», «2019»).
+std::string GroupLabel(const ReportInputs& inputs, analysis::Variable by, int value);
+
+// Values of `by` that occur among the table's one-variable rows, in code order.
+std::vector<int> GroupsOf(const analysis::Table& table);
+
 // Respondents per value of `by`: count and share of all, with the total.
 Result<DataTable> CountTable(const ReportInputs& inputs, const std::vector<analysis::Filter>& where,
                              analysis::Variable by, const std::string& caption);

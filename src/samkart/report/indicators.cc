@@ -8,6 +8,7 @@
 #include "samkart/instrument/codebook.h"
 
 #include "fmt/format.h"
+#include "fmt/ranges.h"
 
 namespace samkart::report {
 
@@ -16,12 +17,47 @@ using analysis::Filter;
 using analysis::Table;
 using analysis::TableRow;
 
+namespace {
+
+std::string FiltersKey(const std::vector<Filter>& filters) {
+  std::string key;
+  for (const Filter& f : filters) {
+    key += fmt::format("{}:{}", static_cast<int>(f.variable), fmt::join(f.values, ","));
+    if (f.range) key += fmt::format("[{}-{}]", f.range->first, f.range->second);
+    key += ';';
+  }
+  return key;
+}
+
+// Everything that decides a table's content.
+std::string RequestKey(const analysis::TableRequest& request) {
+  std::vector<int> by;
+  for (const analysis::Variable v : request.by) by.push_back(static_cast<int>(v));
+  return fmt::format("{}|{}|{}|{}|{}|{}|{}", request.family, request.item.value_or("*"),
+                     fmt::join(by, ","), FiltersKey(request.where),
+                     static_cast<int>(request.compare), request.distribution,
+                     FiltersKey(request.reference_rounds));
+}
+
+}  // namespace
+
 Result<Table> PublishedTable(const ReportInputs& inputs, const analysis::TableRequest& request) {
+  std::string key;
+  if (inputs.memo) {
+    key = RequestKey(request);
+    const std::lock_guard lock(inputs.memo->mutex);
+    const auto it = inputs.memo->tables.find(key);
+    if (it != inputs.memo->tables.end()) return it->second;
+  }
   auto table = analysis::ComputeTable(*inputs.data, *inputs.instrument, request);
   if (!table.ok()) return table.error();
   std::vector<Table> tables{std::move(table.value())};
   auto applied = inputs.publication->Apply(tables);
   if (!applied.ok()) return applied.error();
+  if (inputs.memo) {
+    const std::lock_guard lock(inputs.memo->mutex);
+    inputs.memo->tables.emplace(key, tables[0]);
+  }
   return std::move(tables[0]);
 }
 

@@ -10,6 +10,8 @@
 #include "samkart/present/table_format.h"
 #include "samkart/report/blocks.h"
 #include "samkart/report/indicators.h"
+#include "samkart/report/national_figures.h"
+#include "samkart/report/national_method.h"
 
 #include "fmt/format.h"
 
@@ -154,7 +156,8 @@ std::string PValueText(double p) {
 // Are there differences between the regions, the size groups and the
 // services at all? A Rao–Scott test per item and breakdown, the false
 // discovery rate controlled over the whole section, stated family by family.
-Result<Section> DifferencesSection(const ReportInputs& inputs, const std::vector<Filter>& where) {
+Result<Section> DifferencesSection(const ReportInputs& inputs, const std::vector<Filter>& where,
+                                   std::vector<std::string>& statements) {
   const analysis::Dataset& data = *inputs.data;
   const std::vector<std::pair<Variable, std::string>> breakdowns = {
       {Variable::kRegion, "KORUS-regionene"},
@@ -199,8 +202,18 @@ Result<Section> DifferencesSection(const ReportInputs& inputs, const std::vector
   const instrument::Family* current = nullptr;
   DataTable table;
   std::vector<std::size_t> significant(breakdowns.size()), counted(breakdowns.size());
+  std::vector<std::size_t> significant_all(breakdowns.size()), counted_all(breakdowns.size());
+  std::vector<std::string> regional;  // families with real differences between the regions
   auto finish_family = [&]() {
     if (current == nullptr) return;
+    for (std::size_t b = 0; b < breakdowns.size(); ++b) {
+      significant_all[b] += significant[b];
+      counted_all[b] += counted[b];
+    }
+    if (counted[0] > 0 && significant[0] > 0) {
+      regional.push_back(fmt::format("{} ({} av {} spørsmål)", text::LowerFirst(current->title),
+                                     significant[0], counted[0]));
+    }
     std::vector<std::string> parts;
     for (std::size_t b = 0; b < breakdowns.size(); ++b) {
       if (counted[b] == 0) continue;
@@ -238,6 +251,21 @@ Result<Section> DifferencesSection(const ReportInputs& inputs, const std::vector
     table.rows.push_back(std::move(row));
   }
   finish_family();
+  for (std::size_t b = 0; b < breakdowns.size(); ++b) {
+    if (counted_all[b] == 0) continue;
+    statements.push_back(fmt::format(
+        "Forskjellene mellom {} er signifikante for {} av {} spørsmål (justert for mange "
+        "sammenligninger).",
+        breakdowns[b].second, significant_all[b], counted_all[b]));
+  }
+  if (counted_all[0] > 0) {
+    statements.push_back(
+        regional.empty()
+            ? std::string("Ingen spørsmålsfamilie har signifikante forskjeller mellom "
+                          "KORUS-regionene.")
+            : fmt::format("Signifikante forskjeller mellom KORUS-regionene finnes for {}.",
+                          text::JoinList(regional)));
+  }
   return section;
 }
 
@@ -278,24 +306,36 @@ Result<NationalContext> ResolveNation(const ReportInputs& inputs) {
   };
 }
 
-// Chapter 4: who answered.
-Result<Section> SampleSection(const NationalContext& n) {
-  Section sample{"utvalg", "Hvem har svart", 1, {}};
-  sample.blocks.push_back(Paragraph{fmt::format(
+// The material: respondents, the response rate, and the printed report's
+// tables and figures of surveys and respondents (Tabell 1–2, Figur 2.1–2.4).
+Result<Section> DataSection(const NationalContext& n) {
+  Section data{"utvalg", "Datamaterialet", 2, {}};
+  data.blocks.push_back(Paragraph{fmt::format(
       "Databasen har {} svar fra ansatte i {} kommuner som har gjennomført kartleggingen i årene "
-      "{}–{}. Tabellene viser hvordan svarene fordeler seg på år, KORUS-region, "
-      "kommunestørrelse og tjenestested.",
+      "{}–{}.",
       FormatCount(n.respondents), n.municipalities, n.first_year, n.last_year)});
-  const std::pair<Variable, const char*> count_tables[] = {
-      {Variable::kYear, "Tabell 4.1. Svar etter år"},
-      {Variable::kRegion, "Tabell 4.2. Svar etter KORUS-region"},
-      {Variable::kSizeGroup, "Tabell 4.3. Svar etter kommunestørrelse"},
-      {Variable::kService, "Tabell 4.4. Svar etter tjenestested"}};
-  for (const auto& [by, caption] : count_tables) {
-    SAMKART_ASSIGN_OR_RETURN(DataTable table, CountTable(n.inputs, n.baseline, by, caption));
-    sample.blocks.push_back(std::move(table));
+  SAMKART_ASSIGN_OR_RETURN(const std::string rate, ResponseRateText(n.inputs, n.baseline));
+  data.blocks.push_back(Paragraph{rate});
+  bool planned = false;
+  for (const auto& figure : n.instrument.report_figures) {
+    if (figure.source == instrument::FigureSource::kFamily) continue;
+    planned = true;
+    SAMKART_ASSIGN_OR_RETURN(std::vector<Block> blocks,
+                             BuildReportFigure(n.inputs, n.baseline, figure));
+    for (auto& b : blocks) data.blocks.push_back(std::move(b));
   }
-  return sample;
+  if (planned) return data;
+  data.blocks.push_back(SurveyCountTable(n.inputs, n.baseline, Variable::kRegion,
+                                         "Undersøkelser etter KORUS-region"));
+  for (const Variable by :
+       {Variable::kYear, Variable::kRegion, Variable::kSizeGroup, Variable::kService}) {
+    SAMKART_ASSIGN_OR_RETURN(
+        DataTable table,
+        CountTable(n.inputs, n.baseline, by,
+                   fmt::format("Svar etter {}", text::LowerFirst(analysis::VariableLabel(by)))));
+    data.blocks.push_back(std::move(table));
+  }
+  return data;
 }
 
 // «N = 1 200–1 450» over the family's visible totals; empty when the
@@ -331,27 +371,30 @@ Result<Chart> ServiceDistribution(const NationalContext& n, const instrument::Fa
 
 // The family's charts and its tables by service and by size group.
 Status AddFamilyResults(const NationalContext& n, const instrument::Family& family,
-                        const analysis::Table& total, int& table_number, Section& section) {
-  const instrument::Scale* scale = n.instrument.FindScale(family.scale);
-  const bool distribution = family.type == instrument::FamilyType::kSingleChoice &&
-                            family.items.size() == 1 && scale != nullptr &&
-                            scale->categories.size() > 2;
-  if (distribution) {
-    SAMKART_ASSIGN_OR_RETURN(Chart chart, ServiceDistribution(n, family));
-    section.blocks.push_back(std::move(chart));
-  } else {
-    section.blocks.push_back(NationalBars(n.inputs, family, total));
+                        const analysis::Table& total, bool planned, Section& section) {
+  if (!planned) {
+    const instrument::Scale* scale = n.instrument.FindScale(family.scale);
+    const bool distribution = family.type == instrument::FamilyType::kSingleChoice &&
+                              family.items.size() == 1 && scale != nullptr &&
+                              scale->categories.size() > 2;
+    if (distribution) {
+      SAMKART_ASSIGN_OR_RETURN(Chart chart, ServiceDistribution(n, family));
+      section.blocks.push_back(std::move(chart));
+    } else {
+      section.blocks.push_back(NationalBars(n.inputs, family, total));
+    }
+    SAMKART_ASSIGN_OR_RETURN(Chart by_size,
+                             GroupedChart(n.inputs, family, n.baseline, Variable::kSizeGroup,
+                                          fmt::format("{} etter kommunestørrelse", family.title)));
+    if (family.items.size() > 1) section.blocks.push_back(std::move(by_size));
   }
-  SAMKART_ASSIGN_OR_RETURN(Chart by_size,
-                           GroupedChart(n.inputs, family, n.baseline, Variable::kSizeGroup,
-                                        fmt::format("{} etter kommunestørrelse", family.title)));
-  if (family.items.size() > 1) section.blocks.push_back(std::move(by_size));
+  // Every service and size group in tables, beside the figures' selection.
   for (const Variable by : {Variable::kService, Variable::kSizeGroup}) {
-    const char* by_text = by == Variable::kService ? "tjenestested" : "kommunestørrelse";
-    SAMKART_ASSIGN_OR_RETURN(std::vector<DataTable> tables,
-                             BreakdownTables(n.inputs, family, n.baseline, by,
-                                             fmt::format("Tabell 5.{}. {} etter {}", table_number++,
-                                                         family.title, by_text)));
+    SAMKART_ASSIGN_OR_RETURN(
+        std::vector<DataTable> tables,
+        BreakdownTables(n.inputs, family, n.baseline, by,
+                        fmt::format("{} etter {}, alle grupper", family.title,
+                                    text::LowerFirst(analysis::VariableLabel(by)))));
     for (auto& t : tables) section.blocks.push_back(std::move(t));
   }
   return Ok();
@@ -359,7 +402,7 @@ Status AddFamilyResults(const NationalContext& n, const instrument::Family& fami
 
 // Chapter 5: one family; none when it was never asked.
 Result<std::optional<Section>> FamilySection(const NationalContext& n,
-                                             const instrument::Family& family, int& table_number) {
+                                             const instrument::Family& family) {
   analysis::TableRequest request;
   request.family = family.id;
   request.where = n.baseline;
@@ -372,36 +415,47 @@ Result<std::optional<Section>> FamilySection(const NationalContext& n,
   section.blocks.push_back(
       Paragraph{fmt::format("{} N = {}.", ShareRule(n.instrument, family), *n_range)});
 
-  if (family.id == "cooperation_with_services") {
+  // The printed report's numbered figures of this family, in its order.
+  bool planned = false;
+  for (const auto& figure : n.instrument.report_figures) {
+    if (figure.source != instrument::FigureSource::kFamily || figure.family != family.id) continue;
+    planned = true;
+    SAMKART_ASSIGN_OR_RETURN(std::vector<Block> blocks,
+                             BuildReportFigure(n.inputs, n.baseline, figure));
+    for (auto& b : blocks) section.blocks.push_back(std::move(b));
+  }
+
+  if (family.excludes_own_service) {  // services rating each other
     std::string summary;
+    if (!planned) section.blocks.push_back(NationalBars(n.inputs, family, total));
+    SAMKART_ASSIGN_OR_RETURN(
+        Chart grid, CooperationGrid(n.inputs, n.baseline, "Samarbeid mellom tjenestene i landet"));
+    if (!grid.labels.empty()) section.blocks.push_back(std::move(grid));
     SAMKART_ASSIGN_OR_RETURN(
         DataTable pairs,
-        CooperationPairsTable(
-            n.inputs, n.baseline,
-            fmt::format("Tabell 5.{}. Samarbeid mellom tjenestene, begge retninger",
-                        table_number++),
-            &summary));
-    section.blocks.push_back(NationalBars(n.inputs, family, total));
+        CooperationPairsTable(n.inputs, n.baseline, "Samarbeid mellom tjenestene, begge retninger",
+                              &summary));
     if (!summary.empty()) section.blocks.push_back(Paragraph{summary});
     section.blocks.push_back(std::move(pairs));
     return std::optional<Section>(std::move(section));
   }
-  SAMKART_TRY(AddFamilyResults(n, family, total, table_number, section));
+  SAMKART_TRY(AddFamilyResults(n, family, total, planned, section));
   return std::optional<Section>(std::move(section));
 }
 
-// The summary, computed from the same published numbers.
-Result<Section> SummarySection(const NationalContext& n) {
-  Section summary{"sammendrag", "Sammendrag", 1, {}};
+// The main figures computed from the same published numbers: under the
+// team's own summary, or standing alone until it is written.
+Result<Section> ComputedSummary(const NationalContext& n) {
+  Section summary{"sammendrag-tall", "Hovedtall regnet ut fra dataene", 2, {}};
   SAMKART_ASSIGN_OR_RETURN(const auto extremes, Extremes(n.inputs, n.baseline, 3));
   SAMKART_ASSIGN_OR_RETURN(const std::vector<std::string> services,
                            LargestSpreads(n.inputs, n.baseline, Variable::kService, 3));
   SAMKART_ASSIGN_OR_RETURN(const std::vector<std::string> sizes,
                            LargestSpreads(n.inputs, n.baseline, Variable::kSizeGroup, 3));
   summary.blocks.push_back(Paragraph{fmt::format(
-      "Rapporten bygger på {} svar fra {} kommuner. Funnene under er regnet ut fra tallene i "
-      "rapporten; andelene er andelen som svarer i ganske eller svært stor grad (eller ja) på "
-      "spørsmålene om kunnskap, trygghet, rutiner og samarbeid.",
+      "Rapporten bygger på {} svar fra {} kommuner. Andelene under er andelen som svarer i "
+      "ganske eller svært stor grad (eller ja) på spørsmålene om kunnskap, trygghet, rutiner og "
+      "samarbeid.",
       FormatCount(n.respondents), n.municipalities)});
   summary.blocks.push_back(Paragraph{"Høyest andel:"});
   summary.blocks.push_back(BulletList{extremes.first});
@@ -414,9 +468,71 @@ Result<Section> SummarySection(const NationalContext& n) {
   return summary;
 }
 
+// A chapter in the national team's words: their text where the folder has
+// it, a plain notice where it does not, and the computed statements that
+// can support the text offered beside it.
+std::vector<Section> EditorialSections(const EditorialText& text, const EditorialChapter& chapter,
+                                       const std::vector<std::string>& support) {
+  std::vector<Section> sections;
+  Section main{chapter.key, chapter.title, 1, {}};
+  const auto found = text.chapters.find(chapter.key);
+  if (found != text.chapters.end()) {
+    main.blocks = found->second.blocks;
+    sections.push_back(std::move(main));
+    for (const Section& sub : found->second.subsections) sections.push_back(sub);
+  } else {
+    main.blocks.push_back(Paragraph{
+        text.dir.empty()
+            ? fmt::format("Dette kapitlet har ingen tekst ennå. Den nasjonale redaksjonen skriver "
+                          "det i filen {}.md i en tekstmappe og lager rapporten med «samkart "
+                          "report national --text MAPPE».",
+                          chapter.key)
+            : fmt::format("Dette kapitlet har ingen tekst ennå: filen {}/{}.md finnes ikke.",
+                          text.dir, chapter.key)});
+    sections.push_back(std::move(main));
+  }
+  if (!support.empty()) {
+    Section numbers{std::string(chapter.key) + "-tall", "Tall som kan støtte teksten", 2, {}};
+    numbers.blocks.push_back(
+        Paragraph{"Regnet ut fra dataene i denne rapporten, til bruk i teksten over:"});
+    numbers.blocks.push_back(BulletList{support});
+    sections.push_back(std::move(numbers));
+  }
+  return sections;
+}
+
+const EditorialChapter& Chapter(std::string_view key) {
+  for (const auto& c : kEditorialChapters) {
+    if (key == c.key) return c;
+  }
+  return kEditorialChapters[0];
+}
+
+// Each family's shares by KORUS region, beside the test of whether the
+// regions differ at all.
+Result<Section> RegionSection(const NationalContext& n) {
+  Section section{"regioner", "Resultater etter KORUS-region", 2, {}};
+  section.blocks.push_back(Paragraph{
+      "Andelen per KORUS-region for hvert spørsmål. Om forskjellene mellom regionene er større "
+      "enn tilfeldig variasjon, står i tabellene over."});
+  for (const auto& family : n.instrument.families) {
+    if (family.polarity == instrument::Polarity::kDescriptive) continue;
+    SAMKART_ASSIGN_OR_RETURN(std::vector<DataTable> tables,
+                             BreakdownTables(n.inputs, family, n.baseline, Variable::kRegion,
+                                             fmt::format("{} etter KORUS-region", family.title)));
+    for (auto& t : tables) {
+      if (HasVisibleNumber(t, 1)) section.blocks.push_back(std::move(t));
+    }
+  }
+  return section;
+}
+
 }  // namespace
 
-Result<Document> BuildNationalReport(const ReportInputs& inputs) {
+Result<Document> BuildNationalReport(const ReportInputs& shared_inputs, const EditorialText& text) {
+  // One report asks for the same tables from several chapters: keep them.
+  ReportInputs inputs = shared_inputs;
+  if (!inputs.memo) inputs.memo = std::make_shared<TableMemo>();
   SAMKART_ASSIGN_OR_RETURN(const NationalContext n, ResolveNation(inputs));
   Document doc;
   doc.title = "Kompetanse og samhandling i kommunenes arbeid med utsatte barn, unge og familier";
@@ -431,21 +547,48 @@ Result<Document> BuildNationalReport(const ReportInputs& inputs) {
                   inputs.rules.min_n)};
   doc.legend = Legend(inputs.rules);
 
-  SAMKART_ASSIGN_OR_RETURN(Section sample, SampleSection(n));
+  SAMKART_ASSIGN_OR_RETURN(std::vector<Section> method, MethodSections(inputs, n.baseline));
+  SAMKART_ASSIGN_OR_RETURN(Section data, DataSection(n));
   std::vector<Section> results;
-  int table_number = 1;
   for (const auto& family : n.instrument.families) {
-    SAMKART_ASSIGN_OR_RETURN(std::optional<Section> section,
-                             FamilySection(n, family, table_number));
+    SAMKART_ASSIGN_OR_RETURN(std::optional<Section> section, FamilySection(n, family));
     if (section) results.push_back(std::move(*section));
   }
-  SAMKART_ASSIGN_OR_RETURN(Section summary, SummarySection(n));
-  SAMKART_ASSIGN_OR_RETURN(Section differences, DifferencesSection(inputs, n.baseline));
+  SAMKART_ASSIGN_OR_RETURN(Section computed_summary, ComputedSummary(n));
+  std::vector<std::string> statements;
+  SAMKART_ASSIGN_OR_RETURN(Section differences, DifferencesSection(inputs, n.baseline, statements));
+  SAMKART_ASSIGN_OR_RETURN(Section regions, RegionSection(n));
+  std::vector<std::string> support = statements;
+  for (const Block& b : computed_summary.blocks) {
+    if (const auto* list = std::get_if<BulletList>(&b)) {
+      support.insert(support.end(), list->items.begin(), list->items.end());
+    }
+  }
 
-  doc.sections.push_back(std::move(summary));
-  doc.sections.push_back(std::move(sample));
-  doc.sections.push_back(std::move(differences));
+  auto add = [&](std::vector<Section> sections) {
+    for (auto& s : sections) doc.sections.push_back(std::move(s));
+  };
+  std::vector<Section> summary = EditorialSections(text, Chapter("sammendrag"), {});
+  summary.push_back(std::move(computed_summary));
+  add(std::move(summary));
+  add(EditorialSections(text, Chapter("innledning"), {}));
+  const std::size_t method_at = doc.sections.size();
+  add(std::move(method));
+  doc.sections.insert(doc.sections.begin() + static_cast<std::ptrdiff_t>(method_at + 1),
+                      std::move(data));
+  add(EditorialSections(text, Chapter("organisering"), {}));
   for (auto& s : results) doc.sections.push_back(std::move(s));
+  doc.sections.push_back(std::move(differences));
+  doc.sections.push_back(std::move(regions));
+  add(EditorialSections(text, Chapter("diskusjon"), support));
+  add(EditorialSections(text, Chapter("konklusjon"), statements));
+
+  // What the rules hid, known only now that every number is in place; it
+  // goes with the rules in the method chapter.
+  const Paragraph cost = PublicationCost(CountNumbers(doc));
+  for (auto& section : doc.sections) {
+    if (section.id == "metode-publisering") section.blocks.push_back(cost);
+  }
   return doc;
 }
 

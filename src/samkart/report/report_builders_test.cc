@@ -105,8 +105,15 @@ TEST_F(ReportBuilders, NationalReportFollowsTheChaptersAndCountsEveryBaselineRes
   auto doc = BuildNationalReport(*inputs_);
   ASSERT_TRUE(doc.ok()) << doc.error().message;
   ASSERT_GE(doc->sections.size(), 3u);
-  EXPECT_EQ(doc->sections[0].id, "sammendrag");
-  EXPECT_EQ(doc->sections[1].id, "utvalg");
+  // The printed report's order: summary, introduction, method with the
+  // material, organisation, results, differences, discussion, conclusion.
+  std::vector<std::string> chapters;
+  for (const auto& s : doc->sections) {
+    if (s.level == 1 && instrument_->FindFamily(s.id) == nullptr) chapters.push_back(s.id);
+  }
+  EXPECT_EQ(chapters, (std::vector<std::string>{"sammendrag", "innledning", "metode",
+                                                "organisering", "forskjeller", "diskusjon",
+                                                "konklusjon"}));
   // Every family the material asks has its section, in the report's order.
   std::vector<std::string> families;
   for (const auto& s : doc->sections) {
@@ -137,7 +144,7 @@ TEST_F(ReportBuilders, NationalReportFollowsTheChaptersAndCountsEveryBaselineRes
   int count_tables = 0;
   for (const auto& b : sample->blocks) {
     const auto* t = std::get_if<DataTable>(&b);
-    if (t == nullptr) continue;
+    if (t == nullptr || t->columns.size() < 2 || t->columns[1] != "Antall svar") continue;
     ++count_tables;
     ASSERT_FALSE(t->rows.empty());
     EXPECT_EQ(t->rows.back()[0].text, "Alle");
@@ -161,9 +168,10 @@ TEST_F(ReportBuilders, NationalReportFollowsTheChaptersAndCountsEveryBaselineRes
 TEST_F(ReportBuilders, NationalSummaryIsComputedFromTheNumbers) {
   auto doc = BuildNationalReport(*inputs_);
   ASSERT_TRUE(doc.ok()) << doc.error().message;
-  const Section& summary = doc->sections[0];
+  const Section* summary = FindSection(*doc, "sammendrag-tall");
+  ASSERT_NE(summary, nullptr);
   std::vector<std::vector<std::string>> lists;
-  for (const auto& b : summary.blocks) {
+  for (const auto& b : summary->blocks) {
     if (const auto* l = std::get_if<BulletList>(&b)) lists.push_back(l->items);
   }
   ASSERT_EQ(lists.size(), 4u);  // highest, lowest, services, size groups

@@ -17,6 +17,7 @@
 
 #include "samkart/anonymise/k_anonymity.h"
 #include "samkart/core/text.h"
+#include "samkart/import/batch_builder.h"
 #include "samkart/import/importer.h"
 #include "samkart/io/text_file.h"
 #include "samkart/report/html_renderer.h"
@@ -134,6 +135,15 @@ Result<std::string> BuildReport(App& app, ReportCache& cache,
   inputs.publication = app.publication(data, analysis::Audience::kFull);
   inputs.source = app.WithStore([](store::Store& store) { return store.Describe(); });
   inputs.generated_on = Today();
+  if (!municipality) {  // the method chapter's account of the imports
+    auto batches = app.WithStore([](store::Store& store) { return store.Batches(); });
+    if (!batches.ok()) return batches.error();
+    inputs.batches = std::move(*batches);
+    auto ks =
+        app.WithStore([](store::Store& store) { return import::StatedAnonymisationKs(store); });
+    if (!ks.ok()) return ks.error();
+    inputs.import_k = std::move(*ks);
+  }
   auto document = municipality ? report::BuildMunicipalityReport(inputs, *municipality)
                                : report::BuildNationalReport(inputs);
   if (!document.ok()) return document.error();
