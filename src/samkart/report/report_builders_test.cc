@@ -9,9 +9,12 @@
 
 #include "samkart/analysis/dataset.h"
 #include "samkart/instrument/loader.h"
+#include "samkart/report/blocks.h"
+#include "samkart/report/editorial_text.h"
 #include "samkart/report/municipality_report.h"
 #include "samkart/report/national_report.h"
 
+#include "fmt/format.h"
 #include "support/imported_store.h"
 
 namespace samkart::report {
@@ -111,9 +114,9 @@ TEST_F(ReportBuilders, NationalReportFollowsTheChaptersAndCountsEveryBaselineRes
   for (const auto& s : doc->sections) {
     if (s.level == 1 && instrument_->FindFamily(s.id) == nullptr) chapters.push_back(s.id);
   }
-  EXPECT_EQ(chapters, (std::vector<std::string>{"sammendrag", "innledning", "metode",
-                                                "organisering", "forskjeller", "diskusjon",
-                                                "konklusjon"}));
+  EXPECT_EQ(chapters,
+            (std::vector<std::string>{"sammendrag", "innledning", "metode", "organisering",
+                                      "forskjeller", "diskusjon", "konklusjon"}));
   // Every family the material asks has its section, in the report's order.
   std::vector<std::string> families;
   for (const auto& s : doc->sections) {
@@ -449,6 +452,173 @@ TEST_F(ReportBuilders, AnUnknownMunicipalityIsAnError) {
   auto doc = BuildMunicipalityReport(*inputs_, 4242);
   ASSERT_FALSE(doc.ok());
   EXPECT_NE(doc.error().message.find("4242"), std::string::npos);
+}
+
+// ---- the national report's numbered exhibits, method and team chapters
+
+std::vector<const Block*> Numbered(const Document& doc, const std::string& number) {
+  std::vector<const Block*> found;
+  for (const auto& s : doc.sections) {
+    for (const auto& b : s.blocks) {
+      const auto* t = std::get_if<DataTable>(&b);
+      const auto* c = std::get_if<Chart>(&b);
+      if ((t != nullptr && t->number == number) || (c != nullptr && c->number == number)) {
+        found.push_back(&b);
+      }
+    }
+  }
+  return found;
+}
+
+TEST_F(ReportBuilders, NationalReportHoldsEveryPlannedFigureOnceWithNumbers) {
+  auto doc = BuildNationalReport(*inputs_);
+  ASSERT_TRUE(doc.ok()) << doc.error().message;
+  ASSERT_GE(instrument_->report_figures.size(), 43u);
+  for (const auto& figure : instrument_->report_figures) {
+    const auto found = Numbered(*doc, figure.number);
+    ASSERT_EQ(found.size(), 1u) << figure.number;
+    bool visible = false;
+    if (const auto* t = std::get_if<DataTable>(found[0])) visible = HasVisibleNumber(*t);
+    if (const auto* c = std::get_if<Chart>(found[0])) {
+      for (const auto& series : c->series) {
+        for (const auto& v : series.values) visible = visible || v.Visible();
+      }
+    }
+    EXPECT_TRUE(visible) << figure.number << " shows no number on the synthetic data";
+  }
+}
+
+TEST_F(ReportBuilders, KnowledgeByPositionCountsOnlyTheKindergartensStaff) {
+  auto doc = BuildNationalReport(*inputs_);
+  ASSERT_TRUE(doc.ok()) << doc.error().message;
+  const auto found = Numbered(*doc, "Figur 3.28");
+  ASSERT_EQ(found.size(), 1u);
+  const auto* chart = std::get_if<Chart>(found[0]);
+  ASSERT_NE(chart, nullptr);
+  ASSERT_FALSE(chart->series.empty());
+  EXPECT_EQ(chart->series[0].name, "Styrer");
+  // The first item's share among kindergarten heads, counted by hand.
+  const int kindergarten = instrument_->FindService("barnehage")->code;
+  const int head = instrument_->FindPosition("styrer")->code;
+  const instrument::Family* family = instrument_->FindFamily("system_knowledge");
+  std::size_t item = 0;
+  while (data_->item_refs[item].family != family) ++item;
+  std::size_t n = 0, reported = 0;
+  for (std::size_t r = 0; r < data_->rows; ++r) {
+    const uint8_t answer = data_->items[item][r];
+    if (data_->round_type[r] != 1 || data_->service[r] != kindergarten ||
+        data_->position[r] != head || answer >= instrument::kBlank) {
+      continue;
+    }
+    ++n;
+    const auto& codes = family->reported_share;
+    reported += std::find(codes.begin(), codes.end(), answer) != codes.end() ? 1 : 0;
+  }
+  ASSERT_GT(n, 0u);
+  const Number& shown = chart->series[0].values[0];
+  ASSERT_TRUE(shown.Visible());
+  EXPECT_EQ(shown.n, n);
+  EXPECT_NEAR(shown.value, static_cast<double>(reported) / static_cast<double>(n), 1e-12);
+}
+
+TEST_F(ReportBuilders, SurveyTablesCountTheBaselineRounds) {
+  auto doc = BuildNationalReport(*inputs_);
+  ASSERT_TRUE(doc.ok()) << doc.error().message;
+  std::set<std::pair<int, int>> rounds;
+  std::map<int, std::set<std::pair<int, int>>> by_year;
+  for (std::size_t r = 0; r < data_->rows; ++r) {
+    if (data_->round_type[r] != 1) continue;
+    rounds.insert({data_->municipality[r], data_->year[r]});
+    by_year[data_->year[r]].insert({data_->municipality[r], data_->year[r]});
+  }
+  for (const char* number : {"Tabell 1", "Tabell 2"}) {
+    const auto found = Numbered(*doc, number);
+    ASSERT_EQ(found.size(), 1u) << number;
+    const auto& table = std::get<DataTable>(*found[0]);
+    EXPECT_EQ(table.rows.back()[0].text, "Alle");
+    EXPECT_DOUBLE_EQ(table.rows.back()[1].number.value, static_cast<double>(rounds.size()));
+  }
+  const auto& per_year = std::get<DataTable>(*Numbered(*doc, "Tabell 2")[0]);
+  for (const auto& row : per_year.rows) {
+    if (row[0].text == "Alle") continue;
+    EXPECT_DOUBLE_EQ(row[1].number.value,
+                     static_cast<double>(by_year[std::stoi(row[0].text)].size()))
+        << row[0].text;
+  }
+}
+
+TEST_F(ReportBuilders, MethodChapterIsWrittenFromTheData) {
+  ReportInputs inputs = *inputs_;
+  inputs.import_k = {3, 5};
+  auto doc = BuildNationalReport(inputs);
+  ASSERT_TRUE(doc.ok()) << doc.error().message;
+  // The generations' respondents add up to every baseline respondent.
+  const Section* generations = FindSection(*doc, "metode-generasjoner");
+  ASSERT_NE(generations, nullptr);
+  std::size_t baseline = 0;
+  for (std::size_t r = 0; r < data_->rows; ++r) baseline += data_->round_type[r] == 1 ? 1 : 0;
+  double respondents = 0;
+  for (const auto& b : generations->blocks) {
+    if (const auto* t = std::get_if<DataTable>(&b)) {
+      ASSERT_EQ(t->rows.size(), instrument_->generations.size());
+      for (const auto& row : t->rows) respondents += row[3].number.value;
+    }
+  }
+  EXPECT_DOUBLE_EQ(respondents, static_cast<double>(baseline));
+  auto text_of = [&](const char* id) {
+    std::string all;
+    const Section* s = FindSection(*doc, id);
+    if (s == nullptr) return all;
+    for (const auto& b : s->blocks) {
+      if (const auto* p = std::get_if<Paragraph>(&b)) all += p->text + "\n";
+    }
+    return all;
+  };
+  EXPECT_NE(text_of("metode-anonymisering").find("importene brukte k = 3 og 5"), std::string::npos)
+      << text_of("metode-anonymisering");
+  // What the rules hid is the document's own count.
+  const NumberCount numbers = CountNumbers(*doc);
+  EXPECT_NE(text_of("metode-publisering")
+                .find(fmt::format("skjuler {} av {} tall", FormatCount(numbers.hidden),
+                                  FormatCount(numbers.shown + numbers.hidden))),
+            std::string::npos)
+      << text_of("metode-publisering");
+  // Every invited count is registered in the synthetic data.
+  EXPECT_NE(text_of("utvalg").find("Svarprosenten er "), std::string::npos) << text_of("utvalg");
+}
+
+TEST_F(ReportBuilders, TeamChaptersTakeTheirTextAndSayWhereNoneIsWritten) {
+  EditorialText text;
+  text.dir = "tekst";
+  text.chapters["diskusjon"] = ParseEditorialMarkdown(
+      "Kunnskapen finnes i lommer.\n\n## Overganger\n\nSvakest.\n", "diskusjon");
+  auto doc = BuildNationalReport(*inputs_, text);
+  ASSERT_TRUE(doc.ok()) << doc.error().message;
+  const Section* discussion = FindSection(*doc, "diskusjon");
+  ASSERT_NE(discussion, nullptr);
+  ASSERT_FALSE(discussion->blocks.empty());
+  EXPECT_EQ(std::get<Paragraph>(discussion->blocks[0]).text, "Kunnskapen finnes i lommer.");
+  const Section* sub = FindSection(*doc, "diskusjon-1");
+  ASSERT_NE(sub, nullptr);
+  EXPECT_EQ(sub->title, "Overganger");
+  // Computed statements beside the text: the regional test among them.
+  const Section* support = FindSection(*doc, "diskusjon-tall");
+  ASSERT_NE(support, nullptr);
+  bool regional = false;
+  for (const auto& b : support->blocks) {
+    if (const auto* l = std::get_if<BulletList>(&b)) {
+      for (const auto& item : l->items) {
+        regional = regional || item.starts_with(
+                                   "Forskjellene mellom KORUS-regionene er "
+                                   "signifikante for ");
+      }
+    }
+  }
+  EXPECT_TRUE(regional);
+  const Section* conclusion = FindSection(*doc, "konklusjon");
+  ASSERT_NE(conclusion, nullptr);
+  EXPECT_EQ(std::get<Paragraph>(conclusion->blocks[0]).text,
+            "Dette kapitlet har ingen tekst ennå: filen tekst/konklusjon.md finnes ikke.");
 }
 
 }  // namespace
