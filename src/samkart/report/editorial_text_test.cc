@@ -51,7 +51,9 @@ TEST(EditorialMarkdown, ParagraphsListsAndHeadingsBecomeBlocksAndSubsections) {
 TEST(EditorialMarkdown, ReadsTheChapterFilesOfAFolder) {
   testing_support::ScratchDir dir;
   // Windows line ends and a byte order mark, as an editor on Windows saves.
-  Write(dir.path() / "diskusjon.md", "\xEF\xBB\xBF" "F\xC3\xB8rste linje\r\nandre linje\r\n");
+  Write(dir.path() / "diskusjon.md",
+        "\xEF\xBB\xBF"
+        "F\xC3\xB8rste linje\r\nandre linje\r\n");
   Write(dir.path() / "innledning.md", "Innledningen.\n");
   auto text = LoadEditorialText(dir.path().string());
   ASSERT_TRUE(text.ok()) << text.error().message;

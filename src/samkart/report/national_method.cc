@@ -177,7 +177,7 @@ Section HarmonisationSection(const ReportInputs& inputs) {
     section.blocks.push_back(Paragraph{fmt::format(
         "Svarene kommer fra {} eksportfiler ({}) fra spørreundersøkelsesverktøyene kommunene og "
         "KORUS brukte. Importen leste {} rader, lagret {} og avviste {}. Hver fil er lest med "
-        "krysstabellen (crosswalk) for sin generasjon, som sier hvilken kolonne som er hvilket "
+        "krysstabellen for sin generasjon, som sier hvilken kolonne som er hvilket "
         "spørsmål og hvilken svarkategori som er hvilken kode i det felles skjemaet.",
         inputs.batches.size(), text::Join(per_format, ", "), FormatCount(read),
         FormatCount(imported), FormatCount(rejected))});

@@ -485,8 +485,7 @@ std::vector<Section> EditorialSections(const EditorialText& text, const Editoria
     main.blocks.push_back(Paragraph{
         text.dir.empty()
             ? fmt::format("Dette kapitlet har ingen tekst ennå. Den nasjonale redaksjonen skriver "
-                          "det i filen {}.md i en tekstmappe og lager rapporten med «samkart "
-                          "report national --text MAPPE».",
+                          "det i filen {}.md i tekstmappen som oppgis når rapporten lages.",
                           chapter.key)
             : fmt::format("Dette kapitlet har ingen tekst ennå: filen {}/{}.md finnes ikke.",
                           text.dir, chapter.key)});
