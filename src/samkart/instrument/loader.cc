@@ -966,73 +966,83 @@ class Loader {
       if (!figure.number.empty()) {
         f.Unique(seen, figure.number, row, fmt::format("nummeret «{}»", figure.number));
       }
-      const std::string source = row.Get("source");
-      if (source == "family") {
-        figure.source = FigureSource::kFamily;
-      } else if (source == "surveys") {
-        figure.source = FigureSource::kSurveys;
-      } else if (source == "respondents") {
-        figure.source = FigureSource::kRespondents;
-      } else {
-        f.Report(row, fmt::format("«source» = «{}»: skal være family, surveys eller respondents",
-                                  source));
-      }
-      const std::string view = row.Get("view");
-      if (view == "shares") {
-        figure.view = FigureView::kShares;
-      } else if (view == "distribution") {
-        figure.view = FigureView::kDistribution;
-      } else if (view == "table") {
-        figure.view = FigureView::kTable;
-      } else {
-        f.Report(row,
-                 fmt::format("«view» = «{}»: skal være shares, distribution eller table", view));
-      }
-      figure.family = row.Get("family");
-      const Family* family = nullptr;
-      if (figure.source == FigureSource::kFamily) {
-        family = instrument_.FindFamily(figure.family);
-        if (family == nullptr) {
-          f.Report(row, fmt::format("«family» = «{}» finnes ikke i families.csv", figure.family));
-        }
-      } else if (!figure.family.empty()) {
-        f.Report(row, fmt::format("«family» skal være tom når «source» er {}", source));
-      }
-      figure.by = row.Get("by");
-      static constexpr const char* kBreakdowns[] = {"",         "service", "size_group",
-                                                    "position", "region",  "year"};
-      if (std::find(std::begin(kBreakdowns), std::end(kBreakdowns), figure.by) ==
-          std::end(kBreakdowns)) {
-        f.Report(row, fmt::format("«by» = «{}»: skal være tom, service, size_group, position, "
-                                  "region eller year",
-                                  figure.by));
-      }
-      if (figure.source != FigureSource::kFamily && figure.by.empty()) {
-        f.Report(row, "«by» må fylles ut når «source» er surveys eller respondents");
-      }
-      figure.within_service = row.Get("within_service");
-      if (!figure.within_service.empty() &&
-          instrument_.FindService(figure.within_service) == nullptr) {
-        f.Report(row, fmt::format("«within_service» = «{}» er ingen tjeneste i "
-                                  "background/services.csv",
-                                  figure.within_service));
-      }
-      const std::string groups = row.Get("groups");
-      if (!groups.empty()) figure.groups = text::Split(groups, '|');
-      for (const std::string& key : figure.groups) {
-        if (!BreakdownKeyExists(figure.by, key)) {
-          f.Report(row, fmt::format("«groups»: «{}» er ingen verdi av «{}»", key,
-                                    figure.by.empty() ? "(tom)" : figure.by));
-        }
-      }
-      const std::string items = row.Get("items");
-      if (!items.empty()) figure.items = text::Split(items, '|');
-      for (const std::string& item : figure.items) {
-        if (family != nullptr && instrument_.FindItem(family->id + "." + item) == nullptr) {
-          f.Report(row, fmt::format("«items»: «{}» er ikke et spørsmål i «{}»", item, family->id));
-        }
-      }
+      ReadFigureKind(figure, row, f);
+      CheckFigureReferences(figure, row, f);
       instrument_.report_figures.push_back(std::move(figure));
+    }
+  }
+
+  // source and view: what the figure counts and how it shows it.
+  static void ReadFigureKind(ReportFigure& figure, const Table::Row& row, Fields& f) {
+    const std::string source = row.Get("source");
+    if (source == "family") {
+      figure.source = FigureSource::kFamily;
+    } else if (source == "surveys") {
+      figure.source = FigureSource::kSurveys;
+    } else if (source == "respondents") {
+      figure.source = FigureSource::kRespondents;
+    } else {
+      f.Report(row,
+               fmt::format("«source» = «{}»: skal være family, surveys eller respondents", source));
+    }
+    const std::string view = row.Get("view");
+    if (view == "shares") {
+      figure.view = FigureView::kShares;
+    } else if (view == "distribution") {
+      figure.view = FigureView::kDistribution;
+    } else if (view == "table") {
+      figure.view = FigureView::kTable;
+    } else {
+      f.Report(row, fmt::format("«view» = «{}»: skal være shares, distribution eller table", view));
+    }
+  }
+
+  // The family, breakdown, service, groups and items the figure names.
+  void CheckFigureReferences(ReportFigure& figure, const Table::Row& row, Fields& f) {
+    const std::string source = row.Get("source");
+    figure.family = row.Get("family");
+    const Family* family = nullptr;
+    if (figure.source == FigureSource::kFamily) {
+      family = instrument_.FindFamily(figure.family);
+      if (family == nullptr) {
+        f.Report(row, fmt::format("«family» = «{}» finnes ikke i families.csv", figure.family));
+      }
+    } else if (!figure.family.empty()) {
+      f.Report(row, fmt::format("«family» skal være tom når «source» er {}", source));
+    }
+    figure.by = row.Get("by");
+    static constexpr const char* kBreakdowns[] = {"",         "service", "size_group",
+                                                  "position", "region",  "year"};
+    if (std::find(std::begin(kBreakdowns), std::end(kBreakdowns), figure.by) ==
+        std::end(kBreakdowns)) {
+      f.Report(row, fmt::format("«by» = «{}»: skal være tom, service, size_group, position, "
+                                "region eller year",
+                                figure.by));
+    }
+    if (figure.source != FigureSource::kFamily && figure.by.empty()) {
+      f.Report(row, "«by» må fylles ut når «source» er surveys eller respondents");
+    }
+    figure.within_service = row.Get("within_service");
+    if (!figure.within_service.empty() &&
+        instrument_.FindService(figure.within_service) == nullptr) {
+      f.Report(row, fmt::format("«within_service» = «{}» er ingen tjeneste i "
+                                "background/services.csv",
+                                figure.within_service));
+    }
+    const std::string groups = row.Get("groups");
+    if (!groups.empty()) figure.groups = text::Split(groups, '|');
+    for (const std::string& key : figure.groups) {
+      if (!BreakdownKeyExists(figure.by, key)) {
+        f.Report(row, fmt::format("«groups»: «{}» er ingen verdi av «{}»", key,
+                                  figure.by.empty() ? "(tom)" : figure.by));
+      }
+    }
+    const std::string items = row.Get("items");
+    if (!items.empty()) figure.items = text::Split(items, '|');
+    for (const std::string& item : figure.items) {
+      if (family != nullptr && instrument_.FindItem(family->id + "." + item) == nullptr) {
+        f.Report(row, fmt::format("«items»: «{}» er ikke et spørsmål i «{}»", item, family->id));
+      }
     }
   }
 

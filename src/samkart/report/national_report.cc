@@ -154,43 +154,111 @@ std::string PValueText(double p) {
   return text;
 }
 
+struct Breakdown {
+  Variable by;
+  const char* between;  // «mellom KORUS-regionene»
+};
+constexpr Breakdown kTestedBreakdowns[] = {{Variable::kRegion, "KORUS-regionene"},
+                                           {Variable::kSizeGroup, "kommunestørrelsene"},
+                                           {Variable::kService, "tjenestestedene"}};
+constexpr std::size_t kBreakdownCount = std::size(kTestedBreakdowns);
+
+// One item's tests, a result (or none: too few groups or rounds) and
+// whether it is a discovery, per breakdown.
+struct TestedItem {
+  const instrument::Family* family = nullptr;
+  std::size_t item = 0;
+  std::optional<analysis::RaoScottResult> results[kBreakdownCount];
+  bool real[kBreakdownCount] = {};
+};
+
 // Are there differences between the regions, the size groups and the
 // services at all? A Rao–Scott test per item and breakdown, the false
-// discovery rate controlled over the whole section, stated family by family.
-Result<Section> DifferencesSection(const ReportInputs& inputs, const std::vector<Filter>& where,
-                                   std::vector<std::string>& statements) {
-  const analysis::Dataset& data = *inputs.data;
-  const std::vector<std::pair<Variable, std::string>> breakdowns = {
-      {Variable::kRegion, "KORUS-regionene"},
-      {Variable::kSizeGroup, "kommunestørrelsene"},
-      {Variable::kService, "tjenestestedene"}};
-  struct Tested {
-    const instrument::Family* family;
-    std::size_t item;
-    std::vector<std::optional<analysis::RaoScottResult>> results;  // per breakdown
-  };
-  std::vector<Tested> tested;
+// discovery rate controlled over all of them together.
+std::vector<TestedItem> TestDifferences(const ReportInputs& inputs,
+                                        const std::vector<Filter>& where) {
+  std::vector<TestedItem> tested;
   std::vector<double> p_values;
   for (const auto& family : inputs.instrument->families) {
     if (family.polarity == instrument::Polarity::kDescriptive) continue;
-    for (const std::size_t item : FamilyItems(data, family)) {
-      Tested t{&family, item, {}};
+    for (const std::size_t item : FamilyItems(*inputs.data, family)) {
+      TestedItem t{&family, item, {}, {}};
       bool any = false;
-      for (const auto& [by, name] : breakdowns) {
-        auto result = analysis::DifferencesAcross(data, *inputs.instrument, item, by, where);
-        // Too few groups or rounds (an item one generation asked): no test.
-        t.results.push_back(result.ok() ? std::optional(*result) : std::nullopt);
-        if (result.ok()) {
-          p_values.push_back(result->p_value);
-          any = true;
-        }
+      for (std::size_t b = 0; b < kBreakdownCount; ++b) {
+        auto result = analysis::DifferencesAcross(*inputs.data, *inputs.instrument, item,
+                                                  kTestedBreakdowns[b].by, where);
+        if (!result.ok()) continue;  // an item one generation asked: too few rounds to test
+        t.results[b] = *result;
+        p_values.push_back(result->p_value);
+        any = true;
       }
       if (any) tested.push_back(std::move(t));
     }
   }
   const std::vector<double> adjusted = analysis::BenjaminiHochberg(p_values);
   constexpr double kFalseDiscoveryRate = 0.05;
+  std::size_t at = 0;
+  for (TestedItem& t : tested) {
+    for (std::size_t b = 0; b < kBreakdownCount; ++b) {
+      if (t.results[b]) t.real[b] = adjusted[at++] < kFalseDiscoveryRate;
+    }
+  }
+  return tested;
+}
 
+// Significant and tested items of one family (or all) per breakdown.
+struct Tally {
+  std::size_t significant[kBreakdownCount] = {};
+  std::size_t counted[kBreakdownCount] = {};
+
+  void Add(const TestedItem& t) {
+    for (std::size_t b = 0; b < kBreakdownCount; ++b) {
+      counted[b] += t.results[b] ? 1 : 0;
+      significant[b] += t.real[b] ? 1 : 0;
+    }
+  }
+};
+
+// The statements the discussion and conclusion may use: «Forskjellene
+// mellom KORUS-regionene er signifikante for 3 av 73 spørsmål», and the
+// families with regional differences.
+std::vector<std::string> DifferenceStatements(const std::vector<TestedItem>& tested) {
+  Tally all;
+  std::vector<std::string> regional;
+  for (std::size_t i = 0; i < tested.size();) {
+    Tally family;
+    const instrument::Family* current = tested[i].family;
+    for (; i < tested.size() && tested[i].family == current; ++i) family.Add(tested[i]);
+    for (std::size_t b = 0; b < kBreakdownCount; ++b) {
+      all.counted[b] += family.counted[b];
+      all.significant[b] += family.significant[b];
+    }
+    if (family.significant[0] > 0) {
+      regional.push_back(fmt::format("{} ({} av {} spørsmål)", text::LowerFirst(current->title),
+                                     family.significant[0], family.counted[0]));
+    }
+  }
+  std::vector<std::string> statements;
+  for (std::size_t b = 0; b < kBreakdownCount; ++b) {
+    if (all.counted[b] == 0) continue;
+    statements.push_back(fmt::format(
+        "Forskjellene mellom {} er signifikante for {} av {} spørsmål (justert for mange "
+        "sammenligninger).",
+        kTestedBreakdowns[b].between, all.significant[b], all.counted[b]));
+  }
+  if (all.counted[0] > 0) {
+    statements.push_back(
+        regional.empty()
+            ? std::string("Ingen spørsmålsfamilie har signifikante forskjeller mellom "
+                          "KORUS-regionene.")
+            : fmt::format("Signifikante forskjeller mellom KORUS-regionene finnes for {}.",
+                          text::JoinList(regional)));
+  }
+  return statements;
+}
+
+// The tests family by family: a sentence and a table of p-values each.
+Section DifferencesSection(const ReportInputs& inputs, const std::vector<TestedItem>& tested) {
   Section section{
       "forskjeller", "Er det forskjeller mellom regioner, kommunestørrelser og tjenester?", 1, {}};
   section.blocks.push_back(Paragraph{
@@ -199,73 +267,36 @@ Result<Section> DifferencesSection(const ReportInputs& inputs, const std::vector
       "kjikvadrattest, der hver kommunes runde er en klynge fordi svarene i en kommune ligner "
       "hverandre). Med så mange tester er signifikansen justert for mange sammenligninger "
       "(Benjamini–Hochberg, falsk funnrate 5 %)."});
-  std::size_t at = 0;
-  const instrument::Family* current = nullptr;
-  DataTable table;
-  std::vector<std::size_t> significant(breakdowns.size()), counted(breakdowns.size());
-  std::vector<std::size_t> significant_all(breakdowns.size()), counted_all(breakdowns.size());
-  std::vector<std::string> regional;  // families with real differences between the regions
-  auto finish_family = [&]() {
-    if (current == nullptr) return;
-    for (std::size_t b = 0; b < breakdowns.size(); ++b) {
-      significant_all[b] += significant[b];
-      counted_all[b] += counted[b];
-    }
-    if (counted[0] > 0 && significant[0] > 0) {
-      regional.push_back(fmt::format("{} ({} av {} spørsmål)", text::LowerFirst(current->title),
-                                     significant[0], counted[0]));
+  for (std::size_t i = 0; i < tested.size();) {
+    const instrument::Family* family = tested[i].family;
+    Tally tally;
+    DataTable table;
+    table.caption = fmt::format("{}: forskjeller mellom grupper (p-verdier)", family->title);
+    table.columns = {"Spørsmål", "KORUS-region", "Kommunestørrelse", "Tjenestested"};
+    table.notes.push_back(
+        fmt::format("{} markerer signifikante forskjeller etter justering for mange "
+                    "sammenligninger.",
+                    kSignificantMark));
+    for (; i < tested.size() && tested[i].family == family; ++i) {
+      const TestedItem& t = tested[i];
+      tally.Add(t);
+      std::vector<TableCell> row = {TextCell(ItemLabel(*inputs.data, t.item), true)};
+      for (std::size_t b = 0; b < kBreakdownCount; ++b) {
+        row.push_back(TextCell(t.results[b] ? PValueText(t.results[b]->p_value) +
+                                                  (t.real[b] ? kSignificantMark : "")
+                                            : "–"));
+      }
+      table.rows.push_back(std::move(row));
     }
     std::vector<std::string> parts;
-    for (std::size_t b = 0; b < breakdowns.size(); ++b) {
-      if (counted[b] == 0) continue;
-      parts.push_back(fmt::format("mellom {} for {} av {} spørsmål", breakdowns[b].second,
-                                  significant[b], counted[b]));
+    for (std::size_t b = 0; b < kBreakdownCount; ++b) {
+      if (tally.counted[b] == 0) continue;
+      parts.push_back(fmt::format("mellom {} for {} av {} spørsmål", kTestedBreakdowns[b].between,
+                                  tally.significant[b], tally.counted[b]));
     }
     section.blocks.push_back(Paragraph{fmt::format("{}: forskjellene er signifikante {}.",
-                                                   current->title, text::Join(parts, ", "))});
+                                                   family->title, text::Join(parts, ", "))});
     section.blocks.push_back(std::move(table));
-    table = DataTable{};
-    significant.assign(breakdowns.size(), 0);
-    counted.assign(breakdowns.size(), 0);
-  };
-  for (const Tested& t : tested) {
-    if (t.family != current) {
-      finish_family();
-      current = t.family;
-      table.caption = fmt::format("{}: forskjeller mellom grupper (p-verdier)", t.family->title);
-      table.columns = {"Spørsmål", "KORUS-region", "Kommunestørrelse", "Tjenestested"};
-      table.notes.push_back(fmt::format(
-          "{} markerer signifikante forskjeller etter justering for mange sammenligninger.",
-          kSignificantMark));
-    }
-    std::vector<TableCell> row = {TextCell(ItemLabel(data, t.item), true)};
-    for (std::size_t b = 0; b < breakdowns.size(); ++b) {
-      if (!t.results[b]) {
-        row.push_back(TextCell("–"));
-        continue;
-      }
-      const bool real = adjusted[at++] < kFalseDiscoveryRate;
-      ++counted[b];
-      if (real) ++significant[b];
-      row.push_back(TextCell(PValueText(t.results[b]->p_value) + (real ? kSignificantMark : "")));
-    }
-    table.rows.push_back(std::move(row));
-  }
-  finish_family();
-  for (std::size_t b = 0; b < breakdowns.size(); ++b) {
-    if (counted_all[b] == 0) continue;
-    statements.push_back(fmt::format(
-        "Forskjellene mellom {} er signifikante for {} av {} spørsmål (justert for mange "
-        "sammenligninger).",
-        breakdowns[b].second, significant_all[b], counted_all[b]));
-  }
-  if (counted_all[0] > 0) {
-    statements.push_back(
-        regional.empty()
-            ? std::string("Ingen spørsmålsfamilie har signifikante forskjeller mellom "
-                          "KORUS-regionene.")
-            : fmt::format("Signifikante forskjeller mellom KORUS-regionene finnes for {}.",
-                          text::JoinList(regional)));
   }
   return section;
 }
@@ -550,9 +581,8 @@ Result<Document> BuildNationalReport(const ReportInputs& shared_inputs, const Ed
   // The tests of differences read only the dataset and take a third of the
   // time on a large one: they run beside the chapters (an early return
   // waits for them, as the future's destructor does).
-  std::vector<std::string> statements;
-  auto tested = std::async(std::launch::async,
-                           [&] { return DifferencesSection(inputs, n.baseline, statements); });
+  auto testing =
+      std::async(std::launch::async, [&] { return TestDifferences(inputs, n.baseline); });
   SAMKART_ASSIGN_OR_RETURN(std::vector<Section> method, MethodSections(inputs, n.baseline));
   SAMKART_ASSIGN_OR_RETURN(Section data, DataSection(n));
   std::vector<Section> results;
@@ -561,7 +591,9 @@ Result<Document> BuildNationalReport(const ReportInputs& shared_inputs, const Ed
     if (section) results.push_back(std::move(*section));
   }
   SAMKART_ASSIGN_OR_RETURN(Section computed_summary, ComputedSummary(n));
-  SAMKART_ASSIGN_OR_RETURN(Section differences, tested.get());
+  const std::vector<TestedItem> tested = testing.get();
+  const std::vector<std::string> statements = DifferenceStatements(tested);
+  Section differences = DifferencesSection(inputs, tested);
   SAMKART_ASSIGN_OR_RETURN(Section regions, RegionSection(n));
   std::vector<std::string> support = statements;
   for (const Block& b : computed_summary.blocks) {
