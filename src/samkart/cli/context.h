@@ -34,5 +34,6 @@ void AddReportCommand(CLI::App& app, Context& context);
 void AddServeCommands(CLI::App& app, Context& context);
 void AddUserCommands(CLI::App& app, Context& context);
 void AddDatabaseCommands(CLI::App& app, Context& context);
+void AddDescribeCommand(CLI::App& app, Context& context);
 
 }  // namespace samkart::cli

@@ -68,6 +68,7 @@ int main(int argc, char** argv) {
                "Vis framdrift linje for linje også når utdata går til en fil eller et rør");
   samkart::cli::AddInstrumentCommands(app, context);
   samkart::cli::AddSynthCommand(app, context);
+  samkart::cli::AddDescribeCommand(app, context);
   samkart::cli::AddStoreCommands(app, context);
   samkart::cli::AddTableCommand(app, context);
   samkart::cli::AddAuditCommand(app, context);
