@@ -139,6 +139,13 @@ TEST(Describe, GuessesAForeignCsvByItsTextsAndContents) {
   EXPECT_EQ(email.target, "email");
   EXPECT_TRUE(email.sure);
   EXPECT_EQ(Column(*profile, "Kommentar").guess.target, "free_text");
+  // Their values are not repeated: masked, as in the import's messages.
+  for (const char* name : {"E-post", "Kommentar"}) {
+    for (const ValueCount& v : Column(*profile, name).values) {
+      EXPECT_EQ(v.value.find("ansatt"), std::string::npos) << v.value;
+      EXPECT_EQ(v.value.find("Tilbakemelding"), std::string::npos) << v.value;
+    }
+  }
 
   const ColumnGuess& service = Column(*profile, "Hvilken tjeneste").guess;
   EXPECT_EQ(service.kind, ColumnKind::kBackground);
@@ -186,7 +193,9 @@ TEST(Describe, PrintsTextAndJsonAndExplainsAFileItCannotRead) {
                              "sikker"),
             std::string::npos)
       << text.output;
-  EXPECT_NE(text.output.find("identifikator (email), fjernes ved import"), std::string::npos);
+  EXPECT_NE(text.output.find("identifikator: e-post («email»), fjernes ved import"),
+            std::string::npos);
+  EXPECT_NE(text.output.find("bakgrunn: tjenestested («service»)"), std::string::npos);
 
   const auto json = testing_support::Samkart("describe --json '" + csv.string() + "'");
   ASSERT_EQ(json.exit_code, 0) << json.output;

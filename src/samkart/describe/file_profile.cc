@@ -474,6 +474,11 @@ Result<FileProfile> ProfileFile(const std::string& path, const instrument::Instr
       return a.count != b.count ? a.count > b.count : a.value < b.value;
     });
     column.guess = GuessColumn(instrument, column, profile.rows);
+    // Personal data stays in the file: an identifier's values are shown
+    // masked («a…@e….org»), as the import's error messages show them.
+    if (column.guess.kind == ColumnKind::kIdentifier) {
+      for (ValueCount& v : column.values) v.value = harmonise::Mask(v.value);
+    }
   }
   return profile;
 }

@@ -51,8 +51,10 @@ struct ColumnProfile {
   std::vector<std::pair<double, std::string>> value_labels;
   std::size_t filled = 0;
   std::size_t empty = 0;
-  std::vector<ValueCount> values;  // most frequent first, at most kTrackedValues
-  bool more_values = false;        // more distinct values than were kept
+  // Most frequent first, at most kTrackedValues; masked when the column is
+  // guessed to be an identifier.
+  std::vector<ValueCount> values;
+  bool more_values = false;  // more distinct values than were kept
   // Cells that look like personal data or identities, over all rows.
   std::size_t emails = 0;
   std::size_t phones = 0;

@@ -12,6 +12,24 @@ namespace samkart::describe {
 
 namespace {
 
+// The Norwegian name of a crosswalk target word, shown before the word the
+// crosswalk file uses.
+std::string TargetName(const std::string& target) {
+  static const std::pair<const char*, const char*> kNames[] = {
+      {"municipality", "kommune"},  {"year", "år"},
+      {"service", "tjenestested"},  {"position", "stilling"},
+      {"region", "KORUS-region"},   {"size_group", "kommunestørrelse"},
+      {"round_type", "rundetype"},  {"email", "e-post"},
+      {"phone", "telefonnummer"},   {"ip_address", "IP-adresse"},
+      {"timestamp", "tidspunkt"},   {"free_text", "fritekst"},
+      {"respondent_id", "svar-id"}, {"name", "navn"},
+  };
+  for (const auto& [word, name] : kNames) {
+    if (target == word) return fmt::format("{} («{}»)", name, word);
+  }
+  return target;
+}
+
 // «svar på «Læringsvansker» i «Kunnskap om risikofaktorer»
 // (risk_identification.learning_difficulties)»
 std::string GuessText(const ColumnGuess& guess, const instrument::Instrument& instrument) {
@@ -23,9 +41,9 @@ std::string GuessText(const ColumnGuess& guess, const instrument::Instrument& in
       return fmt::format("svar på «{}» i «{}» ({})", item->text, family->title, guess.target);
     }
     case ColumnKind::kBackground:
-      return "bakgrunn: " + guess.target;
+      return "bakgrunn: " + TargetName(guess.target);
     case ColumnKind::kIdentifier:
-      return "identifikator (" + guess.target + "), fjernes ved import";
+      return "identifikator: " + TargetName(guess.target) + ", fjernes ved import";
     case ColumnKind::kTechnical:
       return "teknisk, leses ikke";
     case ColumnKind::kUnknown:
@@ -59,7 +77,10 @@ std::string ProfileText(const FileProfile& profile, const instrument::Instrument
                     c.guess.sure ? "sikker" : "må sjekkes", std::lround(c.guess.confidence * 100));
     out += fmt::format("    grunn: {}\n", c.guess.reason);
     out += fmt::format("    utfylt: {} av {}", c.filled, profile.rows);
-    if (!c.values.empty()) {
+    if (c.guess.kind == ColumnKind::kIdentifier) {
+      out += fmt::format("; {}{} ulike verdier, vises ikke", c.more_values ? "over " : "",
+                         c.values.size());
+    } else if (!c.values.empty()) {
       std::vector<std::string> shown;
       for (std::size_t v = 0; v < c.values.size() && v < kValuesShown; ++v) {
         shown.push_back(fmt::format("{} {}", Quote(c.values[v].value), c.values[v].count));
