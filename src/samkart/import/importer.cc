@@ -14,6 +14,7 @@
 #include "samkart/harmonise/harmoniser.h"
 #include "samkart/import/batch_builder.h"
 #include "samkart/io/csv_reader.h"
+#include "samkart/io/encoding.h"
 #include "samkart/io/read_ahead.h"
 #include "samkart/io/source_bytes.h"
 #include "samkart/io/text_file.h"
@@ -391,14 +392,29 @@ Result<ImportOutcome> ImportFile(store::Store& store, const instrument::Instrume
   return outcome;
 }
 
+namespace {
+
+// A small CSV as a spreadsheet saves it: UTF-8 with or without a byte order
+// mark, or Windows-1252 («CSV (semikolonseparert)» in Norwegian Excel);
+// comma, semicolon or tab. The text comes back as UTF-8.
+Result<io::CsvTable> ParseSpreadsheetCsv(std::string content) {
+  if (content.starts_with("\xEF\xBB\xBF")) content.erase(0, 3);
+  if (!text::IsValidUtf8(content)) content = io::Windows1252ToUtf8(content);
+  io::CsvOptions options;
+  options.delimiter = io::DetectCsvDelimiter(content);
+  return io::ParseCsv(content, options);
+}
+
+}  // namespace
+
 std::vector<std::string> PeekCsvHeader(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::string line;
   if (!in || !std::getline(in, line)) return {};
-  if (line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
-  if (!line.empty() && line.back() == '\r') line.pop_back();
+  auto table = ParseSpreadsheetCsv(line);
+  if (!table.ok()) return {};
   std::vector<std::string> out;
-  for (const auto& part : text::Split(line, ',')) out.emplace_back(text::Trim(part));
+  for (const auto& part : table->header) out.emplace_back(text::Trim(part));
   return out;
 }
 
@@ -436,10 +452,12 @@ Result<io::CsvTable> ReadControlFile(const std::string& path,
                                      const char* what_it_should_be) {
   auto file = io::ReadTextFile(path);
   if (!file.ok()) return file.error();
-  auto table = io::ParseCsv(file->content);
-  if (!table.ok()) return Error{path + ": " + table.error().message};
-  if (!recognised(table->header)) return Error{path + ": " + what_it_should_be};
-  return std::move(table.value());
+  auto parsed = ParseSpreadsheetCsv(std::move(file.value().content));
+  if (!parsed.ok()) return Error{path + ": " + parsed.error().message};
+  io::CsvTable table = std::move(parsed.value());
+  for (auto& name : table.header) name = std::string(text::Trim(name));
+  if (!recognised(table.header)) return Error{path + ": " + what_it_should_be};
+  return table;
 }
 
 // One row of such a file: trimmed fields by column name, errors that name
@@ -481,6 +499,61 @@ class ControlRow {
   const io::CsvRecord& record_;
 };
 
+// «11 186» as a spreadsheet writes it, thousands apart.
+std::string WithoutSpaces(std::string value) {
+  std::string out;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    if (value[i] == ' ') continue;
+    if (value.compare(i, 2, "\xC2\xA0") == 0) {  // a no-break space
+      ++i;
+      continue;
+    }
+    out += value[i];
+  }
+  return out;
+}
+
+// «nord (KORUS Nord), midt (KORUS Midt) …»: what a register may say.
+template <typename Codes>
+std::string KeysAndLabels(const Codes& codes) {
+  std::vector<std::string> parts;
+  for (const auto& c : codes) parts.push_back(fmt::format("{} ({})", c.key, c.label));
+  return text::JoinList(parts, "eller");
+}
+
+// The size group a register row states (key or code), checked against its
+// population; derived from the population when the column is empty.
+Result<std::string> SizeGroupOf(const instrument::Instrument& instrument, const ControlRow& row,
+                                std::optional<int> population) {
+  const std::string size = row.Field("size_group");
+  const instrument::SizeGroup* stated = nullptr;
+  const instrument::SizeGroup* by_population = nullptr;
+  for (const auto& g : instrument.size_groups) {
+    if (!size.empty() && (g.key == size || std::to_string(g.code) == size)) stated = &g;
+    if (population && *population >= g.min_population &&
+        (!g.max_population || *population <= *g.max_population)) {
+      by_population = &g;
+    }
+  }
+  if (!size.empty() && stated == nullptr) {
+    std::vector<std::string> valid;
+    for (const auto& g : instrument.size_groups) {
+      valid.push_back(fmt::format("{} ({})", g.code, g.label));
+    }
+    return row.Fail(fmt::format("ukjent kommunestørrelse «{}»; skriv en av {}", size,
+                                text::JoinList(valid, "eller")));
+  }
+  if (stated == nullptr && by_population == nullptr) {
+    return row.Fail("kommunestørrelsen mangler (skriv size_group eller population)");
+  }
+  if (stated != nullptr && by_population != nullptr && stated != by_population) {
+    return row.Fail(fmt::format(
+        "kommunestørrelse {} ({}) passer ikke med {} innbyggere, som hører til gruppe {} ({})",
+        stated->code, stated->label, *population, by_population->code, by_population->label));
+  }
+  return (stated != nullptr ? stated : by_population)->key;
+}
+
 }  // namespace
 
 Result<std::size_t> ImportMunicipalityRegister(store::Store& store,
@@ -499,22 +572,27 @@ Result<std::size_t> ImportMunicipalityRegister(store::Store& store,
     m.number = *number;
     m.name = row.Field("name_nb");
     if (m.name.empty()) return row.Fail("kommunen mangler navn");
-    m.region = row.Field("region");
-    bool region_known = false;
-    for (const auto& r : instrument.regions) region_known = region_known || r.key == m.region;
-    if (!region_known) return row.Fail(fmt::format("ukjent KORUS-region «{}»", m.region));
-    const std::string size = row.Field("size_group");
-    for (const auto& g : instrument.size_groups) {
-      if (g.key == size || std::to_string(g.code) == size) m.size_group = g.key;
+    // A region by its key or its name («nord», «KORUS Nord»).
+    const std::string region = row.Field("region");
+    for (const auto& r : instrument.regions) {
+      if (r.key == region || text::FoldLabel(r.label) == text::FoldLabel(region)) m.region = r.key;
     }
-    if (m.size_group.empty()) return row.Fail(fmt::format("ukjent kommunestørrelse «{}»", size));
+    if (m.region.empty()) {
+      return row.Fail(fmt::format("ukjent KORUS-region «{}»; skriv en av {}", region,
+                                  KeysAndLabels(instrument.regions)));
+    }
     const std::string population = row.Field("population");
     if (!population.empty()) {
-      const auto parsed = text::ParseInt(population);
+      const auto parsed = text::ParseInt(WithoutSpaces(population));
       if (!parsed || *parsed < 0) {
         return row.Fail(fmt::format("innbyggertallet «{}» er ikke et tall", population));
       }
       m.population = *parsed;
+    }
+    if (auto size = SizeGroupOf(instrument, row, m.population); size.ok()) {
+      m.size_group = *size;
+    } else {
+      return size.error();
     }
     municipalities.push_back(std::move(m));
   }
@@ -551,10 +629,21 @@ Result<std::size_t> ImportInvitedCounts(store::Store& store,
     bool round_known = false;
     for (const auto& r : instrument.round_types) round_known = round_known || r.key == c.round_type;
     if (!round_known) return row.Fail(fmt::format("ukjent rundetype «{}»", round));
+    // A service by its key or its name («barnehage», «Barnehage»).
     const std::string service_key = row.Field("service");
     const instrument::Service* service = instrument.FindService(service_key);
+    for (const auto& candidate : instrument.services) {
+      if (service == nullptr && text::FoldLabel(candidate.label) == text::FoldLabel(service_key)) {
+        service = &candidate;
+      }
+    }
     if (service == nullptr || !service->answers_survey) {
-      return row.Fail(fmt::format("ukjent tjeneste «{}»", service_key));
+      std::vector<std::string> valid;
+      for (const auto& candidate : instrument.services) {
+        if (candidate.answers_survey) valid.push_back(candidate.key);
+      }
+      return row.Fail(fmt::format("ukjent tjeneste «{}»; skriv en av {}", service_key,
+                                  text::JoinList(valid, "eller")));
     }
     c.service = service->key;
     const std::string invited = row.Field("invited");

@@ -451,14 +451,39 @@ TEST_F(ImporterTest, InvitedCountsAreStoredAndBadRowsNamed) {
   EXPECT_EQ(store_->InvitedCounts()->size(), 2u);
 }
 
+TEST_F(ImporterTest, ARegisterSavedByNorwegianExcelIsRead) {
+  // Windows-1252, semicolons, names instead of keys, a population with a
+  // thousands space and no size group: what a spreadsheet user writes.
+  Write("kommuner.csv",
+        "municipality;name_nb;region;size_group;population\r\n"
+        "9003;S\xF8rdal;KORUS Nord;;11 186\r\n");
+  auto registered = ImportMunicipalityRegister(*store_, instrument_, Path("kommuner.csv"));
+  ASSERT_TRUE(registered.ok()) << registered.error().message;
+  EXPECT_EQ(ClassifyFile(Path("kommuner.csv")), FileKind::kMunicipalityRegister);
+  const auto municipalities = store_->Municipalities();
+  ASSERT_TRUE(municipalities.ok());
+  const auto it = std::find_if(municipalities->begin(), municipalities->end(),
+                               [](const auto& m) { return m.number == 9003; });
+  ASSERT_NE(it, municipalities->end());
+  EXPECT_EQ(it->name, "Sørdal");
+  EXPECT_EQ(it->region, "nord");
+  EXPECT_EQ(it->size_group, "gruppe_3");  // from the population
+  EXPECT_EQ(it->population, 11186);
+}
+
 TEST_F(ImporterTest, ABadRegisterOrManifestRowIsNamedWithFileAndLine) {
   const std::string header = "municipality,name_nb,region,size_group,population\n";
   const std::map<std::string, std::string> registers = {
       {"99999,Langt,nord,1,10\n", "linje 2: kommunenummeret «99999»"},
       {"9003,,nord,1,10\n", "linje 2: kommunen mangler navn"},
-      {"9003,Sted,sørvest,1,10\n", "ukjent KORUS-region «sørvest»"},
-      {"9003,Sted,nord,9,10\n", "ukjent kommunestørrelse «9»"},
+      {"9003,Sted,sørvest,1,10\n",
+       "ukjent KORUS-region «sørvest»; skriv en av nord (KORUS Nord), midt (KORUS Midt)"},
+      {"9003,Sted,nord,9,10\n", "ukjent kommunestørrelse «9»; skriv en av 1 (Under 5 000"},
       {"9003,Sted,nord,1,mange\n", "innbyggertallet «mange»"},
+      {"9003,Sted,nord,3,1150\n",
+       "kommunestørrelse 3 (10 000–19 999 innbyggere) passer ikke med 1150 innbyggere, som "
+       "hører til gruppe 1 (Under 5 000 innbyggere)"},
+      {"9003,Sted,nord,,\n", "kommunestørrelsen mangler"},
   };
   for (const auto& [row, expected] : registers) {
     Write("register.csv", header + row);
