@@ -21,24 +21,11 @@ samkart=${1:-$root/build/release/src/samkart}
 data_root=${SAMKART_BENCH_DATA:-$root/build/bench-data}
 runs=${SAMKART_BENCH_RUNS:-3}
 
-die() {
-  echo "national_report_bench: $*" >&2
-  exit 1
-}
-[[ -x $samkart ]] || die "finner ikke samkart: $samkart (bygg med scripts/build.sh release)"
-command -v chromium >/dev/null || die "finner ikke chromium (scripts/bootstrap.sh installerer den)"
-[[ $runs =~ ^[1-9][0-9]*$ ]] || die "SAMKART_BENCH_RUNS må være et positivt heltall"
-
-# The default dataset, rebuilt whenever the samkart binary changes.
-key=$(stat -c '%s_%Y' "$samkart")
-small=$data_root/national_$key
-if [[ ! -f $small/samkart.sqlite ]]; then
-  rm -rf "$data_root"/national_*
-  mkdir -p "$small"
-  echo "Lager og importerer det syntetiske datasettet …" >&2
-  "$samkart" synth --out "$small/syntetisk" >/dev/null
-  "$samkart" --db "$small/samkart.sqlite" import "$small/syntetisk" >/dev/null
-fi
+bench=national_report_bench
+# shellcheck source=bench/report_bench_lib.sh
+source "$root/bench/report_bench_lib.sh"
+check_report_bench
+small_db=$(default_store)
 large=${SAMKART_BENCH_LARGE_DB:-}
 if [[ -z $large ]]; then
   large=$(ls -td "$data_root"/analysis_scale40_*/samkart.sqlite 2>/dev/null | head -1 || true)
@@ -48,9 +35,6 @@ fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-now() { date +%s.%N; }
-minus() { awk -v a="$1" -v b="$2" 'BEGIN {print a - b}'; }
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 # Median seconds of the report command over `runs`, and the files of the last run.
 time_report() {
@@ -90,7 +74,7 @@ respondents() {
 printf '\nNasjonal rapport (HTML+PDF+XLSX), median av %s kjøringer, %s kjerner\n' "$runs" "$(nproc)"
 printf '%-44s %12s %10s %10s %8s %8s\n' "datasett" "svar (0-p.)" "samkart s" "Chromium s" "forhold" "sider"
 for size in small large; do
-  db=$small/samkart.sqlite
+  db=$small_db
   label="syntetisk standard (mål < 2 s)"
   if [[ $size == large ]]; then
     db=$large

@@ -18,37 +18,20 @@ samkart=${1:-$root/build/release/src/samkart}
 data_root=${SAMKART_BENCH_DATA:-$root/build/bench-data}
 runs=${SAMKART_BENCH_RUNS:-3}
 
-die() {
-  echo "reports_bench: $*" >&2
-  exit 1
-}
-[[ -x $samkart ]] || die "finner ikke samkart: $samkart (bygg med scripts/build.sh release)"
-command -v chromium >/dev/null || die "finner ikke chromium (scripts/bootstrap.sh installerer den)"
-[[ $runs =~ ^[1-9][0-9]*$ ]] || die "SAMKART_BENCH_RUNS må være et positivt heltall"
-
-# The store is rebuilt whenever the samkart binary changes.
-key=$(stat -c '%s_%Y' "$samkart")
-data=$data_root/reports_$key
-if [[ ! -f $data/samkart.sqlite ]]; then
-  rm -rf "$data_root"/reports_*
-  mkdir -p "$data"
-  echo "Lager og importerer det syntetiske datasettet …" >&2
-  "$samkart" synth --out "$data/syntetisk" >/dev/null
-  "$samkart" --db "$data/samkart.sqlite" import "$data/syntetisk" >/dev/null
-fi
+bench=reports_bench
+# shellcheck source=bench/report_bench_lib.sh
+source "$root/bench/report_bench_lib.sh"
+check_report_bench
+db=$(default_store)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-
-now() { date +%s.%N; }
-minus() { awk -v a="$1" -v b="$2" 'BEGIN {print a - b}'; }
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 totals=()
 per_report=()
 for ((i = 1; i <= runs; i++)); do
   rm -rf "$work/rapporter"
   start=$(now)
-  line=$("$samkart" --db "$data/samkart.sqlite" report municipality --all \
+  line=$("$samkart" --db "$db" report municipality --all \
     --format html,pdf,xlsx,pptx --out "$work/rapporter" 2>/dev/null | grep ' kommunerapporter ')
   end=$(now)
   totals+=("$(minus "$end" "$start")")
