@@ -312,22 +312,33 @@ bool ChartHasNumbers(const Chart& chart) {
 
 }  // namespace
 
-DataTable SurveyCountTable(const ReportInputs& inputs, const std::vector<Filter>& rounds,
-                           Variable by, const std::string& caption) {
-  const analysis::Dataset& data = *inputs.data;
+std::vector<std::size_t> RoundRows(const analysis::Dataset& data,
+                                   const std::vector<Filter>& rounds) {
   const analysis::RoundIndex index =
       data.rounds.Count() > 0 ? data.rounds : analysis::IndexRounds(data);
-  std::map<int, std::size_t> per_value;
-  std::size_t total = 0;
+  std::vector<std::size_t> rows;
   for (std::size_t k = 0; k < index.Count(); ++k) {
     const std::size_t row = index.rows[index.starts[k]];
-    const bool wanted = std::all_of(rounds.begin(), rounds.end(), [&](const Filter& f) {
-      return f.Matches(data.Value(f.variable, row));
-    });
-    if (!wanted) continue;
-    ++per_value[data.Value(by, row)];
-    ++total;
+    if (std::all_of(rounds.begin(), rounds.end(),
+                    [&](const Filter& f) { return f.Matches(data.Value(f.variable, row)); })) {
+      rows.push_back(row);
+    }
   }
+  return rows;
+}
+
+std::map<int, std::size_t> SurveysBy(const analysis::Dataset& data,
+                                     const std::vector<Filter>& rounds, Variable by) {
+  std::map<int, std::size_t> out;
+  for (const std::size_t row : RoundRows(data, rounds)) ++out[data.Value(by, row)];
+  return out;
+}
+
+DataTable SurveyCountTable(const ReportInputs& inputs, const std::vector<Filter>& rounds,
+                           Variable by, const std::string& caption) {
+  const std::map<int, std::size_t> per_value = SurveysBy(*inputs.data, rounds, by);
+  std::size_t total = 0;
+  for (const auto& [value, count] : per_value) total += count;
   DataTable t;
   t.caption = caption;
   t.columns = {analysis::VariableLabel(by), "Antall undersøkelser"};

@@ -5,6 +5,8 @@
 // groups and items chosen. Every number passes the publication rules.
 #pragma once
 
+#include <cstddef>
+#include <map>
 #include <vector>
 
 #include "samkart/analysis/table.h"
@@ -22,8 +24,18 @@ Result<std::vector<Block>> BuildReportFigure(const ReportInputs& inputs,
                                              const std::vector<analysis::Filter>& rounds,
                                              const instrument::ReportFigure& figure);
 
-// Survey rounds (one municipality's round one year) per value of `by`
-// among `rounds`, with the total. A round count names no respondent.
+// The survey rounds (one municipality's round one year) among `rounds`,
+// each by its first row, whose background values are the round's.
+std::vector<std::size_t> RoundRows(const analysis::Dataset& data,
+                                   const std::vector<analysis::Filter>& rounds);
+
+// Survey rounds among `rounds` per value of `by`. A round count names no
+// respondent, so it needs no publication rule.
+std::map<int, std::size_t> SurveysBy(const analysis::Dataset& data,
+                                     const std::vector<analysis::Filter>& rounds,
+                                     analysis::Variable by);
+
+// SurveysBy as a table, with the total.
 DataTable SurveyCountTable(const ReportInputs& inputs, const std::vector<analysis::Filter>& rounds,
                            analysis::Variable by, const std::string& caption);
 

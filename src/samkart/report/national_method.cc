@@ -8,6 +8,7 @@
 #include "samkart/core/text.h"
 #include "samkart/report/blocks.h"
 #include "samkart/report/indicators.h"
+#include "samkart/report/national_figures.h"
 
 #include "fmt/format.h"
 
@@ -24,23 +25,6 @@ std::string OneDecimal(double value) {
   return text;
 }
 
-// Survey rounds among `rounds` per value of `by` (rounds are not
-// respondents: a count of them names no one).
-std::map<int, std::size_t> RoundsBy(const analysis::Dataset& data,
-                                    const std::vector<Filter>& rounds, Variable by) {
-  const analysis::RoundIndex index =
-      data.rounds.Count() > 0 ? data.rounds : analysis::IndexRounds(data);
-  std::map<int, std::size_t> out;
-  for (std::size_t k = 0; k < index.Count(); ++k) {
-    const std::size_t row = index.rows[index.starts[k]];
-    if (std::all_of(rounds.begin(), rounds.end(),
-                    [&](const Filter& f) { return f.Matches(data.Value(f.variable, row)); })) {
-      ++out[data.Value(by, row)];
-    }
-  }
-  return out;
-}
-
 // Respondents per generation. The publication rules publish respondents by
 // municipality and year, not by generation; a round is one generation, so
 // each generation's count is the sum of its rounds' published counts (and
@@ -48,18 +32,12 @@ std::map<int, std::size_t> RoundsBy(const analysis::Dataset& data,
 Result<std::vector<GroupCount>> RespondentsByGeneration(const ReportInputs& inputs,
                                                         const std::vector<Filter>& baseline) {
   const analysis::Dataset& data = *inputs.data;
-  const analysis::RoundIndex index =
-      data.rounds.Count() > 0 ? data.rounds : analysis::IndexRounds(data);
   std::map<std::pair<int, int>, int> generation_of;  // (municipality, year) → generation
-  for (std::size_t k = 0; k < index.Count(); ++k) {
-    const std::size_t row = index.rows[index.starts[k]];
-    if (std::all_of(baseline.begin(), baseline.end(),
-                    [&](const Filter& f) { return f.Matches(data.Value(f.variable, row)); })) {
-      generation_of[{data.municipality[row], data.year[row]}] = data.generation[row];
-    }
+  for (const std::size_t row : RoundRows(data, baseline)) {
+    generation_of[{data.municipality[row], data.year[row]}] = data.generation[row];
   }
   std::map<int, GroupCount> by_generation;
-  for (const auto& [year, count] : RoundsBy(data, baseline, Variable::kYear)) {
+  for (const auto& [year, count] : SurveysBy(data, baseline, Variable::kYear)) {
     std::vector<Filter> where = baseline;
     where.push_back({Variable::kYear, {year}, std::nullopt});
     SAMKART_ASSIGN_OR_RETURN(const std::vector<GroupCount> counts,
@@ -94,7 +72,8 @@ Result<Section> GenerationsSection(const ReportInputs& inputs,
   const instrument::Instrument& instrument = *inputs.instrument;
   SAMKART_ASSIGN_OR_RETURN(const std::vector<GroupCount> respondents,
                            RespondentsByGeneration(inputs, baseline));
-  const std::map<int, std::size_t> rounds = RoundsBy(*inputs.data, baseline, Variable::kGeneration);
+  const std::map<int, std::size_t> rounds =
+      SurveysBy(*inputs.data, baseline, Variable::kGeneration);
   Section section{"metode-generasjoner", "Spørreskjemaets generasjoner", 2, {}};
   section.blocks.push_back(Paragraph{fmt::format(
       "Kartleggingen er gjort med {} generasjoner av spørreskjemaet. Alle svar er oversatt til "
@@ -292,7 +271,7 @@ Result<std::string> ResponseRateText(const ReportInputs& inputs,
   for (const auto& c : inputs.invited) {
     if (c.round_type == baseline_key) invited[{c.municipality, c.year}] += c.invited;
   }
-  const std::map<int, std::size_t> all_rounds = RoundsBy(*inputs.data, baseline, Variable::kYear);
+  const std::map<int, std::size_t> all_rounds = SurveysBy(*inputs.data, baseline, Variable::kYear);
   std::size_t surveys = 0;
   for (const auto& [year, count] : all_rounds) surveys += count;
   std::size_t answered = 0, rounds = 0;
