@@ -116,12 +116,17 @@ std::string WhoText(const ReportInputs& inputs, const Plan& plan) {
   return fmt::format("Ansatte i {}", text::LowerFirst(s != nullptr ? s->label : ""));
 }
 
-Result<Chart> SharesChart(const ReportInputs& inputs, const Plan& plan) {
+// The family's published shares within the plan's filters, by its breakdown.
+Result<analysis::Table> PlanTable(const ReportInputs& inputs, const Plan& plan) {
   analysis::TableRequest request;
   request.family = plan.family->id;
   request.where = plan.where;
   if (plan.by) request.by = {*plan.by};
-  SAMKART_ASSIGN_OR_RETURN(const analysis::Table table, PublishedTable(inputs, request));
+  return PublishedTable(inputs, request);
+}
+
+Result<Chart> SharesChart(const ReportInputs& inputs, const Plan& plan) {
+  SAMKART_ASSIGN_OR_RETURN(const analysis::Table table, PlanTable(inputs, plan));
   Chart chart;
   chart.title = plan.figure.title;
   const std::string share = instrument::DescribeReportedShare(*inputs.instrument, *plan.family);
@@ -241,11 +246,7 @@ Result<Chart> DistributionOf(const ReportInputs& inputs, const Plan& plan) {
 
 // Items down, groups (or everyone) across: the printed report's Tabell 3.1.
 Result<DataTable> SharesTable(const ReportInputs& inputs, const Plan& plan) {
-  analysis::TableRequest request;
-  request.family = plan.family->id;
-  request.where = plan.where;
-  if (plan.by) request.by = {*plan.by};
-  SAMKART_ASSIGN_OR_RETURN(const analysis::Table table, PublishedTable(inputs, request));
+  SAMKART_ASSIGN_OR_RETURN(const analysis::Table table, PlanTable(inputs, plan));
   const std::vector<int> groups = plan.by ? ShownGroups(inputs, plan, table) : std::vector<int>{};
   DataTable t;
   t.caption = plan.figure.title;
