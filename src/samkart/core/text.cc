@@ -87,6 +87,22 @@ std::optional<int> ParseInt(std::string_view s) {
   return value;
 }
 
+namespace {
+bool StartsFormula(char c) {
+  return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+}  // namespace
+
+std::string NeutraliseFormula(std::string text) {
+  if (!text.empty() && StartsFormula(text[0])) text.insert(text.begin(), '\'');
+  return text;
+}
+
+std::string_view WithoutFormulaGuard(std::string_view text) {
+  if (text.size() >= 2 && text[0] == '\'' && StartsFormula(text[1])) text.remove_prefix(1);
+  return text;
+}
+
 std::string FoldLabel(std::string_view label) {
   label = Trim(label);
   std::string out;

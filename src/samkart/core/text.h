@@ -34,6 +34,13 @@ std::string Thousands(std::size_t n);
 // "  I Ganske  stor grad" matches "i ganske stor grad".
 std::string FoldLabel(std::string_view label);
 
+// Text a spreadsheet would run as a formula (=, +, -, @, tab, CR first)
+// gets a leading apostrophe, as spreadsheets themselves escape it.
+std::string NeutraliseFormula(std::string text);
+// The text as written before NeutraliseFormula: a file Samkart wrote for a
+// spreadsheet and reads back (a crosswalk draft) means the original.
+std::string_view WithoutFormulaGuard(std::string_view text);
+
 // Decodes the UTF-8 sequence starting at s[pos] into code_point and returns
 // its length in bytes; 0 when it is malformed (truncated, overlong, a
 // surrogate or above U+10FFFF).

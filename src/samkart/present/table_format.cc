@@ -63,14 +63,6 @@ std::string CsvField(const std::string& value) {
 
 }  // namespace
 
-std::string NeutraliseFormula(std::string text) {
-  if (!text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@' ||
-                        text[0] == '\t' || text[0] == '\r')) {
-    text.insert(text.begin(), '\'');
-  }
-  return text;
-}
-
 std::string GroupValueLabel(const Dataset& data, const instrument::Instrument& instrument,
                             Variable variable, int value) {
   switch (variable) {

@@ -7,6 +7,7 @@
 
 #include "samkart/analysis/dataset.h"
 #include "samkart/analysis/table.h"
+#include "samkart/core/text.h"
 #include "samkart/instrument/instrument.h"
 #include "samkart/io/table_writer.h"
 
@@ -35,8 +36,6 @@ void MarkInternal(io::ExportTable& table);
 // A group nobody in it answered (or was asked): never a share.
 inline constexpr const char* kNoAnswersMark = "ingen svar";
 
-// Text a spreadsheet would run as a formula (=, +, -, @, tab, CR first)
-// gets a leading apostrophe.
-std::string NeutraliseFormula(std::string text);
+using text::NeutraliseFormula;
 
 }  // namespace samkart::present
