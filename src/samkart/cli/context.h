@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "samkart/instrument/loader.h"
 #include "samkart/store/store.h"
@@ -16,7 +17,9 @@ namespace samkart::cli {
 
 struct Context {
   std::string instrument_dir;  // empty: the instrument embedded in the binary
-  std::string db;              // --db: a SQLite file (created when missing) or postgresql://…
+  // --crosswalk: the user's own crosswalk files, added to the instrument
+  std::vector<std::string> crosswalk_files;
+  std::string db;  // --db: a SQLite file (created when missing) or postgresql://…
   int exit_code = 0;
 
   // Loads the chosen instrument; on problems prints them and returns nullopt.
@@ -35,5 +38,6 @@ void AddServeCommands(CLI::App& app, Context& context);
 void AddUserCommands(CLI::App& app, Context& context);
 void AddDatabaseCommands(CLI::App& app, Context& context);
 void AddDescribeCommand(CLI::App& app, Context& context);
+void AddCrosswalkCommands(CLI::App& app, Context& context);
 
 }  // namespace samkart::cli

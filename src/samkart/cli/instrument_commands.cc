@@ -17,15 +17,10 @@ void PrintProblems(const std::vector<instrument::Diagnostic>& problems) {
   std::cerr << fmt::format("{} feil i instrumentet.\n", problems.size());
 }
 
-instrument::LoadResult Load(const std::string& dir) {
-  return dir.empty() ? instrument::LoadEmbeddedInstrument()
-                     : instrument::LoadInstrumentFromDirectory(dir);
-}
-
 }  // namespace
 
 std::optional<instrument::Instrument> Context::LoadInstrumentOrReport() {
-  auto result = Load(instrument_dir);
+  auto result = instrument::LoadInstrumentWithCrosswalks(instrument_dir, crosswalk_files);
   if (!result.ok()) {
     PrintProblems(result.problems);
     exit_code = 1;
@@ -56,7 +51,7 @@ void AddInstrumentCommands(CLI::App& app, Context& context) {
                     "Instrumentmappen (standard: --instrument eller det innebygde)");
   check->callback([&context] {
     const std::string dir = check_dir.empty() ? context.instrument_dir : check_dir;
-    const auto result = Load(dir);
+    const auto result = instrument::LoadInstrumentWithCrosswalks(dir, context.crosswalk_files);
     if (!result.ok()) {
       PrintProblems(result.problems);
       context.exit_code = 1;

@@ -57,6 +57,11 @@ int main(int argc, char** argv) {
                  "Mappe med instrumentfiler (standard: instrumentet som er bygd inn i programmet)")
       ->check(CLI::ExistingDirectory)
       ->type_name("MAPPE");
+  app.add_option("--crosswalk", context.crosswalk_files,
+                 "Kryssnøkkel for eget eksportoppsett, i tillegg til instrumentets (kan gjentas; "
+                 "lag et utkast med «samkart crosswalk suggest»)")
+      ->check(CLI::ExistingFile)
+      ->type_name("FIL");
   const char* db_from_environment = std::getenv("SAMKART_DB");
   context.db = db_from_environment ? db_from_environment : "samkart.sqlite";
   app.add_option("--db", context.db,
@@ -69,6 +74,7 @@ int main(int argc, char** argv) {
   samkart::cli::AddInstrumentCommands(app, context);
   samkart::cli::AddSynthCommand(app, context);
   samkart::cli::AddDescribeCommand(app, context);
+  samkart::cli::AddCrosswalkCommands(app, context);
   samkart::cli::AddStoreCommands(app, context);
   samkart::cli::AddTableCommand(app, context);
   samkart::cli::AddAuditCommand(app, context);

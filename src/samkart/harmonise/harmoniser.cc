@@ -131,6 +131,9 @@ std::string Mask(std::string_view value) {
   return out;
 }
 
+// Enough to name every column of a questionnaire's export.
+constexpr std::size_t kMaxUnknownColumnsShown = 200;
+
 Result<GenerationChoice> ChooseGeneration(const Instrument& instrument,
                                           const std::vector<io::SourceColumn>& columns,
                                           const std::string& display_name,
@@ -142,7 +145,16 @@ Result<GenerationChoice> ChooseGeneration(const Instrument& instrument,
     std::size_t known = 0;
   };
   std::vector<Candidate> candidates;
+  // A generation's own layout first, so it wins a tie with another layout.
+  std::vector<const Crosswalk*> layouts;
   for (const Crosswalk& cw : instrument.crosswalks) {
+    if (cw.IsMainLayout()) layouts.push_back(&cw);
+  }
+  for (const Crosswalk& cw : instrument.crosswalks) {
+    if (!cw.IsMainLayout()) layouts.push_back(&cw);
+  }
+  for (const Crosswalk* layout : layouts) {
+    const Crosswalk& cw = *layout;
     const auto variables = VariablesByFoldedName(cw);
     Candidate c{&cw, {}, 0};
     for (const auto& column : columns) {
@@ -157,37 +169,53 @@ Result<GenerationChoice> ChooseGeneration(const Instrument& instrument,
   std::string scores;
   for (const auto& c : candidates) {
     if (!scores.empty()) scores += ", ";
-    scores += fmt::format("{} {}", c.crosswalk->generation, c.known);
+    scores += fmt::format("{} {}", c.crosswalk->Label(), c.known);
   }
+  // The best of the given candidates; among layouts of one generation the
+  // first wins a tie, between generations a tie is the user's to settle.
+  auto best_of = [](const std::vector<const Candidate*>& among) {
+    std::vector<const Candidate*> tied;
+    for (const auto* c : among) {
+      if (!tied.empty() && c->known < tied.front()->known) continue;
+      if (!tied.empty() && c->known > tied.front()->known) tied.clear();
+      if (std::none_of(tied.begin(), tied.end(), [&](const Candidate* t) {
+            return t->crosswalk->generation == c->crosswalk->generation;
+          })) {
+        tied.push_back(c);
+      }
+    }
+    return tied;
+  };
 
   const Candidate* chosen = nullptr;
   std::string reason;
   if (requested) {
+    std::vector<const Candidate*> of_generation;
     for (const auto& c : candidates) {
-      if (c.crosswalk->generation == *requested) chosen = &c;
+      if (c.crosswalk->generation == *requested) of_generation.push_back(&c);
     }
-    if (chosen == nullptr) {
+    if (of_generation.empty()) {
       std::vector<std::string> known;
       for (const auto& g : instrument.generations) known.push_back(g.id);
       return Error{fmt::format("{}: generasjonen «{}» finnes ikke i instrumentet (kjente: {})",
                                display_name, *requested, Quoted(known))};
     }
-    reason =
-        fmt::format("{} ble oppgitt (--generation); {} av {} kolonner er kjent i kryssnøkkelen",
-                    *requested, chosen->known, columns.size());
+    chosen = best_of(of_generation).front();
+    reason = fmt::format("{} ble oppgitt (--generation); {} av {} kolonner er kjent i nøkkelen {}",
+                         *requested, chosen->known, columns.size(), chosen->crosswalk->Label());
   } else {
-    std::size_t best = 0;
-    for (const auto& c : candidates) best = std::max(best, c.known);
+    std::vector<const Candidate*> all;
+    for (const auto& c : candidates) all.push_back(&c);
+    std::vector<const Candidate*> tied = best_of(all);
+    const std::size_t best = tied.front()->known;
     if (best == 0) {
       return Error{fmt::format(
           "{}: ingen av de {} kolonnene finnes i kryssnøkkelen til noen spørreskjema-generasjon "
-          "(første kolonner: {}); er dette en eksport fra BTI/BTS-kartleggingen?",
+          "(første kolonner: {}); er dette en eksport fra BTI/BTS-kartleggingen? «samkart "
+          "describe» viser hva filen inneholder, og «samkart crosswalk suggest» lager et utkast "
+          "til nøkkel",
           display_name, columns.size(),
           Quoted({columns[0].name, columns.size() > 1 ? columns[1].name : ""}, 2))};
-    }
-    std::vector<const Candidate*> tied;
-    for (const auto& c : candidates) {
-      if (c.known == best) tied.push_back(&c);
     }
     if (tied.size() > 1 && year) {
       std::vector<const Candidate*> by_year;
@@ -199,8 +227,8 @@ Result<GenerationChoice> ChooseGeneration(const Instrument& instrument,
         chosen = by_year[0];
         reason = fmt::format(
             "{} kjenner {} av {} kolonner, like mange som en annen generasjon; året {} avgjorde "
-            "(kjente kolonner per generasjon: {})",
-            chosen->crosswalk->generation, best, columns.size(), *year, scores);
+            "(kjente kolonner per nøkkel: {})",
+            chosen->crosswalk->Label(), best, columns.size(), *year, scores);
       }
     }
     if (chosen == nullptr && tied.size() > 1) {
@@ -212,17 +240,17 @@ Result<GenerationChoice> ChooseGeneration(const Instrument& instrument,
     }
     if (chosen == nullptr) {
       chosen = tied[0];
-      reason =
-          fmt::format("{} kjenner flest kolonner: {} av {} (kjente kolonner per generasjon: {})",
-                      chosen->crosswalk->generation, best, columns.size(), scores);
+      reason = fmt::format("{} kjenner flest kolonner: {} av {} (kjente kolonner per nøkkel: {})",
+                           chosen->crosswalk->Label(), best, columns.size(), scores);
     }
   }
   if (!chosen->unknown.empty()) {
     return Error{fmt::format(
-        "{}: {} kolonne(r) finnes ikke i kryssnøkkelen for {} ({}): {}. Legg dem til i "
-        "data/instrument/crosswalks/ (rolle ignore eller identifier) eller fjern dem fra filen",
-        display_name, chosen->unknown.size(), chosen->crosswalk->generation,
-        chosen->crosswalk->file, Quoted(chosen->unknown))};
+        "{}: {} kolonne(r) finnes ikke i kryssnøkkelen {} ({}): {}. Legg dem til i nøkkelen i "
+        "instrumentmappen med rollen answer, background, identifier eller ignore, eller lag et "
+        "utkast til en ny nøkkel for filen med «samkart crosswalk suggest {} --out MAPPE»",
+        display_name, chosen->unknown.size(), chosen->crosswalk->Label(), chosen->crosswalk->file,
+        Quoted(chosen->unknown, kMaxUnknownColumnsShown), display_name)};
   }
   return GenerationChoice{chosen->crosswalk, reason};
 }

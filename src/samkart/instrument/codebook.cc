@@ -283,20 +283,22 @@ void AddGenerations(const Instrument& instrument, std::vector<DocBlock>& out) {
   out.push_back(std::move(generations));
 }
 
-// Each generation's crosswalk, variable by variable.
+// Each generation's crosswalks (one per layout), variable by variable.
 void AddCrosswalks(const Instrument& instrument, std::vector<DocBlock>& out) {
   for (const Generation& g : instrument.generations) {
-    const Crosswalk* cw = instrument.FindCrosswalk(g.id);
-    if (cw == nullptr) continue;
-    out.push_back(Heading(3, fmt::format("Nøkkel for {} ({})", g.name, cw->file)));
-    DocBlock table = Table(
-        {"Kildevariabel", "Rolle", "Mål", "Kategorier (kilde → harmonisert kode)", "Merknad"});
-    for (const SourceVariable& v : cw->variables) {
-      // The Norwegian meaning, with the word the crosswalk file uses.
-      std::string role = fmt::format("{} ({})", RoleName(v.role), ToString(v.role));
-      table.rows.push_back({v.name, role, v.target, CategorySummary(v), v.note});
+    for (const Crosswalk& layout : instrument.crosswalks) {
+      if (layout.generation != g.id) continue;
+      const Crosswalk* cw = &layout;
+      out.push_back(Heading(3, fmt::format("Nøkkel for {} ({})", g.name, cw->file)));
+      DocBlock table = Table(
+          {"Kildevariabel", "Rolle", "Mål", "Kategorier (kilde → harmonisert kode)", "Merknad"});
+      for (const SourceVariable& v : cw->variables) {
+        // The Norwegian meaning, with the word the crosswalk file uses.
+        std::string role = fmt::format("{} ({})", RoleName(v.role), ToString(v.role));
+        table.rows.push_back({v.name, role, v.target, CategorySummary(v), v.note});
+      }
+      out.push_back(std::move(table));
     }
-    out.push_back(std::move(table));
   }
 }
 

@@ -4,6 +4,8 @@
 #include <cassert>
 #include <set>
 
+#include "samkart/core/text.h"
+
 namespace samkart::instrument {
 
 namespace {
@@ -73,7 +75,19 @@ const Generation* Instrument::FindGeneration(const std::string& id) const {
 }
 
 const Crosswalk* Instrument::FindCrosswalk(const std::string& generation) const {
+  const Crosswalk* main = FindBy(crosswalks, [&](const Crosswalk& c) {
+    return c.generation == generation && c.IsMainLayout();
+  });
+  if (main != nullptr) return main;
   return FindBy(crosswalks, [&](const Crosswalk& c) { return c.generation == generation; });
+}
+
+bool Crosswalk::IsMainLayout() const {
+  return text::FoldLabel(layout) == text::FoldLabel(generation);
+}
+
+std::string Crosswalk::Label() const {
+  return IsMainLayout() ? generation : generation + " (" + layout + ")";
 }
 
 const Generation* Instrument::CurrentGeneration() const {

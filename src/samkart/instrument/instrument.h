@@ -137,12 +137,21 @@ struct SourceVariable {
   std::size_t line = 0;
 };
 
+// How one survey tool exported one generation: a generation is a version
+// of the questionnaire, a layout (one crosswalk file) is one tool's columns
+// and labels for it. A generation may have several layouts; analyses by
+// generation do not tell them apart.
 struct Crosswalk {
   std::string generation;
-  std::string file;
+  std::string file;    // «crosswalks/g5-questback.csv»
+  std::string layout;  // the file name without folder and ending: «g5-questback»
   std::vector<SourceVariable> variables;
 
   const SourceVariable* Find(const std::string& name) const;
+  // Whether this is the generation's own layout (the file named after it).
+  bool IsMainLayout() const;
+  // «G5» for the generation's own layout, «G5 (g5-questback)» for another.
+  std::string Label() const;
 };
 
 // Background variables every respondent row has after harmonisation.

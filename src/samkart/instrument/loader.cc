@@ -1,6 +1,7 @@
 #include "samkart/instrument/loader.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <set>
@@ -48,7 +49,8 @@ class Table {
     std::string Get(const std::string& column) const {
       const auto it = table->columns_.find(column);
       if (it == table->columns_.end() || it->second >= record->fields.size()) return {};
-      return std::string(text::Trim(record->fields[it->second]));
+      // A crosswalk draft escapes formula-like cells for the spreadsheet.
+      return std::string(text::WithoutFormulaGuard(text::Trim(record->fields[it->second])));
     }
   };
 
@@ -704,24 +706,72 @@ class Loader {
     }
   }
 
+  // Which generation a crosswalk file maps: its «generation» column, or
+  // else its name («g5.csv», «g5-questback.csv»).
+  const Generation* CrosswalkGeneration(const std::string& name, const std::string& layout,
+                                        const Table& table) {
+    auto find = [&](const std::string& id) -> const Generation* {
+      for (const Generation& g : instrument_.generations) {
+        if (text::FoldLabel(g.id) == text::FoldLabel(id)) return &g;
+      }
+      return nullptr;
+    };
+    std::vector<std::string> known;
+    for (const Generation& g : instrument_.generations) known.push_back(g.id);
+    std::string declared;
+    for (const auto& row : table.rows()) {
+      const std::string value = row.Get("generation");
+      if (value.empty()) continue;
+      if (declared.empty()) {
+        declared = value;
+        if (find(value) == nullptr) {
+          problems_.Add(
+              name, row.line(),
+              fmt::format("«generation» = «{}» finnes ikke i generations.csv (kjente: {})", value,
+                          text::Join(known, ", ")));
+          return nullptr;
+        }
+      } else if (text::FoldLabel(value) != text::FoldLabel(declared)) {
+        problems_.Add(name, row.line(),
+                      fmt::format("«generation» = «{}», men filen har sagt «{}» før: en "
+                                  "kryssnøkkel gjelder én generasjon",
+                                  value, declared));
+        return nullptr;
+      }
+    }
+    if (!declared.empty()) return find(declared);
+    for (const Generation& g : instrument_.generations) {
+      const std::string id = text::FoldLabel(g.id);
+      const std::string stem = text::FoldLabel(layout);
+      if (stem == id || (stem.size() > id.size() && stem.starts_with(id) &&
+                         (stem[id.size()] == '-' || stem[id.size()] == '_'))) {
+        return &g;
+      }
+    }
+    problems_.Add(
+        name, 0,
+        fmt::format("filnavnet «{}» sier ikke hvilken generasjon nøkkelen gjelder: gi "
+                    "filen en kolonne «generation» eller et navn som begynner med "
+                    "generasjonen («{}-verktøy.csv»; kjente: {})",
+                    layout + ".csv", text::FoldLabel(known.back()), text::Join(known, ", ")));
+    return nullptr;
+  }
+
   void LoadCrosswalks() {
     std::set<std::string> covered;
     for (const auto& [name, file] : files_) {
       if (!name.starts_with(kCrosswalkFolder)) continue;
       const std::string stem = name.substr(std::string(kCrosswalkFolder).size());
-      const std::string id_lower = stem.substr(0, stem.rfind('.'));
-      const Generation* generation = nullptr;
-      for (const Generation& g : instrument_.generations) {
-        if (text::FoldLabel(g.id) == text::FoldLabel(id_lower)) generation = &g;
-      }
-      if (generation == nullptr) {
-        problems_.Add(
-            name, 0,
-            fmt::format("filnavnet «{}» svarer ikke til noen generasjon i generations.csv", stem));
-        continue;
-      }
+      const std::string layout = stem.substr(0, stem.rfind('.'));
+      auto table = Table::Open(file, name,
+                               {"source_variable", "source_question", "role", "target",
+                                "source_code", "source_label", "target_code"},
+                               {"note", "generation"}, problems_);
+      if (!table) continue;
+      const Generation* generation = CrosswalkGeneration(name, layout, *table);
+      if (generation == nullptr) continue;
       covered.insert(generation->id);
-      LoadCrosswalk(name, file, *generation);
+      LoadCrosswalk(name, layout, *table, *generation);
     }
     for (const Generation& g : instrument_.generations) {
       if (!covered.contains(g.id)) {
@@ -738,6 +788,9 @@ class Loader {
     std::map<std::string, std::size_t> target_lines;
     std::map<std::pair<std::string, int>, std::size_t> mapped_codes;
     std::map<std::pair<std::string, std::string>, std::size_t> mapped_labels;
+    // The layout's own labels and codes per scale («role» = scale), used by
+    // every answer column of that scale that lists no categories itself.
+    std::map<std::string, SourceVariable> scales;
   };
 
   static std::optional<SourceRole> ParseRole(const std::string& role_text) {
@@ -765,6 +818,11 @@ class Loader {
         f.Report(row, fmt::format("variabelen «{}» står allerede på linje {}", variable_name,
                                   variable.line));
       }
+      return;
+    }
+    // An answer column named once, without categories, reads its scale.
+    if (first_row && variable.role == SourceRole::kAnswer && source_code.empty() &&
+        source_label.empty() && target_code.empty()) {
       return;
     }
     if (source_code.empty() && source_label.empty()) {
@@ -800,25 +858,91 @@ class Loader {
     variable.categories.push_back(std::move(mapping));
   }
 
-  void LoadCrosswalk(const std::string& name, const io::TextFile* file,
+  // A «scale» row: one source category of a scale as this layout writes it.
+  void ReadLayoutScale(const Table::Row& row, Fields& f, CrosswalkSeen& seen) {
+    const std::string scale_id = row.Get("target");
+    const Scale* scale = instrument_.FindScale(scale_id);
+    if (scale == nullptr) {
+      std::vector<std::string> ids;
+      for (const Scale& s : instrument_.scales) ids.push_back(s.id);
+      f.Report(row, fmt::format("«target» = «{}» er ingen skala i scales.csv (gyldige: {})",
+                                scale_id, text::Join(ids, ", ")));
+      return;
+    }
+    if (!row.Get("source_variable").empty()) {
+      f.Report(row,
+               "en skalarad gjelder alle svarkolonner med skalaen; la «source_variable» stå tom");
+      return;
+    }
+    auto [it, first] = seen.scales.try_emplace(scale_id);
+    SourceVariable& variable = it->second;
+    if (first) {
+      variable.name = "skala " + scale_id;
+      variable.role = SourceRole::kAnswer;
+      variable.line = row.line();
+      // Any item of the scale lets CheckTargetCode find the scale's codes.
+      for (const Family& family : instrument_.families) {
+        if (family.scale == scale_id && !family.items.empty()) {
+          variable.target = family.id + "." + family.items.front().id;
+          break;
+        }
+      }
+    }
+    ReadCategory(variable, false, row, f, seen);
+  }
+
+  // An answer column reads its own category rows, then the layout's «scale»
+  // rows, then the scale's own labels: a twelve-item question needs its
+  // label variants once, not once per item.
+  void FillScaleCategories(SourceVariable& variable, const CrosswalkSeen& seen) {
+    const Family* family = nullptr;
+    instrument_.FindItem(variable.target, &family);
+    if (family == nullptr) return;
+    std::vector<CategoryMapping> merged;
+    std::set<std::string> labels;
+    std::set<int> codes;
+    // A label or code mapped already keeps its first mapping.
+    auto add = [&](const CategoryMapping& m) {
+      const std::string label = text::FoldLabel(m.source_label);
+      if ((!label.empty() && labels.contains(label)) ||
+          (m.source_code && codes.contains(*m.source_code))) {
+        return;
+      }
+      if (!label.empty()) labels.insert(label);
+      if (m.source_code) codes.insert(*m.source_code);
+      merged.push_back(m);
+    };
+    for (const CategoryMapping& m : variable.categories) add(m);
+    if (const auto it = seen.scales.find(family->scale); it != seen.scales.end()) {
+      for (const CategoryMapping& m : it->second.categories) add(m);
+    }
+    if (const Scale* scale = instrument_.FindScale(family->scale)) {
+      for (const Category& c : scale->categories) {
+        add(CategoryMapping{std::nullopt, c.label, c.code, variable.line});
+      }
+    }
+    variable.categories = std::move(merged);
+  }
+
+  void LoadCrosswalk(const std::string& name, const std::string& layout, const Table& table,
                      const Generation& generation) {
-    auto table = Table::Open(file, name,
-                             {"source_variable", "source_question", "role", "target", "source_code",
-                              "source_label", "target_code"},
-                             {"note"}, problems_);
-    if (!table) return;
-    Fields f(*table, problems_);
-    Crosswalk crosswalk{generation.id, name, {}};
+    Fields f(table, problems_);
+    Crosswalk crosswalk{generation.id, name, layout, {}};
     CrosswalkSeen seen;
-    for (const auto& row : table->rows()) {
-      const std::string variable_name = f.Required(row, "source_variable");
+    for (const auto& row : table.rows()) {
       const std::string role_text = row.Get("role");
+      if (role_text == "scale") {
+        ReadLayoutScale(row, f, seen);
+        continue;
+      }
+      const std::string variable_name = f.Required(row, "source_variable");
       const std::string target = row.Get("target");
       const std::optional<SourceRole> role = ParseRole(role_text);
       if (!role) {
-        f.Report(row,
-                 fmt::format("«role» = «{}»: skal være identifier, background, answer eller ignore",
-                             role_text));
+        f.Report(row, fmt::format(
+                          "«role» = «{}»: skal være identifier, background, answer, ignore eller "
+                          "scale",
+                          role_text));
         continue;
       }
       if (variable_name.empty()) continue;
@@ -851,7 +975,8 @@ class Loader {
       }
       ReadCategory(crosswalk.variables[it->second], first_row, row, f, seen);
     }
-    for (const SourceVariable& variable : crosswalk.variables) {
+    for (SourceVariable& variable : crosswalk.variables) {
+      if (variable.role == SourceRole::kAnswer) FillScaleCategories(variable, seen);
       if (TakesCategories(variable) && variable.categories.empty()) {
         problems_.Add(name, variable.line,
                       fmt::format("variabelen «{}» har ingen kategorier", variable.name));
@@ -931,7 +1056,7 @@ class Loader {
       const Scale* scale = family != nullptr ? instrument_.FindScale(family->scale) : nullptr;
       if (scale != nullptr && scale->Find(code) == nullptr) {
         f.Report(row, fmt::format("«target_code» {} finnes ikke i skalaen «{}» for «{}»", code,
-                                  scale->id, variable.target));
+                                  scale->id, variable.name));
         return false;
       }
       return true;
@@ -1077,14 +1202,22 @@ LoadResult LoadInstrument(const std::vector<io::TextFile>& files, const std::str
   return Loader(files, root).Run();
 }
 
-LoadResult LoadInstrumentFromDirectory(const std::string& dir) {
+namespace {
+
+// The instrument folder's files, or the embedded ones, with their root for messages.
+LoadResult ReadInstrumentFiles(const std::string& dir, std::vector<io::TextFile>& files,
+                               std::string& root) {
   LoadResult result;
+  if (dir.empty()) {
+    files = EmbeddedInstrumentFiles();
+    root = "<innebygd>/";
+    return result;
+  }
   auto names = io::ListFiles(dir, ".csv");
   if (!names) {
     result.problems.push_back({dir, 0, names.error().message});
     return result;
   }
-  std::vector<io::TextFile> files;
   for (const std::string& name : *names) {
     auto file = io::ReadTextFile(dir + "/" + name);
     if (!file) {
@@ -1093,14 +1226,52 @@ LoadResult LoadInstrumentFromDirectory(const std::string& dir) {
     }
     files.push_back({name, std::move(file.value().content)});
   }
-  if (!result.problems.empty()) return result;
-  std::string root = dir;
+  root = dir;
   if (!root.empty() && root.back() != '/') root += '/';
-  return LoadInstrument(files, root);
+  return result;
 }
 
-LoadResult LoadEmbeddedInstrument() {
-  return LoadInstrument(EmbeddedInstrumentFiles(), "<innebygd>/");
+}  // namespace
+
+LoadResult LoadInstrumentFromDirectory(const std::string& dir) {
+  return LoadInstrumentWithCrosswalks(dir, {});
+}
+
+LoadResult LoadEmbeddedInstrument() { return LoadInstrumentWithCrosswalks("", {}); }
+
+LoadResult LoadInstrumentWithCrosswalks(const std::string& dir,
+                                        const std::vector<std::string>& crosswalk_paths) {
+  std::vector<io::TextFile> files;
+  std::string root;
+  LoadResult result = ReadInstrumentFiles(dir, files, root);
+  if (!result.problems.empty()) return result;
+  // Where each added crosswalk's messages should point: the user's own path.
+  std::map<std::string, std::string> shown_as;
+  for (const std::string& path : crosswalk_paths) {
+    const std::string name = kCrosswalkFolder + std::filesystem::path(path).filename().string();
+    if (std::any_of(files.begin(), files.end(),
+                    [&](const io::TextFile& f) { return f.path == name; })) {
+      result.problems.push_back(
+          {path, 0,
+           fmt::format("instrumentet har allerede en nøkkel som heter {}; gi filen et annet navn",
+                       name)});
+      continue;
+    }
+    auto file = io::ReadTextFile(path);
+    if (!file) {
+      result.problems.push_back({path, 0, file.error().message});
+      continue;
+    }
+    files.push_back({name, std::move(file.value().content)});
+    shown_as[root + name] = path;
+  }
+  if (!result.problems.empty()) return result;
+  result = LoadInstrument(files, root);
+  for (Diagnostic& problem : result.problems) {
+    if (const auto it = shown_as.find(problem.file); it != shown_as.end())
+      problem.file = it->second;
+  }
+  return result;
 }
 
 }  // namespace samkart::instrument

@@ -39,6 +39,12 @@ LoadResult LoadInstrumentFromDirectory(const std::string& dir);
 
 LoadResult LoadEmbeddedInstrument();
 
+// The instrument in `dir` (embedded when empty) with more crosswalks: the
+// keys a user wrote for exports of their own (`--crosswalk FIL`). Each is
+// read as crosswalks/<file name>; messages name the path given.
+LoadResult LoadInstrumentWithCrosswalks(const std::string& dir,
+                                        const std::vector<std::string>& crosswalk_paths);
+
 // The instrument folder layout, for messages and documentation.
 inline constexpr const char* kInstrumentFiles[] = {"scales.csv",
                                                    "families.csv",

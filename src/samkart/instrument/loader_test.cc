@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "samkart/core/text.h"
 #include "samkart/instrument/embedded.h"
 #include "samkart/io/csv_reader.h"
 #include "samkart/io/table_writer.h"
@@ -198,9 +199,52 @@ TEST(InstrumentLoader, AnAnswerCategoryWithoutTargetCodeCountsAsNotAnswered) {
   ASSERT_TRUE(result.ok()) << Dump(result);
   const auto* variable = result.instrument->FindCrosswalk("G5")->Find("bekymring");
   ASSERT_NE(variable, nullptr);
-  ASSERT_FALSE(variable->categories.empty());
-  EXPECT_EQ(variable->categories.back().source_label, "Ønsker ikke å svare");
-  EXPECT_EQ(variable->categories.back().target_code, kBlank);
+  const auto mapped = std::find_if(
+      variable->categories.begin(), variable->categories.end(),
+      [](const CategoryMapping& m) { return m.source_label == "Ønsker ikke å svare"; });
+  ASSERT_NE(mapped, variable->categories.end());
+  EXPECT_EQ(mapped->target_code, kBlank);
+}
+
+// One generation exported by another tool: a second crosswalk file (a
+// layout) for G5. Its answer columns name no categories: they read the
+// scale's labels and the variants the layout declares once per scale.
+TEST(InstrumentLoader, ALayoutMapsAGenerationWithItsScaleVariantsDeclaredOnce) {
+  Files files = Embedded();
+  FileNamed(files, "crosswalks/questback.csv").content =
+      "source_variable;source_question;role;target;source_code;source_label;target_code;note;"
+      "generation\n"
+      "Tjeneste;Hvor jobber du?;background;service;;Barnehage;1;;G5\n"
+      "Q1;Læringsvansker;answer;risk_identification.learning_difficulties;;;;;G5\n"
+      "Q2;Mobbet;answer;risk_identification.bullied;;;;;G5\n"
+      "Q2;Mobbet;answer;risk_identification.bullied;;Vet ikke;9;;G5\n"
+      ";;scale;grad;;Hverken eller;3;;G5\n"
+      ";;scale;grad;;Ønsker ikke å svare;;;G5\n";
+  const auto result = LoadInstrument(files, "data/");
+  ASSERT_TRUE(result.ok()) << Dump(result);
+  const Crosswalk* layout = nullptr;
+  for (const auto& c : result.instrument->crosswalks) {
+    if (c.layout == "questback") layout = &c;
+  }
+  ASSERT_NE(layout, nullptr);
+  EXPECT_EQ(layout->generation, "G5");
+  EXPECT_FALSE(layout->IsMainLayout());
+  EXPECT_EQ(layout->Label(), "G5 (questback)");
+  // The generation's own file stays the one FindCrosswalk gives.
+  EXPECT_EQ(result.instrument->FindCrosswalk("G5")->layout, "g5");
+
+  auto code_of = [&](const std::string& variable, const std::string& label) -> int {
+    for (const auto& m : layout->Find(variable)->categories) {
+      if (text::FoldLabel(m.source_label) == text::FoldLabel(label)) return m.target_code;
+    }
+    return -1;
+  };
+  EXPECT_EQ(code_of("Q1", "I svært liten grad"), 1);  // the scale's own label
+  EXPECT_EQ(code_of("Q1", "Hverken eller"), 3);       // the layout's variant
+  EXPECT_EQ(code_of("Q1", "Ønsker ikke å svare"), kBlank);
+  EXPECT_EQ(code_of("Q2", "Vet ikke"), 9);  // the column's own row
+  EXPECT_EQ(code_of("Q2", "Hverken eller"), 3);
+  EXPECT_EQ(code_of("Q1", "Vet ikke"), -1);
 }
 
 // An analyst edits a crosswalk in a spreadsheet with Norwegian settings,

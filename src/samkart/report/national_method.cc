@@ -169,7 +169,9 @@ Section HarmonisationSection(const ReportInputs& inputs) {
     std::size_t roles[4] = {0, 0, 0, 0};
     for (const auto& v : crosswalk.variables) ++roles[static_cast<int>(v.role)];
     const instrument::Generation* g = inputs.instrument->FindGeneration(crosswalk.generation);
-    table.rows.push_back({TextCell(g != nullptr ? g->name : crosswalk.generation, true),
+    std::string name = g != nullptr ? g->name : crosswalk.generation;
+    if (!crosswalk.IsMainLayout()) name += " – oppsett «" + crosswalk.layout + "»";
+    table.rows.push_back({TextCell(name, true),
                           CountCell(roles[static_cast<int>(instrument::SourceRole::kAnswer)]),
                           CountCell(roles[static_cast<int>(instrument::SourceRole::kBackground)]),
                           CountCell(roles[static_cast<int>(instrument::SourceRole::kIdentifier)]),
