@@ -392,10 +392,65 @@ std::vector<std::string> Harmoniser::dropped_identifiers() const {
   return out;
 }
 
-Error Harmoniser::CellError(const io::SourceRow& row, const Column& column,
-                            const std::string& what) const {
-  return Error{
-      fmt::format("{}: {} {}, kolonne «{}»: {}", name_, row_unit_, row.number, column.name, what)};
+// Enough to see every kind of problem a file has; the rest are counted.
+constexpr std::size_t kMaxProblemsShown = 50;
+
+std::string Harmoniser::Where(const io::SourceRow& row) const {
+  if (row.spreadsheet_row != 0 && row.spreadsheet_row != row.number) {
+    return fmt::format("rad {} (linje {} i teksten)", row.spreadsheet_row, row.number);
+  }
+  return fmt::format("{} {}", row_unit_, row.number);
+}
+
+Error Harmoniser::CellError(const io::SourceRow& row, const Column& column, const std::string& what,
+                            const std::string& same_problem) const {
+  const std::string where = Where(row);
+  ++problem_cells_;
+  const auto [it, first] = problem_index_.emplace(
+      std::pair(column.name, same_problem.empty() ? what : same_problem), problems_.size());
+  if (first) {
+    problems_.push_back({where, column.name, what, 1});
+  } else {
+    ++problems_[it->second].rows;
+  }
+  return Error{fmt::format("{}: {}, kolonne «{}»: {}", name_, where, column.name, what)};
+}
+
+Error Harmoniser::RowError(const io::SourceRow& row, const std::string& what) const {
+  const std::string where = Where(row);
+  ++problem_cells_;
+  const auto [it, first] = problem_index_.emplace(std::pair(std::string(), what), problems_.size());
+  if (first) {
+    problems_.push_back({where, "", what, 1});
+  } else {
+    ++problems_[it->second].rows;
+  }
+  return Error{fmt::format("{}: {}: {}", name_, where, what)};
+}
+
+std::optional<Error> Harmoniser::ProblemsFound() const {
+  if (problems_.empty()) return std::nullopt;
+  const std::size_t cells = problem_cells_;
+  std::string message =
+      problems_.size() == 1 && cells == 1
+          ? fmt::format("{}: ", name_)
+          : fmt::format(
+                "{}: {} feil i {} rader; ingenting er lagret. Rett dem og importer på nytt:\n",
+                name_, cells, problem_rows_);
+  for (std::size_t i = 0; i < problems_.size() && i < kMaxProblemsShown; ++i) {
+    const Problem& p = problems_[i];
+    std::string line = p.where;
+    if (!p.column.empty()) line += fmt::format(", kolonne «{}»", p.column);
+    line += ": " + p.what;
+    if (p.rows == 2) line += " (og i én rad til)";
+    if (p.rows > 2) line += fmt::format(" (og i {} rader til)", p.rows - 1);
+    message += (problems_.size() == 1 && cells == 1 ? "" : "  ") + line + "\n";
+  }
+  if (problems_.size() > kMaxProblemsShown) {
+    message += fmt::format("  … og {} andre slags feil\n", problems_.size() - kMaxProblemsShown);
+  }
+  message.pop_back();
+  return Error{message};
 }
 
 Result<int> Harmoniser::Integer(const Column& column, const io::SourceRow& row,
@@ -417,10 +472,17 @@ Status Harmoniser::CheckPersonalData(const io::SourceRow& row, const Column& col
   if (text.find('@') == std::string::npos && text.size() < 8) return Ok();
   const bool email = LooksLikeEmail(text);
   if (!email && !LooksLikePhoneNumber(text)) return Ok();
-  return CellError(row, column,
-                   fmt::format("verdien ser ut som {} ({}); kolonnen skal ikke inneholde "
-                               "personopplysninger, så importen er avvist og ingenting er lagret",
-                               email ? "en e-postadresse" : "et telefonnummer", Mask(text)));
+  const bool ignored = column.kind == Kind::kDrop;
+  // One entry per column and kind, whatever the address: the first is shown, masked.
+  return CellError(
+      row, column,
+      fmt::format("verdien ser ut som {} ({}); kolonnen skal ikke inneholde personopplysninger, "
+                  "så importen er avvist og ingenting er lagret{}",
+                  email ? "en e-postadresse" : "et telefonnummer", Mask(text),
+                  ignored ? ". Er kolonnen en identifikator, gi den rollen identifier i "
+                            "kryssnøkkelen, så fjernes den ved import"
+                          : ""),
+      email ? "e-post" : "telefon");
 }
 
 // The target code of a cell, or -1 when it is empty.
@@ -500,27 +562,37 @@ Result<bool> Harmoniser::Convert(const io::SourceRow& row, HarmonisedRow& out) {
     out.answers[i] = item_asked_[i] ? instrument::kBlank : instrument::kNotAsked;
   }
 
+  // A bad cell is recorded by CellError and the row dropped once all its
+  // cells are checked: one import shows every problem in the file.
+  const std::size_t problems_before = problem_cells_;
   for (std::size_t c = 0; c < plan_.size(); ++c) {
     Column& column = plan_[c];
-    if (column.kind == Kind::kDrop) continue;
     const std::string& text = row.text[c];
     switch (column.kind) {
+      case Kind::kDrop:
+        // An identifier is dropped whatever it holds; a column mapped to
+        // «ignore» must not hide personal data the user did not declare.
+        if (column.identifier_kind.empty()) (void)CheckPersonalData(row, column, c);
+        break;
       case Kind::kMunicipality:
       case Kind::kYear: {
         const bool is_municipality = column.kind == Kind::kMunicipality;
         const auto& given = is_municipality ? options_.municipality : options_.year;
-        if (auto clean = CheckPersonalData(row, column, c); !clean.ok()) return clean.error();
+        if (!CheckPersonalData(row, column, c).ok()) break;
         if (text::Trim(text).empty() && !row.numbers[c]) {
-          if (given) break;
-          return CellError(row, column,
-                           is_municipality ? "kommunenummer mangler" : "årstall mangler");
+          if (!given) {
+            (void)CellError(row, column,
+                            is_municipality ? "kommunenummer mangler" : "årstall mangler");
+          }
+          break;
         }
         auto value = Integer(column, row, c);
-        if (!value.ok()) return value.error();
+        if (!value.ok()) break;
         if (given && *value != *given) {
-          return CellError(row, column,
-                           fmt::format("{} stemmer ikke med {} {} som ble oppgitt", *value,
-                                       is_municipality ? "kommunenummeret" : "året", *given));
+          (void)CellError(row, column,
+                          fmt::format("{} stemmer ikke med {} {} som ble oppgitt", *value,
+                                      is_municipality ? "kommunenummeret" : "året", *given));
+          break;
         }
         (is_municipality ? out.municipality : out.year) = *value;
         break;
@@ -528,36 +600,35 @@ Result<bool> Harmoniser::Convert(const io::SourceRow& row, HarmonisedRow& out) {
       case Kind::kService:
       case Kind::kPosition: {
         auto code = Recode(column, c, row);
-        if (!code.ok()) return code.error();
         // A blank cell (-1) stays 0 and becomes «ikke oppgitt» below.
-        if (*code >= 0) (column.kind == Kind::kService ? out.service : out.position) = *code;
+        if (code.ok() && *code >= 0) {
+          (column.kind == Kind::kService ? out.service : out.position) = *code;
+        }
         break;
       }
       case Kind::kAnswer: {
         auto code = Recode(column, c, row);
-        if (!code.ok()) return code.error();
-        if (*code >= 0) {
-          out.answers[column.item] = static_cast<uint8_t>(*code);
-        }
+        if (code.ok() && *code >= 0) out.answers[column.item] = static_cast<uint8_t>(*code);
         break;
       }
-      case Kind::kDrop:
-        break;
     }
   }
-  if (out.year < 1990 || out.year > 2100) {
-    return Error{fmt::format("{}: {} {}: året {} er ikke et gyldig årstall for en kartlegging",
-                             name_, row_unit_, row.number, out.year)};
+  if (problem_cells_ == problems_before && (out.year < 1990 || out.year > 2100)) {
+    (void)RowError(row,
+                   fmt::format("året {} er ikke et gyldig årstall for en kartlegging", out.year));
   }
   // A blank service or position is stored as «ikke oppgitt», the end of its chain.
   if (out.service == 0) out.service = unstated_service_;
   if (out.position == 0) out.position = unstated_position_;
   const auto* service = instrument_->FindServiceByCode(out.service);
   if (service != nullptr && !service->answers_survey) {
-    return Error{
-        fmt::format("{}: {} {}: {} svarer ikke på kartleggingen (den vurderes bare av "
-                    "andre tjenester)",
-                    name_, row_unit_, row.number, service->label)};
+    (void)RowError(row, fmt::format("{} svarer ikke på kartleggingen (den vurderes bare av "
+                                    "andre tjenester)",
+                                    service->label));
+  }
+  if (problem_cells_ != problems_before) {
+    ++problem_rows_;
+    return false;
   }
   ApplyRouting(out);
   const bool any_answer = std::any_of(out.answers.begin(), out.answers.end(), [](uint8_t a) {

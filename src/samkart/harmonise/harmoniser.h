@@ -67,7 +67,13 @@ class Harmoniser {
 
   // Harmonises one row. Returns false (not an error) when the row has no
   // answer at all and is rejected; the reason is counted in rejected().
+  // A row with a bad cell also returns false, and the problem is kept for
+  // problems(): the user gets every problem in the file at once.
   Result<bool> Convert(const io::SourceRow& row, HarmonisedRow& out);
+
+  // Every problem met so far, the same problem in one column listed once
+  // with how many rows have it; an error naming them all (nullopt: none).
+  std::optional<Error> ProblemsFound() const;
 
   // Every column with what was done to it and every recoding applied.
   std::vector<ColumnReport> ColumnReports() const;
@@ -129,9 +135,29 @@ class Harmoniser {
   // Refuses e-mail addresses and phone numbers in a kept column.
   Status CheckPersonalData(const io::SourceRow& row, const Column& column, std::size_t index) const;
   Result<int> Integer(const Column& column, const io::SourceRow& row, std::size_t index) const;
-  Error CellError(const io::SourceRow& row, const Column& column, const std::string& what) const;
+  // Records the problem (see ProblemsFound) and returns it as an error.
+  // Problems of one column with the same `same_problem` (default: the
+  // message) are listed once, with how many rows have them.
+  Error CellError(const io::SourceRow& row, const Column& column, const std::string& what,
+                  const std::string& same_problem = "") const;
+  Error RowError(const io::SourceRow& row, const std::string& what) const;
+  std::string Where(const io::SourceRow& row) const;
   void BuildRoutes(const std::map<std::string, std::size_t>& item_index);
   void ApplyRouting(HarmonisedRow& out);
+
+  // One problem of the file: the first row that has it and how many do.
+  struct Problem {
+    std::string where;  // «rad 38 (linje 42 i teksten)»
+    std::string column;
+    std::string what;
+    std::size_t rows = 0;
+  };
+  // By column and message; mutable because the checks that find problems
+  // are otherwise const.
+  mutable std::map<std::pair<std::string, std::string>, std::size_t> problem_index_;
+  mutable std::vector<Problem> problems_;
+  mutable std::size_t problem_cells_ = 0;
+  std::size_t problem_rows_ = 0;
 
   const instrument::Instrument* instrument_;
   std::string name_;

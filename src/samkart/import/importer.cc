@@ -122,6 +122,7 @@ Result<std::vector<harmonise::HarmonisedRow>> ReadRows(io::SourceReader& source,
     if (progress && rows_read % 4096 == 0) progress("Leser", source.progress());
   }
   if (!source.error().empty()) return Error{source.error()};
+  if (auto problems = harmoniser.ProblemsFound()) return *problems;
   if (progress) progress("Leser", 1);
   if (rows_read == 0) return Error{name + ": filen har overskrift, men ingen svarrader"};
   if (rows.empty()) {

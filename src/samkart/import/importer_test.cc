@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "samkart/instrument/embedded.h"
 #include "samkart/instrument/loader.h"
 #include "samkart/io/table_writer.h"
 
@@ -131,6 +132,75 @@ TEST_F(ImporterTest, ImportsALabelExportRecodingSpellingVariants) {
   ASSERT_TRUE(scanned.ok());
   EXPECT_EQ(answers.count(4), 5u);
   EXPECT_EQ(answers.count(instrument::kBlank), 1u);
+}
+
+// A spreadsheet user fixes a file from the list of its problems: all of
+// them at once, each once with how many rows repeat it, at the row the
+// spreadsheet shows (a comment with a line break makes the text line differ).
+TEST_F(ImporterTest, ReportsEveryProblemAtOnceAtTheRowASpreadsheetShows) {
+  const std::string header =
+      "kommunenummer,aar,tjenestested,stilling,risiko_bullied,minoritet,kommentar\n";
+  ExpectRefused(header +
+                    "9001,2021,Barnehage,Assistent,I ganske stor grad,Ganske mye,\"to\nlinjer\"\n" +
+                    "9001,2021,Barnehage,Assistent,Kanskje,Ganske mye,\n" +
+                    "9001,2021,Barnehaeg,Assistent,I ganske stor grad,Ganske mye,\n" +
+                    "9001,2021,Barnehage,Assistent,Kanskje,Ganske mye,\n",
+                "3 feil i 3 rader; ingenting er lagret");
+  auto outcome = Import("bad.csv");
+  ASSERT_FALSE(outcome.ok());
+  const std::string& message = outcome.error().message;
+  EXPECT_NE(message.find("rad 3 (linje 4 i teksten), kolonne «risiko_bullied»: ukjent kategori "
+                         "«Kanskje»"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("(og i én rad til)"), std::string::npos) << message;
+  EXPECT_NE(message.find("rad 4 (linje 5 i teksten), kolonne «tjenestested»: ukjent kategori "
+                         "«Barnehaeg»"),
+            std::string::npos)
+      << message;
+}
+
+// A column mapped to «ignore» is not stored, but personal data in it means
+// the crosswalk is wrong: refused, with the role that would drop it.
+TEST_F(ImporterTest, AnIgnoredColumnHoldingEmailAddressesIsRefused) {
+  auto files = instrument::EmbeddedInstrumentFiles();
+  files.push_back({"crosswalks/g5-eget.csv",
+                   "source_variable,source_question,role,target,source_code,source_label,"
+                   "target_code,note\n"
+                   "kommune,,background,municipality,,,,\n"
+                   "ar,,background,year,,,,\n"
+                   "tjeneste,,background,service,,Barnehage,1,\n"
+                   "mobbet,,answer,risk_identification.bullied,,,,\n"
+                   "kontakt,,ignore,,,,,\n"});
+  auto loaded = instrument::LoadInstrument(files, "");
+  ASSERT_TRUE(loaded.ok()) << loaded.problems[0].ToString();
+  instrument_ = std::move(*loaded.instrument);
+
+  std::string rows = "kommune,ar,tjeneste,mobbet,kontakt\n";
+  for (int i = 0; i < 6; ++i) rows += "9001,2021,Barnehage,I ganske stor grad,\n";
+  Write("eget.csv", rows);
+  auto outcome = Import("eget.csv");
+  ASSERT_TRUE(outcome.ok()) << outcome.error().message;
+  EXPECT_NE(outcome->report.find("G5 (g5-eget) kjenner flest kolonner: 5 av 5"), std::string::npos)
+      << outcome->report;
+
+  std::string with_email = "kommune,ar,tjeneste,mobbet,kontakt\n";
+  for (int i = 0; i < 6; ++i) {
+    with_email +=
+        "9002,2021,Barnehage,I ganske stor grad,ola" + std::to_string(i) + "@kommune.no\n";
+  }
+  const std::size_t before = StoredRespondents();
+  Write("epost.csv", with_email);
+  auto refused = Import("epost.csv");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("kolonne «kontakt»: verdien ser ut som en e-postadresse"),
+            std::string::npos)
+      << refused.error().message;
+  EXPECT_NE(refused.error().message.find("gi den rollen identifier"), std::string::npos);
+  EXPECT_NE(refused.error().message.find("(og i 5 rader til)"), std::string::npos)
+      << refused.error().message;
+  EXPECT_EQ(refused.error().message.find("ola1@"), std::string::npos);  // masked
+  EXPECT_EQ(StoredRespondents(), before);
 }
 
 TEST_F(ImporterTest, ReimportingTheSameBytesChangesNothing) {

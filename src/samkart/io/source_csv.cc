@@ -2,6 +2,7 @@
 // without a BOM, or Windows-1252 ("CSV (semikolonseparert)"); comma,
 // semicolon or tab. Quotes and separators are ASCII in both encodings, so the
 // bytes are parsed first and each field is decoded afterwards.
+#include <algorithm>
 #include <array>
 #include <string_view>
 
@@ -89,6 +90,7 @@ class CsvSource final : public SourceReader {
       if (!reader_->error().empty()) return Error{name_ + ": " + reader_->error()};
       return Error{name_ + ": filen er tom"};
     }
+    CountLineBreaksInCells(header);
     for (std::size_t i = 0; i < header.fields.size(); ++i) {
       SAMKART_TRY(Decode(header.fields[i], header.line, i));
       columns_.push_back({std::string(text::Trim(header.fields[i])), {}, {}});
@@ -136,6 +138,8 @@ class CsvSource final : public SourceReader {
       }
     }
     row.number = record_.line;
+    row.spreadsheet_row = record_.line - line_breaks_in_cells_;
+    CountLineBreaksInCells(record_);
     row.text.resize(width);
     row.numbers.assign(width, std::nullopt);
     for (std::size_t i = 0; i < width; ++i) {
@@ -155,6 +159,15 @@ class CsvSource final : public SourceReader {
   }
 
  private:
+  // A line break inside a quoted cell starts a new text line but not a new
+  // spreadsheet row: the row a spreadsheet shows is the line less these.
+  void CountLineBreaksInCells(const CsvRecord& record) {
+    for (const std::string& field : record.fields) {
+      line_breaks_in_cells_ +=
+          static_cast<std::size_t>(std::count(field.begin(), field.end(), '\n'));
+    }
+  }
+
   static std::string Abbreviate(std::string_view value) {
     constexpr std::size_t kShown = 40;
     if (value.size() <= kShown) return std::string(value);
@@ -222,6 +235,7 @@ class CsvSource final : public SourceReader {
   bool drop_trailing_empty_ = false;
   std::optional<CsvReader> reader_;
   CsvRecord record_;
+  std::size_t line_breaks_in_cells_ = 0;
   SourceInfo info_;
   std::vector<SourceColumn> columns_;
   std::string error_;

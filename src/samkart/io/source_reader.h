@@ -36,6 +36,9 @@ struct SourceRow {
   // Where the row is in the file, in the unit info().row_unit names: the CSV
   // line it starts on, the spreadsheet row number, the SPSS/Stata case number.
   std::size_t number = 0;
+  // The row a spreadsheet shows (the header is row 1); for a CSV file whose
+  // earlier cells hold line breaks it is less than the line. 0: as number.
+  std::size_t spreadsheet_row = 0;
   std::vector<std::string> text;  // one per column; "" when the cell is empty
   // One per column: the stored number for numeric cells of SPSS, Stata and
   // XLSX; nullopt for text cells, empty cells, system-missing and all CSV.

@@ -253,6 +253,7 @@ Result<harmonise::HarmonisedRow> SurveyForm::Harmonise(const SurveyDraft& draft,
   harmonise::HarmonisedRow out;
   auto converted = harmoniser.value().Convert(row, out);
   if (!converted.ok()) return converted.error();
+  if (auto problems = harmoniser.value().ProblemsFound()) return *problems;
   if (!*converted) {
     return Error{
         "Du har ikke svart på noen av spørsmålene. Svar på minst ett spørsmål før du "
