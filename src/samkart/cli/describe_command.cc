@@ -1,13 +1,57 @@
 // samkart describe FILE… [--json] [--sheet NAME] [--encoding auto|utf-8|windows-1252]
+// samkart crosswalk suggest FILE… --out DIR [--generation G] [--force]
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include "samkart/cli/context.h"
+#include "samkart/core/text.h"
+#include "samkart/describe/crosswalk_suggestion.h"
 #include "samkart/describe/file_profile.h"
 #include "samkart/describe/profile_output.h"
 
 namespace samkart::cli {
+
+namespace {
+
+io::SourceEncoding EncodingNamed(const std::string& encoding) {
+  return encoding == "utf-8"          ? io::SourceEncoding::kUtf8
+         : encoding == "windows-1252" ? io::SourceEncoding::kWindows1252
+                                      : io::SourceEncoding::kAuto;
+}
+
+// What the user reads after a draft is written: where, how much is sure,
+// which rows to check (by their line in the draft), and what to do next.
+void PrintDraftSummary(const describe::CrosswalkSuggestion& draft, const std::string& file,
+                       const std::string& path) {
+  std::size_t to_check = 0;
+  for (const auto& row : draft.rows) to_check += row.sure ? 0 : 1;
+  std::cout << fmt::format("{}\n  utkast: {}\n  generasjon: {}\n", file, path,
+                           draft.generation_reason.empty()
+                               ? draft.generation
+                               : draft.generation + " – " + draft.generation_reason);
+  std::cout << fmt::format(
+      "  {} kolonner, {} rader: {} kolonner er sikre, {} har rader merket «sjekk» ({} rader)\n",
+      draft.columns, draft.rows.size(), draft.columns - draft.columns_to_check,
+      draft.columns_to_check, to_check);
+  std::size_t shown = 0;
+  for (std::size_t i = 0; i < draft.rows.size(); ++i) {
+    const auto& row = draft.rows[i];
+    if (row.sure) continue;
+    if (++shown > 40) {
+      std::cout << fmt::format("    … og {} til\n", to_check - 40);
+      break;
+    }
+    const std::string what =
+        row.role == "scale" ? "skala «" + row.target + "»" : "«" + row.source_variable + "»";
+    std::cout << fmt::format("    linje {}: {}: {}\n", i + 2, what, row.reason);
+  }
+}
+
+}  // namespace
 
 void AddDescribeCommand(CLI::App& app, Context& context) {
   auto* command = app.add_subcommand(
@@ -33,9 +77,7 @@ void AddDescribeCommand(CLI::App& app, Context& context) {
     if (!in) return;
     io::SourceOptions options;
     options.sheet = sheet;
-    options.encoding = encoding == "utf-8"          ? io::SourceEncoding::kUtf8
-                       : encoding == "windows-1252" ? io::SourceEncoding::kWindows1252
-                                                    : io::SourceEncoding::kAuto;
+    options.encoding = EncodingNamed(encoding);
     for (const std::string& file : files) {
       auto profile = describe::ProfileFile(file, *in, options);
       if (!profile.ok()) {
@@ -45,6 +87,90 @@ void AddDescribeCommand(CLI::App& app, Context& context) {
       }
       std::cout << (json ? describe::ProfileJson(*profile) : describe::ProfileText(*profile, *in));
       if (!json && &file != &files.back()) std::cout << "\n";
+    }
+  });
+}
+
+void AddCrosswalkCommands(CLI::App& app, Context& context) {
+  auto* group = app.add_subcommand("crosswalk", "Kryssnøkler for eksporter fra andre verktøy");
+  group->require_subcommand(1);
+  auto* suggest = group->add_subcommand(
+      "suggest",
+      "Lag et utkast til kryssnøkkel for en eksportfil: hver kolonne koblet til spørsmål, "
+      "bakgrunn eller identifikator, hver rad merket «sikker» eller «sjekk» med grunnen");
+  static std::vector<std::string> files;
+  static std::string out_dir;
+  static std::string generation;
+  static std::string sheet;
+  static std::string encoding = "auto";
+  static bool force = false;
+  suggest->add_option("files", files, "Eksportfiler (CSV, XLSX, SPSS .sav/.zsav, Stata .dta)")
+      ->required()
+      ->check(CLI::ExistingFile)
+      ->type_name("FIL …");
+  suggest->add_option("--out", out_dir, "Mappen utkastene skrives til (opprettes ved behov)")
+      ->required()
+      ->type_name("MAPPE");
+  suggest
+      ->add_option("--generation", generation,
+                   "Generasjonen filen er fra (standard: den som stiller flest av spørsmålene)")
+      ->type_name("G");
+  suggest->add_option("--sheet", sheet, "XLSX: arket som skal leses (standard: første)")
+      ->type_name("ARK");
+  suggest->add_option("--encoding", encoding, "CSV: tegnkoding (standard: finnes selv)")
+      ->check(CLI::IsMember({"auto", "utf-8", "windows-1252"}))
+      ->type_name("auto|utf-8|windows-1252");
+  suggest->add_flag("--force", force, "Skriv over et utkast som finnes fra før");
+  suggest->callback([&context] {
+    const auto in = context.LoadInstrumentOrReport();
+    if (!in) return;
+    if (!generation.empty() && in->FindGeneration(generation) == nullptr) {
+      std::vector<std::string> known;
+      for (const auto& g : in->generations) known.push_back(g.id);
+      std::cerr << fmt::format("samkart: generasjonen «{}» finnes ikke (kjente: {})\n", generation,
+                               text::Join(known, ", "));
+      context.exit_code = 1;
+      return;
+    }
+    std::error_code error;
+    std::filesystem::create_directories(out_dir, error);
+    if (error) {
+      std::cerr << fmt::format("samkart: kan ikke lage mappen {}: {}\n", out_dir, error.message());
+      context.exit_code = 1;
+      return;
+    }
+    io::SourceOptions options;
+    options.sheet = sheet;
+    options.encoding = EncodingNamed(encoding);
+    std::vector<std::pair<std::string, std::string>> written;  // draft, export
+    for (const std::string& file : files) {
+      auto profile = describe::ProfileFile(file, *in, options);
+      if (!profile.ok()) {
+        std::cerr << "samkart: " << profile.error().message << "\n";
+        context.exit_code = 1;
+        continue;
+      }
+      const auto draft = describe::SuggestCrosswalk(
+          *profile, *in, generation.empty() ? std::nullopt : std::optional(generation));
+      const std::string path =
+          (std::filesystem::path(out_dir) / (describe::LayoutName(draft.generation, file) + ".csv"))
+              .string();
+      if (std::filesystem::exists(path) && !force) {
+        std::cerr << fmt::format(
+            "samkart: {} finnes fra før; bruk --force for å skrive over, eller en annen --out\n",
+            path);
+        context.exit_code = 1;
+        continue;
+      }
+      std::ofstream(path, std::ios::binary) << describe::CrosswalkCsv(draft);
+      PrintDraftSummary(draft, file, path);
+      written.emplace_back(path, file);
+    }
+    if (written.empty()) return;
+    std::cout << "\nNeste steg: åpne utkastet i et regneark, rett radene merket «sjekk» (merknaden "
+                 "sier hva som er usikkert), lagre som CSV og importer med nøkkelen:\n";
+    for (const auto& [draft, file] : written) {
+      std::cout << fmt::format("  samkart import {} --crosswalk {}\n", file, draft);
     }
   });
 }

@@ -16,6 +16,7 @@
 #include "samkart/describe/profile_output.h"
 #include "samkart/describe/text_match.h"
 #include "samkart/instrument/loader.h"
+#include "samkart/io/encoding.h"
 
 #include "support/run_samkart.h"
 #include "support/scratch_dir.h"
@@ -24,25 +25,6 @@ namespace samkart::describe {
 namespace {
 
 namespace fs = std::filesystem;
-
-// UTF-8 to Windows-1252 for the letters these files use.
-std::string ToWindows1252(const std::string& utf8) {
-  std::string out;
-  for (std::size_t i = 0; i < utf8.size(); ++i) {
-    const auto c = static_cast<unsigned char>(utf8[i]);
-    if (c < 0x80) {
-      out += static_cast<char>(c);
-    } else if (c == 0xC2 || c == 0xC3) {
-      const auto next = static_cast<unsigned char>(utf8[++i]);
-      out += static_cast<char>(c == 0xC2 ? next : next + 0x40);
-    } else if (c == 0xE2 && static_cast<unsigned char>(utf8[i + 1]) == 0x80) {
-      const auto last = static_cast<unsigned char>(utf8[i + 2]);
-      out += static_cast<char>(last == 0x93 ? 0x96 : last == 0xA6 ? 0x85 : '?');  // – …
-      i += 2;
-    }
-  }
-  return out;
-}
 
 const instrument::Instrument& Instrument() {
   static const instrument::Instrument instrument = [] {
@@ -79,7 +61,7 @@ fs::path WriteQuestbackCsv(const fs::path& dir) {
            ";" + "Tilbakemelding nummer " + std::to_string(r) + " om samarbeidet med skolen\r\n";
   }
   const fs::path path = dir / "questback_eksport.csv";
-  std::ofstream(path, std::ios::binary) << ToWindows1252(csv);
+  std::ofstream(path, std::ios::binary) << io::Utf8ToWindows1252(csv).value();
   return path;
 }
 

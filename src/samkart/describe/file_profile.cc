@@ -247,10 +247,20 @@ std::optional<ColumnGuess> GuessAnswer(const instrument::Instrument& instrument,
   guess.kind = ColumnKind::kAnswer;
   guess.target = best.family->id + "." + best.item->id;
   guess.confidence = best.total;
+  // The runner-up's question inside the best one's («har psykiske vansker»
+  // in «har foreldre/foresatte med psykiske vansker»), with all of the
+  // longer one in the header: the more specific question is meant.
+  const bool more_specific =
+      second.family == best.family && second.item != nullptr && best.text_item >= 0.99 &&
+      Containment(Words(second.item->text), Words(best.item->text)) >= 0.99 &&
+      Words(best.item->text).size() > Words(second.item->text).size();
   // Sure only when the text fits, nothing else fits nearly as well, and the
   // answers need no translation (labels of the scale itself).
-  guess.sure = best.total >= 0.7 && best.total - second.total >= 0.1 &&
-               (!best.labelled || best.scale >= 0.8);
+  const bool question_sure =
+      best.total >= 0.7 && (best.total - second.total >= 0.1 || more_specific);
+  const bool labels_fit = !best.labelled || best.scale >= 0.8;
+  guess.sure = question_sure && labels_fit;
+  guess.answers_need_mapping = question_sure && !labels_fit;
   guess.reason = fmt::format("teksten dekker spørsmålet «{}» ({}) og innledningen ({})",
                              best.item->text, Percent(best.text_item), Percent(best.text_stem));
   if (best.labelled && best.scale < 0.8) {
@@ -265,7 +275,7 @@ std::optional<ColumnGuess> GuessAnswer(const instrument::Instrument& instrument,
     guess.reason += fmt::format("; {} av tallkodene finnes i skalaen «{}»", Percent(best.scale),
                                 best.family->scale);
   }
-  if (second.family != nullptr && best.total - second.total < 0.1) {
+  if (second.family != nullptr && best.total - second.total < 0.1 && !more_specific) {
     guess.reason += fmt::format("; nesten like godt: {}.{}", second.family->id, second.item->id);
   }
   return guess;

@@ -38,6 +38,9 @@ struct ColumnGuess {
   double confidence = 0;  // 0–1
   bool sure = false;      // confident enough to keep without review
   std::string reason;     // Norwegian: what the guess rests on
+  // kAnswer: the question is sure, but some answer labels are not the
+  // scale's and need a mapping (sure is then false).
+  bool answers_need_mapping = false;
 };
 
 struct ValueCount {
