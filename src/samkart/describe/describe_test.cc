@@ -78,6 +78,9 @@ fs::path WriteCodedXlsx(const fs::path& dir) {
     worksheet_write_number(sheet, r, 2, 1 + r % 5, nullptr);
     worksheet_write_number(sheet, r, 3, r % 2 == 0 ? 9 : 1 + r % 5, nullptr);
   }
+  // A sheet of notes after the data, as analysts keep them.
+  lxw_worksheet* notes = workbook_add_worksheet(book, "Koder");
+  worksheet_write_string(notes, 0, 0, "q7_1 = spørsmål 7.1", nullptr);
   workbook_close(book);
   return path;
 }
@@ -155,6 +158,9 @@ TEST(Describe, ShortNamesAndCodesAreGuessedButLeftForReview) {
   ASSERT_TRUE(profile.ok()) << profile.error().message;
   EXPECT_EQ(profile->format, "XLSX");
   EXPECT_EQ(profile->rows, 30u);
+  EXPECT_EQ(profile->sheets, (std::vector<std::string>{"Data", "Koder"}));
+  EXPECT_NE(ProfileText(*profile, Instrument()).find("Arbeidsboken har 2 ark: «Data», «Koder»"),
+            std::string::npos);
   EXPECT_EQ(Column(*profile, "kommunenr").guess.target, "municipality");
   EXPECT_EQ(Column(*profile, "aar").guess.target, "year");
   // «q7_1» says nothing: no sure guess, whatever the codes fit.

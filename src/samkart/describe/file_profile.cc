@@ -432,6 +432,7 @@ Result<FileProfile> ProfileFile(const std::string& path, const instrument::Instr
   profile.format = source->info().format;
   profile.details = source->info().details;
   profile.row_unit = source->info().row_unit;
+  profile.sheets = source->info().sheets;
   const auto& columns = source->columns();
   std::vector<std::unordered_map<std::string, std::size_t>> counts(columns.size());
   for (const auto& c : columns) {

@@ -70,9 +70,10 @@ struct ColumnProfile {
 
 struct FileProfile {
   std::string file;
-  std::string format;    // «CSV», «XLSX», «SPSS .sav» …
-  std::string details;   // «Windows-1252, semikolon»
-  std::string row_unit;  // «linje», «rad», «case»
+  std::string format;               // «CSV», «XLSX», «SPSS .sav» …
+  std::string details;              // «Windows-1252, semikolon»
+  std::string row_unit;             // «linje», «rad», «case»
+  std::vector<std::string> sheets;  // XLSX: every sheet, in workbook order
   std::size_t rows = 0;
   std::vector<ColumnProfile> columns;
 };

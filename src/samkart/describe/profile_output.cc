@@ -66,6 +66,12 @@ std::string ProfileText(const FileProfile& profile, const instrument::Instrument
   std::string out = fmt::format("{}: {}{}, {} rader og {} kolonner\n", profile.file, profile.format,
                                 profile.details.empty() ? "" : " (" + profile.details + ")",
                                 profile.rows, profile.columns.size());
+  if (profile.sheets.size() > 1) {
+    std::vector<std::string> sheets;
+    for (const std::string& sheet : profile.sheets) sheets.push_back(Quote(sheet));
+    out += fmt::format("Arbeidsboken har {} ark: {}; velg et annet med --sheet NAVN\n",
+                       profile.sheets.size(), text::Join(sheets, ", "));
+  }
   std::size_t sure = 0;
   for (std::size_t i = 0; i < profile.columns.size(); ++i) {
     const ColumnProfile& c = profile.columns[i];
@@ -127,7 +133,8 @@ std::string ProfileJson(const FileProfile& profile) {
   }
   const nlohmann::json out = {{"file", profile.file},       {"format", profile.format},
                               {"details", profile.details}, {"row_unit", profile.row_unit},
-                              {"rows", profile.rows},       {"columns", columns}};
+                              {"rows", profile.rows},       {"sheets", profile.sheets},
+                              {"columns", columns}};
   return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 

@@ -60,6 +60,7 @@ struct SourceInfo {
   std::string format;            // «CSV», «XLSX», «SPSS .sav», «SPSS .zsav», «Stata .dta»
   std::string details;           // what was detected, in Norwegian: «UTF-8 med BOM, semikolon»
   std::string row_unit = "rad";  // «linje» for CSV, «rad» for XLSX, «case» for SPSS/Stata
+  std::vector<std::string> sheets{};  // XLSX: every sheet of the workbook, in its order
 };
 
 // A pull reader. Next() until it returns false; then error() is empty at the

@@ -799,6 +799,7 @@ class XlsxReader final : public SourceReader {
     }
     sheet_name_ = sheet->name;
     info_.details = fmt::format("ark «{}»", sheet_name_);
+    for (const SheetEntry& entry : workbook->sheets) info_.sheets.push_back(entry.name);
 
     std::string sheet_part;
     std::string shared_part;
