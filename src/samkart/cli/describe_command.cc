@@ -33,10 +33,9 @@ void PrintDraftSummary(const describe::CrosswalkSuggestion& draft, const std::st
                            draft.generation_reason.empty()
                                ? draft.generation
                                : draft.generation + " – " + draft.generation_reason);
-  std::cout << fmt::format(
-      "  {} kolonner, {} rader: {} kolonner er sikre, {} har rader merket «sjekk» ({} rader)\n",
-      draft.columns, draft.rows.size(), draft.columns - draft.columns_to_check,
-      draft.columns_to_check, to_check);
+  std::cout << fmt::format("  {} kolonner, {} av dem sikre; {} rader, {} merket «sjekk»\n",
+                           draft.columns, draft.columns - draft.columns_to_check, draft.rows.size(),
+                           to_check);
   std::size_t shown = 0;
   for (std::size_t i = 0; i < draft.rows.size(); ++i) {
     const auto& row = draft.rows[i];
@@ -169,8 +168,12 @@ void AddCrosswalkCommands(CLI::App& app, Context& context) {
     if (written.empty()) return;
     std::cout << "\nNeste steg: åpne utkastet i et regneark, rett radene merket «sjekk» (merknaden "
                  "sier hva som er usikkert), lagre som CSV og importer med nøkkelen:\n";
+    // Quoted as a shell needs it when a name has spaces.
+    auto shell = [](const std::string& path) {
+      return path.find_first_of(" '\"") == std::string::npos ? path : "\"" + path + "\"";
+    };
     for (const auto& [draft, file] : written) {
-      std::cout << fmt::format("  samkart import {} --crosswalk {}\n", file, draft);
+      std::cout << fmt::format("  samkart import {} --crosswalk {}\n", shell(file), shell(draft));
     }
   });
 }
