@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "samkart/store/sql_session.h"
+
 namespace samkart::store {
 
 std::vector<DeletionStep> DeletionSteps(const DeletionTarget& target) {
@@ -37,6 +39,29 @@ std::vector<DeletionStep> DeletionSteps(const DeletionTarget& target) {
        &Removal::batches});
   steps.push_back({"DELETE FROM invited WHERE municipality = ?1 AND year = ?2", &Removal::invited});
   return steps;
+}
+
+Status ApplyDeletion(SqlSession& session, const DeletionTarget& target) {
+  const bool batch = target.kind == DeletionTarget::Kind::kBatch;
+  for (const DeletionStep& step : DeletionSteps(target)) {
+    // The session takes plain «?» placeholders in order: ?1 and ?2 become
+    // «?», each bound to its value where it stands.
+    std::string sql;
+    std::vector<SqlValue> parameters;
+    for (std::size_t i = 0; i < step.sql.size(); ++i) {
+      if (step.sql[i] == '?' && i + 1 < step.sql.size() &&
+          (step.sql[i + 1] == '1' || step.sql[i + 1] == '2')) {
+        const bool first = step.sql[++i] == '1';
+        parameters.push_back(first ? (batch ? target.batch_id : int64_t{target.municipality})
+                                   : int64_t{target.year});
+        sql += '?';
+      } else {
+        sql += step.sql[i];
+      }
+    }
+    SAMKART_TRY(session.Execute(sql, parameters, "kan ikke slette"));
+  }
+  return Ok();
 }
 
 std::string DescribeRemoval(const Removal& removal) {
