@@ -663,7 +663,9 @@ TEST_F(ImporterTest, AnotherFileForARoundIsRefusedUntilTheUserAppendsOrReplaces)
   EXPECT_EQ(replaced->replaced->id, first->batch.id);
   EXPECT_EQ(StoredRespondents(), 7u + 8u);
   std::set<int64_t> ids;
-  for (const auto& b : *store_->Batches()) ids.insert(b.id);
+  const auto batches = store_->Batches();
+  ASSERT_TRUE(batches.ok());
+  for (const auto& b : *batches) ids.insert(b.id);
   EXPECT_EQ(ids, (std::set<int64_t>{appended->batch.id, replaced->batch.id}));
 }
 
@@ -685,8 +687,10 @@ TEST_F(ImporterTest, ReplacingSwapsTheOldImportForTheNewFile) {
                                 " fra eksport.csv"),
             std::string::npos)
       << second->report;
-  auto old_report = store_->BatchReport(first->batch.id);
-  EXPECT_FALSE(old_report.ok());
+  // (SQLite may give the new import the old one's number: it is the highest.)
+  auto report = store_->BatchReport(second->batch.id);
+  ASSERT_TRUE(report.ok());
+  EXPECT_NE(report->find("eksport_rettet.csv\n"), std::string::npos) << *report;
   // The old file is no longer stored: it could be imported again (into a
   // round that now has other answers, so only by saying so).
   EXPECT_FALSE(Import("eksport.csv").ok());

@@ -42,24 +42,32 @@ std::vector<DeletionStep> DeletionSteps(const DeletionTarget& target) {
 }
 
 Status ApplyDeletion(SqlSession& session, const DeletionTarget& target) {
-  const bool batch = target.kind == DeletionTarget::Kind::kBatch;
+  const std::string what = "kan ikke slette";
+  const int64_t first =
+      target.kind == DeletionTarget::Kind::kBatch ? target.batch_id : int64_t{target.municipality};
+  const int64_t second = target.year;
   for (const DeletionStep& step : DeletionSteps(target)) {
     // The session takes plain «?» placeholders in order: ?1 and ?2 become
     // «?», each bound to its value where it stands.
     std::string sql;
-    std::vector<SqlValue> parameters;
+    std::vector<int64_t> values;
     for (std::size_t i = 0; i < step.sql.size(); ++i) {
-      if (step.sql[i] == '?' && i + 1 < step.sql.size() &&
-          (step.sql[i + 1] == '1' || step.sql[i + 1] == '2')) {
-        const bool first = step.sql[++i] == '1';
-        parameters.push_back(first ? (batch ? target.batch_id : int64_t{target.municipality})
-                                   : int64_t{target.year});
-        sql += '?';
-      } else {
+      const bool numbered = step.sql[i] == '?' && i + 1 < step.sql.size() &&
+                            (step.sql[i + 1] == '1' || step.sql[i + 1] == '2');
+      if (!numbered) {
         sql += step.sql[i];
+        continue;
       }
+      values.push_back(step.sql[++i] == '1' ? first : second);
+      sql += '?';
     }
-    SAMKART_TRY(session.Execute(sql, parameters, "kan ikke slette"));
+    auto prepared = session.Prepare(sql);
+    if (!prepared.ok()) return session.Fail(what, prepared.error());
+    SqlStatement& statement = **prepared;
+    for (std::size_t v = 0; v < values.size(); ++v) {
+      statement.Bind(static_cast<int>(v + 1), values[v]);
+    }
+    if (auto ran = statement.Step(); !ran.ok()) return session.Fail(what, ran.error());
   }
   return Ok();
 }
