@@ -137,6 +137,80 @@ TEST(ImportCli, BadInputExitsNonZeroAndStoresNothing) {
 // A process killed (SIGKILL) in the middle of an import leaves a consistent
 // database without a partial batch. The kill lands at several moments: while
 // reading, and while the transaction is being written (the WAL file grows).
+// A second file for a round that has answers: refused until the user says
+// --append (more answers) or --replace N (a new version of import N).
+TEST(ImportCli, AnotherFileForTheSameRoundNeedsAppendOrReplace) {
+  const testing_support::ScratchDir dir;
+  const fs::path db = dir / "samkart.sqlite";
+  std::ofstream(dir / "kommuner.csv") << "municipality,name_nb,region,size_group,population\n"
+                                         "9001,Vikheim (syntetisk),nord,1,2817\n";
+  auto rows = [](int count, const std::string& answer) {
+    std::string text = "kommunenummer,aar,tjenestested,stilling,risiko_bullied,minoritet\n";
+    for (int i = 0; i < count; ++i) {
+      text += "9001,2021,Barnehage,Assistent," + answer + ",Ganske mye\n";
+    }
+    return text;
+  };
+  std::ofstream(dir / "barnehage.csv") << rows(6, "I ganske stor grad");
+  std::ofstream(dir / "skole.csv") << rows(7, "I svært stor grad");
+  std::ofstream(dir / "barnehage_rettet.csv") << rows(8, "Hverken/eller");
+  const std::string base = "--db " + db.string() + " import ";
+  const auto respondents = [&] { return Query(db, "SELECT count(*) FROM respondents"); };
+  ASSERT_EQ(Samkart(base + (dir / "kommuner.csv").string()).exit_code, 0);
+  const CommandRun first = Samkart(base + (dir / "barnehage.csv").string());
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  const int64_t first_id = Query(db, "SELECT max(id) FROM batches");
+
+  const CommandRun refused = Samkart(base + (dir / "skole.csv").string());
+  EXPECT_EQ(refused.exit_code, 1) << refused.output;
+  EXPECT_NE(refused.output.find("har allerede svar fra import " + std::to_string(first_id) +
+                                " fra barnehage.csv"),
+            std::string::npos)
+      << refused.output;
+  EXPECT_NE(refused.output.find("--replace " + std::to_string(first_id)), std::string::npos);
+  EXPECT_NE(refused.output.find("--append"), std::string::npos);
+  EXPECT_EQ(respondents(), 6);
+
+  const CommandRun appended = Samkart(base + (dir / "skole.csv").string() + " --append");
+  ASSERT_EQ(appended.exit_code, 0) << appended.output;
+  EXPECT_EQ(respondents(), 13);
+
+  // The same answers saved again under another name are refused by content.
+  std::string crlf = rows(7, "I svært stor grad");
+  for (std::size_t at = crlf.find('\n'); at != std::string::npos; at = crlf.find('\n', at + 2)) {
+    crlf.insert(at, "\r");
+  }
+  std::ofstream(dir / "skole_kopi.csv") << crlf;
+  const CommandRun copy = Samkart(base + (dir / "skole_kopi.csv").string() + " --append");
+  EXPECT_EQ(copy.exit_code, 1) << copy.output;
+  EXPECT_NE(copy.output.find("de samme svarene er allerede lagret"), std::string::npos)
+      << copy.output;
+  EXPECT_EQ(respondents(), 13);
+
+  const CommandRun unknown =
+      Samkart(base + (dir / "barnehage_rettet.csv").string() + " --replace 99");
+  EXPECT_EQ(unknown.exit_code, 1) << unknown.output;
+  EXPECT_NE(unknown.output.find("import 99, som skulle erstattes, finnes ikke"), std::string::npos)
+      << unknown.output;
+  const CommandRun both = Samkart(base + (dir / "barnehage_rettet.csv").string() +
+                                  " --append --replace " + std::to_string(first_id));
+  EXPECT_NE(both.exit_code, 0) << both.output;
+  const CommandRun two_files =
+      Samkart(base + (dir / "barnehage_rettet.csv").string() + " " + (dir / "skole.csv").string() +
+              " --replace " + std::to_string(first_id));
+  EXPECT_EQ(two_files.exit_code, 2) << two_files.output;
+  EXPECT_EQ(respondents(), 13);
+
+  const CommandRun replaced = Samkart(base + (dir / "barnehage_rettet.csv").string() +
+                                      " --replace " + std::to_string(first_id));
+  ASSERT_EQ(replaced.exit_code, 0) << replaced.output;
+  EXPECT_NE(replaced.output.find("Erstattet import " + std::to_string(first_id)), std::string::npos)
+      << replaced.output;
+  EXPECT_EQ(respondents(), 7 + 8);
+  EXPECT_EQ(Query(db, "SELECT count(*) FROM batches WHERE id = " + std::to_string(first_id)), 0);
+  EXPECT_EQ(Query(db, "SELECT count(*) FROM batches WHERE content_fingerprint IS NOT NULL"), 2);
+}
+
 TEST(ImportCli, AnImportKilledHalfWayLeavesNoPartialBatch) {
   const testing_support::ScratchDir dir;
   const fs::path db = dir / "db.sqlite";

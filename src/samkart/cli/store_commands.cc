@@ -1,4 +1,5 @@
 // samkart import | rounds | export: files into the store and back out.
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -28,6 +29,8 @@ struct ImportArguments {
   std::string encoding = "auto";
   std::size_t k = anonymise::kDefaultK;
   std::string report_dir;
+  std::optional<int64_t> replace;
+  bool append = false;
 };
 
 // One unit of work: a register, or an export with what the manifest says.
@@ -124,6 +127,18 @@ void RunImport(Context& context, const ImportArguments& args) {
     context.exit_code = 1;
     return;
   }
+  if (args.replace) {
+    const auto exports = std::count_if(jobs->begin(), jobs->end(),
+                                       [](const Job& job) { return job.kind == Job::kExport; });
+    if (exports != 1) {
+      std::cerr << fmt::format(
+          "samkart: --replace {} bytter ut én import med én fil, men kommandoen har {} "
+          "eksportfiler; ingenting er importert\n",
+          *args.replace, exports);
+      context.exit_code = 2;
+      return;
+    }
+  }
   const auto started = std::chrono::steady_clock::now();
   std::size_t imported = 0, unchanged = 0, failed = 0, respondents = 0;
   for (const Job& job : *jobs) {
@@ -162,6 +177,8 @@ void RunImport(Context& context, const ImportArguments& args) {
                               : args.encoding == "windows-1252" ? io::SourceEncoding::kWindows1252
                                                                 : io::SourceEncoding::kAuto;
     request.k = args.k;
+    request.replace_batch = args.replace;
+    request.append = args.append;
     ProgressLine line(fs::path(job.path).filename().string());
     auto outcome = import::ImportFile(
         **store, *instrument, request,
@@ -187,6 +204,11 @@ void RunImport(Context& context, const ImportArguments& args) {
         b.year ? std::to_string(*b.year) : "",
         b.round_type ? instrument->RoundTypeLabel(*b.round_type) : "", b.rows_read, b.rows_imported,
         b.rows_generalised, b.rows_rejected);
+    if (outcome->replaced) {
+      std::cout << fmt::format("  Erstattet import {} ({}, {} svar), som nå er slettet.\n",
+                               outcome->replaced->id, outcome->replaced->file_name,
+                               outcome->replaced->rows_imported);
+    }
     WriteReport(args.report_dir, b, outcome->report);
   }
   const double seconds =
@@ -334,6 +356,17 @@ void AddImportCommand(CLI::App& app, Context& context) {
   import_command
       ->add_option("--report-dir", args.report_dir, "Skriv hele importrapporten for hver fil hit")
       ->type_name("MAPPE");
+  auto* replace =
+      import_command
+          ->add_option("--replace", args.replace,
+                       "Har runden allerede svar fra en annen import: bytt ut import NUMMER med "
+                       "denne filen (begge deler i én operasjon; se samkart rounds)")
+          ->type_name("IMPORT");
+  import_command
+      ->add_flag("--append", args.append,
+                 "Har runden allerede svar fra en annen import: legg svarene i filen til dem "
+                 "(flere filer fra samme runde, for eksempel én per tjeneste)")
+      ->excludes(replace);
   import_command->callback([&context] { RunImport(context, args); });
 }
 

@@ -24,6 +24,13 @@ std::string Sha256Hex(std::string_view bytes) {
   return Hex(digest.data(), length);
 }
 
+std::array<unsigned char, 32> Sha256Digest(std::string_view bytes) {
+  std::array<unsigned char, 32> digest{};
+  unsigned int length = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest.data(), &length, EVP_sha256(), nullptr);
+  return digest;
+}
+
 struct Sha256::State {
   EVP_MD_CTX* context = EVP_MD_CTX_new();
   ~State() { EVP_MD_CTX_free(context); }

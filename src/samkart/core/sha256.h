@@ -3,6 +3,7 @@
 // tables for `samkart copy`.
 #pragma once
 
+#include <array>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -11,6 +12,8 @@ namespace samkart {
 
 // Lower-case hex SHA-256 of `bytes`.
 std::string Sha256Hex(std::string_view bytes);
+// The 32 bytes of the SHA-256 of `bytes`.
+std::array<unsigned char, 32> Sha256Digest(std::string_view bytes);
 
 // SHA-256 over bytes fed in pieces.
 class Sha256 {

@@ -249,8 +249,7 @@ class StoreWithOneBatch {
     store_ = std::move(opened.value());
   }
 
-  Result<ImportOutcome> Import(const std::string& name) {
-    ImportRequest request;
+  Result<ImportOutcome> Import(const std::string& name, ImportRequest request = {}) {
     request.path = (dir_ / name).string();
     return ImportFile(*store_, instrument_, request, {});
   }
@@ -418,6 +417,45 @@ TEST_F(ImportFaultTest, AFailedCheckpointAfterTheCommitKeepsTheWholeBatch) {
   ExpectTheWholeBatchWhen(kLargeBatch, Op::kSync, 1, SQLITE_IOERR);
   ExpectTheWholeBatchWhen(kLargeBatch, Op::kSync, counts.syncs, SQLITE_FULL);
   ExpectTheWholeBatchWhen(kLargeBatch, Op::kWrite, counts.writes, SQLITE_IOERR);
+}
+
+// Replacing an import deletes the old batch and writes the new one in one
+// transaction: a disk that fails while the new one is written leaves the
+// old one stored, whole.
+TEST_F(ImportFaultTest, AFailedWriteWhileReplacingKeepsTheOldImport) {
+  const fs::path dir = scratch_ / "replace";
+  StoreWithOneBatch setup(dir, 10);
+  std::ofstream(dir / "forrige_rettet.csv") << Export(9001, 2021, 3000);
+  const std::string before = Contents(setup.store());
+  const auto batches = setup.store().Batches();
+  ASSERT_TRUE(batches.ok());
+  ASSERT_EQ(batches->size(), 1u);
+  ImportRequest replace;
+  replace.replace_batch = batches->at(0).id;
+
+  g_plan = {};
+  g_plan.counting = true;
+  g_plan.op = Op::kWrite;
+  g_plan.fail_at = 2;
+  auto failed = setup.Import("forrige_rettet.csv", replace);
+  g_plan.counting = false;
+  ASSERT_TRUE(g_plan.fired) << "the replacement made fewer than 2 writes";
+  ASSERT_FALSE(failed.ok()) << "the replacement succeeded although the disk failed";
+  EXPECT_NE(failed.error().message.find("forrige_rettet.csv: ingenting fra filen er lagret"),
+            std::string::npos)
+      << failed.error().message;
+  EXPECT_EQ(Contents(setup.store()), before);
+  setup.Open();
+  EXPECT_EQ(Contents(setup.store()), before);
+
+  // With a sound disk the swap is made.
+  auto replaced = setup.Import("forrige_rettet.csv", replace);
+  ASSERT_TRUE(replaced.ok()) << replaced.error().message;
+  ASSERT_TRUE(replaced->replaced.has_value());
+  const auto after = setup.store().Batches();
+  ASSERT_EQ(after->size(), 1u);
+  EXPECT_EQ(after->at(0).file_name, "forrige_rettet.csv");
+  EXPECT_EQ(after->at(0).rows_imported, 3000u);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "samkart/import/importer.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -7,12 +8,14 @@
 #include <future>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 
 #include "samkart/core/text.h"
 #include "samkart/harmonise/harmoniser.h"
 #include "samkart/import/batch_builder.h"
+#include "samkart/import/content_fingerprint.h"
 #include "samkart/io/csv_reader.h"
 #include "samkart/io/encoding.h"
 #include "samkart/io/read_ahead.h"
@@ -55,19 +58,15 @@ std::string CategoryLabel(const instrument::Instrument& instrument, const std::s
 
 // Round types per (municipality, year): the one requested, else a follow-up
 // when the store already has an earlier round of the municipality.
-Result<std::map<std::pair<int, int>, std::string>> DecideRoundTypes(
-    store::Store& store, const std::set<std::pair<int, int>>& rounds,
+std::map<std::pair<int, int>, std::string> DecideRoundTypes(
+    const std::vector<store::RoundInfo>& stored, const std::set<std::pair<int, int>>& rounds,
     const std::optional<std::string>& requested, std::vector<std::string>& reasons) {
   std::map<std::pair<int, int>, std::string> out;
-  auto stored = store.Rounds();
-  if (!stored.ok()) return stored.error();
   for (const auto& [municipality, year] : rounds) {
     std::optional<int> earlier;
-    bool same_year = false;
-    for (const auto& r : *stored) {
+    for (const auto& r : stored) {
       if (r.municipality != municipality) continue;
       if (r.year < year && (!earlier || r.year < *earlier)) earlier = r.year;
-      same_year = same_year || r.year == year;
     }
     if (requested) {
       out[{municipality, year}] = *requested;
@@ -84,13 +83,184 @@ Result<std::map<std::pair<int, int>, std::string>> DecideRoundTypes(
           "{} {}: 0-punktsmåling, fordi databasen ikke har noen tidligere runde for kommunen",
           municipality, year));
     }
-    if (same_year) {
-      reasons.push_back(fmt::format(
-          "{} {}: databasen har allerede svar fra kommunen dette året; svarene legges til",
-          municipality, year));
-    }
   }
   return out;
+}
+
+using RoundKey = std::tuple<int, int, std::string>;  // municipality, year, round type
+
+// Stored imports and rounds as a refusal or the report names them. A
+// regional analyst is told nothing of municipalities outside their region.
+struct StoredNames {
+  const instrument::Instrument& instrument;
+  const std::vector<store::RoundInfo>& stored;
+  const std::map<int, const store::Municipality*>& known;
+  const std::optional<std::set<std::string>>& allowed_regions;
+
+  bool Visible(int municipality) const {
+    if (!allowed_regions) return true;
+    const auto m = known.find(municipality);
+    return m != known.end() && allowed_regions->count(m->second->region) > 0;
+  }
+
+  // «144 svar for Meløy 2023 0-punktsmåling»: what a stored import holds, round by round.
+  std::string BatchRounds(int64_t batch_id) const {
+    std::vector<std::string> parts;
+    bool hidden = false;
+    for (const auto& r : stored) {
+      if (r.batch_id != batch_id) continue;
+      if (!Visible(r.municipality)) {
+        hidden = true;
+        continue;
+      }
+      std::string label = instrument.RoundTypeLabel(r.round_type);
+      if (!label.empty() && label[0] >= 'A' && label[0] <= 'Z') label[0] += 'a' - 'A';
+      parts.push_back(fmt::format("{} svar for {} {} {}", r.respondents,
+                                  r.name.empty() ? std::to_string(r.municipality) : r.name, r.year,
+                                  label));
+    }
+    if (hidden) parts.push_back("svar fra kommuner utenfor regionen din");
+    return parts.empty() ? "ingen svar" : text::JoinList(parts);
+  }
+
+  // «import 12 fra eksport.csv, 2026-12-06T10:00:00Z, 144 svar for Meløy 2023 0-punktsmåling»
+  std::string Batch(const store::BatchInfo& batch) const {
+    bool outside = false;
+    for (const auto& r : stored)
+      outside = outside || (r.batch_id == batch.id && !Visible(r.municipality));
+    if (outside) return fmt::format("import {}, {}", batch.id, BatchRounds(batch.id));
+    return fmt::format("import {} fra {}, {}, {}", batch.id, batch.file_name, batch.imported_at,
+                       BatchRounds(batch.id));
+  }
+
+  // «Meløy (1837) 2023 0-punktsmåling»
+  std::string Round(const RoundKey& round) const {
+    const auto& [municipality, year, type] = round;
+    const auto m = known.find(municipality);
+    return fmt::format("{} ({}) {} {}", m != known.end() ? m->second->name : "kommune",
+                       municipality, year, RoundLabel(instrument, type));
+  }
+};
+
+// What the import does to the stored rounds its rows belong to.
+struct RoundPlan {
+  std::optional<store::BatchInfo> replaced;
+};
+
+// The file's respondents against what is stored. The same answers stored
+// before, from any file, are refused. A round that already holds
+// respondents of another import takes the new file only when the user
+// has said whether it replaces that import or adds to the round.
+Result<RoundPlan> PlanRounds(const instrument::Instrument& instrument, const ImportRequest& request,
+                             const std::string& name, const std::string& fingerprint,
+                             const std::map<std::pair<int, int>, std::string>& round_types,
+                             const std::map<int, const store::Municipality*>& known,
+                             const std::vector<store::RoundInfo>& stored,
+                             const std::vector<store::BatchInfo>& batches,
+                             std::vector<std::string>& reasons) {
+  const bool browser = request.channel == ImportRequest::Channel::kBrowser;
+  const StoredNames names{instrument, stored, known, request.allowed_regions};
+  std::map<int64_t, const store::BatchInfo*> by_id;
+  for (const auto& b : batches) by_id[b.id] = &b;
+
+  RoundPlan plan;
+  if (request.replace_batch) {
+    const int64_t id = *request.replace_batch;
+    const auto found = by_id.find(id);
+    // An import of another region is answered like one that does not exist.
+    const bool hidden = std::any_of(stored.begin(), stored.end(), [&](const auto& r) {
+      return r.batch_id == id && !names.Visible(r.municipality);
+    });
+    if (found == by_id.end() || hidden) {
+      return Error{
+          fmt::format("{}: import {}, som skulle erstattes, finnes ikke; ingenting er endret", name,
+                      id),
+          ErrorCode::kNotFound};
+    }
+    std::set<RoundKey> its_rounds;
+    for (const auto& r : stored) {
+      if (r.batch_id == id) its_rounds.insert({r.municipality, r.year, r.round_type});
+    }
+    std::vector<std::string> outside;
+    for (const RoundKey& round : its_rounds) {
+      const auto in_file = round_types.find({std::get<0>(round), std::get<1>(round)});
+      if (in_file == round_types.end() || in_file->second != std::get<2>(round)) {
+        outside.push_back(names.Round(round));
+      }
+    }
+    if (its_rounds.empty() || !outside.empty()) {
+      std::vector<std::string> in_file;
+      for (const auto& [key, type] : round_types) {
+        in_file.push_back(names.Round({key.first, key.second, type}));
+      }
+      return Error{fmt::format(
+          "{}: import {} kan ikke erstattes med denne filen: den gjelder {}, mens filen gjelder "
+          "{}; ingenting er endret",
+          name, id, its_rounds.empty() ? std::string("ingen runder") : names.BatchRounds(id),
+          text::JoinList(in_file))};
+    }
+    plan.replaced = *found->second;
+  }
+
+  for (const auto& b : batches) {
+    if (b.content_fingerprint != fingerprint) continue;
+    if (plan.replaced && plan.replaced->id == b.id) continue;  // swapped for the same answers
+    return Error{fmt::format("{}: de samme svarene er allerede lagret ({}); ingenting er endret",
+                             name, names.Batch(b)),
+                 ErrorCode::kConflict};
+  }
+
+  // The other imports in the file's rounds, round by round.
+  std::map<RoundKey, std::set<int64_t>> others;
+  for (const auto& r : stored) {
+    const auto in_file = round_types.find({r.municipality, r.year});
+    if (in_file == round_types.end() || in_file->second != r.round_type) continue;
+    if (plan.replaced && r.batch_id == plan.replaced->id) continue;
+    others[{r.municipality, r.year, r.round_type}].insert(r.batch_id);
+  }
+  if (plan.replaced) {
+    reasons.push_back(fmt::format("erstatter {}", names.Batch(*plan.replaced)));
+  }
+  if (others.empty()) return plan;
+  std::set<int64_t> ids;
+  std::vector<std::string> lines;
+  for (const auto& [round, batch_ids] : others) {
+    std::vector<std::string> named;
+    for (const int64_t id : batch_ids) {
+      ids.insert(id);
+      const auto b = by_id.find(id);
+      named.push_back(b != by_id.end() ? names.Batch(*b->second) : fmt::format("import {}", id));
+    }
+    lines.push_back(
+        fmt::format("{} har allerede svar fra {}", names.Round(round), text::JoinList(named)));
+  }
+  if (request.append || plan.replaced) {
+    for (const auto& line : lines) reasons.push_back(line + "; de nye svarene legges til");
+    return plan;
+  }
+  std::vector<std::string> numbers;
+  for (const int64_t id : ids) numbers.push_back(std::to_string(id));
+  std::string replace_choice;
+  if (browser) {
+    replace_choice =
+        fmt::format("skriv {} i feltet «Erstatter import»", text::JoinList(numbers, "eller"));
+  } else if (ids.size() == 1) {
+    replace_choice = fmt::format("bruk --replace {}", *ids.begin());
+  } else {
+    replace_choice = fmt::format("bruk --replace med nummeret på importen som skal byttes ut ({})",
+                                 text::JoinList(numbers, "eller"));
+  }
+  const std::string append_choice = browser ? "kryss av for «Legg til i runden»" : "bruk --append";
+  return Error{
+      fmt::format(
+          "{}: {}. Er filen en ny utgave av den samme eksporten, {}: den gamle importen byttes da "
+          "ut "
+          "med den nye i én operasjon. Er filen flere svar fra den samme runden (for eksempel en "
+          "eksport fra en annen tjeneste), {}: svarene legges da til dem som er lagret. Ingenting "
+          "er "
+          "endret.",
+          name, text::Join(lines, "; "), replace_choice, append_choice),
+      ErrorCode::kConflict};
 }
 
 }  // namespace
@@ -362,13 +532,22 @@ Result<ImportOutcome> ImportFile(store::Store& store, const instrument::Instrume
   for (const auto& m : municipalities) known[m.number] = &m;
   SAMKART_ASSIGN_OR_RETURN(const auto rounds,
                            CheckMunicipalities(store, rows, known, request, name));
-  SAMKART_ASSIGN_OR_RETURN(
-      const auto round_types,
-      DecideRoundTypes(store, rounds, request.round_type, facts.round_reasons));
+  SAMKART_ASSIGN_OR_RETURN(const auto stored_rounds, store.Rounds());
+  const auto round_types =
+      DecideRoundTypes(stored_rounds, rounds, request.round_type, facts.round_reasons);
+  const std::string fingerprint = ContentFingerprint(rows);
+  SAMKART_ASSIGN_OR_RETURN(const auto stored_batches, store.Batches());
+  SAMKART_ASSIGN_OR_RETURN(RoundPlan plan,
+                           PlanRounds(instrument, request, name, fingerprint, round_types, known,
+                                      stored_rounds, stored_batches, facts.round_reasons));
 
   store::NewBatch provenance;
   provenance.file_name = fs::path(name).filename().string();
   provenance.content_sha256 = sha256;
+  provenance.content_fingerprint = fingerprint;
+  provenance.unique_content = true;
+  provenance.rounds_must_be_empty = !request.append && !plan.replaced;
+  if (plan.replaced) provenance.replaces = plan.replaced->id;
   provenance.format = facts.format;
   provenance.generation = crosswalk.generation;
   provenance.rows_read = facts.rows_read;
@@ -387,6 +566,7 @@ Result<ImportOutcome> ImportFile(store::Store& store, const instrument::Instrume
   SAMKART_ASSIGN_OR_RETURN(ImportOutcome outcome,
                            WriteOrFindTheWinner(store, built->batch, name, progress));
   if (outcome.status == ImportStatus::kImported) {
+    outcome.replaced = std::move(plan.replaced);
     outcome.report =
         fmt::format("Import {} ({})\n", outcome.batch.id, outcome.batch.imported_at) + reports.full;
   }

@@ -34,14 +34,25 @@ struct ImportRequest {
   // (region keys); otherwise nothing is stored. A regional analyst imports
   // for their own region only.
   std::optional<std::set<std::string>> allowed_regions;
+  // A round (municipality, year, round type) that already holds respondents
+  // of another import is refused unless the user says what the new file is:
+  // a replacement of that import (swapped in one transaction), or more
+  // answers to the round (e.g. a second export from another service).
+  std::optional<int64_t> replace_batch;
+  bool append = false;
+  // Where the user imports, so a refusal names the choices as they are
+  // made there: `--replace N` and `--append`, or the upload form's fields.
+  enum class Channel { kCommandLine, kBrowser };
+  Channel channel = Channel::kCommandLine;
 };
 
 enum class ImportStatus { kImported, kAlreadyImported };
 
 struct ImportOutcome {
   ImportStatus status = ImportStatus::kImported;
-  store::BatchInfo batch;  // the new batch, or the one that already had this file
-  std::string report;      // the whole import report (also stored with the batch)
+  store::BatchInfo batch;                    // the new batch, or the one that already had this file
+  std::string report;                        // the whole import report (also stored with the batch)
+  std::optional<store::BatchInfo> replaced;  // the batch the new one took the place of
 };
 
 // Phases: «Leser», «Anonymiserer», «Lagrer»; fraction 0–1 within the phase.

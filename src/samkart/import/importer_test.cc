@@ -605,5 +605,230 @@ TEST(FileKinds, TheHeaderDecidesWhatAFileIs) {
   EXPECT_FALSE(HasImportableEnding("csv"));
 }
 
+// ---- The same respondents in another file, and more files for one round ----
+
+// Six staff with answers that differ row by row, so the rows' order matters
+// to the bytes and not to the content.
+constexpr const char* kSixAnswers[][2] = {
+    {"I ganske stor grad", "Ganske mye"},  {"I svært stor grad", "Svært lite"},
+    {"I ganske liten grad", "Ganske mye"}, {"Hverken/eller", "Svært lite"},
+    {"I ganske stor grad", "Svært lite"},  {"I svært liten grad", "Ganske mye"}};
+
+std::string SixRowsUtf8Comma() {
+  std::string text = kHeader;
+  for (const auto& a : kSixAnswers) {
+    text += std::string("9001,2021,Barnehage,Assistent,") + a[0] + "," + a[1] + "\n";
+  }
+  return text;
+}
+
+// The same respondents as Norwegian Excel saves them: Windows-1252,
+// semicolons, the columns in another order and the rows backwards.
+std::string SixRowsWindows1252SemicolonReordered() {
+  std::string text = "minoritet;stilling;kommunenummer;risiko_bullied;aar;tjenestested\r\n";
+  for (int i = 5; i >= 0; --i) {
+    text += std::string(kSixAnswers[i][1]) + ";Assistent;9001;" + kSixAnswers[i][0] +
+            ";2021;Barnehage\r\n";
+  }
+  // «æ» (U+00E6) is one byte in Windows-1252.
+  for (std::size_t at = text.find("\xC3\xA6"); at != std::string::npos;
+       at = text.find("\xC3\xA6", at)) {
+    text.replace(at, 2, "\xE6");
+  }
+  return text;
+}
+
+TEST_F(ImporterTest, TheSameRespondentsInAnotherEncodingAndOrderAreRefusedNamingTheFirstImport) {
+  Write("eksport.csv", SixRowsUtf8Comma());
+  auto first = Import("eksport.csv");
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  ASSERT_EQ(StoredRespondents(), 6u);
+  ASSERT_TRUE(first->batch.content_fingerprint.has_value());
+
+  const std::string resaved = SixRowsWindows1252SemicolonReordered();
+  ASSERT_NE(resaved, SixRowsUtf8Comma());
+  Write("eksport_lagret_paa_nytt.csv", resaved);
+  auto second = Import("eksport_lagret_paa_nytt.csv");
+  ASSERT_FALSE(second.ok()) << "the same respondents were stored twice";
+  const std::string& message = second.error().message;
+  EXPECT_EQ(second.error().code, ErrorCode::kConflict);
+  EXPECT_NE(message.find("eksport_lagret_paa_nytt.csv: de samme svarene er allerede lagret "
+                         "(import " +
+                         std::to_string(first->batch.id) + " fra eksport.csv, " +
+                         first->batch.imported_at +
+                         ", 6 svar for Vikheim (syntetisk) 2021 0-punktsmåling); ingenting er "
+                         "endret"),
+            std::string::npos)
+      << message;
+  EXPECT_EQ(StoredRespondents(), 6u);
+  EXPECT_EQ(store_->Batches()->size(), 1u);
+
+  // Not even with --append: these answers are stored already.
+  ImportRequest append;
+  append.append = true;
+  EXPECT_FALSE(Import("eksport_lagret_paa_nytt.csv", append).ok());
+  EXPECT_EQ(StoredRespondents(), 6u);
+}
+
+TEST_F(ImporterTest, TheFingerprintIsTheSameForBothSavesOfTheExport) {
+  Write("a.csv", SixRowsUtf8Comma());
+  Write("b.csv", SixRowsWindows1252SemicolonReordered());
+  auto a = Import("a.csv");
+  ASSERT_TRUE(a.ok()) << a.error().message;
+  // Stored elsewhere, the other save gets the same fingerprint.
+  auto other = store::OpenStore(Path("other.sqlite"));
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE(ImportMunicipalityRegister(**other, instrument_, Path("kommuner.csv")).ok());
+  ImportRequest request;
+  request.path = Path("b.csv");
+  auto b = ImportFile(**other, instrument_, request, {});
+  ASSERT_TRUE(b.ok()) << b.error().message;
+  EXPECT_NE(a->batch.content_sha256, b->batch.content_sha256);
+  ASSERT_TRUE(a->batch.content_fingerprint.has_value());
+  EXPECT_EQ(a->batch.content_fingerprint, b->batch.content_fingerprint);
+  EXPECT_EQ((*other)->Batches()->at(0).content_fingerprint, a->batch.content_fingerprint);
+}
+
+TEST_F(ImporterTest, AnotherFileForARoundIsRefusedUntilTheUserAppendsOrReplaces) {
+  Write("barnehage.csv", std::string(kHeader) + Rows(9001, 6));
+  auto first = Import("barnehage.csv");
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  Write("skole.csv", std::string(kHeader) + Rows(9001, 7, "Assistent", "I svært stor grad"));
+
+  auto refused = Import("skole.csv");
+  ASSERT_FALSE(refused.ok()) << "a second file for the round was added without a word";
+  const std::string& message = refused.error().message;
+  EXPECT_EQ(refused.error().code, ErrorCode::kConflict);
+  EXPECT_NE(message.find("Vikheim (syntetisk) (9001) 2021 0-punktsmåling har allerede svar fra "
+                         "import " +
+                         std::to_string(first->batch.id) + " fra barnehage.csv"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("--replace " + std::to_string(first->batch.id)), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("--append"), std::string::npos) << message;
+  EXPECT_NE(message.find("Ingenting er endret."), std::string::npos) << message;
+  EXPECT_EQ(StoredRespondents(), 6u);
+  EXPECT_EQ(store_->Batches()->size(), 1u);
+
+  ImportRequest append;
+  append.append = true;
+  auto appended = Import("skole.csv", append);
+  ASSERT_TRUE(appended.ok()) << appended.error().message;
+  EXPECT_EQ(appended->batch.round_type, "baseline");
+  EXPECT_FALSE(appended->replaced.has_value());
+  EXPECT_NE(appended->report.find("de nye svarene legges til"), std::string::npos)
+      << appended->report;
+  EXPECT_EQ(StoredRespondents(), 13u);
+  EXPECT_EQ(store_->Batches()->size(), 2u);
+
+  // A new version of the first export takes its place; the second stays.
+  Write("barnehage_rettet.csv",
+        std::string(kHeader) + Rows(9001, 8, "Assistent", "I ganske liten grad"));
+  ImportRequest replace;
+  replace.replace_batch = first->batch.id;
+  auto replaced = Import("barnehage_rettet.csv", replace);
+  ASSERT_TRUE(replaced.ok()) << replaced.error().message;
+  ASSERT_TRUE(replaced->replaced.has_value());
+  EXPECT_EQ(replaced->replaced->id, first->batch.id);
+  EXPECT_EQ(StoredRespondents(), 7u + 8u);
+  std::set<int64_t> ids;
+  const auto batches = store_->Batches();
+  ASSERT_TRUE(batches.ok());
+  for (const auto& b : *batches) ids.insert(b.id);
+  EXPECT_EQ(ids, (std::set<int64_t>{appended->batch.id, replaced->batch.id}));
+}
+
+TEST_F(ImporterTest, ReplacingSwapsTheOldImportForTheNewFile) {
+  Write("eksport.csv", std::string(kHeader) + Rows(9001, 6));
+  auto first = Import("eksport.csv");
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  Write("eksport_rettet.csv", std::string(kHeader) + Rows(9001, 9, "Assistent", "Hverken/eller"));
+  ImportRequest replace;
+  replace.replace_batch = first->batch.id;
+  auto second = Import("eksport_rettet.csv", replace);
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  EXPECT_EQ(StoredRespondents(), 9u);
+  const auto batches = store_->Batches();
+  ASSERT_EQ(batches->size(), 1u);
+  EXPECT_EQ(batches->at(0).id, second->batch.id);
+  EXPECT_EQ(batches->at(0).file_name, "eksport_rettet.csv");
+  EXPECT_NE(second->report.find("erstatter import " + std::to_string(first->batch.id) +
+                                " fra eksport.csv"),
+            std::string::npos)
+      << second->report;
+  // (SQLite may give the new import the old one's number: it is the highest.)
+  auto report = store_->BatchReport(second->batch.id);
+  ASSERT_TRUE(report.ok());
+  EXPECT_NE(report->find("eksport_rettet.csv\n"), std::string::npos) << *report;
+  // The old file is no longer stored: it could be imported again (into a
+  // round that now has other answers, so only by saying so).
+  EXPECT_FALSE(Import("eksport.csv").ok());
+}
+
+TEST_F(ImporterTest, ReplacingAnImportThatDoesNotExistOrCoversAnotherRoundIsRefused) {
+  Write("vikheim.csv", std::string(kHeader) + Rows(9001, 6));
+  Write("modal.csv", std::string(kHeader) + Rows(9002, 6));
+  auto vikheim = Import("vikheim.csv");
+  ASSERT_TRUE(vikheim.ok()) << vikheim.error().message;
+  Write("vikheim_ny.csv", std::string(kHeader) + Rows(9001, 7));
+
+  ImportRequest unknown;
+  unknown.replace_batch = 99;
+  auto refused = Import("vikheim_ny.csv", unknown);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("import 99, som skulle erstattes, finnes ikke"),
+            std::string::npos)
+      << refused.error().message;
+
+  ImportRequest wrong_round;
+  wrong_round.replace_batch = vikheim->batch.id;
+  auto other_round = Import("modal.csv", wrong_round);
+  ASSERT_FALSE(other_round.ok());
+  EXPECT_NE(other_round.error().message.find("kan ikke erstattes med denne filen: den gjelder 6 "
+                                             "svar for Vikheim (syntetisk) 2021 0-punktsmåling, "
+                                             "mens filen gjelder Modal (syntetisk) (9002) 2021"),
+            std::string::npos)
+      << other_round.error().message;
+  EXPECT_EQ(StoredRespondents(), 6u);
+  EXPECT_EQ(store_->Batches()->size(), 1u);
+}
+
+TEST_F(ImporterTest, AnotherRoundTypeTheSameYearIsItsOwnRound) {
+  Write("baseline.csv", std::string(kHeader) + Rows(9001, 6));
+  ASSERT_TRUE(Import("baseline.csv").ok());
+  Write("follow_up.csv", std::string(kHeader) + Rows(9001, 7));
+  ImportRequest request;
+  request.round_type = "follow_up";
+  auto follow_up = Import("follow_up.csv", request);
+  ASSERT_TRUE(follow_up.ok()) << follow_up.error().message;
+  EXPECT_EQ(StoredRespondents(), 13u);
+}
+
+TEST_F(ImporterTest, ARegionalAnalystIsToldNothingOfAnotherRegionsImport) {
+  // Both municipalities in one file: the import spans nord and midt.
+  Write("begge.csv", std::string(kHeader) + Rows(9001, 6) + Rows(9002, 6));
+  auto both = Import("begge.csv");
+  ASSERT_TRUE(both.ok()) << both.error().message;
+  Write("vikheim.csv", std::string(kHeader) + Rows(9001, 7));
+  ImportRequest regional;
+  regional.allowed_regions = std::set<std::string>{"nord"};
+  regional.channel = ImportRequest::Channel::kBrowser;
+  auto refused = Import("vikheim.csv", regional);
+  ASSERT_FALSE(refused.ok());
+  const std::string& message = refused.error().message;
+  EXPECT_EQ(message.find("begge.csv"), std::string::npos) << message;
+  EXPECT_EQ(message.find("Modal"), std::string::npos) << message;
+  EXPECT_NE(message.find("svar fra kommuner utenfor regionen din"), std::string::npos) << message;
+  EXPECT_NE(message.find("«Legg til i runden»"), std::string::npos) << message;
+  // Nor may it replace that import: it is answered as one that does not exist.
+  regional.replace_batch = both->batch.id;
+  auto replace = Import("vikheim.csv", regional);
+  ASSERT_FALSE(replace.ok());
+  EXPECT_NE(replace.error().message.find("finnes ikke"), std::string::npos)
+      << replace.error().message;
+  EXPECT_EQ(StoredRespondents(), 12u);
+}
+
 }  // namespace
 }  // namespace samkart::import

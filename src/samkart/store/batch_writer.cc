@@ -34,6 +34,7 @@ BatchInfo ReadBatch(const SqlStatement& row) {
   b.rows_generalised = static_cast<std::size_t>(row.Int(10));
   b.rows_rejected = static_cast<std::size_t>(row.Int(11));
   b.imported_at = row.Text(12);
+  b.content_fingerprint = row.OptionalText(13);
   return b;
 }
 
@@ -106,7 +107,8 @@ Result<int64_t> InsertBatchRow(SqlSession& session, const BatchInfo& info,
   auto prepared = session.Prepare(
       "INSERT INTO batches (file_name, content_sha256, format, generation, municipality, year, "
       "round_type, rows_read, rows_imported, rows_generalised, rows_rejected, imported_at, "
-      "report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+      "report, content_fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "
+      "id");
   if (!prepared.ok()) return session.Fail(what, prepared.error());
   SqlStatement& insert = **prepared;
   insert.Bind(1, info.file_name)
@@ -121,7 +123,8 @@ Result<int64_t> InsertBatchRow(SqlSession& session, const BatchInfo& info,
       .Bind(10, info.rows_generalised)
       .Bind(11, info.rows_rejected)
       .Bind(12, info.imported_at)
-      .Bind(13, report);
+      .Bind(13, report)
+      .Bind(14, info.content_fingerprint);
   auto inserted = insert.Step();
   if (!inserted.ok()) return session.Fail(what, inserted.error());
   const int64_t id = insert.Int(0);
@@ -179,10 +182,71 @@ Status InsertRespondents(SqlSession& session, const NewBatch& batch, int64_t bat
   return Ok();
 }
 
+// The batch `replaced` goes as `samkart delete import` takes it, inside the
+// caller's transaction: if writing the new batch fails, it stays.
+Status DeleteReplacedBatch(SqlSession& session, const NewBatch& batch, int64_t replaced) {
+  const std::string what = "kan ikke lese importene";
+  auto prepared = session.Prepare("SELECT id FROM batches WHERE id = ?");
+  if (!prepared.ok()) return session.Fail(what, prepared.error());
+  SqlStatement& find = **prepared;
+  find.Bind(1, replaced);
+  auto found = find.Step();
+  if (!found.ok()) return session.Fail(what, found.error());
+  if (!*found) {
+    return Error{fmt::format("{}: import {} finnes ikke (lenger); ingenting er endret",
+                             batch.file_name, replaced),
+                 ErrorCode::kNotFound};
+  }
+  DeletionTarget target;
+  target.kind = DeletionTarget::Kind::kBatch;
+  target.batch_id = replaced;
+  return ApplyDeletion(session, target);
+}
+
+Result<std::optional<BatchInfo>> FindBatchByFingerprint(SqlSession& session,
+                                                        const NewBatch& batch) {
+  if (batch.content_fingerprint.empty()) return std::optional<BatchInfo>();
+  const std::string what = "kan ikke lese importene";
+  auto prepared = session.Prepare(fmt::format(
+      "SELECT {} FROM batches WHERE content_fingerprint = ? ORDER BY id", kBatchColumns));
+  if (!prepared.ok()) return session.Fail(what, prepared.error());
+  SqlStatement& find = **prepared;
+  find.Bind(1, batch.content_fingerprint);
+  auto found = find.Step();
+  if (!found.ok()) return session.Fail(what, found.error());
+  if (!*found) return std::optional<BatchInfo>();
+  return std::optional<BatchInfo>(ReadBatch(find));
+}
+
+// No round of the batch holds respondents of another batch (one it
+// replaces is gone by now).
+Status CheckRoundsAreEmpty(SqlSession& session, const NewBatch& batch) {
+  const std::string what = "kan ikke lese rundene";
+  auto prepared = session.Prepare(
+      "SELECT batch_id FROM respondents WHERE municipality = ? AND year = ? AND round_type = ? "
+      "LIMIT 1");
+  if (!prepared.ok()) return session.Fail(what, prepared.error());
+  SqlStatement& find = **prepared;
+  for (const auto& [round, type] : batch.round_types) {
+    find.Reset();
+    find.Bind(1, round.first).Bind(2, round.second).Bind(3, type);
+    auto found = find.Step();
+    if (!found.ok()) return session.Fail(what, found.error());
+    if (*found) {
+      return Error{fmt::format("{}: runden {} {} har fått svar fra import {} i mellomtiden; "
+                               "ingenting er lagret",
+                               batch.file_name, round.first, round.second, find.Int(0)),
+                   ErrorCode::kConflict};
+    }
+  }
+  return Ok();
+}
+
 }  // namespace
 
 Result<BatchInfo> WriteBatchInSession(SqlSession& session, const NewBatch& batch,
                                       const WriteProgress& progress) {
+  if (batch.replaces) SAMKART_TRY(DeleteReplacedBatch(session, batch, *batch.replaces));
   // Checked again inside the transaction: another import may have won the race.
   SAMKART_ASSIGN_OR_RETURN(auto existing, FindBatch(session, batch.content_sha256));
   if (existing) {
@@ -190,6 +254,15 @@ Result<BatchInfo> WriteBatchInSession(SqlSession& session, const NewBatch& batch
                              existing->id, existing->imported_at),
                  ErrorCode::kConflict};
   }
+  if (batch.unique_content) {
+    SAMKART_ASSIGN_OR_RETURN(const auto same, FindBatchByFingerprint(session, batch));
+    if (same) {
+      return Error{fmt::format("{}: de samme svarene er allerede lagret (import {}, {})",
+                               batch.file_name, same->id, same->imported_at),
+                   ErrorCode::kConflict};
+    }
+  }
+  if (batch.rounds_must_be_empty) SAMKART_TRY(CheckRoundsAreEmpty(session, batch));
   // The item registry only grows; answers are stored in its order.
   SAMKART_ASSIGN_OR_RETURN(const std::vector<std::string> registry,
                            RegisterItems(session, batch.item_ids));
@@ -199,6 +272,7 @@ Result<BatchInfo> WriteBatchInSession(SqlSession& session, const NewBatch& batch
   BatchInfo info;
   info.file_name = batch.file_name;
   info.content_sha256 = batch.content_sha256;
+  if (!batch.content_fingerprint.empty()) info.content_fingerprint = batch.content_fingerprint;
   info.format = batch.format;
   info.generation = batch.generation;
   if (batch.round_types.size() == 1) {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "samkart/store/sql_session.h"
+
 namespace samkart::store {
 
 std::vector<DeletionStep> DeletionSteps(const DeletionTarget& target) {
@@ -37,6 +39,37 @@ std::vector<DeletionStep> DeletionSteps(const DeletionTarget& target) {
        &Removal::batches});
   steps.push_back({"DELETE FROM invited WHERE municipality = ?1 AND year = ?2", &Removal::invited});
   return steps;
+}
+
+Status ApplyDeletion(SqlSession& session, const DeletionTarget& target) {
+  const std::string what = "kan ikke slette";
+  const int64_t first =
+      target.kind == DeletionTarget::Kind::kBatch ? target.batch_id : int64_t{target.municipality};
+  const int64_t second = target.year;
+  for (const DeletionStep& step : DeletionSteps(target)) {
+    // The session takes plain «?» placeholders in order: ?1 and ?2 become
+    // «?», each bound to its value where it stands.
+    std::string sql;
+    std::vector<int64_t> values;
+    for (std::size_t i = 0; i < step.sql.size(); ++i) {
+      const bool numbered = step.sql[i] == '?' && i + 1 < step.sql.size() &&
+                            (step.sql[i + 1] == '1' || step.sql[i + 1] == '2');
+      if (!numbered) {
+        sql += step.sql[i];
+        continue;
+      }
+      values.push_back(step.sql[++i] == '1' ? first : second);
+      sql += '?';
+    }
+    auto prepared = session.Prepare(sql);
+    if (!prepared.ok()) return session.Fail(what, prepared.error());
+    SqlStatement& statement = **prepared;
+    for (std::size_t v = 0; v < values.size(); ++v) {
+      statement.Bind(static_cast<int>(v + 1), values[v]);
+    }
+    if (auto ran = statement.Step(); !ran.ok()) return session.Fail(what, ran.error());
+  }
+  return Ok();
 }
 
 std::string DescribeRemoval(const Removal& removal) {

@@ -9,7 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "samkart/core/result.h"
+
 namespace samkart::store {
+
+class SqlSession;
 
 // One import batch, or all of one municipality's round in a year.
 struct DeletionTarget {
@@ -42,6 +46,10 @@ struct DeletionStep {
 };
 
 std::vector<DeletionStep> DeletionSteps(const DeletionTarget& target);
+
+// Runs the steps inside a transaction the caller holds, without counting:
+// an import that replaces a batch deletes it this way before it writes.
+Status ApplyDeletion(SqlSession& session, const DeletionTarget& target);
 
 // «230 respondenter, 1 import, …»: the parts that are not zero.
 std::string DescribeRemoval(const Removal& removal);

@@ -146,6 +146,12 @@ ALTER TABLE survey_drafts SET (autovacuum_vacuum_threshold = 0,
 ALTER TABLE survey_responses SET (autovacuum_vacuum_threshold = 0,
                                   autovacuum_vacuum_scale_factor = 0);
 )sql"},
+      {6, "innholdets fingeravtrykk per import (de samme svarene i en annen fil)", R"sql(
+-- A SHA-256 of the harmonised respondents, whatever file carried them
+-- (import/content_fingerprint.h); NULL for imports stored before it.
+ALTER TABLE batches ADD COLUMN content_fingerprint TEXT;
+CREATE INDEX batches_by_content_fingerprint ON batches (content_fingerprint);
+)sql"},
   };
   return migrations;
 }

@@ -149,6 +149,12 @@ CREATE TABLE login_failures (
   last_failure INTEGER NOT NULL
 );
 )sql"},
+      {6, "innholdets fingeravtrykk per import (de samme svarene i en annen fil)", R"sql(
+-- A SHA-256 of the harmonised respondents, whatever file carried them
+-- (import/content_fingerprint.h); NULL for imports stored before it.
+ALTER TABLE batches ADD COLUMN content_fingerprint TEXT;
+CREATE INDEX batches_by_content_fingerprint ON batches (content_fingerprint);
+)sql"},
   };
   return migrations;
 }

@@ -238,6 +238,57 @@ TEST_F(SqliteStoreTest, TheSameContentCannotBeStoredTwice) {
   EXPECT_EQ(Count("respondents"), 2);
 }
 
+// What the import asks of a batch is checked again in the write's
+// transaction: the same answers, a round that holds another batch, and a
+// swap that deletes the batch it replaces.
+TEST_F(SqliteStoreTest, AWriteChecksTheContentAndTheRoundAndSwapsAReplacedBatch) {
+  auto store = Open();
+  ASSERT_TRUE(store->UpsertMunicipalities({{9001, "Vikheim", "nord", "gruppe_1", {}}}).ok());
+  NewBatch first = Batch("a", 2);
+  first.content_fingerprint = "innhold-a";
+  auto written = store->WriteBatch(first, {});
+  ASSERT_TRUE(written.ok()) << written.error().message;
+  EXPECT_EQ(written->content_fingerprint, "innhold-a");
+  EXPECT_EQ(store->Batches()->at(0).content_fingerprint, "innhold-a");
+
+  NewBatch same = Batch("b", 2);
+  same.content_fingerprint = "innhold-a";
+  same.unique_content = true;
+  auto refused = store->WriteBatch(same, {});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kConflict);
+  EXPECT_NE(refused.error().message.find("de samme svarene er allerede lagret"), std::string::npos)
+      << refused.error().message;
+
+  NewBatch other = Batch("c", 3);
+  other.content_fingerprint = "innhold-c";
+  other.rounds_must_be_empty = true;
+  auto taken = store->WriteBatch(other, {});
+  ASSERT_FALSE(taken.ok());
+  EXPECT_NE(taken.error().message.find("har fått svar fra import " + std::to_string(written->id)),
+            std::string::npos)
+      << taken.error().message;
+  EXPECT_EQ(Count("respondents"), 2);
+
+  NewBatch missing = other;
+  missing.replaces = written->id + 100;
+  auto not_there = store->WriteBatch(missing, {});
+  ASSERT_FALSE(not_there.ok());
+  EXPECT_EQ(not_there.error().code, ErrorCode::kNotFound);
+
+  other.replaces = written->id;
+  auto swapped = store->WriteBatch(other, {});
+  ASSERT_TRUE(swapped.ok()) << swapped.error().message;
+  EXPECT_EQ(Count("respondents"), 3);
+  EXPECT_EQ(Count("batches"), 1);
+  EXPECT_EQ(store->Batches()->at(0).id, swapped->id);
+
+  // A batch written without a fingerprint (as before there was one) reads back without.
+  auto plain = store->WriteBatch(Batch("d", 1), {});
+  ASSERT_TRUE(plain.ok()) << plain.error().message;
+  EXPECT_FALSE(store->Batches()->back().content_fingerprint.has_value());
+}
+
 TEST_F(SqliteStoreTest, InvitedCountsAreReplacedPerRoundAndServiceAndCheckedAgainstTheRegister) {
   auto store = Open();
   ASSERT_TRUE(store->UpsertMunicipalities({{9001, "Vikheim", "nord", "s1", 900}}).ok());

@@ -42,6 +42,9 @@ struct RespondentRecord {
 struct NewBatch {
   std::string file_name;
   std::string content_sha256;
+  // What the respondents answered, whatever file carried it
+  // (import/content_fingerprint.h); empty for none.
+  std::string content_fingerprint;
   std::string format;      // «CSV (UTF-8, semikolon)», «SPSS .sav» …
   std::string generation;  // G1 … G5
   std::string report;      // the import report, in Norwegian
@@ -52,12 +55,25 @@ struct NewBatch {
   std::map<std::pair<int, int>, std::string> round_types;
   std::vector<std::string> item_ids;  // «family.item», the order of answers below
   std::vector<RespondentRecord> respondents;
+
+  // How the batch joins what is stored. The import checks these before it
+  // writes, and the store again in the write's transaction, where no other
+  // write can come between:
+  // refuse when a stored batch has the same content fingerprint;
+  bool unique_content = false;
+  // refuse when a round (municipality, year, round type) of the batch holds
+  // respondents of another batch than `replaces`;
+  bool rounds_must_be_empty = false;
+  // delete this batch, as `samkart delete import` does, in the same
+  // transaction before the new one is written (a swap: both or neither).
+  std::optional<int64_t> replaces;
 };
 
 struct BatchInfo {
   int64_t id = 0;
   std::string file_name;
   std::string content_sha256;
+  std::optional<std::string> content_fingerprint;  // none for batches stored before it existed
   std::string format;
   std::string generation;
   // Set when every row of the file belongs to one municipality, year and round type.

@@ -166,6 +166,50 @@ TEST_P(StoreContract, AFailureHalfWayLeavesNothingBehindAndTheSameFileCannotCome
   EXPECT_EQ(Count(*store, "respondents"), 2u);
 }
 
+// A batch that replaces another deletes it in the same transaction it is
+// written in: when the new one fails half-way, the old one is still there.
+TEST_P(StoreContract, AReplacementSwapsTheBatchWholeOrNotAtAllAndKeepsItsFingerprint) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->UpsertMunicipalities({{9001, "Vikheim", "nord", "gruppe_1", {}}}).ok());
+  NewBatch old = Batch("gammel", 4);
+  old.content_fingerprint = "innhold-gammel";
+  auto written = store->WriteBatch(old, {});
+  ASSERT_TRUE(written.ok()) << written.error().message;
+  EXPECT_EQ(store->Batches()->at(0).content_fingerprint, "innhold-gammel");
+
+  NewBatch bad = Batch("ny", 3000);
+  bad.content_fingerprint = "innhold-ny";
+  bad.replaces = written->id;
+  bad.respondents.back().municipality = 9999;
+  bad.round_types[{9999, 2021}] = "baseline";
+  ASSERT_FALSE(store->WriteBatch(bad, {}).ok());
+  EXPECT_EQ(Count(*store, "batches"), 1u);
+  EXPECT_EQ(Count(*store, "respondents"), 4u);
+  EXPECT_EQ(store->Batches()->at(0).id, written->id);
+
+  NewBatch good = Batch("ny", 3);
+  good.content_fingerprint = "innhold-ny";
+  good.unique_content = true;
+  good.rounds_must_be_empty = true;
+  good.replaces = written->id;
+  auto swapped = store->WriteBatch(good, {});
+  ASSERT_TRUE(swapped.ok()) << swapped.error().message;
+  EXPECT_EQ(Count(*store, "batches"), 1u);
+  EXPECT_EQ(Count(*store, "respondents"), 3u);
+  EXPECT_EQ(store->Batches()->at(0).content_fingerprint, "innhold-ny");
+
+  // The same answers once more, or into the round that now holds them, are refused.
+  NewBatch again = Batch("ny-igjen", 3);
+  again.content_fingerprint = "innhold-ny";
+  again.unique_content = true;
+  EXPECT_FALSE(store->WriteBatch(again, {}).ok());
+  again.content_fingerprint = "innhold-annet";
+  again.rounds_must_be_empty = true;
+  EXPECT_FALSE(store->WriteBatch(again, {}).ok());
+  EXPECT_EQ(Count(*store, "respondents"), 3u);
+}
+
 TEST_P(StoreContract, InvitedCountsAreReplacedAndSortedTheSameWay) {
   auto store = Open();
   ASSERT_TRUE(store);

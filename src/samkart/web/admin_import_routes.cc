@@ -56,6 +56,9 @@ std::string ImportForm(App& app, const RequestContext& context) {
 <input type="number" id="aar" name="aar" min="1990" max="2100" inputmode="numeric">
 <label for="runde">Rundetype</label>
 <select id="runde" name="runde">{}</select>
+<label for="erstatter">Erstatter import nr. <span class="hint">(valgfritt: når filen er en ny utgave av en import i den samme runden)</span></label>
+<input type="number" id="erstatter" name="erstatter" min="1" inputmode="numeric">
+<div class="check"><input type="checkbox" id="legg_til" name="legg_til" value="1"> <label for="legg_til">Legg til i runden (flere filer fra samme runde)</label></div>
 <label for="k">k for anonymisering <span class="hint">(minst så mange i hver gruppe av tjeneste og stilling)</span></label>
 <input type="number" id="k" name="k" min="2" max="50" value="{}" inputmode="numeric">
 <div class="actions"><button type="submit">Importer filen</button></div>
@@ -138,6 +141,17 @@ Result<import::ImportRequest> ReadImportForm(App& app, const httplib::Request& r
   SAMKART_ASSIGN_OR_RETURN(const auto year,
                            OptionalNumber(FormValue(req, "aar"), "Året", 1990, 2100));
   SAMKART_ASSIGN_OR_RETURN(const auto k, OptionalNumber(FormValue(req, "k"), "k", 2, 50));
+  SAMKART_ASSIGN_OR_RETURN(
+      const auto replaced,
+      OptionalNumber(FormValue(req, "erstatter"), "Importen som skal erstattes", 1, 999'999'999));
+  request.append = !FormValue(req, "legg_til").empty();
+  if (replaced && request.append) {
+    return Error{
+        "Velg enten «Erstatter import» eller «Legg til i runden»: en fil kan ikke gjøre begge "
+        "deler."};
+  }
+  if (replaced) request.replace_batch = *replaced;
+  request.channel = import::ImportRequest::Channel::kBrowser;
   const std::string round = std::string(text::Trim(FormValue(req, "runde")));
   if (!round.empty()) {
     const auto& types = app.instrument().round_types;
@@ -244,15 +258,22 @@ ImportResult ImportAnswers(App& app, const Principal& principal, import::ImportR
             Alert("Filen er lagret, men datasettet kunne ikke lastes på nytt: " +
                   reloaded.error().message)};
   }
-  app.Audit(principal.username, "import",
-            fmt::format("fil={}, rader={}, import={}", name, b.rows_imported, b.id));
+  const std::string replaced =
+      outcome->replaced ? fmt::format(" Den erstattet import {} ({} svar), som nå er slettet.",
+                                      outcome->replaced->id, outcome->replaced->rows_imported)
+                        : "";
+  app.Audit(
+      principal.username, "import",
+      fmt::format(
+          "fil={}, rader={}, import={}{}", name, b.rows_imported, b.id,
+          outcome->replaced ? fmt::format(", erstattet import {}", outcome->replaced->id) : ""));
   return {200,
           StatusNotice(fmt::format(
               "Import {}: {} er lagret ({}, {}). Lest {}, importert {}, "
-              "generalisert {}, avvist {}.",
+              "generalisert {}, avvist {}.{}",
               b.id, b.file_name, b.generation,
               b.municipality ? "kommune " + std::to_string(*b.municipality) : "flere kommuner",
-              b.rows_read, b.rows_imported, b.rows_generalised, b.rows_rejected)) +
+              b.rows_read, b.rows_imported, b.rows_generalised, b.rows_rejected, replaced)) +
               fmt::format(R"(<h2>Importrapport</h2><pre class="report">{}</pre>)", Escape(report))};
 }
 

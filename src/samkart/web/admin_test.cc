@@ -371,6 +371,48 @@ TEST_F(TwoRegions, ARegionalAnalystImportsForTheirOwnRegionOnly) {
   EXPECT_EQ(BatchCount(server), 1u);
 }
 
+// A second file for a round that has answers is refused with the earlier
+// import named and the form's two choices; either choice then imports it.
+TEST(AdminImport, AnotherFileForTheSameRoundIsAppendedOrReplacedOnlyWhenAskedFor) {
+  ScratchDir work;
+  ServeOptions options;
+  options.work_dir = (work / "arbeid").string();
+  TestServer server(false, options);
+  auto admin = LoggedIn(server, "anne", "admin");
+  ASSERT_EQ(Upload(*admin, "kommuner.csv", kRegister)->status, 200);
+  auto first = Upload(*admin, "barnehage.csv", std::string(kExportHeader) + Rows(9001, 6));
+  ASSERT_EQ(first->status, 200) << first->body;
+  auto batches = server.app().WithStore([](store::Store& s) { return s.Batches(); });
+  ASSERT_TRUE(batches.ok() && batches->size() == 1u);
+  const std::string first_id = std::to_string(batches->at(0).id);
+
+  const std::string school = std::string(kExportHeader) + Rows(9001, 7, "I svært stor grad");
+  auto refused = Upload(*admin, "skole.csv", school);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 422);
+  EXPECT_TRUE(
+      Contains(refused->body, "har allerede svar fra import " + first_id + " fra barnehage.csv"))
+      << refused->body;
+  EXPECT_TRUE(Contains(refused->body, "«Legg til i runden»")) << refused->body;
+  EXPECT_TRUE(Contains(refused->body, "«Erstatter import»")) << refused->body;
+  EXPECT_FALSE(Contains(refused->body, "--append")) << refused->body;
+  EXPECT_EQ(server.app().dataset()->rows, 6u);
+
+  auto appended = Upload(*admin, "skole.csv", school, {{"legg_til", "1", "", ""}});
+  ASSERT_TRUE(appended);
+  EXPECT_EQ(appended->status, 200) << appended->body;
+  EXPECT_EQ(server.app().dataset()->rows, 13u);
+
+  auto replaced = Upload(*admin, "barnehage_rettet.csv",
+                         std::string(kExportHeader) + Rows(9001, 8, "Hverken/eller"),
+                         {{"erstatter", first_id, "", ""}});
+  ASSERT_TRUE(replaced);
+  EXPECT_EQ(replaced->status, 200) << replaced->body;
+  EXPECT_TRUE(Contains(replaced->body, "Den erstattet import " + first_id)) << replaced->body;
+  EXPECT_EQ(server.app().dataset()->rows, 15u);
+  EXPECT_EQ(BatchCount(server), 2u);
+}
+
 TEST(AdminImport, AFailingFileShowsTheImportersMessageEscapedAndStoresNothing) {
   TestServer server(false);
   auto admin = LoggedIn(server, "anne", "admin");

@@ -757,7 +757,7 @@ TEST_F(ScopeMatrix, ImportsAndImportReports) {
 
   // Uploads. An analyst's file for another region is refused by the import
   // itself (422), after the role is let in; the other roles are refused at
-  // the door (403).
+  // the door (403). Each file adds answers to a round that has some.
   for (const Who who : kEveryone) {
     const std::set<int> refused = {Imports(who) ? 422 : 403};
     for (const Place& place : kPlaces) {
@@ -767,7 +767,8 @@ TEST_F(ScopeMatrix, ImportsAndImportReports) {
       auto res = Cell(kImportUpload, who, "ny eksport for " + std::string(place.name),
                       ImportsFor(who, place), 200,
                       [&](WebClient& c) {
-                        return Upload(c, file, content, {{"runde", "baseline", "", ""}});
+                        return Upload(c, file, content,
+                                      {{"runde", "baseline", "", ""}, {"legg_til", "1", "", ""}});
                       },
                       {refused, {}, {place.name}});
       if (res && res->status == 200) {

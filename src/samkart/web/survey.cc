@@ -10,6 +10,7 @@
 #include "samkart/anonymise/k_anonymity.h"
 #include "samkart/core/sha256.h"
 #include "samkart/import/batch_builder.h"
+#include "samkart/import/content_fingerprint.h"
 #include "samkart/io/source_reader.h"
 #include "samkart/web/app.h"
 
@@ -409,6 +410,8 @@ Result<ClosedRound> CloseRound(App& app, int64_t round_id) {
     provenance.rows_rejected = 0;
     provenance.round_types[{round.municipality, round.year}] = round.round_type;
     provenance.item_ids = round.item_ids;
+    // So an export of the same answers imported later is recognised.
+    provenance.content_fingerprint = import::ContentFingerprint(rows);
     auto built = import::BuildBatch(std::move(rows), instrument, k, std::move(provenance));
     if (!built.ok()) {
       return Error{"Svarene kunne ikke anonymiseres: " + built.error().message +
