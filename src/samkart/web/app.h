@@ -67,6 +67,12 @@ struct ServeOptions {
   std::ostream* error_log = nullptr;
   std::ostream* access_log = nullptr;
   std::string work_dir;  // uploads and generated reports; a temporary folder when empty
+  // Where the instrument was loaded from (empty: the one embedded in the
+  // binary) and the crosswalk files added to it (`--crosswalk`), so an
+  // import with a crosswalk drafted in the browser can load the same
+  // instrument with that crosswalk beside them.
+  std::string instrument_dir;
+  std::vector<std::string> crosswalk_files;
   // How often a request checks whether another process imported.
   int dataset_check_seconds = 10;
 };
