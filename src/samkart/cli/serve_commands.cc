@@ -65,6 +65,8 @@ void RunServe(Context& context, ServeArguments& arguments) {
     options.access_log = &access_file;
   }
   if (!options.tls_cert.empty()) options.secure_cookies = true;
+  options.instrument_dir = context.instrument_dir;
+  options.crosswalk_files = context.crosswalk_files;
   auto instrument = context.LoadInstrumentOrReport();
   if (!instrument) return;
   auto store = context.OpenStoreOrReport();

@@ -3,7 +3,9 @@
 #include <cstdlib>
 #include <vector>
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include "samkart/core/text.h"
 
@@ -127,6 +129,22 @@ PrivateTempDir::~PrivateTempDir() {
   if (path_.empty()) return;
   std::error_code ignored;
   fs::remove_all(path_, ignored);
+}
+
+Status WritePrivateFile(const fs::path& path, std::string_view content) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) return Error{"Filen kunne ikke mellomlagres."};
+  std::size_t written = 0;
+  while (written < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+    if (n <= 0) {
+      ::close(fd);
+      return Error{"Filen kunne ikke mellomlagres (disken kan være full)."};
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::close(fd) != 0) return Error{"Filen kunne ikke mellomlagres."};
+  return Ok();
 }
 
 std::string StripUploadDirs(std::string text) {

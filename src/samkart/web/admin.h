@@ -44,6 +44,11 @@ class PrivateTempDir {
   std::filesystem::path path_;
 };
 
+// Writes `content` to a new file only this process can read (0600; an
+// existing file or a link there is refused); the message on failure is the
+// one the user sees.
+Status WritePrivateFile(const std::filesystem::path& path, std::string_view content);
+
 // The prefix of the folders uploads are saved in.
 inline constexpr const char* kUploadDirPrefix = "samkart-opplasting-";
 

@@ -11,9 +11,7 @@
 #include <string>
 #include <vector>
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include "samkart/anonymise/k_anonymity.h"
 #include "samkart/core/text.h"
@@ -27,6 +25,7 @@
 #include "samkart/report/xlsx_renderer.h"
 #include "samkart/web/accounts.h"
 #include "samkart/web/admin.h"
+#include "samkart/web/admin_import.h"
 #include "samkart/web/admin_pages.h"
 #include "samkart/web/http.h"
 #include "samkart/web/routes.h"
@@ -36,10 +35,6 @@ namespace samkart::web::admin {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr const char* kImportRefusal =
-    "Du har ikke tilgang til import. Import gjøres av nasjonale administratorer og regionale "
-    "analytikere.";
 
 std::string ImportForm(App& app, const RequestContext& context) {
   std::string rounds = R"(<option value="">Finn ut fra filen og databasen</option>)";
@@ -61,7 +56,9 @@ std::string ImportForm(App& app, const RequestContext& context) {
 <div class="check"><input type="checkbox" id="legg_til" name="legg_til" value="1"> <label for="legg_til">Legg til i runden (flere filer fra samme runde)</label></div>
 <label for="k">k for anonymisering <span class="hint">(minst så mange i hver gruppe av tjeneste og stilling)</span></label>
 <input type="number" id="k" name="k" min="2" max="50" value="{}" inputmode="numeric">
-<div class="actions"><button type="submit">Importer filen</button></div>
+<div class="actions"><button type="submit" name="handling" value="importer">Importer filen</button>
+<button type="submit" name="handling" value="beskriv" class="secondary">Beskriv filen og foreslå kryssnøkkel</button></div>
+<p class="hint">Er filen fra et spørreverktøy Samkart ikke kjenner, viser «Beskriv filen og foreslå kryssnøkkel» hva hver kolonne trolig er og lager et utkast til kryssnøkkel du kan se over før filen importeres.</p>
 </form>)",
       CsrfInput(context.csrf), LimitText(app.options().max_upload_bytes), rounds,
       anonymise::kDefaultK);
@@ -104,6 +101,8 @@ std::string BatchTable(App& app, const Principal& p) {
       rows);
 }
 
+}  // namespace
+
 std::string ImportPage(App& app, const RequestContext& context, const std::string& result_html) {
   std::string body = result_html;
   body += fmt::format(
@@ -116,24 +115,18 @@ std::string ImportPage(App& app, const RequestContext& context, const std::strin
   return Page(context, "Import", body);
 }
 
-struct ImportResult {
-  int status = 200;
-  std::string html;  // the result shown above the form
-};
-
 ImportResult Failure(int status, const std::string& message) {
-  return ImportResult{status, Alert(message)};
+  return ImportResult{status, Alert(message), false, message};
 }
 
-// A file the import pipeline refused: audited, and nothing of it stored.
 ImportResult Refused(App& app, const Principal& principal, const std::string& name,
                      const std::string& message) {
   const std::string shown = StripUploadDirs(message);
   app.Audit(principal.username, "import_failed", fmt::format("fil={}: {}", name, shown));
-  return ImportResult{422, Alert(shown) + R"(<p>Ingenting fra denne filen er lagret.</p>)"};
+  return ImportResult{422, Alert(shown) + R"(<p>Ingenting fra denne filen er lagret.</p>)", false,
+                      shown};
 }
 
-// Municipality, year, round type and k from the form; the file comes later.
 Result<import::ImportRequest> ReadImportForm(App& app, const httplib::Request& req) {
   import::ImportRequest request;
   SAMKART_ASSIGN_OR_RETURN(const auto municipality,
@@ -167,23 +160,64 @@ Result<import::ImportRequest> ReadImportForm(App& app, const httplib::Request& r
   return request;
 }
 
-// Writes the upload to a new file only this process can read; the message
-// on failure is the one the user sees.
-Status WriteUpload(const fs::path& path, const std::string& content) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0) return Error{"Filen kunne ikke mellomlagres."};
-  std::size_t written = 0;
-  while (written < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
-    if (n <= 0) {
-      ::close(fd);
-      return Error{"Filen kunne ikke mellomlagres (disken kan være full)."};
-    }
-    written += static_cast<std::size_t>(n);
+ImportResult ImportAnswers(App& app, const Principal& principal,
+                           const instrument::Instrument& instrument, import::ImportRequest request,
+                           const std::string& name) {
+  if (principal.role == Role::kRegional && principal.region) {
+    request.allowed_regions = std::set<std::string>{*principal.region};
   }
-  if (::close(fd) != 0) return Error{"Filen kunne ikke mellomlagres."};
-  return Ok();
+  auto outcome = app.WithStore(
+      [&](store::Store& store) { return import::ImportFile(store, instrument, request, {}); });
+  if (!outcome.ok()) return Refused(app, principal, name, outcome.error().message);
+  const store::BatchInfo& b = outcome->batch;
+  const std::string report = StripUploadDirs(outcome->report);
+  if (outcome->status == import::ImportStatus::kAlreadyImported) {
+    // A copy of an import the user may not see names nothing of it.
+    if (!CanSeeBatch(principal, b, Register(app))) {
+      return Refused(
+          app, principal, name,
+          fmt::format("{}: filen er allerede importert, men importen gjelder kommuner du ikke har "
+                      "tilgang til.",
+                      name));
+    }
+    app.Audit(principal.username, "import",
+              fmt::format("fil={}, allerede importert som import {}", name, b.id));
+    return {
+        200,
+        fmt::format(
+            R"(<div class="notice" role="status"><p>{}</p><p><a href="/admin/import/{}">Se importrapporten</a></p></div>)",
+            Escape(report), b.id),
+        true, ""};
+  }
+  if (auto reloaded = app.ReloadDataset(); !reloaded.ok()) {
+    app.Audit(principal.username, "import",
+              fmt::format("fil={}, rader={}, import={}", name, b.rows_imported, b.id));
+    return {HttpStatusFor(reloaded.error().code),
+            Alert("Filen er lagret, men datasettet kunne ikke lastes på nytt: " +
+                  reloaded.error().message),
+            true, ""};
+  }
+  const std::string replaced =
+      outcome->replaced ? fmt::format(" Den erstattet import {} ({} svar), som nå er slettet.",
+                                      outcome->replaced->id, outcome->replaced->rows_imported)
+                        : "";
+  app.Audit(
+      principal.username, "import",
+      fmt::format(
+          "fil={}, rader={}, import={}{}", name, b.rows_imported, b.id,
+          outcome->replaced ? fmt::format(", erstattet import {}", outcome->replaced->id) : ""));
+  return {200,
+          StatusNotice(fmt::format(
+              "Import {}: {} er lagret ({}, {}). Lest {}, importert {}, "
+              "generalisert {}, avvist {}.{}",
+              b.id, b.file_name, b.generation,
+              b.municipality ? "kommune " + std::to_string(*b.municipality) : "flere kommuner",
+              b.rows_read, b.rows_imported, b.rows_generalised, b.rows_rejected, replaced)) +
+              fmt::format(R"(<h2>Importrapport</h2><pre class="report">{}</pre>)", Escape(report)),
+          true, ""};
 }
+
+namespace {
 
 // A municipality register or invited counts: administrators only.
 ImportResult ImportRegister(App& app, const Principal& principal,
@@ -211,74 +245,25 @@ ImportResult ImportRegister(App& app, const Principal& principal,
                           is_register ? "kommuneregister" : "inviterte"));
     return {HttpStatusFor(reloaded.error().code),
             Alert("Filen er lagret, men datasettet kunne ikke lastes på nytt: " +
-                  reloaded.error().message)};
+                  reloaded.error().message),
+            true, ""};
   }
   const std::string what = is_register ? fmt::format("{} kommuner lagret", *count)
                                        : fmt::format("{} tjenester i runder lagret", *count);
   app.Audit(
       principal.username, "import",
       fmt::format("fil={}, {}: {}", name, is_register ? "kommuneregister" : "inviterte", what));
-  return {200, StatusNotice(
-                   fmt::format("{}: {}.", is_register ? "Kommuneregister" : "Inviterte", what))};
-}
-
-// An export file of answers, through the importer.
-ImportResult ImportAnswers(App& app, const Principal& principal, import::ImportRequest request,
-                           const std::string& name) {
-  if (principal.role == Role::kRegional && principal.region) {
-    request.allowed_regions = std::set<std::string>{*principal.region};
-  }
-  auto outcome = app.WithStore([&](store::Store& store) {
-    return import::ImportFile(store, app.instrument(), request, {});
-  });
-  if (!outcome.ok()) return Refused(app, principal, name, outcome.error().message);
-  const store::BatchInfo& b = outcome->batch;
-  const std::string report = StripUploadDirs(outcome->report);
-  if (outcome->status == import::ImportStatus::kAlreadyImported) {
-    // A copy of an import the user may not see names nothing of it.
-    if (!CanSeeBatch(principal, b, Register(app))) {
-      return Refused(
-          app, principal, name,
-          fmt::format("{}: filen er allerede importert, men importen gjelder kommuner du ikke har "
-                      "tilgang til.",
-                      name));
-    }
-    app.Audit(principal.username, "import",
-              fmt::format("fil={}, allerede importert som import {}", name, b.id));
-    return {
-        200,
-        fmt::format(
-            R"(<div class="notice" role="status"><p>{}</p><p><a href="/admin/import/{}">Se importrapporten</a></p></div>)",
-            Escape(report), b.id)};
-  }
-  if (auto reloaded = app.ReloadDataset(); !reloaded.ok()) {
-    app.Audit(principal.username, "import",
-              fmt::format("fil={}, rader={}, import={}", name, b.rows_imported, b.id));
-    return {HttpStatusFor(reloaded.error().code),
-            Alert("Filen er lagret, men datasettet kunne ikke lastes på nytt: " +
-                  reloaded.error().message)};
-  }
-  const std::string replaced =
-      outcome->replaced ? fmt::format(" Den erstattet import {} ({} svar), som nå er slettet.",
-                                      outcome->replaced->id, outcome->replaced->rows_imported)
-                        : "";
-  app.Audit(
-      principal.username, "import",
-      fmt::format(
-          "fil={}, rader={}, import={}{}", name, b.rows_imported, b.id,
-          outcome->replaced ? fmt::format(", erstattet import {}", outcome->replaced->id) : ""));
   return {200,
-          StatusNotice(fmt::format(
-              "Import {}: {} er lagret ({}, {}). Lest {}, importert {}, "
-              "generalisert {}, avvist {}.{}",
-              b.id, b.file_name, b.generation,
-              b.municipality ? "kommune " + std::to_string(*b.municipality) : "flere kommuner",
-              b.rows_read, b.rows_imported, b.rows_generalised, b.rows_rejected, replaced)) +
-              fmt::format(R"(<h2>Importrapport</h2><pre class="report">{}</pre>)", Escape(report))};
+          StatusNotice(fmt::format("{}: {}.", is_register ? "Kommuneregister" : "Inviterte", what)),
+          true, ""};
 }
 
 // The uploaded file through the same calls as `samkart import`.
-ImportResult RunImport(App& app, const Principal& principal, const httplib::Request& req) {
+// With «Beskriv filen og foreslå kryssnøkkel» the assistant answers instead
+// (nullopt: the page is sent).
+std::optional<ImportResult> RunImport(App& app, const RequestContext& context,
+                                      const Principal& principal, const httplib::Request& req,
+                                      httplib::Response& res) {
   if (!req.has_file("fil")) return Failure(400, "Velg en fil å laste opp.");
   const httplib::MultipartFormData file = req.get_file_value("fil");
   if (file.filename.empty() && file.content.empty()) {
@@ -291,6 +276,9 @@ ImportResult RunImport(App& app, const Principal& principal, const httplib::Requ
   }
   auto request = ReadImportForm(app, req);
   if (!request.ok()) return Failure(400, request.error().message);
+  if (FormValue(req, "handling") == "beskriv") {
+    return StartImportAssistant(app, context, principal, *request, *name, file.content, res);
+  }
 
   auto dir = PrivateTempDir::Create(app.options().work_dir, kUploadDirPrefix);
   if (!dir.ok()) return Failure(500, "Filen kunne ikke mellomlagres: " + dir.error().message);
@@ -298,7 +286,7 @@ ImportResult RunImport(App& app, const Principal& principal, const httplib::Requ
   if (path.parent_path() != dir->path() || path.filename() != *name) {
     return Failure(400, "Filnavnet kan ikke brukes.");  // SanitiseUploadName already refuses this
   }
-  if (auto written = WriteUpload(path, file.content); !written.ok()) {
+  if (auto written = WritePrivateFile(path, file.content); !written.ok()) {
     return Failure(500, written.error().message);
   }
   request.value().path = path.string();
@@ -314,7 +302,12 @@ ImportResult RunImport(App& app, const Principal& principal, const httplib::Requ
     return ImportRegister(app, principal, *request, *name,
                           kind == import::FileKind::kMunicipalityRegister);
   }
-  return ImportAnswers(app, principal, std::move(request).value(), *name);
+  ImportResult result = ImportAnswers(app, principal, app.instrument(), *request, *name);
+  if (!result.stored) {
+    result.html +=
+        OfferImportAssistant(app, principal, *request, *name, file.content, result.message);
+  }
+  return result;
 }
 
 }  // namespace
@@ -331,8 +324,8 @@ void RegisterImportRoutes(httplib::Server& server, App& app) {
     const auto principal =
         Gate(req, res, context, &Principal::CanImport, kImportRefusal, true, true);
     if (!principal) return;
-    const ImportResult result = RunImport(app, *principal, req);
-    SendHtml(res, result.status, ImportPage(app, context, result.html));
+    const auto result = RunImport(app, context, *principal, req, res);
+    if (result) SendHtml(res, result->status, ImportPage(app, context, result->html));
   });
 
   server.Get(R"(/admin/import/(\d{1,18}))", [&app](const httplib::Request& req,

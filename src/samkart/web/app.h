@@ -25,6 +25,7 @@
 #include "samkart/web/auth.h"
 #include "samkart/web/connection_limits.h"
 #include "samkart/web/input_limits.h"
+#include "samkart/web/pending_uploads.h"
 #include "samkart/web/server_log.h"
 #include "samkart/web/store_pool.h"
 #include "samkart/web/survey_budget.h"
@@ -67,6 +68,12 @@ struct ServeOptions {
   std::ostream* error_log = nullptr;
   std::ostream* access_log = nullptr;
   std::string work_dir;  // uploads and generated reports; a temporary folder when empty
+  // Where the instrument was loaded from (empty: the one embedded in the
+  // binary) and the crosswalk files added to it (`--crosswalk`), so an
+  // import with a crosswalk drafted in the browser can load the same
+  // instrument with that crosswalk beside them.
+  std::string instrument_dir;
+  std::vector<std::string> crosswalk_files;
   // How often a request checks whether another process imported.
   int dataset_check_seconds = 10;
 };
@@ -99,6 +106,8 @@ class App {
   LoginGuard& login_guard() { return login_guard_; }
   SurveyBudget& survey_budget() { return survey_budget_; }
   ServerLog& log() { return log_; }
+  // Exports waiting between the import assistant's steps.
+  PendingUploads& pending_uploads() { return pending_uploads_; }
 
   // Runs `work` with a store connection to itself. A failure is logged
   // here, once for every caller, so no database error on a page goes
@@ -155,6 +164,7 @@ class App {
   LoginGuard login_guard_{&failure_ledger_};
   SurveyBudget survey_budget_;
   ServerLog log_;
+  PendingUploads pending_uploads_{options_.work_dir};
   std::mutex sessions_mutex_;
   std::unordered_map<std::string, CachedSession> sessions_;
   // Which batches the loaded dataset holds: their count and newest id.

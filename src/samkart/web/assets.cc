@@ -75,6 +75,9 @@ code.secret { font-size: 1.1rem; background: #fff; border: 1px solid var(--line)
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
 dl.facts dt { font-weight: bold; }
 dl.facts dd { margin: 0; }
+/* The import assistant: rows to check carry the word «sjekk» and a mark. */
+tr.to-check td, tr.to-check th { background: #fff4e0; }
+tr.to-check td:first-child { border-left: 4px solid #8a5300; }
 /* Survey and survey rounds (survey_routes.cc, round_routes.cc) */
 .error-summary { border: 3px solid var(--error); border-radius: 4px; padding: .75rem 1rem;
                  margin: 1rem 0; }

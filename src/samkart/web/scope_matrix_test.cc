@@ -136,6 +136,9 @@ enum Route {
   kImportPage,
   kImportUpload,
   kImportReport,
+  kAssistant,
+  kAssistantDraft,
+  kAssistantConfirm,
   kReports,
   kNationalReport,
   kMunicipalityReport,
@@ -171,6 +174,9 @@ constexpr std::array<RouteInfo, kRouteCount> kRoutes = {{
     {"GET", "/admin/import"},
     {"POST", "/admin/import"},
     {"GET", "/admin/import/{id}"},
+    {"GET", "/admin/import/forslag/{token}"},
+    {"GET", "/admin/import/forslag/{token}/utkast.csv"},
+    {"POST", "/admin/import/forslag/{token}"},
     {"GET", "/rapporter"},
     {"GET", "/rapporter/nasjonal.{html,pdf,xlsx}"},
     {"GET", "/rapporter/kommune/{nr}.{html,pdf,xlsx}"},
@@ -248,7 +254,7 @@ Tally& Counted() {
   static Tally tally;
   return tally;
 }
-constexpr std::size_t kParts = 6;  // the TEST_Fs below
+constexpr std::size_t kParts = 7;  // the TEST_Fs below
 
 using Send = std::function<httplib::Result(WebClient&)>;
 
@@ -797,6 +803,77 @@ TEST_F(ScopeMatrix, ImportsAndImportReports) {
              return Upload(c, "inviterte.csv", InvitedCsv(place.number, 20 + ++serial_));
            },
            {{403}, {}, {place.name}});
+    }
+  }
+}
+
+// An upload kept by the import assistant is its uploader's alone: every
+// other identity, an administrator too, gets what a token that does not
+// exist gets, and the file's name is not on the page.
+TEST_F(ScopeMatrix, KeptUploadsOfTheImportAssistant) {
+  struct Kept {
+    Who owner;
+    Place place;
+    std::string file;
+    std::string token;
+  };
+  std::vector<Kept> kept;
+  for (const Who owner : {kNorth, kSouth, kAdmin}) {
+    const Place place = owner == kSouth ? kSorby : kVikheim;
+    const std::string file = std::string("forslag_") + WhoKey(owner) + ".csv";
+    auto page = Client(owner).PostMultipart(
+        "/admin/import",
+        {{"handling", "beskriv", "", ""},
+         {"runde", "baseline", "", ""},
+         {"legg_til", "1", "", ""},
+         {"fil", kExportHeader + Rows(place.number, 6 + ++serial_), file, "text/csv"}});
+    ASSERT_TRUE(page);
+    ASSERT_EQ(page->status, 200) << Excerpt(page->body);
+    const std::string marker = "/admin/import/forslag/";
+    const auto at = page->body.find(marker);
+    ASSERT_NE(at, std::string::npos) << Excerpt(page->body);
+    kept.push_back({owner, place, file, page->body.substr(at + marker.size(), 43)});
+    secrets_.push_back(
+        {file, "den ventende filen " + file, [owner](Who who) { return who == owner; }});
+  }
+  const std::string missing = "/admin/import/forslag/IngenOpplastingHarDenneLenken1234567890abcd";
+  for (const Kept& k : kept) {
+    const std::string path = "/admin/import/forslag/" + k.token;
+    for (const Who who : kEveryone) {
+      const std::set<int> refused = {Imports(who) ? 404 : 403};
+      auto page = Cell(kAssistant, who, "forslaget for " + k.file, who == k.owner, 200,
+                       [&](WebClient& c) { return c.Get(path); },
+                       {refused, [&](WebClient& c) { return c.Get(missing); }, {k.file}});
+      if (page && page->status == 200) {
+        EXPECT_TRUE(Contains(page->body, k.file));
+      }
+      auto draft =
+          Cell(kAssistantDraft, who, "utkastet for " + k.file, who == k.owner, 200,
+               [&](WebClient& c) { return c.Get(path + "/utkast.csv"); },
+               {refused, [&](WebClient& c) { return c.Get(missing + "/utkast.csv"); }, {k.file}});
+      if (draft && draft->status == 200) {
+        EXPECT_EQ(draft->body.rfind("\xEF\xBB\xBFsource_variable;", 0), 0u);
+      }
+    }
+    // Confirmed by everyone else first, then by its owner, who imports it.
+    std::vector<Who> order;
+    for (const Who who : kEveryone) {
+      if (who != k.owner) order.push_back(who);
+    }
+    order.push_back(k.owner);
+    for (const Who who : order) {
+      const std::set<int> refused = {Imports(who) ? 404 : 403};
+      httplib::MultipartFormDataItems none = {{"nokkel", "", "", "text/csv"}};
+      auto res =
+          Cell(kAssistantConfirm, who, "importer " + k.file, who == k.owner, 200,
+               [&](WebClient& c) { return c.PostMultipart(path, none); },
+               {refused, [&](WebClient& c) { return c.PostMultipart(missing, none); }, {k.file}});
+      if (res && res->status == 200) {
+        EXPECT_TRUE(Contains(res->body, "er lagret")) << Excerpt(res->body);
+        // Imported, the file is seen as its import is.
+        std::erase_if(secrets_, [&](const Secret& secret) { return secret.text == k.file; });
+        AddImportSecret(k.file, k.place);
+      }
     }
   }
 }

@@ -74,11 +74,16 @@ void ServerLog::Access(const AccessEntry& entry) {
 }
 
 std::string ServerLog::LoggablePath(std::string_view path) {
-  constexpr std::string_view kSurvey = "/s/";
-  if (!path.starts_with(kSurvey)) return std::string(path);
-  const auto token_end = path.find('/', kSurvey.size());
-  return std::string(kSurvey) + "…" +
-         std::string(token_end == std::string_view::npos ? "" : path.substr(token_end));
+  // Survey links and the import assistant's uploads carry a token after
+  // these prefixes.
+  for (const std::string_view prefix :
+       {std::string_view("/s/"), std::string_view("/admin/import/forslag/")}) {
+    if (!path.starts_with(prefix)) continue;
+    const auto token_end = path.find('/', prefix.size());
+    return std::string(prefix) + "…" +
+           std::string(token_end == std::string_view::npos ? "" : path.substr(token_end));
+  }
+  return std::string(path);
 }
 
 }  // namespace samkart::web

@@ -40,7 +40,8 @@ class ServerLog {
   void Info(std::string_view message);
   void Access(const AccessEntry& entry);
 
-  // The path as it may be logged: a survey link's token is replaced.
+  // The path as it may be logged: the token of a survey link or of a kept
+  // upload (the import assistant) is replaced.
   static std::string LoggablePath(std::string_view path);
 
  private:

@@ -100,6 +100,22 @@ TEST(ServerLogs, TheAccessLogHasEveryRequestButNoSurveyToken) {
   EXPECT_EQ(log.find("HemmeligLenke"), std::string::npos) << log;
 }
 
+// The import assistant's kept uploads are named by a token too.
+TEST(ServerLogs, TheAccessLogHasNoTokenOfAKeptUpload) {
+  LogFile access("samkart_tilgang_forslag");
+  ServeOptions options;
+  options.access_log = access.stream();
+  TestServer server(false, options);
+  WebClient client(server.port());
+  ASSERT_TRUE(
+      client.Get("/admin/import/forslag/HemmeligOpplastingSomIkkeFinnes1234567890a/utkast.csv"));
+  const std::string log = WhenItHolds(access.path(), "utkast.csv");
+  EXPECT_NE(log.find(" GET /admin/import/forslag/…/utkast.csv "), std::string::npos) << log;
+  EXPECT_EQ(log.find("HemmeligOpplasting"), std::string::npos) << log;
+  EXPECT_EQ(ServerLog::LoggablePath("/admin/import/forslag/abc"), "/admin/import/forslag/…");
+  EXPECT_EQ(ServerLog::LoggablePath("/admin/import/7"), "/admin/import/7");
+}
+
 // A database failure behind a page reaches the error log, at its level.
 TEST(ServerLogs, ADatabaseFailureOnAPageIsLoggedWithItsLevel) {
   LogFile errors("samkart_feil");
