@@ -26,32 +26,12 @@ runs=${SAMKART_BENCH_RUNS:-3}
 seed=${SAMKART_BENCH_SEED:-2022}
 data_root=${SAMKART_BENCH_DATA:-$root/build/bench-data}
 
-die() {
-  echo "import_vs_sqlite: $*" >&2
-  exit 1
-}
-[[ -x $samkart ]] || die "finner ikke samkart: $samkart (bygg med scripts/build.sh release, eller oppgi stien)"
-[[ -x $generator ]] || die "finner ikke generatoren: $generator (bygg med scripts/build.sh release, eller oppgi stien)"
+bench=import_vs_sqlite
+# shellcheck source=bench/g5_export_lib.sh
+source "$root/bench/g5_export_lib.sh"
+check_export_bench
 command -v sqlite3 >/dev/null || die "sqlite3 mangler (apt-get install sqlite3)"
-[[ -x /usr/bin/time ]] || die "/usr/bin/time mangler (apt-get install time)"
-[[ $respondents =~ ^[0-9]+$ && $respondents -gt 0 ]] || die "SAMKART_BENCH_RESPONDENTS må være et positivt heltall"
-[[ $runs =~ ^[0-9]+$ && $runs -gt 0 ]] || die "SAMKART_BENCH_RUNS må være et positivt heltall"
-
-# The generated file is cached by size, seed and generator binary (which
-# embeds the instrument), so reruns skip the generation.
-generator_hash=$(sha256sum "$generator" | cut -c1-12)
-data_dir=$data_root/n${respondents}_s${seed}_${generator_hash}
-csv=$data_dir/svar_g5.csv
-register=$data_dir/kommuner.csv
-if [[ ! -s $csv || ! -s $register ]]; then
-  echo "== Lager $respondents respondenter i $data_dir"
-  rm -rf "$data_dir.partial"
-  "$generator" --out "$data_dir.partial/svar_g5.csv" --respondents "$respondents" --seed "$seed"
-  rm -rf "$data_dir"
-  mv "$data_dir.partial" "$data_dir"
-else
-  echo "== Bruker lagret fil $csv"
-fi
+g5_export
 csv_mb=$(($(stat -c %s "$csv") / 1000000))
 rows_in_file=$(($(wc -l <"$csv") - 1))
 echo "   $rows_in_file rader, $csv_mb MB; $(nproc) kjerner; $(sqlite3 --version | cut -d' ' -f1-2)"

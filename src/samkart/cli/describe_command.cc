@@ -3,6 +3,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -17,11 +20,42 @@ namespace samkart::cli {
 
 namespace {
 
-io::SourceEncoding EncodingNamed(const std::string& encoding) {
-  return encoding == "utf-8"          ? io::SourceEncoding::kUtf8
-         : encoding == "windows-1252" ? io::SourceEncoding::kWindows1252
-                                      : io::SourceEncoding::kAuto;
-}
+// The export files both commands read, and how to read them.
+struct ExportFiles {
+  std::vector<std::string> files;
+  std::string sheet;
+  std::string encoding = "auto";
+
+  void AddTo(CLI::App* command) {
+    command->add_option("files", files, "Eksportfiler (CSV, XLSX, SPSS .sav/.zsav, Stata .dta)")
+        ->required()
+        ->check(CLI::ExistingFile)
+        ->type_name("FIL …");
+    command->add_option("--sheet", sheet, "XLSX: arket som skal leses (standard: første)")
+        ->type_name("ARK");
+    command->add_option("--encoding", encoding, "CSV: tegnkoding (standard: finnes selv)")
+        ->check(CLI::IsMember({"auto", "utf-8", "windows-1252"}))
+        ->type_name("auto|utf-8|windows-1252");
+  }
+
+  // The file's profile, or nullopt with the reason printed and the exit code set.
+  std::optional<describe::FileProfile> Profile(const std::string& file,
+                                               const instrument::Instrument& instrument,
+                                               Context& context) const {
+    io::SourceOptions options;
+    options.sheet = sheet;
+    options.encoding = encoding == "utf-8"          ? io::SourceEncoding::kUtf8
+                       : encoding == "windows-1252" ? io::SourceEncoding::kWindows1252
+                                                    : io::SourceEncoding::kAuto;
+    auto profile = describe::ProfileFile(file, instrument, options);
+    if (!profile.ok()) {
+      std::cerr << "samkart: " << profile.error().message << "\n";
+      context.exit_code = 1;
+      return std::nullopt;
+    }
+    return std::move(profile).value();
+  }
+};
 
 // What the user reads after a draft is written: where, how much is sure,
 // which rows to check (by their line in the draft), and what to do next.
@@ -57,35 +91,18 @@ void AddDescribeCommand(CLI::App& app, Context& context) {
       "describe",
       "Vis hva en eksportfil inneholder (format, tegnkoding, kolonner, verdier) og hva hver "
       "kolonne trolig er i spørreskjemaet");
-  static std::vector<std::string> files;
+  static ExportFiles input;
   static bool json = false;
-  static std::string sheet;
-  static std::string encoding = "auto";
-  command->add_option("files", files, "Eksportfiler (CSV, XLSX, SPSS .sav/.zsav, Stata .dta)")
-      ->required()
-      ->check(CLI::ExistingFile)
-      ->type_name("FIL …");
+  input.AddTo(command);
   command->add_flag("--json", json, "Skriv beskrivelsen som JSON (ett objekt per fil)");
-  command->add_option("--sheet", sheet, "XLSX: arket som skal leses (standard: første)")
-      ->type_name("ARK");
-  command->add_option("--encoding", encoding, "CSV: tegnkoding (standard: finnes selv)")
-      ->check(CLI::IsMember({"auto", "utf-8", "windows-1252"}))
-      ->type_name("auto|utf-8|windows-1252");
   command->callback([&context] {
     const auto in = context.LoadInstrumentOrReport();
     if (!in) return;
-    io::SourceOptions options;
-    options.sheet = sheet;
-    options.encoding = EncodingNamed(encoding);
-    for (const std::string& file : files) {
-      auto profile = describe::ProfileFile(file, *in, options);
-      if (!profile.ok()) {
-        std::cerr << "samkart: " << profile.error().message << "\n";
-        context.exit_code = 1;
-        continue;
-      }
+    for (const std::string& file : input.files) {
+      const auto profile = input.Profile(file, *in, context);
+      if (!profile) continue;
       std::cout << (json ? describe::ProfileJson(*profile) : describe::ProfileText(*profile, *in));
-      if (!json && &file != &files.back()) std::cout << "\n";
+      if (!json && &file != &input.files.back()) std::cout << "\n";
     }
   });
 }
@@ -97,16 +114,11 @@ void AddCrosswalkCommands(CLI::App& app, Context& context) {
       "suggest",
       "Lag et utkast til kryssnøkkel for en eksportfil: hver kolonne koblet til spørsmål, "
       "bakgrunn eller identifikator, hver rad merket «sikker» eller «sjekk» med grunnen");
-  static std::vector<std::string> files;
+  static ExportFiles input;
   static std::string out_dir;
   static std::string generation;
-  static std::string sheet;
-  static std::string encoding = "auto";
   static bool force = false;
-  suggest->add_option("files", files, "Eksportfiler (CSV, XLSX, SPSS .sav/.zsav, Stata .dta)")
-      ->required()
-      ->check(CLI::ExistingFile)
-      ->type_name("FIL …");
+  input.AddTo(suggest);
   suggest->add_option("--out", out_dir, "Mappen utkastene skrives til (opprettes ved behov)")
       ->required()
       ->type_name("MAPPE");
@@ -114,11 +126,6 @@ void AddCrosswalkCommands(CLI::App& app, Context& context) {
       ->add_option("--generation", generation,
                    "Generasjonen filen er fra (standard: den som stiller flest av spørsmålene)")
       ->type_name("G");
-  suggest->add_option("--sheet", sheet, "XLSX: arket som skal leses (standard: første)")
-      ->type_name("ARK");
-  suggest->add_option("--encoding", encoding, "CSV: tegnkoding (standard: finnes selv)")
-      ->check(CLI::IsMember({"auto", "utf-8", "windows-1252"}))
-      ->type_name("auto|utf-8|windows-1252");
   suggest->add_flag("--force", force, "Skriv over et utkast som finnes fra før");
   suggest->callback([&context] {
     const auto in = context.LoadInstrumentOrReport();
@@ -138,17 +145,10 @@ void AddCrosswalkCommands(CLI::App& app, Context& context) {
       context.exit_code = 1;
       return;
     }
-    io::SourceOptions options;
-    options.sheet = sheet;
-    options.encoding = EncodingNamed(encoding);
     std::vector<std::pair<std::string, std::string>> written;  // draft, export
-    for (const std::string& file : files) {
-      auto profile = describe::ProfileFile(file, *in, options);
-      if (!profile.ok()) {
-        std::cerr << "samkart: " << profile.error().message << "\n";
-        context.exit_code = 1;
-        continue;
-      }
+    for (const std::string& file : input.files) {
+      const auto profile = input.Profile(file, *in, context);
+      if (!profile) continue;
       const auto draft = describe::SuggestCrosswalk(
           *profile, *in, generation.empty() ? std::nullopt : std::optional(generation));
       const std::string path =
