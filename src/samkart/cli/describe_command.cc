@@ -67,9 +67,7 @@ void PrintDraftSummary(const describe::CrosswalkSuggestion& draft, const std::st
                            draft.generation_reason.empty()
                                ? draft.generation
                                : draft.generation + " – " + draft.generation_reason);
-  std::cout << fmt::format("  {} kolonner, {} av dem sikre; {} rader, {} merket «sjekk»\n",
-                           draft.columns, draft.columns - draft.columns_to_check, draft.rows.size(),
-                           to_check);
+  std::cout << "  " << describe::SuggestionSummary(draft) << "\n";
   std::size_t shown = 0;
   for (std::size_t i = 0; i < draft.rows.size(); ++i) {
     const auto& row = draft.rows[i];

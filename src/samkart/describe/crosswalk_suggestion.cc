@@ -360,6 +360,14 @@ CrosswalkSuggestion SuggestCrosswalk(const FileProfile& profile, const Instrumen
   return Drafter(profile, instrument).Run(generation);
 }
 
+std::string SuggestionSummary(const CrosswalkSuggestion& suggestion) {
+  const auto to_check = std::count_if(suggestion.rows.begin(), suggestion.rows.end(),
+                                      [](const SuggestedRow& row) { return !row.sure; });
+  return fmt::format("{} kolonner, {} av dem sikre; {} rader, {} merket «sjekk»",
+                     suggestion.columns, suggestion.columns - suggestion.columns_to_check,
+                     suggestion.rows.size(), to_check);
+}
+
 std::string CrosswalkCsv(const CrosswalkSuggestion& suggestion) {
   auto cell = [](const std::string& value) {
     std::string quoted = text::NeutraliseFormula(value);

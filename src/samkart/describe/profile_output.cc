@@ -30,9 +30,19 @@ std::string TargetName(const std::string& target) {
   return target;
 }
 
+std::string Quote(const std::string& value) {
+  constexpr std::size_t kShown = 60;
+  if (value.size() <= kShown) return "«" + value + "»";
+  std::size_t cut = kShown;
+  while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;
+  return "«" + value.substr(0, cut) + "…»";
+}
+
+}  // namespace
+
 // «svar på «Læringsvansker» i «Kunnskap om risikofaktorer»
 // (risk_identification.learning_difficulties)»
-std::string GuessText(const ColumnGuess& guess, const instrument::Instrument& instrument) {
+std::string GuessDescription(const ColumnGuess& guess, const instrument::Instrument& instrument) {
   switch (guess.kind) {
     case ColumnKind::kAnswer: {
       const instrument::Family* family = nullptr;
@@ -52,16 +62,6 @@ std::string GuessText(const ColumnGuess& guess, const instrument::Instrument& in
   return "ukjent – må avgjøres";
 }
 
-std::string Quote(const std::string& value) {
-  constexpr std::size_t kShown = 60;
-  if (value.size() <= kShown) return "«" + value + "»";
-  std::size_t cut = kShown;
-  while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;
-  return "«" + value.substr(0, cut) + "…»";
-}
-
-}  // namespace
-
 std::string ProfileText(const FileProfile& profile, const instrument::Instrument& instrument) {
   std::string out = fmt::format("{}: {}{}, {} rader og {} kolonner\n", profile.file, profile.format,
                                 profile.details.empty() ? "" : " (" + profile.details + ")",
@@ -79,7 +79,7 @@ std::string ProfileText(const FileProfile& profile, const instrument::Instrument
     out += fmt::format("\n[{}] {}\n", i + 1, Quote(c.name));
     if (!c.label.empty()) out += fmt::format("    etikett: {}\n", Quote(c.label));
     out +=
-        fmt::format("    gjetning: {} – {} ({} %)\n", GuessText(c.guess, instrument),
+        fmt::format("    gjetning: {} – {} ({} %)\n", GuessDescription(c.guess, instrument),
                     c.guess.sure ? "sikker" : "må sjekkes", std::lround(c.guess.confidence * 100));
     out += fmt::format("    grunn: {}\n", c.guess.reason);
     out += fmt::format("    utfylt: {} av {}", c.filled, profile.rows);

@@ -13,6 +13,10 @@ namespace samkart::describe {
 inline constexpr std::size_t kValuesShown = 8;
 
 std::string ProfileText(const FileProfile& profile, const instrument::Instrument& instrument);
+// What a guess means, in Norwegian with the crosswalk's word: «svar på «har
+// læringsvansker» i «Kunnskap om risikofaktorer» (risk_identification.…)»,
+// «identifikator: e-post («email»), fjernes ved import».
+std::string GuessDescription(const ColumnGuess& guess, const instrument::Instrument& instrument);
 std::string ProfileJson(const FileProfile& profile);
 
 }  // namespace samkart::describe

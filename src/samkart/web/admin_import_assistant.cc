@@ -13,6 +13,7 @@
 #include "samkart/core/text.h"
 #include "samkart/describe/crosswalk_suggestion.h"
 #include "samkart/describe/file_profile.h"
+#include "samkart/describe/profile_output.h"
 #include "samkart/import/importer.h"
 #include "samkart/instrument/loader.h"
 #include "samkart/io/text_file.h"
@@ -77,23 +78,21 @@ std::string ValuesCell(const describe::ColumnProfile& column) {
   return out;
 }
 
-std::string GuessText(const describe::ColumnGuess& guess) {
-  std::string text = describe::KindName(guess.kind);
-  if (!guess.target.empty()) text += ": " + guess.target;
-  return text;
-}
-
-std::string ColumnsTable(const describe::FileProfile& profile) {
+// The assessment («sikker»/«sjekk») comes right after the column's name,
+// so it is in view before the long texts.
+std::string ColumnsTable(const describe::FileProfile& profile,
+                         const instrument::Instrument& instrument) {
   std::string rows;
   for (std::size_t i = 0; i < profile.columns.size(); ++i) {
     const auto& c = profile.columns[i];
     rows += fmt::format(
         R"(<tr{}><td class="num">{}</td><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>)",
-        c.guess.sure ? "" : R"( class="to-check")", i + 1, Escape(c.name), Escape(c.label),
-        ValuesCell(c), Escape(GuessText(c.guess)), Mark(c.guess.sure), Escape(c.guess.reason));
+        c.guess.sure ? "" : R"( class="to-check")", i + 1, Escape(c.name), Mark(c.guess.sure),
+        Escape(describe::GuessDescription(c.guess, instrument)), Escape(c.guess.reason),
+        Escape(c.label), ValuesCell(c));
   }
   return fmt::format(
-      R"(<div class="table-wrap" role="region" aria-labelledby="kolonner-c" tabindex="0"><table id="kolonner"><caption id="kolonner-c">Kolonnene i filen ({})</caption><thead><tr><th scope="col" class="num">Nr.</th><th scope="col">Kolonne</th><th scope="col">Etikett</th><th scope="col">Vanligste verdier (antall)</th><th scope="col">Samkart gjetter</th><th scope="col">Vurdering</th><th scope="col">Hvorfor</th></tr></thead><tbody>{}</tbody></table></div>)",
+      R"(<div class="table-wrap" role="region" aria-labelledby="kolonner-c" tabindex="0"><table id="kolonner"><caption id="kolonner-c">Kolonnene i filen ({})</caption><thead><tr><th scope="col" class="num">Nr.</th><th scope="col">Kolonne</th><th scope="col">Vurdering</th><th scope="col">Samkart gjetter</th><th scope="col">Hvorfor</th><th scope="col">Etikett</th><th scope="col">Vanligste verdier (antall)</th></tr></thead><tbody>{}</tbody></table></div>)",
       profile.columns.size(), rows);
 }
 
@@ -106,12 +105,12 @@ std::string DraftTable(const describe::CrosswalkSuggestion& draft) {
                                    : Escape(r.source_variable);
     rows += fmt::format(
         R"(<tr{}><td class="num">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>)",
-        r.sure ? "" : R"( class="to-check")", i + 2, column, Escape(r.role), Escape(r.target),
-        Escape(r.source_code), Escape(r.source_label), Escape(r.target_code), Mark(r.sure),
+        r.sure ? "" : R"( class="to-check")", i + 2, Mark(r.sure), column, Escape(r.role),
+        Escape(r.target), Escape(r.source_code), Escape(r.source_label), Escape(r.target_code),
         Escape(r.reason));
   }
   return fmt::format(
-      R"(<div class="table-wrap" role="region" aria-labelledby="utkast-c" tabindex="0"><table id="utkast"><caption id="utkast-c">Utkast til kryssnøkkel, {} rader (linjenummer som i CSV-filen)</caption><thead><tr><th scope="col" class="num">Linje</th><th scope="col">Kolonne i filen</th><th scope="col">Rolle</th><th scope="col">Mål</th><th scope="col">Kode i filen</th><th scope="col">Etikett i filen</th><th scope="col">Kode i Samkart</th><th scope="col">Vurdering</th><th scope="col">Merknad</th></tr></thead><tbody>{}</tbody></table></div>)",
+      R"(<div class="table-wrap" role="region" aria-labelledby="utkast-c" tabindex="0"><table id="utkast"><caption id="utkast-c">Utkast til kryssnøkkel, {} rader (linjenummer som i CSV-filen)</caption><thead><tr><th scope="col" class="num">Linje</th><th scope="col">Vurdering</th><th scope="col">Kolonne i filen</th><th scope="col">Rolle</th><th scope="col">Mål</th><th scope="col">Kode i filen</th><th scope="col">Etikett i filen</th><th scope="col">Kode i Samkart</th><th scope="col">Merknad</th></tr></thead><tbody>{}</tbody></table></div>)",
       draft.rows.size(), rows);
 }
 
@@ -174,8 +173,6 @@ Result<Described> Describe(App& app, PendingUpload& upload) {
 std::string AssistantBody(App& app, const RequestContext& context, const PendingUpload& upload,
                           const Described& described, const std::string& alert_html) {
   const auto& draft = described.draft;
-  std::size_t rows_to_check = 0;
-  for (const auto& row : draft.rows) rows_to_check += row.sure ? 0 : 1;
   std::string body = alert_html;
   body += fmt::format(
       R"(<p>Slik leser Samkart filen. Ingenting er importert ennå. Se over kolonnene og utkastet til kryssnøkkel, særlig radene merket «sjekk», før du importerer.</p>
@@ -186,16 +183,15 @@ std::string AssistantBody(App& app, const RequestContext& context, const Pending
 <h2>Generasjon</h2>
 <p>Foreslått generasjon: <strong>{}</strong>{}</p>
 <h2>Utkast til kryssnøkkel</h2>
-<p>{} kolonner, {} rader: {} kolonner er sikre, {} har rader merket «sjekk» ({} rader).</p>
+<p>{}.</p>
 <p><a class="button secondary" href="{}/utkast.csv" download>Last ned utkastet som CSV</a> <span class="hint">({}: UTF-8 og semikolon, så et norsk regneark åpner det som kolonner. Merknaden sier «sikker» eller «sjekk» og hvorfor.)</span></p>
 {}
 {})",
-      Facts(app, upload, described.profile), ColumnsTable(described.profile),
+      Facts(app, upload, described.profile), ColumnsTable(described.profile, app.instrument()),
       Escape(draft.generation),
-      draft.generation_reason.empty() ? "" : " – " + Escape(draft.generation_reason), draft.columns,
-      draft.rows.size(), draft.columns - draft.columns_to_check, draft.columns_to_check,
-      rows_to_check, AssistantPath(upload), Escape(upload.draft_name), DraftTable(draft),
-      ConfirmForm(context, upload));
+      draft.generation_reason.empty() ? "" : " – " + Escape(draft.generation_reason),
+      Escape(describe::SuggestionSummary(draft)), AssistantPath(upload), Escape(upload.draft_name),
+      DraftTable(draft), ConfirmForm(context, upload));
   return body;
 }
 
