@@ -402,29 +402,27 @@ std::string Harmoniser::Where(const io::SourceRow& row) const {
   return fmt::format("{} {}", row_unit_, row.number);
 }
 
-Error Harmoniser::CellError(const io::SourceRow& row, const Column& column, const std::string& what,
-                            const std::string& same_problem) const {
-  const std::string where = Where(row);
+void Harmoniser::Record(std::string where, const std::string& column, const std::string& key,
+                        const std::string& what) const {
   ++problem_cells_;
-  const auto [it, first] = problem_index_.emplace(
-      std::pair(column.name, same_problem.empty() ? what : same_problem), problems_.size());
+  const auto [it, first] = problem_index_.emplace(std::pair(column, key), problems_.size());
   if (first) {
-    problems_.push_back({where, column.name, what, 1});
+    problems_.push_back({std::move(where), column, what, 1});
   } else {
     ++problems_[it->second].rows;
   }
+}
+
+Error Harmoniser::CellError(const io::SourceRow& row, const Column& column, const std::string& what,
+                            const std::string& same_problem) const {
+  const std::string where = Where(row);
+  Record(where, column.name, same_problem.empty() ? what : same_problem, what);
   return Error{fmt::format("{}: {}, kolonne «{}»: {}", name_, where, column.name, what)};
 }
 
 Error Harmoniser::RowError(const io::SourceRow& row, const std::string& what) const {
   const std::string where = Where(row);
-  ++problem_cells_;
-  const auto [it, first] = problem_index_.emplace(std::pair(std::string(), what), problems_.size());
-  if (first) {
-    problems_.push_back({where, "", what, 1});
-  } else {
-    ++problems_[it->second].rows;
-  }
+  Record(where, "", what, what);
   return Error{fmt::format("{}: {}: {}", name_, where, what)};
 }
 

@@ -141,6 +141,9 @@ class Harmoniser {
   Error CellError(const io::SourceRow& row, const Column& column, const std::string& what,
                   const std::string& same_problem = "") const;
   Error RowError(const io::SourceRow& row, const std::string& what) const;
+  // Counts a problem, listed once per column and key (a row problem has no column).
+  void Record(std::string where, const std::string& column, const std::string& key,
+              const std::string& what) const;
   std::string Where(const io::SourceRow& row) const;
   void BuildRoutes(const std::map<std::string, std::size_t>& item_index);
   void ApplyRouting(HarmonisedRow& out);
