@@ -140,4 +140,18 @@ std::vector<double> BenjaminiHochberg(const std::vector<double>& p_values) {
   return adjusted;
 }
 
+void ControlFalseDiscoveries(const std::vector<Difference*>& tested) {
+  std::vector<double> p_values;
+  p_values.reserve(tested.size());
+  for (const Difference* d : tested) p_values.push_back(d->p_value);
+  const std::vector<double> adjusted = BenjaminiHochberg(p_values);
+  for (std::size_t i = 0; i < tested.size(); ++i) {
+    tested[i]->significant = tested[i]->significant && adjusted[i] < kFalseDiscoveryRate;
+  }
+}
+
+bool IsFinding(const Difference& difference) {
+  return difference.significant && std::abs(difference.estimate) >= kMaterialDifference;
+}
+
 }  // namespace samkart::analysis

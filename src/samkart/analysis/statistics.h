@@ -109,4 +109,16 @@ inline constexpr double kMaterialDifference = 0.05;
 // order given.
 std::vector<double> BenjaminiHochberg(const std::vector<double>& p_values);
 
+// The false discovery rate every report and analysis controls over the
+// tests it makes together.
+inline constexpr double kFalseDiscoveryRate = 0.05;
+
+// Benjamini–Hochberg over the differences tested together: afterwards a
+// difference is `significant` when it is so after the adjustment.
+void ControlFalseDiscoveries(const std::vector<Difference*>& tested);
+
+// A finding (a strength, a gap, a change, a pocket): significant after the
+// false discovery control and at least kMaterialDifference in size.
+bool IsFinding(const Difference& difference);
+
 }  // namespace samkart::analysis

@@ -131,18 +131,11 @@ Result<std::vector<ItemComparison>> CompareFamilyWithRest(
 }
 
 std::size_t MarkDiscoveries(const std::vector<std::optional<analysis::Difference>*>& tested) {
-  constexpr double kFalseDiscoveryRate = 0.05;
-  std::vector<double> p_values;
-  std::size_t before = 0;
-  for (const auto* d : tested) {
-    p_values.push_back((*d)->p_value);
-    if ((*d)->significant) ++before;
-  }
-  const std::vector<double> adjusted = analysis::BenjaminiHochberg(p_values);
-  for (std::size_t i = 0; i < tested.size(); ++i) {
-    auto& d = **tested[i];
-    d.significant = d.significant && adjusted[i] < kFalseDiscoveryRate;
-  }
+  std::vector<analysis::Difference*> differences;
+  differences.reserve(tested.size());
+  for (auto* d : tested) differences.push_back(&**d);
+  const std::size_t before = CountDiscoveries(tested);
+  analysis::ControlFalseDiscoveries(differences);
   return before;
 }
 
@@ -152,8 +145,7 @@ std::size_t CountDiscoveries(const std::vector<std::optional<analysis::Differenc
 }
 
 bool IsFinding(const std::optional<analysis::Difference>& difference) {
-  return difference && difference->significant &&
-         std::abs(difference->estimate) >= analysis::kMaterialDifference;
+  return difference && analysis::IsFinding(*difference);
 }
 
 bool IsImprovement(const instrument::Family& family, double estimate) {

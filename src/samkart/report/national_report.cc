@@ -196,11 +196,10 @@ std::vector<TestedItem> TestDifferences(const ReportInputs& inputs,
     }
   }
   const std::vector<double> adjusted = analysis::BenjaminiHochberg(p_values);
-  constexpr double kFalseDiscoveryRate = 0.05;
   std::size_t at = 0;
   for (TestedItem& t : tested) {
     for (std::size_t b = 0; b < kBreakdownCount; ++b) {
-      if (t.results[b]) t.real[b] = adjusted[at++] < kFalseDiscoveryRate;
+      if (t.results[b]) t.real[b] = adjusted[at++] < analysis::kFalseDiscoveryRate;
     }
   }
   return tested;
