@@ -205,6 +205,32 @@ struct ReportFigure {
   std::vector<std::string> items;   // the family's items to show; empty: all
 };
 
+// A knowledge area of the competence analyses: where the knowledge sits
+// among services and positions (one item's reported share), and for the
+// risk areas the chain from knowing a sign to getting help: concern
+// experienced about it, acting on the concern, and knowing whom to
+// contact. Items are «family.item»; the chain steps are optional.
+struct KnowledgeArea {
+  std::string id;
+  std::string label;  // «Læringsvansker», a heading
+  std::string topic;  // «læringsvansker», as in «PPT → Barnehage om læringsvansker»
+  std::string knowledge;
+  std::string concern;
+  std::string acted;
+  std::string contact;
+
+  bool HasChain() const { return !concern.empty() && !acted.empty() && !contact.empty(); }
+};
+
+// Two services whose cooperation is followed in both directions: the
+// transitions between kindergarten and the schools, and the services for
+// parents beside the services for their children (children as relatives).
+struct ServiceLink {
+  std::string group;  // the heading the link is shown under
+  std::string first;  // service keys
+  std::string second;
+};
+
 struct Instrument {
   std::vector<Scale> scales;
   std::vector<Family> families;  // in the report's order
@@ -219,6 +245,11 @@ struct Instrument {
   // (report_figures.csv; optional: without it each family gets the
   // report's standard charts and tables).
   std::vector<ReportFigure> report_figures;
+  // The competence analyses' areas and service links (knowledge_areas.csv,
+  // transitions.csv; optional: without them those analyses have nothing
+  // to show).
+  std::vector<KnowledgeArea> knowledge_areas;
+  std::vector<ServiceLink> service_links;
 
   const Scale* FindScale(const std::string& id) const;
   const Family* FindFamily(const std::string& id) const;

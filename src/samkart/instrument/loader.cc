@@ -217,6 +217,8 @@ class Loader {
     LoadItems();
     CheckFamilies();
     if (File("report_figures.csv") != nullptr) LoadReportFigures();
+    if (File("knowledge_areas.csv") != nullptr) LoadKnowledgeAreas();
+    if (File("transitions.csv") != nullptr) LoadServiceLinks();
     // A broken scale or family would make every crosswalk row that uses it
     // fail too; check the crosswalks once the core files are clean.
     LoadResult result;
@@ -1073,6 +1075,88 @@ class Loader {
                fmt::format("«target_code» {} er ingen kode for «{}» i background/", code, target));
     }
     return known;
+  }
+
+  // knowledge_areas.csv: each area's items must exist and the knowledge
+  // item must have a reported share; the chain is all three steps or none.
+  void LoadKnowledgeAreas() {
+    auto table = Table::Open(File("knowledge_areas.csv"), "knowledge_areas.csv",
+                             {"area", "label_nb", "topic_nb", "knowledge"},
+                             {"concern", "acted", "contact"}, problems_);
+    if (!table) return;
+    Fields f(*table, problems_);
+    std::map<std::string, std::size_t> seen;
+    for (const auto& row : table->rows()) {
+      KnowledgeArea area;
+      area.id = f.Identifier(row, "area");
+      if (!area.id.empty()) f.Unique(seen, area.id, row, fmt::format("området «{}»", area.id));
+      area.label = f.Required(row, "label_nb");
+      area.topic = f.Required(row, "topic_nb");
+      area.knowledge = f.Required(row, "knowledge");
+      area.concern = row.Get("concern");
+      area.acted = row.Get("acted");
+      area.contact = row.Get("contact");
+      for (const auto& [column, item] :
+           {std::pair<const char*, const std::string*>{"knowledge", &area.knowledge},
+            {"concern", &area.concern},
+            {"acted", &area.acted},
+            {"contact", &area.contact}}) {
+        if (!item->empty() && instrument_.FindItem(*item) == nullptr) {
+          f.Report(row, fmt::format("«{}» = «{}» er ikke et spørsmål i items.csv (skriv "
+                                    "familie.spørsmål)",
+                                    column, *item));
+        }
+      }
+      const int steps = !area.concern.empty() + !area.acted.empty() + !area.contact.empty();
+      if (steps != 0 && steps != 3) {
+        f.Report(row, "«concern», «acted» og «contact» fylles ut alle tre eller ingen");
+      }
+      instrument_.knowledge_areas.push_back(std::move(area));
+    }
+  }
+
+  // transitions.csv: two different services, both rated by the
+  // cooperation questions, so each can rate the other.
+  void LoadServiceLinks() {
+    auto table = Table::Open(File("transitions.csv"), "transitions.csv",
+                             {"group_nb", "first_service", "second_service"}, {}, problems_);
+    if (!table) return;
+    Fields f(*table, problems_);
+    std::map<std::pair<std::string, std::string>, std::size_t> seen;
+    for (const auto& row : table->rows()) {
+      ServiceLink link{f.Required(row, "group_nb"), f.Required(row, "first_service"),
+                       f.Required(row, "second_service")};
+      for (const auto& [column, key] :
+           {std::pair<const char*, const std::string*>{"first_service", &link.first},
+            {"second_service", &link.second}}) {
+        const Service* service = instrument_.FindService(*key);
+        if (service == nullptr || !service->answers_survey) {
+          f.Report(row, fmt::format("«{}» = «{}» er ingen tjeneste som svarer på undersøkelsen "
+                                    "i background/services.csv",
+                                    column, *key));
+        } else if (!IsRatedService(*key)) {
+          f.Report(row, fmt::format("«{}» = «{}»: ingen av samarbeidsspørsmålene i items.csv "
+                                    "har den som «partner_service»",
+                                    column, *key));
+        }
+      }
+      if (link.first == link.second && !link.first.empty()) {
+        f.Report(row, "en tjeneste kan ikke knyttes til seg selv");
+      }
+      const auto [low, high] = std::minmax(link.first, link.second);
+      f.Unique(seen, std::pair<std::string, std::string>(low, high), row,
+               fmt::format("paret «{}» og «{}»", link.first, link.second));
+      instrument_.service_links.push_back(std::move(link));
+    }
+  }
+
+  bool IsRatedService(const std::string& key) const {
+    for (const Family& family : instrument_.families) {
+      for (const Item& item : family.items) {
+        if (item.partner_service == key) return true;
+      }
+    }
+    return false;
   }
 
   // report_figures.csv: every reference checked against the families,

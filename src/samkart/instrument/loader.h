@@ -56,7 +56,8 @@ inline constexpr const char* kInstrumentFiles[] = {"scales.csv",
                                                    "background/regions.csv",
                                                    "background/round_types.csv"};
 // Files an instrument folder may leave out.
-inline constexpr const char* kOptionalInstrumentFiles[] = {"report_figures.csv"};
+inline constexpr const char* kOptionalInstrumentFiles[] = {
+    "report_figures.csv", "knowledge_areas.csv", "transitions.csv"};
 inline constexpr const char* kCrosswalkFolder = "crosswalks/";
 
 }  // namespace samkart::instrument
