@@ -8,7 +8,13 @@ namespace samkart::analysis {
 
 namespace {
 
-// The family whose items rate other services (items name a partner service).
+std::string ShortLabel(const instrument::Instrument& instrument, int code) {
+  const auto* s = instrument.FindServiceByCode(code);
+  return s ? (s->short_label.empty() ? s->label : s->short_label) : std::to_string(code);
+}
+
+}  // namespace
+
 const instrument::Family* CooperationFamily(const instrument::Instrument& instrument) {
   for (const auto& f : instrument.families) {
     if (f.excludes_own_service && !f.items.empty() && !f.items[0].partner_service.empty()) {
@@ -17,13 +23,6 @@ const instrument::Family* CooperationFamily(const instrument::Instrument& instru
   }
   return nullptr;
 }
-
-std::string ShortLabel(const instrument::Instrument& instrument, int code) {
-  const auto* s = instrument.FindServiceByCode(code);
-  return s ? (s->short_label.empty() ? s->label : s->short_label) : std::to_string(code);
-}
-
-}  // namespace
 
 const CooperationPair* CooperationMatrix::Find(int rater, int rated_service) const {
   for (const auto& p : pairs) {

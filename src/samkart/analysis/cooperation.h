@@ -36,6 +36,10 @@ struct CooperationMatrix {
   const CooperationPair* Find(int rater, int rated_service) const;
 };
 
+// The family whose items rate other services (each item names its
+// partner service), or nullptr.
+const instrument::Family* CooperationFamily(const instrument::Instrument& instrument);
+
 // Computes every rater × rated pair for the respondents the filters keep,
 // and applies the publication rules to both directions.
 Result<CooperationMatrix> ComputeCooperationMatrix(const Dataset& data,

@@ -56,6 +56,13 @@ const char* VariableLabel(Variable variable) {
   return "?";
 }
 
+std::optional<std::size_t> Dataset::ItemIndex(const std::string& qualified_id) const {
+  for (std::size_t i = 0; i < item_refs.size(); ++i) {
+    if (item_refs[i].QualifiedId() == qualified_id) return i;
+  }
+  return std::nullopt;
+}
+
 ColumnView Dataset::Column(Variable variable) const {
   switch (variable) {
     case Variable::kMunicipality:

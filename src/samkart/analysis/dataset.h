@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -79,6 +80,8 @@ struct Dataset {
   RoundIndex rounds;
 
   ColumnView Column(Variable variable) const;
+  // The index into item_refs of «family.item», or nullopt.
+  std::optional<std::size_t> ItemIndex(const std::string& qualified_id) const;
   int Value(Variable variable, std::size_t row) const { return Column(variable)[row]; }
 };
 

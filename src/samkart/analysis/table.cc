@@ -625,6 +625,11 @@ bool Filter::Matches(int value) const {
   return std::find(values.begin(), values.end(), value) != values.end();
 }
 
+bool MatchesAll(const Dataset& data, const std::vector<Filter>& where, std::size_t row) {
+  return std::all_of(where.begin(), where.end(),
+                     [&](const Filter& f) { return f.Matches(data.Value(f.variable, row)); });
+}
+
 Result<Table> ComputeTable(const Dataset& data, const instrument::Instrument& instrument,
                            const TableRequest& request) {
   const instrument::Family* family = instrument.FindFamily(request.family);

@@ -33,6 +33,9 @@ struct Filter {
   bool Matches(int value) const;
 };
 
+// Whether the row passes every filter.
+bool MatchesAll(const Dataset& data, const std::vector<Filter>& where, std::size_t row);
+
 enum class Comparison {
   kNone,
   // The rest of the nation: the same filters without the geographic ones,
