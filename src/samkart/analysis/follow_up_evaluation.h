@@ -58,9 +58,9 @@
 namespace samkart::analysis {
 
 struct FollowUpRequest {
-  std::vector<std::string> families;  // family ids; empty: every family of the instrument
-  bool by_service = false;            // also each service of each item
-  std::optional<int> municipality;    // also this municipality against the others
+  std::vector<std::string> families{};  // family ids; empty: every family of the instrument
+  bool by_service = false;              // also each service of each item
+  std::optional<int> municipality{};    // also this municipality against the others
 };
 
 enum class FollowUpVerdict {
