@@ -14,8 +14,6 @@ namespace samkart::analysis {
 
 namespace {
 
-constexpr double kFalseDiscoveryRate = 0.05;
-
 // The round-type codes of the two round sets: the instrument's first round
 // type is the baseline (as the publication gate has it), the others follow up.
 struct RoundSets {
