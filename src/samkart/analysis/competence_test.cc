@@ -90,7 +90,8 @@ class CompetenceTest : public ::testing::Test {
 
   // Knowledge, concern and knowing whom to contact, person by person: most
   // areas at 60 / 40 / 70 %, substance use at 20 / 5 / 30 %, sexual abuse
-  // low on knowledge only.
+  // low on knowledge only, neglect on knowledge and concern but not on
+  // knowing whom to contact.
   void ChainPeople(int municipality, int shift) {
     for (int k = 0; k < 200; ++k) {
       const int i = k + shift;
@@ -99,8 +100,9 @@ class CompetenceTest : public ::testing::Test {
         if (!area.HasChain()) continue;
         const bool substance = area.id == "problematic_substance_use";
         const bool abuse = area.id == "sexual_abuse";
-        const int knows = substance || abuse ? 2 : 6;
-        const bool concerned = substance ? i % 20 == 0 : i % 10 < 4;
+        const bool neglect = area.id == "neglect";
+        const int knows = substance || abuse || neglect ? 2 : 6;
+        const bool concerned = substance || neglect ? i % 20 == 0 : i % 10 < 4;
         const int contacts = substance ? 3 : 7;
         answers[area.knowledge] = i % 10 < knows ? 5 : 2;
         answers[area.concern] = concerned ? 1 : 0;
@@ -243,7 +245,9 @@ TEST_F(CompetenceTest, TheChainMakesLowKnowledgeLowConcernAndLittleHelpStandOut)
       const std::string& id = in_.knowledge_areas[area.area].id;
       SCOPED_TRACE(id);
       EXPECT_EQ(area.stands_out, id == "problematic_substance_use");
-      EXPECT_EQ(area.knowledge.low, id == "problematic_substance_use" || id == "sexual_abuse");
+      EXPECT_EQ(area.knowledge.low,
+                id == "problematic_substance_use" || id == "sexual_abuse" || id == "neglect");
+      EXPECT_EQ(area.concern.low, id == "problematic_substance_use" || id == "neglect");
       // Acting is asked about the last concern only: compared with nothing.
       EXPECT_FALSE(area.acted.against_other_areas);
       EXPECT_DOUBLE_EQ(area.acted.cell.share, 0.8);

@@ -192,7 +192,7 @@ Result<KnowledgeChain> ComputeKnowledgeChain(const Dataset& data,
         step.high = !step.low;
       }
     }
-    chain.stands_out = chain.knowledge.low && (chain.concern.low || chain.contact.low);
+    chain.stands_out = chain.knowledge.low && chain.concern.low && chain.contact.low;
   }
   return out;
 }

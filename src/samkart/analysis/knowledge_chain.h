@@ -18,8 +18,8 @@
 //
 // A step is low or high when the difference is significant after
 // Benjamini–Hochberg over every test of the chain and at least
-// kMaterialDifference. An area stands out when it is low on knowledge and
-// on concern or on knowing whom to contact.
+// kMaterialDifference. An area stands out when it is low on all three:
+// knowledge, concern and knowing whom to contact.
 #pragma once
 
 #include <cstddef>

@@ -625,6 +625,23 @@ bool Filter::Matches(int value) const {
   return std::find(values.begin(), values.end(), value) != values.end();
 }
 
+Result<std::vector<Filter>> LatestRoundOf(const Dataset& data, int municipality) {
+  std::optional<std::pair<int, int>> latest;  // year, round type
+  const ColumnView round_type = data.Column(Variable::kRoundType);
+  for (std::size_t r = 0; r < data.rows; ++r) {
+    if (data.municipality[r] != municipality) continue;
+    const std::pair<int, int> round{data.year[r], round_type[r]};
+    if (!latest || round > *latest) latest = round;
+  }
+  if (!latest) {
+    return Error{fmt::format("kommune {} har ingen svar i databasen", municipality),
+                 ErrorCode::kNotFound};
+  }
+  return std::vector<Filter>{{Variable::kMunicipality, {municipality}, std::nullopt},
+                             {Variable::kYear, {latest->first}, std::nullopt},
+                             {Variable::kRoundType, {latest->second}, std::nullopt}};
+}
+
 bool MatchesAll(const Dataset& data, const std::vector<Filter>& where, std::size_t row) {
   return std::all_of(where.begin(), where.end(),
                      [&](const Filter& f) { return f.Matches(data.Value(f.variable, row)); });

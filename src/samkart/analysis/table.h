@@ -33,6 +33,10 @@ struct Filter {
   bool Matches(int value) const;
 };
 
+// The filters of a municipality's latest round: its number, the year and
+// the round type. An error when it has no answers.
+Result<std::vector<Filter>> LatestRoundOf(const Dataset& data, int municipality);
+
 // Whether the row passes every filter.
 bool MatchesAll(const Dataset& data, const std::vector<Filter>& where, std::size_t row);
 

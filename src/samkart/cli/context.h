@@ -32,6 +32,7 @@ void AddInstrumentCommands(CLI::App& app, Context& context);
 void AddSynthCommand(CLI::App& app, Context& context);
 void AddStoreCommands(CLI::App& app, Context& context);
 void AddTableCommand(CLI::App& app, Context& context);
+void AddAnalyseCommand(CLI::App& app, Context& context);
 void AddAuditCommand(CLI::App& app, Context& context);
 void AddReportCommand(CLI::App& app, Context& context);
 void AddServeCommands(CLI::App& app, Context& context);

@@ -77,6 +77,7 @@ int main(int argc, char** argv) {
   samkart::cli::AddCrosswalkCommands(app, context);
   samkart::cli::AddStoreCommands(app, context);
   samkart::cli::AddTableCommand(app, context);
+  samkart::cli::AddAnalyseCommand(app, context);
   samkart::cli::AddAuditCommand(app, context);
   samkart::cli::AddReportCommand(app, context);
   samkart::cli::AddServeCommands(app, context);
