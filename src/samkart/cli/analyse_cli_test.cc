@@ -84,7 +84,7 @@ TEST_F(AnalyseCli, WrongArgumentsAreExplained) {
            Case{"pairs", "delingspar finnes inne i én kommune"},
            Case{"pockets --municipality 1234", "kommune 1234 har ingen svar i databasen"},
            Case{"chain --format xlsx", "--format xlsx krever --out FIL"},
-           Case{"lommer", "lommer"},
+           Case{"lommer", "«lommer» er ikke et gyldig valg; velg en av: pockets, pairs"},
        }) {
     const auto run = Analyse(c.args);
     EXPECT_NE(run.exit_code, 0) << c.args;

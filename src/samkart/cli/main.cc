@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <exception>
 #include <iostream>
+#include <regex>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
@@ -28,6 +30,44 @@ void UseNorwegianLabels(CLI::App& app) {
   formatter->label("Excludes", "Utelukker");
 }
 
+// CLI11's parse errors in Norwegian: the common ones translated, the
+// rest as CLI11 words them, all with where to find help.
+std::string NorwegianFailure(const CLI::App* app, const CLI::Error& error) {
+  std::string message = error.what();
+  struct Translation {
+    std::regex pattern;
+    const char* replacement;
+  };
+  static const Translation kTranslations[] = {
+      {std::regex(R"((.*?)(\S+) not in \{(.*)\})"),
+       "$1«$2» er ikke et gyldig valg; velg en av: $3"},
+      {std::regex(R"((.*): Value (\S+) not in range (\S+) to (\S+))"),
+       "$1: $2 er utenfor det tillatte området $3–$4"},
+      {std::regex(R"(^A subcommand is required$)"), "velg en kommando"},
+      {std::regex(R"((.*) is required)"), "$1 må oppgis"},
+      {std::regex(R"(The following arguments? (?:was|were) not expected: (.*))"),
+       "ukjent argument: $1"},
+      {std::regex(R"(Could not convert: (.*) = (.*))"), "$1: kunne ikke lese «$2»"},
+  };
+  for (const Translation& t : kTranslations) {
+    if (std::regex_search(message, t.pattern)) {
+      message = std::regex_replace(message, t.pattern, t.replacement,
+                                   std::regex_constants::format_first_only);
+      break;
+    }
+  }
+  if (const auto list = message.find("velg en av: "); list != std::string::npos) {
+    message = message.substr(0, list) +
+              std::regex_replace(message.substr(list), std::regex(","), ", ");
+  }
+  std::string command = app->get_name();
+  for (const CLI::App* parent = app->get_parent(); parent != nullptr;
+       parent = parent->get_parent()) {
+    command = parent->get_name() + " " + command;
+  }
+  return "samkart: " + message + "\nSe «" + command + " --help» for mer hjelp.\n";
+}
+
 // Option and subcommand group titles are per object, not formatter labels.
 void UseNorwegianGroups(CLI::App& app) {
   for (CLI::Option* option : app.get_options()) {
@@ -47,6 +87,7 @@ int main(int argc, char** argv) {
       "Alle data som følger med, er syntetiske.",
       "samkart"};
   UseNorwegianLabels(app);
+  app.failure_message(NorwegianFailure);
   app.set_help_flag("-h,--help", "Vis denne hjelpeteksten");
   app.set_version_flag("--version", SAMKART_VERSION, "Vis versjonsnummeret");
   app.require_subcommand(1);
