@@ -80,7 +80,7 @@ void AddDifferenceColumns(std::vector<AnalysisColumn>& columns, const std::strin
   columns.push_back({"forskjell_" + key, heading, ColumnKind::kPoints});
   columns.push_back({"ki_nedre_" + key, "KI nedre", ColumnKind::kPoints});
   columns.push_back({"ki_ovre_" + key, "KI øvre", ColumnKind::kPoints});
-  columns.push_back({"p_" + key, "p", ColumnKind::kProbability});
+  columns.push_back({"p_" + key, "p (ujustert)", ColumnKind::kProbability});
 }
 
 std::string ShowNumber(const AnalysisColumn& column, double value) {
