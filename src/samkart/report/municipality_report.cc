@@ -9,6 +9,7 @@
 #include "samkart/instrument/codebook.h"
 #include "samkart/present/table_format.h"
 #include "samkart/report/blocks.h"
+#include "samkart/report/competence_chapter.h"
 #include "samkart/report/indicators.h"
 
 #include "fmt/format.h"
@@ -949,6 +950,8 @@ Result<Document> BuildMunicipalityReport(const ReportInputs& inputs, int municip
   SAMKART_ASSIGN_OR_RETURN(ResponseChapter response, ResponseSection(m));
   std::optional<Changes> changes;
   if (m.earlier) changes = CollectChanges(m, comparisons);
+  SAMKART_ASSIGN_OR_RETURN(std::vector<Section> competence,
+                           CompetenceSections(inputs, m.local, m.name));
 
   // What a leader needs first: the summary and the questions to discuss.
   doc.sections.push_back(
@@ -957,6 +960,7 @@ Result<Document> BuildMunicipalityReport(const ReportInputs& inputs, int municip
   doc.sections.push_back(std::move(response.section));
   for (auto& s : family_sections) doc.sections.push_back(std::move(s));
   doc.sections.push_back(std::move(strengths));
+  for (auto& s : competence) doc.sections.push_back(std::move(s));
   if (changes) doc.sections.push_back(ChangeSection(m, std::move(*changes)));
   doc.lead_sections = 2;  // the summary and the questions to discuss
   doc.workshop_prompts = {"Hva tenker prosjektgruppa om resultatene?",

@@ -10,6 +10,8 @@
 #include "samkart/instrument/codebook.h"
 #include "samkart/present/table_format.h"
 #include "samkart/report/blocks.h"
+#include "samkart/report/competence_chapter.h"
+#include "samkart/report/competence_chapter.h"
 #include "samkart/report/indicators.h"
 #include "samkart/report/national_figures.h"
 #include "samkart/report/national_method.h"
@@ -594,6 +596,9 @@ Result<Document> BuildNationalReport(const ReportInputs& shared_inputs, const Ed
   const std::vector<std::string> statements = DifferenceStatements(tested);
   Section differences = DifferencesSection(inputs, tested);
   SAMKART_ASSIGN_OR_RETURN(Section regions, RegionSection(n));
+  SAMKART_ASSIGN_OR_RETURN(std::vector<Section> competence,
+                           CompetenceSections(inputs, n.baseline, "landet"));
+  SAMKART_ASSIGN_OR_RETURN(Section follow_up, FollowUpEvaluationSection(inputs));
   std::vector<std::string> support = statements;
   for (const Block& b : computed_summary.blocks) {
     if (const auto* list = std::get_if<BulletList>(&b)) {
@@ -616,6 +621,8 @@ Result<Document> BuildNationalReport(const ReportInputs& shared_inputs, const Ed
   for (auto& s : results) doc.sections.push_back(std::move(s));
   doc.sections.push_back(std::move(differences));
   doc.sections.push_back(std::move(regions));
+  for (auto& s : competence) doc.sections.push_back(std::move(s));
+  doc.sections.push_back(std::move(follow_up));
   add(EditorialSections(text, Chapter("diskusjon"), support));
   add(EditorialSections(text, Chapter("konklusjon"), statements));
 
