@@ -2,6 +2,7 @@
 // dataset: what they contain, that their numbers agree with a direct count,
 // and that no visible number rests on fewer answers than the rules allow.
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -114,9 +115,9 @@ TEST_F(ReportBuilders, NationalReportFollowsTheChaptersAndCountsEveryBaselineRes
   for (const auto& s : doc->sections) {
     if (s.level == 1 && instrument_->FindFamily(s.id) == nullptr) chapters.push_back(s.id);
   }
-  EXPECT_EQ(chapters,
-            (std::vector<std::string>{"sammendrag", "innledning", "metode", "organisering",
-                                      "forskjeller", "diskusjon", "konklusjon"}));
+  EXPECT_EQ(chapters, (std::vector<std::string>{"sammendrag", "innledning", "metode",
+                                                "organisering", "forskjeller", "kompetansedeling",
+                                                "oppfolging", "diskusjon", "konklusjon"}));
   // Every family the material asks has its section, in the report's order.
   std::vector<std::string> families;
   for (const auto& s : doc->sections) {
@@ -619,6 +620,80 @@ TEST_F(ReportBuilders, TeamChaptersTakeTheirTextAndSayWhereNoneIsWritten) {
   ASSERT_NE(conclusion, nullptr);
   EXPECT_EQ(std::get<Paragraph>(conclusion->blocks[0]).text,
             "Dette kapitlet har ingen tekst ennå: filen tekst/konklusjon.md finnes ikke.");
+}
+
+TEST_F(ReportBuilders, TheMunicipalityReportSaysWhoCouldShareWithWhom) {
+  // The largest synthetic municipality has groups large enough for findings.
+  std::map<int, std::size_t> sizes;
+  for (std::size_t r = 0; r < data_->rows; ++r) ++sizes[data_->municipality[r]];
+  const int largest =
+      std::max_element(sizes.begin(), sizes.end(), [](const auto& a, const auto& b) {
+        return a.second < b.second;
+      })->first;
+  auto doc = BuildMunicipalityReport(*inputs_, largest);
+  ASSERT_TRUE(doc.ok()) << doc.error().message;
+  std::vector<std::string> ids;
+  for (const auto& s : doc->sections) ids.push_back(s.id);
+  const auto strengths = std::find(ids.begin(), ids.end(), "styrker");
+  ASSERT_NE(strengths, ids.end());
+  EXPECT_EQ(std::vector<std::string>(strengths + 1, strengths + 5),
+            (std::vector<std::string>{"kompetansedeling", "delingspar", "kjeden", "overganger"}));
+
+  const Section* pairs = FindSection(*doc, "delingspar");
+  const DataTable* table = nullptr;
+  for (const auto& b : pairs->blocks) {
+    if (const auto* t = std::get_if<DataTable>(&b)) table = t;
+  }
+  ASSERT_NE(table, nullptr);
+  ASSERT_FALSE(table->rows.empty());
+  EXPECT_LE(table->rows.size(), 8u);
+  for (const auto& row : table->rows) {
+    EXPECT_NE(row[0].text.find(" → "), std::string::npos) << row[0].text;
+    EXPECT_NE(row[1].text.find(" mot "), std::string::npos) << row[1].text;
+  }
+
+  // The chain: twelve risk areas, three steps each, and young people's
+  // substance use among those that stand out, as in the national report.
+  const Section* chain = FindSection(*doc, "kjeden");
+  const Chart* chart = FirstChart(*chain, ChartKind::kGroupedBars);
+  ASSERT_NE(chart, nullptr);
+  EXPECT_EQ(chart->labels.size(), 12u);
+  EXPECT_EQ(chart->series.size(), 3u);
+  bool stands_out = false;
+  for (const auto& b : chain->blocks) {
+    const auto* p = std::get_if<Paragraph>(&b);
+    if (p != nullptr && p->text.starts_with("Skiller seg ut:")) {
+      stands_out = p->text.find("problematisk rusbruk") != std::string::npos;
+    }
+  }
+  EXPECT_TRUE(stands_out);
+}
+
+TEST_F(ReportBuilders, TheNationalReportEvaluatesTheFollowUpWithMunicipalitiesAsUnits) {
+  auto doc = BuildNationalReport(*inputs_);
+  ASSERT_TRUE(doc.ok()) << doc.error().message;
+  const Section* follow_up = FindSection(*doc, "oppfolging");
+  ASSERT_NE(follow_up, nullptr);
+  std::set<int> with_follow_up;
+  for (std::size_t r = 0; r < data_->rows; ++r) {
+    if (data_->round_type[r] != 1) with_follow_up.insert(data_->municipality[r]);
+  }
+  const auto* intro = std::get_if<Paragraph>(&follow_up->blocks.at(0));
+  ASSERT_NE(intro, nullptr);
+  EXPECT_TRUE(intro->text.starts_with(
+      fmt::format("Opptil {} kommuner har både 0-punktsmåling", with_follow_up.size())))
+      << intro->text;
+  // The synthetic follow-ups raise competence: improvements are listed,
+  // each counted over municipalities, never over respondents.
+  const auto* table = std::get_if<DataTable>(&follow_up->blocks.at(1));
+  ASSERT_NE(table, nullptr);
+  ASSERT_FALSE(table->rows.empty());
+  for (const auto& row : table->rows) {
+    EXPECT_LE(row[2].number.value, static_cast<double>(with_follow_up.size()));
+    EXPECT_GE(std::abs(row[3].number.value), 5.0);
+  }
+  EXPECT_NE(FindSection(*doc, "kjeden"), nullptr);
+  EXPECT_EQ(FindSection(*doc, "delingspar"), nullptr);  // sharing happens inside a municipality
 }
 
 }  // namespace
