@@ -102,11 +102,6 @@ std::string ShowNumber(const AnalysisColumn& column, double value) {
   return "";
 }
 
-std::string Show(const AnalysisColumn& column, const AnalysisCell& cell) {
-  if (cell.number) return ShowNumber(column, *cell.number);
-  return cell.text;
-}
-
 }  // namespace
 
 AnalysisTable PocketsTable(const analysis::CompetencePockets& pockets,
@@ -375,6 +370,11 @@ AnalysisTable FollowUpTable(const analysis::FollowUpEvaluation& evaluation,
   return out;
 }
 
+std::string FormatAnalysisCell(const AnalysisColumn& column, const AnalysisCell& cell) {
+  if (cell.number) return ShowNumber(column, *cell.number);
+  return cell.text;
+}
+
 std::string FormatAnalysisText(const AnalysisTable& table) {
   std::vector<std::size_t> widths(table.columns.size());
   std::vector<std::vector<std::string>> shown;
@@ -384,7 +384,7 @@ std::string FormatAnalysisText(const AnalysisTable& table) {
   for (const auto& row : table.rows) {
     shown.emplace_back();
     for (std::size_t c = 0; c < row.size(); ++c) {
-      shown.back().push_back(Show(table.columns[c], row[c]));
+      shown.back().push_back(FormatAnalysisCell(table.columns[c], row[c]));
       widths[c] = std::max(widths[c], Width(shown.back().back()));
     }
   }

@@ -65,6 +65,9 @@ AnalysisTable FollowUpTable(const analysis::FollowUpEvaluation& evaluation,
 std::string PairsText(const analysis::SharingPairs& pairs, const instrument::Instrument& instrument,
                       std::size_t limit);
 
+// A cell as people read it: «93 %», «+12», «0,004», the text itself.
+std::string FormatAnalysisCell(const AnalysisColumn& column, const AnalysisCell& cell);
+
 std::string FormatAnalysisText(const AnalysisTable& table);
 std::string FormatAnalysisCsv(const AnalysisTable& table);
 std::string FormatAnalysisJson(const AnalysisTable& table);

@@ -83,7 +83,7 @@ Section PairsSection(const analysis::SharingPairs& pairs, const instrument::Inst
   Section section{"delingspar", "Hvem kan dele med hvem", 2, {}};
   if (pairs.pairs.empty()) {
     section.blocks.push_back(Paragraph{fmt::format(
-        "Ingen av de {} tjenesteparene i {} har en forskjell som er både statistisk sikker og "
+        "Ingen av de {} parene av tjenester i {} har en forskjell som er både statistisk sikker og "
         "minst {} prosentpoeng.",
         pairs.tests, name, MaterialPoints())});
     return section;
@@ -145,8 +145,9 @@ Section PairsSection(const analysis::SharingPairs& pairs, const instrument::Inst
       fmt::format("Samarbeidet regnes som godt når snittet av de to retningene er minst {}.",
                   FormatPercent(analysis::kGoodCooperation))};
   if (grouped.size() > kPairsShown) {
-    table.notes.push_back(fmt::format("{} tjenestepar til står i analysen «samkart analyse pairs».",
-                                      grouped.size() - kPairsShown));
+    table.notes.push_back(
+        fmt::format("{} par av tjenester til står i analysen «samkart analyse pairs».",
+                    grouped.size() - kPairsShown));
   }
   section.blocks.push_back(std::move(table));
   return section;

@@ -11,7 +11,6 @@
 #include "samkart/present/table_format.h"
 #include "samkart/report/blocks.h"
 #include "samkart/report/competence_chapter.h"
-#include "samkart/report/competence_chapter.h"
 #include "samkart/report/indicators.h"
 #include "samkart/report/national_figures.h"
 #include "samkart/report/national_method.h"

@@ -15,6 +15,8 @@ void RegisterSurveyRoutes(httplib::Server& server, App& app);
 void RegisterRoundRoutes(httplib::Server& server, App& app);
 // The results explorer: /utforsk and /api/tabell, downloads
 void RegisterExplorerRoutes(httplib::Server& server, App& app);
+// The competence analyses: /kompetanse
+void RegisterCompetenceRoutes(httplib::Server& server, App& app);
 // Import, reports, users and the audit log
 void RegisterAdminRoutes(httplib::Server& server, App& app);
 

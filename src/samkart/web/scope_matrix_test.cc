@@ -147,6 +147,7 @@ enum Route {
   kUser,
   kChangeUser,
   kAuditLog,
+  kCompetence,
   kRouteCount
 };
 
@@ -185,6 +186,7 @@ constexpr std::array<RouteInfo, kRouteCount> kRoutes = {{
     {"GET", "/admin/brukere/{id}"},
     {"POST", "/admin/brukere/{id}/{rolle,passord,status}"},
     {"GET", "/admin/logg"},
+    {"GET", "/kompetanse"},
 }};
 
 // Without a login a page sends to the login form; /api/ and posts say 401.
@@ -732,6 +734,50 @@ TEST_F(ScopeMatrix, Explorer) {
       Cell(
           kApiTable, who, view.what, allowed, 200,
           [&](WebClient& c) { return c.Get("/api/tabell?" + query); }, refusal);
+    }
+  }
+}
+
+// ------------------------------------------------------------ competence --
+
+TEST_F(ScopeMatrix, CompetenceAnalyses) {
+  struct View {
+    std::string what;
+    std::string query;
+    std::function<bool(Who)> allowed;
+    std::vector<std::string> secrets;
+  };
+  const std::vector<View> views = {
+      {"kjeden for landet", "?analyse=kjede&kommune=", LoggedIn, {}},
+      {"lommene i " + std::string(kVikheim.name),
+       "?analyse=lommer&kommune=9001",
+       [](Who w) { return SeesMunicipality(w, kVikheim); },
+       {kVikheim.name}},
+      {"delingspar i " + std::string(kSorby.name),
+       "?analyse=par&kommune=9002",
+       [](Who w) { return SeesMunicipality(w, kSorby); },
+       {kSorby.name}},
+      {"overgangene i " + std::string(kSorby.name) + " (csv)",
+       "?analyse=overganger&kommune=9002&format=csv",
+       [](Who w) { return SeesMunicipality(w, kSorby); },
+       {kSorby.name}},
+  };
+  for (const Who who : kEveryone) {
+    // The choices offered: only the municipalities the user may see.
+    auto form = Cell(kCompetence, who, "skjemaet", LoggedIn(who), 200,
+                     [](WebClient& c) { return c.Get("/kompetanse"); });
+    if (form && form->status == 200) {
+      for (const Place& place : kPlaces) {
+        EXPECT_EQ(Contains(form->body, "<option value=\"" + std::to_string(place.number) + "\""),
+                  SeesMunicipality(who, place))
+            << WhoLabel(who) << ": " << place.name;
+      }
+    }
+    for (const auto& view : views) {
+      Cell(
+          kCompetence, who, view.what, view.allowed(who), 200,
+          [&](WebClient& c) { return c.Get("/kompetanse" + view.query); },
+          Refusal{{403}, {}, view.secrets});
     }
   }
 }

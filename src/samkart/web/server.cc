@@ -281,6 +281,7 @@ WebServer::WebServer(App& app) : app_(app) {
   RegisterSurveyRoutes(server, app);
   RegisterRoundRoutes(server, app);
   RegisterExplorerRoutes(server, app);
+  RegisterCompetenceRoutes(server, app);
   RegisterAdminRoutes(server, app);
   InstallErrorHandlers(server, app);
 }
