@@ -338,4 +338,64 @@ Result<Section> FollowUpEvaluationSection(const ReportInputs& inputs) {
   return section;
 }
 
+Result<std::optional<Section>> ChangeAgainstOthersSection(const ReportInputs& inputs,
+                                                          int municipality,
+                                                          const std::string& name) {
+  const analysis::Dataset& data = *inputs.data;
+  auto evaluation = analysis::EvaluateFollowUp(data, *inputs.instrument, *inputs.publication,
+                                               {{}, false, municipality});
+  if (!evaluation.ok()) {
+    if (evaluation.error().code == ErrorCode::kNotFound) return std::optional<Section>{};
+    return evaluation.error();
+  }
+  Section section{"utvikling-mot-andre", "Endringen mot endringen i de andre kommunene", 2, {}};
+  std::vector<const analysis::MunicipalityFollowUpRow*> found;
+  std::size_t compared = 0, others = 0;
+  for (const auto& row : evaluation->municipality->rows) {
+    if (!row.difference) continue;
+    ++compared;
+    others = std::max(others, row.other_municipalities);
+    if (row.finding) found.push_back(&row);
+  }
+  if (compared == 0) {
+    section.blocks.push_back(Paragraph{fmt::format(
+        "For få andre kommuner har både 0-punktsmåling og oppfølgingsundersøkelse til å "
+        "sammenligne endringen i {} med (minst {} trengs).",
+        name, analysis::kMinMunicipalities)});
+    return std::optional<Section>{std::move(section)};
+  }
+  section.blocks.push_back(Paragraph{fmt::format(
+      "Endringen i {} fra 0-punktsmålingen til oppfølgingsundersøkelsen er sammenlignet med "
+      "snittet av endringen i de {} andre kommunene som har begge målingene (hver kommune teller "
+      "én gang). {} av {} spørsmål viser en forskjell som er statistisk sikker etter justering "
+      "for mange sammenligninger og minst {} prosentpoeng.",
+      name, others, found.size(), compared, MaterialPoints())});
+  if (found.empty()) return std::optional<Section>{std::move(section)};
+  std::stable_sort(found.begin(), found.end(), [](const auto* a, const auto* b) {
+    return std::abs(a->difference->estimate) > std::abs(b->difference->estimate);
+  });
+  DataTable table;
+  table.caption = fmt::format("Der endringen i {} skiller seg fra de andre kommunene", name);
+  table.columns = {"Spørsmål", "Tema", name, "De andre kommunene", "Forskjell", "Vurdering"};
+  for (const auto* row : found) {
+    Number own, pooled, difference;
+    own.value = row->own_change->estimate * 100;
+    pooled.value = row->others->estimate * 100;
+    difference.value = row->difference->estimate * 100;
+    TableCell points = PointsCell(difference, true);
+    points.direction = row->verdict == analysis::FollowUpVerdict::kImproved   ? Direction::kBetter
+                       : row->verdict == analysis::FollowUpVerdict::kWorsened ? Direction::kWorse
+                                                                              : Direction::kNeutral;
+    table.rows.push_back({TextCell(ItemLabel(data, row->item), true),
+                          TextCell(data.item_refs[row->item].family->title), PointsCell(own, false),
+                          PointsCell(pooled, false), points,
+                          TextCell(analysis::FollowUpVerdictLabel(row->verdict))});
+  }
+  table.notes = {
+      "Endring i prosentpoeng fra 0-punktsmålingen til oppfølgingsundersøkelsen. "
+      "Vurdering: om endringen hos dere var bedre eller dårligere enn de andres."};
+  section.blocks.push_back(std::move(table));
+  return std::optional<Section>{std::move(section)};
+}
+
 }  // namespace samkart::report

@@ -27,4 +27,11 @@ Result<std::vector<Section>> CompetenceSections(const ReportInputs& inputs,
 // with both rounds counts once, indicator by indicator.
 Result<Section> FollowUpEvaluationSection(const ReportInputs& inputs);
 
+// One municipality's change since its baseline beside the pooled change of
+// the other municipalities with both rounds (never a pool that contains
+// it); nullopt when the municipality has no follow-up round.
+Result<std::optional<Section>> ChangeAgainstOthersSection(const ReportInputs& inputs,
+                                                          int municipality,
+                                                          const std::string& name);
+
 }  // namespace samkart::report

@@ -961,7 +961,12 @@ Result<Document> BuildMunicipalityReport(const ReportInputs& inputs, int municip
   for (auto& s : family_sections) doc.sections.push_back(std::move(s));
   doc.sections.push_back(std::move(strengths));
   for (auto& s : competence) doc.sections.push_back(std::move(s));
-  if (changes) doc.sections.push_back(ChangeSection(m, std::move(*changes)));
+  if (changes) {
+    doc.sections.push_back(ChangeSection(m, std::move(*changes)));
+    SAMKART_ASSIGN_OR_RETURN(std::optional<Section> against_others,
+                             ChangeAgainstOthersSection(inputs, municipality, m.name));
+    if (against_others) doc.sections.push_back(std::move(*against_others));
+  }
   doc.lead_sections = 2;  // the summary and the questions to discuss
   doc.workshop_prompts = {"Hva tenker prosjektgruppa om resultatene?",
                           "Hva er de viktigste områdene å jobbe videre med?"};

@@ -696,5 +696,31 @@ TEST_F(ReportBuilders, TheNationalReportEvaluatesTheFollowUpWithMunicipalitiesAs
   EXPECT_EQ(FindSection(*doc, "delingspar"), nullptr);  // sharing happens inside a municipality
 }
 
+TEST_F(ReportBuilders, AFollowUpIsSetBesideTheChangeInTheOtherMunicipalities) {
+  const int municipality = FollowUpMunicipality(*data_);
+  auto doc = BuildMunicipalityReport(*inputs_, municipality);
+  ASSERT_TRUE(doc.ok()) << doc.error().message;
+  const Section* against = FindSection(*doc, "utvikling-mot-andre");
+  ASSERT_NE(against, nullptr);
+  std::set<int> others;
+  for (std::size_t r = 0; r < data_->rows; ++r) {
+    if (data_->round_type[r] != 1 && data_->municipality[r] != municipality) {
+      others.insert(data_->municipality[r]);
+    }
+  }
+  const auto* intro = std::get_if<Paragraph>(&against->blocks.at(0));
+  ASSERT_NE(intro, nullptr);
+  // Never a pool that contains the municipality itself.
+  EXPECT_NE(intro->text.find(fmt::format("de {} andre kommunene", others.size())),
+            std::string::npos)
+      << intro->text;
+  // A baseline-only municipality has no such section.
+  auto baseline_only = BuildMunicipalityReport(*inputs_, SmallestRound().first);
+  ASSERT_TRUE(baseline_only.ok());
+  if (FindSection(*baseline_only, "utvikling") == nullptr) {
+    EXPECT_EQ(FindSection(*baseline_only, "utvikling-mot-andre"), nullptr);
+  }
+}
+
 }  // namespace
 }  // namespace samkart::report
