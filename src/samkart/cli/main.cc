@@ -57,8 +57,8 @@ std::string NorwegianFailure(const CLI::App* app, const CLI::Error& error) {
     }
   }
   if (const auto list = message.find("velg en av: "); list != std::string::npos) {
-    message = message.substr(0, list) +
-              std::regex_replace(message.substr(list), std::regex(","), ", ");
+    message =
+        message.substr(0, list) + std::regex_replace(message.substr(list), std::regex(","), ", ");
   }
   std::string command = app->get_name();
   for (const CLI::App* parent = app->get_parent(); parent != nullptr;
