@@ -298,7 +298,7 @@ class Generator {
                                              data_.items[item_index].item->id);
       z += model.size_sign * size->second * (scale == p_.size_scales.end() ? 1.0 : scale->second);
     }
-    if (round.follow_up) z += model.follow_up_shift;
+    if (round.follow_up) z += model.follow_up_shift * round.municipality->follow_up_effect;
     return z;
   }
 

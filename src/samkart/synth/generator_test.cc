@@ -4,6 +4,7 @@
 #include "samkart/synth/generator.h"
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <set>
 
@@ -324,6 +325,46 @@ TEST_F(SynthTest, FollowUpsChangeSomething) {
     (round.follow_up ? follow_hits : base_hits) += a == 4 || a == 5;
   }
   EXPECT_GT(follow_hits / follow_n, base_hits / base_n + 0.05);
+}
+
+TEST_F(SynthTest, MunicipalitiesChangeByTheirOwnFollowUpEffect) {
+  // Per municipality: the change in knowing cross-service routines. The
+  // ones set to decline fall, the ones set to no change barely move, and
+  // those set to twice the national change rise more than the rest.
+  const auto* item = instrument_->FindItem("system_knowledge.cross_service_routines");
+  std::size_t index = 0;
+  while (data_->items[index].item != item) ++index;
+  std::map<int, std::array<double, 4>> tally;  // hits and n, baseline then follow-up
+  std::map<int, double> effect;
+  for (std::size_t r = 0; r < data_->respondents.size(); ++r) {
+    const Round& round = data_->rounds[data_->respondents[r].round];
+    if (!round.municipality->follow_up_year) continue;
+    effect[round.municipality->number] = round.municipality->follow_up_effect;
+    const uint8_t a = data_->answers[index][r];
+    if (a >= kBlank) continue;
+    auto& t = tally[round.municipality->number];
+    t[round.follow_up ? 2 : 0] += a == 4 || a == 5;
+    t[round.follow_up ? 3 : 1] += 1;
+  }
+  double strong = 0, ordinary = 0;
+  std::size_t strong_n = 0, ordinary_n = 0, declining = 0;
+  for (const auto& [number, t] : tally) {
+    const double change = t[2] / t[3] - t[0] / t[1];
+    if (effect[number] < 0) {
+      ++declining;
+      EXPECT_LT(change, 0) << number;
+    } else if (effect[number] >= 2) {
+      strong += change;
+      ++strong_n;
+    } else if (effect[number] == 1) {
+      ordinary += change;
+      ++ordinary_n;
+    }
+  }
+  EXPECT_GE(declining, 1u);
+  ASSERT_GT(strong_n, 0u);
+  ASSERT_GT(ordinary_n, 0u);
+  EXPECT_GT(strong / static_cast<double>(strong_n), ordinary / static_cast<double>(ordinary_n));
 }
 
 }  // namespace

@@ -118,6 +118,7 @@ Status ReadMunicipalities(const std::vector<io::TextFile>& files, Parameters& p)
     SAMKART_ASSIGN_OR_RETURN(auto year, sheet.Number(row, "baseline_year"));
     SAMKART_ASSIGN_OR_RETURN(auto respondents, sheet.Number(row, "baseline_respondents"));
     SAMKART_ASSIGN_OR_RETURN(auto follow_up, sheet.Text(row, "follow_up_year"));
+    SAMKART_ASSIGN_OR_RETURN(auto effect, sheet.Text(row, "follow_up_effect"));
     m.number = static_cast<int>(number);
     m.name = name;
     m.region = region;
@@ -126,6 +127,9 @@ Status ReadMunicipalities(const std::vector<io::TextFile>& files, Parameters& p)
     m.baseline_year = static_cast<int>(year);
     m.baseline_respondents = static_cast<int>(respondents);
     if (!follow_up.empty()) m.follow_up_year = text::ParseInt(follow_up);
+    if (!effect.empty()) {
+      SAMKART_ASSIGN_OR_RETURN(m.follow_up_effect, sheet.Number(row, "follow_up_effect"));
+    }
     p.municipalities.push_back(std::move(m));
   }
   return Ok();

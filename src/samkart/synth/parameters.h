@@ -21,6 +21,10 @@ struct Municipality {
   int baseline_year = 0;
   int baseline_respondents = 0;
   std::optional<int> follow_up_year;
+  // How much of each family's follow-up change this municipality makes:
+  // 1 the national shift, 2 twice it, 0 none, below 0 a decline
+  // (municipalities.csv, `follow_up_effect`; empty is 1).
+  double follow_up_effect = 1;
 };
 
 // One condition of a target's breakdown: key (service, position or
