@@ -81,6 +81,7 @@ Section PocketsSection(const analysis::CompetencePockets& pockets,
 Section PairsSection(const analysis::SharingPairs& pairs, const instrument::Instrument& instrument,
                      const std::string& name) {
   Section section{"delingspar", "Hvem kan dele med hvem", 2, {}};
+  section.on_slides = true;
   if (pairs.pairs.empty()) {
     section.blocks.push_back(Paragraph{fmt::format(
         "Ingen av de {} parene av tjenester i {} har en forskjell som er både statistisk sikker og "
@@ -156,6 +157,7 @@ Section PairsSection(const analysis::SharingPairs& pairs, const instrument::Inst
 Section ChainSection(const analysis::KnowledgeChain& chain,
                      const instrument::Instrument& instrument, const std::string& name) {
   Section section{"kjeden", "Fra kunnskap til hjelp", 2, {}};
+  section.on_slides = true;
   Chart chart;
   chart.kind = ChartKind::kGroupedBars;
   chart.title = "Kjenner tegnene, har vært bekymret for og vet hvem de kan kontakte";

@@ -170,6 +170,9 @@ struct Section {
   // One line that says what the chapter finds («Over resten av landet på 2
   // av 12 spørsmål»): under a slide's title, first in the other formats.
   std::string takeaway{};
+  // A section inside a chapter that a meeting works from (the sharing
+  // pairs, the chain): it gets slides of its own in a deck.
+  bool on_slides{};
 };
 
 struct Document {

@@ -678,8 +678,9 @@ void DeckWriter::SectionSlides(const Section& section) {
   }
   // A deck shows one slide per chapter. Of the sections inside one, only a
   // grid (the cooperation between services, which has no chapter of its
-  // own) earns slides; breakdowns by service stay in the PDF and workbook.
-  if (section.level > 1 && (!HasContent(section) || !has_grid)) return;
+  // own) and what a meeting works from earn slides; breakdowns by service
+  // stay in the PDF and workbook.
+  if (section.level > 1 && (!HasContent(section) || !(has_grid || section.on_slides))) return;
   section_ = &section;
   pages_ = 0;
   const std::size_t budget = section.level <= 1 ? kTableSlidesPerChapter : kTableSlidesPerSection;

@@ -326,6 +326,32 @@ TEST(PptxRendererText, AChapterOfOnlyATableShowsWhatFitsAndSaysWhatIsLeft) {
   EXPECT_NE(text.find("rader til"), std::string::npos) << text;
 }
 
+TEST(PptxRendererText, ASectionAMeetingWorksFromGetsSlidesInsideItsChapter) {
+  Document doc;
+  doc.title = "Kommune";
+  Section chapter{"kompetansedeling", "Hvor kunnskapen er", 1, {Paragraph{"Innledning."}}};
+  Section pairs{"delingspar", "Hvem kan dele med hvem", 2, {Paragraph{"PPT → Barnehage."}}};
+  Section detail{"detalj", "Bare i PDF", 2, {Paragraph{"Detaljer."}}};
+  doc.sections = {chapter, pairs, detail};
+  testing_support::ScratchDir scratch;
+  const fs::path without = scratch / "uten.pptx";
+  ASSERT_TRUE(WritePptx(doc, without).ok());
+  const std::size_t before = CountPrefix(ReadParts(without), "ppt/slides/");
+  doc.sections[1].on_slides = true;
+  const fs::path with = scratch / "med.pptx";
+  ASSERT_TRUE(WritePptx(doc, with).ok());
+  const auto parts = ReadParts(with);
+  const std::size_t slides = CountPrefix(parts, "ppt/slides/");
+  EXPECT_EQ(slides, before + 1);
+  std::string text;
+  for (std::size_t i = 1; i <= slides; ++i) {
+    text += SlideText(parts.at("ppt/slides/slide" + std::to_string(i) + ".xml"));
+  }
+  EXPECT_NE(text.find("Hvem kan dele med hvem"), std::string::npos) << text;
+  EXPECT_NE(text.find("PPT → Barnehage."), std::string::npos) << text;
+  EXPECT_EQ(text.find("Bare i PDF"), std::string::npos) << text;
+}
+
 TEST(PptxRendererText, WorkshopPromptsEndTheDeckAsEmptySlides) {
   Document doc = SampleDocument();
   doc.workshop_prompts = {"Hva tenker prosjektgruppa om resultatene?", "Hva gjør vi nå?"};
