@@ -103,29 +103,6 @@ PooledChange Pool(const std::vector<double>& changes) {
   return pooled;
 }
 
-// The municipality's change less the others', its interval from the two
-// intervals (MOVER), and a p-value as CompareShares gives one.
-Difference CombineMover(const Difference& own, const PooledChange& others) {
-  Difference d;
-  const double a = own.estimate, b = others.estimate;
-  d.estimate = a - b;
-  d.interval.low = d.estimate - std::sqrt((a - own.interval.low) * (a - own.interval.low) +
-                                          (others.interval.high - b) * (others.interval.high - b));
-  d.interval.high = d.estimate + std::sqrt((own.interval.high - a) * (own.interval.high - a) +
-                                           (b - others.interval.low) * (b - others.interval.low));
-  d.significant = d.interval.low > 0 || d.interval.high < 0;
-  if (d.estimate == 0) {
-    d.p_value = 1;
-  } else {
-    const double towards_zero =
-        d.estimate > 0 ? d.estimate - d.interval.low : d.interval.high - d.estimate;
-    d.p_value = towards_zero <= 0
-                    ? 0
-                    : std::erfc(std::abs(d.estimate) / (towards_zero / kZ95) / std::sqrt(2.0));
-  }
-  return d;
-}
-
 FollowUpVerdict Direction(instrument::Polarity polarity, double estimate) {
   switch (polarity) {
     case instrument::Polarity::kHigherIsBetter:
@@ -216,7 +193,9 @@ MunicipalityFollowUpRow OwnRow(std::size_t item, std::optional<int> service, int
   } else if (!row.own_change) {
     row.verdict = FollowUpVerdict::kNoAnswers;
   } else if (row.others) {
-    row.difference = CombineMover(*row.own_change, *row.others);
+    // The municipality's change less the others', its interval from the two.
+    row.difference = MoverDifference(row.own_change->estimate, row.own_change->interval,
+                                     row.others->estimate, row.others->interval);
     row.verdict = FollowUpVerdict::kUnchanged;
   }
   return row;

@@ -97,20 +97,16 @@ Interval ShareInterval(const ShareSample& s) {
   return {expit(logit - t * se_logit), expit(logit + t * se_logit)};
 }
 
-Difference CompareShares(const ShareSample& first, const ShareSample& second) {
+Difference MoverDifference(double a, const Interval& a_interval, double b,
+                           const Interval& b_interval) {
   Difference d;
-  const double p1 = Share(first.count, first.n);
-  const double p2 = Share(second.count, second.n);
-  const Interval i1 = ShareInterval(first);
-  const Interval i2 = ShareInterval(second);
-  d.estimate = p1 - p2;
-  d.interval.low =
-      d.estimate - std::sqrt((p1 - i1.low) * (p1 - i1.low) + (i2.high - p2) * (i2.high - p2));
-  d.interval.high =
-      d.estimate + std::sqrt((i1.high - p1) * (i1.high - p1) + (p2 - i2.low) * (p2 - i2.low));
-  const bool both = first.n > 0 && second.n > 0;
-  d.significant = both && (d.interval.low > 0 || d.interval.high < 0);
-  if (!both || d.estimate == 0) {
+  d.estimate = a - b;
+  d.interval.low = d.estimate - std::sqrt((a - a_interval.low) * (a - a_interval.low) +
+                                          (b_interval.high - b) * (b_interval.high - b));
+  d.interval.high = d.estimate + std::sqrt((a_interval.high - a) * (a_interval.high - a) +
+                                           (b - b_interval.low) * (b - b_interval.low));
+  d.significant = d.interval.low > 0 || d.interval.high < 0;
+  if (d.estimate == 0) {
     d.p_value = 1;
   } else {
     const double towards_zero =
@@ -118,6 +114,16 @@ Difference CompareShares(const ShareSample& first, const ShareSample& second) {
     d.p_value = towards_zero <= 0
                     ? 0
                     : std::erfc(std::abs(d.estimate) / (towards_zero / kZ95) / std::sqrt(2.0));
+  }
+  return d;
+}
+
+Difference CompareShares(const ShareSample& first, const ShareSample& second) {
+  Difference d = MoverDifference(Share(first.count, first.n), ShareInterval(first),
+                                 Share(second.count, second.n), ShareInterval(second));
+  if (first.n == 0 || second.n == 0) {
+    d.significant = false;
+    d.p_value = 1;
   }
   return d;
 }

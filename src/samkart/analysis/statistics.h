@@ -98,6 +98,13 @@ struct Difference {
 // own interval, at 95 %, and its p-value.
 Difference CompareShares(const ShareSample& first, const ShareSample& second);
 
+// The MOVER (square-and-add) interval for a − b of two independent
+// estimates, each with its own 95 % interval, and the p-value consistent
+// with it: what CompareShares does with two shares, for any two estimates
+// (a municipality's change beside the pooled change of the others).
+Difference MoverDifference(double a, const Interval& a_interval, double b,
+                           const Interval& b_interval);
+
 // The smallest difference between two shares worth reporting as a finding
 // (a strength, a gap, a change, a question for discussion): 5 percentage
 // points. A smaller difference can be significant with many respondents,
