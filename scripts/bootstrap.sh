@@ -23,6 +23,7 @@ packages=(
   libpqxx-dev  # the PostgreSQL store (libpqxx over libpq)
   postgresql  # the PostgreSQL tests' throwaway server (scripts/postgres_server.sh)
   libglpk-dev  # samkart audit: the linear programs that bound every hidden cell
+  libqrencode-dev  # survey rounds: a QR code per link, for posters
   nginx curl python3-minimal  # tests/nginx/proxy.sh: the reverse-proxy example, for real
   hunspell hunspell-no  # tests/spelling: the Norwegian (Bokmål) spelling of what users read
   libreoffice-impress unzip  # tests/decks/check_decks.sh: the PPTX decks opened by Impress
