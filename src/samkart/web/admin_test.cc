@@ -727,6 +727,27 @@ TEST(AdminUsers, AddChangeResetDeactivateAndReactivateAreAudited) {
   }
   EXPECT_EQ(AuditCount(server, "user_add"), 0u);
 
+  // Every error sits at its field, which says so; the summary takes the
+  // focus and links to the fields; what was typed stays.
+  auto refused = admin->PostForm(
+      "/admin/brukere",
+      {{"brukernavn", "kari"}, {"rolle", "municipal"}, {"kommune", "1234"}, {"passord", "kort"}});
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 400);
+  EXPECT_TRUE(Contains(refused->body, R"(value="kari")")) << refused->body;
+  EXPECT_TRUE(Contains(
+      refused->body,
+      R"(id="ny-kommune" name="kommune" aria-invalid="true" aria-describedby="ny-kommune-feil")"))
+      << refused->body;
+  EXPECT_TRUE(Contains(refused->body, R"(<p class="field-error" id="ny-kommune-feil">)"));
+  EXPECT_TRUE(Contains(refused->body, R"(aria-invalid="true" aria-describedby="ny-passord-feil")"));
+  EXPECT_TRUE(Contains(refused->body, R"(<a href="#ny-passord">)"));
+  EXPECT_TRUE(Contains(refused->body, R"(tabindex="-1" autofocus id="feiloppsummering")"));
+  EXPECT_TRUE(Contains(refused->body, R"(<option value="municipal" selected>)"));
+  EXPECT_FALSE(Contains(
+      refused->body,
+      R"(id="ny-brukernavn" name="brukernavn" required maxlength="64" autocomplete="off" value="kari" aria-invalid)"));
+
   // A generated password is shown once and works.
   auto added = admin->PostForm(
       "/admin/brukere",

@@ -28,6 +28,7 @@
 #include "samkart/web/accounts.h"
 #include "samkart/web/admin.h"
 #include "samkart/web/admin_pages.h"
+#include "samkart/web/form_errors.h"
 #include "samkart/web/http.h"
 #include "samkart/web/routes.h"
 
@@ -60,7 +61,8 @@ std::string RoleText(const std::string& key) {
 
 // The role, region and municipality fields, with `user`'s values selected.
 std::string ScopeFields(App& app, const std::map<int, store::Municipality>& register_,
-                        const std::string& id_prefix, const store::User* user) {
+                        const std::string& id_prefix, const store::User* user,
+                        const FormErrors& errors) {
   std::string roles;
   for (const Role role : kRoles) {
     roles += fmt::format(R"(<option value="{}"{}>{}</option>)", RoleKey(role),
@@ -77,37 +79,67 @@ std::string ScopeFields(App& app, const std::map<int, store::Municipality>& regi
                                   user && user->municipality == number ? " selected" : "", number,
                                   Escape(m.name));
   }
+  const std::string role_id = id_prefix + "rolle";
+  const std::string region_id = id_prefix + "region";
+  const std::string municipality_id = id_prefix + "kommune";
   return fmt::format(
-      R"(<label for="{0}rolle">Rolle</label>
-<select id="{0}rolle" name="rolle">{1}</select>
-<label for="{0}region">KORUS-region <span class="hint">(for regionale analytikere)</span></label>
-<select id="{0}region" name="region">{2}</select>
-<label for="{0}kommune">Kommune <span class="hint">(for kommunekoordinatorer)</span></label>
-<select id="{0}kommune" name="kommune">{3}</select>)",
-      id_prefix, roles, regions, municipalities);
+      R"(<label for="{0}">Rolle</label>{4}
+<select id="{0}" name="rolle"{5}>{6}</select>
+<label for="{1}">KORUS-region <span class="hint">(for regionale analytikere)</span></label>{7}
+<select id="{1}" name="region"{8}>{9}</select>
+<label for="{2}">Kommune <span class="hint">(for kommunekoordinatorer)</span></label>{10}
+<select id="{2}" name="kommune"{11}>{3}</select>)",
+      role_id, region_id, municipality_id, municipalities, errors.Message(role_id),
+      errors.Attributes(role_id), roles, errors.Message(region_id), errors.Attributes(region_id),
+      regions, errors.Message(municipality_id), errors.Attributes(municipality_id));
 }
 
-std::string PasswordFields(const std::string& id_prefix) {
+std::string PasswordFields(const std::string& id_prefix, const FormErrors& errors) {
+  const std::string id = id_prefix + "passord";
   return fmt::format(
-      R"(<label for="{0}passord">Passord <span class="hint">(minst 12 tegn; eller la feltet stå tomt og kryss av under)</span></label>
-<input type="password" id="{0}passord" name="passord" autocomplete="new-password">
+      R"(<label for="{0}passord">Passord <span class="hint">(minst 12 tegn; eller la feltet stå tomt og kryss av under)</span></label>{1}
+<input type="password" id="{0}passord" name="passord" autocomplete="new-password"{2}>
 <div class="check"><input type="checkbox" id="{0}generer" name="generer" value="1"> <label for="{0}generer">Lag et tilfeldig passord (vises én gang)</label></div>)",
-      id_prefix);
+      id_prefix, errors.Message(id), errors.Attributes(id));
 }
 
-// Role and scope from the form, checked against the instrument and the register.
-Result<store::User> ReadScope(App& app, const httplib::Request& req,
-                              const std::map<int, store::Municipality>& register_) {
+// Role and scope from the form, checked against the instrument and the
+// register. An error goes to the field it concerns (`id_prefix` + rolle,
+// region or kommune): the role when it is unknown, else the scope the role
+// needs.
+std::optional<store::User> ReadScope(App& app, const httplib::Request& req,
+                                     const std::map<int, store::Municipality>& register_,
+                                     const std::string& id_prefix, FormErrors& errors) {
   AccountScope scope{FormValue(req, "rolle"), FormValue(req, "region"), std::nullopt};
   if (const std::string value = FormValue(req, "kommune"); !value.empty()) {
     const auto number = text::ParseInt(value);
     if (!number) {
-      return Error{
-          fmt::format("Kommunen «{}» finnes ikke i kommuneregisteret.", PrintableName(value))};
+      errors.Add(
+          id_prefix + "kommune",
+          fmt::format("Kommunen «{}» finnes ikke i kommuneregisteret.", PrintableName(value)));
+      return std::nullopt;
     }
     scope.municipality = *number;
   }
-  return ScopedUser(scope, app.instrument(), register_);
+  auto user = ScopedUser(scope, app.instrument(), register_);
+  if (user.ok()) return *user;
+  const auto role = ParseRole(scope.role);
+  const char* field = !role                       ? "rolle"
+                      : *role == Role::kRegional  ? "region"
+                      : *role == Role::kMunicipal ? "kommune"
+                                                  : "rolle";
+  errors.Add(id_prefix + field, user.error().message);
+  return std::nullopt;
+}
+
+// What the new-user form held, shown again after an error.
+store::User TypedUser(const httplib::Request& req) {
+  store::User user;
+  user.username = FormValue(req, "brukernavn");
+  user.role = FormValue(req, "rolle");
+  if (auto region = FormValue(req, "region"); !region.empty()) user.region = region;
+  user.municipality = text::ParseInt(FormValue(req, "kommune"));
+  return user;
 }
 
 struct NewPassword {
@@ -138,7 +170,8 @@ std::string GeneratedPasswordNotice(const std::string& username, const NewPasswo
       Escape(username), Escape(password.password));
 }
 
-std::string UsersPage(App& app, const RequestContext& context, const std::string& result_html) {
+std::string UsersPage(App& app, const RequestContext& context, const std::string& result_html,
+                      const store::User* typed = nullptr, const FormErrors& errors = {}) {
   const auto register_ = Register(app);
   auto users = app.WithStore([](store::Store& store) { return store.Users(); });
   std::string body = result_html;
@@ -152,25 +185,30 @@ std::string UsersPage(App& app, const RequestContext& context, const std::string
           u.id, Escape(u.username), Escape(RoleText(u.role)), Escape(ScopeText(app, u, register_)),
           u.active ? "Aktiv" : "Deaktivert", Escape(u.created_at));
     }
-    body += fmt::format(
-        R"(<div class="table-wrap"><table><caption>Brukere ({})</caption><thead><tr><th scope="col">Brukernavn</th><th scope="col">Rolle</th><th scope="col">Omfang</th><th scope="col">Status</th><th scope="col">Opprettet (UTC)</th></tr></thead><tbody>{}</tbody></table></div>)",
-        users->size(), rows);
+    body += ScrollRegion(
+        "Brukere",
+        fmt::format(
+            R"(<table><caption>Brukere ({})</caption><thead><tr><th scope="col">Brukernavn</th><th scope="col">Rolle</th><th scope="col">Omfang</th><th scope="col">Status</th><th scope="col">Opprettet (UTC)</th></tr></thead><tbody>{}</tbody></table>)",
+            users->size(), rows));
   }
   body += fmt::format(
-      R"(<h2>Ny bruker</h2>
-<form method="post" action="/admin/brukere">{}
-<label for="ny-brukernavn">Brukernavn <span class="hint">(1–64 tegn, uten mellomrom, &lt;, &gt;, ", ' og &amp;)</span></label>
-<input type="text" id="ny-brukernavn" name="brukernavn" required maxlength="64" autocomplete="off">
+      R"(<h2 id="ny-bruker">Ny bruker</h2>
+<form method="post" action="/admin/brukere" aria-labelledby="ny-bruker">{}{}
+<label for="ny-brukernavn">Brukernavn <span class="hint">(1–64 tegn, uten mellomrom, &lt;, &gt;, ", ' og &amp;)</span></label>{}
+<input type="text" id="ny-brukernavn" name="brukernavn" required maxlength="64" autocomplete="off" value="{}"{}>
 {}
 {}
 <div class="actions"><button type="submit">Opprett bruker</button></div>
 </form>)",
-      CsrfInput(context.csrf), ScopeFields(app, register_, "ny-", nullptr), PasswordFields("ny-"));
+      errors.Summary("Brukeren ble ikke opprettet"), CsrfInput(context.csrf),
+      errors.Message("ny-brukernavn"), Escape(typed ? typed->username : ""),
+      errors.Attributes("ny-brukernavn"), ScopeFields(app, register_, "ny-", typed, errors),
+      PasswordFields("ny-", errors));
   return Page(context, "Brukere", body);
 }
 
 std::string UserPage(App& app, const RequestContext& context, const store::User& user,
-                     const std::string& result_html) {
+                     const std::string& result_html, const FormErrors& errors = {}) {
   const auto register_ = Register(app);
   const bool self = context.principal->user_id == user.id;
   std::string body = result_html;
@@ -179,6 +217,7 @@ std::string UserPage(App& app, const RequestContext& context, const store::User&
       Escape(RoleText(user.role)), Escape(ScopeText(app, user, register_)),
       user.active ? "Aktiv" : "Deaktivert", Escape(user.created_at));
   const std::string action = fmt::format("/admin/brukere/{}", user.id);
+  body += errors.Summary("Endringen ble ikke lagret");
   body += fmt::format(
       R"(<h2>Rolle og omfang</h2>
 <form method="post" action="{}/rolle">{}
@@ -192,8 +231,8 @@ std::string UserPage(App& app, const RequestContext& context, const store::User&
 <div class="actions"><button type="submit">Sett nytt passord</button></div>
 </form>
 <h2>Tilgang</h2>)",
-      action, CsrfInput(context.csrf), ScopeFields(app, register_, "", &user), action,
-      CsrfInput(context.csrf), PasswordFields(""));
+      action, CsrfInput(context.csrf), ScopeFields(app, register_, "", &user, errors), action,
+      CsrfInput(context.csrf), PasswordFields("", errors));
   if (self) {
     body += R"(<p class="hint">Du kan ikke deaktivere deg selv.</p>)";
   } else {
@@ -234,21 +273,29 @@ void CreateUser(App& app, const httplib::Request& req, httplib::Response& res) {
   const RequestContext context = Authenticate(app, req);
   const auto principal = Gate(req, res, context, &Principal::CanManageUsers, kUsersRefusal, true);
   if (!principal) return;
-  auto fail = [&](const std::string& message) {
-    SendHtml(res, 400, UsersPage(app, context, Alert(message)));
-  };
-  const std::string username = FormValue(req, "brukernavn");
-  if (auto valid = CheckUsername(username); !valid.ok()) return fail(valid.error().message);
+  // Every field is checked, so one answer names all that is wrong; the
+  // page keeps what was typed (except the password).
+  FormErrors errors;
+  const store::User typed = TypedUser(req);
+  const std::string username = typed.username;
+  if (auto valid = CheckUsername(username); !valid.ok()) {
+    errors.Add("ny-brukernavn", valid.error().message);
+  }
   const auto register_ = Register(app);
-  auto scope = ReadScope(app, req, register_);
-  if (!scope.ok()) return fail(scope.error().message);
+  const auto scope = ReadScope(app, req, register_, "ny-", errors);
   auto password = ReadPassword(req);
-  if (!password.ok()) return fail(password.error().message);
+  if (!password.ok()) errors.Add("ny-passord", password.error().message);
+  auto fail = [&] { SendHtml(res, 400, UsersPage(app, context, "", &typed, errors)); };
+  if (!errors.empty()) return fail();
   store::User user = *scope;
   user.username = username;
   auto added = app.WithStore(
       [&](store::Store& store) { return CreateAccount(store, user, password->password); });
-  if (!added.ok()) return fail(added.error().message);
+  if (!added.ok()) {
+    errors.Add(added.error().code == ErrorCode::kConflict ? "ny-brukernavn" : "",
+               added.error().message);
+    return fail();
+  }
   app.Audit(principal->username, "user_add",
             fmt::format("{} ({}, {})", username, user.role, ScopeText(app, user, register_)));
   SendHtml(res, 200,
@@ -275,8 +322,10 @@ void ChangeUser(App& app, const httplib::Request& req, httplib::Response& res) {
   if (!user) return;
   const std::string what = req.matches[2];
   const bool self = user->id == principal->user_id;
-  auto fail = [&](const std::string& message) {
-    SendHtml(res, 400, UserPage(app, context, *user, Alert(message)));
+  FormErrors errors;
+  auto fail = [&](const std::string& field, const std::string& message) {
+    errors.Add(field, message);
+    SendHtml(res, 400, UserPage(app, context, *user, "", errors));
   };
   auto save = [&](bool end_sessions) {
     auto saved =
@@ -289,38 +338,38 @@ void ChangeUser(App& app, const httplib::Request& req, httplib::Response& res) {
   NewPassword password;
   if (what == "rolle") {
     const auto register_ = Register(app);
-    auto scope = ReadScope(app, req, register_);
-    if (!scope.ok()) return fail(scope.error().message);
+    const auto scope = ReadScope(app, req, register_, "", errors);
+    if (!scope) return SendHtml(res, 400, UserPage(app, context, *user, "", errors));
     if (self && scope->role != user->role) {
-      return fail("Du kan ikke endre din egen rolle. Be en annen administrator om det.");
+      return fail("rolle", "Du kan ikke endre din egen rolle. Be en annen administrator om det.");
     }
     const std::string before = fmt::format("{}, {}", user->role, ScopeText(app, *user, register_));
     user->role = scope->role;
     user->region = scope->region;
     user->municipality = scope->municipality;
-    if (auto saved = save(false); !saved.ok()) return fail(saved.error().message);
+    if (auto saved = save(false); !saved.ok()) return fail("", saved.error().message);
     app.Audit(principal->username, "user_change",
               fmt::format("{}: {} → {}, {}", user->username, before, user->role,
                           ScopeText(app, *user, register_)));
     done = "Rollen og omfanget er lagret.";
   } else if (what == "passord") {
     auto read = ReadPassword(req);
-    if (!read.ok()) return fail(read.error().message);
+    if (!read.ok()) return fail("passord", read.error().message);
     password = *read;
     if (auto set = SetPassword(*user, password.password); !set.ok()) {
-      return fail(set.error().message);
+      return fail("passord", set.error().message);
     }
-    if (auto saved = save(!self); !saved.ok()) return fail(saved.error().message);
+    if (auto saved = save(!self); !saved.ok()) return fail("", saved.error().message);
     app.Audit(principal->username, "user_password",
               fmt::format("{} ({})", user->username, password.generated ? "generert" : "satt"));
     done = "Passordet er endret.";
   } else {
     const std::string value = FormValue(req, "aktiv");
-    if (value != "0" && value != "1") return fail("Ugyldig verdi for «aktiv».");
+    if (value != "0" && value != "1") return fail("", "Ugyldig verdi for «aktiv».");
     const bool active = value == "1";
-    if (self && !active) return fail("Du kan ikke deaktivere deg selv.");
+    if (self && !active) return fail("", "Du kan ikke deaktivere deg selv.");
     user->active = active;
-    if (auto saved = save(!active); !saved.ok()) return fail(saved.error().message);
+    if (auto saved = save(!active); !saved.ok()) return fail("", saved.error().message);
     app.Audit(principal->username, active ? "user_enable" : "user_disable", user->username);
     done = active ? "Brukeren er aktivert igjen." : "Brukeren er deaktivert og logget ut.";
   }
@@ -347,8 +396,12 @@ void ShowAuditLog(App& app, const httplib::Request& req, httplib::Response& res)
       Page(
           context, "Revisjonslogg",
           fmt::format(
-              R"(<p>De siste {} hendelsene, nyeste først.</p><div class="table-wrap"><table><caption>Revisjonslogg</caption><thead><tr><th scope="col">Tidspunkt (UTC)</th><th scope="col">Bruker</th><th scope="col">Handling</th><th scope="col">Detaljer</th></tr></thead><tbody>{}</tbody></table></div>)",
-              log->size(), rows)));
+              R"(<p>De siste {} hendelsene, nyeste først.</p>{})", log->size(),
+              ScrollRegion(
+                  "Revisjonslogg",
+                  fmt::format(
+                      R"(<table><caption>Revisjonslogg</caption><thead><tr><th scope="col">Tidspunkt (UTC)</th><th scope="col">Bruker</th><th scope="col">Handling</th><th scope="col">Detaljer</th></tr></thead><tbody>{}</tbody></table>)",
+                      rows)))));
 }
 
 }  // namespace
