@@ -26,16 +26,25 @@ struct ImportResult {
   std::string html;     // the result shown above the form
   bool stored = false;  // the file is in the store (imported now or before)
   std::string message;  // why it was not, as shown
+  // The form field a failure concerns («fil», «kommune» …): then `html`
+  // leaves the message out, and the page shows it at the field.
+  std::string field{};
+
+  // The message and `html` together, for a page without the form.
+  std::string MessageAndHtml() const;
 };
 
-ImportResult Failure(int status, const std::string& message);
+// A failure shown above the form, or at `field` when given.
+ImportResult Failure(int status, const std::string& message, const std::string& field = "");
 
 // A file the import pipeline refused: audited, and nothing of it stored.
 ImportResult Refused(App& app, const Principal& principal, const std::string& name,
                      const std::string& message);
 
-// Municipality, year, round type and k from the import form.
-Result<import::ImportRequest> ReadImportForm(App& app, const httplib::Request& req);
+// Municipality, year, round type and k from the import form. When a value
+// is refused, `field` (if given) is set to the form field it came from.
+Result<import::ImportRequest> ReadImportForm(App& app, const httplib::Request& req,
+                                             std::string* field = nullptr);
 
 // An export file of answers through the importer, with `instrument` (the
 // app's own, or the app's with a crosswalk the user drafted).
@@ -44,7 +53,11 @@ ImportResult ImportAnswers(App& app, const Principal& principal,
                            const std::string& name);
 
 // The import page: `result_html` above the form and the list of imports.
-std::string ImportPage(App& app, const RequestContext& context, const std::string& result_html);
+// After a refused upload, `refused` puts its message at its field and
+// `typed` (the request) fills the fields in again.
+std::string ImportPage(App& app, const RequestContext& context, const std::string& result_html,
+                       const ImportResult* refused = nullptr,
+                       const httplib::Request* typed = nullptr);
 
 // The import assistant (admin_import_assistant.cc): an uploaded export
 // described, a crosswalk drafted for it and the file imported with the

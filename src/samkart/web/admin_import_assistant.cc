@@ -286,7 +286,7 @@ void ImportWithDraft(App& app, const RequestContext& context, const Principal& p
   const ImportResult result =
       ImportAnswers(app, principal, *loaded.instrument, std::move(request), upload.file_name);
   if (!result.stored) {
-    SendAssistant(app, context, upload, res, result.status, result.html);
+    SendAssistant(app, context, upload, res, result.status, result.MessageAndHtml());
     return;
   }
   app.pending_uploads().Remove(upload);
@@ -337,7 +337,7 @@ std::optional<ImportResult> StartImportAssistant(App& app, const RequestContext&
     app.pending_uploads().Remove(upload);
     app.Audit(principal.username, "import_failed",
               fmt::format("fil={}: {}", name, described.error().message));
-    return Failure(422, "Filen kunne ikke beskrives: " + described.error().message);
+    return Failure(422, "Filen kunne ikke beskrives: " + described.error().message, "fil");
   }
   app.Audit(principal.username, "import_beskrevet",
             fmt::format("fil={}, generasjon={}, kolonner={}, å sjekke={}", name,

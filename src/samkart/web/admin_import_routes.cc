@@ -27,6 +27,7 @@
 #include "samkart/web/admin.h"
 #include "samkart/web/admin_import.h"
 #include "samkart/web/admin_pages.h"
+#include "samkart/web/form_errors.h"
 #include "samkart/web/http.h"
 #include "samkart/web/routes.h"
 
@@ -36,32 +37,46 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string ImportForm(App& app, const RequestContext& context) {
+std::string ImportForm(App& app, const RequestContext& context, const FormErrors& errors,
+                       const httplib::Request* typed) {
+  auto value = [&](const char* name, const std::string& fallback = "") {
+    return typed ? Escape(FormValue(*typed, name)) : fallback;
+  };
+  const std::string round = typed ? FormValue(*typed, "runde") : "";
   std::string rounds = R"(<option value="">Finn ut fra filen og databasen</option>)";
   for (const auto& r : app.instrument().round_types) {
-    rounds += fmt::format(R"(<option value="{}">{}</option>)", Escape(r.key), Escape(r.label));
+    rounds += fmt::format(R"(<option value="{}"{}>{}</option>)", Escape(r.key),
+                          r.key == round ? " selected" : "", Escape(r.label));
   }
+  // A file input cannot be filled in again; the other fields are.
   return fmt::format(
-      R"(<form method="post" action="/admin/import" enctype="multipart/form-data">{}
-<label for="fil">Fil <span class="hint">(CSV, XLSX, SPSS .sav/.zsav, Stata .dta, kommuner.csv eller inviterte.csv; høyst {})</span></label>
-<input type="file" id="fil" name="fil" required accept=".csv,.xlsx,.sav,.zsav,.dta">
-<label for="kommune">Kommunenummer <span class="hint">(valgfritt: når filen ikke har kommunenummer)</span></label>
-<input type="number" id="kommune" name="kommune" min="1" max="9999" inputmode="numeric">
-<label for="aar">År <span class="hint">(valgfritt: når filen ikke har år)</span></label>
-<input type="number" id="aar" name="aar" min="1990" max="2100" inputmode="numeric">
-<label for="runde">Rundetype</label>
-<select id="runde" name="runde">{}</select>
-<label for="erstatter">Erstatter import nr. <span class="hint">(valgfritt: når filen er en ny utgave av en import i den samme runden)</span></label>
-<input type="number" id="erstatter" name="erstatter" min="1" inputmode="numeric">
-<div class="check"><input type="checkbox" id="legg_til" name="legg_til" value="1"> <label for="legg_til">Legg til i runden (flere filer fra samme runde)</label></div>
-<label for="k">k for anonymisering <span class="hint">(minst så mange i hver gruppe av tjeneste og stilling)</span></label>
-<input type="number" id="k" name="k" min="2" max="50" value="{}" inputmode="numeric">
+      R"({0}<form method="post" action="/admin/import" enctype="multipart/form-data">{1}
+<label for="fil">Fil <span class="hint">(CSV, XLSX, SPSS .sav/.zsav, Stata .dta, kommuner.csv eller inviterte.csv; høyst {2})</span></label>{5}
+<input type="file" id="fil" name="fil" required accept=".csv,.xlsx,.sav,.zsav,.dta"{6}>
+<label for="kommune">Kommunenummer <span class="hint">(valgfritt: når filen ikke har kommunenummer)</span></label>{7}
+<input type="number" id="kommune" name="kommune" min="1" max="9999" inputmode="numeric" value="{8}"{9}>
+<label for="aar">År <span class="hint">(valgfritt: når filen ikke har år)</span></label>{10}
+<input type="number" id="aar" name="aar" min="1990" max="2100" inputmode="numeric" value="{11}"{12}>
+<label for="runde">Rundetype</label>{13}
+<select id="runde" name="runde"{14}>{3}</select>
+<label for="erstatter">Erstatter import nr. <span class="hint">(valgfritt: når filen er en ny utgave av en import i den samme runden)</span></label>{15}
+<input type="number" id="erstatter" name="erstatter" min="1" inputmode="numeric" value="{16}"{17}>
+<div class="check"><input type="checkbox" id="legg_til" name="legg_til" value="1"{18}> <label for="legg_til">Legg til i runden (flere filer fra samme runde)</label></div>
+<label for="k">k for anonymisering <span class="hint">(minst så mange i hver gruppe av tjeneste og stilling)</span></label>{19}
+<input type="number" id="k" name="k" min="2" max="50" value="{4}" inputmode="numeric"{20}>
 <div class="actions"><button type="submit" name="handling" value="importer">Importer filen</button>
 <button type="submit" name="handling" value="beskriv" class="secondary">Beskriv filen og foreslå kryssnøkkel</button></div>
 <p class="hint">Er filen fra et spørreverktøy Samkart ikke kjenner, viser «Beskriv filen og foreslå kryssnøkkel» hva hver kolonne trolig er og lager et utkast til kryssnøkkel du kan se over før filen importeres.</p>
 </form>)",
-      CsrfInput(context.csrf), LimitText(app.options().max_upload_bytes), rounds,
-      anonymise::kDefaultK);
+      errors.Summary("Filen ble ikke importert"), CsrfInput(context.csrf),
+      LimitText(app.options().max_upload_bytes), rounds,
+      value("k", std::to_string(anonymise::kDefaultK)), errors.Message("fil"),
+      errors.Attributes("fil"), errors.Message("kommune"), value("kommune"),
+      errors.Attributes("kommune"), errors.Message("aar"), value("aar"), errors.Attributes("aar"),
+      errors.Message("runde"), errors.Attributes("runde"), errors.Message("erstatter"),
+      value("erstatter"), errors.Attributes("erstatter"),
+      typed && !FormValue(*typed, "legg_til").empty() ? " checked" : "", errors.Message("k"),
+      errors.Attributes("k"));
 }
 
 // May the user see an import and its report? An import of one
@@ -96,44 +111,59 @@ std::string BatchTable(App& app, const Principal& p) {
         Escape(b.round_type ? app.instrument().RoundTypeLabel(*b.round_type) : "flere"),
         b.rows_read, b.rows_imported, b.rows_generalised, b.rows_rejected, Escape(b.imported_at));
   }
-  return fmt::format(
-      R"(<div class="table-wrap"><table><caption>Importerte filer, nyeste først</caption><thead><tr><th scope="col" class="num">Nr.</th><th scope="col">Fil</th><th scope="col">Format</th><th scope="col">Generasjon</th><th scope="col" class="num">Kommune</th><th scope="col" class="num">År</th><th scope="col">Runde</th><th scope="col" class="num">Lest</th><th scope="col" class="num">Importert</th><th scope="col" class="num">Generalisert</th><th scope="col" class="num">Avvist</th><th scope="col">Tidspunkt (UTC)</th></tr></thead><tbody>{}</tbody></table></div>)",
-      rows);
+  return ScrollRegion(
+      "Importerte filer",
+      fmt::format(
+          R"(<table><caption>Importerte filer, nyeste først</caption><thead><tr><th scope="col" class="num">Nr.</th><th scope="col">Fil</th><th scope="col">Format</th><th scope="col">Generasjon</th><th scope="col" class="num">Kommune</th><th scope="col" class="num">År</th><th scope="col">Runde</th><th scope="col" class="num">Lest</th><th scope="col" class="num">Importert</th><th scope="col" class="num">Generalisert</th><th scope="col" class="num">Avvist</th><th scope="col">Tidspunkt (UTC)</th></tr></thead><tbody>{}</tbody></table>)",
+          rows));
 }
 
 }  // namespace
 
-std::string ImportPage(App& app, const RequestContext& context, const std::string& result_html) {
+std::string ImportResult::MessageAndHtml() const {
+  return field.empty() ? html : Alert(message) + html;
+}
+
+std::string ImportPage(App& app, const RequestContext& context, const std::string& result_html,
+                       const ImportResult* refused, const httplib::Request* typed) {
+  FormErrors errors;
+  if (refused && !refused->field.empty()) errors.Add(refused->field, refused->message);
   std::string body = result_html;
   body += fmt::format(
       R"(<p>Last opp en eksportfil fra et spørreverktøy, et kommuneregister eller en oversikt over inviterte per tjeneste. Filen går gjennom den samme kontrollen som <code>samkart import</code>: blir noe i filen avvist, lagres ingenting fra den.</p>
 <p class="hint">Filer over {} avvises.</p>)",
       LimitText(app.options().max_upload_bytes));
-  body += ImportForm(app, context);
+  body += ImportForm(app, context, errors, typed);
   body += "<h2>Tidligere importer</h2>";
   body += BatchTable(app, *context.principal);
   return Page(context, "Import", body);
 }
 
-ImportResult Failure(int status, const std::string& message) {
-  return ImportResult{status, Alert(message), false, message};
+ImportResult Failure(int status, const std::string& message, const std::string& field) {
+  return ImportResult{status, field.empty() ? Alert(message) : "", false, message, field};
 }
 
 ImportResult Refused(App& app, const Principal& principal, const std::string& name,
                      const std::string& message) {
   const std::string shown = StripUploadDirs(message);
   app.Audit(principal.username, "import_failed", fmt::format("fil={}: {}", name, shown));
-  return ImportResult{422, Alert(shown) + R"(<p>Ingenting fra denne filen er lagret.</p>)", false,
-                      shown};
+  return ImportResult{422, R"(<p>Ingenting fra denne filen er lagret.</p>)", false, shown, "fil"};
 }
 
-Result<import::ImportRequest> ReadImportForm(App& app, const httplib::Request& req) {
+Result<import::ImportRequest> ReadImportForm(App& app, const httplib::Request& req,
+                                             std::string* field) {
+  std::string ignored;
+  std::string& bad = field ? *field : ignored;
   import::ImportRequest request;
+  bad = "kommune";
   SAMKART_ASSIGN_OR_RETURN(const auto municipality,
                            OptionalNumber(FormValue(req, "kommune"), "Kommunenummeret", 1, 9999));
+  bad = "aar";
   SAMKART_ASSIGN_OR_RETURN(const auto year,
                            OptionalNumber(FormValue(req, "aar"), "Året", 1990, 2100));
+  bad = "k";
   SAMKART_ASSIGN_OR_RETURN(const auto k, OptionalNumber(FormValue(req, "k"), "k", 2, 50));
+  bad = "erstatter";
   SAMKART_ASSIGN_OR_RETURN(
       const auto replaced,
       OptionalNumber(FormValue(req, "erstatter"), "Importen som skal erstattes", 1, 999'999'999));
@@ -145,6 +175,7 @@ Result<import::ImportRequest> ReadImportForm(App& app, const httplib::Request& r
   }
   if (replaced) request.replace_batch = *replaced;
   request.channel = import::ImportRequest::Channel::kBrowser;
+  bad = "runde";
   const std::string round = std::string(text::Trim(FormValue(req, "runde")));
   if (!round.empty()) {
     const auto& types = app.instrument().round_types;
@@ -154,6 +185,7 @@ Result<import::ImportRequest> ReadImportForm(App& app, const httplib::Request& r
     }
     request.round_type = round;
   }
+  bad.clear();
   request.municipality = municipality;
   request.year = year;
   request.k = k.has_value() ? static_cast<std::size_t>(*k) : anonymise::kDefaultK;
@@ -264,18 +296,19 @@ ImportResult ImportRegister(App& app, const Principal& principal,
 std::optional<ImportResult> RunImport(App& app, const RequestContext& context,
                                       const Principal& principal, const httplib::Request& req,
                                       httplib::Response& res) {
-  if (!req.has_file("fil")) return Failure(400, "Velg en fil å laste opp.");
+  if (!req.has_file("fil")) return Failure(400, "Velg en fil å laste opp.", "fil");
   const httplib::MultipartFormData file = req.get_file_value("fil");
   if (file.filename.empty() && file.content.empty()) {
-    return Failure(400, "Velg en fil å laste opp.");
+    return Failure(400, "Velg en fil å laste opp.", "fil");
   }
   auto name = SanitiseUploadName(file.filename);
   if (!name.ok()) {
     app.Audit(principal.username, "import_refused", name.error().message);
-    return Failure(400, name.error().message);
+    return Failure(400, name.error().message, "fil");
   }
-  auto request = ReadImportForm(app, req);
-  if (!request.ok()) return Failure(400, request.error().message);
+  std::string bad_field;
+  auto request = ReadImportForm(app, req, &bad_field);
+  if (!request.ok()) return Failure(400, request.error().message, bad_field);
   if (FormValue(req, "handling") == "beskriv") {
     return StartImportAssistant(app, context, principal, *request, *name, file.content, res);
   }
@@ -296,7 +329,8 @@ std::optional<ImportResult> RunImport(App& app, const RequestContext& context,
   if (kind == import::FileKind::kManifest) {
     return Failure(400,
                    "Et manifest kan ikke lastes opp i nettleseren. Last opp eksportfilene én og "
-                   "én, med kommune, år og rundetype i skjemaet.");
+                   "én, med kommune, år og rundetype i skjemaet.",
+                   "fil");
   }
   if (kind == import::FileKind::kMunicipalityRegister || kind == import::FileKind::kInvitedCounts) {
     return ImportRegister(app, principal, *request, *name,
@@ -325,7 +359,12 @@ void RegisterImportRoutes(httplib::Server& server, App& app) {
         Gate(req, res, context, &Principal::CanImport, kImportRefusal, true, true);
     if (!principal) return;
     const auto result = RunImport(app, context, *principal, req, res);
-    if (result) SendHtml(res, result->status, ImportPage(app, context, result->html));
+    if (result) {
+      const bool refused = !result->field.empty();
+      SendHtml(res, result->status,
+               ImportPage(app, context, result->html, refused ? &*result : nullptr,
+                          refused ? &req : nullptr));
+    }
   });
 
   server.Get(R"(/admin/import/(\d{1,18}))", [&app](const httplib::Request& req,

@@ -30,6 +30,7 @@
 #include "samkart/web/accounts.h"
 #include "samkart/web/admin.h"
 #include "samkart/web/admin_pages.h"
+#include "samkart/web/form_errors.h"
 #include "samkart/web/http.h"
 #include "samkart/web/routes.h"
 
@@ -210,9 +211,11 @@ std::string ReportsPage(App& app, const RequestContext& context) {
   if (rows.empty()) {
     body += "<p>Ingen kommune du har tilgang til har svar i databasen ennå.</p>";
   } else {
-    body += fmt::format(
-        R"(<div class="table-wrap"><table><caption>Kommuner du har tilgang til, med svar</caption><thead><tr><th scope="col" class="num">Nr.</th><th scope="col">Kommune</th><th scope="col">KORUS-region</th><th scope="col">Last ned</th></tr></thead><tbody>{}</tbody></table></div>)",
-        rows);
+    body += ScrollRegion(
+        "Kommuner du har tilgang til",
+        fmt::format(
+            R"(<table><caption>Kommuner du har tilgang til, med svar</caption><thead><tr><th scope="col" class="num">Nr.</th><th scope="col">Kommune</th><th scope="col">KORUS-region</th><th scope="col">Last ned</th></tr></thead><tbody>{}</tbody></table>)",
+            rows));
   }
   if (without > 0) {
     body += fmt::format(R"(<p class="hint">{} kommune{} uten svar i databasen er ikke listet.</p>)",

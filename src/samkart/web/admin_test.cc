@@ -213,7 +213,9 @@ TEST(AdminImport, RegisterThenExportIsStoredAndTheSameFileAgainIsAlreadyImported
   auto list = admin->Get("/admin/import");
   ASSERT_TRUE(list);
   EXPECT_TRUE(Contains(list->body, "href=\"" + link + "\"")) << list->body;
-  EXPECT_TRUE(Contains(list->body, R"(<div class="table-wrap">)"));
+  EXPECT_TRUE(Contains(
+      list->body,
+      R"(<div class="table-wrap" role="region" tabindex="0" aria-label="Importerte filer">)"));
   auto report = admin->Get(link);
   ASSERT_TRUE(report);
   EXPECT_EQ(report->status, 200);
@@ -441,6 +443,16 @@ TEST(AdminImport, AFailingFileShowsTheImportersMessageEscapedAndStoresNothing) {
   EXPECT_TRUE(Contains(bad_year->body, "Året må være et helt tall"));
   EXPECT_TRUE(Contains(bad_year->body, "tjue&lt;b&gt;"));
   EXPECT_EQ(BatchCount(server), 0u);
+  // The message sits at the field it concerns, and the form keeps the
+  // values typed (escaped).
+  EXPECT_TRUE(Contains(bad_year->body, R"(<p class="field-error" id="aar-feil">)"))
+      << bad_year->body;
+  EXPECT_TRUE(Contains(bad_year->body,
+                       R"(value="tjue&lt;b&gt;" aria-invalid="true" aria-describedby="aar-feil")"));
+  EXPECT_TRUE(Contains(bad_year->body, R"(<a href="#aar">)"));
+  // A refused file: the message at the file field.
+  EXPECT_TRUE(Contains(failed->body, R"(aria-invalid="true" aria-describedby="fil-feil")"))
+      << failed->body;
 }
 
 // ------------------------------------------------------------- hostile ---
