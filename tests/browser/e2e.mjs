@@ -82,11 +82,14 @@ const browser = await chromium.launch({
          '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 
+// A form refused on purpose answers 400; only then is that expected.
+let refusing = false;
+
 // Console errors (a CSP violation is one), failed requests and requests
 // that leave the server all count as failures.
 function watch(page, label) {
-  page.on('console', (m) => { if (m.type() === 'error') failures.push(`${label}: konsollfeil: ${m.text()} (${m.location().url})`); });
-  page.on('response', (r) => { if (r.status() >= 400) failures.push(`${label}: HTTP ${r.status()} fra ${r.url()}`); });
+  page.on('console', (m) => { if (m.type() === 'error' && !(refusing && /status of 400/.test(m.text()))) failures.push(`${label}: konsollfeil: ${m.text()} (${m.location().url})`); });
+  page.on('response', (r) => { if (r.status() >= 400 && !(refusing && r.status() === 400)) failures.push(`${label}: HTTP ${r.status()} fra ${r.url()}`); });
   page.on('pageerror', (e) => failures.push(`${label}: skriptfeil: ${e.message}`));
   page.on('requestfailed', (r) => { if (!r.url().includes('/last-ned')) failures.push(`${label}: feilet: ${r.url()}`); });
   page.on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('data:')) failures.push(`${label}: ekstern forespørsel: ${r.url()}`); });
@@ -104,6 +107,129 @@ async function axe(page, what) {
   return result.violations.length;
 }
 
+
+// What axe does not see, measured on the rendered page (WCAG 2.1 AA).
+const measured = { reflow: 0, focus: 0, labels: 0, errors: 0 };
+
+// 1.4.10 reflow: at 320 CSS px nothing makes the page scroll sideways.
+// Tables may scroll inside their own region (.table-wrap); anything else
+// reaching past the right edge is named.
+async function reflow(page, what) {
+  const before = page.viewportSize();
+  await page.setViewportSize({ width: 320, height: 800 });
+  const result = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const offenders = [];
+    for (const e of document.body.querySelectorAll('*')) {
+      if (e.closest('.table-wrap') || e.closest('.skip')) continue;
+      const r = e.getBoundingClientRect();
+      if (r.width > 0 && r.right > width + 1) {
+        offenders.push(`${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.className && typeof e.className === 'string' ? '.' + e.className.split(' ')[0] : ''} til x = ${Math.round(r.right)}`);
+      }
+    }
+    return { scroll: document.documentElement.scrollWidth, width, offenders: offenders.slice(0, 3) };
+  });
+  await page.setViewportSize(before);
+  ++measured.reflow;
+  check(result.scroll <= result.width + 1 && result.offenders.length === 0,
+    `${what} flyter om på 320 px (sidebredde ${result.scroll} px${result.offenders.length ? '; ' + result.offenders.join(', ') : ''})`);
+}
+
+// 1.4.11 non-text contrast: the focus ring of every element Tab reaches has
+// at least 3:1 against the background it is drawn on.
+async function focusContrast(page, what, most = 25) {
+  await page.evaluate(() => { document.activeElement?.blur(); window.scrollTo(0, 0); });
+  const seen = [];
+  for (let i = 0; i < most; ++i) {
+    await page.keyboard.press('Tab');
+    const r = await page.evaluate(() => {
+      const e = document.activeElement;
+      if (!e || e === document.body) return null;
+      const parse = (c) => { const m = c.match(/[\d.]+/g); return m ? m.map(Number) : [0, 0, 0, 0]; };
+      const lum = ([r, g, b]) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }; return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+      const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+      let bg = [255, 255, 255];
+      for (let n = e.parentElement; n; n = n.parentElement) {
+        const c = parse(getComputedStyle(n).backgroundColor);
+        if (c.length < 4 || c[3] > 0) { bg = c.slice(0, 3); break; }
+      }
+      const s = getComputedStyle(e);
+      const width = parseFloat(s.outlineWidth);
+      const visible = s.outlineStyle !== 'none' && width >= 2;
+      return { name: `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''} «${(e.textContent || e.value || '').trim().slice(0, 30)}»`, visible, ratio: visible ? ratio(parse(s.outlineColor), bg) : 0 };
+    });
+    if (!r) break;
+    seen.push(r);
+  }
+  ++measured.focus;
+  const bad = seen.filter((r) => !r.visible || r.ratio < 3);
+  const lowest = seen.length ? Math.min(...seen.map((r) => r.ratio)).toFixed(1) : '–';
+  check(seen.length > 0 && bad.length === 0,
+    `${what}: fokusmarkeringen har minst 3:1 kontrast på ${seen.length} elementer (lavest ${lowest}:1)${bad.length ? ': ' + bad.slice(0, 3).map((b) => `${b.name} ${b.ratio.toFixed(2)}:1`).join(', ') : ''}`);
+}
+
+// Chart and label text on a 390 px phone: never clipped by its SVG or a box
+// that hides overflow, and at least `min` CSS px as drawn (after the SVG's
+// scaling).
+async function labels(page, what, min = 11) {
+  const before = page.viewportSize();
+  await page.setViewportSize({ width: 390, height: 844 });
+  const result = await page.evaluate((min) => {
+    const problems = [];
+    let count = 0;
+    for (const t of document.querySelectorAll('svg text')) {
+      if (!t.textContent.trim()) continue;
+      const svg = t.ownerSVGElement;
+      const box = svg.getBoundingClientRect();
+      const r = t.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue;
+      ++count;
+      const drawn = parseFloat(getComputedStyle(t).fontSize) * (t.getScreenCTM()?.a || 1);
+      if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1) {
+        problems.push(`«${t.textContent.trim().slice(0, 40)}» går utenfor diagrammet`);
+      } else if (drawn < min - 0.05) {
+        problems.push(`«${t.textContent.trim().slice(0, 40)}» er ${drawn.toFixed(1)} px`);
+      }
+    }
+    for (const e of document.querySelectorAll('main *')) {
+      const s = getComputedStyle(e);
+      if ((s.overflowX === 'hidden' || s.textOverflow === 'ellipsis') && e.scrollWidth > e.clientWidth + 1 && e.textContent.trim()) {
+        problems.push(`«${e.textContent.trim().slice(0, 40)}» er kuttet`);
+      }
+    }
+    return { count, problems };
+  }, min);
+  await page.setViewportSize(before);
+  ++measured.labels;
+  check(result.problems.length === 0,
+    `${what}: ${result.count} diagramtekster er hele og minst ${min} px${result.problems.length ? ': ' + result.problems.slice(0, 4).join('; ') + (result.problems.length > 4 ? ` (og ${result.problems.length - 4} til)` : '') : ''}`);
+}
+
+// 3.3.1 / 1.3.1: after a refused form, every field marked invalid names its
+// message (aria-describedby to an element with text), and the focus is on
+// the error summary.
+async function errorsTied(page, what) {
+  const r = await page.evaluate(() => {
+    const invalid = [...document.querySelectorAll('[aria-invalid=true]')];
+    const untied = invalid.filter((e) => {
+      const ids = (e.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean);
+      return !ids.some((id) => document.getElementById(id)?.textContent.trim());
+    }).map((e) => e.id || e.name);
+    const focus = document.activeElement;
+    return { invalid: invalid.length, untied, focused: !!focus?.closest('.error-summary') };
+  });
+  ++measured.errors;
+  check(r.invalid > 0 && r.untied.length === 0 && r.focused,
+    `${what}: feilen er knyttet til feltet (${r.invalid} felt med aria-invalid${r.untied.length ? ', uten beskrivelse: ' + r.untied.join(', ') : ''}) og fokus står på feiloppsummeringen (${r.focused ? 'ja' : 'nei'})`);
+}
+
+// Everything above on one page.
+async function audit(page, what, { focus = true } = {}) {
+  await axe(page, what);
+  await reflow(page, what);
+  await labels(page, what);
+  if (focus) await focusContrast(page, what);
+}
 
 // Answers every page by clicking: the first option of each radio group and
 // the first checkbox of a checklist, then «Neste» (or «Send inn»). Runs axe
@@ -183,6 +309,33 @@ try {
     await control.context().close();
   }
 
+  // Negative control for the measures: a page built to fail each of them.
+  {
+    const control = await (await browser.newContext({ viewport: { width: 390, height: 800 } })).newPage();
+    await control.setContent(`<html><head><style>:focus { outline: 3px solid #f9a825 }
+      .clip { width: 60px; overflow: hidden; white-space: nowrap }</style></head><body><main>
+      <a href="#">lenke</a><div class="wide" style="width: 500px">bred</div>
+      <svg width="100" height="40" viewBox="0 0 400 40"><text x="-30" y="20" font-size="12">Helsestasjon og skolehelsetjeneste</text><text x="200" y="30" font-size="12">liten</text></svg>
+      <p class="clip">Helsestasjon og skolehelsetjeneste</p>
+      <input aria-invalid="true" id="x"></main></body></html>`);
+    const before = failures.length;
+    const quiet = console.log;
+    console.log = () => {};
+    const errorLog = console.error;
+    console.error = () => {};
+    await reflow(control, 'kontroll');
+    await focusContrast(control, 'kontroll', 2);
+    await labels(control, 'kontroll');
+    await errorsTied(control, 'kontroll');
+    console.log = quiet;
+    console.error = errorLog;
+    const caught = failures.length - before;
+    failures.splice(before);
+    for (const k of Object.keys(measured)) measured[k] = 0;
+    check(caught === 4, `målingene finner feilene i en side laget med dem (${caught} av 4)`);
+    await control.context().close();
+  }
+
   // --- The administrator logs in and creates a round ---
   console.log('Administrator: logger inn og oppretter en runde');
   const desktop = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'nb-NO' });
@@ -190,7 +343,7 @@ try {
   watch(admin, 'administrator');
   await admin.goto(`${base}/`);
   check(admin.url().includes('/logg-inn'), 'uinnlogget blir sendt til innloggingen');
-  await axe(admin, 'innloggingssiden');
+  await audit(admin, 'innloggingssiden');
   await admin.getByLabel('Brukernavn').fill('e2e-admin');
   await admin.getByLabel('Passord').fill(password);
   await admin.getByRole('button', { name: 'Logg inn' }).click();
@@ -206,7 +359,7 @@ try {
   await admin.getByRole('button', { name: 'Opprett runden' }).click();
   const roundUrl = admin.url();
   check(/\/runder\/\d+$/.test(roundUrl), `runden er opprettet (${roundUrl})`);
-  await axe(admin, 'rundesiden');
+  await audit(admin, 'rundesiden');
   const links = await admin.locator('td code').allTextContents();
   const surveyUrl = links[0];
   check(links.length === 3 && surveyUrl.startsWith(base + '/s/'), 'en fellesslenke og én per tjeneste');
@@ -252,19 +405,31 @@ try {
   for (const [path, what] of [['/rapporter', 'rapportsiden'], ['/admin/import', 'importsiden'],
                               ['/admin/brukere', 'brukersiden'], ['/admin/logg', 'revisjonsloggen']]) {
     await admin.goto(`${base}${path}`);
-    await axe(admin, what);
+    await audit(admin, what);
   }
+
+  // --- A refused form ties its errors to the fields and keeps the name ---
+  await admin.goto(`${base}/admin/brukere`);
+  await admin.locator('#ny-brukernavn').fill('ny-koordinator');
+  await admin.locator('#ny-rolle').selectOption('municipal');
+  refusing = true;
+  await Promise.all([admin.waitForNavigation(), admin.getByRole('button', { name: 'Opprett bruker' }).click()]);
+  await admin.waitForLoadState('load');
+  refusing = false;
+  await errorsTied(admin, 'brukerskjemaet');
+  check(await admin.locator('#ny-brukernavn').inputValue() === 'ny-koordinator', 'brukerskjemaet beholder navnet etter en feil');
+  await axe(admin, 'brukerskjemaet med feil');
 
   // --- Explore a result and download it ---
   console.log('Utforsker: resultat og nedlasting');
   await admin.goto(`${base}/utforsk`);
-  await axe(admin, 'utforskeren');
+  await audit(admin, 'utforskeren');
   await admin.locator('select[name=familie]').selectOption('risk_identification');
   await admin.locator('select[name=etter]').first().selectOption('tjeneste');
   await admin.getByRole('button', { name: /Vis/ }).click();
   check(admin.url().includes('familie=risk_identification'), 'adressen gjengir utvalget');
   check(await admin.locator('table').count() > 0 && await admin.locator('svg').count() > 0, 'tabell og diagram vises');
-  await axe(admin, 'utforskeren med et resultat');
+  await audit(admin, 'utforskeren med et resultat');
   const [download] = await Promise.all([
     admin.waitForEvent('download'),
     admin.getByRole('link', { name: /CSV/ }).click(),
@@ -278,6 +443,7 @@ try {
 
 server.kill('SIGTERM');
 rmSync(work, { recursive: true, force: true });
+console.log(`Målt: omflyt på ${measured.reflow} sider, fokuskontrast på ${measured.focus}, diagramtekster på ${measured.labels}, feil knyttet til felt i ${measured.errors} skjemaer.`);
 if (failures.length) {
   console.error(`\n${failures.length} feil:`);
   for (const f of failures) console.error(`- ${f}`);

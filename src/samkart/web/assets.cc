@@ -100,7 +100,6 @@ form.explorer fieldset .filters > div { min-width: 12rem; }
 form.explorer label.check { display: flex; gap: .5rem; align-items: center; min-height: 44px; }
 tr.total th, tr.total td { font-weight: bold; background: var(--soft); }
 .downloads { display: flex; flex-wrap: wrap; gap: .25rem .75rem; }
-.table-wrap:focus-visible { outline: 3px solid #f9a825; }
 )css";
 }
 
