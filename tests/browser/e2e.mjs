@@ -402,7 +402,9 @@ try {
   check(total.trim() === '2', `rundesiden teller svarene (${total.trim()} av 2)`);
 
   // --- The administration pages meet WCAG too ---
-  for (const [path, what] of [['/rapporter', 'rapportsiden'], ['/admin/import', 'importsiden'],
+  for (const [path, what] of [['/', 'oversikten'], ['/kompetanse', 'kompetansedelingen'],
+                              ['/kompetanse?analyse=par&kommune=' + municipality, 'delingsparene'],
+                              ['/rapporter', 'rapportsiden'], ['/admin/import', 'importsiden'],
                               ['/admin/brukere', 'brukersiden'], ['/admin/logg', 'revisjonsloggen']]) {
     await admin.goto(`${base}${path}`);
     await audit(admin, what);

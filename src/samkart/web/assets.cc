@@ -61,7 +61,9 @@ fieldset.item input[type=radio], fieldset.item input[type=checkbox] {
 .actions { display: flex; flex-wrap: wrap; gap: .75rem; margin-top: 1.5rem; }
 .filters { display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; align-items: flex-end; }
 .filters label { margin-top: 0; }
-.filters select { width: auto; max-width: 20rem; }
+/* A filter shrinks with the window rather than pushing the page wider. */
+.filters > div { min-width: 0; max-width: 100%; }
+.filters select { width: auto; max-width: min(20rem, 100%); }
 @media (max-width: 40rem) {
   input[type=text], input[type=password], select { width: 100%; }
   header.site .logout { margin-left: 0; }

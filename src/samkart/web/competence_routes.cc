@@ -13,6 +13,7 @@
 #include "samkart/core/text.h"
 #include "samkart/present/competence_format.h"
 #include "samkart/web/explorer.h"
+#include "samkart/web/form_errors.h"
 #include "samkart/web/http.h"
 #include "samkart/web/routes.h"
 
@@ -60,9 +61,7 @@ std::string Form(const std::string& analysis, const std::string& municipality,
 }
 
 std::string TableHtml(const present::AnalysisTable& table) {
-  std::string out = fmt::format(
-      R"(<div class="table-scroll" role="region" tabindex="0" aria-label="{0}"><table><caption>{0}</caption><thead><tr>)",
-      Escape(table.title));
+  std::string out = fmt::format(R"(<table><caption>{}</caption><thead><tr>)", Escape(table.title));
   for (const auto& c : table.columns) {
     out += fmt::format(R"(<th scope="col">{}</th>)", Escape(c.heading));
   }
@@ -77,9 +76,10 @@ std::string TableHtml(const present::AnalysisTable& table) {
     }
     out += "</tr>";
   }
-  out += "</tbody></table></div>";
-  for (const auto& note : table.notes)
+  out = ScrollRegion(table.title, out + "</tbody></table>");
+  for (const auto& note : table.notes) {
     out += fmt::format(R"(<p class="hint">{}</p>)", Escape(note));
+  }
   return out;
 }
 
