@@ -17,7 +17,7 @@ Formålet er å kartlegge kompetanse og samarbeid blant ansatte som arbeider med
 
 Det er frivillig å svare, og du kan avbryte når som helst. Et skjema som ikke er sendt inn, blir ikke med i resultatene.
 
-Ingen kan se hva du har svart:
+Ingen kan se hvem som har svart hva:
 - IP-adressen din og tidspunktet du svarte, lagres ikke sammen med svarene.
 - Svarene lagres uten noen kobling til deg.
 - Resultater vises aldri for grupper med færre enn {k} svar.
