@@ -175,6 +175,11 @@ void RunReport(Context& context, const ReportArguments& args) {
   inputs.instrument = &*in;
   inputs.invited = std::move(*invited);
   inputs.rules = {args.min_n, args.small_count};
+  if (args.kind != "national") {
+    auto comments = (*store)->ApprovedSurveyComments();
+    if (!comments.ok()) return fail(comments.error().message);
+    inputs.comments = std::move(*comments);
+  }
   if (args.kind == "national") {  // the method chapter's account of the imports
     auto batches = (*store)->Batches();
     if (!batches.ok()) return fail(batches.error().message);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "samkart/cli/context.h"
+#include "samkart/core/text.h"
 #include "samkart/web/app.h"
 #include "samkart/web/auth.h"
 #include "samkart/web/http.h"
@@ -37,6 +38,7 @@ struct ServeArguments {
   std::vector<std::string> limits;  // NAME=VALUE
   std::string log_level = "info";
   std::string access_log;
+  std::string privacy_statement;  // a file
 };
 
 // Starts the web application with what the command line asked for; runs
@@ -52,6 +54,18 @@ void RunServe(Context& context, ServeArguments& arguments) {
     }
   }
   web::ParseLogLevel(arguments.log_level, options.log_level);
+  if (!arguments.privacy_statement.empty()) {
+    std::ifstream file(arguments.privacy_statement, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    if (!file.good() && !file.eof()) text.clear();
+    if (text.empty() || !text::IsValidUtf8(text)) {
+      std::cerr << "feil: personvernerklæringen " << arguments.privacy_statement
+                << " kan ikke leses, er tom eller er ikke UTF-8\n";
+      context.exit_code = 2;
+      return;
+    }
+    options.privacy_statement = std::move(text);
+  }
   static std::ofstream access_file;
   if (arguments.access_log == "-") {
     options.access_log = &std::cout;
@@ -151,6 +165,13 @@ void AddServeCommands(CLI::App& app, Context& context) {
   serve->add_option("--tls-key", options.tls_key, "Privat nøkkel (PEM) for HTTPS")
       ->check(CLI::ExistingFile)
       ->needs(cert)
+      ->type_name("FIL");
+  serve
+      ->add_option("--privacy-statement", arguments.privacy_statement,
+                   "Personvernerklæringen respondentene leser før første spørsmål (tekst med "
+                   "avsnitt; {kommune}, {behandlingsansvarlig}, {kontakt}, {k} og {fritekst} "
+                   "fylles inn); uten den brukes standardteksten")
+      ->check(CLI::ExistingFile)
       ->type_name("FIL");
   serve
       ->add_option("--public-url", options.public_url,

@@ -923,6 +923,22 @@ std::vector<int> MunicipalitiesWithData(const ReportInputs& inputs) {
   return {seen.begin(), seen.end()};
 }
 
+// The respondents' own words: the comments the coordinator approved, when
+// there are at least store::kMinCommentsShown of them.
+std::optional<Section> CommentsSection(const ReportInputs& inputs, int municipality) {
+  const auto found = inputs.comments.find(municipality);
+  if (found == inputs.comments.end() || found->second.size() < store::kMinCommentsShown) {
+    return std::nullopt;
+  }
+  Section section{"kommentarer", "Kommentarer", 1, {}};
+  section.takeaway = fmt::format("{} kommentarer fra de ansatte", found->second.size());
+  section.blocks.push_back(Paragraph{
+      "De ansatte kunne skrive en kommentar med egne ord. Navn, e-postadresser og "
+      "telefonnumre er maskert, og koordinatoren har lest hver kommentar og valgt disse ut."});
+  section.blocks.push_back(BulletList{found->second});
+  return section;
+}
+
 Result<Document> BuildMunicipalityReport(const ReportInputs& inputs, int municipality) {
   SAMKART_ASSIGN_OR_RETURN(const MunicipalityContext m, ResolveMunicipality(inputs, municipality));
   Document doc;
@@ -966,6 +982,9 @@ Result<Document> BuildMunicipalityReport(const ReportInputs& inputs, int municip
     SAMKART_ASSIGN_OR_RETURN(std::optional<Section> against_others,
                              ChangeAgainstOthersSection(inputs, municipality, m.name));
     if (against_others) doc.sections.push_back(std::move(*against_others));
+  }
+  if (auto comments = CommentsSection(inputs, municipality)) {
+    doc.sections.push_back(std::move(*comments));
   }
   doc.lead_sections = 2;  // the summary and the questions to discuss
   doc.workshop_prompts = {"Hva tenker prosjektgruppa om resultatene?",

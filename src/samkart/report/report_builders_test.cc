@@ -219,6 +219,40 @@ TEST_F(ReportBuilders, NoVisibleShareRestsOnFewerAnswersThanTheMinimum) {
   }
 }
 
+TEST_F(ReportBuilders, ApprovedCommentsBecomeAChapterOnlyFromTheMinimumUp) {
+  const int number = SmallestRound().first;
+  ReportInputs inputs = *inputs_;
+  std::vector<std::string> comments;
+  for (std::size_t i = 0; i + 1 < store::kMinCommentsShown; ++i) {
+    comments.push_back(fmt::format("Mer tid til samarbeid ({})", i + 1));
+  }
+  inputs.comments[number] = comments;
+  auto few = BuildMunicipalityReport(inputs, number);
+  ASSERT_TRUE(few.ok()) << few.error().message;
+  EXPECT_EQ(FindSection(*few, "kommentarer"), nullptr);
+
+  comments.push_back("Faste møter mellom skole og helsestasjon.");
+  inputs.comments[number] = comments;
+  auto enough = BuildMunicipalityReport(inputs, number);
+  ASSERT_TRUE(enough.ok()) << enough.error().message;
+  const Section* section = FindSection(*enough, "kommentarer");
+  ASSERT_NE(section, nullptr);
+  EXPECT_EQ(section->title, "Kommentarer");
+  const BulletList* list = nullptr;
+  for (const auto& b : section->blocks) {
+    if (const auto* l = std::get_if<BulletList>(&b)) list = l;
+  }
+  ASSERT_NE(list, nullptr);
+  EXPECT_EQ(list->items, comments);
+  // Another municipality's report has none of them.
+  const auto other = std::find_if(data_->municipality.begin(), data_->municipality.end(),
+                                  [&](int m) { return m != number; });
+  ASSERT_NE(other, data_->municipality.end());
+  auto theirs = BuildMunicipalityReport(inputs, *other);
+  ASSERT_TRUE(theirs.ok()) << theirs.error().message;
+  EXPECT_EQ(FindSection(*theirs, "kommentarer"), nullptr);
+}
+
 TEST_F(ReportBuilders, MunicipalityIndicatorsAgreeWithADirectCount) {
   const auto [number, year] = SmallestRound();
   auto doc = BuildMunicipalityReport(*inputs_, number);

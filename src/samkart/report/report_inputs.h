@@ -41,6 +41,10 @@ struct ReportInputs {
   std::shared_ptr<TableMemo> memo;
   std::string source;        // «SQLite-fil out/samkart.sqlite»
   std::string generated_on;  // «23.11.2026»
+  // Respondents' comments the coordinator approved, masked, by municipality
+  // (store::SurveyTextStore::ApprovedSurveyComments): a chapter of the
+  // municipality's report. Never numbers, never in the national report.
+  std::map<int, std::vector<std::string>> comments{};
 };
 
 // The inputs with their publication gate (made once, shared by copies).

@@ -16,6 +16,8 @@ std::vector<DeletionStep> DeletionSteps(const DeletionTarget& target) {
   std::vector<DeletionStep> steps = {
       {"DELETE FROM survey_drafts WHERE round_id IN (" + rounds + ")", &Removal::drafts},
       {"DELETE FROM survey_responses WHERE round_id IN (" + rounds + ")", &Removal::held_answers},
+      {"DELETE FROM survey_comments WHERE round_id IN (" + rounds + ")", nullptr},
+      {"DELETE FROM survey_comment_questions WHERE round_id IN (" + rounds + ")", nullptr},
       {"DELETE FROM survey_services WHERE round_id IN (" + rounds + ")", nullptr},
       {"DELETE FROM survey_rounds WHERE id IN (" + rounds + ")", &Removal::survey_rounds},
   };

@@ -111,6 +111,9 @@ constexpr TableGrant kAppGrants[] = {
     {"survey_drafts", "SELECT, INSERT, UPDATE, DELETE"},
     {"survey_responses", "SELECT, INSERT, DELETE"},
     {"login_failures", "SELECT, INSERT, UPDATE, DELETE"},
+    {"privacy_contacts", "SELECT, INSERT, UPDATE"},
+    {"survey_comment_questions", "SELECT, INSERT, UPDATE, DELETE"},
+    {"survey_comments", "SELECT, INSERT, UPDATE, DELETE"},
 };
 
 // Throws pqxx::broken_connection when the server cannot be reached.
@@ -134,6 +137,17 @@ class PostgresStore final : public Store {
 
   std::string Describe() const override { return "PostgreSQL-databasen " + description_; }
 
+ protected:
+  Status InSession(const std::function<Status(SqlSession&)>& work) override {
+    return Guard("kan ikke lese eller skrive", [&]() -> Status {
+      pqxx::work tx(db());
+      SAMKART_TRY(work(*MakePostgresSession(tx, description_)));
+      tx.commit();
+      return Ok();
+    });
+  }
+
+ public:
   // Runs `work`, turning libpqxx's exceptions into an Error that says what
   // failed. A unique or foreign-key violation gets `conflict` when given.
   template <typename Work>

@@ -155,6 +155,32 @@ CREATE TABLE login_failures (
 ALTER TABLE batches ADD COLUMN content_fingerprint TEXT;
 CREATE INDEX batches_by_content_fingerprint ON batches (content_fingerprint);
 )sql"},
+      {7, "personvernkontakt per kommune; fritekstspørsmål og kommentarer holdt utenfor svarene",
+       R"sql(
+-- Who answers for a municipality's survey data, for the privacy statement.
+CREATE TABLE privacy_contacts (
+  municipality INTEGER PRIMARY KEY REFERENCES municipalities (number),
+  controller TEXT NOT NULL,
+  contact_name TEXT NOT NULL,
+  email TEXT NOT NULL,
+  phone TEXT NOT NULL,
+  updated_by TEXT NOT NULL
+);
+-- A round's optional free-text question.
+CREATE TABLE survey_comment_questions (
+  round_id INTEGER PRIMARY KEY REFERENCES survey_rounds (id),
+  question TEXT NOT NULL
+);
+-- Free-text comments, apart from the answers: no respondent, draft or
+-- time, and a random key (written again when the round closes).
+CREATE TABLE survey_comments (
+  comment_key TEXT PRIMARY KEY,
+  round_id INTEGER NOT NULL REFERENCES survey_rounds (id),
+  text TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('new', 'approved', 'omitted'))
+) WITHOUT ROWID;
+CREATE INDEX survey_comments_by_round ON survey_comments (round_id);
+)sql"},
   };
   return migrations;
 }

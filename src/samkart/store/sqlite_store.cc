@@ -141,6 +141,13 @@ class SqliteStore final : public Store {
 
   std::string Describe() const override { return "SQLite-fil " + path_; }
 
+ protected:
+  Status InSession(const std::function<Status(SqlSession&)>& work) override {
+    const auto session = MakeSqliteSession(db_, path_);
+    return session->InTransaction([&] { return work(*session); });
+  }
+
+ public:
   Error Fail(const std::string& what, const std::string& detail) const {
     return Error{fmt::format("{}: {}: {}", path_, what, detail), CodeOf(db_)};
   }

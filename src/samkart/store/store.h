@@ -312,6 +312,69 @@ class SurveyRoundStore {
                                                             std::size_t held_responses) = 0;
 };
 
+// Who answers for a municipality's survey data, as the privacy statement
+// names them; set by the municipality's coordinator or an administrator.
+struct PrivacyContact {
+  int municipality = 0;
+  std::string controller;    // «Eksempel kommune»
+  std::string contact_name;  // the coordinator or the privacy officer
+  std::string email;
+  std::string phone;
+  std::string updated_by;
+};
+
+// A respondent's free-text comment, kept apart from the answers: the round
+// and the text only, already masked, under a random key that says nothing of
+// when it came or which answer came with it.
+struct SurveyComment {
+  std::string key;
+  int64_t round_id = 0;
+  std::string text;
+  std::string state;  // new / approved / omitted
+};
+
+// Comments are read by the coordinator, and printed in the municipality's
+// report, only when a round has at least this many: a single comment is too
+// easily recognised (the same spirit as the k of the answers).
+inline constexpr std::size_t kMinCommentsShown = 5;
+
+class SqlSession;
+
+// The privacy contacts and the rounds' free-text question and comments,
+// written once over sql_session.h (survey_texts.cc) for every backend.
+class SurveyTextStore {
+ public:
+  virtual ~SurveyTextStore() = default;
+
+  Result<std::optional<PrivacyContact>> FindPrivacyContact(int municipality);
+  // Adds or replaces the municipality's contact.
+  Status SavePrivacyContact(const PrivacyContact& contact);
+
+  // The round's optional free-text question; an empty question removes it.
+  Result<std::optional<std::string>> CommentQuestion(int64_t round_id);
+  Status SetCommentQuestion(int64_t round_id, const std::string& question);
+
+  // Stores a (masked) comment under a random key, in a transaction of its
+  // own, never the answer's.
+  Status AddSurveyComment(int64_t round_id, const std::string& text);
+  // In key order, which is random.
+  Result<std::vector<SurveyComment>> SurveyComments(int64_t round_id);
+  // Writes the round's comments again under fresh random keys, so not even
+  // the database's own row order or transaction ids keep when each came
+  // (run when the round closes).
+  Status ShuffleSurveyComments(int64_t round_id);
+  // Sets state and text of one comment of the round; false when it has none by that key.
+  Result<bool> ReviewSurveyComment(int64_t round_id, const std::string& key,
+                                   const std::string& state, const std::string& text);
+  // The approved comments of closed rounds by municipality, for its report:
+  // only rounds with at least kMinCommentsShown approved, by year and key.
+  Result<std::map<int, std::vector<std::string>>> ApprovedSurveyComments();
+
+ protected:
+  // Runs `work` in one transaction of the backend.
+  virtual Status InSession(const std::function<Status(SqlSession&)>& work) = 0;
+};
+
 // The database itself: what it is, its schema version and migrations, and
 // the whole-database copy.
 class SchemaStore {
@@ -344,6 +407,7 @@ class SchemaStore {
 class Store : public RespondentStore,
               public AccountStore,
               public SurveyRoundStore,
+              public SurveyTextStore,
               public SchemaStore {
  public:
   ~Store() override = default;

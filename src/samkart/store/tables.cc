@@ -121,6 +121,10 @@ std::vector<TableSpec> SurveyTables() {
         {"position", kInteger},
         {"answers", kBlob}},
        {"response_key"}},
+      {"survey_comment_questions", {{"round_id", kInteger}, {"question", kText}}, {"round_id"}},
+      {"survey_comments",
+       {{"comment_key", kText}, {"round_id", kInteger}, {"text", kText}, {"state", kText}},
+       {"comment_key"}},
   };
 }
 
@@ -134,12 +138,28 @@ std::vector<TableSpec> ThrottleTables() {
   };
 }
 
+// What the privacy statement says about each municipality.
+std::vector<TableSpec> PrivacyTables() {
+  using enum ColumnKind;
+  return {
+      {"privacy_contacts",
+       {{"municipality", kInteger},
+        {"controller", kText},
+        {"contact_name", kText},
+        {"email", kText},
+        {"phone", kText},
+        {"updated_by", kText}},
+       {"municipality"}},
+  };
+}
+
 }  // namespace
 
 const std::vector<TableSpec>& PortableTables() {
   static const std::vector<TableSpec> tables = [] {
     std::vector<TableSpec> all;
-    for (const auto& part : {ResultTables(), AccountTables(), SurveyTables(), ThrottleTables()}) {
+    for (const auto& part :
+         {ResultTables(), AccountTables(), SurveyTables(), ThrottleTables(), PrivacyTables()}) {
       all.insert(all.end(), part.begin(), part.end());
     }
     return all;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "samkart/anonymise/k_anonymity.h"
+#include "samkart/core/sha256.h"
 #include "samkart/core/text.h"
 #include "samkart/import/batch_builder.h"
 #include "samkart/import/importer.h"
@@ -124,9 +125,24 @@ Result<std::string> RenderReport(App& app, const report::Document& document,
 Result<std::string> BuildReport(App& app, ReportCache& cache,
                                 const std::shared_ptr<const analysis::Dataset>& data,
                                 std::optional<int> municipality, report::ReportFormat format) {
-  const std::string key = fmt::format("{}.{}", municipality ? *municipality : 0, Extension(format));
+  // A municipality's report also holds the comments its coordinator
+  // approved, which change without the dataset: they are part of the key.
+  std::map<int, std::vector<std::string>> comments;
+  if (municipality) {
+    auto approved =
+        app.WithStore([](store::Store& store) { return store.ApprovedSurveyComments(); });
+    if (!approved.ok()) return approved.error();
+    comments = std::move(*approved);
+  }
+  std::string comments_key;
+  if (municipality && comments.count(*municipality)) {
+    comments_key = "." + Sha256Hex(text::Join(comments[*municipality], "\n")).substr(0, 16);
+  }
+  const std::string key =
+      fmt::format("{}{}.{}", municipality ? *municipality : 0, comments_key, Extension(format));
   if (auto cached = cache.Find(data, key)) return *cached;
   report::ReportInputs inputs;
+  inputs.comments = std::move(comments);
   inputs.data = data.get();
   inputs.instrument = &app.instrument();
   auto invited = app.WithStore([](store::Store& store) { return store.InvitedCounts(); });

@@ -76,6 +76,8 @@ struct ServeOptions {
   std::vector<std::string> crosswalk_files;
   // How often a request checks whether another process imported.
   int dataset_check_seconds = 10;
+  // The installation's privacy statement (survey_privacy.h); empty: the default.
+  std::string privacy_statement;
 };
 
 class App;

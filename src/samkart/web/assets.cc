@@ -102,6 +102,28 @@ form.explorer fieldset .filters > div { min-width: 12rem; }
 form.explorer label.check { display: flex; gap: .5rem; align-items: center; min-height: 44px; }
 tr.total th, tr.total td { font-weight: bold; background: var(--soft); }
 .downloads { display: flex; flex-wrap: wrap; gap: .25rem .75rem; }
+/* Survey: privacy statement, errors tied to their fields, the free-text comment */
+.survey-privacy { border-left: 4px solid var(--accent); background: var(--soft);
+                  padding: .25rem 1rem; margin: 1.5rem 0; }
+.survey-privacy h2 { margin-top: .75rem; }
+.survey-privacy ul { padding-left: 1.25rem; }
+.survey-privacy-link { margin-top: 2rem; font-size: .9rem; }
+.survey-invalid { border-left: 4px solid var(--error); padding-left: .75rem; }
+.survey-field-error { color: var(--error); font-weight: bold; margin: .25rem 0; }
+.survey-visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden;
+                   clip: rect(0 0 0 0); white-space: nowrap; }
+.survey-error-summary:focus { outline: 3px solid #073763; outline-offset: 2px; }
+.survey-comment textarea, .comments-question textarea, .comments-item textarea {
+  display: block; width: 100%; max-width: 40rem; font: inherit; padding: .5rem; }
+.survey-comment .hint { margin: .25rem 0 .5rem; }
+/* Comments: the coordinator's review */
+.comments-list { padding-left: 1.25rem; }
+.comments-item { margin: 1.5rem 0; padding-bottom: 1rem; border-bottom: 1px solid var(--line); }
+.comments-choice { border: 0; padding: 0; margin: .5rem 0; }
+.comments-choice label { display: flex; gap: .5rem; align-items: center; min-height: 44px;
+                         font-weight: normal; margin: 0; }
+.comments-privacy-contact input[type=text], .comments-privacy-contact input[type=email],
+.comments-privacy-contact input[type=tel] { width: 100%; max-width: 30rem; }
 )css";
 }
 

@@ -13,6 +13,9 @@ void RegisterAuthRoutes(httplib::Server& server, App& app);
 void RegisterSurveyRoutes(httplib::Server& server, App& app);
 // Survey rounds for coordinators: /runder, response rate, closing
 void RegisterRoundRoutes(httplib::Server& server, App& app);
+// The privacy contact (/personvern/kommune) and a round's free-text
+// question and comments (/runder/{id}/kommentarer)
+void RegisterCommentRoutes(httplib::Server& server, App& app);
 // The results explorer: /utforsk and /api/tabell, downloads
 void RegisterExplorerRoutes(httplib::Server& server, App& app);
 // The competence analyses: /kompetanse

@@ -279,6 +279,7 @@ WebServer::WebServer(App& app) : app_(app) {
 
   RegisterAuthRoutes(server, app);
   RegisterSurveyRoutes(server, app);
+  RegisterCommentRoutes(server, app);
   RegisterRoundRoutes(server, app);
   RegisterExplorerRoutes(server, app);
   RegisterCompetenceRoutes(server, app);

@@ -78,6 +78,7 @@ std::string SurveyDraft::ToJson() const {
   nlohmann::json svar = nlohmann::json::object();
   for (const auto& [item, code] : answers) svar[item] = code;
   out["svar"] = std::move(svar);
+  if (!comment.empty()) out["kommentar"] = comment;
   return out.dump();
 }
 
@@ -95,6 +96,9 @@ SurveyDraft SurveyDraft::FromJson(const std::string& json) {
     for (const auto& [item, code] : in["svar"].items()) {
       if (code.is_number_integer()) draft.answers[item] = code.get<int>();
     }
+  }
+  if (in.contains("kommentar") && in["kommentar"].is_string()) {
+    draft.comment = in["kommentar"].get<std::string>();
   }
   return draft;
 }
@@ -457,6 +461,14 @@ Result<ClosedRound> CloseRound(App& app, int64_t round_id) {
     return Error{
         "Det kommer stadig inn nye svar mens runden avsluttes. Prøv igjen om litt; "
         "runden er fortsatt åpen, og ingenting er lagret."};
+  }
+  // The comments are written again in a random order under new keys, so
+  // nothing in the database keeps which came when.
+  if (auto shuffled =
+          app.WithStore([&](store::Store& s) { return s.ShuffleSurveyComments(round_id); });
+      !shuffled.ok()) {
+    return Error{"Runden er avsluttet og lagret, men kommentarene kunne ikke stokkes: " +
+                 shuffled.error().message};
   }
   if (auto reloaded = app.ReloadDataset(); !reloaded.ok()) {
     return Error{"Runden er avsluttet og lagret, men datasettet kunne ikke leses på nytt: " +

@@ -27,6 +27,9 @@ struct SurveyDraft {
   std::optional<int> service;          // service code
   std::optional<int> position;         // position code
   std::map<std::string, int> answers;  // «family.item» → code
+  // The free-text comment typed so far; stored apart from the answer
+  // (comments.h) when the draft is submitted.
+  std::string comment{};
 
   std::string ToJson() const;
   // Unknown or malformed parts are left out: a draft is never trusted.
@@ -142,7 +145,8 @@ struct ClosedRound {
 
 // Closes an open round: k-anonymises its held answers (k from
 // ServeOptions::k), writes them as one batch and marks the round closed in
-// one transaction, then reloads the dataset. A round with fewer than k
+// one transaction, shuffles the round's free-text comments (which never
+// enter the batch), then reloads the dataset. A round with fewer than k
 // answers is refused with a Norwegian message and stays open. An answer
 // submitted (on another connection or server) between reading the held
 // answers and closing makes the store refuse the close; the answers are

@@ -11,15 +11,23 @@
 //   GET  /s/{token}/send         «ready to send» (when no page is left)
 //   POST /s/{token}/send         saves the last page, validates, submits
 //   GET  /s/{token}/takk         «Takk for svaret»
+//   GET  /s/{token}/personvern   the privacy statement (linked from every page)
+//
+// The privacy statement stands on the introduction, before the first
+// question. A round with a free-text question asks it on the last page; the
+// comment is masked (comments.h) before it is kept in the draft, and stored
+// apart from the answer, in a transaction of its own, after the answer.
 #include <algorithm>
 
 #include <fmt/format.h>
 
 #include "samkart/core/sha256.h"
 #include "samkart/core/text.h"
+#include "samkart/web/comments.h"
 #include "samkart/web/http.h"
 #include "samkart/web/routes.h"
 #include "samkart/web/survey.h"
+#include "samkart/web/survey_privacy.h"
 
 namespace samkart::web {
 
@@ -34,6 +42,8 @@ struct Link {
   std::string token;
   std::optional<std::string> fixed_service;
   std::string municipality_name;
+  store::PrivacyContact privacy{};
+  std::optional<std::string> comment_question{};
 };
 
 // Finds the round of the link in the request, or answers 404/503 and returns nullopt.
@@ -53,6 +63,12 @@ std::optional<Link> FindLink(App& app, const httplib::Request& req, httplib::Res
     for (const auto& m : *municipalities) {
       if (m.number == link.round.municipality) link.municipality_name = m.name;
     }
+    auto contact = store.FindPrivacyContact(link.round.municipality);
+    if (!contact.ok()) return contact.error();
+    if (*contact) link.privacy = **contact;
+    auto question = store.CommentQuestion(link.round.id);
+    if (!question.ok()) return question.error();
+    link.comment_question = *question;
     return std::optional<Link>(std::move(link));
   });
   if (!found.ok()) {
@@ -74,6 +90,22 @@ std::optional<Link> FindLink(App& app, const httplib::Request& req, httplib::Res
 }
 
 std::string Base(const Link& link) { return "/s/" + link.token; }
+
+std::string PrivacyStatement(App& app, const Link& link) {
+  PrivacyFacts facts;
+  facts.municipality_name = link.municipality_name;
+  facts.contact = link.privacy;
+  facts.k = app.options().k;
+  facts.asks_free_text = link.comment_question.has_value();
+  return PrivacyStatementHtml(app.options().privacy_statement, facts);
+}
+
+// At the foot of every page of the form.
+std::string PrivacyLink(const Link& link) {
+  return fmt::format(
+      R"(<p class="survey-privacy-link"><a href="{}/personvern">Om personvern</a></p>)",
+      Base(link));
+}
 
 void SendClosed(httplib::Response& res, const Link& link) {
   SendHtml(res, 410,
@@ -180,19 +212,52 @@ std::string Qualified(const instrument::Family& family, const instrument::Item& 
 struct FieldError {
   std::string anchor;  // id of the field the summary links to
   std::string message;
+  std::string field{};  // the form field's name; empty for the whole form
 };
 
-// One question with radio buttons, each with its label.
+// The errors by field name.
+using FieldErrors = std::map<std::string, std::string>;
+
+FieldErrors ByField(const std::vector<FieldError>& errors) {
+  FieldErrors out;
+  for (const auto& e : errors) {
+    if (!e.field.empty()) out.emplace(e.field, e.message);
+  }
+  return out;
+}
+
+std::string ErrorId(const std::string& field) {
+  std::string id = "feil-" + field;
+  std::replace(id.begin(), id.end(), '.', '-');
+  return id;
+}
+
+// The message beside a field, and the attributes tying the field to it.
+std::string FieldErrorText(const std::string& field, const std::string& message) {
+  return fmt::format(
+      R"(<p class="survey-field-error" id="{}"><span class="survey-visually-hidden">Feil: </span>{}</p>)",
+      ErrorId(field), Escape(message));
+}
+std::string InvalidAttributes(const std::string& field) {
+  return fmt::format(R"( aria-invalid="true" aria-describedby="{}")", ErrorId(field));
+}
+
+// One question with radio buttons, each with its label; an error stands
+// under the question and every button points at it.
 std::string RadioFieldset(const std::string& name, const std::string& legend,
                           const std::vector<std::pair<int, std::string>>& options,
-                          std::optional<int> checked, const std::string& hint = "") {
-  std::string out = fmt::format(R"(<fieldset class="item"><legend>{}</legend>)", Escape(legend));
+                          std::optional<int> checked, const std::string& hint = "",
+                          const std::string& error = "") {
+  std::string out = fmt::format(R"(<fieldset class="item{}"><legend>{}</legend>)",
+                                error.empty() ? "" : " survey-invalid", Escape(legend));
   if (!hint.empty()) out += fmt::format(R"(<p class="hint">{}</p>)", Escape(hint));
+  if (!error.empty()) out += FieldErrorText(name, error);
   for (const auto& [code, label] : options) {
     const std::string id = FieldId(name, code);
     out += fmt::format(
-        R"(<label for="{0}"><input type="radio" id="{0}" name="{1}" value="{2}"{3}> {4}</label>)",
-        id, Escape(name), code, checked && *checked == code ? " checked" : "", Escape(label));
+        R"(<label for="{0}"><input type="radio" id="{0}" name="{1}" value="{2}"{3}{5}> {4}</label>)",
+        id, Escape(name), code, checked && *checked == code ? " checked" : "", Escape(label),
+        error.empty() ? "" : InvalidAttributes(name));
   }
   return out + "</fieldset>\n";
 }
@@ -217,12 +282,32 @@ std::optional<std::size_t> PreviousPage(const SurveyForm& form, const SurveyDraf
 
 std::string ErrorSummary(const std::vector<FieldError>& errors) {
   if (errors.empty()) return "";
+  // Focus moves here (autofocus), so a screen reader starts with what to fix.
   std::string out =
-      R"(<div class="error-summary" role="alert"><h2>Noe må rettes før du går videre</h2><ul>)";
+      R"(<div class="error-summary survey-error-summary" role="alert" id="feilsammendrag" tabindex="-1" autofocus>)"
+      R"(<h2>Noe må rettes før du går videre</h2><ul>)";
   for (const auto& e : errors) {
     out += fmt::format(R"(<li><a href="#{}">{}</a></li>)", Escape(e.anchor), Escape(e.message));
   }
   return out + "</ul></div>\n";
+}
+
+// The optional free-text question of the round, before «Send inn».
+std::string CommentField(const Link& link, const std::string& text, const FieldErrors& errors) {
+  if (!link.comment_question) return "";
+  const auto error = errors.find("kommentar");
+  std::string describedby = "kommentar-hint";
+  if (error != errors.end()) describedby += " " + ErrorId("kommentar");
+  return fmt::format(
+      R"(<div class="survey-comment"><label for="kommentar">{0} <span class="hint">(valgfritt)</span></label>)"
+      R"(<p class="hint" id="kommentar-hint">Det du skriver her, lagres atskilt fra svarene dine. )"
+      R"(Koordinatoren i kommunen leser det etter at navn, e-postadresser og telefonnumre er )"
+      R"(maskert. Ikke skriv navn på deg selv eller andre. Høyst {1} tegn.</p>{2})"
+      R"(<textarea id="kommentar" name="kommentar" rows="5" maxlength="{1}" )"
+      R"(aria-describedby="{3}"{4}>{5}</textarea></div>)",
+      Escape(*link.comment_question), kMaxCommentChars,
+      error == errors.end() ? "" : FieldErrorText("kommentar", error->second), describedby,
+      error == errors.end() ? "" : R"( aria-invalid="true")", Escape(text));
 }
 
 // One page of the form, its saved (or just posted) answers checked.
@@ -238,6 +323,11 @@ std::string RenderSurveyPage(const SurveyForm& form, const Link& link, std::size
   const std::string heading =
       page.family ? page.family->title : std::string("Om deg og arbeidsstedet ditt");
 
+  const FieldErrors field_errors = ByField(errors);
+  auto error_of = [&](const std::string& field) {
+    const auto found = field_errors.find(field);
+    return found == field_errors.end() ? std::string() : found->second;
+  };
   std::string body = ErrorSummary(errors);
   body += fmt::format(R"(<h1>{}</h1>
 <div class="progress"><p id="framdrift">Side {} av {}</p><progress max="{}" value="{}" aria-labelledby="framdrift">Side {} av {}</progress></div>
@@ -257,12 +347,13 @@ std::string RenderSurveyPage(const SurveyForm& form, const Link& link, std::size
     } else {
       std::vector<std::pair<int, std::string>> options;
       for (const auto* s : form.services()) options.emplace_back(s->code, s->label);
-      body += RadioFieldset("tjeneste", "Hvor jobber du?", options, draft.service);
+      body += RadioFieldset("tjeneste", "Hvor jobber du?", options, draft.service, "",
+                            error_of("tjeneste"));
     }
     std::vector<std::pair<int, std::string>> options;
     for (const auto* p : form.positions()) options.emplace_back(p->code, p->label);
     body += RadioFieldset("stilling", "Hva er din stilling?", options, draft.position,
-                          "Du kan la være å svare på dette spørsmålet.");
+                          "Du kan la være å svare på dette spørsmålet.", error_of("stilling"));
   } else {
     const instrument::Family& family = *page.family;
     const auto items = form.ItemsShown(index, draft);
@@ -272,11 +363,13 @@ std::string RenderSurveyPage(const SurveyForm& form, const Link& link, std::size
         const std::string name = Qualified(family, *item);
         const auto answer = draft.answers.find(name);
         const std::string id = FieldId(name, 1);
+        const std::string error = error_of(name);
+        if (!error.empty()) body += FieldErrorText(name, error);
         body += fmt::format(
-            R"(<label for="{0}"><input type="checkbox" id="{0}" name="{1}" value="1"{2}> {3}</label>)",
+            R"(<label for="{0}"><input type="checkbox" id="{0}" name="{1}" value="1"{2}{4}> {3}</label>)",
             id, Escape(name),
             answer != draft.answers.end() && answer->second == 1 ? " checked" : "",
-            Escape(item->text));
+            Escape(item->text), error.empty() ? "" : InvalidAttributes(name));
       }
       body += "</fieldset>\n";
     } else {
@@ -291,15 +384,18 @@ std::string RenderSurveyPage(const SurveyForm& form, const Link& link, std::size
         const auto answer = draft.answers.find(name);
         body += RadioFieldset(
             name, item->text, options,
-            answer == draft.answers.end() ? std::nullopt : std::optional<int>(answer->second));
+            answer == draft.answers.end() ? std::nullopt : std::optional<int>(answer->second), "",
+            error_of(name));
       }
     }
   }
+  if (last) body += CommentField(link, draft.comment, field_errors);
   body +=
       fmt::format(R"(<div class="actions"><button type="submit" name="gaa" value="{}">{}</button>)"
                   R"(<button type="submit" name="gaa" value="tilbake" class="secondary">)"
                   R"(Tilbake</button></div></form>)",
                   last ? "send" : "neste", last ? "Send inn" : "Neste");
+  body += PrivacyLink(link);
   PageOptions options;
   options.title = fmt::format("{} (side {} av {})", heading, number, total);
   options.heading = false;
@@ -328,11 +424,11 @@ std::vector<FieldError> ReadPage(const SurveyForm& form, const Link& link, std::
       if (value.empty()) {
         errors.push_back(
             {FieldId("tjeneste", form.services().empty() ? 0 : form.services()[0]->code),
-             "Svar på spørsmålet «Hvor jobber du?»."});
+             "Svar på spørsmålet «Hvor jobber du?».", "tjeneste"});
       } else if (!code || form.Invalid(probe)) {
         errors.push_back(
             {FieldId("tjeneste", form.services().empty() ? 0 : form.services()[0]->code),
-             "Spørsmålet «Hvor jobber du?» har et svar som ikke finnes i skjemaet."});
+             "Spørsmålet «Hvor jobber du?» har et svar som ikke finnes i skjemaet.", "tjeneste"});
       } else {
         draft.service = code;
       }
@@ -346,7 +442,8 @@ std::vector<FieldError> ReadPage(const SurveyForm& form, const Link& link, std::
       if (!probe.position || form.Invalid(probe)) {
         errors.push_back(
             {FieldId("stilling", form.positions().empty() ? 0 : form.positions()[0]->code),
-             "Spørsmålet «Hva er din stilling?» har et svar som ikke finnes i skjemaet."});
+             "Spørsmålet «Hva er din stilling?» har et svar som ikke finnes i skjemaet.",
+             "stilling"});
       } else {
         draft.position = probe.position;
       }
@@ -379,7 +476,7 @@ std::vector<FieldError> ReadPage(const SurveyForm& form, const Link& link, std::
           code ? *form.Invalid(probe)
                : fmt::format("Spørsmålet {} har et svar som ikke er et av svaralternativene.",
                              form.QuestionName(name));
-      errors.push_back({FieldId(name, checklist ? 1 : first_code), message});
+      errors.push_back({FieldId(name, checklist ? 1 : first_code), message, name});
     } else {
       draft.answers[name] = *code;
     }
@@ -483,6 +580,30 @@ bool SavePostedPage(App& app, const httplib::Request& req, httplib::Response& re
   return false;
 }
 
+// Words a comment may name without naming a person: the municipality and the services.
+std::vector<std::string> KnownWords(const SurveyForm& form, const Link& link) {
+  std::vector<std::string> words{link.municipality_name};
+  for (const auto& s : form.instrument().services) words.push_back(s.label);
+  return words;
+}
+
+// The posted comment into the draft, masked; an error when it is too long
+// (the draft then keeps what was typed, for the page shown again).
+std::optional<FieldError> ReadComment(const SurveyForm& form, const Link& link,
+                                      const httplib::Request& req, SurveyDraft& draft) {
+  if (!link.comment_question || !req.has_param("kommentar")) return std::nullopt;
+  const std::string typed(text::Trim(FormValue(req, "kommentar")));
+  if (CharacterCount(typed) > kMaxCommentChars || !text::IsValidUtf8(typed)) {
+    draft.comment = typed;
+    return FieldError{"kommentar",
+                      fmt::format("Kommentaren kan være høyst {} tegn; den har {}.",
+                                  kMaxCommentChars, CharacterCount(typed)),
+                      "kommentar"};
+  }
+  draft.comment = MaskPersonalData(typed, KnownWords(form, link));
+  return std::nullopt;
+}
+
 // Submission: the whole draft once more, then the harmoniser, then the store.
 // On errors the page shown is the one posted when it applies.
 void SubmitDraft(App& app, httplib::Response& res, const SurveyForm& form, const Link& link,
@@ -495,7 +616,7 @@ void SubmitDraft(App& app, httplib::Response& res, const SurveyForm& form, const
   std::size_t error_page = 0;
   if (!draft.service) {
     errors.push_back({FieldId("tjeneste", form.services().empty() ? 0 : form.services()[0]->code),
-                      "Svar på spørsmålet «Hvor jobber du?»."});
+                      "Svar på spørsmålet «Hvor jobber du?».", "tjeneste"});
   } else if (const auto invalid = form.Invalid(draft)) {
     errors.push_back({"innhold", *invalid});
   } else {
@@ -521,6 +642,13 @@ void SubmitDraft(App& app, httplib::Response& res, const SurveyForm& form, const
       SetCookie(app, res, kDraftCookie, "", {0, true, "Lax", "/s/"});
       switch (*submitted) {
         case store::SubmitStatus::kStored:
+          // After the answer and in a transaction of its own: nothing ties the two.
+          if (link.comment_question && !draft.comment.empty()) {
+            const std::string masked = MaskPersonalData(draft.comment, KnownWords(form, link));
+            auto added = app.WithStore(
+                [&](store::Store& s) { return s.AddSurveyComment(link.round.id, masked); });
+            (void)added;  // a failure is logged by WithStore; the answer is stored
+          }
           Redirect(res, Base(link) + "/takk");
           return;
         case store::SubmitStatus::kAlreadySubmitted:
@@ -565,6 +693,14 @@ void HandlePost(App& app, const httplib::Request& req, httplib::Response& res, b
   }
 
   const std::string csrf = AnonymousCsrf(app, req, res);
+  if (const auto comment_error = ReadComment(*form, *link, req, draft)) {
+    std::vector<FieldError> errors;
+    if (index) errors = ReadPage(*form, *link, *index, req, draft);
+    errors.push_back(*comment_error);
+    const std::size_t shown = index ? *index : form->ApplicablePages(draft).back();
+    SendHtml(res, 400, RenderSurveyPage(*form, *link, shown, draft, csrf, errors));
+    return;
+  }
   if (index && SavePostedPage(app, req, res, *form, *link, *key, *index, draft, csrf, send)) return;
   SubmitDraft(app, res, *form, *link, *key, draft, index, csrf);
 }
@@ -581,15 +717,12 @@ void ShowStartPage(App& app, const httplib::Request& req, httplib::Response& res
       R"(tegn på at et barn strever, og hvordan tjenestene samarbeider når noen er bekymret. )"
       R"(Kartleggingen er en del av arbeidet med BTI/BTS (bedre tverrfaglig innsats / )"
       R"(samhandling) og gjennomføres med Samkart.</p>
-<h2>Svaret ditt er anonymt</h2>
-<ul>
-<li>Vi lagrer ikke navnet ditt, e-postadressen din, IP-adressen din eller tidspunktet du svarte.</li>
-<li>Resultatene vises bare samlet, aldri for grupper med færre enn {1} personer.</li>
-<li>En informasjonskapsel (cookie) holder på svarene mens du fyller ut skjemaet. Den slettes når du sender inn.</li>
-</ul>
 <p>Det tar omtrent 15 minutter. Du kan gå fram og tilbake i skjemaet; svarene lagres for hver side.</p>
+<section class="survey-privacy" id="personvern" aria-label="Om personvern">
+{1}<p>Vi lagrer ikke navnet ditt eller e-postadressen din. En informasjonskapsel (cookie) holder på svarene mens du fyller ut skjemaet; den slettes når du sender inn.</p>
+</section>
 <form method="post" action="{2}/start">{3}<div class="actions"><button type="submit">Start</button></div></form>)",
-      place, app.options().k, Base(*link), CsrfInput(csrf));
+      place, PrivacyStatement(app, *link), Base(*link), CsrfInput(csrf));
   PageOptions page;
   page.title = fmt::format("Kartlegging i {} {}", link->municipality_name, link->round.year);
   page.survey = true;
@@ -655,15 +788,18 @@ void ShowSendPage(App& app, const httplib::Request& req, httplib::Response& res)
   PageOptions page;
   page.title = "Klar til å sende inn";
   page.survey = true;
-  SendHtml(res, 200,
-           RenderPage(page, fmt::format(
-                                R"(<p>Du har kommet gjennom alle spørsmålene. Når du sender inn, )"
-                                R"(kan du ikke lenger endre svarene.</p>)"
-                                R"(<form method="post" action="{0}/send">{1}<div class="actions">)"
-                                R"(<button type="submit" name="gaa" value="send">Send inn</button>)"
-                                R"(<a class="button secondary" href="{0}/side/{2}">Tilbake</a>)"
-                                R"(</div></form>)",
-                                Base(opened->link), CsrfInput(csrf), shown.back() + 1)));
+  SendHtml(
+      res, 200,
+      RenderPage(page,
+                 fmt::format(R"(<p>Du har kommet gjennom alle spørsmålene. Når du sender inn, )"
+                             R"(kan du ikke lenger endre svarene.</p>)"
+                             R"(<form method="post" action="{0}/send">{1}{3}<div class="actions">)"
+                             R"(<button type="submit" name="gaa" value="send">Send inn</button>)"
+                             R"(<a class="button secondary" href="{0}/side/{2}">Tilbake</a>)"
+                             R"(</div></form>{4})",
+                             Base(opened->link), CsrfInput(csrf), shown.back() + 1,
+                             CommentField(opened->link, opened->draft.comment, {}),
+                             PrivacyLink(opened->link))));
 }
 
 void ShowThanks(App& app, const httplib::Request& req, httplib::Response& res) {
@@ -673,6 +809,24 @@ void ShowThanks(App& app, const httplib::Request& req, httplib::Response& res) {
            ThanksHtml("Takk for svaret",
                       "Svaret ditt er lagret anonymt. Det blir en del av kommunens samlede "
                       "resultater når kartleggingen er avsluttet."));
+}
+
+// GET /s/{token}/personvern: the statement, also once the round is closed.
+void ShowPrivacy(App& app, const httplib::Request& req, httplib::Response& res) {
+  const auto link = FindLink(app, req, res);
+  if (!link) return;
+  PageOptions page;
+  page.title = "Om personvern";
+  page.survey = true;
+  std::string statement = PrivacyStatement(app, *link);
+  // The statement's own first heading repeats the page's.
+  if (statement.starts_with("<h2>Om personvern</h2>\n")) {
+    statement.erase(0, std::string("<h2>Om personvern</h2>\n").size());
+  }
+  SendHtml(res, 200,
+           RenderPage(page, fmt::format(R"(<div class="survey-privacy">{}</div><p><a href="{}">)"
+                                        R"(Tilbake til skjemaet</a></p>)",
+                                        statement, Base(*link))));
 }
 
 }  // namespace
@@ -708,6 +862,10 @@ void RegisterSurveyRoutes(httplib::Server& server, App& app) {
 
   server.Get(token + "/takk", [&app](const httplib::Request& req, httplib::Response& res) {
     ShowThanks(app, req, res);
+  });
+
+  server.Get(token + "/personvern", [&app](const httplib::Request& req, httplib::Response& res) {
+    ShowPrivacy(app, req, res);
   });
 }
 

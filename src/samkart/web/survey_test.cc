@@ -11,6 +11,8 @@
 #include <sqlite3.h>
 
 #include "samkart/instrument/loader.h"
+#include "samkart/store/tables.h"
+#include "samkart/web/comments.h"
 #include "samkart/web/survey_budget.h"
 
 #include "support/web_server.h"
@@ -358,7 +360,8 @@ Chooser Answers(int service) {
 }
 
 // The shortest valid answer: the service, one question, send.
-void QuickRespond(TestServer& server, const std::string& token, int service) {
+void QuickRespond(TestServer& server, const std::string& token, int service,
+                  const std::string& comment = "") {
   WebClient respondent(server.port());
   const std::string first = Start(respondent, token);
   ASSERT_FALSE(first.empty());
@@ -371,7 +374,9 @@ void QuickRespond(TestServer& server, const std::string& token, int service) {
       second, {{"risk_identification.learning_difficulties", "4"}, {"gaa", "neste"}});
   ASSERT_TRUE(page2);
   ASSERT_EQ(page2->status, 303);
-  auto sent = respondent.PostForm("/s/" + token + "/send", {{"gaa", "send"}});
+  httplib::Params send{{"gaa", "send"}};
+  if (!comment.empty()) send.emplace("kommentar", comment);
+  auto sent = respondent.PostForm("/s/" + token + "/send", send);
   ASSERT_TRUE(sent);
   ASSERT_EQ(sent->status, 303) << sent->body;
   EXPECT_TRUE(sent->get_header_value("Location").ends_with("/takk"));
@@ -549,7 +554,8 @@ TEST(SurveyWeb, UnknownCategoryIsRefusedNamingTheQuestionAndNothingIsStored) {
   ASSERT_TRUE(sent);
   EXPECT_EQ(sent->status, 400);
   EXPECT_NE(sent->body.find("har læringsvansker"), std::string::npos);
-  EXPECT_NE(sent->body.find(R"(class="error-summary" role="alert")"), std::string::npos);
+  EXPECT_NE(sent->body.find(R"(class="error-summary survey-error-summary" role="alert")"),
+            std::string::npos);
   EXPECT_NE(sent->body.find(R"(href="#q-risk_identification-learning_difficulties-1")"),
             std::string::npos);
   EXPECT_TRUE(Counts(server, id).empty());
@@ -886,6 +892,364 @@ TEST(RoundWeb, OtherMunicipalitiesAndOtherRolesAreForbidden) {
   auto unauthorised = anonymous.Get(fmt::format("/api/runder/{}/svarprosent", id));
   ASSERT_TRUE(unauthorised);
   EXPECT_EQ(unauthorised->status, 401);
+}
+
+// --- The privacy statement ---
+
+TEST(SurveyPrivacy, StartPageStatesTheMunicipalitysControllerAndContactBeforeTheFirstQuestion) {
+  TestServer server(false);
+  Staff coordinator(server);
+  ASSERT_TRUE(coordinator.logged_in);
+  const int64_t id = CreateRound(coordinator.client, {{"helsestasjon", 10}});
+  const store::SurveyRound round = RoundOf(server, id);
+
+  // Before any contact is set: the default names the municipality.
+  WebClient respondent(server.port());
+  auto plain = respondent.Get("/s/" + round.token);
+  ASSERT_TRUE(plain);
+  EXPECT_NE(plain->body.find("Syntetisk testkommune er behandlingsansvarlig"), std::string::npos);
+  EXPECT_NE(plain->body.find("kommunens personvernombud"), std::string::npos);
+  EXPECT_NE(plain->body.find("frivillig"), std::string::npos);
+  EXPECT_NE(plain->body.find("færre enn 5 svar"), std::string::npos);
+  EXPECT_NE(plain->body.find("IP-adressen"), std::string::npos);
+  EXPECT_NE(plain->body.find("nasjonale databasen"), std::string::npos);
+
+  auto saved = coordinator.client.PostForm("/personvern/kommune",
+                                           {{"kommune", "9901"},
+                                            {"ansvarlig", "Syntetisk testkommune, oppvekst"},
+                                            {"kontaktperson", "Personvernombud Rita <Ro>"},
+                                            {"epost", "personvern@testkommune.no"},
+                                            {"telefon", "12 34 56 78"}});
+  ASSERT_TRUE(saved);
+  ASSERT_EQ(saved->status, 303) << saved->body;
+
+  auto start = respondent.Get("/s/" + round.token);
+  ASSERT_TRUE(start);
+  const std::string& body = start->body;
+  const auto statement = body.find("Syntetisk testkommune, oppvekst er behandlingsansvarlig");
+  ASSERT_NE(statement, std::string::npos) << body;
+  EXPECT_NE(body.find("Personvernombud Rita &lt;Ro&gt; (e-post personvern@testkommune.no, "
+                      "telefon 12 34 56 78)"),
+            std::string::npos);
+  EXPECT_LT(statement, body.find("/start\""));  // before «Start», so before the first question
+  // The free-text line only where the round asks for free text.
+  EXPECT_EQ(body.find("fritekstfeltet"), std::string::npos);
+
+  // «Om personvern» from every page of the form.
+  const std::string first = Start(respondent, round.token);
+  auto page = respondent.Get(first);
+  ASSERT_TRUE(page);
+  const std::string link = "/s/" + round.token + "/personvern";
+  EXPECT_NE(page->body.find("href=\"" + link + "\">Om personvern</a>"), std::string::npos);
+  auto privacy = respondent.Get(link);
+  ASSERT_TRUE(privacy);
+  EXPECT_EQ(privacy->status, 200);
+  EXPECT_NE(privacy->body.find("personvern@testkommune.no"), std::string::npos);
+}
+
+TEST(SurveyPrivacy, TheInstallationsStatementReplacesTheDefault) {
+  ServeOptions options;
+  options.privacy_statement =
+      "# Personvern hos Driftssenteret\n\nDriftssenteret AS drifter Samkart for {kommune}. "
+      "Spør {kontakt}.\n\n- Grupper under {k} vises ikke.\n";
+  TestServer server(false, options);
+  Staff coordinator(server);
+  ASSERT_TRUE(coordinator.logged_in);
+  const store::SurveyRound round =
+      RoundOf(server, CreateRound(coordinator.client, {{"helsestasjon", 10}}));
+  WebClient respondent(server.port());
+  auto start = respondent.Get("/s/" + round.token);
+  ASSERT_TRUE(start);
+  EXPECT_NE(start->body.find("<h2>Personvern hos Driftssenteret</h2>"), std::string::npos);
+  EXPECT_NE(start->body.find("Driftssenteret AS drifter Samkart for Syntetisk testkommune."),
+            std::string::npos);
+  EXPECT_NE(start->body.find("<li>Grupper under 5 vises ikke.</li>"), std::string::npos);
+  EXPECT_EQ(start->body.find("er behandlingsansvarlig for kartleggingen"), std::string::npos);
+}
+
+TEST(SurveyPrivacy, ACoordinatorSetsOnlyTheirOwnMunicipalitysContact) {
+  TestServer server(false);
+  (void)server.app().WithStore([](store::Store& s) {
+    return s.UpsertMunicipalities({{9902, "Annen testkommune", "midt", "gruppe_2", 3000}});
+  });
+  Staff other(server, "annen", "municipal", 9902);
+  ASSERT_TRUE(other.logged_in);
+  auto refused = other.client.PostForm(
+      "/personvern/kommune",
+      {{"kommune", "9901"}, {"ansvarlig", "Falsk"}, {"kontaktperson", "Falsk"}});
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 404);
+  auto peek = other.client.Get("/personvern/kommune?kommune=9901");
+  ASSERT_TRUE(peek);
+  EXPECT_EQ(peek->status, 404);
+  EXPECT_FALSE(server.app()
+                   .WithStore([](store::Store& s) { return s.FindPrivacyContact(9901); })
+                   .value()
+                   .has_value());
+  // Their own: the form keeps what was typed and ties the error to the field.
+  auto invalid = other.client.PostForm(
+      "/personvern/kommune",
+      {{"kommune", "9902"}, {"kontaktperson", "Ola"}, {"epost", "ikke en adresse"}});
+  ASSERT_TRUE(invalid);
+  EXPECT_EQ(invalid->status, 400);
+  EXPECT_NE(
+      invalid->body.find(
+          R"(value="ikke en adresse" maxlength="200" aria-describedby="epost-feil" aria-invalid="true")"),
+      std::string::npos)
+      << invalid->body;
+  Staff regional(server, "regional", "regional", std::nullopt, "midt");
+  auto regional_page = regional.client.Get("/personvern/kommune");
+  ASSERT_TRUE(regional_page);
+  EXPECT_EQ(regional_page->status, 403);
+  Staff admin(server, "admin", "admin", std::nullopt);
+  auto by_admin = admin.client.PostForm("/personvern/kommune",
+                                        {{"kommune", "9902"}, {"kontaktperson", "Ombudet"}});
+  ASSERT_TRUE(by_admin);
+  EXPECT_EQ(by_admin->status, 303);
+}
+
+// --- Errors tied to their fields ---
+
+TEST(SurveyWeb, ErrorsAreTiedToTheirFieldsAndTheSummaryTakesFocus) {
+  TestServer server(false);
+  Staff coordinator(server);
+  const store::SurveyRound round =
+      RoundOf(server, CreateRound(coordinator.client, {{"helsestasjon", 10}, {"nav", 5}}));
+  WebClient respondent(server.port());
+  const std::string first = Start(respondent, round.token);
+  auto page = respondent.PostForm(first, {{"stilling", "7"}, {"gaa", "neste"}});
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 400);
+  const std::string& body = page->body;
+  EXPECT_NE(body.find(R"(id="feilsammendrag" tabindex="-1" autofocus)"), std::string::npos);
+  EXPECT_NE(body.find(R"(<p class="survey-field-error" id="feil-tjeneste">)"), std::string::npos);
+  EXPECT_NE(body.find(R"(aria-invalid="true" aria-describedby="feil-tjeneste")"),
+            std::string::npos);
+  // What was answered is kept.
+  EXPECT_NE(body.find(R"(name="stilling" value="7" checked)"), std::string::npos);
+  // The question without an error is not marked.
+  EXPECT_EQ(body.find(R"(aria-describedby="feil-stilling")"), std::string::npos);
+}
+
+// --- Free-text comments ---
+
+TEST(CommentMasking, EmailsPhoneNumbersAndNamesAreMasked) {
+  const std::vector<std::string> known{"Syntetisk testkommune", "Helsestasjon"};
+  EXPECT_EQ(MaskPersonalData("Skriv til kari.nordmann@kommune.no om saken.", known),
+            "Skriv til [e-post] om saken.");
+  EXPECT_EQ(MaskPersonalData("Ring 91234567, 912 34 567 eller +47 22 33 44 55.", known),
+            "Ring [telefon], [telefon] eller [telefon].");
+  EXPECT_EQ(MaskPersonalData("Nummeret er 0047 98765432 og saken nr. 123456789.", known),
+            "Nummeret er [telefon] og saken nr. 123456789.");
+  EXPECT_EQ(MaskPersonalData("Samarbeidet med Trude Bakken i barnevernet er godt.", known),
+            "Samarbeidet med [navn] i barnevernet er godt.");
+  EXPECT_EQ(MaskPersonalData("Kari sier at NAV og PPT svarer sent i Syntetisk testkommune.", known),
+            "[navn] sier at NAV og PPT svarer sent i Syntetisk testkommune.");
+  EXPECT_EQ(MaskPersonalData("Vi trenger mer opplæring. Møtene i mars er for korte.", known),
+            "Vi trenger mer opplæring. Møtene i mars er for korte.");
+  EXPECT_EQ(MaskPersonalData("Lederen, Øystein Ås-Hansen, lytter.", known),
+            "Lederen, [navn], lytter.");
+  EXPECT_EQ(CharacterCount("æøå"), 3u);
+}
+
+// A round of 9901 with a free-text question; returns its id.
+int64_t RoundWithQuestion(Staff& coordinator) {
+  const int64_t id = CreateRound(coordinator.client, {{"helsestasjon", 20}});
+  auto set = coordinator.client.PostForm(fmt::format("/runder/{}/kommentarer", id),
+                                         {{"sporsmal", "Hva bør kommunen gjøre bedre?"}});
+  EXPECT_TRUE(set && set->status == 303) << (set ? set->body : "");
+  return id;
+}
+
+void Close(Staff& coordinator, int64_t id) {
+  auto closed =
+      coordinator.client.PostForm(fmt::format("/runder/{}/avslutt", id), {{"bekreft", "ja"}});
+  ASSERT_TRUE(closed);
+  ASSERT_EQ(closed->status, 303) << closed->body;
+}
+
+TEST(SurveyComments, TheQuestionIsOnTheLastPageAndTooLongTextIsKeptWithAnError) {
+  TestServer server(false);
+  Staff coordinator(server);
+  const store::SurveyRound round = RoundOf(server, RoundWithQuestion(coordinator));
+  WebClient respondent(server.port());
+  auto start = respondent.Get("/s/" + round.token);
+  ASSERT_TRUE(start);
+  EXPECT_NE(start->body.find("fritekstfeltet"), std::string::npos);
+  std::string location = Start(respondent, round.token);
+  auto first = respondent.Get(location);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->body.find(R"(id="kommentar")"), std::string::npos);
+  auto p1 = respondent.PostForm(
+      location, {{"tjeneste", std::to_string(ServiceCode("helsestasjon"))}, {"gaa", "neste"}});
+  ASSERT_TRUE(p1);
+  // Walk to the last page.
+  location = p1->get_header_value("Location");
+  std::string last;
+  for (int i = 0; i < 60 && !location.ends_with("/send"); ++i) {
+    auto page = respondent.Get(location);
+    ASSERT_TRUE(page);
+    if (FormAction(page->body).ends_with("/send")) {
+      last = page->body;
+      break;
+    }
+    auto next = respondent.PostForm(FormAction(page->body), {{"gaa", "neste"}});
+    ASSERT_TRUE(next);
+    location = next->get_header_value("Location");
+  }
+  ASSERT_FALSE(last.empty());
+  EXPECT_NE(last.find("Hva bør kommunen gjøre bedre?"), std::string::npos);
+  EXPECT_NE(last.find(R"(<textarea id="kommentar" name="kommentar")"), std::string::npos);
+  EXPECT_NE(last.find("Ikke skriv navn"), std::string::npos);
+
+  const std::string too_long(kMaxCommentChars + 1, 'x');
+  auto refused = respondent.PostForm("/s/" + round.token + "/send",
+                                     {{"gaa", "send"}, {"kommentar", too_long}});
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 400);
+  EXPECT_NE(refused->body.find(
+                R"(aria-describedby="kommentar-hint feil-kommentar" aria-invalid="true">)" +
+                too_long + "</textarea>"),
+            std::string::npos);
+  EXPECT_TRUE(Counts(server, round.id).empty());
+}
+
+TEST(SurveyComments, CommentsAreStoredApartMaskedAndReviewedByTheOwnCoordinatorOnly) {
+  TestServer server(false);
+  (void)server.app().WithStore([](store::Store& s) {
+    return s.UpsertMunicipalities({{9902, "Annen testkommune", "midt", "gruppe_2", 3000}});
+  });
+  Staff coordinator(server);
+  const int64_t id = RoundWithQuestion(coordinator);
+  const store::SurveyRound round = RoundOf(server, id);
+  const int service = ServiceCode("helsestasjon");
+  QuickRespond(server, round.token, service,
+               "Unikfrase: ring meg på 98765432 eller skriv til ola@example.no, hilsen Ola Hansen");
+  for (int i = 0; i < 5; ++i) {
+    QuickRespond(server, round.token, service, fmt::format("Mer tid til samarbeid, nummer {}", i));
+  }
+
+  // Stored apart: a table of its own with the round, the masked text and
+  // the state, and nothing that names a draft, an answer or a time.
+  const auto& tables = store::PortableTables();
+  const auto table = std::find_if(tables.begin(), tables.end(), [](const store::TableSpec& t) {
+    return std::string(t.name) == "survey_comments";
+  });
+  ASSERT_NE(table, tables.end());
+  std::vector<std::string> columns;
+  for (const auto& c : table->columns) columns.push_back(c.name);
+  EXPECT_EQ(columns, (std::vector<std::string>{"comment_key", "round_id", "text", "state"}));
+  auto stored = server.app().WithStore([&](store::Store& s) { return s.SurveyComments(id); });
+  ASSERT_TRUE(stored.ok());
+  ASSERT_EQ(stored->size(), 6u);
+  std::set<std::string> texts;
+  for (const auto& c : *stored) texts.insert(c.text);
+  EXPECT_TRUE(
+      texts.count("Unikfrase: ring meg på [telefon] eller skriv til [e-post], hilsen [navn]"))
+      << *texts.begin();
+
+  // While the round is open, not even the coordinator reads them.
+  auto open_page = coordinator.client.Get(fmt::format("/runder/{}/kommentarer", id));
+  ASSERT_TRUE(open_page);
+  EXPECT_EQ(open_page->status, 200);
+  EXPECT_EQ(open_page->body.find("Unikfrase"), std::string::npos);
+
+  std::set<std::string> keys_before;
+  for (const auto& c : *stored) keys_before.insert(c.key);
+  Close(coordinator, id);
+
+  // Never in the batch, its report or anything else the close wrote.
+  for (const auto& t : tables) {
+    if (std::string(t.name) == "survey_comments") continue;
+    ASSERT_TRUE(server.app()
+                    .WithStore([&](store::Store& s) {
+                      return s.ScanTable(t, [&](const store::Row& row) {
+                        for (const auto& cell : row) {
+                          EXPECT_TRUE(!cell || cell->find("Unikfrase") == std::string::npos)
+                              << t.name;
+                          EXPECT_TRUE(!cell || cell->find("samarbeid, nummer") == std::string::npos)
+                              << t.name;
+                        }
+                        return true;
+                      });
+                    })
+                    .ok());
+  }
+  // Written again under new keys at the close.
+  const auto after = server.app().WithStore([&](store::Store& s) { return s.SurveyComments(id); });
+  ASSERT_EQ(after->size(), 6u);
+  for (const auto& c : *after) EXPECT_FALSE(keys_before.count(c.key));
+
+  auto review = coordinator.client.Get(fmt::format("/runder/{}/kommentarer", id));
+  ASSERT_TRUE(review);
+  ASSERT_EQ(review->status, 200);
+  EXPECT_NE(review->body.find("Unikfrase: ring meg på [telefon] eller skriv til [e-post], hilsen "
+                              "[navn]"),
+            std::string::npos);
+  EXPECT_EQ(review->body.find("98765432"), std::string::npos);
+
+  // Approve one, edited further.
+  const std::string key = after->front().key;
+  auto approved =
+      coordinator.client.PostForm(fmt::format("/runder/{}/kommentarer/{}", id, key),
+                                  {{"vurdering", "godkjent"}, {"tekst", "Mer tid til samarbeid."}});
+  ASSERT_TRUE(approved);
+  EXPECT_EQ(approved->status, 303) << approved->body;
+  const auto reviewed =
+      server.app().WithStore([&](store::Store& s) { return s.SurveyComments(id); });
+  const auto one = std::find_if(reviewed->begin(), reviewed->end(),
+                                [&](const store::SurveyComment& c) { return c.key == key; });
+  ASSERT_NE(one, reviewed->end());
+  EXPECT_EQ(one->state, "approved");
+  EXPECT_EQ(one->text, "Mer tid til samarbeid.");
+
+  // Another municipality's coordinator: as if the round did not exist.
+  Staff other(server, "annen", "municipal", 9902);
+  auto theirs = other.client.Get(fmt::format("/runder/{}/kommentarer", id));
+  ASSERT_TRUE(theirs);
+  EXPECT_EQ(theirs->status, 404);
+  auto their_review = other.client.PostForm(fmt::format("/runder/{}/kommentarer/{}", id, key),
+                                            {{"vurdering", "utelatt"}, {"tekst", "x"}});
+  ASSERT_TRUE(their_review);
+  EXPECT_EQ(their_review->status, 404);
+  // Administrators, regional analysts and readers do not read free text.
+  Staff admin(server, "admin", "admin", std::nullopt);
+  Staff regional(server, "regional", "regional", std::nullopt, "midt");
+  Staff reader(server, "leser", "reader", std::nullopt);
+  for (Staff* staff : {&admin, &regional, &reader}) {
+    ASSERT_TRUE(staff->logged_in);
+    auto refused = staff->client.Get(fmt::format("/runder/{}/kommentarer", id));
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 403);
+    EXPECT_EQ(refused->body.find("Unikfrase"), std::string::npos);
+  }
+}
+
+TEST(SurveyComments, FewerThanTheMinimumAreNeverShown) {
+  TestServer server(false);
+  Staff coordinator(server);
+  const int64_t id = RoundWithQuestion(coordinator);
+  const store::SurveyRound round = RoundOf(server, id);
+  const int service = ServiceCode("helsestasjon");
+  for (std::size_t i = 0; i < kMinCommentsShown + 2; ++i) {
+    QuickRespond(server, round.token, service,
+                 i + 1 < kMinCommentsShown ? fmt::format("Lite synlig kommentar {}", i) : "");
+  }
+  Close(coordinator, id);
+  auto page = coordinator.client.Get(fmt::format("/runder/{}/kommentarer", id));
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_EQ(page->body.find("Lite synlig kommentar"), std::string::npos);
+  EXPECT_NE(page->body.find(fmt::format("færre enn {} kommentarer", kMinCommentsShown)),
+            std::string::npos);
+  const auto comments =
+      server.app().WithStore([&](store::Store& s) { return s.SurveyComments(id); });
+  ASSERT_EQ(comments->size(), kMinCommentsShown - 1);
+  auto review = coordinator.client.PostForm(
+      fmt::format("/runder/{}/kommentarer/{}", id, comments->front().key),
+      {{"vurdering", "godkjent"}, {"tekst", "x"}});
+  ASSERT_TRUE(review);
+  EXPECT_EQ(review->status, 404);
 }
 
 }  // namespace
