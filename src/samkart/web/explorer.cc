@@ -987,7 +987,10 @@ void DescribeQuery(const ExplorerQuery& q, const instrument::Family& family,
                     present::GroupValueLabel(data, in, Variable::kPosition, *q.position)));
   }
   result.filter_label = text::Join(filters, "; ");
-  if (q.by) result.breakdown_label = analysis::VariableLabel(*q.by);
+  if (q.by) {
+    result.breakdown_label = analysis::VariableLabel(*q.by);
+    result.breakdown_words = ByWords(*q.by);
+  }
   result.rules_note = fmt::format(
       "«:» betyr at tallet er skjult: gruppen har færre enn {} svar, eller tallet er skjult i "
       "tillegg så en skjult gruppe ikke kan regnes ut fra totalen. Et filter eller et område "

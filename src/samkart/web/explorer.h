@@ -151,6 +151,7 @@ struct ExplorerResult {
   std::string rules_note;
   std::string access_note;  // rows left out because of the user's role
   std::vector<ExplorerRow> rows;
+  std::string breakdown_words = {};  // «tjenestested», after «fordelt etter»
 };
 
 // Evaluates an allowed query (check ExplorerAccessDenied first). Errors

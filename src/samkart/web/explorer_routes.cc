@@ -393,7 +393,7 @@ std::string ResultHtml(const ExplorerResult& r) {
                                 Escape(r.family_title));
   std::string scope = fmt::format("{} · {}", Escape(r.area_label), Escape(r.round_label));
   if (!r.filter_label.empty()) scope += " · " + Escape(r.filter_label);
-  if (!r.breakdown_label.empty()) scope += " · fordelt etter " + Escape(r.breakdown_label);
+  if (!r.breakdown_words.empty()) scope += " · fordelt etter " + Escape(r.breakdown_words);
   if (!r.reference_label.empty()) scope += " · sammenlignet med " + Escape(r.reference_label);
   out += fmt::format(R"(<p>{}</p><p class="hint">{}</p>)", scope, Escape(r.family_stem));
   out += DownloadLinks(r.canonical);
