@@ -59,7 +59,7 @@ const char* ExplorerScript() {
   function swap(doc, search) {
     var fresh = doc.getElementById('utforsk-resultat');
     if (!fresh) {
-      // Not the explorer's answer (the session ended, say): load the page.
+      // Not the explorer's answer (the login has expired, say): load the page.
       window.location.assign('/utforsk?' + search);
       return;
     }
