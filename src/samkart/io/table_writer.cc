@@ -141,9 +141,10 @@ std::string CsvCellText(const ExportColumn& column, const ExportCell& cell, bool
   return {};
 }
 
-Status WriteCsv(const ExportTable& table, const std::string& path,
-                const ExportWriteOptions& options, bool windows1252) {
-  const char separator = windows1252 ? ';' : ',';
+// The whole CSV text; `path` names the file in error messages.
+Result<std::string> CsvText(const ExportTable& table, const std::string& path,
+                            const ExportWriteOptions& options, bool windows1252) {
+  const char separator = windows1252 || options.semicolon_separator ? ';' : ',';
   const std::string_view line_end = windows1252 ? "\r\n" : "\n";
   const bool decimal_comma = windows1252 || options.decimal_comma;
 
@@ -182,6 +183,12 @@ Status WriteCsv(const ExportTable& table, const std::string& path,
     }
     out += line_end;
   }
+  return out;
+}
+
+Status WriteCsv(const ExportTable& table, const std::string& path,
+                const ExportWriteOptions& options, bool windows1252) {
+  SAMKART_ASSIGN_OR_RETURN(const std::string out, CsvText(table, path, options, windows1252));
   SAMKART_TRY(WriteTextFile(path, out));
   return Ok();
 }
@@ -516,6 +523,12 @@ Status WriteExport(const ExportTable& table, ExportFormat format, const std::str
       });
   }
   return Error{fmt::format("{}: ukjent eksportformat", path)};
+}
+
+Result<std::string> ExportCsvText(const ExportTable& table, const ExportWriteOptions& options) {
+  const std::string place = "CSV";
+  SAMKART_TRY(CheckTable(table, place, options));
+  return CsvText(table, place, options, /*windows1252=*/false);
 }
 
 }  // namespace samkart::io

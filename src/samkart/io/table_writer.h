@@ -81,6 +81,9 @@ struct ExportWriteOptions {
   // XLSX and SAV: creation time written into the file, seconds since the
   // Unix epoch (UTC). SAV stores the UTC date and time of it.
   std::int64_t timestamp = kExportDefaultTimestamp;
+  // CSV UTF-8: separate fields with «;», as Norwegian Excel expects (with
+  // decimal_comma, since «,» is then the decimal mark).
+  bool semicolon_separator = false;
 };
 
 // RFC 4180: quotes a field holding the separator, a quote, CR or LF, and
@@ -93,5 +96,8 @@ std::string QuoteCsvField(std::string_view field, char separator = ',');
 // rows are numbered from 1, not counting the header.
 Status WriteExport(const ExportTable& table, ExportFormat format, const std::string& path,
                    const ExportWriteOptions& options = {});
+
+// The UTF-8 CSV that WriteExport would write, in memory (for a download).
+Result<std::string> ExportCsvText(const ExportTable& table, const ExportWriteOptions& options = {});
 
 }  // namespace samkart::io

@@ -103,6 +103,32 @@ TEST_F(TableWriterTest, CsvUtf8WritesValueLabelsBomAndDecimalComma) {
             (std::vector<std::string>{"2", "Ja, ofte", "1,5", "Han sa \"hei\"\nlinje 2"}));
 }
 
+// The dialect Norwegian Excel opens as columns, in UTF-8 and in memory:
+// «;» between fields, so decimal commas need no quotes.
+TEST_F(TableWriterTest, CsvUtf8WithSemicolonsForNorwegianExcelInMemory) {
+  ExportWriteOptions options;
+  options.value_labels_as_text = true;
+  options.utf8_bom = true;
+  options.decimal_comma = true;
+  options.semicolon_separator = true;
+  const auto text = ExportCsvText(SampleTable(), options);
+  ASSERT_TRUE(text.ok()) << text.error().message;
+  EXPECT_EQ(*text,
+            "\xEF\xBB\xBFid;risiko_bullied;andel;kommentar\n"
+            "1;I ganske stor grad;0,25;Blåbær, «gode»\n"
+            "2;Ja, ofte;1,5;\"Han sa \"\"hei\"\"\nlinje 2\"\n"
+            "3;7;;\n"
+            "4;;-2;\n");
+  // The same bytes as the file.
+  const std::string path = PathFor("svar.csv");
+  ASSERT_TRUE(WriteExport(SampleTable(), ExportFormat::kCsvUtf8, path, options).ok());
+  EXPECT_EQ(ReadBytes(path), *text);
+  // A malformed table is refused in memory too.
+  ExportTable bad = SampleTable();
+  bad.rows[0].pop_back();
+  EXPECT_FALSE(ExportCsvText(bad, options).ok());
+}
+
 TEST_F(TableWriterTest, CsvWindows1252UsesSemicolonsCrlfDecimalCommaAndCp1252) {
   const std::string path = PathFor("svar_excel.csv");
   ExportWriteOptions options;

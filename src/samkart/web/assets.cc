@@ -95,13 +95,45 @@ tr.to-check td:first-child { border-left: 4px solid #8a5300; }
            gap: .25rem 1rem; }
 .invited input[type=number] { width: 8rem; }
 td code { word-break: break-all; }
-/* Results explorer */
-svg.explorer-chart { display: block; width: 100%; max-width: 40rem; height: auto; margin: 1rem 0; }
-svg.explorer-chart text { fill: #1b1b1b; }
-form.explorer fieldset .filters > div { min-width: 12rem; }
+/* Results explorer (/utforsk; explorer_routes.cc and explorer_script.cc). Every
+   rule is scoped to the explorer's form, result or chart. */
+form.explorer fieldset { min-width: 0; }
+form.explorer fieldset .filters > div { min-width: 12rem; max-width: 100%; }
+form.explorer .filters select { max-width: 100%; }
 form.explorer label.check { display: flex; gap: .5rem; align-items: center; min-height: 44px; }
+form.explorer select[aria-invalid="true"] { border: 2px solid var(--error); }
 tr.total th, tr.total td { font-weight: bold; background: var(--soft); }
-.downloads { display: flex; flex-wrap: wrap; gap: .25rem .75rem; }
+.downloads { display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; }
+.explorer-visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px;
+                            overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+#utforsk-resultat[aria-busy="true"] { opacity: .6; }
+#utforsk-resultat td.num { white-space: nowrap; }
+/* The bar chart: labels wrap (never cut), text keeps the page's size, and
+   the value has its own column, so the comparison mark never crosses it. */
+figure.explorer-chart { margin: 1rem 0; max-width: 48rem; }
+figure.explorer-chart figcaption { font-weight: bold; }
+figure.explorer-chart .legend { color: var(--muted); font-size: .875rem; margin: .25rem 0 .5rem; }
+figure.explorer-chart ul { list-style: none; margin: 0; padding: 0; }
+figure.explorer-chart li { display: grid; align-items: center; gap: .15rem .75rem;
+                           grid-template-columns: minmax(8rem, 16rem) minmax(6rem, 1fr) 5.5rem;
+                           padding: .2rem 0; font-size: .875rem; }
+figure.explorer-chart li .label { overflow-wrap: anywhere; }
+figure.explorer-chart li .value { text-align: right; white-space: nowrap;
+                                  font-variant-numeric: tabular-nums; }
+figure.explorer-chart li.total .label, figure.explorer-chart li.total .value { font-weight: bold; }
+figure.explorer-chart svg.bar { display: block; width: 100%; height: 1.25rem; overflow: visible;
+                                background: var(--soft); border-left: 1px solid var(--muted); }
+figure.explorer-chart rect.bar { fill: var(--accent); }
+figure.explorer-chart rect.bar.total { fill: var(--accent-dark); }
+figure.explorer-chart line.halo { stroke: #fff; stroke-width: 7px; }
+figure.explorer-chart line.mark { stroke: var(--ink); stroke-width: 3px; }
+@media (max-width: 40rem) {
+  form.explorer .filters > div { flex: 1 1 100%; min-width: 0; }
+  form.explorer .filters select { width: 100%; }
+  /* The label above its bar, so both get the whole width. */
+  figure.explorer-chart li { grid-template-columns: minmax(0, 1fr) 5rem; }
+  figure.explorer-chart li .label { grid-column: 1 / -1; }
+}
 /* Survey: privacy statement, errors tied to their fields, the free-text comment */
 .survey-privacy { border-left: 4px solid var(--accent); background: var(--soft);
                   padding: .25rem 1rem; margin: 1.5rem 0; }

@@ -93,6 +93,18 @@ int BaselineCode(const instrument::Instrument& in) {
   return in.round_types.empty() ? 1 : in.round_types[0].code;
 }
 
+std::string RoundLabelOf(const ExplorerQuery& q) {
+  switch (q.round) {
+    case RoundSet::kBaseline:
+      return "0-punktsmålinger (alle år)";
+    case RoundSet::kFollowUp:
+      return "Oppfølgingsundersøkelser (alle år)";
+    case RoundSet::kYear:
+      return fmt::format("Alle runder i {}", q.year);
+  }
+  return "";
+}
+
 // The variables of the table the query's rows come from: the area (unless
 // the breakdown is by the municipalities inside it), the filters and the
 // breakdown, in canonical order.
@@ -108,71 +120,226 @@ VarSet RowVariables(const ExplorerQuery& q) {
   return {vars.begin(), vars.end()};
 }
 
-std::optional<std::string> StructureError(const ExplorerQuery& q) {
+// A breakdown as the words after «fordelt etter».
+const char* ByWords(Variable v) {
+  switch (v) {
+    case Variable::kService:
+      return "tjenestested";
+    case Variable::kPosition:
+      return "stilling";
+    case Variable::kSizeGroup:
+      return "størrelsesgruppe";
+    case Variable::kRegion:
+      return "region";
+    case Variable::kMunicipality:
+      return "kommune";
+    case Variable::kYear:
+      return "år";
+    default:
+      return "";
+  }
+}
+
+// The form field that chooses an area of this kind.
+const char* AreaField(Variable v) {
+  return v == Variable::kMunicipality ? kParamMunicipality
+         : v == Variable::kRegion     ? kParamRegion
+                                      : kParamSizeGroup;
+}
+
+// Why the combination cannot be shown, in the words of the form's labels;
+// the rules themselves protect hidden cells and must not change.
+std::optional<ExplorerRefusal> StructureRefusal(const ExplorerQuery& q,
+                                                const instrument::Instrument& in,
+                                                const analysis::Dataset& data) {
   if (q.by && q.area) {
     const Variable a = q.area->first;
-    if (*q.by == a) {
-      return fmt::format("«{}={}» kan ikke kombineres med et område av samme slag.", kParamBy,
-                         BreakdownName(*q.by));
-    }
     if (a == Variable::kMunicipality && IsGeographic(*q.by)) {
-      return fmt::format(
-          "«{}={}» gir ingen inndeling innenfor én kommune. Velg tjeneste, stilling eller år.",
-          kParamBy, BreakdownName(*q.by));
+      return ExplorerRefusal{
+          fmt::format("Én kommune kan ikke fordeles etter {}: den er bare én kommune. Kommunens "
+                      "tall kan fordeles etter tjenestested, stilling eller år. Velg en av dem "
+                      "under «Fordel etter», eller velg «–» under «Kommune» for å se alle "
+                      "kommunene side om side.",
+                      ByWords(*q.by)),
+          {kParamMunicipality, kParamBy}};
+    }
+    if (*q.by == a) {
+      const bool region = a == Variable::kRegion;
+      return ExplorerRefusal{
+          fmt::format("Du har valgt én {0} og vil samtidig fordele etter {0}. Velg «–» under "
+                      "«{1}» for å se alle {2} side om side, eller velg en annen inndeling under "
+                      "«Fordel etter».",
+                      region ? "region" : "størrelsesgruppe",
+                      region ? "Region" : "Størrelsesgruppe",
+                      region ? "regionene" : "størrelsesgruppene"),
+          {AreaField(a), kParamBy}};
     }
   }
   if (q.by == Variable::kService && q.service) {
-    return "«etter=tjeneste» kan ikke kombineres med filteret «tjeneste».";
+    return ExplorerRefusal{
+        "«Bare tjenestested» og «Fordel etter: tjenestested» kan ikke brukes samtidig: med "
+        "bare ett tjenestested er det ingenting å fordele. Velg «Alle» under «Bare "
+        "tjenestested» for å se tjenestestedene side om side, eller fordel etter noe annet.",
+        {kParamService, kParamBy}};
   }
   if (q.by == Variable::kPosition && q.position) {
-    return "«etter=stilling» kan ikke kombineres med filteret «stilling».";
+    return ExplorerRefusal{
+        "«Bare stilling» og «Fordel etter: stilling» kan ikke brukes samtidig: med bare én "
+        "stilling er det ingenting å fordele. Velg «Alle» under «Bare stilling» for å se "
+        "stillingene side om side, eller fordel etter noe annet.",
+        {kParamPosition, kParamBy}};
   }
   if (q.by == Variable::kYear && q.round == RoundSet::kYear) {
-    return "«etter=aar» kan ikke kombineres med ett enkelt år i «runde».";
+    return ExplorerRefusal{
+        fmt::format("«Fordel etter: år» viser hvert år for seg og kan ikke kombineres med bare "
+                    "året {} under «Runder». Velg «0-punktsmålinger (alle år)» eller "
+                    "«Oppfølgingsundersøkelser (alle år)» under «Runder», eller fordel etter noe "
+                    "annet.",
+                    q.year),
+        {kParamRound, kParamBy}};
   }
   if (RowVariables(q).size() > 2) {
-    return "For mange inndelinger: område, filtre og inndeling kan til sammen ha høyst to "
-           "variabler (for eksempel én kommune fordelt på tjeneste, eller landet fordelt på "
-           "tjeneste med filter på stilling). Et enkelt år i «runde» teller som en variabel; "
-           "«runde=0-punkt» eller «runde=oppfolging» gjør ikke det. Fjern et filter eller "
-           "inndelingen.";
+    // The choices that count, most basic first: the message keeps the first
+    // two and names the rest as what cannot be added to them.
+    struct Choice {
+      const char* field;
+      Variable variable;
+    };
+    std::vector<Choice> choices;
+    if (q.area && !(q.by == Variable::kMunicipality && q.area->first != Variable::kMunicipality)) {
+      choices.push_back({AreaField(q.area->first), q.area->first});
+    }
+    if (q.round == RoundSet::kYear) choices.push_back({kParamRound, Variable::kYear});
+    if (q.service) choices.push_back({kParamService, Variable::kService});
+    if (q.position) choices.push_back({kParamPosition, Variable::kPosition});
+    if (q.by) choices.push_back({kParamBy, *q.by});
+    auto is_by = [&](const Choice& c) { return std::string(c.field) == kParamBy; };
+    std::vector<std::string> kept_filters;
+    std::string subject = "Tallene", where, by;
+    std::vector<std::string> dropped;
+    for (std::size_t i = 0; i < choices.size(); ++i) {
+      const Choice& c = choices[i];
+      const bool kept = i < 2;
+      if (is_by(c)) {
+        (kept ? by : dropped.emplace_back()) = fmt::format("fordelt etter {}", ByWords(c.variable));
+      } else if (c.variable == Variable::kYear) {
+        subject = fmt::format("Året {}", q.year);
+      } else if (c.variable == Variable::kService || c.variable == Variable::kPosition) {
+        const int code = c.variable == Variable::kService ? *q.service : *q.position;
+        const std::string label = present::GroupValueLabel(data, in, c.variable, code);
+        if (kept) {
+          kept_filters.push_back(fmt::format("«{}»", label));
+        } else {
+          dropped.push_back(c.variable == Variable::kService ? "bare for ett tjenestested"
+                                                             : "bare for én stilling");
+        }
+      } else {
+        where = c.variable == Variable::kMunicipality ? "kommunen"
+                : c.variable == Variable::kRegion     ? "regionen"
+                                                      : "størrelsesgruppen";
+      }
+    }
+    if (!kept_filters.empty()) {
+      subject = (q.round == RoundSet::kYear ? subject + " for " : "Tallene for ") +
+                text::Join(kept_filters, " og ");
+    }
+    std::string shown = subject + " kan vises";
+    if (!where.empty()) shown += (kept_filters.empty() ? " for hele " : " for ") + where;
+    if (!by.empty()) shown += " " + by;
+    std::vector<std::string> fields;
+    for (const Choice& c : choices) fields.push_back(c.field);
+    return ExplorerRefusal{
+        fmt::format("{}, men ikke samtidig {}, fordi gruppene da blir så små at tall som er "
+                    "skjult for å verne enkeltpersoner, kan regnes ut. En visning kan kombinere "
+                    "høyst to av disse valgene: et område (kommune, region eller "
+                    "størrelsesgruppe), ett enkelt år under «Runder», ett tjenestested, én "
+                    "stilling og «Fordel etter». «0-punktsmålinger (alle år)» og "
+                    "«Oppfølgingsundersøkelser (alle år)» teller ikke som valg.",
+                    shown, text::Join(dropped, " eller ")),
+        fields};
   }
   if (q.compare == ExplorerComparison::kSizeGroup &&
       !(q.area && q.area->first == Variable::kMunicipality)) {
-    return "«sammenlign=storrelse» krever én kommune («kommune=NUMMER»).";
+    return ExplorerRefusal{
+        "«Sammenlign med: samme størrelsesgruppe» sammenligner én kommune med de andre "
+        "kommunene av samme størrelse. Velg en kommune under «Kommune», eller velg «Landet» "
+        "under «Sammenlign med».",
+        {kParamCompare, kParamMunicipality}};
   }
   if (q.compare == ExplorerComparison::kNation && !q.area && !(q.by && IsGeographic(*q.by))) {
-    return "«sammenlign=landet» sammenligner et område med resten av landet: velg en kommune, "
-           "en region eller en størrelsesgruppe som område, eller del etter kommune, region "
-           "eller størrelse.";
+    return ExplorerRefusal{
+        "«Sammenlign med: landet» sammenligner et område med resten av landet, og landet kan "
+        "ikke sammenlignes med seg selv. Velg en kommune, en region eller en "
+        "størrelsesgruppe, eller fordel etter kommune, region eller størrelsesgruppe.",
+        {kParamCompare}};
   }
   if (q.compare == ExplorerComparison::kBaseline && q.round == RoundSet::kBaseline) {
-    return "«sammenlign=0-punkt» krever «runde=oppfolging» eller et år.";
+    return ExplorerRefusal{
+        "«Sammenlign med: 0-punktsmåling» viser endringen siden 0-punktet, og den finnes bare "
+        "for oppfølgingsundersøkelsene. Velg «Oppfølgingsundersøkelser (alle år)» eller ett "
+        "enkelt år under «Runder».",
+        {kParamCompare, kParamRound}};
   }
   return std::nullopt;
+}
+
+// The refusal's message alone, for the evaluation's own check.
+std::optional<std::string> StructureError(const ExplorerQuery& q, const instrument::Instrument& in,
+                                          const analysis::Dataset& data) {
+  auto refusal = StructureRefusal(q, in, data);
+  if (!refusal) return std::nullopt;
+  return refusal->message;
 }
 
 // The parameters that have a value, each given at most once.
 using ParamValues = std::map<std::string, std::string>;
 
-Result<ParamValues> CollectParams(const QueryParams& params,
-                                  const std::vector<std::string>& ignored) {
+ExplorerRefusal Refuse(std::string message, std::vector<std::string> fields = {}) {
+  return ExplorerRefusal{std::move(message), std::move(fields)};
+}
+
+const char* FieldLabel(const std::string& name) {
+  static const std::map<std::string, const char*> labels = {
+      {kParamFamily, "Spørsmålsfamilie"},
+      {kParamItem, "Delspørsmål"},
+      {kParamBy, "Fordel etter"},
+      {kParamMunicipality, "Kommune"},
+      {kParamRegion, "Region"},
+      {kParamSizeGroup, "Størrelsesgruppe"},
+      {kParamRound, "Runder"},
+      {kParamService, "Bare tjenestested"},
+      {kParamPosition, "Bare stilling"},
+      {kParamCompare, "Sammenlign med"},
+      {kParamDistribution, "Hele fordelingen"}};
+  const auto it = labels.find(name);
+  return it == labels.end() ? "" : it->second;
+}
+
+std::optional<ExplorerRefusal> CollectParams(const QueryParams& params,
+                                             const std::vector<std::string>& ignored,
+                                             ParamValues& values) {
   static const std::set<std::string> known = {
       kParamFamily,   kParamItem,      kParamBy,          kParamMunicipality,
       kParamRegion,   kParamSizeGroup, kParamRound,       kParamService,
       kParamPosition, kParamCompare,   kParamDistribution};
-  ParamValues values;
   for (const auto& [name, value] : params) {
     if (std::find(ignored.begin(), ignored.end(), name) != ignored.end()) continue;
-    if (!known.count(name)) return Error{fmt::format("Ukjent parameter «{}».", Shown(name))};
+    if (!known.count(name)) {
+      return Refuse(
+          fmt::format("Adressen har en ukjent parameter «{}». Åpne utforskeren på nytt "
+                      "og velg fra listene.",
+                      Shown(name)));
+    }
     if (value.empty()) continue;
     if (values.count(name)) {
-      return Error{
-          fmt::format("Parameteren «{}» er gitt flere ganger; filtre har én verdi.", name)};
+      return Refuse(fmt::format("«{}» (parameteren «{}») er valgt flere ganger i adressen; velg "
+                                "bare én verdi.",
+                                FieldLabel(name), name),
+                    {name});
     }
     values[name] = value;
   }
-  return values;
+  return std::nullopt;
 }
 
 const std::string* Get(const ParamValues& values, const char* name) {
@@ -180,16 +347,19 @@ const std::string* Get(const ParamValues& values, const char* name) {
   return it == values.end() ? nullptr : &it->second;
 }
 
-Error UnknownValue(const char* name, const std::string& value, const std::string& valid) {
-  return Error{fmt::format("Ukjent verdi «{}» for «{}».{}", Shown(value), name,
-                           valid.empty() ? "" : " Gyldige verdier: " + valid + ".")};
+ExplorerRefusal UnknownValue(const char* name, const std::string& value, const std::string& valid) {
+  return Refuse(fmt::format("«{}» er ikke et gyldig valg under «{}» (parameteren «{}» i "
+                            "adressen). Velg fra listen.{}",
+                            Shown(value), FieldLabel(name), name,
+                            valid.empty() ? "" : " Gyldige verdier: " + valid + "."),
+                {name});
 }
 
 // familie, sporsmal and etter: what is shown and how it is broken down.
-Status ParseSelection(const ParamValues& values, const instrument::Instrument& in,
-                      ExplorerQuery& q) {
+std::optional<ExplorerRefusal> ParseSelection(const ParamValues& values,
+                                              const instrument::Instrument& in, ExplorerQuery& q) {
   const std::string* family = Get(values, kParamFamily);
-  if (!family) return Error{"Parameteren «familie» mangler: velg en spørsmålsfamilie."};
+  if (!family) return Refuse("Velg en spørsmålsfamilie.", {kParamFamily});
   const instrument::Family* f = in.FindFamily(*family);
   if (!f) return UnknownValue(kParamFamily, *family, "");
   q.family = f->id;
@@ -205,40 +375,47 @@ Status ParseSelection(const ParamValues& values, const instrument::Instrument& i
       return UnknownValue(kParamBy, *by, "tjeneste, stilling, storrelse, region, kommune, aar");
     }
   }
-  return Ok();
+  return std::nullopt;
 }
 
 // kommune, region or storrelse: at most one area.
-Status ParseArea(const ParamValues& values, const instrument::Instrument& in,
-                 const analysis::Dataset& data, ExplorerQuery& q) {
-  int areas = 0;
+std::optional<ExplorerRefusal> ParseArea(const ParamValues& values,
+                                         const instrument::Instrument& in,
+                                         const analysis::Dataset& data, ExplorerQuery& q) {
+  std::vector<std::string> areas;
   if (const std::string* m = Get(values, kParamMunicipality)) {
-    ++areas;
+    areas.push_back(kParamMunicipality);
     const auto number = text::ParseInt(*m);
     const Nesting nesting = MunicipalityNesting(data);
     if (!number || !nesting.count(*number)) return UnknownValue(kParamMunicipality, *m, "");
     q.area = {Variable::kMunicipality, *number};
   }
   if (const std::string* r = Get(values, kParamRegion)) {
-    ++areas;
+    areas.push_back(kParamRegion);
     const auto code = CodeOfKey(in.regions, *r);
     if (!code) return UnknownValue(kParamRegion, *r, KeyList(in.regions));
     q.area = {Variable::kRegion, *code};
   }
   if (const std::string* s = Get(values, kParamSizeGroup)) {
-    ++areas;
+    areas.push_back(kParamSizeGroup);
     const auto code = CodeOfKey(in.size_groups, *s);
     if (!code) return UnknownValue(kParamSizeGroup, *s, KeyList(in.size_groups));
     q.area = {Variable::kSizeGroup, *code};
   }
-  if (areas > 1) return Error{"Velg høyst ett område: «kommune», «region» eller «storrelse»."};
-  return Ok();
+  if (areas.size() > 1) {
+    return Refuse(
+        "Velg bare ett område: en kommune, en region eller en størrelsesgruppe. Sett de andre "
+        "til «–». Uten område vises landet.",
+        areas);
+  }
+  return std::nullopt;
 }
 
 // runde: the baseline rounds, the follow-ups, or every round in one year.
-Status ParseRound(const ParamValues& values, const analysis::Dataset& data, ExplorerQuery& q) {
+std::optional<ExplorerRefusal> ParseRound(const ParamValues& values, const analysis::Dataset& data,
+                                          ExplorerQuery& q) {
   const std::string* round = Get(values, kParamRound);
-  if (!round) return Ok();
+  if (!round) return std::nullopt;
   if (*round == "0-punkt") {
     q.round = RoundSet::kBaseline;
   } else if (*round == "oppfolging") {
@@ -254,12 +431,13 @@ Status ParseRound(const ParamValues& values, const analysis::Dataset& data, Expl
     q.round = RoundSet::kYear;
     q.year = *year;
   }
-  return Ok();
+  return std::nullopt;
 }
 
 // tjeneste, stilling, sammenlign and fordeling.
-Status ParseFiltersAndOptions(const ParamValues& values, const instrument::Instrument& in,
-                              ExplorerQuery& q) {
+std::optional<ExplorerRefusal> ParseFiltersAndOptions(const ParamValues& values,
+                                                      const instrument::Instrument& in,
+                                                      ExplorerQuery& q) {
   if (const std::string* s = Get(values, kParamService)) {
     const auto code = CodeOfKey(in.services, *s);
     if (!code) return UnknownValue(kParamService, *s, KeyList(in.services));
@@ -285,25 +463,133 @@ Status ParseFiltersAndOptions(const ParamValues& values, const instrument::Instr
     if (*d != "1" && *d != "0") return UnknownValue(kParamDistribution, *d, "1, 0");
     q.distribution = *d == "1";
   }
-  return Ok();
+  return std::nullopt;
+}
+
+// Did the area (the nation when none) have rounds of this kind in `year`?
+bool HadRounds(const ExplorerQuery& q, const analysis::Dataset& data, int baseline, bool follow_up,
+               int year) {
+  for (std::size_t r = 0; r < data.rows; ++r) {
+    if (data.year[r] != year || (data.round_type[r] != baseline) != follow_up) continue;
+    if (!q.area) return true;
+    const int value = q.area->first == Variable::kMunicipality ? data.municipality[r]
+                      : q.area->first == Variable::kRegion     ? data.region[r]
+                                                               : data.size_group[r];
+    if (value == q.area->second) return true;
+  }
+  return false;
 }
 
 }  // namespace
 
 // ------------------------------------------------------------------ parsing
 
+ExplorerRead ReadExplorerQuery(const QueryParams& params, const instrument::Instrument& in,
+                               const analysis::Dataset& data,
+                               const std::vector<std::string>& ignored) {
+  ExplorerRead read;
+  ParamValues values;
+  ExplorerQuery q;
+  read.refusal = CollectParams(params, ignored, values);
+  if (!read.refusal) read.refusal = ParseSelection(values, in, q);
+  if (!read.refusal) read.refusal = ParseArea(values, in, data, q);
+  if (!read.refusal) read.refusal = ParseRound(values, data, q);
+  if (!read.refusal) read.refusal = ParseFiltersAndOptions(values, in, q);
+  if (read.refusal) return read;
+  read.refusal = StructureRefusal(q, in, data);
+  read.query = std::move(q);
+  return read;
+}
+
 Result<ExplorerQuery> ParseExplorerQuery(const QueryParams& params,
                                          const instrument::Instrument& in,
                                          const analysis::Dataset& data,
                                          const std::vector<std::string>& ignored) {
-  SAMKART_ASSIGN_OR_RETURN(const ParamValues values, CollectParams(params, ignored));
-  ExplorerQuery q;
-  SAMKART_TRY(ParseSelection(values, in, q));
-  SAMKART_TRY(ParseArea(values, in, data, q));
-  SAMKART_TRY(ParseRound(values, data, q));
-  SAMKART_TRY(ParseFiltersAndOptions(values, in, q));
-  if (auto error = StructureError(q)) return Error{*error};
-  return q;
+  ExplorerRead read = ReadExplorerQuery(params, in, data, ignored);
+  if (read.refusal) return Error{read.refusal->message};
+  return std::move(*read.query);
+}
+
+const char* ExplorerFieldLabel(const std::string& name) { return FieldLabel(name); }
+
+std::vector<ExplorerQuery> ExplorerAlternatives(const ExplorerQuery& q, const Principal& principal,
+                                                const analysis::Dataset& data,
+                                                const instrument::Instrument& in) {
+  std::vector<ExplorerQuery> candidates;
+  auto with = [&](auto change) {
+    ExplorerQuery c = q;
+    change(c);
+    candidates.push_back(std::move(c));
+  };
+  if (q.round == RoundSet::kYear) {
+    // One year of one area is usually one round: the same round as part of
+    // its round set counts as no choice, so the breakdown is allowed.
+    const int baseline = BaselineCode(in);
+    const bool follow_up = HadRounds(q, data, baseline, true, q.year);
+    const bool base = HadRounds(q, data, baseline, false, q.year);
+    if (follow_up || !base) with([](ExplorerQuery& c) { c.round = RoundSet::kFollowUp; });
+    if (base || !follow_up) with([](ExplorerQuery& c) { c.round = RoundSet::kBaseline; });
+  }
+  if (q.compare == ExplorerComparison::kBaseline && q.round == RoundSet::kBaseline) {
+    with([](ExplorerQuery& c) { c.round = RoundSet::kFollowUp; });
+  }
+  if (q.by && q.area && *q.by == q.area->first && q.area->first != Variable::kMunicipality) {
+    with([](ExplorerQuery& c) { c.area.reset(); });
+  }
+  if (q.by && q.area && q.area->first == Variable::kMunicipality && IsGeographic(*q.by)) {
+    with([](ExplorerQuery& c) { c.by = Variable::kService; });
+  }
+  with([](ExplorerQuery& c) { c.service.reset(); });
+  with([](ExplorerQuery& c) { c.position.reset(); });
+  with([](ExplorerQuery& c) { c.by.reset(); });
+  if (q.compare == ExplorerComparison::kSizeGroup) {
+    with([](ExplorerQuery& c) { c.compare = ExplorerComparison::kNation; });
+  }
+  with([](ExplorerQuery& c) { c.compare = ExplorerComparison::kNone; });
+  with([](ExplorerQuery& c) { c.round = RoundSet::kBaseline; });
+  // An area the user may not see: the same view of their own.
+  if (principal.role == Role::kMunicipal && principal.municipality) {
+    with([&](ExplorerQuery& c) {
+      c.area = std::make_pair(Variable::kMunicipality, *principal.municipality);
+    });
+  }
+  if (principal.role == Role::kRegional && principal.region) {
+    if (const auto region = CodeOfKey(in.regions, *principal.region)) {
+      with([&](ExplorerQuery& c) { c.area = std::make_pair(Variable::kRegion, *region); });
+    }
+  }
+  with([](ExplorerQuery& c) { c.area.reset(); });
+
+  std::vector<ExplorerQuery> out;
+  std::set<std::string> seen = {CanonicalQueryString(q, in)};
+  for (ExplorerQuery& c : candidates) {
+    if (c.round != RoundSet::kYear) c.year = 0;
+    if (StructureRefusal(c, in, data)) continue;
+    if (ExplorerAccessDenied(c, principal, data, in)) continue;
+    if (!seen.insert(CanonicalQueryString(c, in)).second) continue;
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+std::string DescribeExplorerView(const ExplorerQuery& q, const analysis::Dataset& data,
+                                 const instrument::Instrument& in) {
+  std::vector<std::string> parts;
+  parts.push_back(q.area ? present::GroupValueLabel(data, in, q.area->first, q.area->second)
+                         : "Landet");
+  parts.push_back(RoundLabelOf(q));
+  if (q.service)
+    parts.push_back(present::GroupValueLabel(data, in, Variable::kService, *q.service));
+  if (q.position) {
+    parts.push_back(present::GroupValueLabel(data, in, Variable::kPosition, *q.position));
+  }
+  if (q.by) parts.push_back(fmt::format("fordelt etter {}", ByWords(*q.by)));
+  if (q.compare == ExplorerComparison::kNation) parts.push_back("sammenlignet med landet");
+  if (q.compare == ExplorerComparison::kSizeGroup) {
+    parts.push_back("sammenlignet med samme størrelsesgruppe");
+  }
+  if (q.compare == ExplorerComparison::kBaseline) parts.push_back("sammenlignet med 0-punktet");
+  return text::Join(parts, " · ");
 }
 
 std::string CanonicalQueryString(const ExplorerQuery& q, const instrument::Instrument& in) {
@@ -678,18 +964,6 @@ Result<std::vector<ExplorerRow>> ViewRows(const ExplorerQuery& q, const Principa
   return out;
 }
 
-std::string RoundLabel(const ExplorerQuery& q) {
-  switch (q.round) {
-    case RoundSet::kBaseline:
-      return "0-punktsmålinger (alle år)";
-    case RoundSet::kFollowUp:
-      return "Oppfølgingsundersøkelser (alle år)";
-    case RoundSet::kYear:
-      return fmt::format("Alle runder i {}", q.year);
-  }
-  return "";
-}
-
 // The headings and notes that say what the result shows.
 void DescribeQuery(const ExplorerQuery& q, const instrument::Family& family,
                    const analysis::Dataset& data, const instrument::Instrument& in,
@@ -700,7 +974,7 @@ void DescribeQuery(const ExplorerQuery& q, const instrument::Family& family,
   result.family_stem = family.stem;
   result.area_label =
       q.area ? present::GroupValueLabel(data, in, q.area->first, q.area->second) : "Landet";
-  result.round_label = RoundLabel(q);
+  result.round_label = RoundLabelOf(q);
   std::vector<std::string> filters;
   if (q.service) {
     filters.push_back(
@@ -713,7 +987,10 @@ void DescribeQuery(const ExplorerQuery& q, const instrument::Family& family,
                     present::GroupValueLabel(data, in, Variable::kPosition, *q.position)));
   }
   result.filter_label = text::Join(filters, "; ");
-  if (q.by) result.breakdown_label = analysis::VariableLabel(*q.by);
+  if (q.by) {
+    result.breakdown_label = analysis::VariableLabel(*q.by);
+    result.breakdown_words = ByWords(*q.by);
+  }
   result.rules_note = fmt::format(
       "«:» betyr at tallet er skjult: gruppen har færre enn {} svar, eller tallet er skjult i "
       "tillegg så en skjult gruppe ikke kan regnes ut fra totalen. Et filter eller et område "
@@ -794,7 +1071,7 @@ Result<ExplorerResult> EvaluateExplorerQuery(const ExplorerQuery& q, const Princ
                                              const analysis::Dataset& data,
                                              const instrument::Instrument& in,
                                              analysis::Publication& publication) {
-  if (auto error = StructureError(q)) return Error{*error};
+  if (auto error = StructureError(q, in, data)) return Error{*error};
   const instrument::Family* family = in.FindFamily(q.family);
   if (!family) return Error{fmt::format("Ukjent verdi «{}» for «familie».", Shown(q.family))};
   const Nesting nesting = MunicipalityNesting(data);
@@ -967,30 +1244,15 @@ io::ExportTable ExplorerExportTable(const ExplorerResult& r) {
   return table;
 }
 
-std::string ExplorerCsv(const ExplorerResult& r) {
-  const io::ExportTable table = ExplorerExportTable(r);
-  std::string out = "\xEF\xBB\xBF";  // Excel reads UTF-8 only with the mark
-  std::vector<std::string> header;
-  for (const auto& c : table.columns) header.push_back(c.name);
-  out += text::Join(header, ",") + "\r\n";
-  for (const auto& row : table.rows) {
-    std::vector<std::string> fields;
-    for (const auto& cell : row) {
-      if (const auto* code = std::get_if<int>(&cell.value)) {
-        fields.push_back(*code == kHiddenCode      ? ":"
-                         : *code == kNoAnswersCode ? present::kNoAnswersMark
-                                                   : std::to_string(*code));
-      } else if (const auto* number = std::get_if<double>(&cell.value)) {
-        fields.push_back(fmt::format("{}", *number));
-      } else if (const auto* s = std::get_if<std::string>(&cell.value)) {
-        fields.push_back(io::QuoteCsvField(*s));
-      } else {
-        fields.emplace_back();
-      }
-    }
-    out += text::Join(fields, ",") + "\r\n";
-  }
-  return out;
+Result<std::string> ExplorerCsv(const ExplorerResult& r) {
+  // As Norwegian Excel opens it: «;» between fields, decimal commas, and
+  // the byte order mark without which Excel does not read UTF-8.
+  io::ExportWriteOptions options;
+  options.value_labels_as_text = true;
+  options.decimal_comma = true;
+  options.utf8_bom = true;
+  options.semicolon_separator = true;
+  return io::ExportCsvText(ExplorerExportTable(r), options);
 }
 
 // ------------------------------------------------------------------ options

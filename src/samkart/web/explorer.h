@@ -61,12 +61,45 @@ struct ExplorerQuery {
 // Parameter name → value, as the URL gives them; empty values count as absent.
 using QueryParams = std::multimap<std::string, std::string>;
 
-// Reads a query; errors name the parameter and value, in Norwegian (HTTP 400).
+// Why a query cannot be shown, in words a coordinator understands: what
+// cannot be combined, why, and what can be chosen instead.
+struct ExplorerRefusal {
+  std::string message;
+  std::vector<std::string> fields;  // the form fields at fault («kommune», «etter»)
+};
+
+struct ExplorerRead {
+  std::optional<ExplorerQuery> query;      // set when read, even if refused
+  std::optional<ExplorerRefusal> refusal;  // the query cannot be shown (HTTP 400)
+};
+
+// Reads a query from its parameters and checks the combination.
 // `ignored` lists parameters the caller handles itself (format, csrf).
+ExplorerRead ReadExplorerQuery(const QueryParams& params, const instrument::Instrument& instrument,
+                               const analysis::Dataset& data,
+                               const std::vector<std::string>& ignored = {});
+
+// ReadExplorerQuery with the refusal's message as the error.
 Result<ExplorerQuery> ParseExplorerQuery(const QueryParams& params,
                                          const instrument::Instrument& instrument,
                                          const analysis::Dataset& data,
                                          const std::vector<std::string>& ignored = {});
+
+// The views nearest a refused query that the combination rules and the
+// user's access allow, best first (a year of one area replaced by its round
+// set, then one choice fewer, then the user's own area).
+std::vector<ExplorerQuery> ExplorerAlternatives(const ExplorerQuery& query,
+                                                const Principal& principal,
+                                                const analysis::Dataset& data,
+                                                const instrument::Instrument& instrument);
+
+// The form's label of a parameter («etter» → «Fordel etter»).
+const char* ExplorerFieldLabel(const std::string& name);
+
+// A view in words: «5001 Vikheim · Oppfølgingsundersøkelser (alle år) ·
+// fordelt etter tjenestested».
+std::string DescribeExplorerView(const ExplorerQuery& query, const analysis::Dataset& data,
+                                 const instrument::Instrument& instrument);
 
 // The query's parameters in a fixed order, defaults left out: the URL that
 // reproduces the view is "/utforsk?" + this.
@@ -118,6 +151,7 @@ struct ExplorerResult {
   std::string rules_note;
   std::string access_note;  // rows left out because of the user's role
   std::vector<ExplorerRow> rows;
+  std::string breakdown_words = {};  // «tjenestested», after «fordelt etter»
 };
 
 // Evaluates an allowed query (check ExplorerAccessDenied first). Errors
@@ -134,7 +168,9 @@ nlohmann::json ExplorerResultJson(const ExplorerResult& result);
 // The download: one row per result row, hidden numbers as «:», every text
 // cell through NeutraliseFormula.
 io::ExportTable ExplorerExportTable(const ExplorerResult& result);
-std::string ExplorerCsv(const ExplorerResult& result);
+// The table as CSV for Norwegian Excel: UTF-8 with a byte order mark, «;»
+// between fields and decimal commas.
+Result<std::string> ExplorerCsv(const ExplorerResult& result);
 
 // Families, items, areas, breakdowns and filters this user may choose.
 nlohmann::json ExplorerOptionsJson(const Principal& principal, const analysis::Dataset& data,

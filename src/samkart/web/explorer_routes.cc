@@ -35,7 +35,31 @@ struct Outcome {
   int status = 200;
   std::string message;
   std::shared_ptr<const View> view;  // set when status is 200
+  std::vector<std::string> fields;   // the form fields a refusal is about
+  // Views that can be shown instead: the query string and the view in words.
+  std::vector<std::pair<std::string, std::string>> alternatives;
+
+  // The message with the first alternative in words, for answers without links.
+  std::string FullMessage() const {
+    if (alternatives.empty()) return message;
+    return fmt::format("{} Dette kan vises i stedet: {}.", message, alternatives.front().second);
+  }
 };
+
+// A refusal with the nearest views this user may see instead.
+Outcome Refused(App& app, int status, std::string message, std::vector<std::string> fields,
+                const std::optional<ExplorerQuery>& query, const Principal& principal,
+                const analysis::Dataset& data) {
+  Outcome outcome{status, std::move(message), nullptr, std::move(fields), {}};
+  if (!query) return outcome;
+  constexpr std::size_t kMostAlternatives = 3;
+  for (const ExplorerQuery& q : ExplorerAlternatives(*query, principal, data, app.instrument())) {
+    if (outcome.alternatives.size() == kMostAlternatives) break;
+    outcome.alternatives.emplace_back(CanonicalQueryString(q, app.instrument()),
+                                      DescribeExplorerView(q, data, app.instrument()));
+  }
+  return outcome;
+}
 
 // Results by canonical query and by what the role may see, for one dataset
 // snapshot: a view asked again (a shared link, many coordinators comparing
@@ -72,28 +96,43 @@ Outcome Run(App& app, const QueryParams& params, const Principal& principal,
             const std::vector<std::string>& ignored) {
   static ResultCache cache;
   const auto data = app.dataset();
-  auto query = ParseExplorerQuery(params, app.instrument(), *data, ignored);
-  if (!query.ok()) return {400, query.error().message, nullptr};
+  ExplorerRead read = ReadExplorerQuery(params, app.instrument(), *data, ignored);
+  if (read.refusal) {
+    return Refused(app, 400, std::move(read.refusal->message), std::move(read.refusal->fields),
+                   read.query, principal, *data);
+  }
+  const std::optional<ExplorerQuery> query = std::move(read.query);
   if (auto denied = ExplorerAccessDenied(*query, principal, *data, app.instrument())) {
     app.Audit(principal.username, "explorer_denied",
               CanonicalQueryString(*query, app.instrument()));
-    return {403, *denied, nullptr};
+    // The breakdown by municipality when that alone is refused, else the area.
+    ExplorerQuery without_by = *query;
+    without_by.by.reset();
+    std::vector<std::string> fields;
+    if (query->by && !ExplorerAccessDenied(without_by, principal, *data, app.instrument())) {
+      fields = {"etter"};
+    } else if (query->area) {
+      fields = {query->area->first == analysis::Variable::kMunicipality ? "kommune"
+                : query->area->first == analysis::Variable::kRegion     ? "region"
+                                                                        : "storrelse"};
+    }
+    return Refused(app, 403, *denied, std::move(fields), query, principal, *data);
   }
   // The role and its scope decide which rows are left out; nothing else
   // about the user changes the result.
   const std::string key = fmt::format("{}|{}|{}|{}", CanonicalQueryString(*query, app.instrument()),
                                       RoleKey(principal.role), principal.region.value_or(""),
                                       principal.municipality.value_or(0));
-  if (auto cached = cache.Find(data, key)) return {200, "", std::move(cached)};
+  if (auto cached = cache.Find(data, key)) return {200, "", std::move(cached), {}, {}};
   const auto publication = app.publication(data, AudienceOf(principal));
   auto result = EvaluateExplorerQuery(*query, principal, *data, app.instrument(), *publication);
-  if (!result.ok()) return {400, result.error().message, nullptr};
+  if (!result.ok()) return {400, result.error().message, nullptr, {}, {}};
   auto view = std::make_shared<View>();
   view->json =
       ExplorerResultJson(*result).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   view->result = std::move(result).value();
   cache.Store(data, key, view, app.options().limits.max_cached_views);
-  return {200, "", std::move(view)};
+  return {200, "", std::move(view), {}, {}};
 }
 
 std::string SafeFileName(const ExplorerResult& r, const std::string& extension) {
@@ -115,7 +154,12 @@ void SendDownload(App& app, const httplib::Request& req, httplib::Response& res,
                   const Principal& principal, const ExplorerResult& r, const std::string& format) {
   std::string body, content_type;
   if (format == "csv") {
-    body = ExplorerCsv(r);
+    auto csv = ExplorerCsv(r);
+    if (!csv.ok()) {
+      SendError(req, res, 500, "CSV-filen kunne ikke lages.");
+      return;
+    }
+    body = std::move(csv).value();
     content_type = "text/csv; charset=utf-8";
   } else {
     std::error_code ec;
@@ -168,10 +212,17 @@ std::string Option(const std::string& value, const std::string& label, const std
                      value == current ? " selected" : "", Escape(label));
 }
 
-std::string Select(const std::string& name, const std::string& label, const nlohmann::json& options,
-                   const std::string& current, const std::string& empty_label) {
+// The id of the refusal's text, which the fields at fault point to.
+constexpr const char* kErrorTextId = "utforsk-feil-tekst";
+
+std::string Select(const std::string& name, const nlohmann::json& options,
+                   const std::string& current, const std::string& empty_label,
+                   const std::vector<std::string>& invalid) {
+  const bool bad = std::find(invalid.begin(), invalid.end(), name) != invalid.end();
   std::string out = fmt::format(
-      R"(<div><label for="f-{0}">{1}</label><select id="f-{0}" name="{0}">)", name, Escape(label));
+      R"(<div><label for="f-{0}">{1}</label><select id="f-{0}" name="{0}"{2}>)", name,
+      Escape(ExplorerFieldLabel(name)),
+      bad ? fmt::format(R"( aria-invalid="true" aria-describedby="{}")", kErrorTextId) : "");
   if (!empty_label.empty()) out += Option("", empty_label, current);
   for (const auto& o : options) {
     const std::string id =
@@ -181,40 +232,51 @@ std::string Select(const std::string& name, const std::string& label, const nloh
   return out + "</select></div>";
 }
 
-std::string Form(const nlohmann::json& options, const httplib::Request& req,
-                 const std::string& family) {
-  auto current = [&](const char* name) { return req.get_param_value(name); };
-  nlohmann::json families = nlohmann::json::array(), items = nlohmann::json::array();
+// The item select of a family: the form has it, and the result fragment
+// carries it so the script can follow a change of family.
+std::string ItemSelect(const nlohmann::json& options, const std::string& family,
+                       const std::string& current, const std::vector<std::string>& invalid) {
+  nlohmann::json items = nlohmann::json::array();
   for (const auto& f : options["familier"]) {
-    families.push_back({{"id", f["id"]}, {"tekst", f["tittel"]}});
-    if (f["id"] == family) {
-      for (const auto& i : f["sporsmal"]) {
-        const std::string shown = i["kort"].get<std::string>().empty()
-                                      ? i["tekst"].get<std::string>()
-                                      : i["kort"].get<std::string>();
-        items.push_back({{"id", i["id"]}, {"tekst", shown}});
-      }
+    if (f["id"] != family) continue;
+    for (const auto& i : f["sporsmal"]) {
+      const std::string shown = i["kort"].get<std::string>().empty() ? i["tekst"].get<std::string>()
+                                                                     : i["kort"].get<std::string>();
+      items.push_back({{"id", i["id"]}, {"tekst", shown}});
     }
   }
-  std::string out = R"(<form method="get" action="/utforsk" class="explorer">
+  return Select("sporsmal", items, current, "Alle delspørsmål", invalid);
+}
+
+std::string Form(const nlohmann::json& options, const httplib::Request& req,
+                 const std::string& family, const std::string& item,
+                 const std::vector<std::string>& invalid) {
+  auto current = [&](const char* name) { return req.get_param_value(name); };
+  nlohmann::json families = nlohmann::json::array();
+  for (const auto& f : options["familier"]) {
+    families.push_back({{"id", f["id"]}, {"tekst", f["tittel"]}});
+  }
+  auto select = [&](const char* name, const nlohmann::json& list, const std::string& empty) {
+    return Select(name, list, current(name), empty, invalid);
+  };
+  std::string out = R"(<form method="get" action="/utforsk" class="explorer" id="utforsk-skjema">
 <fieldset><legend>Spørsmål</legend><div class="filters">)";
-  out += Select("familie", "Spørsmålsfamilie", families, family, "");
-  out += Select("sporsmal", "Delspørsmål", items, current("sporsmal"), "Alle delspørsmål");
+  out += Select("familie", families, family, "", invalid);
+  out += ItemSelect(options, family, item, invalid);
   out +=
-      R"(</div><p class="hint">Bytter du familie, vises delspørsmålene etter «Vis».</p></fieldset>
+      R"(</div><p class="hint" id="utforsk-familiehint">Bytter du familie, vises delspørsmålene etter «Vis».</p></fieldset>
 <fieldset><legend>Område og utvalg</legend><div class="filters">)";
-  out += Select("kommune", "Kommune", options["kommune"], current("kommune"), "–");
-  out += Select("region", "Region", options["region"], current("region"), "–");
-  out += Select("storrelse", "Størrelsesgruppe", options["storrelse"], current("storrelse"), "–");
-  out += Select("runde", "Runder", options["runde"], current("runde"), "");
-  out += Select("tjeneste", "Bare tjenestested", options["tjeneste"], current("tjeneste"), "Alle");
-  out += Select("stilling", "Bare stilling", options["stilling"], current("stilling"), "Alle");
+  out += select("kommune", options["kommune"], "–");
+  out += select("region", options["region"], "–");
+  out += select("storrelse", options["storrelse"], "–");
+  out += select("runde", options["runde"], "");
+  out += select("tjeneste", options["tjeneste"], "Alle");
+  out += select("stilling", options["stilling"], "Alle");
   out +=
       R"(</div><p class="hint">Velg høyst ett område (kommune, region eller størrelsesgruppe); uten område vises landet.</p></fieldset>
 <fieldset><legend>Visning</legend><div class="filters">)";
-  out += Select("etter", "Fordel etter", options["etter"], current("etter"), "Ingen inndeling");
-  out += Select("sammenlign", "Sammenlign med", options["sammenlign"], current("sammenlign"),
-                "Ingen sammenligning");
+  out += select("etter", options["etter"], "Ingen inndeling");
+  out += select("sammenlign", options["sammenlign"], "Ingen sammenligning");
   out += fmt::format(
       R"(<div><label class="check"><input type="checkbox" name="fordeling" value="1"{}> Hele fordelingen</label></div>)",
       current("fordeling") == "1" ? " checked" : "");
@@ -222,61 +284,108 @@ std::string Form(const nlohmann::json& options, const httplib::Request& req,
   return out;
 }
 
-// A horizontal bar per row of one item (shares only), reference markers as
-// vertical ticks; the table below holds every number.
+// Horizontal bars, one per row (shares only), as HTML: the label wraps
+// instead of being cut, text keeps the page's size on a narrow screen, and
+// the value stands in its own column, so the comparison mark (a vertical
+// tick in the bar's drawing) never runs through it. The table below holds
+// every number.
+// `totals`: the area's total stands out from the breakdown's rows.
 std::string Chart(const ExplorerResult& r, const std::vector<const ExplorerRow*>& rows,
-                  const std::string& id) {
-  constexpr double kLabel = 230, kBars = 330, kRow = 26, kTop = 28;
-  const double height = kTop + kRow * static_cast<double>(rows.size()) + 10;
+                  const std::vector<std::string>& labels, const std::string& id,
+                  const std::string& title, bool totals) {
   std::vector<std::string> described;
   std::string body;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const ExplorerRow& row = *rows[i];
-    const double y = kTop + kRow * static_cast<double>(i);
-    std::string label = row.label;
-    if (label.size() > 34) {
-      std::size_t cut = 32;
-      while (cut > 0 && (static_cast<unsigned char>(label[cut]) & 0xC0) == 0x80) --cut;
-      label = label.substr(0, cut) + "…";
-    }
-    body += fmt::format(R"(<text x="{:.0f}" y="{:.1f}" text-anchor="end" font-size="13">{}</text>)",
-                        kLabel - 8, y + 15, Escape(label));
-    std::string description = row.label + ": ";
+    const bool total = totals && row.total;
+    std::string description = labels[i] + ": ";
+    std::string value, drawing;
     if (row.cell.hidden) {
-      body += fmt::format(R"(<text x="{:.0f}" y="{:.1f}" font-size="13">: (skjult)</text>)",
-                          kLabel + 4, y + 15);
+      value = ": (skjult)";
       description += "skjult";
     } else if (row.cell.n == 0) {
-      body += fmt::format(R"(<text x="{:.0f}" y="{:.1f}" font-size="13">{}</text>)", kLabel + 4,
-                          y + 15, present::kNoAnswersMark);
+      value = present::kNoAnswersMark;
       description += present::kNoAnswersMark;
     } else {
-      const double width = std::max(0.0, std::min(1.0, row.cell.share)) * kBars;
-      body +=
-          fmt::format(R"(<rect x="{:.0f}" y="{:.1f}" width="{:.1f}" height="{:.0f}" fill="{}"/>)",
-                      kLabel, y + 4, width, kRow - 8, row.total ? "#073763" : "#0b5394");
-      body += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" font-size="13">{}</text>)",
-                          kLabel + width + 6, y + 15, Percent(row.cell.share));
-      description += Percent(row.cell.share);
+      const double width = std::max(0.0, std::min(1.0, row.cell.share)) * 100;
+      drawing += fmt::format(R"(<rect x="0" y="3" width="{:.2f}" height="14" class="{}"/>)", width,
+                             total ? "bar total" : "bar");
+      value = Percent(row.cell.share);
+      description += value;
     }
     if (row.reference && !row.reference->hidden && row.reference->n > 0) {
-      const double x = kLabel + std::max(0.0, std::min(1.0, row.reference->share)) * kBars;
-      body += fmt::format(
-          R"(<line x1="{0:.1f}" x2="{0:.1f}" y1="{1:.1f}" y2="{2:.1f}" stroke="#1b1b1b" stroke-width="3"/>)",
-          x, y + 1, y + kRow - 1);
+      const double x = std::max(0.0, std::min(1.0, row.reference->share)) * 100;
+      // A white halo keeps the dark mark visible on the dark bar.
+      drawing += fmt::format(
+          R"(<line x1="{0:.2f}" x2="{0:.2f}" y1="0" y2="20" class="halo" vector-effect="non-scaling-stroke"/><line x1="{0:.2f}" x2="{0:.2f}" y1="0" y2="20" class="mark" vector-effect="non-scaling-stroke"/>)",
+          x);
       description += fmt::format(" ({} {})", r.reference_label, Percent(row.reference->share));
     }
     described.push_back(description);
+    body += fmt::format(
+        R"(<li{}><span class="label">{}</span><svg class="bar" viewBox="0 0 100 20" preserveAspectRatio="none" aria-hidden="true" focusable="false">{}</svg><span class="value">{}</span></li>)",
+        total ? R"( class="total")" : "", Escape(labels[i]), drawing, Escape(value));
   }
-  std::string legend =
-      fmt::format(R"(<text x="{:.0f}" y="16" font-size="12">Andel (0–100 %))", kLabel);
+  std::string legend = "Andel (0–100 %)";
   if (!r.reference_label.empty()) {
-    legend += fmt::format("; strek = {}", Escape(r.reference_label));
+    legend += fmt::format("; loddrett strek = {}", r.reference_label);
   }
-  legend += "</text>";
   return fmt::format(
-      R"(<svg xmlns="http://www.w3.org/2000/svg" class="explorer-chart" viewBox="0 0 640 {:.0f}" role="img" aria-labelledby="{}-t {}-d"><title id="{}-t">Søylediagram: andel per gruppe</title><desc id="{}-d">{}</desc>{}{}</svg>)",
-      height, id, id, id, id, Escape(text::Join(described, "; ")), legend, body);
+      R"(<figure class="explorer-chart" role="img" aria-labelledby="{0}-t" aria-describedby="{0}-d"><figcaption id="{0}-t">Søylediagram: {1}</figcaption><p class="legend">{2}</p><ul>{3}</ul><p class="explorer-visually-hidden" id="{0}-d">{4}</p></figure>)",
+      id, Escape(title), Escape(legend), body, Escape(text::Join(described, "; ")));
+}
+
+std::string DownloadLinks(const std::string& canonical) {
+  return fmt::format(
+      R"(<p class="downloads"><a href="/utforsk?{0}">Lenke til denne visningen</a> <a href="/utforsk/last-ned?{0}&amp;format=xlsx">Last ned som Excel (XLSX)</a> <a href="/utforsk/last-ned?{0}&amp;format=csv">Last ned som CSV (semikolon, for norsk Excel)</a> <a href="/api/tabell?{0}">JSON</a></p>)",
+      Escape(canonical));
+}
+
+// The cells after the row header: N, share, interval and the comparison.
+std::string NumberCells(const ExplorerRow& row, bool compare) {
+  std::string body;
+  if (row.cell.hidden) {
+    body += R"(<td class="num">:</td><td class="num">:</td><td class="num">:</td>)";
+  } else if (row.cell.n == 0) {
+    body += fmt::format(R"(<td class="num">0</td><td class="num" colspan="2">{}</td>)",
+                        present::kNoAnswersMark);
+  } else {
+    body += fmt::format(
+        R"(<td class="num">{}</td><td class="num">{}</td><td class="num">{}–{}</td>)", row.cell.n,
+        Percent(row.cell.share), Percent(row.cell.interval.low), Percent(row.cell.interval.high));
+  }
+  if (!compare) return body;
+  if (!row.reference) {
+    body += R"(<td class="num"></td>)";
+  } else if (row.reference->hidden) {
+    body += R"(<td class="num">:</td>)";
+  } else if (row.reference->n == 0) {
+    body += fmt::format(R"(<td class="num">{}</td>)", present::kNoAnswersMark);
+  } else {
+    body += fmt::format(R"(<td class="num">{}</td>)", Percent(row.reference->share));
+  }
+  if (row.difference) {
+    body += fmt::format(R"(<td class="num">{}{}</td>)", Points(row.difference->estimate),
+                        row.difference->significant ? " *" : "");
+  } else {
+    body += R"(<td class="num"></td>)";
+  }
+  return body;
+}
+
+std::string TableHtml(const ExplorerResult& r, const std::string& id, const std::string& caption,
+                      const std::string& first_column, const std::string& body) {
+  const bool compare = !r.reference_label.empty();
+  return fmt::format(
+      R"(<div class="table-wrap" role="region" aria-labelledby="{0}-c" tabindex="0"><table id="{0}"><caption id="{0}-c">{1}</caption><thead><tr><th scope="col">{2}</th>{3}<th scope="col" class="num">N</th><th scope="col" class="num">Andel</th><th scope="col" class="num">95 % KI</th>{4}</tr></thead><tbody>{5}</tbody></table></div>)",
+      id, Escape(caption), Escape(first_column),
+      r.query.distribution ? R"(<th scope="col">Svar</th>)" : "",
+      compare
+          ? fmt::format(
+                R"(<th scope="col" class="num">{}</th><th scope="col" class="num">Forskjell (pp)</th>)",
+                Escape(r.reference_label))
+          : "",
+      body);
 }
 
 std::string ResultHtml(const ExplorerResult& r) {
@@ -284,12 +393,10 @@ std::string ResultHtml(const ExplorerResult& r) {
                                 Escape(r.family_title));
   std::string scope = fmt::format("{} · {}", Escape(r.area_label), Escape(r.round_label));
   if (!r.filter_label.empty()) scope += " · " + Escape(r.filter_label);
-  if (!r.breakdown_label.empty()) scope += " · fordelt etter " + Escape(r.breakdown_label);
+  if (!r.breakdown_words.empty()) scope += " · fordelt etter " + Escape(r.breakdown_words);
   if (!r.reference_label.empty()) scope += " · sammenlignet med " + Escape(r.reference_label);
   out += fmt::format(R"(<p>{}</p><p class="hint">{}</p>)", scope, Escape(r.family_stem));
-  out += fmt::format(
-      R"(<p class="downloads"><a href="/utforsk?{0}">Lenke til denne visningen</a> · <a href="/utforsk/last-ned?{0}&amp;format=csv">Last ned CSV</a> · <a href="/utforsk/last-ned?{0}&amp;format=xlsx">Last ned Excel</a> · <a href="/api/tabell?{0}">JSON</a></p>)",
-      Escape(r.canonical));
+  out += DownloadLinks(r.canonical);
   if (!r.access_note.empty()) {
     out += fmt::format(R"(<p class="notice">{}</p>)", Escape(r.access_note));
   }
@@ -297,66 +404,61 @@ std::string ResultHtml(const ExplorerResult& r) {
     out += R"(<p class="notice">Ingen svar i dette utvalget.</p>)";
   }
   const bool compare = !r.reference_label.empty();
+  // Every item of the family with one row each (no breakdown, no
+  // distribution): one chart and one table for the whole family.
+  bool one_row_per_item = !r.query.item && !r.rows.empty();
+  for (std::size_t i = 0; i < r.rows.size(); ++i) {
+    if (r.rows[i].category || (i > 0 && r.rows[i].item == r.rows[i - 1].item)) {
+      one_row_per_item = false;
+    }
+  }
+  if (one_row_per_item) {
+    std::vector<const ExplorerRow*> rows;
+    std::vector<std::string> labels;
+    std::string body;
+    for (const ExplorerRow& row : r.rows) {
+      rows.push_back(&row);
+      labels.push_back(row.item_label);
+      body += fmt::format(R"(<tr><th scope="row">{}</th>{}</tr>)", Escape(row.item_label),
+                          NumberCells(row, compare));
+    }
+    out += Chart(r, rows, labels, "tabell-1-figur",
+                 fmt::format("andel per delspørsmål, {}", r.area_label), false);
+    out += TableHtml(
+        r, "tabell-1",
+        fmt::format("{} – {} ({})", r.family_title, r.area_label, r.rows.front().category_label),
+        "Delspørsmål", body);
+  }
   std::size_t table_number = 0;
-  for (std::size_t start = 0; start < r.rows.size();) {
+  for (std::size_t start = 0; !one_row_per_item && start < r.rows.size();) {
     std::size_t end = start;
     while (end < r.rows.size() && r.rows[end].item == r.rows[start].item) ++end;
     ++table_number;
     const std::string id = fmt::format("tabell-{}", table_number);
     std::vector<const ExplorerRow*> chart_rows;
+    std::vector<std::string> labels;
     std::string body;
     for (std::size_t i = start; i < end; ++i) {
       const ExplorerRow& row = r.rows[i];
-      if (!row.category) chart_rows.push_back(&row);
+      if (!row.category) {
+        chart_rows.push_back(&row);
+        labels.push_back(row.label);
+      }
       body += fmt::format(R"(<tr{}><th scope="row">{}</th>)", row.total ? R"( class="total")" : "",
                           Escape(row.label));
       if (r.query.distribution) body += fmt::format("<td>{}</td>", Escape(row.category_label));
-      if (row.cell.hidden) {
-        body += R"(<td class="num">:</td><td class="num">:</td><td class="num">:</td>)";
-      } else if (row.cell.n == 0) {
-        body += fmt::format(R"(<td class="num">0</td><td class="num" colspan="2">{}</td>)",
-                            present::kNoAnswersMark);
-      } else {
-        body += fmt::format(
-            R"(<td class="num">{}</td><td class="num">{}</td><td class="num">{}–{}</td>)",
-            row.cell.n, Percent(row.cell.share), Percent(row.cell.interval.low),
-            Percent(row.cell.interval.high));
-      }
-      if (compare) {
-        if (!row.reference) {
-          body += R"(<td class="num"></td>)";
-        } else if (row.reference->hidden) {
-          body += R"(<td class="num">:</td>)";
-        } else if (row.reference->n == 0) {
-          body += fmt::format(R"(<td class="num">{}</td>)", present::kNoAnswersMark);
-        } else {
-          body += fmt::format(R"(<td class="num">{}</td>)", Percent(row.reference->share));
-        }
-        if (row.difference) {
-          body += fmt::format(R"(<td class="num">{}{}</td>)", Points(row.difference->estimate),
-                              row.difference->significant ? " *" : "");
-        } else {
-          body += R"(<td class="num"></td>)";
-        }
-      }
-      body += "</tr>";
+      body += NumberCells(row, compare) + "</tr>";
     }
     const ExplorerRow& first = r.rows[start];
     out += fmt::format(R"(<h3 id="{}-h">{}</h3>)", id, Escape(first.item_label));
-    if (!chart_rows.empty()) out += Chart(r, chart_rows, id + "-figur");
-    out += fmt::format(
-        R"(<div class="table-wrap" role="region" aria-labelledby="{0}-c" tabindex="0"><table id="{0}"><caption id="{0}-c">{1}</caption><thead><tr><th scope="col">{2}</th>{3}<th scope="col" class="num">N</th><th scope="col" class="num">Andel</th><th scope="col" class="num">95 % KI</th>{4}</tr></thead><tbody>{5}</tbody></table></div>)",
-        id,
-        Escape(fmt::format("{} – {} ({})", first.item_label, r.area_label,
-                           r.query.distribution ? "fordeling" : first.category_label)),
-        r.breakdown_label.empty() ? "Gruppe" : Escape(r.breakdown_label),
-        r.query.distribution ? R"(<th scope="col">Svar</th>)" : "",
-        compare
-            ? fmt::format(
-                  R"(<th scope="col" class="num">{}</th><th scope="col" class="num">Forskjell (pp)</th>)",
-                  Escape(r.reference_label))
-            : "",
-        body);
+    if (!chart_rows.empty()) {
+      out += Chart(r, chart_rows, labels, id + "-figur",
+                   r.breakdown_label.empty() ? "andel" : "andel per gruppe", true);
+    }
+    out += TableHtml(r, id,
+                     fmt::format("{} – {} ({})", first.item_label, r.area_label,
+                                 r.query.distribution ? "fordeling" : first.category_label),
+                     r.breakdown_label.empty() ? "Gruppe" : r.breakdown_label, body);
     start = end;
   }
   out += fmt::format(R"(<p class="hint">Nevner: {}</p><p class="hint">{}</p>)",
@@ -368,9 +470,32 @@ std::string ResultHtml(const ExplorerResult& r) {
   return out + "</section>";
 }
 
+// A refusal as an error summary: the reason, links to the fields at fault
+// and to the nearest views that can be shown.
+std::string RefusalHtml(const Outcome& outcome) {
+  std::string fields;
+  for (const std::string& f : outcome.fields) {
+    fields +=
+        fmt::format(R"(<li><a href="#f-{}">{}</a></li>)", Escape(f), Escape(ExplorerFieldLabel(f)));
+  }
+  std::string alternatives;
+  for (const auto& [query, words] : outcome.alternatives) {
+    alternatives +=
+        fmt::format(R"(<li><a href="/utforsk?{}">{}</a></li>)", Escape(query), Escape(words));
+  }
+  return fmt::format(
+      R"(<div class="error-summary" id="utforsk-feil" role="alert" tabindex="-1" autofocus data-felt="{}"><h2>Denne visningen kan ikke vises</h2><p id="{}">{}</p>{}{}</div>)",
+      Escape(text::Join(outcome.fields, " ")), kErrorTextId, Escape(outcome.message),
+      fields.empty() ? "" : "<p>Valg som må endres:</p><ul>" + fields + "</ul>",
+      alternatives.empty() ? "" : "<p>Dette kan vises i stedet:</p><ul>" + alternatives + "</ul>");
+}
+
 }  // namespace
 
 void RegisterExplorerRoutes(httplib::Server& server, App& app) {
+  // The page, or with del=resultat only the part the script swaps in (the
+  // result region and the item choice of the family), rendered by the
+  // same code, so the page with and without script shows the same.
   server.Get("/utforsk", [&app](const httplib::Request& req, httplib::Response& res) {
     const RequestContext context = Authenticate(app, req);
     const auto principal = RequireLogin(req, res, context);
@@ -379,36 +504,53 @@ void RegisterExplorerRoutes(httplib::Server& server, App& app) {
     const nlohmann::json options = ExplorerOptionsJson(*principal, *data, app.instrument());
     QueryParams params = req.params;
     std::string family = req.get_param_value("familie");
+    std::string item = req.get_param_value("sporsmal");
     std::string notice;
-    // The form cannot update the items when the family changes (no
-    // scripts): an item of another family is dropped with a notice.
+    // Without the script the form cannot update the items when the family
+    // changes: an item of another family is dropped with a notice.
     if (const auto* f = app.instrument().FindFamily(family)) {
-      const std::string item = req.get_param_value("sporsmal");
       if (!item.empty() && !f->FindItem(item)) {
         params.erase("sporsmal");
+        item.clear();
         notice = "Delspørsmålet hørte til en annen familie og er fjernet.";
       }
     }
     if (family.empty() && !app.instrument().families.empty()) {
       family = app.instrument().families.front().id;
     }
-    PageOptions page{"Utforsk resultater"};
-    page.context = &context;
-    std::string body = Form(options, req, family);
+    const bool fragment = req.get_param_value("del") == "resultat";
+    std::string result;
     int status = 200;
+    std::vector<std::string> invalid;
     if (req.has_param("familie")) {
-      const Outcome outcome = Run(app, params, *principal, {});
+      const Outcome outcome = Run(app, params, *principal, {"del"});
       status = outcome.status;
-      if (!notice.empty()) body += fmt::format(R"(<p class="notice">{}</p>)", Escape(notice));
+      if (!notice.empty()) result += fmt::format(R"(<p class="notice">{}</p>)", Escape(notice));
       if (outcome.view) {
-        body += ResultHtml(outcome.view->result);
+        result += ResultHtml(outcome.view->result);
       } else {
-        body += fmt::format(R"(<p class="error" role="alert">{}</p>)", Escape(outcome.message));
+        result += RefusalHtml(outcome);
+        invalid = outcome.fields;
       }
     } else {
-      body +=
+      result +=
           R"(<p class="hint">Velg spørsmål og utvalg og trykk «Vis». Adressen til siden gjengir visningen, så den kan deles eller lagres som bokmerke.</p>)";
     }
+    result = R"(<div id="utforsk-resultat">)" + result + "</div>";
+    if (fragment) {
+      res.status = status;
+      res.set_content(R"(<div id="utforsk-delsporsmal">)" +
+                          ItemSelect(options, family, item, invalid) + "</div>" + result,
+                      "text/html; charset=utf-8");
+      return;
+    }
+    PageOptions page{"Utforsk resultater"};
+    page.context = &context;
+    std::string body = Form(options, req, family, item, invalid);
+    body +=
+        R"(<p class="explorer-visually-hidden" id="utforsk-status" role="status" aria-live="polite"></p>)";
+    body += result;
+    body += R"(<script src="/static/utforsk.js" defer></script>)";
     SendHtml(res, status, RenderPage(page, body));
   });
 
@@ -416,13 +558,14 @@ void RegisterExplorerRoutes(httplib::Server& server, App& app) {
                          const Principal& principal, const std::string& format) {
     if (format != "csv" && format != "xlsx") {
       SendError(req, res, 400,
-                fmt::format("Ukjent verdi «{}» for «format». Gyldige verdier: csv, xlsx.",
+                fmt::format("Filformatet «{}» finnes ikke. Last ned som Excel («xlsx») eller som "
+                            "CSV («csv»).",
                             format.substr(0, 40)));
       return;
     }
     const Outcome outcome = Run(app, req.params, principal, {"format"});
     if (!outcome.view) {
-      SendError(req, res, outcome.status, outcome.message);
+      SendError(req, res, outcome.status, outcome.FullMessage());
       return;
     }
     SendDownload(app, req, res, principal, outcome.view->result, format);
@@ -448,7 +591,7 @@ void RegisterExplorerRoutes(httplib::Server& server, App& app) {
     }
     const Outcome outcome = Run(app, req.params, *principal, {"format"});
     if (!outcome.view) {
-      SendError(req, res, outcome.status, outcome.message);
+      SendError(req, res, outcome.status, outcome.FullMessage());
       return;
     }
     res.set_content(outcome.view->json, "application/json; charset=utf-8");

@@ -1,13 +1,18 @@
 #include "samkart/web/explorer.h"
 
+#include <algorithm>
+#include <cmath>
+#include <regex>
 #include <set>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "samkart/io/table_writer.h"
 #include "samkart/present/table_format.h"
 #include "samkart/report/blocks.h"
 #include "samkart/report/report_inputs.h"
+#include "samkart/web/http.h"
 
 #include "support/scratch_dir.h"
 #include "support/web_server.h"
@@ -372,7 +377,10 @@ TEST_F(ExplorerTest, TheCanonicalUrlReproducesTheView) {
   EXPECT_NE(page->body.find("<caption"), std::string::npos);
   EXPECT_NE(page->body.find("role=\"img\""), std::string::npos);
   EXPECT_EQ(page->body.find("style="), std::string::npos);
-  EXPECT_EQ(page->body.find("<script"), std::string::npos);
+  // The one script is the served file: nothing inline.
+  const std::size_t script = page->body.find("<script");
+  EXPECT_EQ(page->body.find(R"(<script src="/static/utforsk.js" defer></script>)"), script);
+  EXPECT_EQ(page->body.find("<script", script + 1), std::string::npos);
 }
 
 TEST_F(ExplorerTest, OneYearIsTheSumOfItsBaselineAndFollowUpRounds) {
@@ -435,7 +443,7 @@ TEST_F(ExplorerTest, DownloadsAreTheSameTableAndAudited) {
   EXPECT_EQ(disposition.rfind("attachment; filename=\"samkart-risk_identification", 0), 0u)
       << disposition;
   EXPECT_EQ(csv->body.rfind("\xEF\xBB\xBF"
-                            "omrade,runde,filter,sporsmal",
+                            "omrade;runde;filter;sporsmal",
                             0),
             0u);
   const Answer json_answer = GetJson(a, "/api/tabell?" + query);
@@ -446,7 +454,7 @@ TEST_F(ExplorerTest, DownloadsAreTheSameTableAndAudited) {
   bool any_hidden = false;
   for (const auto& row : json_answer.body["rader"]) any_hidden = any_hidden || row["skjult"];
   if (any_hidden) {
-    EXPECT_NE(csv->body.find(",:,:,:,:,:"), std::string::npos);
+    EXPECT_NE(csv->body.find(";:;:;:;:;:"), std::string::npos);
   }
 
   auto xlsx = a.Get("/api/tabell?" + query + "&format=xlsx");
@@ -490,12 +498,14 @@ TEST(ExplorerExport, HostileLabelsAreNeutralised) {
                 (*text)[0] != '\t')
         << table.columns[c].name << ": " << *text;
   }
-  const std::string csv = ExplorerCsv(result);
+  const auto written = ExplorerCsv(result);
+  ASSERT_TRUE(written.ok()) << written.error().message;
+  const std::string& csv = *written;
   EXPECT_NE(csv.find("\"'=HYPERLINK(\"\"http://x\"\")\""), std::string::npos) << csv;
   EXPECT_NE(csv.find("'=Vikheim"), std::string::npos);
-  EXPECT_EQ(csv.find(",=Vikheim"), std::string::npos);
+  EXPECT_EQ(csv.find(";=Vikheim"), std::string::npos);
   // The hidden reference is «:».
-  EXPECT_NE(csv.find(",:,:,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(";:;:;"), std::string::npos) << csv;
 }
 
 // A group nobody in answered is «ingen svar» in the CSV and the
@@ -513,10 +523,11 @@ TEST(ExplorerExport, AGroupWithoutAnswersIsWrittenToBothFormats) {
   row.cell = {false, 0, 0, 0, {}, {}, 0, {}};
   row.reference = ExplorerCell{false, 0, 0, 0, {}, {}, 0, {}};
   result.rows.push_back(row);
-  const std::string csv = ExplorerCsv(result);
-  EXPECT_NE(csv.find(",0,0,ingen svar,ingen svar,ingen svar,Landet,0,ingen svar,"),
+  const auto csv = ExplorerCsv(result);
+  ASSERT_TRUE(csv.ok()) << csv.error().message;
+  EXPECT_NE(csv->find(";0;0;ingen svar;ingen svar;ingen svar;Landet;0;ingen svar;"),
             std::string::npos)
-      << csv;
+      << *csv;
   const testing_support::ScratchDir dir;
   const std::string path = (dir / "utforsk.xlsx").string();
   io::ExportWriteOptions options;
@@ -525,6 +536,256 @@ TEST(ExplorerExport, AGroupWithoutAnswersIsWrittenToBothFormats) {
       io::WriteExport(ExplorerExportTable(result), io::ExportFormat::kXlsx, path, options);
   ASSERT_TRUE(written.ok()) << written.error().message;
   EXPECT_GT(std::filesystem::file_size(path), 0u);
+}
+
+// ------------------------------------------------ page, script and downloads
+
+bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+// The result region of a page or of the fragment the script swaps in.
+std::string ResultRegion(const std::string& body) {
+  const std::size_t start = body.find(R"(<div id="utforsk-resultat">)");
+  if (start == std::string::npos) return "";
+  const std::size_t end = body.find(R"(<script src="/static/utforsk.js")", start);
+  return body.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+TEST_F(ExplorerTest, TheFragmentShowsTheSameResultAsThePage) {
+  WebClient admin = Client("admin");
+  for (const std::string& query : {std::string("familie=") + kFamily +
+                                       "&etter=tjeneste&sammenlign=landet&region=" + own_region_,
+                                   std::string("familie=") + kFamily,
+                                   std::string("familie=") + kFamily + "&sammenlign=0-punkt"}) {
+    auto page = admin.Get("/utforsk?" + query);
+    auto fragment = admin.Get("/utforsk?" + query + "&del=resultat");
+    ASSERT_TRUE(page && fragment);
+    EXPECT_EQ(page->status, fragment->status) << query;
+    const std::string region = ResultRegion(page->body);
+    ASSERT_FALSE(region.empty()) << query;
+    EXPECT_EQ(ResultRegion(fragment->body), region) << query;
+    // Only the part: no layout, no form, but the family's item choice.
+    EXPECT_FALSE(Contains(fragment->body, "<html")) << query;
+    EXPECT_FALSE(Contains(fragment->body, "<form")) << query;
+    EXPECT_TRUE(Contains(fragment->body, R"(<select id="f-sporsmal" name="sporsmal")")) << query;
+  }
+  // The numbers are the API's.
+  const std::string query = std::string("familie=") + kFamily + "&etter=tjeneste";
+  const std::string fragment = admin.Get("/utforsk?" + query + "&del=resultat")->body;
+  const Answer api = GetJson(admin, "/api/tabell?" + query);
+  ASSERT_EQ(api.status, 200);
+  for (const auto& row : api.body["rader"]) {
+    if (Hidden(row) || N(row) == 0) continue;
+    EXPECT_TRUE(Contains(fragment, fmt::format(R"(<td class="num">{}</td>)", N(row))))
+        << row.dump();
+  }
+}
+
+TEST_F(ExplorerTest, TheScriptIsServedAndThePageWorksWithoutIt) {
+  WebClient admin = Client("admin");
+  auto script = admin.Get("/static/utforsk.js");
+  ASSERT_TRUE(script);
+  EXPECT_EQ(script->status, 200);
+  EXPECT_EQ(script->get_header_value("Content-Type"), "text/javascript; charset=utf-8");
+  EXPECT_TRUE(Contains(script->body, "del"));
+  EXPECT_TRUE(Contains(script->body, "replaceState"));
+  auto page = admin.Get(std::string("/utforsk?familie=") + kFamily);
+  ASSERT_TRUE(page);
+  EXPECT_TRUE(Contains(page->body, R"(<script src="/static/utforsk.js" defer></script>)"));
+  // No inline script or handler (the policy forbids them), and the form
+  // still submits by GET with its button.
+  EXPECT_FALSE(Contains(page->body, "<script>"));
+  EXPECT_FALSE(Contains(page->body, " onchange="));
+  EXPECT_TRUE(Contains(page->body, R"(<form method="get" action="/utforsk")"));
+  EXPECT_TRUE(Contains(page->body, R"(<button type="submit">Vis</button>)"));
+  EXPECT_TRUE(Contains(page->body, R"(role="status" aria-live="polite")"));
+}
+
+TEST_F(ExplorerTest, AllItemsOfAFamilyAreOneChart) {
+  WebClient admin = Client("admin");
+  const auto& in = server_->app().instrument();
+  const auto* family = in.FindFamily(kFamily);
+  ASSERT_NE(family, nullptr);
+  ASSERT_GT(family->items.size(), 1u);
+  auto page = admin.Get(std::string("/utforsk?familie=") + kFamily +
+                        "&kommune=" + std::to_string(own_municipality_) + "&sammenlign=landet");
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->status, 200);
+  const std::string& body = page->body;
+  std::size_t charts = 0;
+  for (std::size_t at = body.find("<figure class=\"explorer-chart\""); at != std::string::npos;
+       at = body.find("<figure class=\"explorer-chart\"", at + 1)) {
+    ++charts;
+  }
+  EXPECT_EQ(charts, 1u);
+  const std::size_t start = body.find("<figure class=\"explorer-chart\"");
+  const std::string chart = body.substr(start, body.find("</figure>", start) - start);
+  for (const auto& item : family->items) {
+    EXPECT_TRUE(Contains(chart, "<span class=\"label\">" + Escape(item.text) + "</span>"))
+        << item.id;
+  }
+  // One table with a row per item, the comparison marks drawn in the bars
+  // and every value as text beside them, never under a mark.
+  EXPECT_TRUE(Contains(chart, R"(class="mark")"));
+  EXPECT_FALSE(Contains(chart, "<text"));
+  EXPECT_TRUE(Contains(body, R"(<th scope="col">Delspørsmål</th>)"));
+}
+
+TEST_F(ExplorerTest, ChartLabelsAreNeverCut) {
+  WebClient admin = Client("admin");
+  const auto& in = server_->app().instrument();
+  std::string longest;
+  for (const auto& service : in.services) {
+    if (service.answers_survey && service.label.size() > longest.size()) longest = service.label;
+  }
+  ASSERT_GT(longest.size(), 30u) << longest;
+  auto page = admin.Get(std::string("/utforsk?familie=") + kFamily + "&sporsmal=" +
+                        in.FindFamily(kFamily)->items.front().id + "&etter=tjeneste");
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->status, 200);
+  EXPECT_TRUE(Contains(page->body, "<span class=\"label\">" + Escape(longest) + "</span>"))
+      << longest;
+  EXPECT_FALSE(Contains(page->body, "…</span>"));
+}
+
+TEST_F(ExplorerTest, TheCsvDownloadOpensInNorwegianExcelAndTheXlsxIsOffered) {
+  WebClient admin = Client("admin");
+  const std::string query = std::string("familie=") + kFamily + "&etter=tjeneste";
+  auto csv = admin.Get("/utforsk/last-ned?" + query + "&format=csv");
+  ASSERT_TRUE(csv);
+  ASSERT_EQ(csv->status, 200);
+  EXPECT_EQ(csv->get_header_value("Content-Type"), "text/csv; charset=utf-8");
+  EXPECT_TRUE(Contains(csv->get_header_value("Content-Disposition"), ".csv\""));
+  EXPECT_EQ(csv->body.rfind("\xEF\xBB\xBF", 0), 0u);
+  const std::string header = csv->body.substr(3, csv->body.find('\n') - 3);
+  EXPECT_EQ(header.find(','), std::string::npos) << header;
+  EXPECT_GT(std::count(header.begin(), header.end(), ';'), 5) << header;
+  // Shares with a decimal comma, and no decimal point anywhere in a number.
+  const Answer api = GetJson(admin, "/api/tabell?" + query);
+  ASSERT_EQ(api.status, 200);
+  bool decimal = false;
+  for (const auto& row : api.body["rader"]) {
+    if (Hidden(row) || N(row) == 0) continue;
+    const double percent = std::round(row["andel"].get<double>() * 1000) / 10;
+    if (percent == std::floor(percent)) continue;
+    std::string shown = fmt::format(";{};", percent);
+    std::replace(shown.begin(), shown.end(), '.', ',');
+    EXPECT_TRUE(Contains(csv->body, shown)) << shown;
+    decimal = true;
+  }
+  EXPECT_TRUE(decimal);
+  EXPECT_FALSE(std::regex_search(csv->body, std::regex(";[0-9]+\\.[0-9]+;")));
+
+  auto xlsx = admin.Get("/utforsk/last-ned?" + query + "&format=xlsx");
+  ASSERT_TRUE(xlsx);
+  ASSERT_EQ(xlsx->status, 200);
+  EXPECT_EQ(xlsx->body.rfind("PK", 0), 0u);
+  auto page = admin.Get("/utforsk?" + query);
+  ASSERT_TRUE(page);
+  EXPECT_TRUE(Contains(page->body, "&amp;format=xlsx\">Last ned som Excel (XLSX)</a>"));
+  EXPECT_TRUE(Contains(page->body, "&amp;format=csv\">Last ned som CSV"));
+}
+
+// The year a municipality had a follow-up round, for the natural question
+// of that year broken down by service.
+std::pair<int, int> FollowUpYear(const analysis::Dataset& data) {
+  for (std::size_t r = 0; r < data.rows; ++r) {
+    if (data.round_type[r] != 1) return {data.municipality[r], data.year[r]};
+  }
+  return {0, 0};
+}
+
+TEST_F(ExplorerTest, ARefusalSaysWhyInWordsAndLinksTheNearestAllowedView) {
+  WebClient admin = Client("admin");
+  const auto [municipality, year] = FollowUpYear(*server_->app().dataset());
+  ASSERT_NE(municipality, 0);
+  const std::string query = std::string("familie=") + kFamily +
+                            "&kommune=" + std::to_string(municipality) +
+                            "&runde=" + std::to_string(year) + "&etter=tjeneste";
+  auto page = admin.Get("/utforsk?" + query);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 400);
+  const std::string& body = page->body;
+  EXPECT_TRUE(Contains(body, "Denne visningen kan ikke vises")) << body;
+  EXPECT_TRUE(Contains(body, fmt::format("Året {} kan vises for hele kommunen, men ikke samtidig "
+                                         "fordelt etter tjenestested, fordi",
+                                         year)))
+      << body;
+  // The fields at fault point to the message, and the summary links them.
+  EXPECT_TRUE(Contains(
+      body,
+      R"(<select id="f-runde" name="runde" aria-invalid="true" aria-describedby="utforsk-feil-tekst">)"));
+  EXPECT_TRUE(Contains(
+      body,
+      R"(<select id="f-etter" name="etter" aria-invalid="true" aria-describedby="utforsk-feil-tekst">)"));
+  EXPECT_TRUE(Contains(body, R"(<a href="#f-runde">Runder</a>)"));
+  // The first suggestion is the follow-up rounds by service, which can be shown.
+  const std::string suggested =
+      fmt::format("/utforsk?familie={}&amp;kommune={}&amp;runde=oppfolging&amp;etter=tjeneste",
+                  kFamily, municipality);
+  EXPECT_TRUE(Contains(body, "Dette kan vises i stedet:"));
+  EXPECT_TRUE(Contains(body, "<li><a href=\"" + suggested + "\">")) << body;
+  auto allowed = admin.Get(fmt::format(
+      "/utforsk?familie={}&kommune={}&runde=oppfolging&etter=tjeneste", kFamily, municipality));
+  ASSERT_TRUE(allowed);
+  EXPECT_EQ(allowed->status, 200);
+  // The API says it in words too, with the suggestion.
+  const Answer api = GetJson(admin, "/api/tabell?" + query);
+  EXPECT_EQ(api.status, 400);
+  EXPECT_TRUE(Contains(api.body["feil"].get<std::string>(),
+                       "Dette kan vises i stedet: " + std::to_string(municipality)))
+      << api.body.dump();
+}
+
+TEST_F(ExplorerTest, EveryRefusedCombinationIsExplainedWithoutCodesAndHasAnAllowedAlternative) {
+  const std::string f = std::string("familie=") + kFamily;
+  const std::string own = "&kommune=" + std::to_string(own_municipality_);
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      {"admin", f + own + "&etter=region"},
+      {"admin", f + own + "&etter=kommune"},
+      {"admin", f + "&region=" + own_region_ + "&etter=region"},
+      {"admin", f + "&etter=tjeneste&tjeneste=barnehage"},
+      {"admin", f + "&etter=stilling&stilling=laerer"},
+      {"admin",
+       f + "&etter=aar&runde=" + std::to_string(FollowUpYear(*server_->app().dataset()).second)},
+      {"admin", f + own + "&tjeneste=barnehage&etter=stilling"},
+      {"admin", f + "&tjeneste=barnehage&stilling=laerer&etter=aar"},
+      {"admin", f + "&sammenlign=storrelse"},
+      {"admin", f + "&sammenlign=landet"},
+      {"admin", f + "&sammenlign=0-punkt"},
+      {"koordinator", f + own + "&tjeneste=barnehage&etter=stilling"},
+      {"koordinator", f + "&kommune=" + std::to_string(same_region_municipality_)},
+      {"koordinator", f + "&etter=kommune"},
+      {"analytiker", f + "&kommune=" + std::to_string(other_region_municipality_)},
+  };
+  std::map<std::string, WebClient> clients;
+  for (const std::string user : {"admin", "koordinator", "analytiker"}) {
+    clients.emplace(user, Client(user));
+  }
+  for (const auto& [user, query] : refused) {
+    WebClient& client = clients.at(user);
+    const Answer answer = GetJson(client, "/api/tabell?" + query);
+    EXPECT_TRUE(answer.status == 400 || answer.status == 403) << query;
+    const std::string message = answer.body.value("feil", "");
+    // No parameter syntax: the form's words only.
+    EXPECT_FALSE(Contains(message, "=")) << query << ": " << message;
+    EXPECT_FALSE(Contains(message, "oppfolging")) << query << ": " << message;
+    auto page = client.Get("/utforsk?" + query);
+    ASSERT_TRUE(page);
+    const std::string& body = page->body;
+    const std::string intro = "<p>Dette kan vises i stedet:</p><ul><li><a href=\"";
+    const std::size_t at = body.find(intro);
+    ASSERT_NE(at, std::string::npos) << user << " " << query << "\n" << message;
+    std::string link = body.substr(at + intro.size());
+    link = link.substr(0, link.find('"'));
+    for (std::size_t amp; (amp = link.find("&amp;")) != std::string::npos;) {
+      link.replace(amp, 5, "&");
+    }
+    auto alternative = client.Get(link);
+    ASSERT_TRUE(alternative);
+    EXPECT_EQ(alternative->status, 200) << user << " " << query << " → " << link;
+  }
 }
 
 // ---------------------------------------------------------------- attacks

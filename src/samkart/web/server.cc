@@ -14,6 +14,7 @@
 #include "samkart/core/text.h"
 #include "samkart/web/assets.h"
 #include "samkart/web/connections.h"
+#include "samkart/web/explorer_script.h"
 #include "samkart/web/http.h"
 #include "samkart/web/routes.h"
 
@@ -151,11 +152,15 @@ void InstallRequestChecks(httplib::Server& server, App& app) {
   });
 }
 
-// The style sheet, the missing icon and the health check.
+// The style sheet, the explorer's script, the missing icon and the health check.
 void RegisterSiteRoutes(httplib::Server& server, App& app) {
   server.Get("/static/samkart.css", [](const httplib::Request&, httplib::Response& res) {
     res.set_header("Cache-Control", "public, max-age=3600");
     res.set_content(StyleSheet(), "text/css; charset=utf-8");
+  });
+  server.Get("/static/utforsk.js", [](const httplib::Request&, httplib::Response& res) {
+    res.set_header("Cache-Control", "public, max-age=3600");
+    res.set_content(ExplorerScript(), "text/javascript; charset=utf-8");
   });
   // Browsers ask for it on every site; no icon, and no 404 in their console.
   server.Get("/favicon.ico", [](const httplib::Request&, httplib::Response& res) {
