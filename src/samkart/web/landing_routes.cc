@@ -65,11 +65,24 @@ struct Content {
   std::string sections_html;
 };
 
+// What one scope adds around the content: the report links and the pages
+// the user may open.
+struct Frame {
+  std::string before, after;
+};
+
 struct Outcome {
   int status = 200;
   std::string message;
   std::shared_ptr<const Content> content;
+  std::shared_ptr<const Frame> frame{};
 };
+
+// Result pages kept per dataset snapshot: about one for each municipality,
+// region and the nation, at up to half a megabyte each.
+constexpr std::size_t kMaxCachedPages = 400;
+// The frames are small; one per area and scope.
+constexpr std::size_t kMaxCachedFrames = 4096;
 
 std::string RegionLabel(const instrument::Instrument& in, int code) {
   for (const auto& r : in.regions) {
@@ -189,7 +202,7 @@ Outcome ExplorerContent(App& app, const std::shared_ptr<const analysis::Dataset>
       chart.labels.push_back(ItemLabel(family, row));
       ours.values.push_back(NumberOf(row.cell));
       any = any || row.cell.n > 0 || row.cell.hidden;
-      if (row.reference) rest.values.push_back(NumberOf(*row.reference));
+      rest.values.push_back(row.reference ? NumberOf(*row.reference) : report::Missing());
       if (row.difference) {
         ++compared;
         if (row.difference->significant) ++different;
@@ -251,31 +264,35 @@ class Pages {
                       ? MunicipalityContent(app_, data, area)
                       : ExplorerContent(app_, data, principal, area);
     if (out.content) {
-      contents_.Store(data, key, out.content, app_.options().limits.max_cached_views);
+      contents_.Store(data, key, out.content, kMaxCachedPages);
     }
     return out;
   }
 
-  // The page body for this scope: the content and the links the user may follow.
-  Outcome Body(const std::shared_ptr<const analysis::Dataset>& data, const Principal& principal,
+  // The content and, for this scope, the links the user may follow.
+  Outcome Page(const std::shared_ptr<const analysis::Dataset>& data, const Principal& principal,
                const Area& area) {
+    Outcome out = ContentOf(data, principal, area);
+    if (!out.content) return out;
+    // The role and its scope decide the links; nothing else about the user.
     const std::string key = fmt::format(
         "{}|{}|{}|{}|{}", AreaKey(area), static_cast<int>(AudienceOf(principal)),
         RoleKey(principal.role), principal.region.value_or(""), principal.municipality.value_or(0));
-    if (auto cached = bodies_.Find(data, key)) return {200, "", std::move(cached)};
-    Outcome content = ContentOf(data, principal, area);
-    if (!content.content) return content;
-    auto page = std::make_shared<Content>(*content.content);
-    page->sections_html = Frame(data, principal, area, *content.content);
-    bodies_.Store(data, key, page, app_.options().limits.max_cached_views);
-    return {200, "", std::move(page)};
+    out.frame = frames_.Find(data, key);
+    if (!out.frame) {
+      out.frame = MakeFrame(data, principal, area, *out.content);
+      frames_.Store(data, key, out.frame, kMaxCachedFrames);
+    }
+    return out;
   }
 
  private:
-  std::string Frame(const std::shared_ptr<const analysis::Dataset>& data,
-                    const Principal& principal, const Area& area, const Content& content) {
+  std::shared_ptr<const Frame> MakeFrame(const std::shared_ptr<const analysis::Dataset>& data,
+                                         const Principal& principal, const Area& area,
+                                         const Content& content) {
     const instrument::Instrument& in = app_.instrument();
     const nlohmann::json options = ExplorerOptionsJson(principal, *data, in);
+    auto frame = std::make_shared<Frame>();
     std::string out = R"(<div class="landing">)";
     if (!content.lead.empty()) {
       out += fmt::format(R"(<p class="landing-lead">{}</p>)", Escape(content.lead));
@@ -291,7 +308,6 @@ class Pages {
                                    nation ? std::string("Nasjonal rapport")
                                           : "Kommunerapport for " + AreaLabel(area, *data, in)));
     }
-    out += content.toc_html + content.legend_html + content.sections_html;
     if (area.kind == AreaKind::kRegion) {
       const auto nesting = analysis::MunicipalityNesting(*data);
       std::string links;
@@ -302,15 +318,17 @@ class Pages {
         links += fmt::format(R"(<li><a href="/resultater/kommune/{}">{}</a></li>)", number,
                              Escape(m["tekst"].get<std::string>()));
       }
-      out += R"(<section class="chapter" id="kommunene"><h2>Kommunene i regionen</h2>)";
+      out +=
+          R"(<section class="landing-municipalities" id="kommunene"><h2>Kommunene i regionen</h2>)";
       out += links.empty() ? "<p>Du har ikke tilgang til resultatsidene for enkeltkommuner her.</p>"
                            : R"(<ul class="landing-links">)" + links + "</ul>";
       out += "</section>";
     }
-    out += AreaLinks(principal, options);
-    out +=
-        R"(<p class="hint">Vil du se andre inndelinger? <a href="/utforsk">Utforsk resultater</a> selv.</p>)";
-    return out + "</div>";
+    frame->before = std::move(out);
+    frame->after =
+        AreaLinks(principal, options) +
+        R"(<p class="hint">Vil du se andre inndelinger? <a href="/utforsk">Utforsk resultater</a> selv.</p></div>)";
+    return frame;
   }
 
   // Every result page the user may open.
@@ -340,7 +358,7 @@ class Pages {
 
   App& app_;
   SnapshotCache<Content> contents_;
-  SnapshotCache<Content> bodies_;
+  SnapshotCache<Frame> frames_;
   std::mutex build_mutex_;
 };
 
@@ -376,14 +394,17 @@ void Serve(App& app, Pages& pages, const httplib::Request& req, httplib::Respons
     SendError(req, res, 404, "Databasen har ingen svar ennå.", &context);
     return;
   }
-  const Outcome outcome = pages.Body(data, principal, area);
+  const Outcome outcome = pages.Page(data, principal, area);
   if (!outcome.content) {
     SendError(req, res, outcome.status, outcome.message, &context);
     return;
   }
   PageOptions page{outcome.content->title};
   page.context = &context;
-  SendHtml(res, 200, RenderPage(page, outcome.content->sections_html));
+  const Content& c = *outcome.content;
+  SendHtml(res, 200,
+           RenderPage(page, outcome.frame->before + c.toc_html + c.legend_html + c.sections_html +
+                                outcome.frame->after));
 }
 
 // The page a user meets first: their own municipality or region, else the nation.
