@@ -10,6 +10,9 @@
 #     p50/p99 latency and throughput (target p99 < 50 ms). The peer, in the
 #     same run on the same server: the static stylesheet, which costs no
 #     analysis, so the ratio shows what the table itself costs.
+#  3. A municipality's result page (/resultater/kommune/9001) the same way:
+#     built from its report once, then served from the page cache
+#     (target p99 < 50 ms).
 #
 # Usage: bench/web_load.sh [RESPONDENTS] [CONNECTIONS] [SECONDS]
 set -euo pipefail
@@ -74,6 +77,12 @@ run_wrk() {
 run_wrk "$api" | tee "$work/wrk_api.txt"
 run_wrk "$base/static/samkart.css" | tee "$work/wrk_static.txt"
 
+echo "== 3. Resultatsiden for kommune 9001: $connections forbindelser i $seconds s (wrk)"
+landing="$base/resultater/kommune/9001"
+# The first request builds the page from the municipality report.
+curl -sf -b "$jar" "$landing" >/dev/null || { echo "FEIL: $landing svarer ikke"; exit 1; }
+run_wrk "$landing" | tee "$work/wrk_landing.txt"
+
 summary() {
   local file=$1
   local p50 p99 rps non2xx
@@ -88,3 +97,4 @@ echo "Oppsummering"
 echo "  Respondenter: $(cat "$work/respondents.json")"
 echo "  API /api/tabell:       $(summary "$work/wrk_api.txt")"
 echo "  Motpart, statisk CSS:  $(summary "$work/wrk_static.txt")"
+echo "  Resultatside kommune:  $(summary "$work/wrk_landing.txt")"

@@ -838,6 +838,30 @@ class Writer {
     return std::move(out_);
   }
 
+  // The chosen sections alone, each a <section> with an <h2>, in the
+  // document's order, without the page frame and its stylesheet: for a page
+  // whose own stylesheet draws them.
+  std::string Fragment(const std::vector<std::string>& section_ids) {
+    AssignIds();
+    for (std::size_t i = 0; i < document_.sections.size(); ++i) {
+      const Section& section = document_.sections[i];
+      if (std::find(section_ids.begin(), section_ids.end(), section.id) == section_ids.end()) {
+        continue;
+      }
+      fmt::format_to(std::back_inserter(out_), "<section id=\"{}\" class=\"chapter\">\n",
+                     Escape(ids_[i]));
+      Line("<h2>" + Escape(section.title) + "</h2>");
+      if (!section.takeaway.empty()) {
+        Line("<p class=\"takeaway\">" + Escape(section.takeaway) + "</p>");
+      }
+      for (const Block& block : section.blocks) {
+        std::visit([this](const auto& b) { Emit(b); }, block);
+      }
+      out_ += "</section>\n";
+    }
+    return std::move(out_);
+  }
+
  private:
   void Line(std::string_view s) {
     out_ += s;
@@ -1063,5 +1087,10 @@ class Writer {
 }  // namespace
 
 std::string RenderHtml(const Document& document) { return Writer(document).Render(); }
+
+std::string RenderSectionsHtml(const Document& document,
+                               const std::vector<std::string>& section_ids) {
+  return Writer(document).Fragment(section_ids);
+}
 
 }  // namespace samkart::report

@@ -8,12 +8,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include <httplib.h>
 
 #include "samkart/core/result.h"
+#include "samkart/report/document.h"
 #include "samkart/store/store.h"
 #include "samkart/web/app.h"
 #include "samkart/web/http.h"
@@ -58,6 +60,18 @@ std::map<int, store::Municipality> Register(App& app);
 
 // A KORUS region's label, or its key when the instrument does not know it.
 std::string RegionLabel(const App& app, const std::string& key);
+
+// The national report (no municipality) or a municipality's report over
+// `data`, with the full publication gate: what the report downloads hold.
+// `comments` are the coordinators' approved free-text comments by
+// municipality; only the report downloads carry them.
+Result<report::Document> BuildReportDocument(App& app,
+                                             const std::shared_ptr<const analysis::Dataset>& data,
+                                             std::optional<int> municipality,
+    std::map<int, std::vector<std::string>> comments = {});
+
+// Links to a report in every format: `base_url` + «.html», «.pdf» …
+std::string ReportFormatLinks(const std::string& base_url, const std::string& what);
 
 void RegisterImportRoutes(httplib::Server& server, App& app);
 void RegisterReportRoutes(httplib::Server& server, App& app);

@@ -37,6 +37,40 @@
 
 namespace samkart::web::admin {
 
+Result<report::Document> BuildReportDocument(App& app,
+                                             const std::shared_ptr<const analysis::Dataset>& data,
+                                             std::optional<int> municipality,
+                                             std::map<int, std::vector<std::string>> comments) {
+  report::ReportInputs inputs;
+  inputs.comments = std::move(comments);
+  inputs.data = data.get();
+  inputs.instrument = &app.instrument();
+  auto invited = app.WithStore([](store::Store& store) { return store.InvitedCounts(); });
+  if (!invited.ok()) return invited.error();
+  inputs.invited = std::move(*invited);
+  inputs.rules = app.options().rules;
+  inputs.publication = app.publication(data, analysis::Audience::kFull);
+  inputs.source = app.WithStore([](store::Store& store) { return store.Describe(); });
+  inputs.generated_on = Today();
+  if (!municipality) {  // the method chapter's account of the imports
+    auto batches = app.WithStore([](store::Store& store) { return store.Batches(); });
+    if (!batches.ok()) return batches.error();
+    inputs.batches = std::move(*batches);
+    auto ks =
+        app.WithStore([](store::Store& store) { return import::StatedAnonymisationKs(store); });
+    if (!ks.ok()) return ks.error();
+    inputs.import_k = std::move(*ks);
+  }
+  return municipality ? report::BuildMunicipalityReport(inputs, *municipality)
+                      : report::BuildNationalReport(inputs);
+}
+
+std::string ReportFormatLinks(const std::string& base_url, const std::string& what) {
+  return fmt::format(
+      R"(<a href="{0}.html" aria-label="{1} som HTML">HTML</a> · <a href="{0}.pdf" aria-label="{1} som PDF">PDF</a> · <a href="{0}.xlsx" aria-label="{1} som Excel">Excel</a> · <a href="{0}.pptx" aria-label="{1} som PowerPoint">PowerPoint</a>)",
+      base_url, Escape(what));
+}
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -141,28 +175,7 @@ Result<std::string> BuildReport(App& app, ReportCache& cache,
   const std::string key =
       fmt::format("{}{}.{}", municipality ? *municipality : 0, comments_key, Extension(format));
   if (auto cached = cache.Find(data, key)) return *cached;
-  report::ReportInputs inputs;
-  inputs.comments = std::move(comments);
-  inputs.data = data.get();
-  inputs.instrument = &app.instrument();
-  auto invited = app.WithStore([](store::Store& store) { return store.InvitedCounts(); });
-  if (!invited.ok()) return invited.error();
-  inputs.invited = std::move(*invited);
-  inputs.rules = app.options().rules;
-  inputs.publication = app.publication(data, analysis::Audience::kFull);
-  inputs.source = app.WithStore([](store::Store& store) { return store.Describe(); });
-  inputs.generated_on = Today();
-  if (!municipality) {  // the method chapter's account of the imports
-    auto batches = app.WithStore([](store::Store& store) { return store.Batches(); });
-    if (!batches.ok()) return batches.error();
-    inputs.batches = std::move(*batches);
-    auto ks =
-        app.WithStore([](store::Store& store) { return import::StatedAnonymisationKs(store); });
-    if (!ks.ok()) return ks.error();
-    inputs.import_k = std::move(*ks);
-  }
-  auto document = municipality ? report::BuildMunicipalityReport(inputs, *municipality)
-                               : report::BuildNationalReport(inputs);
+  auto document = BuildReportDocument(app, data, municipality, std::move(comments));
   if (!document.ok()) return document.error();
   auto bytes = RenderReport(app, *document, format);
   if (!bytes.ok()) return bytes.error();
@@ -186,19 +199,13 @@ void SendReport(httplib::Response& res, const std::string& bytes, report::Report
   res.set_content(bytes, ContentType(format));
 }
 
-std::string FormatLinks(const std::string& base_url, const std::string& what) {
-  return fmt::format(
-      R"(<a href="{0}.html" aria-label="{1} som HTML">HTML</a> · <a href="{0}.pdf" aria-label="{1} som PDF">PDF</a> · <a href="{0}.xlsx" aria-label="{1} som Excel">Excel</a> · <a href="{0}.pptx" aria-label="{1} som PowerPoint">PowerPoint</a>)",
-      base_url, Escape(what));
-}
-
 std::string ReportsPage(App& app, const RequestContext& context) {
   const Principal& p = *context.principal;
   const auto data = app.dataset();
   std::string body =
       fmt::format(R"(<h2>Nasjonal rapport</h2><p>Bare publiserte tall for hele landet. {}</p>)",
                   data->rows == 0 ? std::string("Databasen har ingen svar ennå.")
-                                  : FormatLinks("/rapporter/nasjonal", "Nasjonal rapport"));
+                                  : ReportFormatLinks("/rapporter/nasjonal", "Nasjonal rapport"));
   if (p.role == Role::kReader) {
     body +=
         R"(<p class="hint">Som leser kan du laste ned den nasjonale rapporten. Kommunerapporter er for koordinatorer og analytikere.</p>)";
@@ -218,10 +225,10 @@ std::string ReportsPage(App& app, const RequestContext& context) {
       ++without;
       continue;
     }
-    rows += fmt::format(
-        R"(<tr><td class="num">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>)", number,
-        Escape(m.name), Escape(RegionLabel(app, m.region)),
-        FormatLinks(fmt::format("/rapporter/kommune/{}", number), "Kommunerapport for " + m.name));
+    rows += fmt::format(R"(<tr><td class="num">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>)",
+                        number, Escape(m.name), Escape(RegionLabel(app, m.region)),
+                        ReportFormatLinks(fmt::format("/rapporter/kommune/{}", number),
+                                          "Kommunerapport for " + m.name));
   }
   body += "<h2>Kommunerapporter</h2>";
   if (rows.empty()) {

@@ -156,6 +156,55 @@ figure.explorer-chart line.mark { stroke: var(--ink); stroke-width: 3px; }
                          font-weight: normal; margin: 0; }
 .comments-privacy-contact input[type=text], .comments-privacy-contact input[type=email],
 .comments-privacy-contact input[type=tel] { width: 100%; max-width: 30rem; }
+/* ---- Result pages (landing_routes.cc): self-contained, everything under .landing.
+   The sections come from the report renderer (report/html_renderer.cc), whose
+   class names are kept; each chart is drawn wide and narrow, and the narrow one
+   (viewBox 360 wide, 12-unit text) is shown on phones near its own size. */
+.landing { overflow-wrap: break-word; }
+.landing .landing-lead, .landing .takeaway { font-weight: bold; font-size: 1.05rem; }
+.landing .landing-reports { background: var(--soft); border-left: 6px solid var(--accent);
+  padding: .5rem .75rem; }
+.landing .landing-reports span { font-weight: bold; }
+.landing .landing-toc ul, .landing ul.landing-links { list-style: none; padding: 0;
+  margin: .25rem 0; columns: 16rem; column-gap: 1.5rem; }
+.landing .landing-toc li, .landing ul.landing-links li { break-inside: avoid; }
+.landing .landing-toc a, .landing ul.landing-links a { display: inline-block; padding: .3rem 0; }
+.landing details { margin: .5rem 0; }
+.landing summary { cursor: pointer; color: var(--accent); padding: .4rem 0; }
+.landing section.chapter { border-top: 1px solid var(--line); margin-top: 2rem; }
+.landing section.chapter > h2 { margin-top: 1rem; }
+.landing .key-figures { display: flex; flex-wrap: wrap; gap: .75rem; list-style: none;
+  padding: 0; margin: 1rem 0; }
+.landing .key-figure { flex: 1 1 12rem; background: var(--soft);
+  border-left: 6px solid var(--accent); padding: .75rem 1rem; }
+.landing .key-value { display: block; font-size: 2rem; font-weight: bold; line-height: 1.1;
+  color: var(--accent); }
+.landing .key-label { display: block; margin-top: .25rem; }
+/* Relative, so the visually hidden words inside a wide table stay in its scroll box. */
+.landing .table-scroll { position: relative; overflow-x: auto; max-width: 100%;
+  margin: 1rem 0 .25rem; }
+.landing .table-scroll table { margin: 0; }
+.landing .num { text-align: right; white-space: nowrap; }
+.landing .notes { font-size: .875rem; color: var(--muted); margin: .25rem 0 1rem; }
+.landing .notes p { margin: .15rem 0; }
+.landing abbr.mark { text-decoration: none; cursor: help; }
+.landing .bedre { color: #1f6e43; font-weight: bold; }
+.landing .verre { color: #b3261e; font-weight: bold; }
+.landing .skjult, .landing .chart-data caption { position: absolute; width: 1px; height: 1px;
+  overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+.landing figure { margin: 1.5rem 0; }
+.landing figcaption { font-weight: bold; margin-bottom: .5rem; }
+.landing svg.chart { display: block; width: 100%; max-width: 720px; height: auto;
+  font: 12px "DejaVu Sans", Arial, sans-serif; }
+.landing svg.chart text { fill: #1a1a1a; }
+.landing svg.chart .axis text { fill: #595959; }
+.landing svg.chart .label { paint-order: stroke; stroke: #fff; stroke-width: 3px;
+  stroke-linejoin: round; }
+.landing svg.chart-narrow { display: none; max-width: 480px; }
+@media screen and (max-width: 700px) {
+  .landing svg.chart-wide { display: none; }
+  .landing svg.chart-narrow { display: block; }
+}
 )css";
 }
 

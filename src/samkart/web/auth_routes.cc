@@ -91,6 +91,7 @@ std::string Overview(App& app, const RequestContext& context) {
       fmt::format(R"(<p>Du er logget inn som <strong>{}</strong>: {}{}.</p><ul class="overview">)",
                   Escape(p.username), RoleLabel(p.role), scope);
   body +=
+      R"(<li><a href="/resultater">Resultater</a>: ferdige figurer for kommunen, regionen eller landet.</li>)"
       R"(<li><a href="/utforsk">Utforsk resultater</a>: velg spørsmål, inndeling og sammenligning.</li>)"
       R"(<li><a href="/kompetanse">Kompetansedeling</a>: hvor kunnskapen er, hvem som kan dele med hvem, og samarbeidet over overgangene.</li>)";
   if (p.role == Role::kAdmin || p.role == Role::kMunicipal) {

@@ -7,9 +7,7 @@
 #include <fstream>
 #include <iterator>
 #include <memory>
-#include <mutex>
 #include <sstream>
-#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -18,6 +16,7 @@
 #include "samkart/web/explorer.h"
 #include "samkart/web/http.h"
 #include "samkart/web/routes.h"
+#include "samkart/web/snapshot_cache.h"
 
 namespace samkart::web {
 
@@ -63,33 +62,8 @@ Outcome Refused(App& app, int status, std::string message, std::vector<std::stri
 
 // Results by canonical query and by what the role may see, for one dataset
 // snapshot: a view asked again (a shared link, many coordinators comparing
-// with the nation) is served without recomputing its tables. The snapshot
-// is held, so its address cannot be reused by a later one while cached.
-class ResultCache {
- public:
-  std::shared_ptr<const View> Find(const std::shared_ptr<const analysis::Dataset>& data,
-                                   const std::string& key) {
-    std::lock_guard lock(mutex_);
-    if (data_ != data) return nullptr;
-    const auto it = results_.find(key);
-    if (it == results_.end()) return nullptr;
-    return it->second;
-  }
-  void Store(const std::shared_ptr<const analysis::Dataset>& data, const std::string& key,
-             std::shared_ptr<const View> result, std::size_t most) {
-    std::lock_guard lock(mutex_);
-    if (data_ != data || results_.size() >= most) {
-      results_.clear();
-      data_ = data;
-    }
-    results_.emplace(key, std::move(result));
-  }
-
- private:
-  std::mutex mutex_;
-  std::shared_ptr<const analysis::Dataset> data_;
-  std::unordered_map<std::string, std::shared_ptr<const View>> results_;
-};
+// with the nation) is served without recomputing its tables.
+using ResultCache = SnapshotCache<View>;
 
 // Parses, checks access and evaluates; every failure is a status and a message.
 Outcome Run(App& app, const QueryParams& params, const Principal& principal,

@@ -162,7 +162,7 @@ std::string Navigation(const RequestContext& context) {
   }
   const Principal& p = *context.principal;
   std::string links =
-      R"(<li><a href="/">Oversikt</a></li><li><a href="/utforsk">Utforsk resultater</a></li><li><a href="/kompetanse">Kompetansedeling</a></li>)";
+      R"(<li><a href="/">Oversikt</a></li><li><a href="/resultater">Resultater</a></li><li><a href="/utforsk">Utforsk resultater</a></li><li><a href="/kompetanse">Kompetansedeling</a></li>)";
   if (p.role == Role::kAdmin || p.role == Role::kMunicipal) {
     links += R"(<li><a href="/runder">Kartlegginger</a></li>)";
   }

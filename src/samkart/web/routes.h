@@ -20,6 +20,8 @@ void RegisterCommentRoutes(httplib::Server& server, App& app);
 void RegisterExplorerRoutes(httplib::Server& server, App& app);
 // The competence analyses: /kompetanse
 void RegisterCompetenceRoutes(httplib::Server& server, App& app);
+// The result pages: /resultater for the nation, a region and a municipality
+void RegisterLandingRoutes(httplib::Server& server, App& app);
 // Import, reports, users and the audit log
 void RegisterAdminRoutes(httplib::Server& server, App& app);
 

@@ -148,6 +148,10 @@ enum Route {
   kChangeUser,
   kAuditLog,
   kCompetence,
+  kResults,
+  kResultsNation,
+  kResultsRegion,
+  kResultsMunicipality,
   kRouteCount
 };
 
@@ -187,6 +191,10 @@ constexpr std::array<RouteInfo, kRouteCount> kRoutes = {{
     {"POST", "/admin/brukere/{id}/{rolle,passord,status}"},
     {"GET", "/admin/logg"},
     {"GET", "/kompetanse"},
+    {"GET", "/resultater"},
+    {"GET", "/resultater/landet"},
+    {"GET", "/resultater/region/{key,nr}"},
+    {"GET", "/resultater/kommune/{nr}"},
 }};
 
 // Without a login a page sends to the login form; /api/ and posts say 401.
@@ -256,7 +264,7 @@ Tally& Counted() {
   static Tally tally;
   return tally;
 }
-constexpr std::size_t kParts = 7;  // the TEST_Fs below
+constexpr std::size_t kParts = 8;  // the TEST_Fs below
 
 using Send = std::function<httplib::Result(WebClient&)>;
 
@@ -778,6 +786,52 @@ TEST_F(ScopeMatrix, CompetenceAnalyses) {
           kCompetence, who, view.what, view.allowed(who), 200,
           [&](WebClient& c) { return c.Get("/kompetanse" + view.query); },
           Refusal{{403}, {}, view.secrets});
+    }
+  }
+}
+
+// ---------------------------------------------------------- result pages --
+
+TEST_F(ScopeMatrix, ResultPages) {
+  // A reader's result pages are the nation's only.
+  auto sees_region_page = [](Who who, const std::string& region) {
+    return who != kReader && SeesRegion(who, region);
+  };
+  for (const Who who : kEveryone) {
+    auto home = Cell(kResults, who, "den første resultatsiden", LoggedIn(who), 200,
+                     [](WebClient& c) { return c.Get("/resultater"); });
+    if (home && home->status == 200) {
+      // An analyst starts in their region, which has no report of its own.
+      EXPECT_EQ(Contains(home->body, "/rapporter/"), who != kReader && !RegionOf(who))
+          << WhoLabel(who);
+      for (const Place& place : kPlaces) {
+        EXPECT_EQ(
+            Contains(home->body, "/resultater/kommune/" + std::to_string(place.number) + "\""),
+            SeesMunicipality(who, place))
+            << WhoLabel(who) << ": " << place.name;
+      }
+    }
+    Cell(kResultsNation, who, "landet", LoggedIn(who), 200,
+         [](WebClient& c) { return c.Get("/resultater/landet"); });
+    for (const std::string region : {"nord", "sor", "2"}) {
+      const std::string key = region == "2" ? "midt" : region;
+      Cell(
+          kResultsRegion, who, "regionen " + region, sees_region_page(who, key), 200,
+          [&](WebClient& c) { return c.Get("/resultater/region/" + region); },
+          Refusal{{403}, {}, {}});
+    }
+    for (const Place& place : kPlaces) {
+      Cell(kResultsMunicipality, who, std::string("resultatsiden for ") + place.name,
+           SeesMunicipality(who, place), 200,
+           [&](WebClient& c) {
+             return c.Get("/resultater/kommune/" + std::to_string(place.number));
+           },
+           {{403},
+            who == kAdmin
+                ? Send{}
+                : [](WebClient&
+                         c) { return c.Get(std::string("/resultater/kommune/") + kMissingId); },
+            {place.name}});
     }
   }
 }

@@ -288,6 +288,7 @@ WebServer::WebServer(App& app) : app_(app) {
   RegisterRoundRoutes(server, app);
   RegisterExplorerRoutes(server, app);
   RegisterCompetenceRoutes(server, app);
+  RegisterLandingRoutes(server, app);
   RegisterAdminRoutes(server, app);
   InstallErrorHandlers(server, app);
 }
