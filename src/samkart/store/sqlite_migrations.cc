@@ -155,6 +155,11 @@ CREATE TABLE login_failures (
 ALTER TABLE batches ADD COLUMN content_fingerprint TEXT;
 CREATE INDEX batches_by_content_fingerprint ON batches (content_fingerprint);
 )sql"},
+      {7, "siste svardag for en runde", R"sql(
+-- The last day (YYYY-MM-DD, Norwegian time) a round takes answers; after
+-- it the server closes the round. NULL for rounds made before it existed.
+ALTER TABLE survey_rounds ADD COLUMN closes_on TEXT;
+)sql"},
   };
   return migrations;
 }
