@@ -101,6 +101,8 @@ tr.total th, tr.total td { font-weight: bold; background: var(--soft); }
                                                     margin: .25rem 0; }
 .round-form input[aria-invalid=true], .round-form select[aria-invalid=true] {
   border: 2px solid var(--error); }
+.round-title { overflow-wrap: break-word; }
+.round-form input, .round-form select { scroll-margin-top: 7rem; }
 .round-form input[type=date] { font: inherit; padding: .5rem; border: 1px solid #6b6b6b;
                                border-radius: 4px; max-width: 100%; }
 .round-link { border: 1px solid var(--line); border-radius: 4px; padding: .25rem 1rem 1rem;

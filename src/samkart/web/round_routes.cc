@@ -267,7 +267,6 @@ std::string RoundsPage(App& app, const RequestContext& context, const CreateForm
         R"(<th scope="col">Siste svardag</th><th scope="col">Status</th></tr></thead><tbody>)" +
         rows + "</tbody></table></div>";
   }
-  body += ImportedRounds(app, p, municipalities);
 
   body += R"(<h2 id="ny-runde">Opprett en runde</h2><form method="post" action="/runder" )"
           R"(class="round-form" novalidate>)" +
@@ -338,7 +337,8 @@ std::string RoundsPage(App& app, const RequestContext& context, const CreateForm
   body +=
       R"(</div></fieldset><div class="actions"><button type="submit">Opprett runden</button></div></form>)"
       R"(<script src="/static/runder.js" defer></script>)";
-  return body;
+  // After the form: the imported rounds may be many.
+  return body + ImportedRounds(app, p, municipalities);
 }
 
 void SendRoundsPage(App& app, httplib::Response& res, const RequestContext& context, int status,
@@ -520,11 +520,11 @@ std::string RoundPage(App& app, const httplib::Request& req, const RequestContex
     body += fmt::format(
         R"(<details class="round-texts"><summary>Tekster til e-post: invitasjon og )"
         R"(påminnelse</summary><label for="{0}-invitasjon">Invitasjon</label>)"
-        R"(<textarea id="{0}-invitasjon" readonly rows="14" data-copy-label="Invitasjonen">{1})"
+        R"(<textarea id="{0}-invitasjon" readonly rows="19" data-copy-label="Invitasjonen">{1})"
         R"(</textarea><button type="button" class="round-copy secondary" )"
         R"(data-copy="{0}-invitasjon" hidden>Kopier invitasjonen</button>)"
         R"(<label for="{0}-paaminnelse">Påminnelse</label><textarea id="{0}-paaminnelse" )"
-        R"(readonly rows="12" data-copy-label="Påminnelsen">{2}</textarea><button type="button" )"
+        R"(readonly rows="15" data-copy-label="Påminnelsen">{2}</textarea><button type="button" )"
         R"(class="round-copy secondary" data-copy="{0}-paaminnelse" hidden>Kopier )"
         R"(påminnelsen</button></details></section>)",
         Escape(id), Escape(texts.first), Escape(texts.second));
@@ -584,7 +584,11 @@ void SendRoundPage(App& app, const httplib::Request& req, httplib::Response& res
   page.title = fmt::format("Kartlegging {} {} ({})", name, round.year,
                            app.instrument().RoundTypeLabel(round.round_type));
   page.context = &context;
-  SendHtml(res, status, RenderPage(page, RoundPage(app, req, context, round, error)));
+  // Its own heading, which may break inside a long word at 320 px.
+  page.heading = false;
+  SendHtml(res, status,
+           RenderPage(page, fmt::format(R"(<h1 class="round-title">{}</h1>)", Escape(page.title)) +
+                                RoundPage(app, req, context, round, error)));
 }
 
 }  // namespace
