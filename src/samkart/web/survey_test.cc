@@ -876,8 +876,10 @@ TEST(RoundWeb, CreationIsValidated) {
   TestServer server(false);
   Staff coordinator(server);
   ASSERT_TRUE(coordinator.logged_in);
-  auto none = coordinator.client.PostForm(
-      "/runder", {{"kommune", "9901"}, {"aar", ThisYear()}, {"type", "baseline"}});
+  auto none = coordinator.client.PostForm("/runder", {{"kommune", "9901"},
+                                                      {"aar", ThisYear()},
+                                                      {"type", "baseline"},
+                                                      {"siste_svardag", DaysAhead(28)}});
   ASSERT_TRUE(none);
   EXPECT_EQ(none->status, 400);
   EXPECT_NE(none->body.find("minst én tjeneste"), std::string::npos);
@@ -887,9 +889,11 @@ TEST(RoundWeb, CreationIsValidated) {
   ASSERT_TRUE(bad_year);
   EXPECT_EQ(bad_year->status, 400);
   ASSERT_GT(CreateRound(coordinator.client, {{"nav", 3}}), 0);
-  auto twice = coordinator.client.PostForm(
-      "/runder",
-      {{"kommune", "9901"}, {"aar", ThisYear()}, {"type", "baseline"}, {"inviterte_nav", "3"}});
+  auto twice = coordinator.client.PostForm("/runder", {{"kommune", "9901"},
+                                                       {"aar", ThisYear()},
+                                                       {"type", "baseline"},
+                                                       {"siste_svardag", DaysAhead(28)},
+                                                       {"inviterte_nav", "3"}});
   ASSERT_TRUE(twice);
   EXPECT_EQ(twice->status, 400);
   EXPECT_NE(twice->body.find("allerede en runde"), std::string::npos);
@@ -1207,8 +1211,9 @@ TEST(RoundWeb, ImportedRoundsAreListedWithSmallCountsHidden) {
     batch.generation = CurrentGenerationId();
     batch.rows_read = n;
     batch.round_types[{municipality, year}] = "baseline";
+    batch.item_ids = {"risk_identification.learning_difficulties"};
     for (std::size_t i = 0; i < n; ++i) {
-      batch.respondents.push_back({municipality, year, ServiceCode("nav"), 7, {}});
+      batch.respondents.push_back({municipality, year, ServiceCode("nav"), 7, {3}});
     }
     auto written =
         server.app().WithStore([&](store::Store& s) { return s.WriteBatch(batch, nullptr); });
