@@ -479,8 +479,8 @@ std::string RoundPage(App& app, const httplib::Request& req, const RequestContex
       body += fmt::format(
           "<p>Runden ble avsluttet etter siste svardag{} med færre enn {} svar. Så få svar kunne "
           "spores til dem som ga dem, så de er slettet uten å bli lagret. Ingen kan svare lenger. "
-          "Vil kommunen prøve igjen, kan en administrator slette runden, eller du kan opprette en "
-          "runde av en annen type eller for et annet år.</p>",
+          "Vil kommunen prøve igjen, kan du opprette en runde av en annen type eller for et annet "
+          "år.</p>",
           last ? " " + NorwegianDate(*last) : "", k);
     }
     body += R"(<p><a href="/runder">Til alle rundene</a></p>)";
