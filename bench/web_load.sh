@@ -55,6 +55,7 @@ echo "== 1. $respondents respondenter samtidig"
 year=$(date +%Y)
 round=$(curl -sf -b "$jar" -o /dev/null -w '%{redirect_url}' \
   --data-urlencode "csrf=$csrf" -d kommune=9001 -d "aar=$year" -d type=follow_up \
+  -d "siste_svardag=$(date -d '+20 days' +%F)" \
   -d inviterte_barnehage=400 -d inviterte_barneskole=400 "$base/runder" | sed 's|.*/runder/||')
 survey=$(curl -sf -b "$jar" "$base/runder/$round" | grep -o "$base/s/[A-Za-z0-9_-]*" | head -n 1)
 node bench/web_respondents.mjs "$survey" "$respondents" | tee "$work/respondents.json"

@@ -59,6 +59,10 @@ run(['synth', '--out', path.join(work, 'syntetisk'), '--scale', '0.2']);
 run(['import', path.join(work, 'syntetisk')]);
 const created = run(['user', 'add', 'e2e-admin', '--role', 'admin', '--generate-password']);
 const password = /Passord: (\S+)/.exec(created)[1];
+// The coordinator of a synthetic municipality with answers in the database.
+const coordinatorMunicipality = '9004';
+const coordinatorPassword = /Passord: (\S+)/.exec(run(['user', 'add', 'e2e-koordinator', '--role', 'municipal',
+  '--municipality', coordinatorMunicipality, '--generate-password']))[1];
 
 // --- The server, on a free port ---
 const server = spawn(samkart, ['--db', db, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -360,7 +364,7 @@ try {
   const roundUrl = admin.url();
   check(/\/runder\/\d+$/.test(roundUrl), `runden er opprettet (${roundUrl})`);
   await audit(admin, 'rundesiden');
-  const links = await admin.locator('td code').allTextContents();
+  const links = await admin.locator('input.round-url').evaluateAll((fields) => fields.map((f) => f.value));
   const surveyUrl = links[0];
   check(links.length === 3 && surveyUrl.startsWith(base + '/s/'), 'en fellesslenke og én per tjeneste');
 
@@ -400,6 +404,100 @@ try {
   await admin.goto(roundUrl);
   const total = await admin.locator('tfoot td').nth(1).textContent();
   check(total.trim() === '2', `rundesiden teller svarene (${total.trim()} av 2)`);
+
+  // --- A coordinator runs a round alone: from the round with a last day
+  // and a QR code, through an answer on a phone, to the result page and a
+  // download opened as XLSX ---
+  console.log('Kommunekoordinator: runde med siste svardag og QR-kode, svar på mobil, resultatside og Excel');
+  const office = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'nb-NO', acceptDownloads: true });
+  await office.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+  const coordinator = await office.newPage();
+  watch(coordinator, 'koordinator');
+  await coordinator.goto(`${base}/logg-inn`);
+  await coordinator.getByLabel('Brukernavn').fill('e2e-koordinator');
+  await coordinator.getByLabel('Passord').fill(coordinatorPassword);
+  await coordinator.getByRole('button', { name: 'Logg inn' }).click();
+  await coordinator.getByRole('link', { name: 'Kartlegginger' }).first().click();
+  await audit(coordinator, 'rundesiden for koordinatoren');
+  check(await coordinator.locator('text=Ingen runder ennå').count() === 0, 'rundesiden viser de importerte kartleggingene');
+  const isoDate = (days) => new Date(Date.now() + days * 86400000).toISOString().slice(0, 10);
+  // A day that has passed is refused at its field.
+  await coordinator.locator('#siste-svardag').fill(isoDate(-2));
+  await coordinator.getByLabel('Barnehage').fill('30');
+  refusing = true;
+  await Promise.all([coordinator.waitForNavigation(), coordinator.getByRole('button', { name: 'Opprett runden' }).click()]);
+  await coordinator.waitForLoadState('load');
+  refusing = false;
+  await errorsTied(coordinator, 'rundeskjemaet');
+  check(await coordinator.getByLabel('Barnehage').inputValue() === '30', 'rundeskjemaet beholder det som er skrevet');
+  await coordinator.locator('#siste-svardag').fill(isoDate(21));
+  await coordinator.getByLabel('Barnehage').fill('30');
+  await coordinator.getByLabel('Barneskole/SFO').fill('45');
+  await coordinator.getByRole('button', { name: 'Opprett runden' }).click();
+  check(/\/runder\/\d+$/.test(coordinator.url()), `koordinatoren har opprettet en runde (${coordinator.url()})`);
+  await audit(coordinator, 'koordinatorens rundeside');
+  const roundLinks = await coordinator.locator('input.round-url').evaluateAll((fields) => fields.map((f) => f.value));
+  check(roundLinks.length === 3, `en fellesslenke og én per tjeneste (${roundLinks.length})`);
+  // The QR codes: drawn on the page, and as PNG and SVG for posters.
+  const qrDrawn = await coordinator.locator('figure.round-qr img').evaluateAll((images) => images.filter((i) => i.complete && i.naturalWidth > 0).length);
+  check(qrDrawn === roundLinks.length, `en QR-kode per lenke vises (${qrDrawn})`);
+  const qrHref = await coordinator.locator('figure.round-qr a[href$=".png"]').first().getAttribute('href');
+  const png = await coordinator.request.get(`${base}${qrHref}`);
+  const pngBytes = await png.body();
+  check(png.ok() && png.headers()['content-type'] === 'image/png' && pngBytes.subarray(1, 4).toString() === 'PNG', 'QR-koden lastes ned som PNG');
+  const svg = await coordinator.request.get(`${base}${qrHref.replace(/\.png$/, '.svg')}`);
+  check(svg.ok() && /<svg[^>]*>/.test(await svg.text()), 'QR-koden lastes ned som SVG');
+  // Copy button, and the invitation with the link and the last day in words.
+  await coordinator.locator('button.round-copy').first().click();
+  await coordinator.waitForFunction(() => document.getElementById('kopiert')?.textContent.trim());
+  const copied = await coordinator.evaluate(() => navigator.clipboard.readText());
+  check(copied === roundLinks[0], `«Kopier lenken» legger lenken på utklippstavlen (${copied})`);
+  await coordinator.locator('details.round-texts summary').first().click();
+  const invitation = await coordinator.locator('textarea[id$="-invitasjon"]').first().inputValue();
+  const lastDay = new Date(Date.now() + 21 * 86400000);
+  const monthNames = ['januar', 'februar', 'mars', 'april', 'mai', 'juni', 'juli', 'august', 'september', 'oktober', 'november', 'desember'];
+  check(invitation.includes(roundLinks[0]) && invitation.includes(`${lastDay.getUTCDate()}. ${monthNames[lastDay.getUTCMonth()]}`),
+    'invitasjonen har lenken og siste svardag skrevet med ord');
+
+  // An employee answers on a phone, after reading who is responsible.
+  const employeePhone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'nb-NO' });
+  const employee = await employeePhone.newPage();
+  watch(employee, 'ansatt (mobil)');
+  await employee.goto(roundLinks[1]);
+  const privacy = await employee.locator('section.survey-privacy').textContent();
+  check(/behandlingsansvarlig|ansvarlig/i.test(privacy) && /frivillig/i.test(privacy), 'personvernerklæringen står før første spørsmål');
+  await answerByPointer(employee, roundLinks[1]);
+  check(/Takk for svaret/.test(await employee.content()), 'den ansatte har svart på mobilen');
+  await employeePhone.close();
+
+  // The result page of the municipality, and a download opened as XLSX.
+  await coordinator.getByRole('link', { name: 'Resultater' }).first().click();
+  check(coordinator.url().endsWith('/resultater') && await coordinator.locator('div.landing').count() === 1, 'koordinatoren kommer til resultatsiden for kommunen');
+  await audit(coordinator, 'resultatsiden for kommunen');
+  check(await coordinator.locator('figure svg').count() > 0, 'resultatsiden har ferdige diagrammer');
+  check(await coordinator.locator('a[href$=".pdf"]').count() > 0, 'resultatsiden lenker til rapporten');
+  refusing = true;
+  const other = await coordinator.request.get(`${base}/resultater/kommune/9001`);
+  refusing = false;
+  check(other.status() === 403 || other.status() === 404, `en annen kommunes resultatside er stengt (${other.status()})`);
+  await coordinator.goto(`${base}/utforsk?familie=risk_identification&kommune=${coordinatorMunicipality}`);
+  await coordinator.evaluate(() => { window.samePage = true; });
+  await coordinator.locator('#f-etter').selectOption('stilling');
+  await coordinator.waitForFunction(() => new URL(location.href).searchParams.get('etter') === 'stilling');
+  await coordinator.waitForFunction(() => document.getElementById('utforsk-status')?.textContent.trim());
+  check(await coordinator.evaluate(() => window.samePage === true), 'utforskeren oppdaterer resultatet uten å laste siden på nytt');
+  await audit(coordinator, 'utforskeren etter et nytt valg');
+  const [xlsx] = await Promise.all([
+    coordinator.waitForEvent('download'),
+    coordinator.getByRole('link', { name: /Excel \(XLSX\)/ }).click(),
+  ]);
+  const xlsxPath = await xlsx.path();
+  const sheets = execFileSync('unzip', ['-l', xlsxPath], { encoding: 'utf8' });
+  const strings = execFileSync('unzip', ['-p', xlsxPath, 'xl/sharedStrings.xml'], { encoding: 'utf8' });
+  check(/xl\/workbook\.xml/.test(sheets) && /xl\/worksheets\/sheet1\.xml/.test(sheets) && xlsx.suggestedFilename().endsWith('.xlsx'),
+    `nedlastingen er en Excel-arbeidsbok (${xlsx.suggestedFilename()})`);
+  check(/Barnehage|Leder|stilling/i.test(strings), 'arbeidsboken har resultatet');
+  await office.close();
 
   // --- The administration pages meet WCAG too ---
   for (const [path, what] of [['/', 'oversikten'], ['/kompetanse', 'kompetansedelingen'],

@@ -95,6 +95,7 @@ csrf=$(curl_site -c "$work/cookies" -H 'Content-Type: application/json' \
 [ -n "$csrf" ] || fail "innloggingen ga ingen CSRF-nøkkel"
 location=$(curl_site -b "$work/cookies" -o /dev/null -w '%{redirect_url}' \
   --data-urlencode "csrf=$csrf" -d kommune=9001 -d "aar=$(date +%Y)" -d type=baseline \
+  -d "siste_svardag=$(date -d '+20 days' +%F)" \
   -d inviterte_nav=6 "$site/runder")
 case "$location" in
   https://samkart.example.no:$https_port/runder/*) ;;

@@ -230,11 +230,12 @@ try {
   const invited = Object.fromEntries(serviceKeys.map((k) => [`inviterte_${k}`, '100']));
   const createdRound = await adminForm(`${a.origin}/runder`, {
     kommune: municipality, aar: String(new Date().getUTCFullYear()), type: 'follow_up', ...invited,
+    siste_svardag: new Date(Date.now() + 20 * 864e5).toISOString().slice(0, 10),
   });
   const round = /\/runder\/(\d+)$/.exec(createdRound.headers.get('location') || '')?.[1];
   if (createdRound.status !== 303 || !round) fail(`runden ble ikke opprettet: HTTP ${createdRound.status} ${(await createdRound.text()).slice(0, 300)}`);
   const roundPage = await (await adminFetch(`${a.origin}/runder/${round}`)).text();
-  const links = [...roundPage.matchAll(/<code>(http:\/\/[^<]+\/s\/[A-Za-z0-9_-]+)<\/code>/g)].map((m) => m[1]);
+  const links = [...roundPage.matchAll(/readonly value="(http:\/\/[^"]+\/s\/[A-Za-z0-9_-]+)"/g)].map((m) => m[1]);
   if (links.length !== serviceKeys.length + 1) fail(`ventet ${serviceKeys.length + 1} lenker på rundesiden, fant ${links.length}`);
   const [general, ...serviceLinks] = links;
   const on = (server, link) => { const u = new URL(link); u.host = new URL(server.origin).host; return u.href; };

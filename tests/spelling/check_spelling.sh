@@ -76,6 +76,7 @@ grep -q 'name="csrf"' "$pages/web-runder.html" || fail "innloggingen virket ikke
 round=$(curl -sS -b "$jar" -c "$jar" -o "$pages/web-runde-opprettet.html" -w '%{redirect_url}' \
   --data-urlencode "csrf=$(csrf_of "$pages/web-runder.html")" --data-urlencode "kommune=$baseline" \
   --data-urlencode "aar=$(date +%Y)" --data-urlencode type=follow_up \
+  --data-urlencode "siste_svardag=$(date -d '+20 days' +%F)" \
   --data-urlencode "$(grep -o 'name="inviterte_[a-z_]*"' "$pages/web-runder.html" | head -n 1 | cut -d'"' -f2)=20" \
   "$site/runder")
 [ -n "$round" ] || fail "kunne ikke opprette en runde: $(python3 "$here/spell_words.py" --text "$pages/web-runde-opprettet.html" | head -c 600)"

@@ -181,6 +181,11 @@ CREATE INDEX survey_comments_by_round ON survey_comments (round_id);
 ALTER TABLE survey_comments SET (autovacuum_vacuum_threshold = 0,
                                  autovacuum_vacuum_scale_factor = 0);
 )sql"},
+      {8, "siste svardag for en runde", R"sql(
+-- The last day (YYYY-MM-DD, Norwegian time) a round takes answers; after
+-- it the server closes the round. NULL for rounds made before it existed.
+ALTER TABLE survey_rounds ADD COLUMN closes_on TEXT;
+)sql"},
   };
   return migrations;
 }

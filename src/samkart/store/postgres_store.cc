@@ -709,11 +709,13 @@ class PostgresStore final : public Store {
           const int64_t id =
               tx.exec_params1(
                     "INSERT INTO survey_rounds (municipality, year, round_type, generation, token, "
-                    "status, item_ids, created_by, created_at) VALUES ($1, $2, $3, $4, $5, "
-                    "'open', $6, $7, $8) RETURNING id",
+                    "status, item_ids, created_by, created_at, closes_on) VALUES ($1, $2, $3, $4, "
+                    "$5, 'open', $6, $7, $8, $9) RETURNING id",
                     round.municipality, round.year, round.round_type, round.generation, round.token,
                     item_ids, round.created_by,
-                    round.created_at.empty() ? UtcTimestamp() : round.created_at)[0]
+                    round.created_at.empty() ? UtcTimestamp() : round.created_at,
+                    round.closes_on.empty() ? std::optional<std::string>()
+                                            : std::optional<std::string>(round.closes_on))[0]
                   .as<int64_t>();
           int ordinal = 0;
           for (const SurveyService& s : round.services) {
@@ -755,6 +757,7 @@ class PostgresStore final : public Store {
       if (!row[8].is_null()) r.batch_id = row[8].as<int64_t>();
       r.created_by = Text(row[9]);
       r.created_at = Text(row[10]);
+      if (!row[11].is_null()) r.closes_on = Text(row[11]);
       for (const auto& s : tx.exec_params(
                "SELECT service, invited, token FROM survey_services WHERE round_id = $1 ORDER BY "
                "ordinal",
@@ -768,7 +771,7 @@ class PostgresStore final : public Store {
 
   static constexpr const char* kRoundColumns =
       "id, municipality, year, round_type, generation, token, status, item_ids, batch_id, "
-      "created_by, created_at";
+      "created_by, created_at, closes_on";
 
   Result<std::vector<SurveyRound>> SurveyRounds() override {
     return Guard("kan ikke lese rundene", [&]() -> Result<std::vector<SurveyRound>> {
@@ -914,6 +917,24 @@ class PostgresStore final : public Store {
           return std::optional<BatchInfo>(*written);
         },
         DuplicateMessage(batch));
+  }
+
+  Result<bool> DiscardSurveyRound(int64_t round_id, std::size_t held_responses) override {
+    return Guard("kan ikke avslutte runden", [&]() -> Result<bool> {
+      pqxx::work tx(db());
+      const auto status =
+          tx.exec_params("SELECT status FROM survey_rounds WHERE id = $1 FOR UPDATE", round_id);
+      if (status.empty() || Text(status[0][0]) != "open") return false;
+      const auto held =
+          tx.exec_params1("SELECT count(*) FROM survey_responses WHERE round_id = $1", round_id)[0];
+      if (held.as<std::size_t>() != held_responses) return false;
+      tx.exec_params0("DELETE FROM survey_responses WHERE round_id = $1", round_id);
+      tx.exec_params0("DELETE FROM survey_drafts WHERE round_id = $1", round_id);
+      tx.exec_params0("DELETE FROM survey_comments WHERE round_id = $1", round_id);
+      tx.exec_params0("UPDATE survey_rounds SET status = 'closed' WHERE id = $1", round_id);
+      tx.commit();
+      return true;
+    });
   }
 
   // --- Whole-database copy ---

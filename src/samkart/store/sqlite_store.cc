@@ -551,10 +551,11 @@ class SqliteStore final : public Store {
     if (known.Step() != SQLITE_ROW) {
       return Error{fmt::format("kommune {} finnes ikke i kommuneregisteret", round.municipality)};
     }
-    Statement insert(db_,
-                     "INSERT INTO survey_rounds (municipality, year, round_type, generation, "
-                     "token, status, item_ids, created_by, created_at) VALUES (?, ?, ?, ?, ?, "
-                     "'open', ?, ?, ?)");
+    Statement insert(
+        db_,
+        "INSERT INTO survey_rounds (municipality, year, round_type, generation, "
+        "token, status, item_ids, created_by, created_at, closes_on) VALUES (?, ?, ?, ?, "
+        "?, 'open', ?, ?, ?, ?)");
     std::string item_ids;
     for (const std::string& id : round.item_ids) {
       if (!item_ids.empty()) item_ids += '\n';
@@ -568,6 +569,8 @@ class SqliteStore final : public Store {
         .Bind(6, item_ids)
         .Bind(7, round.created_by)
         .Bind(8, round.created_at.empty() ? UtcTimestamp() : round.created_at);
+    insert.Bind(9, round.closes_on.empty() ? std::optional<std::string>()
+                                           : std::optional<std::string>(round.closes_on));
     if (const int rc = insert.Step(); rc == SQLITE_CONSTRAINT) {
       return Error{fmt::format("kommune {} har allerede en runde for {} ({})", round.municipality,
                                round.year, round.round_type),
@@ -607,7 +610,7 @@ class SqliteStore final : public Store {
   Result<std::vector<SurveyRound>> ReadSurveyRounds(const char* where, const std::string& arg) {
     const std::string sql = fmt::format(
         "SELECT id, municipality, year, round_type, generation, token, status, item_ids, "
-        "batch_id, created_by, created_at FROM survey_rounds {} ORDER BY id",
+        "batch_id, created_by, created_at, closes_on FROM survey_rounds {} ORDER BY id",
         where);
     Statement s(db_, sql.c_str());
     if (!s.ok()) return Fail("kan ikke lese rundene", s.error());
@@ -632,6 +635,7 @@ class SqliteStore final : public Store {
       if (!s.IsNull(8)) r.batch_id = s.Int(8);
       r.created_by = s.Text(9);
       r.created_at = s.Text(10);
+      if (!s.IsNull(11)) r.closes_on = s.Text(11);
       out.push_back(std::move(r));
     }
     if (rc != SQLITE_DONE) return Fail("kan ikke lese rundene", s.error());
@@ -799,6 +803,36 @@ class SqliteStore final : public Store {
     if (close.Step() != SQLITE_DONE) return Fail("kan ikke avslutte runden", close.error());
     if (auto committed = tx.Commit(); !committed.ok()) return committed.error();
     return std::optional<BatchInfo>(*written);
+  }
+
+  Result<bool> DiscardSurveyRound(int64_t round_id, std::size_t held_responses) override {
+    {
+      Transaction tx(db_);
+      if (auto begun = tx.Begin(); !begun.ok()) return begun.error();
+      Statement status(db_, "SELECT status FROM survey_rounds WHERE id = ?");
+      status.Bind(1, round_id);
+      if (status.Step() != SQLITE_ROW || status.Text(0) != "open") return false;
+      Statement held(db_, "SELECT count(*) FROM survey_responses WHERE round_id = ?");
+      held.Bind(1, round_id);
+      if (held.Step() != SQLITE_ROW) return Fail("kan ikke telle svarene", held.error());
+      if (static_cast<std::size_t>(held.Int(0)) != held_responses) return false;
+      for (const char* sql : {"DELETE FROM survey_responses WHERE round_id = ?",
+                              "DELETE FROM survey_drafts WHERE round_id = ?",
+                              "DELETE FROM survey_comments WHERE round_id = ?",
+                              "UPDATE survey_rounds SET status = 'closed' WHERE id = ?"}) {
+        Statement s(db_, sql);
+        s.Bind(1, round_id);
+        if (s.Step() != SQLITE_DONE) return Fail("kan ikke avslutte runden", s.error());
+      }
+      if (auto committed = tx.Commit(); !committed.ok()) return committed.error();
+    }
+    // As when a round is closed: no copy of the deleted answers stays in the log.
+    if (auto scrubbed = Exec("PRAGMA wal_checkpoint(TRUNCATE)"); !scrubbed.ok()) {
+      return Error{
+          "runden er avsluttet, men kopier av svarene kunne ikke fjernes fra databasens logg: " +
+          scrubbed.error().message};
+    }
+    return true;
   }
 
   // --- Whole-database copy ---

@@ -175,6 +175,9 @@ struct SurveyRound {
   std::string created_by;
   std::string created_at;
   std::vector<SurveyService> services;
+  // The last day answers are taken (YYYY-MM-DD, Norwegian time); empty for
+  // rounds made before closing dates existed, which stay open until closed.
+  std::string closes_on{};
 };
 
 // One submitted answer of an open round. It carries no time, and its key is
@@ -310,6 +313,13 @@ class SurveyRoundStore {
   // returned, so the caller reads the answers again.
   virtual Result<std::optional<BatchInfo>> CloseSurveyRound(int64_t round_id, const NewBatch& batch,
                                                             std::size_t held_responses) = 0;
+  // Marks an open round closed without storing anything, deleting its held
+  // answers, drafts and comments, in one transaction: for a round that reached its
+  // closing date with fewer than k answers, which could not be stored
+  // without being traced to the few who gave them. False, changing
+  // nothing, when the round holds another number of answers than
+  // `held_responses` (more came in) or is no longer open.
+  virtual Result<bool> DiscardSurveyRound(int64_t round_id, std::size_t held_responses) = 0;
 };
 
 // Who answers for a municipality's survey data, as the privacy statement

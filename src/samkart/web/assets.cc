@@ -205,7 +205,126 @@ figure.explorer-chart line.mark { stroke: var(--ink); stroke-width: 3px; }
   .landing svg.chart-wide { display: none; }
   .landing svg.chart-narrow { display: block; }
 }
+/* ---- Survey rounds (round_routes.cc): everything below starts with .round ---- */
+.round-form .field-error, .round-link .field-error { color: var(--error); font-weight: bold;
+                                                    margin: .25rem 0; }
+.round-form input[aria-invalid=true], .round-form select[aria-invalid=true] {
+  border: 2px solid var(--error); }
+.round-title { overflow-wrap: break-word; }
+.round-form input, .round-form select { scroll-margin-top: 7rem; }
+.round-form input[type=date] { font: inherit; padding: .5rem; border: 1px solid #6b6b6b;
+                               border-radius: 4px; max-width: 100%; }
+.round-link { border: 1px solid var(--line); border-radius: 4px; padding: .25rem 1rem 1rem;
+              margin: 1rem 0; }
+.round-link h3 { margin: .75rem 0 .25rem; font-size: 1.1rem; }
+.round-link-body { display: flex; flex-wrap: wrap; gap: 1rem 1.5rem; align-items: flex-start; }
+.round-link-text { flex: 1 1 18rem; min-width: 0; }
+.round-copy-row { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; }
+.round-copy-row .round-url { flex: 1 1 16rem; min-width: 0; width: auto; font-family: monospace;
+                             font-size: .9rem; }
+.round-qr { margin: 0; text-align: center; }
+.round-qr img { display: block; border: 1px solid var(--line); }
+.round-qr figcaption { font-size: .9rem; }
+.round-texts { margin-top: .75rem; }
+.round-texts summary { cursor: pointer; font-weight: bold; color: var(--accent);
+                       min-height: 44px; padding: .6rem 0; }
+.round-texts textarea { display: block; width: 100%; font-size: .9rem; margin-bottom: .5rem; }
+.round-texts button { margin-bottom: .5rem; }
+.round-copied:empty { display: none; }
+.round-copied { background: var(--soft); border-left: 4px solid var(--ok); padding: .5rem 1rem; }
+.round-deadline { background: var(--soft); border-left: 4px solid var(--accent);
+                  padding: .75rem 1rem; }
 )css";
+}
+
+const char* RoundsScript() {
+  return R"js(
+"use strict";
+(function () {
+  // After a refused form: focus the error summary, so screen readers read it.
+  var summary = document.getElementById("feiloversikt");
+  if (summary && document.activeElement !== summary) summary.focus();
+
+  // «Kopier»: the buttons are hidden until this script shows them; without
+  // it, the link or text is selected by hand in its read-only field.
+  var status = document.getElementById("kopiert");
+  function copied(field) {
+    if (status) status.textContent = (field.getAttribute("data-copy-label") || "Teksten") +
+        " er kopiert.";
+  }
+  function fallback(field) {
+    field.focus();
+    field.select();
+    try { if (document.execCommand("copy")) copied(field); } catch (e) { /* selected at least */ }
+  }
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    if (!field) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(field.value).then(function () { copied(field); },
+                                                        function () { fallback(field); });
+      } else {
+        fallback(field);
+      }
+    });
+  });
+  document.querySelectorAll("input.round-url").forEach(function (field) {
+    field.addEventListener("focus", function () { field.select(); });
+  });
+
+  // The response rate, fetched again every 30 seconds while the page is open.
+  var table = document.getElementById("svarprosent");
+  if (!table || !window.fetch) return;
+  var note = document.getElementById("svarprosent-oppdatert");
+  function percent(value) {
+    if (value === null || value === undefined) return "–";
+    return value.toFixed(1).replace(".", ",") + " %";
+  }
+  function answered(row, k) {
+    if (!row.skjult) return String(row.svar);
+    return row.skjult_fordi && row.skjult_fordi.indexOf("færre enn") === 0 ? "færre enn " + k
+                                                                           : "skjult";
+  }
+  function fill(tr, row, k) {
+    if (!tr) return;
+    var cells = {invitert: String(row.invitert), svar: answered(row, k),
+                 svarprosent: row.skjult ? "–" : percent(row.svarprosent)};
+    Object.keys(cells).forEach(function (field) {
+      var td = tr.querySelector('[data-felt="' + field + '"]');
+      if (td && td.textContent !== cells[field]) td.textContent = cells[field];
+    });
+  }
+  function refresh() {
+    fetch(table.getAttribute("data-api"), {credentials: "same-origin",
+                                           headers: {"Accept": "application/json"}})
+      .then(function (response) { if (!response.ok) throw new Error(); return response.json(); })
+      .then(function (data) {
+        data.tjenester.forEach(function (row) {
+          fill(table.querySelector('tbody tr[data-tjeneste="' + row.tjeneste + '"]'), row,
+               data.k);
+        });
+        var total = data.totalt;
+        fill(table.querySelector('tfoot tr[data-tjeneste="totalt"]'),
+             {invitert: total.invitert, svar: total.svar, svarprosent: total.svarprosent,
+              skjult: total.skjult, skjult_fordi: ""}, data.k);
+        if (note) {
+          var now = new Date();
+          note.textContent = "Tallene oppdateres hvert halve minutt. Sist oppdatert kl. " +
+              String(now.getHours()).padStart(2, "0") + "." +
+              String(now.getMinutes()).padStart(2, "0") + ".";
+        }
+        if (data.status !== "open") window.clearInterval(timer);
+      })
+      .catch(function () {
+        if (note) note.textContent = "Tallene kunne ikke oppdateres. Last siden på nytt.";
+      });
+  }
+  var timer = window.setInterval(refresh, 30000);
+  refresh();
+})();
+)js";
 }
 
 }  // namespace samkart::web

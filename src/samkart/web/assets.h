@@ -7,4 +7,9 @@ namespace samkart::web {
 
 const char* StyleSheet();
 
+// The script of the survey rounds pages (/static/runder.js): copy buttons,
+// focus on the error summary, the response rate refreshed every 30 s. The
+// pages work without it.
+const char* RoundsScript();
+
 }  // namespace samkart::web

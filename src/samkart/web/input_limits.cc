@@ -35,6 +35,8 @@ const std::vector<NamedLimit>& Limits() {
        [](ServeOptions& o) -> std::size_t& { return o.limits.max_cached_reports; }, nullptr},
       {"max_invited_per_service", "største antall inviterte per tjeneste i en runde",
        [](ServeOptions& o) -> std::size_t& { return o.limits.max_invited_per_service; }, nullptr},
+      {"max_round_days", "flest dager fra i dag til siste svardag i en ny runde",
+       [](ServeOptions& o) -> std::size_t& { return o.limits.max_round_days; }, nullptr},
       {"max_head_bytes", "største forespørselshode (byte)",
        [](ServeOptions& o) -> std::size_t& { return o.connections.max_head_bytes; }, nullptr},
       {"max_form_bytes", "største skjema eller JSON-innhold (byte)",

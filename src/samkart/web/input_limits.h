@@ -26,6 +26,8 @@ struct InputLimits {
   std::size_t max_cached_reports = 48;
   // The largest invited count per service a round form accepts.
   std::size_t max_invited_per_service = 100'000;
+  // How far ahead (days from today) a new round's closing date may be.
+  std::size_t max_round_days = 183;
 };
 
 // Sets the limit `assignment` names («NAME=VALUE», VALUE a whole number

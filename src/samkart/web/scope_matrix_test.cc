@@ -22,6 +22,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "samkart/web/survey.h"
+
 #include "support/scratch_dir.h"
 #include "support/web_server.h"
 
@@ -128,6 +130,7 @@ enum Route {
   kCreateRound,
   kRound,
   kRoundRate,
+  kRoundQr,
   kCloseRound,
   kExplore,
   kExploreDownload,
@@ -171,6 +174,7 @@ constexpr std::array<RouteInfo, kRouteCount> kRoutes = {{
     {"POST", "/runder"},
     {"GET", "/runder/{id}"},
     {"GET", "/api/runder/{id}/svarprosent"},
+    {"GET", "/runder/{id}/qr/{lenke}.{svg,png}"},
     {"POST", "/runder/{id}/avslutt"},
     {"GET", "/utforsk"},
     {"GET", "/utforsk/last-ned"},
@@ -236,6 +240,12 @@ int ThisYear() {
   std::tm tm{};
   gmtime_r(&now, &tm);
   return tm.tm_year + 1900;
+}
+
+// A closing date a new round accepts: four weeks ahead.
+std::string FourWeeksAhead() {
+  return web::IsoDate(std::chrono::year_month_day(std::chrono::sys_days(web::NorwegianToday()) +
+                                                  std::chrono::days(28)));
 }
 
 bool Contains(const std::string& haystack, const std::string& needle) {
@@ -355,6 +365,7 @@ class ScopeMatrix : public ::testing::Test {
       auto created = admin.PostForm("/runder", {{"kommune", std::to_string(place.number)},
                                                 {"aar", std::to_string(ThisYear())},
                                                 {"type", "baseline"},
+                                                {"siste_svardag", FourWeeksAhead()},
                                                 {"inviterte_helsestasjon", "10"},
                                                 {"inviterte_barnevern", "8"}});
       ASSERT_TRUE(created);
@@ -638,6 +649,13 @@ TEST_F(ScopeMatrix, SurveyRounds) {
               return c.Get(std::string("/api/runder/") + kMissingId + "/svarprosent");
             },
             {r.place.name}});
+      Cell(kRoundQr, who, object, allowed, 200,
+           [&](WebClient& c) { return c.Get(base + "/qr/felles.svg"); },
+           {hidden,
+            [](WebClient& c) {
+              return c.Get(std::string("/runder/") + kMissingId + "/qr/felles.svg");
+            },
+            {r.place.name}});
       // Nobody has answered: an allowed close is refused for k-anonymity.
       auto closed = Cell(kCloseRound, who, object, allowed, 409,
                          [&](WebClient& c) {
@@ -662,6 +680,7 @@ TEST_F(ScopeMatrix, SurveyRounds) {
                             return c.PostForm("/runder", {{"kommune", std::to_string(place.number)},
                                                           {"aar", std::to_string(slot_year)},
                                                           {"type", slot_type},
+                                                          {"siste_svardag", FourWeeksAhead()},
                                                           {"inviterte_helsestasjon", "7"}});
                           },
                           {{403}, {}, {place.name}});

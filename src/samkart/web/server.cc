@@ -2,9 +2,12 @@
 
 #include <charconv>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <iostream>
+#include <mutex>
 #include <optional>
+#include <thread>
 
 #include <fmt/format.h>
 #include <httplib.h>
@@ -17,10 +20,14 @@
 #include "samkart/web/explorer_script.h"
 #include "samkart/web/http.h"
 #include "samkart/web/routes.h"
+#include "samkart/web/survey.h"
 
 namespace samkart::web {
 
 namespace {
+
+// How often the server looks for rounds past their last day.
+constexpr std::chrono::minutes kClosingDateCheckInterval{15};
 
 // httplib listens with a backlog of 5 (compiled into Debian's library), so a
 // burst of new connections overflows it and clients wait for SYN retries
@@ -161,6 +168,11 @@ void RegisterSiteRoutes(httplib::Server& server, App& app) {
   server.Get("/static/utforsk.js", [](const httplib::Request&, httplib::Response& res) {
     res.set_header("Cache-Control", "public, max-age=3600");
     res.set_content(ExplorerScript(), "text/javascript; charset=utf-8");
+  });
+  // The rounds pages' progressive enhancement (copy buttons, live response rate).
+  server.Get("/static/runder.js", [](const httplib::Request&, httplib::Response& res) {
+    res.set_header("Cache-Control", "public, max-age=3600");
+    res.set_content(RoundsScript(), "text/javascript; charset=utf-8");
   });
   // Browsers ask for it on every site; no icon, and no 404 in their console.
   server.Get("/favicon.ico", [](const httplib::Request&, httplib::Response& res) {
@@ -324,7 +336,27 @@ bool WebServer::Run() {
     files.rlim_cur = files.rlim_max;
     ::setrlimit(RLIMIT_NOFILE, &files);
   }
-  return server_->listen_after_bind();
+  // Rounds past their last day are closed when anyone lists or opens them;
+  // this closes those nobody looks at, now and then.
+  std::mutex mutex;
+  std::condition_variable wake;
+  bool stopping = false;
+  std::thread closer([&] {
+    std::unique_lock lock(mutex);
+    do {
+      lock.unlock();
+      (void)CloseRoundsPastTheirDate(app_);
+      lock.lock();
+    } while (!wake.wait_for(lock, kClosingDateCheckInterval, [&] { return stopping; }));
+  });
+  const bool served = server_->listen_after_bind();
+  {
+    std::lock_guard lock(mutex);
+    stopping = true;
+  }
+  wake.notify_all();
+  closer.join();
+  return served;
 }
 
 void WebServer::Stop() { server_->stop(); }

@@ -9,6 +9,7 @@
 #include "samkart/analysis/linked_cells.h"
 #include "samkart/anonymise/k_anonymity.h"
 #include "samkart/core/sha256.h"
+#include "samkart/core/text.h"
 #include "samkart/import/batch_builder.h"
 #include "samkart/import/content_fingerprint.h"
 #include "samkart/io/source_reader.h"
@@ -68,6 +69,8 @@ bool Contains(const std::vector<std::string>& keys, const std::string& key) {
 bool Contains(const std::vector<int>& codes, int code) {
   return std::find(codes.begin(), codes.end(), code) != codes.end();
 }
+
+constexpr const char* kAlreadyClosed = "Runden er allerede avsluttet.";
 
 }  // namespace
 
@@ -172,6 +175,49 @@ std::vector<std::size_t> SurveyForm::ApplicablePages(const SurveyDraft& draft) c
       if (!shown) skipped.insert(family->id);
     }
     if (shown) out.push_back(i);
+  }
+  return out;
+}
+
+std::vector<std::size_t> SurveyForm::PagesToCount(const SurveyDraft& draft,
+                                                  std::size_t current) const {
+  const instrument::Service* service =
+      draft.service ? instrument_->FindServiceByCode(*draft.service) : nullptr;
+  std::map<std::string, std::size_t> page_of;  // family → its page
+  for (std::size_t i = 0; i < pages_.size(); ++i) {
+    if (pages_[i].family != nullptr) page_of[pages_[i].family->id] = i;
+  }
+  std::set<std::string> skipped, undecided;
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < pages_.size(); ++i) {
+    const instrument::Family* family = pages_[i].family;
+    bool shown = true, open = false;
+    if (family != nullptr) {
+      if (service != nullptr && Contains(family->not_asked_services, service->key)) shown = false;
+      if (shown && family->asked_if) {
+        const auto& condition = *family->asked_if;
+        const auto answer = draft.answers.find(condition.family + "." + condition.item);
+        const auto asked_on = page_of.find(condition.family);
+        if (skipped.count(condition.family)) {
+          shown = false;
+        } else if (undecided.count(condition.family)) {
+          open = true;
+        } else if (answer != draft.answers.end()) {
+          shown = Contains(condition.codes, answer->second);
+        } else {
+          // Not answered yet: the page may still come, until the
+          // respondent has passed the question without answering it.
+          shown = false;
+          open = asked_on != page_of.end() && asked_on->second >= current;
+        }
+      }
+      if (open) {
+        undecided.insert(family->id);
+      } else if (!shown) {
+        skipped.insert(family->id);
+      }
+    }
+    if (shown || open) out.push_back(i);
   }
   return out;
 }
@@ -369,7 +415,7 @@ std::string FormatRate(std::size_t answered, int invited) {
   return text + "\u00A0%";
 }
 
-Result<ClosedRound> CloseRound(App& app, int64_t round_id) {
+Result<ClosedRound> CloseRound(App& app, int64_t round_id, const CloseOptions& options) {
   const instrument::Instrument& instrument = app.instrument();
   const std::size_t k = app.options().k;
   // Another server may take a submission between reading the answers and
@@ -381,7 +427,7 @@ Result<ClosedRound> CloseRound(App& app, int64_t round_id) {
                                     [&](const store::SurveyRound& r) { return r.id == round_id; });
     if (found == rounds->end()) return Error{fmt::format("Runden {} finnes ikke.", round_id)};
     const store::SurveyRound& round = *found;
-    if (round.status != "open") return Error{"Runden er allerede avsluttet."};
+    if (round.status != "open") return Error{kAlreadyClosed};
     auto municipalities = store.Municipalities();
     if (!municipalities.ok()) return municipalities.error();
     std::string name = std::to_string(round.municipality);
@@ -392,6 +438,12 @@ Result<ClosedRound> CloseRound(App& app, int64_t round_id) {
     auto held = store.HeldResponses(round_id);
     if (!held.ok()) return held.error();
     const std::size_t held_count = held->size();
+    if (held->size() < k && options.closing_date_passed) {
+      auto discarded = store.DiscardSurveyRound(round_id, held_count);
+      if (!discarded.ok()) return discarded.error();
+      if (!*discarded) return std::optional<ClosedRound>();  // answers came in meanwhile
+      return std::optional<ClosedRound>(ClosedRound{{}, "", true});
+    }
     if (held->size() < k) {
       return Error{fmt::format(
           "Runden har {} svar. Den kan ikke avsluttes før minst {} har svart, for ellers kan "
@@ -462,6 +514,7 @@ Result<ClosedRound> CloseRound(App& app, int64_t round_id) {
         "Det kommer stadig inn nye svar mens runden avsluttes. Prøv igjen om litt; "
         "runden er fortsatt åpen, og ingenting er lagret."};
   }
+  if (closed->closed_unstored) return *closed;
   // The comments are written again in a random order under new keys, so
   // nothing in the database keeps which came when.
   if (auto shuffled =
@@ -475,6 +528,90 @@ Result<ClosedRound> CloseRound(App& app, int64_t round_id) {
                  reloaded.error().message};
   }
   return *closed;
+}
+
+namespace {
+
+using std::chrono::days;
+using std::chrono::sys_days;
+
+// The first moment of summer time in `year`: the last Sunday of March,
+// 01:00 UTC; summer time ends on the last Sunday of October at 01:00 UTC.
+std::chrono::system_clock::time_point SummerTimeEdge(std::chrono::year year,
+                                                     std::chrono::month month) {
+  const sys_days sunday{year / month / std::chrono::Sunday[std::chrono::last]};
+  return sunday + std::chrono::hours(1);
+}
+
+}  // namespace
+
+std::chrono::year_month_day NorwegianToday(std::chrono::system_clock::time_point now) {
+  const std::chrono::year year = std::chrono::year_month_day(std::chrono::floor<days>(now)).year();
+  const bool summer = now >= SummerTimeEdge(year, std::chrono::March) &&
+                      now < SummerTimeEdge(year, std::chrono::October);
+  return std::chrono::year_month_day(
+      std::chrono::floor<days>(now + std::chrono::hours(summer ? 2 : 1)));
+}
+
+std::optional<std::chrono::year_month_day> ParseIsoDate(const std::string& text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  const auto year = text::ParseInt(text.substr(0, 4));
+  const auto month = text::ParseInt(text.substr(5, 2));
+  const auto day = text::ParseInt(text.substr(8, 2));
+  if (!year || !month || !day || *year < 1000 || *month < 1 || *day < 1) return std::nullopt;
+  const std::chrono::year_month_day date{std::chrono::year(*year),
+                                         std::chrono::month(static_cast<unsigned>(*month)),
+                                         std::chrono::day(static_cast<unsigned>(*day))};
+  if (!date.ok()) return std::nullopt;
+  return date;
+}
+
+std::string IsoDate(std::chrono::year_month_day day) {
+  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(day.year()),
+                     static_cast<unsigned>(day.month()), static_cast<unsigned>(day.day()));
+}
+
+std::string NorwegianDate(std::chrono::year_month_day day) {
+  static const char* const kMonths[] = {"januar",    "februar", "mars",     "april",
+                                        "mai",       "juni",    "juli",     "august",
+                                        "september", "oktober", "november", "desember"};
+  return fmt::format("{}. {} {}", static_cast<unsigned>(day.day()),
+                     kMonths[static_cast<unsigned>(day.month()) - 1], static_cast<int>(day.year()));
+}
+
+bool ClosingDatePassed(const store::SurveyRound& round, std::chrono::year_month_day today) {
+  if (round.status != "open") return false;
+  const auto last = ParseIsoDate(round.closes_on);
+  return last && sys_days(*last) < sys_days(today);
+}
+
+Result<std::size_t> CloseRoundsPastTheirDate(App& app, std::chrono::system_clock::time_point now) {
+  auto rounds = app.WithStore([](store::Store& store) { return store.SurveyRounds(); });
+  if (!rounds.ok()) return rounds.error();
+  const auto today = NorwegianToday(now);
+  std::size_t closed_count = 0;
+  for (const store::SurveyRound& round : *rounds) {
+    if (!ClosingDatePassed(round, today)) continue;
+    auto closed = CloseRound(app, round.id, {.closing_date_passed = true});
+    if (!closed.ok()) {
+      // Closed meanwhile by another request or server: nothing to do.
+      if (closed.error().message == kAlreadyClosed) continue;
+      app.Audit("(server)", "round_close_refused",
+                fmt::format("runde {}: siste svardag {} er passert, men: {}", round.id,
+                            round.closes_on, closed.error().message));
+      continue;
+    }
+    ++closed_count;
+    app.Audit(
+        "(server)", "round_close",
+        closed->closed_unstored
+            ? fmt::format("runde {}: siste svardag {} er passert; færre enn {} svar, "
+                          "avsluttet uten å lagre",
+                          round.id, round.closes_on, app.options().k)
+            : fmt::format("runde {}: siste svardag {} er passert; import {}, {} svar", round.id,
+                          round.closes_on, closed->batch.id, closed->batch.rows_imported));
+  }
+  return closed_count;
 }
 
 }  // namespace samkart::web

@@ -6,6 +6,7 @@
 // batch). Nothing here speaks HTTP.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <map>
 #include <optional>
@@ -64,6 +65,11 @@ class SurveyForm {
   bool Applies(std::size_t page, const SurveyDraft& draft) const;
   // The 0-based indices of the pages shown, in order.
   std::vector<std::size_t> ApplicablePages(const SurveyDraft& draft) const;
+  // The pages the counter «Side X av Y» counts on page `current`: those
+  // shown, and those whose condition is not answered yet but still may be
+  // (its question is on this page or later). A page thus never enters the
+  // count late, so X grows by one per page and Y never grows.
+  std::vector<std::size_t> PagesToCount(const SurveyDraft& draft, std::size_t current) const;
   // Items of a family page the respondent is asked: a family that excludes
   // the own service leaves out the item rating the chosen service.
   std::vector<const instrument::Item*> ItemsShown(std::size_t page, const SurveyDraft& draft) const;
@@ -141,6 +147,7 @@ std::string FormatRate(std::size_t answered, int invited);
 struct ClosedRound {
   store::BatchInfo batch;
   std::string report;
+  bool closed_unstored = false;  // fewer than k answers at the closing date
 };
 
 // Closes an open round: k-anonymises its held answers (k from
@@ -151,6 +158,36 @@ struct ClosedRound {
 // submitted (on another connection or server) between reading the held
 // answers and closing makes the store refuse the close; the answers are
 // then read again.
-Result<ClosedRound> CloseRound(App& app, int64_t round_id);
+//
+// With `closing_date_passed` (the server closes a round after its last day)
+// a round with fewer than k answers is not refused but closed without
+// storing anything: its answers are deleted, since k-anonymity cannot
+// protect so few, and no one can answer any more. `closed_unstored` then
+// says so and `batch` is empty.
+struct CloseOptions {
+  bool closing_date_passed = false;
+};
+Result<ClosedRound> CloseRound(App& app, int64_t round_id, const CloseOptions& options = {});
+
+// --- Closing dates ---
+
+// The day it is in Norway at `now` (CET, CEST from the last Sunday of March
+// to the last Sunday of October, as the EU rule has it).
+std::chrono::year_month_day NorwegianToday(
+    std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
+// «2027-01-15» as a date; nullopt for anything else (also 2027-02-30).
+std::optional<std::chrono::year_month_day> ParseIsoDate(const std::string& text);
+std::string IsoDate(std::chrono::year_month_day day);
+// «15. januar 2027», as Norwegians write a date.
+std::string NorwegianDate(std::chrono::year_month_day day);
+// Whether the round is open and its last day is before `today`.
+bool ClosingDatePassed(const store::SurveyRound& round, std::chrono::year_month_day today);
+
+// Closes every open round whose last day has passed, as CloseRound with
+// `closing_date_passed`; each close is written to the audit log. Called
+// when rounds are listed or opened, when a respondent opens a link, and
+// now and then by the server. Returns how many rounds it closed.
+Result<std::size_t> CloseRoundsPastTheirDate(
+    App& app, std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
 }  // namespace samkart::web

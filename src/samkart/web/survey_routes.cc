@@ -86,7 +86,14 @@ std::optional<Link> FindLink(App& app, const httplib::Request& req, httplib::Res
                         "fra invitasjonen.</p>"));
     return std::nullopt;
   }
-  return std::move(**found);
+  Link link = **found;
+  // A round past its last day is closed now; whatever that gives, the link
+  // takes no more answers.
+  if (ClosingDatePassed(link.round, NorwegianToday())) {
+    (void)CloseRoundsPastTheirDate(app);
+    link.round.status = "closed";
+  }
+  return link;
 }
 
 std::string Base(const Link& link) { return "/s/" + link.token; }
@@ -107,12 +114,19 @@ std::string PrivacyLink(const Link& link) {
       Base(link));
 }
 
+// « etter siste svardag 15. januar 2027» when the round had one.
+std::string Closed(const store::SurveyRound& round) {
+  const auto last = ParseIsoDate(round.closes_on);
+  return last ? " etter siste svardag " + NorwegianDate(*last) : "";
+}
+
 void SendClosed(httplib::Response& res, const Link& link) {
-  SendHtml(res, 410,
-           RenderPage({"Kartleggingen er avsluttet", nullptr, true, true},
-                      fmt::format("<p>Kartleggingen i {} {} er avsluttet, og det er ikke lenger "
-                                  "mulig å svare. Takk for interessen.</p>",
-                                  Escape(link.municipality_name), link.round.year)));
+  SendHtml(
+      res, 410,
+      RenderPage({"Kartleggingen er avsluttet", nullptr, true, true},
+                 fmt::format("<p>Kartleggingen ble avsluttet{}. Det er ikke lenger mulig å "
+                             "svare på kartleggingen i {} {}. Takk for interessen.</p>",
+                             Closed(link.round), Escape(link.municipality_name), link.round.year)));
 }
 
 // Answers the round holds now; nullopt when the store does not answer.
@@ -314,10 +328,12 @@ std::string CommentField(const Link& link, const std::string& text, const FieldE
 std::string RenderSurveyPage(const SurveyForm& form, const Link& link, std::size_t index,
                              const SurveyDraft& draft, const std::string& csrf,
                              const std::vector<FieldError>& errors) {
-  const auto shown = form.ApplicablePages(draft);
-  const auto at = std::find(shown.begin(), shown.end(), index);
-  const std::size_t number = static_cast<std::size_t>(at - shown.begin()) + 1;
-  const std::size_t total = shown.size();
+  // Counted with the pages that may still come, so adding an answer never
+  // makes the total grow (see PagesToCount).
+  const auto counted = form.PagesToCount(draft, index);
+  const auto at = std::find(counted.begin(), counted.end(), index);
+  const std::size_t number = static_cast<std::size_t>(at - counted.begin()) + 1;
+  const std::size_t total = counted.size();
   const bool last = !NextPage(form, draft, index);
   const SurveyPage& page = form.pages()[index];
   const std::string heading =

@@ -1,6 +1,8 @@
 #include "samkart/web/survey.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <set>
@@ -249,10 +251,16 @@ struct Staff {
   bool logged_in = false;
 };
 
+std::string DaysAhead(int days) {
+  return IsoDate(std::chrono::year_month_day(std::chrono::sys_days(NorwegianToday()) +
+                                             std::chrono::days(days)));
+}
+
 // Creates a round of 9901 this year and returns its id (0 on failure).
 int64_t CreateRound(WebClient& client, const std::map<std::string, int>& invited,
                     const std::string& type = "baseline") {
-  httplib::Params params{{"kommune", "9901"}, {"aar", ThisYear()}, {"type", type}};
+  httplib::Params params{
+      {"kommune", "9901"}, {"aar", ThisYear()}, {"type", type}, {"siste_svardag", DaysAhead(28)}};
   for (const auto& [service, n] : invited)
     params.emplace("inviterte_" + service, std::to_string(n));
   auto res = client.PostForm("/runder", params);
@@ -451,6 +459,82 @@ TEST(SurveyWeb, RespondentCompletesTheWholeSurveyAndOnlyTheAnswerIsStored) {
   EXPECT_EQ(sqlite3_column_int(stmt, 0), 0);
   sqlite3_finalize(stmt);
   sqlite3_close(db);
+}
+
+// «Side X av Y» from a page title «… (side X av Y)».
+std::pair<int, int> PageCounter(const std::string& title) {
+  const auto at = title.rfind("(side ");
+  if (at == std::string::npos) return {0, 0};
+  int x = 0, y = 0;
+  if (std::sscanf(title.c_str() + at, "(side %d av %d)", &x, &y) != 2) return {0, 0};
+  return {x, y};
+}
+
+TEST(SurveyForm, PagesThatMayStillComeAreCountedUntilTheirQuestionIsPassed) {
+  auto form = SurveyForm::Create(TheInstrument(), CurrentGenerationId(), {"helsestasjon"});
+  ASSERT_TRUE(form.ok()) << form.error().message;
+  std::size_t concern = 0;
+  for (std::size_t p = 0; p < form->pages().size(); ++p) {
+    if (form->pages()[p].family && form->pages()[p].family->id == "concern_experienced")
+      concern = p;
+  }
+  ASSERT_GT(concern, 0u);
+  SurveyDraft draft;
+  draft.service = ServiceCode("helsestasjon");
+  // Before the concern question: its follow-ups may come, so they count.
+  auto counted = FamiliesOf(*form, form->PagesToCount(draft, concern));
+  EXPECT_TRUE(Has(counted, "concern_content"));
+  EXPECT_TRUE(Has(counted, "acted_on_concern"));
+  EXPECT_TRUE(Has(counted, "actions_taken"));
+  // Passed without an answer: they will not come.
+  counted = FamiliesOf(*form, form->PagesToCount(draft, concern + 1));
+  EXPECT_FALSE(Has(counted, "concern_content"));
+  EXPECT_FALSE(Has(counted, "actions_taken"));
+  // Answered «no»: gone at once.
+  draft.answers["concern_experienced.concern_last_12_months"] = 1;
+  counted = FamiliesOf(*form, form->PagesToCount(draft, concern));
+  EXPECT_FALSE(Has(counted, "concern_content"));
+  // The pages counted always include those shown.
+  draft.answers["concern_experienced.concern_last_12_months"] = 4;
+  const auto shown = form->ApplicablePages(draft);
+  const auto all = form->PagesToCount(draft, concern);
+  for (const std::size_t p : shown) {
+    EXPECT_NE(std::find(all.begin(), all.end(), p), all.end()) << p;
+  }
+}
+
+TEST(SurveyWeb, PageCounterGoesUpByOneAndItsTotalNeverGrows) {
+  TestServer server(false);
+  Staff coordinator(server);
+  ASSERT_TRUE(coordinator.logged_in);
+  const store::SurveyRound round =
+      RoundOf(server, CreateRound(coordinator.client, {{"helsestasjon", 10}}));
+  // Concern answered «yes» and «acted»: the follow-up pages are asked.
+  for (const bool concern : {true, false}) {
+    WebClient respondent(server.port());
+    std::vector<std::string> titles;
+    const Chooser choose =
+        concern ? Answers(ServiceCode("helsestasjon"))
+                : Chooser([](const std::string& name, const std::vector<std::string>& values) {
+                    if (name == "concern_experienced.concern_last_12_months")
+                      return std::string("1");
+                    return values.front();
+                  });
+    ASSERT_FALSE(Walk(respondent, round.token, choose, &titles).empty());
+    ASSERT_GT(titles.size(), 5u);
+    int last_total = 0;
+    for (std::size_t i = 0; i < titles.size(); ++i) {
+      const auto [x, y] = PageCounter(titles[i]);
+      EXPECT_EQ(x, static_cast<int>(i) + 1) << titles[i];
+      if (i > 0) {
+        EXPECT_LE(y, last_total) << titles[i];
+      }
+      last_total = y;
+    }
+    // The last page says it is the last.
+    const auto [x, y] = PageCounter(titles.back());
+    EXPECT_EQ(x, y) << titles.back();
+  }
 }
 
 TEST(SurveyWeb, ServiceLinkFixesTheServiceAndChildWelfareSkipsConcernPages) {
@@ -798,8 +882,10 @@ TEST(RoundWeb, CreationIsValidated) {
   TestServer server(false);
   Staff coordinator(server);
   ASSERT_TRUE(coordinator.logged_in);
-  auto none = coordinator.client.PostForm(
-      "/runder", {{"kommune", "9901"}, {"aar", ThisYear()}, {"type", "baseline"}});
+  auto none = coordinator.client.PostForm("/runder", {{"kommune", "9901"},
+                                                      {"aar", ThisYear()},
+                                                      {"type", "baseline"},
+                                                      {"siste_svardag", DaysAhead(28)}});
   ASSERT_TRUE(none);
   EXPECT_EQ(none->status, 400);
   EXPECT_NE(none->body.find("minst én tjeneste"), std::string::npos);
@@ -809,9 +895,11 @@ TEST(RoundWeb, CreationIsValidated) {
   ASSERT_TRUE(bad_year);
   EXPECT_EQ(bad_year->status, 400);
   ASSERT_GT(CreateRound(coordinator.client, {{"nav", 3}}), 0);
-  auto twice = coordinator.client.PostForm(
-      "/runder",
-      {{"kommune", "9901"}, {"aar", ThisYear()}, {"type", "baseline"}, {"inviterte_nav", "3"}});
+  auto twice = coordinator.client.PostForm("/runder", {{"kommune", "9901"},
+                                                       {"aar", ThisYear()},
+                                                       {"type", "baseline"},
+                                                       {"siste_svardag", DaysAhead(28)},
+                                                       {"inviterte_nav", "3"}});
   ASSERT_TRUE(twice);
   EXPECT_EQ(twice->status, 400);
   EXPECT_NE(twice->body.find("allerede en runde"), std::string::npos);
@@ -1250,6 +1338,280 @@ TEST(SurveyComments, FewerThanTheMinimumAreNeverShown) {
       {{"vurdering", "godkjent"}, {"tekst", "x"}});
   ASSERT_TRUE(review);
   EXPECT_EQ(review->status, 404);
+}
+
+}  // namespace
+}  // namespace samkart::web
+
+// Moves a round's last day, as if the days had passed.
+void SetLastDay(TestServer& server, int64_t id, const std::string& day) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2((server.dir() / "samkart.sqlite").c_str(), &db, SQLITE_OPEN_READWRITE,
+                            nullptr),
+            SQLITE_OK);
+  sqlite3_busy_timeout(db, 5000);
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "UPDATE survey_rounds SET closes_on = ? WHERE id = ?", -1, &stmt,
+                               nullptr),
+            SQLITE_OK);
+  sqlite3_bind_text(stmt, 1, day.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(stmt, 2, id);
+  EXPECT_EQ(sqlite3_step(stmt), SQLITE_DONE);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+}
+
+TEST(RoundWeb, ARoundPastItsLastDayIsClosedWhenListedAndItsLinkTakesNoAnswers) {
+  TestServer server(false);
+  Staff coordinator(server);
+  ASSERT_TRUE(coordinator.logged_in);
+  const int64_t id = CreateRound(coordinator.client, {{"helsestasjon", 10}, {"barnevern", 10}});
+  const store::SurveyRound round = RoundOf(server, id);
+  EXPECT_EQ(round.closes_on, DaysAhead(28));
+  for (int i = 0; i < 6; ++i) QuickRespond(server, round.token, ServiceCode("helsestasjon"));
+  // Someone has started but not sent when the last day passes.
+  WebClient slow(server.port());
+  ASSERT_FALSE(Start(slow, ServiceToken(round, "barnevern")).empty());
+
+  SetLastDay(server, id, "2020-01-15");
+  EXPECT_EQ(RoundOf(server, id).status, "open");
+  auto list = coordinator.client.Get("/runder");
+  ASSERT_TRUE(list);
+  EXPECT_EQ(list->status, 200);
+  const store::SurveyRound after = RoundOf(server, id);
+  EXPECT_EQ(after.status, "closed");
+  ASSERT_TRUE(after.batch_id);
+  EXPECT_EQ(server.app().dataset()->rows, 6u);
+  EXPECT_NE(list->body.find("15. januar 2020"), std::string::npos);
+
+  for (const std::string& token : {round.token, ServiceToken(round, "barnevern")}) {
+    WebClient late(server.port());
+    auto page = late.Get("/s/" + token);
+    ASSERT_TRUE(page);
+    EXPECT_EQ(page->status, 410);
+    EXPECT_NE(page->body.find("Kartleggingen ble avsluttet etter siste svardag 15. januar 2020"),
+              std::string::npos)
+        << page->body;
+  }
+  auto sent = slow.PostForm("/s/" + ServiceToken(round, "barnevern") + "/send", {{"gaa", "send"}});
+  ASSERT_TRUE(sent);
+  EXPECT_EQ(sent->status, 410);
+  EXPECT_TRUE(Counts(server, id).empty());
+  const auto log = server.app().WithStore([](store::Store& s) { return s.AuditLog(20); }).value();
+  EXPECT_TRUE(std::any_of(log.begin(), log.end(), [](const store::AuditEntry& e) {
+    return e.action == "round_close" && e.username == "(server)";
+  }));
+}
+
+TEST(RoundWeb, ARoundPastItsLastDayWithFewerThanKAnswersIsClosedWithoutStoringThem) {
+  TestServer server(false);
+  Staff coordinator(server);
+  ASSERT_TRUE(coordinator.logged_in);
+  const int64_t id = CreateRound(coordinator.client, {{"helsestasjon", 10}});
+  const store::SurveyRound round = RoundOf(server, id);
+  for (int i = 0; i < 2; ++i) QuickRespond(server, round.token, ServiceCode("helsestasjon"));
+  auto open_page = coordinator.client.Get(fmt::format("/runder/{}", id));
+  ASSERT_TRUE(open_page);
+  EXPECT_NE(open_page->body.find("slettes svarene uten å bli lagret"), std::string::npos);
+
+  // Not yet: the last day is today.
+  SetLastDay(server, id, IsoDate(NorwegianToday()));
+  ASSERT_TRUE(coordinator.client.Get("/runder"));
+  EXPECT_EQ(RoundOf(server, id).status, "open");
+
+  SetLastDay(server, id, DaysAhead(-1));
+  auto page = coordinator.client.Get(fmt::format("/runder/{}", id));
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_NE(page->body.find("slettet uten å bli lagret"), std::string::npos) << page->body;
+  const store::SurveyRound after = RoundOf(server, id);
+  EXPECT_EQ(after.status, "closed");
+  EXPECT_FALSE(after.batch_id);
+  EXPECT_TRUE(server.app().WithStore([](store::Store& s) { return s.Batches(); })->empty());
+  EXPECT_TRUE(
+      server.app().WithStore([&](store::Store& s) { return s.HeldResponses(id); })->empty());
+  WebClient late(server.port());
+  auto closed_page = late.Get("/s/" + round.token);
+  ASSERT_TRUE(closed_page);
+  EXPECT_EQ(closed_page->status, 410);
+}
+
+TEST(RoundWeb, TheLastDayIsCheckedAndErrorsAreTiedToTheirFields) {
+  TestServer server(false);
+  Staff coordinator(server);
+  ASSERT_TRUE(coordinator.logged_in);
+  auto form = coordinator.client.Get("/runder");
+  ASSERT_TRUE(form);
+  EXPECT_NE(form->body.find(fmt::format(R"(name="siste_svardag" min="{}" max="{}" required )"
+                                        R"(value="{}")",
+                                        DaysAhead(0), DaysAhead(183), DaysAhead(28))),
+            std::string::npos)
+      << form->body;
+  const std::map<std::string, std::string> refused = {{DaysAhead(-1), "passert"},
+                                                      {DaysAhead(184), "høyst 183 dager"},
+                                                      {"2027-02-30", "åååå-mm-dd"},
+                                                      {"", "Velg siste svardag"}};
+  for (const auto& [day, message] : refused) {
+    auto res = coordinator.client.PostForm("/runder", {{"kommune", "9901"},
+                                                       {"aar", ThisYear()},
+                                                       {"type", "follow_up"},
+                                                       {"siste_svardag", day},
+                                                       {"inviterte_nav", "17"}});
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 400) << day;
+    EXPECT_NE(res->body.find(message), std::string::npos) << day;
+    // The summary links to the field, which points at its error; what was typed stays.
+    EXPECT_NE(res->body.find(R"(tabindex="-1" id="feiloversikt" autofocus)"), std::string::npos);
+    EXPECT_NE(res->body.find(R"(<a href="#siste-svardag">)"), std::string::npos);
+    EXPECT_NE(res->body.find(fmt::format(
+                  R"(value="{}" aria-invalid="true" aria-describedby="siste-svardag-hint )"
+                  R"(siste-svardag-feil")",
+                  day)),
+              std::string::npos)
+        << day;
+    EXPECT_NE(res->body.find(R"(<p class="field-error" id="siste-svardag-feil">)"),
+              std::string::npos);
+    EXPECT_NE(res->body.find(R"(name="inviterte_nav" min="0" max="100000" value="17")"),
+              std::string::npos);
+    EXPECT_NE(res->body.find(R"(value="follow_up" checked)"), std::string::npos);
+  }
+  EXPECT_TRUE(server.app().WithStore([](store::Store& s) { return s.SurveyRounds(); })->empty());
+  ASSERT_GT(CreateRound(coordinator.client, {{"nav", 3}}), 0);
+}
+
+TEST(RoundWeb, RoundPageHasCopyableLinksQrCodesAndEmailTexts) {
+  TestServer server(false);
+  Staff coordinator(server);
+  ASSERT_TRUE(coordinator.logged_in);
+  const int64_t id = CreateRound(coordinator.client, {{"helsestasjon", 10}, {"nav", 6}});
+  const store::SurveyRound round = RoundOf(server, id);
+  auto page = coordinator.client.Get(fmt::format("/runder/{}", id));
+  ASSERT_TRUE(page);
+  const std::string& body = page->body;
+  EXPECT_NE(body.find(R"(<script src="/static/runder.js" defer></script>)"), std::string::npos);
+  EXPECT_NE(body.find(R"(data-api="/api/runder/)" + std::to_string(id) + "/svarprosent"),
+            std::string::npos);
+  for (const std::string key : {"felles", "helsestasjon", "nav"}) {
+    EXPECT_NE(body.find(fmt::format(R"(<input type="text" id="lenke-{}" readonly value=")", key)),
+              std::string::npos)
+        << key;
+    EXPECT_NE(body.find(fmt::format(R"(data-copy="lenke-{}" hidden>Kopier lenken)", key)),
+              std::string::npos);
+    EXPECT_NE(body.find(fmt::format(R"(<img src="/runder/{}/qr/{}.svg")", id, key)),
+              std::string::npos);
+    EXPECT_NE(body.find(fmt::format(R"(<a href="/runder/{}/qr/{}.png" download>)", id, key)),
+              std::string::npos);
+    EXPECT_NE(body.find(fmt::format(R"(<textarea id="lenke-{}-invitasjon" readonly)", key)),
+              std::string::npos);
+    EXPECT_NE(body.find(fmt::format(R"(<textarea id="lenke-{}-paaminnelse" readonly)", key)),
+              std::string::npos);
+  }
+  // The invitation names the municipality, the link and the last day as Norwegians write it.
+  const auto last = ParseIsoDate(round.closes_on);
+  ASSERT_TRUE(last);
+  EXPECT_NE(body.find("Siste svardag er " + NorwegianDate(*last) + "."), std::string::npos);
+  EXPECT_NE(body.find("Syntetisk testkommune kommune er ansvarlig for kartleggingen"),
+            std::string::npos);
+  EXPECT_NE(body.find("/s/" + ServiceToken(round, "nav") + "\n"), std::string::npos);
+  EXPECT_NE(body.find("Hele personvernerklæringen står på første side av skjemaet."),
+            std::string::npos);
+  EXPECT_EQ(NorwegianDate(std::chrono::year_month_day(std::chrono::year(2027), std::chrono::January,
+                                                      std::chrono::day(15))),
+            "15. januar 2027");
+
+  auto script = coordinator.client.Get("/static/runder.js");
+  ASSERT_TRUE(script);
+  EXPECT_EQ(script->status, 200);
+  EXPECT_NE(script->get_header_value("Content-Type").find("javascript"), std::string::npos);
+  EXPECT_NE(script->body.find("30000"), std::string::npos);
+}
+
+TEST(RoundWeb, QrCodesAreServedOnlyForTheUsersOwnRounds) {
+  TestServer server(false);
+  (void)server.app().WithStore([](store::Store& s) {
+    return s.UpsertMunicipalities({{9902, "Annen testkommune", "midt", "gruppe_2", 3000}});
+  });
+  Staff coordinator(server);
+  ASSERT_TRUE(coordinator.logged_in);
+  const int64_t id = CreateRound(coordinator.client, {{"helsestasjon", 10}});
+  auto svg = coordinator.client.Get(fmt::format("/runder/{}/qr/felles.svg", id));
+  ASSERT_TRUE(svg);
+  EXPECT_EQ(svg->status, 200);
+  EXPECT_EQ(svg->get_header_value("Content-Type"), "image/svg+xml; charset=utf-8");
+  EXPECT_TRUE(svg->body.starts_with("<svg "));
+  EXPECT_NE(svg->body.find("<title id=\"qr-tittel\">QR-kode til kartleggingen i Syntetisk "
+                           "testkommune: Fellesslenke (alle tjenester)</title>"),
+            std::string::npos);
+  auto png = coordinator.client.Get(fmt::format("/runder/{}/qr/helsestasjon.png", id));
+  ASSERT_TRUE(png);
+  EXPECT_EQ(png->status, 200);
+  EXPECT_EQ(png->get_header_value("Content-Type"), "image/png");
+  EXPECT_TRUE(png->body.starts_with("\x89PNG\r\n\x1a\n"));
+  auto unknown = coordinator.client.Get(fmt::format("/runder/{}/qr/barnevern.svg", id));
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 404);
+
+  Staff other(server, "annen", "municipal", 9902);
+  ASSERT_TRUE(other.logged_in);
+  for (const char* path : {"/runder/{}/qr/felles.svg", "/runder/{}/qr/helsestasjon.png"}) {
+    auto foreign = other.client.Get(fmt::format(fmt::runtime(path), id));
+    ASSERT_TRUE(foreign);
+    EXPECT_EQ(foreign->status, 404) << path;
+    EXPECT_EQ(foreign->body.find("<svg"), std::string::npos);
+  }
+  WebClient anonymous(server.port());
+  auto not_logged_in = anonymous.Get(fmt::format("/runder/{}/qr/felles.svg", id));
+  ASSERT_TRUE(not_logged_in);
+  EXPECT_NE(not_logged_in->status, 200);
+}
+
+TEST(RoundWeb, ImportedRoundsAreListedWithSmallCountsHidden) {
+  TestServer server(false);
+  (void)server.app().WithStore([](store::Store& s) {
+    return s.UpsertMunicipalities({{9902, "Annen testkommune", "midt", "gruppe_2", 3000}});
+  });
+  auto import = [&](const std::string& file, int municipality, int year, std::size_t n) {
+    store::NewBatch batch;
+    batch.file_name = file;
+    batch.content_sha256 = file;
+    batch.format = "CSV (UTF-8, semikolon)";
+    batch.generation = CurrentGenerationId();
+    batch.rows_read = n;
+    batch.round_types[{municipality, year}] = "baseline";
+    batch.item_ids = {"risk_identification.learning_difficulties"};
+    for (std::size_t i = 0; i < n; ++i) {
+      batch.respondents.push_back({municipality, year, ServiceCode("nav"), 7, {3}});
+    }
+    auto written =
+        server.app().WithStore([&](store::Store& s) { return s.WriteBatch(batch, nullptr); });
+    ASSERT_TRUE(written.ok()) << written.error().message;
+  };
+  import("nav-2021.csv", 9901, 2021, 3);
+  import("alle-2023.csv", 9901, 2023, 12);
+  import("annen-2023.csv", 9902, 2023, 40);
+
+  Staff coordinator(server);
+  ASSERT_TRUE(coordinator.logged_in);
+  auto page = coordinator.client.Get("/runder");
+  ASSERT_TRUE(page);
+  const std::string& body = page->body;
+  EXPECT_NE(body.find("<h2>Importerte kartlegginger</h2>"), std::string::npos);
+  EXPECT_NE(body.find(R"(role="region" aria-label="Importerte kartlegginger")"), std::string::npos);
+  EXPECT_NE(body.find(R"(<td class="num">2021</td><td>0-punktsmåling</td><td class="num">færre )"
+                      R"(enn 5</td>)"),
+            std::string::npos)
+      << body;
+  EXPECT_NE(body.find(R"(<td class="num">12</td>)"), std::string::npos);
+  EXPECT_EQ(body.find("Annen testkommune"), std::string::npos);
+  EXPECT_EQ(body.find(".csv"), std::string::npos);  // file names are for administrators
+
+  Staff admin(server, "admin", "admin", std::nullopt);
+  ASSERT_TRUE(admin.logged_in);
+  auto all = admin.client.Get("/runder");
+  ASSERT_TRUE(all);
+  EXPECT_NE(all->body.find("Annen testkommune"), std::string::npos);
+  EXPECT_NE(all->body.find("nav-2021.csv"), std::string::npos);
+  EXPECT_NE(all->body.find(R"(<td class="num">40</td>)"), std::string::npos);
 }
 
 }  // namespace
