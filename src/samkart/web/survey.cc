@@ -402,7 +402,17 @@ ResponseRate ComputeResponseRate(const instrument::Instrument& instrument,
     r.hidden_complementary = hidden[i] && !sensitivity.sensitive[i];
     if (r.hidden) r.answered = 0;
   }
-  out.answered_hidden = hidden[total];
+  // The engine takes no partner without a value, so when the hidden
+  // services hold no answers at all, the total minus the shown ones would
+  // still say so (0 for each): then the total is hidden as well.
+  std::size_t in_hidden = 0;
+  bool any_hidden = false;
+  for (std::size_t i = 0; i < total; ++i) {
+    if (!hidden[i]) continue;
+    any_hidden = true;
+    in_hidden += static_cast<std::size_t>(cells.values[0][i]);
+  }
+  out.answered_hidden = hidden[total] || (any_hidden && in_hidden == 0);
   if (out.answered_hidden) out.answered = 0;
   return out;
 }

@@ -204,6 +204,18 @@ TEST(RoundResponseRate, HidesSmallServicesAndOneMoreWhenOnlyOneIsHidden) {
   EXPECT_TRUE(rate4.answered_hidden);
   EXPECT_EQ(rate4.answered, 0u);
   EXPECT_EQ(FormatRate(3, 7), "42,9\u00A0%");
+
+  // Nobody has answered yet: a total of 0 would tell that of every hidden
+  // service, so it is hidden too.
+  const ResponseRate none = ComputeResponseRate(TheInstrument(), round, {}, 5);
+  EXPECT_TRUE(none.answered_hidden);
+  for (const auto& service : none.services) EXPECT_TRUE(service.hidden);
+
+  // Nobody in the small services: the total minus the shown service would
+  // give 0 for each of them.
+  const ResponseRate empty_small =
+      ComputeResponseRate(TheInstrument(), round, {{ServiceCode("helsestasjon"), 8}}, 5);
+  EXPECT_TRUE(empty_small.answered_hidden || empty_small.services[0].hidden);
 }
 
 // --- Through HTTP ---
@@ -1339,9 +1351,6 @@ TEST(SurveyComments, FewerThanTheMinimumAreNeverShown) {
   ASSERT_TRUE(review);
   EXPECT_EQ(review->status, 404);
 }
-
-}  // namespace
-}  // namespace samkart::web
 
 // Moves a round's last day, as if the days had passed.
 void SetLastDay(TestServer& server, int64_t id, const std::string& day) {
