@@ -13,8 +13,10 @@ body { margin: 0; font-family: "DejaVu Sans", Arial, sans-serif; color: var(--in
 a { color: var(--accent); }
 a:hover { color: var(--accent-dark); }
 /* The focus ring: dark on the light backgrounds (12:1 on white, 11:1 on the
-   soft grey), with a white gap that sets it apart from a blue button. */
-:focus-visible { outline: 3px solid #073763; outline-offset: 2px; box-shadow: 0 0 0 2px #fff; }
+   soft grey), with a white gap that sets it apart from a blue button. A date
+   field's focus sits in its inner parts, which :focus-visible misses. */
+:focus-visible, input[type=date]:focus, input[type=date]:focus-within {
+  outline: 3px solid #073763; outline-offset: 2px; box-shadow: 0 0 0 2px #fff; }
 .skip { position: absolute; left: -10000px; top: 0; background: #fff; padding: .5rem; }
 .skip:focus { left: .5rem; z-index: 10; }
 header.site { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem 1.5rem;
