@@ -68,7 +68,7 @@ std::string RegionLabel(const App& app, const std::string& key);
 Result<report::Document> BuildReportDocument(App& app,
                                              const std::shared_ptr<const analysis::Dataset>& data,
                                              std::optional<int> municipality,
-    std::map<int, std::vector<std::string>> comments = {});
+                                             std::map<int, std::vector<std::string>> comments = {});
 
 // Links to a report in every format: `base_url` + «.html», «.pdf» …
 std::string ReportFormatLinks(const std::string& base_url, const std::string& what);
