@@ -10,9 +10,9 @@
 #     p50/p99 latency and throughput (target p99 < 50 ms). The peer, in the
 #     same run on the same server: the static stylesheet, which costs no
 #     analysis, so the ratio shows what the table itself costs.
-#  3. A municipality's result page (/resultater/kommune/9001) the same way:
-#     built from its report once, then served from the page cache
-#     (target p99 < 50 ms).
+#  3. A municipality's result page (/resultater/kommune/9001) and one of
+#     its theme pages the same way: built from its report once, then served
+#     from the page cache (target p99 < 50 ms).
 #
 # Usage: bench/web_load.sh [RESPONDENTS] [CONNECTIONS] [SECONDS]
 set -euo pipefail
@@ -83,6 +83,9 @@ landing="$base/resultater/kommune/9001"
 # The first request builds the page from the municipality report.
 curl -sf -b "$jar" "$landing" >/dev/null || { echo "FEIL: $landing svarer ikke"; exit 1; }
 run_wrk "$landing" | tee "$work/wrk_landing.txt"
+theme="$landing/tema/risk_identification"
+curl -sf -b "$jar" "$theme" >/dev/null || { echo "FEIL: $theme svarer ikke"; exit 1; }
+run_wrk "$theme" | tee "$work/wrk_theme.txt"
 
 summary() {
   local file=$1
@@ -99,3 +102,4 @@ echo "  Respondenter: $(cat "$work/respondents.json")"
 echo "  API /api/tabell:       $(summary "$work/wrk_api.txt")"
 echo "  Motpart, statisk CSS:  $(summary "$work/wrk_static.txt")"
 echo "  Resultatside kommune:  $(summary "$work/wrk_landing.txt")"
+echo "  Tema for kommunen:     $(summary "$work/wrk_theme.txt")"

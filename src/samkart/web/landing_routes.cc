@@ -1,14 +1,15 @@
 // /resultater: result pages for the nation, a region and a municipality,
 // ready-made for the user's role. A municipality's page is drawn from its
 // municipality report (the same document and publication gate, so the same
-// cells are hidden): the summary, a chart per question family against the
-// rest of the nation and the size group, the sharing pairs and the change
-// since the baseline. The nation's and a region's pages chart every family
-// through the explorer's evaluation and the user's audience gate. Who may
-// open which page is the explorer's rule; readers get the nation only.
-// Pages are cached per dataset snapshot, area and scope, since a report
-// takes far longer to build than a page may take to serve.
+// cells are hidden): the summary with its findings on the page, and on a
+// page of its own each theme (/resultater/kommune/{nr}/tema/{id}): a chart
+// per question family against the rest of the nation and the size group,
+// the sharing pairs and the change since the baseline. The nation's and a region's pages chart
+// every family through the explorer's evaluation and the user's audience gate. Who may open which
+// page is the explorer's rule; readers get the nation only. Pages are cached per dataset snapshot,
+// area and scope, since a report takes far longer to build than a page may take to serve.
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -63,6 +64,11 @@ struct Content {
   std::string toc_html;  // links to the sections
   std::string legend_html;
   std::string sections_html;
+  // A municipality's themes, each on a page of its own under the area's
+  // page: a whole report on one page is too heavy for a phone and for the
+  // server under load. Id → title, and id → the section's HTML.
+  std::vector<std::pair<std::string, std::string>> themes{};
+  std::map<std::string, std::string> theme_html{};
 };
 
 // What one scope adds around the content: the report links and the pages
@@ -116,6 +122,18 @@ std::string TocHtml(const std::vector<std::pair<std::string, std::string>>& entr
   return out + "</ul></details></nav>";
 }
 
+// Links to the theme pages of the area's page at `base`.
+std::string ThemeLinksHtml(const std::string& base,
+                           const std::vector<std::pair<std::string, std::string>>& themes) {
+  if (themes.empty()) return "";
+  std::string out =
+      R"(<nav class="landing-themes" aria-labelledby="landing-themes-h"><h2 id="landing-themes-h">Resultatene tema for tema</h2><ul class="landing-links">)";
+  for (const auto& [id, title] : themes) {
+    out += fmt::format(R"(<li><a href="{}/tema/{}">{}</a></li>)", base, Escape(id), Escape(title));
+  }
+  return out + "</ul></nav>";
+}
+
 std::string LegendHtml(const std::vector<std::string>& lines) {
   if (lines.empty()) return "";
   std::string out =
@@ -131,22 +149,23 @@ Outcome MunicipalityContent(App& app, const std::shared_ptr<const analysis::Data
   if (!document.ok()) {
     return {422, "Resultatsiden kunne ikke lages: " + document.error().message, nullptr};
   }
-  std::vector<std::string> wanted = {"sammendrag"};
-  for (const auto& f : app.instrument().families) wanted.push_back(f.id);
-  wanted.push_back("delingspar");
-  wanted.push_back("utvikling");
-  std::vector<std::string> shown;
-  std::vector<std::pair<std::string, std::string>> toc;
+  // The summary on the page itself; every family, the sharing pairs and
+  // the change since the baseline on pages of their own.
+  std::vector<std::string> themes;
+  for (const auto& f : app.instrument().families) themes.push_back(f.id);
+  themes.push_back("delingspar");
+  themes.push_back("utvikling");
   auto content = std::make_shared<Content>();
   for (const auto& section : document->sections) {
-    if (std::find(wanted.begin(), wanted.end(), section.id) == wanted.end()) continue;
-    shown.push_back(section.id);
-    toc.emplace_back(section.id, section.title);
+    if (std::find(themes.begin(), themes.end(), section.id) == themes.end()) continue;
+    content->themes.emplace_back(section.id, section.title);
+    content->theme_html[section.id] = report::RenderSectionsHtml(*document, {section.id});
   }
   content->title = "Resultater for " + AreaLabel(area, *data, app.instrument());
-  content->toc_html = TocHtml(toc);
+  content->toc_html =
+      ThemeLinksHtml(fmt::format("/resultater/kommune/{}", area.code), content->themes);
   content->legend_html = LegendHtml(document->legend);
-  content->sections_html = report::RenderSectionsHtml(*document, shown);
+  content->sections_html = report::RenderSectionsHtml(*document, {"sammendrag"});
   return {200, "", std::move(content)};
 }
 
@@ -376,8 +395,10 @@ std::optional<std::string> Denied(App& app, const analysis::Dataset& data,
   return ExplorerAccessDenied(query, principal, data, app.instrument());
 }
 
+// The area's page, or with `theme` one of its theme pages.
 void Serve(App& app, Pages& pages, const httplib::Request& req, httplib::Response& res,
-           const RequestContext& context, const Principal& principal, const Area& area) {
+           const RequestContext& context, const Principal& principal, const Area& area,
+           const std::string& theme = "") {
   const auto data = app.dataset();
   if (auto denied = Denied(app, *data, principal, area)) {
     app.Audit(principal.username, "landing_denied", AreaKey(area));
@@ -399,11 +420,46 @@ void Serve(App& app, Pages& pages, const httplib::Request& req, httplib::Respons
     SendError(req, res, outcome.status, outcome.message, &context);
     return;
   }
-  PageOptions page{outcome.content->title};
-  page.context = &context;
   const Content& c = *outcome.content;
+  if (!theme.empty()) {
+    const auto found = c.theme_html.find(theme);
+    if (found == c.theme_html.end()) {
+      SendError(req, res, 404, "Temaet finnes ikke på denne resultatsiden.", &context);
+      return;
+    }
+    const std::string base = fmt::format("/resultater/kommune/{}", area.code);
+    std::string title;
+    std::string neighbours;
+    for (std::size_t i = 0; i < c.themes.size(); ++i) {
+      if (c.themes[i].first != theme) continue;
+      title = c.themes[i].second;
+      if (i > 0) {
+        neighbours +=
+            fmt::format(R"(<li><a href="{}/tema/{}" rel="prev">Forrige: {}</a></li>)", base,
+                        Escape(c.themes[i - 1].first), Escape(c.themes[i - 1].second));
+      }
+      if (i + 1 < c.themes.size()) {
+        neighbours += fmt::format(R"(<li><a href="{}/tema/{}" rel="next">Neste: {}</a></li>)", base,
+                                  Escape(c.themes[i + 1].first), Escape(c.themes[i + 1].second));
+      }
+    }
+    PageOptions page{title + " – " + AreaLabel(area, *data, app.instrument())};
+    page.context = &context;
+    SendHtml(
+        res, 200,
+        RenderPage(
+            page,
+            fmt::format(R"(<div class="landing"><p><a href="{}">Tilbake til {}</a></p>)", base,
+                        Escape(c.title)) +
+                c.legend_html + found->second +
+                R"(<nav class="landing-neighbours" aria-label="Andre temaer"><ul class="landing-links">)" +
+                neighbours + "</ul></nav></div>"));
+    return;
+  }
+  PageOptions page{c.title};
+  page.context = &context;
   SendHtml(res, 200,
-           RenderPage(page, outcome.frame->before + c.toc_html + c.legend_html + c.sections_html +
+           RenderPage(page, outcome.frame->before + c.sections_html + c.toc_html + c.legend_html +
                                 outcome.frame->after));
 }
 
@@ -453,6 +509,20 @@ void RegisterLandingRoutes(httplib::Server& server, App& app) {
     }
     Serve(app, *pages, req, res, context, *principal, {AreaKind::kMunicipality, *number, ""});
   });
+
+  server.Get(R"(/resultater/kommune/(\d{1,9})/tema/([a-z0-9_]{1,60}))",
+             [&app, pages](const httplib::Request& req, httplib::Response& res) {
+               const RequestContext context = Authenticate(app, req);
+               const auto principal = RequireLogin(req, res, context);
+               if (!principal) return;
+               const auto number = text::ParseInt(std::string(req.matches[1]));
+               if (!number) {
+                 SendError(req, res, 404, "Ukjent kommunenummer.", &context);
+                 return;
+               }
+               Serve(app, *pages, req, res, context, *principal,
+                     {AreaKind::kMunicipality, *number, ""}, req.matches[2]);
+             });
 
   // A region by its key («korus-nord») or its code.
   server.Get(

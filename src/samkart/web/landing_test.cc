@@ -112,11 +112,26 @@ TEST_F(LandingTest, ACoordinatorSeesTheirOwnMunicipalityWithChartsAndReportLinks
   EXPECT_EQ(Main(home.body), Main(page.body));
   EXPECT_TRUE(Has(page.body, R"(class="landing")"));
   EXPECT_TRUE(Has(page.body, R"(<section id="sammendrag")"));
-  // A family's chart against the rest of the nation, drawn by the report renderer.
-  EXPECT_TRUE(Has(page.body, R"(<section id="risk_identification")"));
+  // Each theme has a page of its own: a family's chart against the rest of
+  // the nation, drawn by the report renderer.
+  const std::string theme = "/resultater/kommune/" + own + "/tema/risk_identification";
+  EXPECT_TRUE(Has(page.body, R"(<a href=")" + theme + R"(">)"));
+  EXPECT_FALSE(Has(page.body, R"(<section id="risk_identification")"));
+  const Page family = Get("koordinator", theme);
+  ASSERT_EQ(family.status, 200);
+  EXPECT_TRUE(Has(family.body, R"(<section id="risk_identification")"));
   EXPECT_TRUE(
-      Has(page.body, R"(<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-narrow")"));
-  EXPECT_TRUE(Has(page.body, "mot resten av landet"));
+      Has(family.body, R"(<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-narrow")"));
+  EXPECT_TRUE(Has(family.body, "mot resten av landet"));
+  EXPECT_TRUE(Has(family.body, R"(rel="next")"));
+  EXPECT_EQ(Get("koordinator", "/resultater/kommune/" + own + "/tema/finnes_ikke").status, 404);
+  // A theme page of another municipality is refused like its page.
+  EXPECT_EQ(Get("koordinator",
+                "/resultater/kommune/" + std::to_string(same_region_) + "/tema/risk_identification")
+                .status,
+            403);
+  // Small enough for a phone: the summary alone, not the whole report.
+  EXPECT_LT(page.body.size(), 150'000u);
   for (const char* format : {"html", "pdf", "xlsx", "pptx"}) {
     EXPECT_TRUE(Has(page.body, "/rapporter/kommune/" + own + "." + format)) << format;
   }
@@ -189,7 +204,19 @@ TEST_F(LandingTest, AMunicipalityPageHidesWhatItsReportHides) {
   const Page page = Get("koordinator", "/resultater/kommune/" + own);
   ASSERT_EQ(page.status, 200);
   const auto in_report = TablesByCaption(report.body);
-  const auto on_page = TablesByCaption(page.body);
+  // The page and every theme page it links to.
+  std::string all = page.body;
+  static const std::regex theme_link(R"re(href="(/resultater/kommune/\d+/tema/[a-z0-9_]+)")re");
+  std::size_t themes = 0;
+  for (auto it = std::sregex_iterator(page.body.begin(), page.body.end(), theme_link);
+       it != std::sregex_iterator(); ++it) {
+    const Page theme = Get("koordinator", (*it)[1].str());
+    ASSERT_EQ(theme.status, 200) << (*it)[1].str();
+    all += theme.body;
+    ++themes;
+  }
+  EXPECT_GT(themes, 10u);
+  const auto on_page = TablesByCaption(all);
   ASSERT_FALSE(on_page.empty());
   const std::string hidden_mark = R"m(title="Vises ikke (publiseringsregler)">:</abbr>)m";
   std::size_t compared = 0, with_hidden = 0;

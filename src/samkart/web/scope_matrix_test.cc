@@ -155,6 +155,7 @@ enum Route {
   kResultsNation,
   kResultsRegion,
   kResultsMunicipality,
+  kResultsTheme,
   kRouteCount
 };
 
@@ -199,6 +200,7 @@ constexpr std::array<RouteInfo, kRouteCount> kRoutes = {{
     {"GET", "/resultater/landet"},
     {"GET", "/resultater/region/{key,nr}"},
     {"GET", "/resultater/kommune/{nr}"},
+    {"GET", "/resultater/kommune/{nr}/tema/{id}"},
 }};
 
 // Without a login a page sends to the login form; /api/ and posts say 401.
@@ -851,6 +853,13 @@ TEST_F(ScopeMatrix, ResultPages) {
                 : [](WebClient&
                          c) { return c.Get(std::string("/resultater/kommune/") + kMissingId); },
             {place.name}});
+      Cell(kResultsTheme, who, std::string("et tema for ") + place.name,
+           SeesMunicipality(who, place), 200,
+           [&](WebClient& c) {
+             return c.Get("/resultater/kommune/" + std::to_string(place.number) +
+                          "/tema/risk_identification");
+           },
+           {{403}, {}, {place.name}});
     }
   }
 }
