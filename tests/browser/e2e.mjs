@@ -104,6 +104,8 @@ function watch(page, label) {
   page.on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('data:')) failures.push(`${label}: ekstern forespørsel: ${r.url()}`); });
 }
 
+const axeRuns = { scans: 0, violations: 0 };
+
 // axe-core, WCAG 2.1 A and AA rules. Evaluated over the DevTools protocol,
 // which the page's Content-Security-Policy does not govern.
 async function axe(page, what) {
@@ -111,6 +113,8 @@ async function axe(page, what) {
   const result = await page.evaluate(() =>
     // eslint-disable-next-line no-undef
     axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+  axeRuns.scans += 1;
+  axeRuns.violations += result.violations.length;
   const summary = result.violations.map((v) => `${v.id} (${v.nodes.length}): ${v.help} — ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')}`);
   check(result.violations.length === 0, `axe: ingen WCAG-brudd på ${what}${summary.length ? ': ' + summary.join('; ') : ''}`);
   return result.violations.length;
@@ -244,6 +248,10 @@ async function errorsTied(page, what) {
 // Everything above on one page.
 async function audit(page, what, { focus = true } = {}) {
   await axe(page, what);
+  const before = page.viewportSize();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await axe(page, `${what} på 390 px`);
+  await page.setViewportSize(before);
   await reflow(page, what);
   await labels(page, what);
   if (focus) await focusContrast(page, what);
@@ -473,6 +481,15 @@ try {
   check(invitation.includes(roundLinks[0]) && invitation.includes(`${lastDay.getUTCDate()}. ${monthNames[lastDay.getUTCMonth()]}`),
     'invitasjonen har lenken og siste svardag skrevet med ord');
 
+  // The free-text question and the privacy contact are a link away.
+  const roundPage = coordinator.url();
+  await coordinator.getByRole('link', { name: 'Legg til et spørsmål med fritekst' }).click();
+  await audit(coordinator, 'siden for fritekst og kommentarer');
+  await coordinator.goto(roundPage);
+  await coordinator.getByRole('link', { name: 'Kontakten for personvern' }).click();
+  await audit(coordinator, 'siden for kontakt for personvern');
+  await coordinator.goto(roundPage);
+
   // An employee answers on a phone, after reading who is responsible.
   const employeePhone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'nb-NO' });
   const employee = await employeePhone.newPage();
@@ -488,6 +505,10 @@ try {
   await coordinator.getByRole('link', { name: 'Resultater' }).first().click();
   check(coordinator.url().endsWith('/resultater') && await coordinator.locator('div.landing').count() === 1, 'koordinatoren kommer til resultatsiden for kommunen');
   await audit(coordinator, 'resultatsiden for kommunen');
+  await coordinator.locator('nav.landing-themes a').first().click();
+  check(/\/tema\//.test(coordinator.url()), `et tema har sin egen side (${coordinator.url()})`);
+  await audit(coordinator, 'en temaside for kommunen');
+  await coordinator.goBack();
   check(await coordinator.locator('figure svg').count() > 0, 'resultatsiden har ferdige diagrammer');
   check(await coordinator.locator('a[href$=".pdf"]').count() > 0, 'resultatsiden lenker til rapporten');
   refusing = true;
@@ -558,6 +579,7 @@ try {
 
 server.kill('SIGTERM');
 rmSync(work, { recursive: true, force: true });
+console.log(`axe (WCAG 2.1 A og AA): ${axeRuns.scans} skanninger, ${axeRuns.violations} brudd.`);
 console.log(`Målt: omflyt på ${measured.reflow} sider, fokuskontrast på ${measured.focus}, diagramtekster på ${measured.labels}, feil knyttet til felt i ${measured.errors} skjemaer.`);
 if (failures.length) {
   console.error(`\n${failures.length} feil:`);

@@ -268,6 +268,10 @@ std::string RoundsPage(App& app, const RequestContext& context, const CreateForm
         rows + "</tbody></table></div>";
   }
 
+  body +=
+      R"(<p>Skjemaet begynner med en personvernerklæring som sier hvem som er ansvarlig for )"
+      R"(svarene, og hvem de ansatte kan kontakte. <a href="/personvern/kommune">Sett kontakten )"
+      R"(for personvern</a>.</p>)";
   body += R"(<h2 id="ny-runde">Opprett en runde</h2><form method="post" action="/runder" )"
           R"(class="round-form" novalidate>)" +
           CsrfInput(context.csrf);
@@ -483,7 +487,10 @@ std::string RoundPage(App& app, const httplib::Request& req, const RequestContex
           "år.</p>",
           last ? " " + NorwegianDate(*last) : "", k);
     }
-    body += R"(<p><a href="/runder">Til alle rundene</a></p>)";
+    body += fmt::format(
+        R"(<p><a href="/runder/{}/kommentarer">Kommentarene fra de ansatte</a> (om runden )"
+        R"(hadde et spørsmål med fritekst).</p><p><a href="/runder">Til alle rundene</a></p>)",
+        round.id);
     return body;
   }
   if (last) {
@@ -563,6 +570,13 @@ std::string RoundPage(App& app, const httplib::Request& req, const RequestContex
         rate->answered_hidden ? "–" : FormatRate(rate->answered, rate->invited));
   }
 
+  body += fmt::format(
+      R"(<h2>Fritekst og personvern</h2><p><a href="/runder/{0}/kommentarer">Legg til et )"
+      R"(spørsmål med fritekst</a> (valgfritt). Kommentarene holdes atskilt fra svarene, og )"
+      R"(navn, e-postadresser og telefonnumre maskeres før du leser dem. )"
+      R"(<a href="/personvern/kommune">Kontakten for personvern</a> står i erklæringen først )"
+      R"(i skjemaet.</p>)",
+      round.id);
   body += fmt::format(
       R"(<h2>Avslutt runden</h2><p>Når runden avsluttes, kan ingen flere svare. Svarene )"
       R"(anonymiseres (hver kombinasjon av tjeneste og stilling får minst {} svar) og lagres i )"
