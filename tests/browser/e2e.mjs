@@ -502,7 +502,17 @@ try {
   await employeePhone.close();
 
   // The result page of the municipality, and a download opened as XLSX.
+  // The first page built from a report computes the publication gate of
+  // every report table, which without a warm protection cache takes tens of
+  // seconds (minutes under the sanitizers); later pages come from the cache.
+  coordinator.setDefaultTimeout(600000);
+  coordinator.setDefaultNavigationTimeout(600000);
+  const firstBuild = Date.now();
   await coordinator.getByRole('link', { name: 'Resultater' }).first().click();
+  await coordinator.waitForLoadState('load');
+  console.log(`  (resultatsiden ble bygd på ${((Date.now() - firstBuild) / 1000).toFixed(1)} s)`);
+  coordinator.setDefaultTimeout(30000);
+  coordinator.setDefaultNavigationTimeout(30000);
   check(coordinator.url().endsWith('/resultater') && await coordinator.locator('div.landing').count() === 1, 'koordinatoren kommer til resultatsiden for kommunen');
   await audit(coordinator, 'resultatsiden for kommunen');
   await coordinator.locator('nav.landing-themes a').first().click();
